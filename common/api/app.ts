@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { call, event } from './define';
+import type { Settings } from '../settings';
+import { settingsPatchSchema } from '../settings';
+
+export interface AppInfo {
+  version: string;
+  /** Which shell the UI runs in; the UI never needs to know the transport itself. */
+  shell: 'desktop' | 'headless';
+  dataDir: string;
+  platform: string;
+}
+
+const noParams = z.object({}).strict();
+
+export const appCalls = {
+  'app:info': call<AppInfo>()(noParams),
+  'settings:get': call<Settings>()(noParams),
+  'settings:update': call<Settings>()(settingsPatchSchema),
+};
+
+export const appEvents = {
+  'settings:changed': event<Settings>(),
+};
