@@ -28,3 +28,6 @@ export type ServerFrame =
 export const API_WS_PATH = '/api';
 export const IPC_EVENT_CHANNEL = 'idlegrid:event';
 export const IPC_SUBSCRIBE_CHANNEL = 'idlegrid:subscribe';
+
+/** WebSocket close code: the session cookie is missing or stale; the UI asks to open the access link. */
+export const WS_CLOSE_UNAUTHORIZED = 4401;

@@ -1,0 +1,99 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Page } from '@playwright/test';
+
+const root = resolve(__dirname, '../..');
+export const FIXTURES_BIN = join(root, 'fixtures', 'bin');
+export const FIXTURES_GPU = join(root, 'fixtures', 'gpu');
+
+export interface HeadlessAppOptions {
+  /** nvidia-smi capture the replay serves; null runs with no nvidia-smi on PATH at all. */
+  nvidiaCapture?: string | null;
+  env?: Record<string, string>;
+  dataDir?: string;
+}
+
+export interface HeadlessApp {
+  /** The printed access URL, with its token. */
+  accessUrl: string;
+  origin: string;
+  dataDir: string;
+  output: () => string;
+  /** Opens the app in the page through the access link and waits for the shell. */
+  open(page: Page, hash?: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `npm run serve` (scripts/serve.mjs) on a free loopback port with its own data
+ * dir, with the hardware-edge replays first on PATH, and waits for the printed URL.
+ * The one launch helper every spec uses.
+ */
+export async function startHeadlessApp(options: HeadlessAppOptions = {}): Promise<HeadlessApp> {
+  const ownDir = options.dataDir ? null : mkdtempSync(join(tmpdir(), 'idlegrid-e2e-'));
+  const dataDir = options.dataDir ?? join(ownDir!, 'data');
+  const capture = options.nvidiaCapture === undefined ? 'nvidia-smi-q-x.v100s-x8.xml' : options.nvidiaCapture;
+  const path = capture === null ? withoutNvidiaSmi(process.env.PATH ?? '') : `${FIXTURES_BIN}:${process.env.PATH ?? ''}`;
+  const child: ChildProcess = spawn(process.execPath, [join(root, 'scripts', 'serve.mjs'), '--port', '0', '--data-dir', dataDir], {
+    cwd: root,
+    env: {
+      ...process.env,
+      PATH: path,
+      ...(capture ? { IDLEGRID_REPLAY_NVIDIA_XML: join(FIXTURES_GPU, capture) } : {}),
+      ...(process.env.IDLEGRID_BUILT ? { IDLEGRID_SKIP_BUILD: '1' } : {}),
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+
+  const accessUrl = await new Promise<string>((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`serve did not print its URL in 120 s:\n${output}`)), 120_000);
+    const onData = () => {
+      const match = /Open: (http:\/\/\S+)/.exec(output);
+      if (!match) return;
+      clearTimeout(timer);
+      child.stdout!.off('data', onData);
+      done(match[1]!);
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`serve exited (${code}) before printing its URL:\n${output}`));
+    });
+  });
+
+  return {
+    accessUrl,
+    origin: new URL(accessUrl).origin,
+    dataDir,
+    output: () => output,
+    async open(page, hash = '#/home') {
+      await page.goto(accessUrl);
+      if (hash) await page.goto(`${new URL(accessUrl).origin}/${hash}`);
+      await page.getByTestId('nav-home').waitFor();
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((done) => child.once('exit', done));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((done) => setTimeout(done, 10_000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      if (ownDir) rmSync(ownDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** PATH without any directory that has an nvidia-smi, to show the no-GPU state. */
+function withoutNvidiaSmi(path: string): string {
+  return path
+    .split(':')
+    .filter((dir) => dir && !existsSync(join(dir, 'nvidia-smi')))
+    .join(':');
+}

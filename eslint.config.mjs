@@ -1,0 +1,61 @@
+// ESLint enforces the process boundaries of architecture.md: the renderer and common/
+// cannot reach Node, Electron or native modules, and only the transport modules touch
+// ipcMain/ipcRenderer.
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+
+const nodeOnlyModules = ['electron', 'dockerode', 'better-sqlite3', 'systeminformation', 'ws', 'sirv', 'litesvm', 'xml2js'];
+const nodeBuiltins = [
+  'assert', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs', 'fs/promises', 'http',
+  'https', 'http2', 'module', 'net', 'os', 'path', 'process', 'readline', 'stream', 'tls', 'url', 'util', 'v8',
+  'vm', 'worker_threads', 'zlib',
+];
+const boundary = (where) => ({
+  paths: [...nodeOnlyModules, ...nodeBuiltins].map((name) => ({
+    name,
+    message: `${where} cannot import "${name}": it runs without Node. Call the API (common/api) instead.`,
+  })),
+  patterns: [
+    { group: ['node:*'], message: `${where} cannot import Node built-ins.` },
+    { group: ['**/main/**', '**/preload/**', '**/hub/**'], message: `${where} may import only its own folder and common/.` },
+  ],
+});
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'fixtures/bin/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'no-restricted-imports': ['error', boundary('Renderer code')],
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'warn',
+    },
+  },
+  {
+    files: ['common/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', boundary('common/')] },
+  },
+  {
+    // Only the transport modules and the desktop shell may touch Electron's IPC objects.
+    files: ['main/**/*.ts'],
+    ignores: ['main/transport/ipc-transport.ts', 'main/index.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "Identifier[name='ipcMain']", message: 'Use the API contract; only main/transport/ipc-transport.ts registers IPC handlers.' },
+      ],
+    },
+  },
+  {
+    files: ['**/*.{js,mjs,cjs}'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+);

@@ -1,0 +1,102 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { EventBus } from '../../common/event-bus';
+import type { ApiEventMap } from '../../common/api/contract';
+import type { AppInfo } from '../../common/api/app';
+import type { Settings } from '../../common/settings';
+import { openLedgerDb } from '../ledger/ledger-db';
+import { TelemetryStore } from '../ledger/telemetry-store';
+import { SettingsStore } from '../settings/settings-store';
+import { ExecFileRunner } from '../hardware/command-runner';
+import { HardwareDetector } from '../hardware/hardware-detector';
+import { readHostInfo } from '../hardware/host-info';
+import { HardwareService } from '../hardware/hardware-service';
+import { TelemetrySampler } from '../hardware/telemetry-sampler';
+import { TelemetryService } from '../hardware/telemetry-service';
+import { hardwareHandlers } from '../hardware/hardware-handlers';
+import type { ApiHandlers } from '../transport/api-handlers';
+
+export interface AppServicesOptions {
+  shell: AppInfo['shell'];
+  dataDir: string;
+  version: string;
+  nowMs?: () => number;
+}
+
+export interface AppServices {
+  readonly events: EventBus<ApiEventMap>;
+  readonly handlers: ApiHandlers;
+  readonly settings: SettingsStore;
+  /** Detects hardware and starts telemetry; the UI can connect before this finishes. */
+  start(): Promise<void>;
+  /** Stops children and timers and closes the databases; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root shared by the desktop and headless entries: it opens the
+ * databases in the data dir and builds every service with its dependencies. Nothing
+ * else constructs services, so a test can build the same graph on a temp dir.
+ */
+export function createAppServices(options: AppServicesOptions): AppServices {
+  const nowMs = options.nowMs ?? Date.now;
+  mkdirSync(options.dataDir, { recursive: true });
+  const events = new EventBus<ApiEventMap>();
+  const ledgerDb: Database.Database = openLedgerDb(join(options.dataDir, 'ledger.db'));
+  const telemetryStore = TelemetryStore.open(join(options.dataDir, 'telemetry.db'));
+  const settings = new SettingsStore(ledgerDb, nowMs);
+
+  const hardware = new HardwareService(
+    new HardwareDetector({ runner: new ExecFileRunner(), readHostInfo, nowMs }),
+    events,
+  );
+  const telemetry = new TelemetryService({
+    createSource: (callbacks) => new TelemetrySampler({ nowMs, ...callbacks }),
+    store: telemetryStore,
+    events,
+    nowMs,
+  });
+
+  const applyTelemetry = (s: Settings) =>
+    telemetry.apply({ enabled: s.telemetryEnabled, hasNvidiaGpu: hardware.hasNvidiaGpu() });
+
+  const info: AppInfo = {
+    version: options.version,
+    shell: options.shell,
+    dataDir: options.dataDir,
+    platform: process.platform,
+  };
+
+  const handlers: ApiHandlers = {
+    'app:info': () => info,
+    'settings:get': () => settings.get(),
+    'settings:update': async (patch) => {
+      const next = settings.update(patch);
+      events.emit('settings:changed', next);
+      await applyTelemetry(next);
+      return next;
+    },
+    ...hardwareHandlers(hardware, telemetry),
+  };
+
+  let stopped = false;
+  return {
+    events,
+    handlers,
+    settings,
+    async start() {
+      await hardware.detect();
+      await applyTelemetry(settings.get());
+      // A GPU found by "Detect again" (driver installed later) starts telemetry too.
+      events.on('hardware:snapshot', () => void applyTelemetry(settings.get()));
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await telemetry.stop();
+      telemetryStore.close();
+      ledgerDb.close();
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import { join } from 'node:path';
+import { app, ipcMain } from 'electron';
+import type { BrowserWindow, Tray } from 'electron';
+import { createAppServices } from './app/app-services';
+import type { AppServices } from './app/app-services';
+import { createSecureWindow, denyAllPermissions, lockDownWebContents } from './desktop/secure-window';
+import { createTray } from './desktop/tray';
+import { ApiDispatcher } from './transport/api-dispatcher';
+import { registerIpcTransport } from './transport/ipc-transport';
+import { createTrustedSenderCheck } from './transport/trusted-sender';
+
+// Desktop entry: windows, tray and the IPC transport. Services come from the same
+// composition root as the headless entry.
+app.enableSandbox();
+
+const rendererFile = join(__dirname, '../renderer/index.html');
+const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
+const isTrustedUrl = createTrustedSenderCheck({ rendererFile, devServerUrl });
+
+let services: AppServices | null = null;
+let mainWindow: BrowserWindow | null = null;
+let tray: Tray | null = null;
+let quitting = false;
+
+function showWindow(): void {
+  if (mainWindow && !mainWindow.isDestroyed()) {
+    mainWindow.show();
+    mainWindow.focus();
+    return;
+  }
+  const win = createSecureWindow(join(__dirname, '../preload/index.js'));
+  mainWindow = win;
+  // Closing the window keeps the app in the tray: a supplier's GPU keeps working.
+  win.on('close', (event) => {
+    if (!quitting) {
+      event.preventDefault();
+      win.hide();
+    }
+  });
+  if (devServerUrl) void win.loadURL(devServerUrl);
+  else void win.loadFile(rendererFile);
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', showWindow);
+  app.on('web-contents-created', (_event, contents) => lockDownWebContents(contents, (url) => isTrustedUrl(url)));
+  app.on('before-quit', () => {
+    quitting = true;
+  });
+  app.on('will-quit', (event) => {
+    if (!services) return;
+    // Stop children (nvidia-smi) and close the databases before the process ends.
+    event.preventDefault();
+    const s = services;
+    services = null;
+    void s.stop().finally(() => app.quit());
+  });
+
+  void app.whenReady().then(() => {
+    denyAllPermissions();
+    services = createAppServices({ shell: 'desktop', dataDir: app.getPath('userData'), version: app.getVersion() });
+    registerIpcTransport({ ipcMain, dispatcher: new ApiDispatcher(services.handlers), events: services.events, isTrustedUrl });
+    tray = createTray(join(__dirname, '../../resources/tray.png'), {
+      open: showWindow,
+      quit: () => app.quit(),
+    });
+    showWindow();
+    void services.start();
+    app.on('activate', showWindow);
+  });
+}
+
+export { tray };

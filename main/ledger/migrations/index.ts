@@ -1,0 +1,8 @@
+import type { Migration } from '../migration';
+import { settingsMigration } from './001-settings';
+
+/**
+ * Every ledger.db migration, in order. Add a file `NNN-name.ts` and append it here;
+ * each has a test next to it that upgrades a database holding real rows.
+ */
+export const LEDGER_MIGRATIONS: readonly Migration[] = [settingsMigration];

@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+// Unit and integration tests sit next to their modules (`*.test.ts`). Integration
+// tests use real components (SQLite files, the headless server on loopback, Docker,
+// the sandbox chain) and run in `npm test` all the same.
+export default defineConfig({
+  test: {
+    include: ['{main,common,hub,renderer,preload,scripts,bench}/**/*.test.{ts,tsx}'],
+    environment: 'node',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    // Two cores on CI: more workers only fight over them.
+    maxWorkers: 2,
+  },
+});
