@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// `npm start`: the desktop app (electron-vite builds, then launches Electron). Where
+// Electron's binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD, or a rig without a
+// desktop), it says so and starts the same app headless instead, so this command always
+// lands a newcomer in the app.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+function electronBinary() {
+  try {
+    const path = createRequire(join(root, 'package.json'))('electron');
+    return typeof path === 'string' && existsSync(path) ? path : null;
+  } catch {
+    return null;
+  }
+}
+
+const hasDisplay = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+const args = process.argv.slice(2);
+let command;
+if (electronBinary() && hasDisplay) {
+  command = [join(root, 'node_modules', '.bin', 'electron-vite'), ['preview', ...args]];
+} else {
+  console.warn(
+    electronBinary()
+      ? 'No display found: starting Idlegrid headless. Open the URL below in a browser.'
+      : "Electron's binary is not installed (was ELECTRON_SKIP_BINARY_DOWNLOAD set?): starting Idlegrid headless.\n" +
+          'Open the URL below in a browser; for the desktop app run `npm install` with internet access.',
+  );
+  command = [process.execPath, [join(root, 'scripts', 'serve.mjs'), ...args]];
+}
+const child = spawn(command[0], command[1], { cwd: root, stdio: 'inherit' });
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
