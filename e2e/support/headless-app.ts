@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -12,6 +12,8 @@ export const FIXTURES_GPU = join(root, 'fixtures', 'gpu');
 export interface HeadlessAppOptions {
   /** nvidia-smi capture the replay serves; null runs with no nvidia-smi on PATH at all. */
   nvidiaCapture?: string | null;
+  /** Also put the rocm-smi replay (4× MI100) on PATH. */
+  withRocm?: boolean;
   env?: Record<string, string>;
   dataDir?: string;
 }
@@ -33,10 +35,15 @@ export interface HeadlessApp {
  * The one launch helper every spec uses.
  */
 export async function startHeadlessApp(options: HeadlessAppOptions = {}): Promise<HeadlessApp> {
-  const ownDir = options.dataDir ? null : mkdtempSync(join(tmpdir(), 'idlegrid-e2e-'));
-  const dataDir = options.dataDir ?? join(ownDir!, 'data');
+  const ownDir = mkdtempSync(join(tmpdir(), 'idlegrid-e2e-'));
+  const dataDir = options.dataDir ?? join(ownDir, 'data');
   const capture = options.nvidiaCapture === undefined ? 'nvidia-smi-q-x.v100s-x8.xml' : options.nvidiaCapture;
-  const path = capture === null ? withoutNvidiaSmi(process.env.PATH ?? '') : `${FIXTURES_BIN}:${process.env.PATH ?? ''}`;
+  // The simulated machine's own tools: only the replays it should have, first on PATH.
+  const machineBin = join(ownDir, 'bin');
+  mkdirSync(machineBin);
+  const tools = [...(capture ? ['nvidia-smi'] : []), ...(options.withRocm ? ['rocm-smi'] : [])];
+  for (const tool of tools) symlinkSync(join(FIXTURES_BIN, tool), join(machineBin, tool));
+  const path = `${machineBin}:${withoutGpuTools(process.env.PATH ?? '')}`;
   const child: ChildProcess = spawn(process.execPath, [join(root, 'scripts', 'serve.mjs'), '--port', '0', '--data-dir', dataDir], {
     cwd: root,
     env: {
@@ -85,15 +92,15 @@ export async function startHeadlessApp(options: HeadlessAppOptions = {}): Promis
         await Promise.race([exited, new Promise((done) => setTimeout(done, 10_000))]);
         if (child.exitCode === null) child.kill('SIGKILL');
       }
-      if (ownDir) rmSync(ownDir, { recursive: true, force: true });
+      rmSync(ownDir, { recursive: true, force: true });
     },
   };
 }
 
-/** PATH without any directory that has an nvidia-smi, to show the no-GPU state. */
-function withoutNvidiaSmi(path: string): string {
+/** PATH without directories holding a real or replayed GPU tool, so only ours are seen. */
+function withoutGpuTools(path: string): string {
   return path
     .split(':')
-    .filter((dir) => dir && !existsSync(join(dir, 'nvidia-smi')))
+    .filter((dir) => dir && !existsSync(join(dir, 'nvidia-smi')) && !existsSync(join(dir, 'rocm-smi')))
     .join(':');
 }

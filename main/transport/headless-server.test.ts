@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,8 +21,12 @@ let cookie: string;
 const savedPath = process.env.PATH;
 
 beforeAll(async () => {
-  process.env.PATH = `${fixturesBin}:${savedPath}`;
   dir = mkdtempSync(join(tmpdir(), 'idlegrid-headless-'));
+  // This machine has the NVIDIA tools only (no rocm-smi): a bin dir with just that replay.
+  const bin = join(dir, 'bin');
+  mkdirSync(bin);
+  symlinkSync(join(fixturesBin, 'nvidia-smi'), join(bin, 'nvidia-smi'));
+  process.env.PATH = `${bin}:${savedPath}`;
   const ui = join(dir, 'ui');
   mkdirSync(ui);
   writeFileSync(join(ui, 'index.html'), '<!doctype html><title>Idlegrid</title><div id="root"></div>');
