@@ -1,0 +1,169 @@
+// `npm run bench -- telemetry`: what live GPU telemetry costs the app, against the naive way.
+//
+// Ours: TelemetrySampler, one long-lived `nvidia-smi --query-gpu … -lms 1000`.
+// Baseline (same run, same duration, same parsing): a fresh `nvidia-smi --query-gpu …`
+// every second. Both read the nvidia-smi replay of the real 8× V100S capture
+// (fixtures/bin on PATH). CPU is this process's own (process.cpuUsage); the children's
+// CPU is printed too, but the replay is a Node script, not the real nvidia-smi, so only
+// our own process's figures are compared. BENCH_SECONDS overrides the 60 s per phase.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { replayEnv } from '../main/hardware/nvidia-smi-replay';
+import { TelemetryLineReader, telemetryQueryArgs } from '../main/hardware/telemetry-query';
+import { TelemetrySampler } from '../main/hardware/telemetry-sampler';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 60);
+if (!(seconds > 0)) throw new Error(`BENCH_SECONDS must be a positive number (got ${process.env.BENCH_SECONDS})`);
+const intervalMs = 1000;
+const dir = mkdtempSync(join(tmpdir(), 'idlegrid-bench-telemetry-'));
+
+interface Measured {
+  cpuPct: number;
+  childCpuPct: number | null;
+  maxRssMb: number;
+  spawns: number;
+  batches: number;
+  gpus: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** CPU seconds of reaped children (utime + stime of /proc/self/stat's cutime, cstime); null off Linux. */
+function childCpuSeconds(): number | null {
+  if (!existsSync('/proc/self/stat')) return null;
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // After "pid (comm) ", field 3 is index 0: cutime and cstime are fields 16 and 17.
+  const ticks = Number(fields[13]) + Number(fields[14]);
+  return ticks / 100; // USER_HZ is 100 on Linux
+}
+
+async function measure(name: string, run: (spawnLog: string) => Promise<{ batches: number; gpus: number }>): Promise<Measured> {
+  const spawnLog = join(dir, `${name}.spawns.log`);
+  let maxRss = process.memoryUsage.rss();
+  const rssTimer = setInterval(() => (maxRss = Math.max(maxRss, process.memoryUsage.rss())), 1000);
+  const child0 = childCpuSeconds();
+  const cpu0 = process.cpuUsage();
+  const wall0 = performance.now();
+  const { batches, gpus } = await run(spawnLog);
+  const wallS = (performance.now() - wall0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const child1 = childCpuSeconds();
+  clearInterval(rssTimer);
+  const spawns = existsSync(spawnLog) ? readFileSync(spawnLog, 'utf8').trim().split('\n').length : 0;
+  return {
+    cpuPct: ((cpu.user + cpu.system) / 1e6 / wallS) * 100,
+    childCpuPct: child0 === null || child1 === null ? null : ((child1 - child0) / wallS) * 100,
+    maxRssMb: maxRss / (1024 * 1024),
+    spawns,
+    batches,
+    gpus,
+  };
+}
+
+async function ours(spawnLog: string): Promise<{ batches: number; gpus: number }> {
+  let batches = 0;
+  let gpus = 0;
+  const sampler = new TelemetrySampler({
+    nowMs: Date.now,
+    onSamples: (samples) => {
+      batches++;
+      gpus = samples.length;
+    },
+    onStatus: (status) => {
+      if (status.state === 'restarting') console.error(`[bench] sampler: ${status.message}`);
+    },
+    intervalMs,
+    env: replayEnv({ IDLEGRID_REPLAY_SPAWN_LOG: spawnLog }),
+  });
+  sampler.start();
+  await sleep(seconds * 1000);
+  await sampler.stop();
+  return { batches, gpus };
+}
+
+async function baseline(spawnLog: string): Promise<{ batches: number; gpus: number }> {
+  let batches = 0;
+  let gpus = 0;
+  const env = replayEnv({ IDLEGRID_REPLAY_SPAWN_LOG: spawnLog });
+  const reader = new TelemetryLineReader();
+  const inFlight = new Set<Promise<void>>();
+  const poll = () => {
+    const tMs = Date.now();
+    const done = new Promise<void>((resolve) => {
+      execFile('nvidia-smi', telemetryQueryArgs(), { env, encoding: 'utf8' }, (error, stdout) => {
+        if (!error) {
+          const samples = stdout.split('\n').map((l) => reader.read(l, tMs)).filter((s) => s !== null);
+          batches++;
+          gpus = samples.length;
+        }
+        resolve();
+      });
+    });
+    inFlight.add(done);
+    void done.then(() => inFlight.delete(done));
+  };
+  poll();
+  const timer = setInterval(poll, intervalMs);
+  await sleep(seconds * 1000);
+  clearInterval(timer);
+  await Promise.all(inFlight);
+  return { batches, gpus };
+}
+
+function line(name: string, m: Measured): string {
+  const child = m.childCpuPct === null ? 'n/a' : `${m.childCpuPct.toFixed(2)}%`;
+  return (
+    `${name}: ${m.spawns} spawn(s), ${m.batches} batches of ${m.gpus} GPUs, ` +
+    `this process ${m.cpuPct.toFixed(3)}% CPU (${(m.cpuPct / Math.max(1, m.gpus)).toFixed(4)}% per GPU), ` +
+    `max RSS ${m.maxRssMb.toFixed(1)} MB, children ${child} CPU`
+  );
+}
+
+async function main(): Promise<void> {
+  try {
+    console.log(`telemetry bench: ${seconds} s per phase, 8× V100S replay, ${intervalMs} ms interval`);
+    // A fresh process (tsx compiling, V8 tiering up, startup garbage) burns CPU for a few
+    // seconds by itself; let that pass, then measure what doing nothing costs, for scale.
+    const settleS = Math.min(10, seconds);
+    await sleep(settleS * 1000);
+    const idle = await measure('idle', async () => {
+      await sleep(settleS * 1000);
+      return { batches: 0, gpus: 0 };
+    });
+    console.log(`idle floor of this process (tsx, timers; nothing sampled): ${idle.cpuPct.toFixed(3)}% CPU`);
+    const a = await measure('ours', ours);
+    console.log(line('ours (one nvidia-smi -lms)', a));
+    const b = await measure('baseline', baseline);
+    console.log(line('baseline (nvidia-smi per second)', b));
+    const gpus = a.gpus || 8;
+    const cpuPerGpu = a.cpuPct / gpus;
+    const baselineCpuPerGpu = b.cpuPct / (b.gpus || 8);
+    const ratio = baselineCpuPerGpu > 0 ? cpuPerGpu / baselineCpuPerGpu : null;
+    console.log(
+      `ours uses ${ratio === null ? 'n/a' : `${(ratio * 100).toFixed(1)}%`} of the baseline's CPU; ` +
+        `target: 1 spawn, ≤ 0.3% CPU per GPU → ${a.spawns === 1 && cpuPerGpu <= 0.3 ? 'met' : 'NOT met'}`,
+    );
+    const round = (n: number, places = 4) => Number(n.toFixed(places));
+    console.log(
+      JSON.stringify({
+        bench: 'telemetry',
+        seconds,
+        gpus,
+        spawns: a.spawns,
+        cpu_pct_per_gpu: round(cpuPerGpu),
+        rss_mb: round(a.maxRssMb, 1),
+        baseline_spawns: b.spawns,
+        baseline_cpu_pct_per_gpu: round(baselineCpuPerGpu),
+        ratio: ratio === null ? null : round(ratio),
+      }),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// tsx runs this file as CommonJS (the package has no "type": "module"): no top-level await.
+void main();
