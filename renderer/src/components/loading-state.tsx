@@ -1,0 +1,14 @@
+import { Spinner } from './spinner';
+
+interface LoadingStateProps {
+  message: string;
+}
+
+export function LoadingState({ message }: LoadingStateProps) {
+  return (
+    <div className="loading-state" role="status">
+      <Spinner />
+      <span>{message}</span>
+    </div>
+  );
+}

@@ -1,0 +1,7 @@
+interface SpinnerProps {
+  label?: string;
+}
+
+export function Spinner({ label }: SpinnerProps) {
+  return <span className="spinner" role={label ? 'status' : undefined} aria-label={label} />;
+}

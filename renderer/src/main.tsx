@@ -1,0 +1,34 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createApiClient } from './api';
+import { App } from './app/app';
+import { StoresContext } from './app/stores-context';
+import { resolveTheme } from './app/theme';
+import { applyTheme, cachedThemePreference } from './app/use-theme';
+import { createStores, startStores } from './stores/create-stores';
+import './styles/tokens.css';
+import './styles/base.css';
+import './styles/shell.css';
+import './styles/components.css';
+import './styles/chart.css';
+import './styles/views.css';
+
+// The right theme before the first paint, so a light-theme user never sees a dark flash.
+applyTheme(resolveTheme(cachedThemePreference(), window.matchMedia('(prefers-color-scheme: dark)').matches));
+
+// One client, one set of stores, for the life of the window. Stores subscribe to
+// main's events here, not in components, so no view can double-subscribe.
+const client = createApiClient();
+const stores = createStores(client);
+startStores(stores);
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root');
+
+createRoot(root).render(
+  <StrictMode>
+    <StoresContext value={stores}>
+      <App />
+    </StoresContext>
+  </StrictMode>,
+);

@@ -1,0 +1,73 @@
+import { createStore } from 'zustand/vanilla';
+import type { StoreApi } from 'zustand/vanilla';
+import type { ApiClient } from '../../../common/api/client';
+import type { AppInfo } from '../../../common/api/app';
+import { errorMessage } from './error-message';
+
+/**
+ * `connecting` until the transport says anything. The desktop IPC transport has no
+ * connection to lose (no `onConnectionChange`) and counts as connected at once.
+ */
+export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
+
+export interface AppStoreState {
+  info: AppInfo | null;
+  infoError: string | null;
+  connection: ConnectionState;
+
+  start(): () => void;
+  loadInfo(): Promise<void>;
+}
+
+export type AppStore = StoreApi<AppStoreState>;
+
+export interface AppStoreOptions {
+  /**
+   * How long "connecting" may last before the banner says the connection is down. The
+   * WebSocket client only reports changes, so a server that is down when the page
+   * opens would otherwise never be reported at all.
+   */
+  connectingGraceMs?: number;
+}
+
+export function createAppStore(client: ApiClient, options: AppStoreOptions = {}): AppStore {
+  const graceMs = options.connectingGraceMs ?? 4000;
+  let started: (() => void) | null = null;
+
+  return createStore<AppStoreState>()((set, get) => ({
+    info: null,
+    infoError: null,
+    connection: client.onConnectionChange ? 'connecting' : 'connected',
+
+    start() {
+      if (started) return started;
+      let offConnection = () => {};
+      let graceTimer: ReturnType<typeof setTimeout> | null = null;
+      if (client.onConnectionChange) {
+        offConnection = client.onConnectionChange((connected) => {
+          set({ connection: connected ? 'connected' : 'disconnected' });
+        });
+        graceTimer = setTimeout(() => {
+          if (get().connection === 'connecting') set({ connection: 'disconnected' });
+        }, graceMs);
+      }
+      void get().loadInfo();
+      started = () => {
+        offConnection();
+        if (graceTimer) clearTimeout(graceTimer);
+        started = null;
+      };
+      return started;
+    },
+
+    async loadInfo() {
+      try {
+        const info = await client.call('app:info', {});
+        // An answer proves the link works, whatever the transport said before.
+        set((s) => ({ info, infoError: null, connection: s.connection === 'connecting' ? 'connected' : s.connection }));
+      } catch (error) {
+        set({ infoError: errorMessage(error) });
+      }
+    },
+  }));
+}

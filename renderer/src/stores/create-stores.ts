@@ -1,0 +1,58 @@
+import type { ApiClient } from '../../../common/api/client';
+import { createAppStore } from './app-store';
+import type { AppStore, AppStoreOptions } from './app-store';
+import { createHardwareStore } from './hardware-store';
+import type { HardwareStore } from './hardware-store';
+import { createSettingsStore } from './settings-store';
+import type { SettingsStore } from './settings-store';
+import { createTelemetryStore } from './telemetry-store';
+import type { TelemetryStore, TelemetryStoreOptions } from './telemetry-store';
+
+/** One store per domain. Later features add theirs here (wallet, lend, rent, …). */
+export interface Stores {
+  app: AppStore;
+  hardware: HardwareStore;
+  telemetry: TelemetryStore;
+  settings: SettingsStore;
+}
+
+export interface StoresOptions {
+  app?: AppStoreOptions;
+  telemetry?: TelemetryStoreOptions;
+}
+
+export function createStores(client: ApiClient, options: StoresOptions = {}): Stores {
+  return {
+    app: createAppStore(client, options.app),
+    hardware: createHardwareStore(client),
+    telemetry: createTelemetryStore(client, options.telemetry),
+    settings: createSettingsStore(client),
+  };
+}
+
+/**
+ * Subscribes every store to its events and loads its first state; called once, from
+ * main.tsx. After the connection comes back, events sent while it was down are lost,
+ * so each store loads again rather than showing a stale picture.
+ */
+export function startStores(stores: Stores): () => void {
+  const stops = [
+    stores.app.getState().start(),
+    stores.settings.getState().start(),
+    stores.hardware.getState().start(),
+    stores.telemetry.getState().start(),
+  ];
+  const offReconnect = stores.app.subscribe((state, previous) => {
+    if (previous.connection === 'disconnected' && state.connection === 'connected') {
+      void stores.app.getState().loadInfo();
+      void stores.settings.getState().load();
+      void stores.hardware.getState().load();
+      void stores.telemetry.getState().loadRecent();
+      void stores.telemetry.getState().loadStatus();
+    }
+  });
+  return () => {
+    offReconnect();
+    for (const stop of stops) stop();
+  };
+}
