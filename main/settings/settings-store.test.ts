@@ -29,6 +29,14 @@ describe('SettingsStore', () => {
     reopened.close();
   });
 
+  it('changes only the fields a patch names', () => {
+    const db = openLedgerDb(join(dir, 'ledger.db'));
+    const store = new SettingsStore(db, () => 1);
+    store.update({ theme: 'light' });
+    expect(store.update({ temperatureUnit: 'F' })).toEqual({ ...DEFAULT_SETTINGS, theme: 'light', temperatureUnit: 'F' });
+    db.close();
+  });
+
   it('rejects an invalid patch and writes nothing', () => {
     const db = openLedgerDb(join(dir, 'ledger.db'));
     const store = new SettingsStore(db, () => 1);

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { settingsSchema, settingsPatchSchema } from '../../common/settings';
+import { DEFAULT_SETTINGS, settingsSchema, settingsPatchSchema } from '../../common/settings';
 import type { Settings, SettingsPatch } from '../../common/settings';
 
 /**
@@ -36,7 +36,7 @@ export class SettingsStore {
     const result: Record<string, unknown> = {};
     for (const key of Object.keys(shape) as Array<keyof typeof shape>) {
       const parsed = shape[key].safeParse(raw[key]);
-      result[key] = parsed.success ? parsed.data : shape[key].parse(undefined);
+      result[key] = parsed.success ? parsed.data : DEFAULT_SETTINGS[key];
     }
     return result as Settings;
   }

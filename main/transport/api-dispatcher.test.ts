@@ -32,6 +32,13 @@ describe('ApiDispatcher', () => {
     });
   });
 
+  it('passes a patch through without filling in defaults', async () => {
+    let received: unknown;
+    const d = new ApiDispatcher(handlers({ 'settings:update': (patch) => ((received = patch), DEFAULT_SETTINGS) }), silent);
+    await d.dispatch('settings:update', { temperatureUnit: 'F' });
+    expect(received).toEqual({ temperatureUnit: 'F' });
+  });
+
   it('rejects an unknown call with unknown_call', async () => {
     const d = new ApiDispatcher(handlers(), silent);
     const out = await d.dispatch('wallet:drain', {});
