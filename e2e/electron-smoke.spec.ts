@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
 
@@ -7,13 +6,13 @@ import { _electron as electron, expect, test } from '@playwright/test';
 // where it cannot be downloaded (CI here), the test is skipped and says why.
 const root = resolve(__dirname, '..');
 
+/** Reads the electron package's path.txt; `require('electron')` would try to download it. */
 function electronBinary(): string | null {
-  try {
-    const path = createRequire(join(root, 'package.json'))('electron') as unknown;
-    return typeof path === 'string' && existsSync(path) ? path : null;
-  } catch {
-    return null;
-  }
+  const pkg = join(root, 'node_modules', 'electron');
+  const pathFile = join(pkg, 'path.txt');
+  if (!existsSync(pathFile)) return null;
+  const binary = join(pkg, 'dist', readFileSync(pathFile, 'utf8').trim());
+  return existsSync(binary) ? binary : null;
 }
 
 test('the desktop app opens its window with the locked-down bridge', async () => {
