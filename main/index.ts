@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import { app, ipcMain } from 'electron';
+import { app, ipcMain, safeStorage } from 'electron';
 import type { BrowserWindow, Tray } from 'electron';
 import { createAppServices } from './app/app-services';
+import { chooseDesktopKeyProtection } from './wallet/safe-storage-key-protection';
 import type { AppServices } from './app/app-services';
 import { createSecureWindow, denyAllPermissions, lockDownWebContents } from './desktop/secure-window';
 import { createTray } from './desktop/tray';
@@ -60,7 +61,10 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(() => {
     denyAllPermissions();
-    services = createAppServices({ shell: 'desktop', dataDir: app.getPath('userData'), version: app.getVersion() });
+    const dataDir = app.getPath('userData');
+    // Wallet keys sealed by the OS keychain; a passphrase where there is no real keychain.
+    const keyProtection = chooseDesktopKeyProtection(safeStorage, { file: join(dataDir, 'wallets', 'passphrase.json') });
+    services = createAppServices({ shell: 'desktop', dataDir, version: app.getVersion(), keyProtection });
     registerIpcTransport({ ipcMain, dispatcher: new ApiDispatcher(services.handlers), events: services.events, isTrustedUrl });
     tray = createTray(join(__dirname, '../../resources/tray.png'), {
       open: showWindow,

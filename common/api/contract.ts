@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { CallSpec, EventSpec } from './define';
 import { appCalls, appEvents } from './app';
 import { hardwareCalls, hardwareEvents } from './hardware';
+import { walletCalls, walletEvents } from './wallet';
 
 /**
  * The one API contract. Every call the UI can make and every event it can receive,
@@ -12,11 +13,13 @@ import { hardwareCalls, hardwareEvents } from './hardware';
 export const apiCalls = {
   ...appCalls,
   ...hardwareCalls,
+  ...walletCalls,
 };
 
 export const apiEvents = {
   ...appEvents,
   ...hardwareEvents,
+  ...walletEvents,
 };
 
 export type ApiCalls = typeof apiCalls;

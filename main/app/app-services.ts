@@ -16,18 +16,24 @@ import { TelemetrySampler } from '../hardware/telemetry-sampler';
 import { TelemetryService } from '../hardware/telemetry-service';
 import { hardwareHandlers } from '../hardware/hardware-handlers';
 import type { ApiHandlers } from '../transport/api-handlers';
+import { createWalletModule } from '../wallet/wallet-module';
+import type { WalletModule } from '../wallet/wallet-module';
+import type { KeyProtection } from '../wallet/key-protection';
 
 export interface AppServicesOptions {
   shell: AppInfo['shell'];
   dataDir: string;
   version: string;
   nowMs?: () => number;
+  /** How wallet keys are sealed: desktop passes the OS keychain; default is a passphrase (headless). */
+  keyProtection?: KeyProtection;
 }
 
 export interface AppServices {
   readonly events: EventBus<ApiEventMap>;
   readonly handlers: ApiHandlers;
   readonly settings: SettingsStore;
+  readonly wallet: WalletModule;
   /** Detects hardware and starts telemetry; the UI can connect before this finishes. */
   start(): Promise<void>;
   /** Stops children and timers and closes the databases; safe to call twice. */
@@ -46,6 +52,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const ledgerDb: Database.Database = openLedgerDb(join(options.dataDir, 'ledger.db'));
   const telemetryStore = TelemetryStore.open(join(options.dataDir, 'telemetry.db'));
   const settings = new SettingsStore(ledgerDb, nowMs);
+  const wallet = createWalletModule({ dataDir: options.dataDir, ledgerDb, settings, events, keyProtection: options.keyProtection, nowMs });
 
   const hardware = new HardwareService(
     new HardwareDetector({ runner: new ExecFileRunner(), readHostInfo, nowMs }),
@@ -78,6 +85,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       return next;
     },
     ...hardwareHandlers(hardware, telemetry),
+    ...wallet.handlers,
   };
 
   let stopped = false;
@@ -85,7 +93,10 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     events,
     handlers,
     settings,
+    wallet,
     async start() {
+      // The network first: on Sandbox this starts the embedded chain on a loopback port.
+      await wallet.start();
       await hardware.detect();
       await applyTelemetry(settings.get());
       // A GPU found by "Detect again" (driver installed later) starts telemetry too.
@@ -95,6 +106,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       if (stopped) return;
       stopped = true;
       await telemetry.stop();
+      await wallet.stop();
       telemetryStore.close();
       ledgerDb.close();
     },

@@ -1,0 +1,137 @@
+import type { NetworkKind } from './network';
+
+/**
+ * How a wallet's secret is kept at rest: the OS keychain through Electron's safeStorage
+ * (desktop), or a passphrase (scrypt + AES-256-GCM) for headless rigs.
+ */
+export type KeyProtectionKind = 'os-keychain' | 'passphrase';
+
+/** One wallet in the vault. The secret never leaves main; this is all the UI sees. */
+export interface WalletAccount {
+  address: string;
+  label: string;
+  createdAtMs: number;
+  protection: KeyProtectionKind;
+  /** False when this shell cannot open it (e.g. sealed by the desktop keychain, read by headless). */
+  usable: boolean;
+  /** Why it is not usable, and what to do; null when usable. */
+  problem: string | null;
+}
+
+export interface WalletState {
+  wallets: WalletAccount[];
+  activeAddress: string | null;
+  /** How this shell protects keys. */
+  protection: KeyProtectionKind;
+  /** Passphrase protection only: secrets cannot be used until `wallet:unlock`. */
+  locked: boolean;
+  /** Passphrase protection only: false until the first unlock sets the passphrase. */
+  passphraseSet: boolean;
+  /** Passphrase protection only: the wallet locks itself after this long unused. */
+  autoLockMs: number | null;
+  /** Files in the wallet folder that could not be read; they are left untouched. */
+  damagedFiles: string[];
+}
+
+export interface WalletBalances {
+  address: string;
+  network: NetworkKind;
+  /** SOL in lamports, as a decimal string. */
+  lamports: string;
+  /** USDC in base units, as a decimal string (0 when the token account does not exist yet). */
+  usdc: string;
+  usdcDecimals: number;
+  usdcMint: string;
+  /** The wallet's associated USDC token account (where payments arrive). */
+  usdcAccount: string;
+  updatedAtMs: number;
+}
+
+export type WalletTransactionStatus = 'confirmed' | 'finalized' | 'failed';
+
+/** A recent transaction touching the wallet, seen from the wallet's side. */
+export interface WalletTransaction {
+  signature: string;
+  slot: number;
+  blockTimeMs: number | null;
+  status: WalletTransactionStatus;
+  error: string | null;
+  /** Change of the wallet's SOL, fees included, in lamports (negative when spent). */
+  solChange: string;
+  /** Change of the wallet's USDC in base units. */
+  usdcChange: string;
+  /** The other side of the largest movement, when there is one. */
+  counterparty: string | null;
+  memo: string | null;
+  /** What Idlegrid did it for, when this app made it ("Faucet", "Send", "Lease … increment 2"). */
+  purpose: string | null;
+}
+
+export type SendToken = 'SOL' | 'USDC';
+
+export interface SendResult {
+  signature: string;
+  slot: number;
+}
+
+export interface FaucetResult {
+  signatures: string[];
+  lamports: string;
+  usdc: string;
+}
+
+export interface WalletExportResult {
+  path: string;
+  format: 'solana-cli-json' | 'base58';
+  /** Said to the user next to the path. */
+  warning: string;
+}
+
+/** What a signing request moves, as shown in the confirmation dialog. */
+export interface SigningTransfer {
+  token: 'SOL' | 'USDC' | 'token';
+  /** null for SOL. */
+  mint: string | null;
+  /** Base units as a decimal string. */
+  amount: string;
+  decimals: number;
+  /** The recipient wallet (or, when the owner is unknown, the receiving token account). */
+  recipient: string;
+}
+
+export type SigningRequestKind = 'send' | 'payment' | 'transaction' | 'message';
+
+/**
+ * Main asks the UI to confirm what it is about to sign (event `wallet:confirm-request`);
+ * the UI answers with `wallet:confirm`. Nothing is signed before that answer, except
+ * lease payments inside an auto-pay budget the user turned on.
+ */
+export interface SigningRequest {
+  id: string;
+  kind: SigningRequestKind;
+  walletAddress: string;
+  network: NetworkKind;
+  /** One sentence: what this is for ("Send 5 USDC", "Pay lease L1, increment 3"). */
+  purpose: string;
+  /** Who asked: this app, or a page through the Wallet Standard bridge. */
+  origin: 'app' | 'wallet-standard';
+  transfers: SigningTransfer[];
+  /** The network fee in lamports, when known. */
+  feeLamports: string | null;
+  /** Programs the transaction calls (for transactions the app did not build). */
+  programs: string[];
+  memo: string | null;
+  /** For message signing: the text when it is readable UTF-8, else hex. */
+  message: string | null;
+  /** Things the user should know before approving (unknown programs, not the fee payer…). */
+  warnings: string[];
+  createdAtMs: number;
+  expiresAtMs: number;
+}
+
+export type SigningOutcome = 'approved' | 'rejected' | 'expired' | 'auto-approved';
+
+export interface SigningResolution {
+  id: string;
+  outcome: SigningOutcome;
+}

@@ -1,0 +1,457 @@
+import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { FailedTransactionMetadata, LiteSVM } from 'litesvm';
+import {
+  address,
+  createKeyPairFromPrivateKeyBytes,
+  createKeyPairSignerFromBytes,
+  generateKeyPairSigner,
+  getBase58Decoder,
+  getTransactionDecoder,
+  lamports,
+} from '@solana/kit';
+import type { Address, KeyPairSigner, MaybeEncodedAccount, Transaction } from '@solana/kit';
+import { LEGACY_MEMO_PROGRAM_ADDRESS_V3 } from '@solana-program/memo';
+import { getMintSize } from '@solana-program/token';
+import { BlockhashQueue, BLOCKHASH_VALID_SLOTS } from './blockhash-queue';
+import { ChainStore } from './chain-store';
+import type { StoredAccount, StoredTransaction, SignatureRow } from './chain-store';
+import {
+  FAUCET_MAX_LAMPORTS,
+  FAUCET_MAX_USDC,
+  SANDBOX_USDC_DECIMALS,
+  createMintTransaction,
+  solFaucetTransaction,
+  usdcFaucetTransaction,
+} from './faucet';
+import { RPC_ERROR, RpcError } from './json-rpc';
+import { describeTransactionError, toRpcTransactionError } from './transaction-error';
+import type { RpcTransactionError } from './transaction-error';
+import { MEMO_V1_PROGRAM_ADDRESS, decimalsOf, decodeCompiledMessage, memoSummary, messageJson, metaJson } from './transaction-record';
+import type { CompiledMessage } from './transaction-record';
+import { readMintDecimals, readTokenAccount } from './token-accounts';
+
+/**
+ * The sandbox network's chain: a real Solana runtime (LiteSVM) with a clock of slots,
+ * recent blockhashes, commitment levels, a USDC mint made on first start and a faucet.
+ * Every transaction is recorded the way an RPC node reports it, and the state is kept in
+ * chain.db so balances and history survive a restart. The RPC server in front of it
+ * only translates JSON-RPC to these methods.
+ */
+export interface SandboxChainOptions {
+  /** Folder for chain.db (created if missing). */
+  dataDir: string;
+  /** A new slot this often; 0 = slots advance only per transaction and by `advanceSlots` (tests). */
+  slotIntervalMs?: number;
+  /** Slots after which a transaction counts as confirmed (0: at once, one node votes instantly). */
+  confirmationDepthSlots?: number;
+  /** Slots after which a transaction counts as finalized (32 on real clusters). */
+  finalizationDepthSlots?: number;
+  nowMs?: () => number;
+}
+
+export type Commitment = 'processed' | 'confirmed' | 'finalized';
+
+export interface SignatureStatus {
+  slot: bigint;
+  confirmations: bigint | null;
+  err: RpcTransactionError | null;
+  confirmationStatus: Commitment;
+}
+
+export interface ChainAccount {
+  lamports: bigint;
+  owner: string;
+  executable: boolean;
+  data: Uint8Array;
+}
+
+const FAUCET_START_LAMPORTS = 1_000_000_000n * 1_000_000_000n;
+const BPF_LOADER_V1 = address('BPFLoader1111111111111111111111111111111111');
+const SYSTEM_PROGRAM = '11111111111111111111111111111111';
+const MAX_TRANSACTION_BYTES = 1232;
+/** Keep the slot counter on disk this often even when no transaction lands. */
+const SLOT_PERSIST_INTERVAL_MS = 10_000;
+
+const base58 = getBase58Decoder();
+const transactionDecoder = getTransactionDecoder();
+
+export class SandboxChain {
+  private currentSlot: bigint;
+  private svmSlot = -1n;
+  private timer: NodeJS.Timeout | null = null;
+  private persistTimer: NodeJS.Timeout | null = null;
+  private readonly mintDecimalsCache = new Map<string, number>();
+  private mint = SYSTEM_PROGRAM as Address;
+  private closed = false;
+
+  private constructor(
+    private readonly svm: LiteSVM,
+    private readonly store: ChainStore,
+    private readonly blockhashes: BlockhashQueue,
+    private readonly faucetSigner: KeyPairSigner,
+    readonly genesisHash: string,
+    startSlot: bigint,
+    private readonly options: Required<Omit<SandboxChainOptions, 'dataDir'>>,
+  ) {
+    this.currentSlot = startSlot;
+    this.blockhashes.advanceTo(startSlot);
+  }
+
+  static async open(options: SandboxChainOptions): Promise<SandboxChain> {
+    mkdirSync(options.dataDir, { recursive: true });
+    const resolved = {
+      slotIntervalMs: options.slotIntervalMs ?? 400,
+      confirmationDepthSlots: options.confirmationDepthSlots ?? 0,
+      finalizationDepthSlots: options.finalizationDepthSlots ?? 32,
+      nowMs: options.nowMs ?? Date.now,
+    };
+    const store = ChainStore.open(join(options.dataDir, 'chain.db'));
+    try {
+      const svm = createRuntime();
+      for (const account of store.loadAccounts()) setAccount(svm, account);
+
+      let salt = store.getMeta('genesis_salt');
+      const fresh = salt === undefined;
+      if (salt === undefined) {
+        salt = randomBytes(32).toString('hex');
+        store.setMeta('genesis_salt', salt);
+        store.setMeta('created_at_ms', String(resolved.nowMs()));
+      }
+      let faucetSecret = store.getMeta('faucet_secret');
+      if (faucetSecret === undefined) {
+        // Test money only: the faucet key is kept in chain.db in the clear, on purpose.
+        faucetSecret = Buffer.from(await keypairBytesFromSeed(randomBytes(32))).toString('base64');
+        store.setMeta('faucet_secret', faucetSecret);
+      }
+      const faucetSigner = await createKeyPairSignerFromBytes(Buffer.from(faucetSecret, 'base64'));
+      const persistedSlot = BigInt(store.getMeta('slot') ?? '0');
+      const lastTxSlot = store.maxTransactionSlot() ?? 0n;
+      const startSlot = (persistedSlot > lastTxSlot ? persistedSlot : lastTxSlot) + 1n;
+      const blockhashes = new BlockhashQueue(salt);
+      const genesisHash = blockhashes.hashForSlot(-1n);
+
+      const chain = new SandboxChain(svm, store, blockhashes, faucetSigner, genesisHash, startSlot, resolved);
+      const mintText = store.getMeta('usdc_mint');
+      if (fresh || mintText === undefined) {
+        await chain.createUsdcMint();
+      } else {
+        chain.mint = mintText as Address;
+      }
+      chain.startClock();
+      return chain;
+    } catch (error) {
+      store.close();
+      throw error;
+    }
+  }
+
+  /** The sandbox USDC mint (6 decimals, made on first start, authority: the faucet). */
+  get usdcMint(): Address {
+    return this.mint;
+  }
+
+  get faucetAddress(): Address {
+    return this.faucetSigner.address;
+  }
+
+  get usdcDecimals(): number {
+    return SANDBOX_USDC_DECIMALS;
+  }
+
+  get slot(): bigint {
+    return this.currentSlot;
+  }
+
+  transactionCount(): number {
+    return this.store.transactionCount();
+  }
+
+  latestBlockhash(): { blockhash: string; lastValidBlockHeight: bigint; slot: bigint } {
+    return {
+      blockhash: this.blockhashes.hashForSlot(this.currentSlot),
+      lastValidBlockHeight: this.currentSlot + BLOCKHASH_VALID_SLOTS,
+      slot: this.currentSlot,
+    };
+  }
+
+  /** Moves the clock on (tests use it to let a transaction reach finalized). */
+  advanceSlots(count: number): void {
+    this.currentSlot += BigInt(Math.max(0, Math.floor(count)));
+    this.blockhashes.advanceTo(this.currentSlot);
+  }
+
+  /**
+   * Runs a signed wire transaction. Without skipPreflight it is simulated first and a
+   * failure is returned as an RPC error without touching state, as a node does. With it,
+   * a transaction that fails while executing lands anyway (fee charged, `meta.err` set).
+   * Transactions a node would drop (bad signature, unknown blockhash, no fee) are refused.
+   */
+  async submit(wire: Uint8Array, options: { skipPreflight: boolean }): Promise<string> {
+    return this.execute(wire, options.skipPreflight);
+  }
+
+  private execute(wire: Uint8Array, skipPreflight: boolean): string {
+    if (this.closed) throw new RpcError(RPC_ERROR.internal, 'The sandbox chain is stopped.');
+    if (wire.length > MAX_TRANSACTION_BYTES) {
+      throw new RpcError(RPC_ERROR.invalidParams, `transaction too large: ${wire.length} bytes (max: ${MAX_TRANSACTION_BYTES} bytes)`);
+    }
+    let transaction: Transaction;
+    let message: CompiledMessage;
+    try {
+      transaction = transactionDecoder.decode(wire);
+      message = decodeCompiledMessage(transaction.messageBytes);
+    } catch (error) {
+      throw new RpcError(RPC_ERROR.invalidParams, `failed to deserialize transaction: ${(error as Error).message}`);
+    }
+    const feePayer = message.staticAccounts[0];
+    const firstSignature = feePayer ? transaction.signatures[feePayer] : null;
+    if (!feePayer || !firstSignature) {
+      throw new RpcError(RPC_ERROR.transactionSignatureVerificationFailure, 'Transaction signature verification failure');
+    }
+    const signature = base58.decode(firstSignature);
+    if (this.store.hasSignature(signature)) {
+      if (skipPreflight) return signature;
+      throw preflightFailure('AlreadyProcessed', []);
+    }
+    if (message.version === 0 && (message.addressTableLookups?.length ?? 0) > 0) {
+      throw new RpcError(RPC_ERROR.invalidParams, 'The sandbox chain does not support address lookup tables; send the transaction without them.');
+    }
+    if (this.blockhashes.slotOf(message.lifetimeToken) === null) {
+      // A node would accept and then drop it; saying so at once is kinder to the caller.
+      throw preflightFailure('BlockhashNotFound', []);
+    }
+    this.syncRuntimeClock();
+    if (!skipPreflight) {
+      const simulated = this.svm.simulateTransaction(transaction);
+      if (simulated instanceof FailedTransactionMetadata) {
+        throw preflightFailure(toRpcTransactionError(simulated.err()), simulated.meta().logs());
+      }
+    }
+
+    const keys = message.staticAccounts;
+    const pre = keys.map((key) => this.svm.getAccount(key));
+    const result = this.svm.sendTransaction(transaction);
+    const failed = result instanceof FailedTransactionMetadata;
+    const meta = failed ? result.meta() : result;
+    const err = failed ? toRpcTransactionError(result.err()) : null;
+    const post = keys.map((key) => this.svm.getAccount(key));
+    const feeCharged = lamportsOf(pre[0]) !== lamportsOf(post[0]);
+    if (err !== null && !feeCharged) {
+      if (err === 'SignatureFailure') {
+        throw new RpcError(RPC_ERROR.transactionSignatureVerificationFailure, 'Transaction signature verification failure');
+      }
+      throw preflightFailure(err, meta.logs());
+    }
+
+    const record: StoredTransaction = {
+      signature,
+      slot: this.currentSlot,
+      blockTime: Math.floor(this.options.nowMs() / 1000),
+      version: message.version === 'legacy' ? 'legacy' : 0,
+      wire,
+      messageJson: messageJson(message),
+      metaJson: metaJson({
+        message,
+        pre,
+        post,
+        err,
+        logs: meta.logs(),
+        innerInstructions: meta.innerInstructions(),
+        computeUnitsConsumed: meta.computeUnitsConsumed(),
+        mintDecimals: (mint) => this.mintDecimals(mint),
+      }),
+      errJson: err === null ? null : JSON.stringify(err),
+      memo: memoSummary(message),
+    };
+    const changed: StoredAccount[] = [];
+    const removed: string[] = [];
+    keys.forEach((key, i) => {
+      const before = pre[i];
+      const after = post[i];
+      if (!after?.exists) {
+        if (before?.exists) removed.push(key);
+      } else if (!before?.exists || accountChanged(before, after)) {
+        changed.push({ address: key, lamports: after.lamports, owner: after.programAddress, executable: after.executable, data: after.data });
+      }
+    });
+    if (this.options.slotIntervalMs === 0) this.advanceSlots(1);
+    this.store.commit(record, keys, changed, removed, this.currentSlot);
+    return signature;
+  }
+
+  signatureStatus(signature: string): SignatureStatus | null {
+    const row = this.store.getStatus(signature);
+    if (!row) return null;
+    const confirmationStatus = this.commitmentOf(row.slot);
+    return {
+      slot: row.slot,
+      confirmations: confirmationStatus === 'finalized' ? null : this.currentSlot - row.slot,
+      err: row.errJson === null ? null : (JSON.parse(row.errJson) as RpcTransactionError),
+      confirmationStatus,
+    };
+  }
+
+  /** The stored transaction when it has reached `commitment`, else null (as getTransaction). */
+  transaction(signature: string, commitment: Commitment): StoredTransaction | null {
+    const tx = this.store.getTransaction(signature);
+    if (!tx || !reaches(this.commitmentOf(tx.slot), commitment)) return null;
+    return tx;
+  }
+
+  signaturesForAddress(addressText: string, limit: number, before?: string, until?: string): Array<SignatureRow & { confirmationStatus: Commitment }> | null {
+    const rows = this.store.signaturesForAddress(addressText, limit, before, until);
+    return rows?.map((row) => ({ ...row, confirmationStatus: this.commitmentOf(row.slot) })) ?? null;
+  }
+
+  account(addressText: Address): ChainAccount | null {
+    const account = this.svm.getAccount(addressText);
+    if (!account.exists) return null;
+    return { lamports: account.lamports, owner: account.programAddress, executable: account.executable, data: account.data };
+  }
+
+  /** Amount and decimals of a token account, or null when the address is not one. */
+  tokenAccountBalance(addressText: Address): { amount: bigint; decimals: number } | null {
+    const account = this.svm.getAccount(addressText);
+    if (!account.exists) return null;
+    const state = readTokenAccount(account.programAddress, account.data);
+    return state ? { amount: state.amount, decimals: this.mintDecimals(state.mint) } : null;
+  }
+
+  minimumBalanceForRentExemption(dataLength: bigint): bigint {
+    return this.svm.minimumBalanceForRentExemption(dataLength);
+  }
+
+  /** Test SOL and/or test USDC for `recipient`; one transaction per token. */
+  async faucet(recipient: Address, amounts: { lamports?: bigint; usdc?: bigint }): Promise<string[]> {
+    const sol = amounts.lamports ?? 0n;
+    const usdc = amounts.usdc ?? 0n;
+    if (sol < 0n || sol > FAUCET_MAX_LAMPORTS || usdc < 0n || usdc > FAUCET_MAX_USDC) {
+      throw new RpcError(
+        RPC_ERROR.invalidParams,
+        `The sandbox faucet gives at most ${FAUCET_MAX_LAMPORTS / 1_000_000_000n} SOL and ${FAUCET_MAX_USDC / 1_000_000n} USDC per request.`,
+      );
+    }
+    const signatures: string[] = [];
+    if (sol > 0n) {
+      signatures.push(await this.submit(await solFaucetTransaction(this.faucetSigner, recipient, sol, this.latestBlockhash()), { skipPreflight: false }));
+    }
+    if (usdc > 0n) {
+      const wire = await usdcFaucetTransaction(this.faucetSigner, this.usdcMint, recipient, usdc, this.latestBlockhash());
+      signatures.push(await this.submit(wire, { skipPreflight: false }));
+    }
+    return signatures;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    if (this.persistTimer) clearInterval(this.persistTimer);
+    this.store.setMeta('slot', this.currentSlot.toString());
+    this.store.close();
+  }
+
+  private startClock(): void {
+    if (this.options.slotIntervalMs > 0) {
+      this.timer = setInterval(() => this.advanceSlots(1), this.options.slotIntervalMs);
+      this.timer.unref();
+      this.persistTimer = setInterval(() => this.store.setMeta('slot', this.currentSlot.toString()), SLOT_PERSIST_INTERVAL_MS);
+      this.persistTimer.unref();
+    }
+  }
+
+  private commitmentOf(txSlot: bigint): Commitment {
+    const depth = this.currentSlot - txSlot;
+    if (depth >= BigInt(this.options.finalizationDepthSlots)) return 'finalized';
+    if (depth >= BigInt(this.options.confirmationDepthSlots)) return 'confirmed';
+    return 'processed';
+  }
+
+  private syncRuntimeClock(): void {
+    if (this.svmSlot === this.currentSlot) return;
+    this.svm.warpToSlot(this.currentSlot);
+    this.svmSlot = this.currentSlot;
+  }
+
+  private mintDecimals(mint: Address): number {
+    let decimals = this.mintDecimalsCache.get(mint);
+    if (decimals === undefined) {
+      const account = this.svm.getAccount(mint);
+      decimals = decimalsOf(account);
+      if (account.exists && readMintDecimals(account.programAddress, account.data) !== null) this.mintDecimalsCache.set(mint, decimals);
+    }
+    return decimals;
+  }
+
+  /** First start: fund the faucet and create the USDC mint with a recorded transaction. */
+  private async createUsdcMint(): Promise<void> {
+    const faucet: StoredAccount = { address: this.faucetSigner.address, lamports: FAUCET_START_LAMPORTS, owner: SYSTEM_PROGRAM, executable: false, data: new Uint8Array() };
+    setAccount(this.svm, faucet);
+    this.store.commit(null, [], [faucet], [], this.currentSlot);
+    const mint = await generateKeyPairSigner();
+    const rent = this.svm.minimumBalanceForRentExemption(BigInt(getMintSize()));
+    await this.submit(await createMintTransaction(this.faucetSigner, mint, rent, this.latestBlockhash()), { skipPreflight: false });
+    this.store.setMeta('usdc_mint', mint.address);
+    this.mint = mint.address;
+  }
+}
+
+/**
+ * LiteSVM with the standard programs, without its own blockhash and duplicate checks
+ * (this class does both, with a real 150-slot window and a permanent signature index).
+ * LiteSVM ships no build of the Memo v2 program that wallets and Solana Pay use
+ * (MemoSq4…), so its bundled Memo v1 program runs at that address: it checks that the
+ * memo is UTF-8 like v2 does, but not signer accounts, and does not log the text.
+ */
+function createRuntime(): LiteSVM {
+  const svm = new LiteSVM().withBlockhashCheck(false).withTransactionHistory(0n);
+  const memoV1 = svm.getAccount(address(MEMO_V1_PROGRAM_ADDRESS));
+  if (!memoV1.exists) throw new Error('LiteSVM did not load the SPL Memo program; the sandbox chain cannot record payment memos.');
+  svm.addProgramWithLoader(LEGACY_MEMO_PROGRAM_ADDRESS_V3, memoV1.data, BPF_LOADER_V1);
+  return svm;
+}
+
+function setAccount(svm: LiteSVM, account: StoredAccount): void {
+  svm.setAccount({
+    address: account.address as Address,
+    lamports: lamports(account.lamports),
+    programAddress: account.owner as Address,
+    executable: account.executable,
+    data: account.data,
+    space: BigInt(account.data.length),
+  });
+}
+
+function lamportsOf(account: MaybeEncodedAccount | undefined): bigint {
+  return account?.exists ? account.lamports : 0n;
+}
+
+function accountChanged(a: MaybeEncodedAccount & { exists: true }, b: MaybeEncodedAccount & { exists: true }): boolean {
+  return a.lamports !== b.lamports || a.programAddress !== b.programAddress || a.executable !== b.executable || !Buffer.from(a.data).equals(Buffer.from(b.data));
+}
+
+function reaches(actual: Commitment, required: Commitment): boolean {
+  const rank: Record<Commitment, number> = { processed: 0, confirmed: 1, finalized: 2 };
+  return rank[actual] >= rank[required];
+}
+
+function preflightFailure(err: RpcTransactionError, logs: readonly string[]): RpcError {
+  return new RpcError(RPC_ERROR.sendTransactionPreflightFailure, `Transaction simulation failed: ${describeTransactionError(err)}`, {
+    accounts: null,
+    err,
+    innerInstructions: null,
+    logs,
+    replacementBlockhash: null,
+    returnData: null,
+    unitsConsumed: 0,
+  });
+}
+
+/** Ed25519 keypair bytes (seed ‖ public key), the Solana CLI layout, from a 32-byte seed. */
+async function keypairBytesFromSeed(seed: Uint8Array): Promise<Uint8Array> {
+  const pair = await createKeyPairFromPrivateKeyBytes(seed, true);
+  const pub = new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey));
+  return new Uint8Array([...seed, ...pub]);
+}

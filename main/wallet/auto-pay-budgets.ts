@@ -1,0 +1,65 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Budgets a renter set for paying a lease's next increments without being asked each
+ * time. A payment is auto-approved only when the user turned auto-pay on (settings) AND
+ * the lease has a budget with room for the whole amount; the room is reserved in the same
+ * SQLite transaction that checks it, so two payments cannot both squeeze into the last
+ * of a budget, and a restart keeps what was spent.
+ */
+export interface AutoPayBudget {
+  leaseId: string;
+  limit: bigint;
+  spent: bigint;
+}
+
+export class AutoPayBudgets {
+  private readonly select: Database.Statement<[string], { limit_base_units: string; spent_base_units: string }>;
+  private readonly upsert: Database.Statement<[string, string, number, number]>;
+  private readonly setSpent: Database.Statement<[string, number, string]>;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly nowMs: () => number = Date.now,
+  ) {
+    this.select = db.prepare('SELECT limit_base_units, spent_base_units FROM auto_pay_budgets WHERE lease_id = ?');
+    this.upsert = db.prepare(
+      `INSERT INTO auto_pay_budgets (lease_id, limit_base_units, spent_base_units, created_at_ms, updated_at_ms)
+       VALUES (?, ?, '0', ?, ?)
+       ON CONFLICT(lease_id) DO UPDATE SET limit_base_units = excluded.limit_base_units, updated_at_ms = excluded.updated_at_ms`,
+    );
+    this.setSpent = db.prepare('UPDATE auto_pay_budgets SET spent_base_units = ?, updated_at_ms = ? WHERE lease_id = ?');
+  }
+
+  /** Sets (or changes) the most that may be paid for a lease without asking; spent is kept. */
+  grant(leaseId: string, limit: bigint): void {
+    if (limit < 0n) throw new Error('An auto-pay budget cannot be negative.');
+    const now = this.nowMs();
+    this.upsert.run(leaseId, limit.toString(), now, now);
+  }
+
+  get(leaseId: string): AutoPayBudget | null {
+    const row = this.select.get(leaseId);
+    return row ? { leaseId, limit: BigInt(row.limit_base_units), spent: BigInt(row.spent_base_units) } : null;
+  }
+
+  /** Reserves `amount` from the lease's budget; false (nothing reserved) when it does not fit. */
+  tryReserve(leaseId: string, amount: bigint): boolean {
+    return this.db.transaction(() => {
+      const budget = this.get(leaseId);
+      if (!budget || amount <= 0n || budget.spent + amount > budget.limit) return false;
+      this.setSpent.run((budget.spent + amount).toString(), this.nowMs(), leaseId);
+      return true;
+    }).immediate();
+  }
+
+  /** Gives back a reservation whose payment never left (signing or sending failed). */
+  release(leaseId: string, amount: bigint): void {
+    this.db.transaction(() => {
+      const budget = this.get(leaseId);
+      if (!budget) return;
+      const spent = budget.spent > amount ? budget.spent - amount : 0n;
+      this.setSpent.run(spent.toString(), this.nowMs(), leaseId);
+    }).immediate();
+  }
+}

@@ -1,0 +1,48 @@
+import type Database from 'better-sqlite3';
+import type { CreditedPayment, PaymentCreditStore } from './payment-verifier';
+
+/**
+ * Credited payments in ledger.db (migration 3). The signature is the primary key, so
+ * the database itself refuses a second credit of the same payment, whichever process or
+ * code path tries; the insert is its own transaction, durable (synchronous=FULL) before
+ * `credit` returns and a job starts on the strength of it.
+ */
+export class CreditedPayments implements PaymentCreditStore {
+  private readonly exists: Database.Statement<[string], number>;
+  private readonly insert: Database.Statement<[string, string, string, number, string, string, string, bigint, number | null, number]>;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly nowMs: () => number = Date.now,
+  ) {
+    this.exists = db.prepare<[string], number>('SELECT 1 FROM credited_payments WHERE signature = ?').pluck();
+    this.insert = db.prepare(
+      `INSERT INTO credited_payments
+         (signature, network, lease_id, increment, recipient, mint, amount_base_units, slot, block_time_ms, credited_at_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(signature) DO NOTHING`,
+    );
+  }
+
+  isCredited(signature: string): boolean {
+    return this.exists.get(signature) === 1;
+  }
+
+  credit(payment: CreditedPayment): boolean {
+    const run = this.db.transaction(() =>
+      this.insert.run(
+        payment.signature,
+        payment.network,
+        payment.leaseId,
+        payment.increment,
+        payment.recipient,
+        payment.mint,
+        payment.amount.toString(),
+        payment.slot,
+        payment.blockTimeMs,
+        this.nowMs(),
+      ),
+    );
+    return run().changes === 1;
+  }
+}

@@ -1,0 +1,183 @@
+import { isAddress } from '@solana/kit';
+import type { Address } from '@solana/kit';
+import { ApiError } from '../../common/api/errors';
+import type { EventBus } from '../../common/event-bus';
+import type { ApiEventMap } from '../../common/api/contract';
+import type { Settings } from '../../common/settings';
+import { NETWORK_PRESETS, USDC_DECIMALS, networkLabel } from '../../common/wallet/network';
+import type { NetworkInfo, NetworkKind } from '../../common/wallet/network';
+import { SandboxChainServer } from '../../hub/chain/sandbox-chain-server';
+import { ChainClient } from './chain-client';
+
+/**
+ * Which Solana network the wallet talks to, from the settings: on Sandbox (the default)
+ * it runs the embedded sandbox chain on a loopback port; otherwise it points a client
+ * at the cluster's RPC URL. Switching stops what the old network needed. Every change is
+ * announced as `network:changed`, so the badge next to money is never stale.
+ */
+export interface NetworkConfig {
+  kind: NetworkKind;
+  rpcUrl: string;
+  usdcMint: string;
+}
+
+export interface NetworkServiceOptions {
+  /** Where the embedded sandbox chain keeps chain.db. */
+  sandboxDataDir: string;
+  events: EventBus<ApiEventMap>;
+  /** Port for the embedded chain (0, the default, picks a free one). */
+  sandboxPort?: number;
+  /** Slot length of the embedded chain (tests use 0: slots advance per transaction). */
+  sandboxSlotIntervalMs?: number;
+  log?: (message: string, error: unknown) => void;
+}
+
+export function networkConfigFromSettings(settings: Settings): NetworkConfig {
+  switch (settings.network) {
+    case 'devnet':
+    case 'mainnet':
+      return { kind: settings.network, ...NETWORK_PRESETS[settings.network] };
+    case 'custom':
+      return { kind: 'custom', rpcUrl: settings.customRpcUrl, usdcMint: settings.customUsdcMint };
+    default:
+      return { kind: 'sandbox', rpcUrl: '', usdcMint: '' };
+  }
+}
+
+/** Refuses a custom network that cannot work, with the reason in words. */
+export function validateCustomNetwork(rpcUrl: string, usdcMint: string): void {
+  let url: URL;
+  try {
+    url = new URL(rpcUrl);
+  } catch {
+    throw new ApiError('invalid_params', 'Enter the RPC URL in full, such as https://api.devnet.solana.com.');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ApiError('invalid_params', 'The RPC URL must start with https:// (or http:// for a node on your own network).');
+  }
+  if (!isAddress(usdcMint)) throw new ApiError('invalid_params', 'Enter the USDC mint as a Solana address (32–44 base58 characters).');
+}
+
+export class NetworkService {
+  private config: NetworkConfig | null = null;
+  private current: NetworkInfo = { kind: 'sandbox', label: 'Sandbox', rpcUrl: '', usdcMint: '', usdcDecimals: USDC_DECIMALS, status: 'starting', error: null, faucet: true };
+  private chainClient: ChainClient | null = null;
+  private sandbox: SandboxChainServer | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: NetworkServiceOptions) {}
+
+  info(): NetworkInfo {
+    return this.current;
+  }
+
+  /** The client for the current network; `unavailable` while it starts or after it failed. */
+  client(): ChainClient {
+    if (!this.chainClient || this.current.status !== 'ready') {
+      throw new ApiError(
+        'unavailable',
+        this.current.status === 'starting'
+          ? `The ${this.current.label} network is still starting. Try again in a moment.`
+          : `The ${this.current.label} network is not available: ${this.current.error ?? 'unknown error'}`,
+      );
+    }
+    return this.chainClient;
+  }
+
+  usdcMint(): Address {
+    this.client();
+    return this.current.usdcMint as Address;
+  }
+
+  /** The embedded sandbox chain, when the network is Sandbox and it runs. */
+  sandboxChain(): SandboxChainServer | null {
+    return this.sandbox;
+  }
+
+  /**
+   * Brings the network in line with the settings; calls are serialised and unchanged
+   * settings cost nothing, except that `retry` tries a network that failed once more.
+   */
+  apply(settings: Settings, options: { retry?: boolean } = {}): Promise<NetworkInfo> {
+    const next = networkConfigFromSettings(settings);
+    const run = this.queue.then(() => this.switchTo(next, options.retry ?? false));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async stop(): Promise<void> {
+    await this.queue;
+    this.config = null;
+    this.chainClient = null;
+    const sandbox = this.sandbox;
+    this.sandbox = null;
+    await sandbox?.stop();
+  }
+
+  private async switchTo(next: NetworkConfig, retry: boolean): Promise<NetworkInfo> {
+    if (this.config && sameConfig(this.config, next) && (this.current.status !== 'error' || !retry)) return this.current;
+    this.config = next;
+    this.chainClient = null;
+    if (next.kind !== 'sandbox' && this.sandbox) {
+      const sandbox = this.sandbox;
+      this.sandbox = null;
+      await sandbox.stop();
+    }
+    this.publish({ kind: next.kind, label: networkLabel(next.kind), rpcUrl: next.rpcUrl, usdcMint: next.usdcMint, usdcDecimals: USDC_DECIMALS, status: 'starting', error: null, faucet: next.kind === 'sandbox' });
+    try {
+      if (next.kind === 'sandbox') {
+        if (!this.sandbox) {
+          const sandbox = new SandboxChainServer({
+            dataDir: this.options.sandboxDataDir,
+            port: this.options.sandboxPort ?? 0,
+            host: '127.0.0.1',
+            slotIntervalMs: this.options.sandboxSlotIntervalMs,
+          });
+          await sandbox.start();
+          this.sandbox = sandbox;
+        }
+        const client = new ChainClient(this.sandbox.url);
+        this.chainClient = client;
+        this.publish({ ...this.current, rpcUrl: this.sandbox.url, usdcMint: this.sandbox.chain.usdcMint, usdcDecimals: this.sandbox.chain.usdcDecimals, status: 'ready' });
+      } else {
+        if (next.kind === 'custom') validateCustomNetwork(next.rpcUrl, next.usdcMint);
+        const client = new ChainClient(next.rpcUrl);
+        // Reading the mint proves the endpoint answers and the mint exists there.
+        const mint = await withTimeout(client.mintInfo(next.usdcMint as Address), 15_000, `${next.rpcUrl} did not answer within 15 s`);
+        this.chainClient = client;
+        this.publish({ ...this.current, usdcDecimals: mint.decimals, status: 'ready' });
+      }
+    } catch (error) {
+      (this.options.log ?? ((m, e) => console.error(m, e)))(`[wallet] network ${next.kind} failed to start`, error);
+      const message = error instanceof Error ? error.message : String(error);
+      this.publish({ ...this.current, status: 'error', error: message });
+    }
+    return this.current;
+  }
+
+  private publish(info: NetworkInfo): void {
+    this.current = info;
+    this.options.events.emit('network:changed', info);
+  }
+}
+
+function sameConfig(a: NetworkConfig, b: NetworkConfig): boolean {
+  return a.kind === b.kind && a.rpcUrl === b.rpcUrl && a.usdcMint === b.usdcMint;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new ApiError('unavailable', `${message}. Check the URL and your connection.`)), ms);
+    timer.unref();
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}

@@ -1,0 +1,208 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKeyPairSigner, getBase58Decoder, getSignatureFromTransaction, lamports } from '@solana/kit';
+import type { Address, Instruction, KeyPairSigner, Signature } from '@solana/kit';
+import { getCreateAccountInstruction } from '@solana-program/system';
+import {
+  TOKEN_PROGRAM_ADDRESS,
+  findAssociatedTokenPda,
+  getCreateAssociatedTokenIdempotentInstruction,
+  getInitializeMint2Instruction,
+  getMintSize,
+  getMintToCheckedInstruction,
+} from '@solana-program/token';
+import type Database from 'better-sqlite3';
+import { formatPaymentMemo } from '../../common/wallet/payment-memo';
+import { SandboxChainServer } from '../../hub/chain/sandbox-chain-server';
+import { openLedgerDb } from '../ledger/ledger-db';
+import { ChainClient } from './chain-client';
+import { CreditedPayments } from './credited-payments';
+import { buildPaymentInstructions, buildTokenTransferInstructions, memoInstruction, signInstructions } from './payment-builder';
+import type { PaymentRequest } from './payment-builder';
+import { PaymentVerifier } from './payment-verifier';
+import type { ChainReader, ExpectedPayment } from './payment-verifier';
+import { TOKEN_2022_PROGRAM } from './transaction-summary';
+
+// Integration: real payments on the sandbox chain over loopback JSON-RPC, built by the
+// payment builder, verified through the real RPC client; credits in a real ledger.db.
+
+const USDC = 1_000_000n;
+
+describe('PaymentVerifier on the sandbox chain', () => {
+  let dir: string;
+  let server: SandboxChainServer;
+  let client: ChainClient;
+  let chain: ChainReader;
+  let db: Database.Database;
+  let credits: CreditedPayments;
+  let renter: KeyPairSigner;
+  let supplier: KeyPairSigner;
+  let usdc: Address;
+
+  const FINALIZATION_DEPTH = 4;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'idlegrid-verify-'));
+    server = new SandboxChainServer({ dataDir: join(dir, 'chain'), slotIntervalMs: 0, finalizationDepthSlots: FINALIZATION_DEPTH });
+    await server.start();
+    client = new ChainClient(server.url);
+    chain = {
+      transaction: (s, c) => client.transaction(s, c) as ReturnType<ChainReader['transaction']>,
+      signatureStatus: (s) => client.signatureStatus(s),
+    };
+    db = openLedgerDb(join(dir, 'ledger.db'));
+    credits = new CreditedPayments(db);
+    usdc = server.chain.usdcMint;
+    renter = await generateKeyPairSigner();
+    supplier = await generateKeyPairSigner();
+    await client.sandboxFaucet(renter.address, { lamports: 5_000_000_000n, usdc: 500n * USDC });
+  });
+
+  afterAll(async () => {
+    db?.close();
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Signs and sends `instructions` from the renter; waits for confirmed. */
+  async function submit(instructions: Instruction[], options: { skipPreflight?: boolean } = {}): Promise<Signature> {
+    const tx = await signInstructions(renter, await client.latestBlockhash(), instructions);
+    await client.send(tx, options);
+    return getSignatureFromTransaction(tx);
+  }
+
+  let leaseCounter = 0;
+  async function request(overrides: Partial<PaymentRequest> = {}): Promise<PaymentRequest> {
+    return {
+      recipient: supplier.address,
+      mint: usdc,
+      decimals: 6,
+      amount: 2n * USDC,
+      reference: (await generateKeyPairSigner()).address,
+      leaseId: `lease-${++leaseCounter}`,
+      increment: 0,
+      ...overrides,
+    };
+  }
+
+  function expected(req: PaymentRequest, signature: string): ExpectedPayment {
+    return {
+      signature,
+      recipient: req.recipient,
+      mint: req.mint,
+      amount: req.amount,
+      reference: req.reference,
+      memo: formatPaymentMemo(req.leaseId, req.increment),
+    };
+  }
+
+  const verifier = (options: Partial<ConstructorParameters<typeof PaymentVerifier>[0]> = {}) => new PaymentVerifier({ chain, credits, ...options });
+
+  async function createMint(tokenProgram: Address = TOKEN_PROGRAM_ADDRESS): Promise<Address> {
+    const mint = await generateKeyPairSigner();
+    const rent = await client.rpc.getMinimumBalanceForRentExemption(BigInt(getMintSize())).send();
+    const [ata] = await findAssociatedTokenPda({ owner: renter.address, mint: mint.address, tokenProgram });
+    const tx = await signInstructions(renter, await client.latestBlockhash(), [
+      getCreateAccountInstruction({ payer: renter, newAccount: mint, lamports: lamports(rent), space: getMintSize(), programAddress: tokenProgram }),
+      getInitializeMint2Instruction({ mint: mint.address, decimals: 6, mintAuthority: renter.address }, { programAddress: tokenProgram }),
+      getCreateAssociatedTokenIdempotentInstruction({ payer: renter, ata, owner: renter.address, mint: mint.address, tokenProgram }),
+      getMintToCheckedInstruction({ mint: mint.address, token: ata, mintAuthority: renter, amount: 100n * USDC, decimals: 6 }, { programAddress: tokenProgram }),
+    ]);
+    await client.send(tx);
+    return mint.address;
+  }
+
+  it('accepts a payment built by the payment builder, and credits its signature once, ever', async () => {
+    const req = await request();
+    const signature = await submit(await buildPaymentInstructions(renter, req));
+    const result = await verifier().verify(expected(req, signature));
+    expect(result).toMatchObject({ ok: true, receivedAmount: 2n * USDC });
+
+    const credited = await verifier().verifyAndCredit(expected(req, signature), { network: 'sandbox', leaseId: req.leaseId, increment: 0 });
+    expect(credited.ok).toBe(true);
+    // Replayed: the same signature, for the same increment or presented for another lease.
+    const replay = await verifier().verifyAndCredit(expected(req, signature), { network: 'sandbox', leaseId: req.leaseId, increment: 0 });
+    expect(replay).toMatchObject({ ok: false, reason: 'already_credited' });
+    const other = { ...expected(req, signature), memo: formatPaymentMemo('lease-other', 1) };
+    expect(await verifier().verify(other)).toMatchObject({ ok: false, reason: 'already_credited' });
+    expect(db.prepare('SELECT COUNT(*) FROM credited_payments WHERE signature = ?').pluck().get(signature)).toBe(1);
+  });
+
+  it('rejects another token as wrong_mint', async () => {
+    const fakeUsd = await createMint(TOKEN_PROGRAM_ADDRESS);
+    const paid = await request({ mint: fakeUsd });
+    const signature = await submit(await buildPaymentInstructions(renter, paid));
+    const result = await verifier().verify({ ...expected(paid, signature), mint: usdc });
+    expect(result).toMatchObject({ ok: false, reason: 'wrong_mint' });
+  });
+
+  it('rejects a mint held under a token program that is not accepted (Token-2022 only, here)', async () => {
+    // LiteSVM ships no runnable Token-2022, so the rule is shown the other way round: a
+    // verifier that accepts only Token-2022 refuses a real SPL Token USDC payment.
+    const req = await request();
+    const signature = await submit(await buildPaymentInstructions(renter, req));
+    const onlyToken2022 = verifier({ allowedTokenPrograms: [TOKEN_2022_PROGRAM] });
+    const result = await onlyToken2022.verify(expected(req, signature));
+    expect(result).toMatchObject({ ok: false, reason: 'token_program_not_allowed' });
+    if (!result.ok) expect(result.detail).toContain(TOKEN_PROGRAM_ADDRESS);
+    expect(await verifier().verify(expected(req, signature))).toMatchObject({ ok: true });
+  });
+
+  it('rejects a short payment as amount_too_low', async () => {
+    const req = await request({ amount: 1_500_000n });
+    const signature = await submit(await buildPaymentInstructions(renter, req));
+    const result = await verifier().verify({ ...expected(req, signature), amount: 2n * USDC });
+    expect(result).toMatchObject({ ok: false, reason: 'amount_too_low' });
+    if (!result.ok) expect(result.detail).toBe('Received 1.5, expected 2.');
+  });
+
+  it('rejects a payment to an account the recipient does not own as wrong_recipient', async () => {
+    const attacker = await generateKeyPairSigner();
+    const req = await request();
+    const signature = await submit(await buildPaymentInstructions(renter, { ...req, recipient: attacker.address }));
+    const result = await verifier().verify(expected(req, signature));
+    expect(result).toMatchObject({ ok: false, reason: 'wrong_recipient' });
+    if (!result.ok) expect(result.detail).toContain(attacker.address);
+  });
+
+  it('rejects a transaction that failed on chain as transaction_failed', async () => {
+    const req = await request({ amount: 10_000n * USDC }); // more than the renter holds
+    const signature = await submit(await buildPaymentInstructions(renter, req), { skipPreflight: true });
+    expect((await client.signatureStatus(signature))?.err).not.toBeNull();
+    expect(await verifier().verify(expected(req, signature))).toMatchObject({ ok: false, reason: 'transaction_failed' });
+  });
+
+  it('rejects a transfer without the reference key as missing_reference', async () => {
+    const req = await request();
+    const transfer = await buildTokenTransferInstructions(renter, { recipient: supplier.address, mint: usdc, decimals: 6, amount: req.amount });
+    const signature = await submit([...transfer, memoInstruction(formatPaymentMemo(req.leaseId, req.increment))]);
+    expect(await verifier().verify(expected(req, signature))).toMatchObject({ ok: false, reason: 'missing_reference' });
+  });
+
+  it("rejects a payment whose memo names another lease or increment, or none, as wrong_memo", async () => {
+    const req = await request();
+    const forOther = await submit(await buildPaymentInstructions(renter, { ...req, increment: 7 }));
+    expect(await verifier().verify(expected(req, forOther))).toMatchObject({ ok: false, reason: 'wrong_memo' });
+    const noMemo = await submit(
+      await buildTokenTransferInstructions(renter, { recipient: supplier.address, mint: usdc, decimals: 6, amount: req.amount, reference: req.reference }),
+    );
+    expect(await verifier().verify(expected(req, noMemo))).toMatchObject({ ok: false, reason: 'wrong_memo' });
+  });
+
+  it('says not_confirmed until the required commitment is reached, then accepts', async () => {
+    const req = await request();
+    const signature = await submit(await buildPaymentInstructions(renter, req));
+    const strict = verifier({ commitment: 'finalized' });
+    expect(await strict.verify(expected(req, signature))).toMatchObject({ ok: false, reason: 'not_confirmed' });
+    server.chain.advanceSlots(FINALIZATION_DEPTH);
+    expect(await strict.verify(expected(req, signature))).toMatchObject({ ok: true });
+  });
+
+  it('says not_found for a signature the network never saw', async () => {
+    const unknown = getBase58Decoder().decode(new Uint8Array(64).fill(9));
+    const req = await request();
+    expect(await verifier().verify(expected(req, unknown))).toMatchObject({ ok: false, reason: 'not_found' });
+  });
+});
