@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+/**
+ * Money on the wire: integer base units of the token (USDC has 6 decimals, so 1 USDC is
+ * "1000000") as a decimal string, because JSON numbers lose precision past 2^53 and a
+ * float is never money. In code it is a bigint.
+ */
+export const USDC_DECIMALS = 6;
+
+/** Up to 30 digits, no sign, no leading zeros: far above any supply, far below abuse. */
+export const baseUnitsSchema = z
+  .string()
+  .regex(/^(0|[1-9][0-9]{0,29})$/, 'an amount is a whole number of base units written as a decimal string, e.g. "1500000"');
+
+export function parseBaseUnits(value: string): bigint {
+  return BigInt(baseUnitsSchema.parse(value));
+}
+
+export function formatBaseUnits(value: bigint): string {
+  if (value < 0n) throw new RangeError(`an amount cannot be negative (got ${value})`);
+  return value.toString(10);
+}
+
+export const MS_PER_HOUR = 3_600_000;
+
+/**
+ * What `gpuCount` GPUs cost for `durationMs` at `pricePerGpuHour`, rounded UP to a whole
+ * base unit so a supplier is never paid less than the offer for the time it delivers.
+ */
+export function costForGpuTime(pricePerGpuHour: bigint, gpuCount: number, durationMs: number): bigint {
+  if (!Number.isSafeInteger(gpuCount) || gpuCount < 0) throw new RangeError(`bad GPU count ${gpuCount}`);
+  if (!Number.isSafeInteger(durationMs) || durationMs < 0) throw new RangeError(`bad duration ${durationMs} ms`);
+  const numerator = pricePerGpuHour * BigInt(gpuCount) * BigInt(durationMs);
+  const hour = BigInt(MS_PER_HOUR);
+  return (numerator + hour - 1n) / hour;
+}
+
+/** "1.5" for 1500000 base units: for messages people read, never for arithmetic. */
+export function describeBaseUnits(value: bigint, decimals = USDC_DECIMALS): string {
+  const scale = 10n ** BigInt(decimals);
+  const whole = value / scale;
+  const fraction = (value % scale).toString().padStart(decimals, '0').replace(/0+$/, '');
+  return fraction ? `${whole}.${fraction}` : `${whole}`;
+}

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { solanaAddressSchema, transactionSignatureSchema } from './solana-strings';
+
+/**
+ * The hub's HTTP API (renters and the explorer). JSON in, JSON out; errors are
+ * `{ error: { code, message } }` with a fitting status. Calls marked (auth) need
+ * `Authorization: Bearer <session token>` from sign-in.
+ *
+ *   GET  /v1/info                          hub facts: protocol, network, mint, increments
+ *   POST /v1/auth/challenge                { address } → a challenge to sign
+ *   POST /v1/auth/session                  { address, nonce, signature } → { token }
+ *   GET  /v1/offers?…                      search (filters, sort, offset/limit)
+ *   POST /v1/quotes               (auth)   a cluster request → a quote; the GPUs are held
+ *   GET  /v1/leases               (auth)   the caller's leases, newest first
+ *   GET  /v1/leases/:id           (auth)   one lease with its timeline and payments
+ *   POST /v1/leases/:id/payments  (auth)   { increment, payee, signature } → credited
+ *   POST /v1/leases/:id/extend    (auth)   { increments } → more increments to pay
+ *   POST /v1/leases/:id/terminate (auth)   end the lease now
+ *   GET  /v1/reputation/workers/:id        a worker's observed facts and score
+ *   GET  /v1/reputation/renters/:address   a renter's payment record
+ *   GET  /v1/explorer/stats                GPUs online by model, utilisation, volume
+ *   GET  /v1/explorer/payments?limit=      recent payments with signatures
+ */
+export const HUB_HTTP = {
+  info: '/v1/info',
+  challenge: '/v1/auth/challenge',
+  session: '/v1/auth/session',
+  offers: '/v1/offers',
+  quotes: '/v1/quotes',
+  leases: '/v1/leases',
+  explorerStats: '/v1/explorer/stats',
+  explorerPayments: '/v1/explorer/payments',
+  workerReputation: '/v1/reputation/workers',
+  renterReputation: '/v1/reputation/renters',
+} as const;
+
+export const leasePath = (leaseId: string, action?: 'payments' | 'extend' | 'terminate'): string =>
+  `${HUB_HTTP.leases}/${encodeURIComponent(leaseId)}${action ? `/${action}` : ''}`;
+
+export interface HubInfo {
+  protocolVersion: number;
+  /** "sandbox" | "devnet" | "mainnet" | "custom" */
+  network: string;
+  /** The USDC mint payments must use. */
+  mint: string;
+  /** Where the hub's chain can be reached, when it serves its sandbox chain. */
+  rpcUrl: string | null;
+  incrementMs: number;
+  graceMs: number;
+  reservationTtlMs: number;
+  heartbeatIntervalMs: number;
+}
+
+export const paymentSubmissionSchema = z.object({
+  increment: z.number().int().min(0),
+  payee: solanaAddressSchema,
+  signature: transactionSignatureSchema,
+});
+export type PaymentSubmission = z.infer<typeof paymentSubmissionSchema>;
+
+export interface PaymentReceipt {
+  leaseId: string;
+  increment: number;
+  payee: string;
+  amount: string;
+  signature: string;
+  paidAtMs: number;
+  /** Every payee of this increment is paid. */
+  incrementPaid: boolean;
+}
+
+export const extendRequestSchema = z.object({ increments: z.number().int().min(1).max(10_000) });
+export type ExtendRequest = z.infer<typeof extendRequestSchema>;
+
+export interface WorkerReputation {
+  workerId: string;
+  supplier: string;
+  online: boolean;
+  uptime: number;
+  leasesCompleted: number;
+  leasesEndedBySupplier: number;
+  hardwareChecksPassed: number;
+  hardwareChecksTotal: number;
+  score: number;
+}
+
+export interface RenterReputation {
+  address: string;
+  incrementsOnTime: number;
+  incrementsLate: number;
+  incrementsMissed: number;
+  score: number;
+}
+
+export interface ExplorerStats {
+  atMs: number;
+  workersOnline: number;
+  gpusOnline: number;
+  gpusLeased: number;
+  /** Leased GPUs over online GPUs, 0…1. */
+  utilisation: number;
+  byModel: Array<{ gpuModel: string; online: number; leased: number }>;
+  leasesRunning: number;
+  leasesActive: number;
+  volumePaid24h: string;
+  volumePaidAllTime: string;
+}
+
+export interface ExplorerPayment {
+  signature: string;
+  leaseId: string;
+  increment: number;
+  payee: string;
+  payer: string;
+  amount: string;
+  paidAtMs: number;
+}
+
+export const explorerPaymentsQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(200).default(20) });
+export const addressParamSchema = solanaAddressSchema;

@@ -1,0 +1,138 @@
+import { getBase58Decoder } from '@solana/kit';
+import { HubError, isHubErrorShape } from './hub-errors';
+import { HUB_HTTP, leasePath } from './http-api';
+import type { ExplorerPayment, ExplorerStats, HubInfo, PaymentReceipt, PaymentSubmission, RenterReputation, WorkerReputation } from './http-api';
+import type { ClusterRequestInput, LeaseIncrement, LeaseView, Quote } from './lease-types';
+import type { OfferSearchPage, OfferSearchParams } from './market-types';
+import type { ChallengeResponse, SessionResponse } from './sign-in-message';
+
+/** Signs the exact bytes given with the wallet's ed25519 key (Wallet Standard `solana:signMessage`). */
+export type MessageSigner = (message: Uint8Array) => Promise<Uint8Array>;
+
+export interface HubHttpClientOptions {
+  /** e.g. http://127.0.0.1:7070 */
+  baseUrl: string;
+  fetch?: typeof fetch;
+  /** The session token, if already signed in. */
+  token?: string;
+}
+
+const base58 = getBase58Decoder();
+
+/**
+ * The hub's HTTP API as typed calls, for the renter's app (main/market), the explorer and
+ * tests. Pure TypeScript over `fetch`: no Node modules. Failures throw HubError with the
+ * hub's code and message.
+ */
+export class HubHttpClient {
+  private readonly fetch: typeof fetch;
+  private readonly baseUrl: string;
+  token: string | null;
+
+  constructor(options: HubHttpClientOptions) {
+    this.fetch = options.fetch ?? ((...args) => globalThis.fetch(...args));
+    this.baseUrl = options.baseUrl.replace(/\/$/, '');
+    this.token = options.token ?? null;
+  }
+
+  info(): Promise<HubInfo> {
+    return this.call('GET', HUB_HTTP.info);
+  }
+
+  /**
+   * Sign-in: asks for a challenge, checks it names this address and this hub's domain
+   * (a hub relaying another hub's challenge would otherwise get a session there), signs
+   * it and exchanges the signature for a session token, which later calls send.
+   */
+  async signIn(address: string, sign: MessageSigner, expectedDomain?: string): Promise<SessionResponse> {
+    const { challenge, message } = await this.requestChallenge(address);
+    if (challenge.address !== address) throw new HubError('forbidden', 'The hub sent a challenge for another address; not signing it.');
+    if (expectedDomain !== undefined && challenge.domain !== expectedDomain) {
+      throw new HubError('forbidden', `The challenge names ${challenge.domain}, not ${expectedDomain}; not signing it.`);
+    }
+    const signature = base58.decode(await sign(new TextEncoder().encode(message)));
+    const session = await this.createSession({ address, nonce: challenge.nonce, signature });
+    this.token = session.token;
+    return session;
+  }
+
+  requestChallenge(address: string): Promise<ChallengeResponse> {
+    return this.call('POST', HUB_HTTP.challenge, { address });
+  }
+
+  createSession(body: { address: string; nonce: string; signature: string }): Promise<SessionResponse> {
+    return this.call('POST', HUB_HTTP.session, body);
+  }
+
+  searchOffers(query: OfferSearchParams = {}): Promise<OfferSearchPage> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+    const qs = params.toString();
+    return this.call('GET', `${HUB_HTTP.offers}${qs ? `?${qs}` : ''}`);
+  }
+
+  quote(request: ClusterRequestInput): Promise<Quote> {
+    return this.call('POST', HUB_HTTP.quotes, request);
+  }
+
+  lease(leaseId: string): Promise<LeaseView> {
+    return this.call('GET', leasePath(leaseId));
+  }
+
+  async leases(): Promise<LeaseView[]> {
+    return (await this.call<{ leases: LeaseView[] }>('GET', HUB_HTTP.leases)).leases;
+  }
+
+  submitPayment(leaseId: string, payment: PaymentSubmission): Promise<PaymentReceipt> {
+    return this.call('POST', leasePath(leaseId, 'payments'), payment);
+  }
+
+  async extend(leaseId: string, increments: number): Promise<LeaseIncrement[]> {
+    return (await this.call<{ increments: LeaseIncrement[] }>('POST', leasePath(leaseId, 'extend'), { increments })).increments;
+  }
+
+  terminate(leaseId: string): Promise<LeaseView> {
+    return this.call('POST', leasePath(leaseId, 'terminate'), {});
+  }
+
+  explorerStats(): Promise<ExplorerStats> {
+    return this.call('GET', HUB_HTTP.explorerStats);
+  }
+
+  async explorerPayments(limit = 20): Promise<ExplorerPayment[]> {
+    return (await this.call<{ payments: ExplorerPayment[] }>('GET', `${HUB_HTTP.explorerPayments}?limit=${limit}`)).payments;
+  }
+
+  workerReputation(workerId: string): Promise<WorkerReputation> {
+    return this.call('GET', `${HUB_HTTP.workerReputation}/${encodeURIComponent(workerId)}`);
+  }
+
+  renterReputation(address: string): Promise<RenterReputation> {
+    return this.call('GET', `${HUB_HTTP.renterReputation}/${encodeURIComponent(address)}`);
+  }
+
+  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    let response: Response;
+    try {
+      response = await this.fetch(`${this.baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    } catch (error) {
+      throw new HubError('unavailable', `The hub at ${this.baseUrl} cannot be reached (${(error as Error).message}). Check the hub address and that it is running.`);
+    }
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      throw new HubError('internal', `The hub answered ${response.status} with something that is not JSON.`);
+    }
+    if (!response.ok) {
+      const error = (json as { error?: unknown } | null)?.error;
+      if (isHubErrorShape(error)) throw new HubError(error.code, error.message, error.reason);
+      throw new HubError('internal', `The hub answered ${response.status} without an error description.`);
+    }
+    return json as T;
+  }
+}

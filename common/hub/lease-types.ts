@@ -1,0 +1,163 @@
+import { z } from 'zod';
+import { baseUnitsSchema } from './base-units';
+import { regionSchema } from './market-types';
+
+/**
+ * Cluster requests, gang placements, quotes and leases: the renter's side of the market.
+ */
+
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'an environment variable name is letters, digits and _');
+
+/** Names the hub sets on every container of a cluster; a job spec may not override them. */
+export const RESERVED_ENV_NAMES = ['RANK', 'WORLD_SIZE', 'LOCAL_RANK', 'MASTER_ADDR', 'MASTER_PORT', 'IDLEGRID_PEERS', 'IDLEGRID_LEASE_ID'] as const;
+
+export const jobSpecSchema = z.object({
+  image: z.string().min(1).max(512).regex(/^[^\s]+$/, 'an image reference has no spaces'),
+  command: z.array(z.string().max(4096)).max(64).optional(),
+  env: z
+    .record(envName, z.string().max(4096))
+    .optional()
+    .refine((env) => !env || Object.keys(env).length <= 64, { message: 'at most 64 environment variables' })
+    .refine((env) => !env || !RESERVED_ENV_NAMES.some((n) => n in env), {
+      message: `the hub sets ${RESERVED_ENV_NAMES.join(', ')} itself; remove them from the job's environment`,
+    }),
+  ports: z.array(z.number().int().min(1).max(65535)).max(16).optional(),
+  /** The rendezvous port on rank 0 (torch.distributed's default). */
+  masterPort: z.number().int().min(1).max(65535).default(29500),
+});
+export type JobSpec = z.output<typeof jobSpecSchema>;
+
+export const placementConstraintsSchema = z.object({
+  gpuModel: z.string().min(1).max(96).optional(),
+  minVramMiB: z.number().int().min(0).optional(),
+  /** All GPUs of one model (true by default: mixed models make distributed jobs slow). */
+  sameModel: z.boolean().default(true),
+  maxPricePerGpuHour: baseUnitsSchema.optional(),
+  minReliability: z.number().min(0).max(1).optional(),
+  /** true: only interruptible offers; false: only on-demand; absent: either. */
+  interruptible: z.boolean().optional(),
+  region: regionSchema.optional(),
+  /** At most this many machines (1 = a single machine). */
+  maxNodes: z.number().int().min(1).max(256).optional(),
+});
+export type PlacementConstraints = z.output<typeof placementConstraintsSchema>;
+
+export const MAX_CLUSTER_GPUS = 256;
+
+export const clusterRequestSchema = z
+  .object({
+    gpuCount: z.number().int().min(1).max(MAX_CLUSTER_GPUS),
+    constraints: placementConstraintsSchema.default({ sameModel: true }),
+    job: jobSpecSchema,
+    /** How long to run; rounded up to whole increments. */
+    durationMs: z.number().int().min(1).max(365 * 86_400_000).optional(),
+    /** Or how much to spend at most: as many whole increments as it buys. */
+    budget: baseUnitsSchema.optional(),
+  })
+  .refine((r) => (r.durationMs === undefined) !== (r.budget === undefined), {
+    message: 'give either durationMs or budget, not both and not neither',
+  });
+export type ClusterRequest = z.output<typeof clusterRequestSchema>;
+export type ClusterRequestInput = z.input<typeof clusterRequestSchema>;
+
+/** One machine's share of a cluster. Rank 0 hosts the rendezvous (MASTER_ADDR). */
+export interface PlacementNode {
+  rank: number;
+  workerId: string;
+  offerId: string;
+  /** The supplier's wallet: the payee of this node's increments. */
+  supplier: string;
+  gpuModel: string;
+  vramMiB: number;
+  gpuUuids: string[];
+  pricePerGpuHour: string;
+  region: string;
+  interruptible: boolean;
+}
+
+export interface GangPlacement {
+  nodes: PlacementNode[];
+  gpuCount: number;
+}
+
+export const LEASE_STATES = ['reserved', 'paid', 'starting', 'running', 'ended'] as const;
+export type LeaseState = (typeof LEASE_STATES)[number];
+
+export const LEASE_END_REASONS = ['completed', 'terminated', 'unpaid', 'supplier-lost', 'failed'] as const;
+export type LeaseEndReason = (typeof LEASE_END_REASONS)[number];
+
+export const NODE_STATES = ['assigned', 'pulling', 'running', 'exited', 'failed', 'stopped'] as const;
+export type NodeState = (typeof NODE_STATES)[number];
+
+/** One expected transfer: `amount` to `payee`, carrying `reference` and `memo`. */
+export interface IncrementPayment {
+  payee: string;
+  amount: string;
+  /** A fresh public key added to the transfer (Solana Pay style) so the hub can find it. */
+  reference: string;
+  /** `idlegrid:<leaseId>:<increment>` */
+  memo: string;
+  signature: string | null;
+  paidAtMs: number | null;
+}
+
+export interface LeaseIncrement {
+  index: number;
+  /** When it must be paid: the reservation deadline for increment 0, its start for later ones; null before the lease starts. */
+  dueAtMs: number | null;
+  payments: IncrementPayment[];
+}
+
+export interface LeaseTransition {
+  from: LeaseState | null;
+  to: LeaseState;
+  endReason: LeaseEndReason | null;
+  atMs: number;
+  reason: string;
+}
+
+export interface LeaseNodeStatus {
+  rank: number;
+  workerId: string;
+  state: NodeState;
+  message: string | null;
+  updatedAtMs: number;
+}
+
+/** What the renter gets back for a cluster request: the GPUs are held until `expiresAtMs`. */
+export interface Quote {
+  leaseId: string;
+  expiresAtMs: number;
+  mint: string;
+  incrementMs: number;
+  incrementCount: number;
+  graceMs: number;
+  placement: GangPlacement;
+  /** Per increment: what each supplier is paid, and the sum. */
+  perIncrement: { total: string; payments: Array<{ payee: string; amount: string }> };
+  total: string;
+  /** Pay these now (one transfer each) to start the lease. */
+  firstIncrement: LeaseIncrement;
+}
+
+export interface LeaseView {
+  leaseId: string;
+  renter: string;
+  state: LeaseState;
+  endReason: LeaseEndReason | null;
+  createdAtMs: number;
+  expiresAtMs: number;
+  /** When the first increment was fully paid: increment k covers [start + k·incrementMs, start + (k+1)·incrementMs). */
+  startedAtMs: number | null;
+  paidThroughMs: number | null;
+  incrementMs: number;
+  incrementCount: number;
+  graceMs: number;
+  mint: string;
+  job: JobSpec;
+  placement: GangPlacement;
+  nodes: LeaseNodeStatus[];
+  increments: LeaseIncrement[];
+  transitions: LeaseTransition[];
+  paidSoFar: string;
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import type { HubErrorShape } from './hub-errors';
+import type { LeaseEndReason, LeaseState, LeaseView, NodeState } from './lease-types';
+
+/**
+ * Renter ⇄ hub messages over the renter WebSocket (`/v1/renter`): a renter follows its
+ * leases — state changes, node states, logs and payments — as they happen.
+ */
+const leaseId = z.string().min(1).max(64);
+
+export const renterMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('hello'), protocolVersion: z.number().int(), token: z.string().min(1).max(256) }),
+  z.object({ type: z.literal('subscribe'), leaseId }),
+  z.object({ type: z.literal('unsubscribe'), leaseId }),
+]);
+export type RenterMessage = z.infer<typeof renterMessageSchema>;
+
+export type LeaseEvent =
+  | { type: 'lease.state'; leaseId: string; state: LeaseState; endReason: LeaseEndReason | null; atMs: number; reason: string }
+  | { type: 'lease.node'; leaseId: string; rank: number; state: NodeState; message: string | null; atMs: number }
+  | { type: 'lease.log'; leaseId: string; rank: number; stream: 'stdout' | 'stderr'; text: string; atMs: number }
+  | { type: 'lease.payment'; leaseId: string; increment: number; payee: string; amount: string; signature: string; atMs: number };
+
+export type HubToRenterMessage =
+  | { type: 'welcome'; protocolVersion: number; address: string }
+  | { type: 'subscribed'; lease: LeaseView }
+  | { type: 'unsubscribed'; leaseId: string }
+  | LeaseEvent
+  | ({ type: 'error'; inReplyTo?: string } & HubErrorShape);

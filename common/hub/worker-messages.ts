@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { MAX_LOG_CHUNK_CHARS } from './hub-protocol';
+import type { HubErrorShape } from './hub-errors';
+import type { JobSpec, LeaseEndReason, LeaseState } from './lease-types';
+import { offerTermsSchema, regionSchema, workerHardwareSchema } from './market-types';
+import type { Offer } from './market-types';
+
+/**
+ * Worker ⇄ hub messages over the worker WebSocket (`/v1/worker`). The worker connects
+ * outbound (so it works behind a home NAT), sends `hello` first, then offers, heartbeats
+ * and lease events. Every message is one JSON object with a `type`.
+ */
+
+const ref = z.string().min(1).max(64);
+const leaseId = z.string().min(1).max(64);
+
+export const workerHelloSchema = z.object({
+  type: z.literal('hello'),
+  protocolVersion: z.number().int(),
+  /** The session token from sign-in. */
+  token: z.string().min(1).max(256),
+  /** Chosen once by the app and kept: the same machine resumes the same worker id. */
+  machineId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'a machine id is 8–64 letters, digits, _ or -'),
+  hardware: workerHardwareSchema,
+  region: regionSchema,
+  /** Where peers of a cluster reach this machine; the address the hub sees if absent. */
+  advertisedHost: z.string().min(1).max(255).optional(),
+  agent: z.string().max(64).optional(),
+});
+
+export const workerMessageSchema = z.discriminatedUnion('type', [
+  workerHelloSchema,
+  z.object({ type: z.literal('offer.publish'), ref, offerId: z.string().max(64).optional(), terms: offerTermsSchema }),
+  z.object({ type: z.literal('offer.withdraw'), ref, offerId: z.string().min(1).max(64) }),
+  z.object({ type: z.literal('heartbeat'), seq: z.number().int().min(0), sentAtMs: z.number().int() }),
+  z.object({
+    type: z.literal('lease.node'),
+    leaseId,
+    state: z.enum(['pulling', 'running', 'exited', 'failed']),
+    exitCode: z.number().int().optional(),
+    message: z.string().max(1024).optional(),
+    /**
+     * For `failed`: "job" when the container failed on its own (the renter's image or
+     * command), "supplier" when this machine stopped it (owner's game, heat, shutdown).
+     * Only the latter counts against the supplier's reputation.
+     */
+    cause: z.enum(['job', 'supplier']).optional(),
+  }),
+  z.object({
+    type: z.literal('lease.log'),
+    leaseId,
+    stream: z.enum(['stdout', 'stderr']),
+    text: z.string().max(MAX_LOG_CHUNK_CHARS),
+  }),
+]);
+export type WorkerMessage = z.infer<typeof workerMessageSchema>;
+export type WorkerHello = z.infer<typeof workerHelloSchema>;
+export type WorkerMessageType = WorkerMessage['type'];
+
+/** A lease as one worker sees it: its rank, its GPUs, the job, its peers, its payments. */
+export interface WorkerLease {
+  leaseId: string;
+  state: LeaseState;
+  renter: string;
+  rank: number;
+  worldSize: number;
+  gpuUuids: string[];
+  job: JobSpec;
+  peers: Array<{ rank: number; workerId: string; host: string }>;
+  masterAddr: string;
+  masterPort: number;
+  incrementMs: number;
+  graceMs: number;
+  incrementCount: number;
+  startedAtMs: number | null;
+  paidThroughMs: number | null;
+  mint: string;
+  /** This worker's own payments, so it can verify each on chain before (re)starting. */
+  payments: Array<{ increment: number; amount: string; reference: string; memo: string; signature: string | null }>;
+}
+
+export type HubToWorkerMessage =
+  | {
+      type: 'welcome';
+      protocolVersion: number;
+      workerId: string;
+      heartbeatIntervalMs: number;
+      /** Offers the hub already holds for this machine (after a reconnect). */
+      offers: Offer[];
+      /** Leases this machine should be running or preparing: keep these, stop any other. */
+      leases: WorkerLease[];
+      /** The hub's view of each GPU of the hello (e.g. claimed by another worker). */
+      hardwareCheck: { passed: boolean; problems: string[] };
+    }
+  | { type: 'offer.published'; ref: string; offer: Offer }
+  | { type: 'offer.withdrawn'; ref: string; offerId: string }
+  | { type: 'heartbeat.ack'; seq: number; sentAtMs: number }
+  | { type: 'lease.assigned'; lease: WorkerLease }
+  | {
+      type: 'lease.paid';
+      leaseId: string;
+      increment: number;
+      signature: string;
+      amount: string;
+      reference: string;
+      memo: string;
+      /** Run until this time unless a later increment is paid. */
+      paidThroughMs: number;
+    }
+  | { type: 'lease.stop'; leaseId: string; reason: LeaseEndReason; message: string }
+  | ({ type: 'error'; inReplyTo?: string; ref?: string } & HubErrorShape);

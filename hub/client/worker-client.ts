@@ -1,0 +1,232 @@
+import { EventEmitter } from 'node:events';
+import WebSocket from 'ws';
+import { HUB_PROTOCOL_VERSION, HUB_WORKER_WS_PATH } from '../../common/hub/hub-protocol';
+import { HubError } from '../../common/hub/hub-errors';
+import type { Offer, OfferTermsInput, WorkerHardware } from '../../common/hub/market-types';
+import type { HubToWorkerMessage, WorkerMessage } from '../../common/hub/worker-messages';
+
+export interface WorkerClientOptions {
+  /** The hub's base URL (http://host:port); the socket goes to ws://host:port/v1/worker. */
+  hubUrl: string;
+  /** Returns a session token (signing in again if needed); called before every hello. */
+  token(): Promise<string>;
+  machineId: string;
+  hardware: WorkerHardware;
+  region: string;
+  advertisedHost?: string;
+  agent?: string;
+  /** Reconnect backoff: starts here, doubles up to the maximum, with jitter. */
+  reconnectMinMs?: number;
+  reconnectMaxMs?: number;
+}
+
+type Welcome = Extract<HubToWorkerMessage, { type: 'welcome' }>;
+
+export interface WorkerClientEvents {
+  welcome: [Welcome];
+  message: [HubToWorkerMessage];
+  error: [HubError];
+  disconnected: [{ code: number; reason: string }];
+}
+
+/**
+ * A worker's session with the hub: dials out, says hello with its session token, sends a
+ * heartbeat at the interval the hub asks for, and reconnects with backoff whenever the
+ * socket drops — including across a hub restart, where the same machine id resumes the
+ * same worker and the hub's welcome lists the leases to keep running. Used by the test
+ * worker processes here and meant for the app's supplier session (main/market).
+ */
+export class WorkerClient extends EventEmitter<WorkerClientEvents> {
+  private socket: WebSocket | null = null;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private attempt = 0;
+  private seq = 0;
+  private refCounter = 0;
+  private stopped = false;
+  private readonly pendingRefs = new Map<string, { resolve(value: HubToWorkerMessage): void; reject(error: HubError): void }>();
+  /** Round-trip times of acknowledged heartbeats, for whoever wants to measure. */
+  readonly heartbeatRttMs: number[] = [];
+  workerId: string | null = null;
+  welcome: Welcome | null = null;
+
+  constructor(private readonly o: WorkerClientOptions) {
+    super();
+  }
+
+  get connected(): boolean {
+    return this.welcome !== null && this.socket?.readyState === WebSocket.OPEN;
+  }
+
+  /** Connects and resolves at the first welcome (rejects if the hub refuses the hello). */
+  start(): Promise<Welcome> {
+    this.stopped = false;
+    return new Promise((resolve, reject) => {
+      const onWelcome = (w: Welcome) => {
+        this.off('error', onError);
+        resolve(w);
+      };
+      const onError = (e: HubError) => {
+        if (e.code === 'unauthenticated' || e.code === 'version_mismatch') {
+          this.off('welcome', onWelcome);
+          reject(e);
+        }
+      };
+      this.once('welcome', onWelcome);
+      this.on('error', onError);
+      this.connect();
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.stopHeartbeats();
+    this.socket?.close(1000, 'worker stopping');
+    this.socket = null;
+  }
+
+  /** Drops the socket without a goodbye (tests: a network cut); reconnects as usual. */
+  dropConnection(): void {
+    this.socket?.terminate();
+  }
+
+  send(message: WorkerMessage): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  /** Publishes (or with offerId, updates) an offer; resolves with the hub's copy. */
+  async publishOffer(terms: OfferTermsInput, offerId?: string): Promise<Offer> {
+    const ref = `r${++this.refCounter}`;
+    const reply = await this.request(ref, { type: 'offer.publish', ref, ...(offerId ? { offerId } : {}), terms } as WorkerMessage);
+    if (reply.type !== 'offer.published') throw new HubError('internal', `unexpected reply ${reply.type}`);
+    return reply.offer;
+  }
+
+  async withdrawOffer(offerId: string): Promise<void> {
+    const ref = `r${++this.refCounter}`;
+    await this.request(ref, { type: 'offer.withdraw', ref, offerId });
+  }
+
+  reportNode(leaseId: string, state: 'pulling' | 'running' | 'exited' | 'failed', extra: { exitCode?: number; message?: string; cause?: 'job' | 'supplier' } = {}): void {
+    this.send({ type: 'lease.node', leaseId, state, ...extra });
+  }
+
+  sendLog(leaseId: string, stream: 'stdout' | 'stderr', text: string): void {
+    this.send({ type: 'lease.log', leaseId, stream, text });
+  }
+
+  private request(ref: string, message: WorkerMessage): Promise<HubToWorkerMessage> {
+    return new Promise((resolve, reject) => {
+      this.pendingRefs.set(ref, { resolve, reject });
+      this.send(message);
+    });
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    const url = new URL(HUB_WORKER_WS_PATH, this.o.hubUrl.replace(/^http/, 'ws'));
+    const socket = new WebSocket(url, { perMessageDeflate: false });
+    this.socket = socket;
+    socket.on('open', () => {
+      this.o
+        .token()
+        .then((token) => {
+          if (this.socket !== socket) return;
+          this.send({
+            type: 'hello',
+            protocolVersion: HUB_PROTOCOL_VERSION,
+            token,
+            machineId: this.o.machineId,
+            hardware: this.o.hardware,
+            region: this.o.region,
+            ...(this.o.advertisedHost ? { advertisedHost: this.o.advertisedHost } : {}),
+            ...(this.o.agent ? { agent: this.o.agent } : {}),
+          });
+        })
+        .catch((error: unknown) => {
+          this.emit('error', new HubError('unauthenticated', `Could not get a session token: ${(error as Error).message}`));
+          socket.close();
+        });
+    });
+    socket.on('message', (data) => this.receive(String(data)));
+    socket.on('error', () => undefined); // followed by close
+    socket.on('close', (code, reason) => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      this.welcome = null;
+      this.stopHeartbeats();
+      for (const [ref, pending] of this.pendingRefs) {
+        pending.reject(new HubError('unavailable', 'The connection to the hub closed before it answered.'));
+        this.pendingRefs.delete(ref);
+      }
+      this.emit('disconnected', { code, reason: reason.toString() });
+      this.scheduleReconnect();
+    });
+  }
+
+  private receive(text: string): void {
+    let message: HubToWorkerMessage;
+    try {
+      message = JSON.parse(text) as HubToWorkerMessage;
+    } catch {
+      return;
+    }
+    switch (message.type) {
+      case 'welcome':
+        this.attempt = 0;
+        this.workerId = message.workerId;
+        this.welcome = message;
+        this.startHeartbeats(message.heartbeatIntervalMs);
+        this.emit('welcome', message);
+        break;
+      case 'heartbeat.ack':
+        this.heartbeatRttMs.push(Date.now() - message.sentAtMs);
+        break;
+      case 'offer.published':
+      case 'offer.withdrawn':
+        this.settle(message.ref, message);
+        break;
+      case 'error': {
+        const error = new HubError(message.code, message.message, message.reason);
+        if (message.ref !== undefined && this.pendingRefs.has(message.ref)) {
+          this.pendingRefs.get(message.ref)!.reject(error);
+          this.pendingRefs.delete(message.ref);
+        }
+        this.emit('error', error);
+        break;
+      }
+      default:
+        break;
+    }
+    this.emit('message', message);
+  }
+
+  private settle(ref: string, message: HubToWorkerMessage): void {
+    const pending = this.pendingRefs.get(ref);
+    if (!pending) return;
+    this.pendingRefs.delete(ref);
+    pending.resolve(message);
+  }
+
+  private startHeartbeats(intervalMs: number): void {
+    this.stopHeartbeats();
+    this.heartbeatTimer = setInterval(() => this.send({ type: 'heartbeat', seq: ++this.seq, sentAtMs: Date.now() }), intervalMs);
+  }
+
+  private stopHeartbeats(): void {
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = null;
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped) return;
+    const min = this.o.reconnectMinMs ?? 500;
+    const max = this.o.reconnectMaxMs ?? 15_000;
+    const base = Math.min(max, min * 2 ** this.attempt);
+    this.attempt += 1;
+    // Full jitter: after a hub restart thousands of workers must not reconnect in lockstep.
+    const delay = Math.round(base / 2 + (Math.random() * base) / 2);
+    this.reconnectTimer = setTimeout(() => this.connect(), delay);
+  }
+}

@@ -1,0 +1,67 @@
+import type { ExplorerPayment, ExplorerStats } from '../../common/hub/http-api';
+import type { LeaseService } from '../leases/lease-service';
+import type { HubStore } from '../store/hub-store';
+import type { HubClock } from '../support/hub-clock';
+import type { WorkerRegistry } from '../workers/worker-registry';
+
+/**
+ * The public picture of the market: GPUs online by model and how many are leased, leases
+ * running, volume paid, recent payments with their signatures (anyone can look them up on
+ * chain). Built from live state plus the store's money totals.
+ */
+export class ExplorerStatsService {
+  constructor(
+    private readonly store: HubStore,
+    private readonly clock: HubClock,
+    private readonly workers: WorkerRegistry,
+    private readonly leases: LeaseService,
+  ) {}
+
+  async stats(): Promise<ExplorerStats> {
+    const atMs = this.clock.nowMs();
+    const byModel = new Map<string, { online: number; leased: number }>();
+    let workersOnline = 0;
+    let gpusOnline = 0;
+    const onlineWorkers = new Set<string>();
+    for (const worker of this.workers.all()) {
+      if (!worker.link) continue;
+      workersOnline += 1;
+      onlineWorkers.add(worker.workerId);
+      for (const gpu of worker.hardware.gpus) {
+        gpusOnline += 1;
+        const row = byModel.get(gpu.model) ?? { online: 0, leased: 0 };
+        row.online += 1;
+        byModel.set(gpu.model, row);
+      }
+    }
+    let gpusLeased = 0;
+    let leasesRunning = 0;
+    for (const lease of this.leases.activeLeases()) {
+      if (lease.state === 'running') leasesRunning += 1;
+      for (const node of lease.placement.nodes) {
+        if (!onlineWorkers.has(node.workerId)) continue;
+        gpusLeased += node.gpuUuids.length;
+        const row = byModel.get(node.gpuModel);
+        if (row) row.leased += node.gpuUuids.length;
+      }
+    }
+    return {
+      atMs,
+      workersOnline,
+      gpusOnline,
+      gpusLeased,
+      utilisation: gpusOnline === 0 ? 0 : Math.round((gpusLeased / gpusOnline) * 1000) / 1000,
+      byModel: [...byModel]
+        .map(([gpuModel, r]) => ({ gpuModel, ...r }))
+        .sort((a, b) => b.online - a.online || (a.gpuModel < b.gpuModel ? -1 : 1)),
+      leasesRunning,
+      leasesActive: this.leases.activeCount,
+      volumePaid24h: (await this.store.volumePaidSince(atMs - 86_400_000)).toString(10),
+      volumePaidAllTime: (await this.store.volumePaidAllTime()).toString(10),
+    };
+  }
+
+  async recentPayments(limit: number): Promise<ExplorerPayment[]> {
+    return (await this.store.recentPayments(limit)).map((p) => ({ ...p, amount: p.amount.toString(10) }));
+  }
+}

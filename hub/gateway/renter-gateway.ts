@@ -1,0 +1,116 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { HUB_CLOSE, HUB_PROTOCOL_VERSION, MAX_RENTER_MESSAGE_BYTES } from '../../common/hub/hub-protocol';
+import { HubError } from '../../common/hub/hub-errors';
+import { renterMessageSchema } from '../../common/hub/renter-messages';
+import type { LeaseEvent, RenterMessage } from '../../common/hub/renter-messages';
+import type { SessionTokens } from '../auth/session-tokens';
+import type { LeaseService } from '../leases/lease-service';
+import { JsonSocket } from './json-socket';
+import type { RateLimiter } from './rate-limiter';
+import { remoteHostOf } from './remote-host';
+
+export interface RenterGatewayOptions {
+  sessions: SessionTokens;
+  leases: LeaseService;
+  limiter: RateLimiter;
+  helloTimeoutMs: number;
+  maxSubscriptionsPerSocket?: number;
+}
+
+/** Log chunks are dropped for a renter whose socket has this much unsent (a slow reader). */
+const SLOW_READER_BYTES = 1024 * 1024;
+
+/**
+ * The renter WebSocket (`/v1/renter`): after hello, a renter subscribes to its own leases
+ * and receives their state changes, node states, payments and logs as they happen. A
+ * subscription starts with the whole lease and its last log lines, so a renter that
+ * (re)connects late misses nothing that matters.
+ */
+export class RenterGateway {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_RENTER_MESSAGE_BYTES * 4, perMessageDeflate: false });
+  private readonly subscribers = new Map<string, Set<JsonSocket<RenterMessage>>>();
+
+  constructor(private readonly o: RenterGatewayOptions) {}
+
+  get connections(): number {
+    return this.wss.clients.size;
+  }
+
+  publish(leaseId: string, event: LeaseEvent): void {
+    const sockets = this.subscribers.get(leaseId);
+    if (!sockets) return;
+    for (const socket of sockets) {
+      if (event.type === 'lease.log' && socket.bufferedBytes > SLOW_READER_BYTES) continue;
+      socket.send(event);
+    }
+  }
+
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.wss.handleUpgrade(request, socket, head, (ws) => {
+      const remoteHost = remoteHostOf(request);
+      let address: string | null = null;
+      const mine = new Set<string>();
+      const helloTimer = setTimeout(() => ws.close(HUB_CLOSE.helloTimeout, 'no hello in time'), this.o.helloTimeoutMs);
+      const session: JsonSocket<RenterMessage> = new JsonSocket<RenterMessage>({
+        socket: ws,
+        schema: renterMessageSchema,
+        maxMessageBytes: MAX_RENTER_MESSAGE_BYTES,
+        limiter: this.o.limiter,
+        rateKey: () => (address ? `renter:${address}` : `ip:${remoteHost}`),
+        onMessage: async (message) => {
+          if (message.type === 'hello') {
+            if (address) throw new HubError('out_of_order', 'This socket already said hello.');
+            if (message.protocolVersion !== HUB_PROTOCOL_VERSION) {
+              session.reject(new HubError('version_mismatch', `This hub speaks protocol ${HUB_PROTOCOL_VERSION}; update Idlegrid.`), { inReplyTo: 'hello' });
+              session.close(HUB_CLOSE.versionMismatch, 'protocol version mismatch');
+              return;
+            }
+            const who = await this.o.sessions.resolve(message.token);
+            if (!who) {
+              session.reject(new HubError('unauthenticated', 'The session token is unknown or expired. Sign in again.'), { inReplyTo: 'hello' });
+              session.close(HUB_CLOSE.unauthenticated, 'sign in again');
+              return;
+            }
+            address = who;
+            clearTimeout(helloTimer);
+            session.send({ type: 'welcome', protocolVersion: HUB_PROTOCOL_VERSION, address });
+            return;
+          }
+          if (!address) throw new HubError('unauthenticated', `Say hello with a session token before ${message.type}.`);
+          if (message.type === 'subscribe') {
+            if (mine.size >= (this.o.maxSubscriptionsPerSocket ?? 100)) throw new HubError('conflict', 'Too many subscriptions on one socket; unsubscribe from ended leases first.');
+            const lease = await this.o.leases.leaseFor(address, message.leaseId);
+            mine.add(message.leaseId);
+            let set = this.subscribers.get(message.leaseId);
+            if (!set) this.subscribers.set(message.leaseId, (set = new Set()));
+            set.add(session);
+            session.send({ type: 'subscribed', lease });
+            for (const chunk of this.o.leases.recentLogs(message.leaseId)) session.send({ type: 'lease.log', leaseId: message.leaseId, ...chunk });
+            return;
+          }
+          mine.delete(message.leaseId);
+          this.unsubscribe(message.leaseId, session);
+          session.send({ type: 'unsubscribed', leaseId: message.leaseId });
+        },
+      });
+      ws.on('error', () => undefined);
+      ws.on('close', () => {
+        clearTimeout(helloTimer);
+        for (const leaseId of mine) this.unsubscribe(leaseId, session);
+      });
+    });
+  }
+
+  private unsubscribe(leaseId: string, session: JsonSocket<RenterMessage>): void {
+    const set = this.subscribers.get(leaseId);
+    if (!set) return;
+    set.delete(session);
+    if (set.size === 0) this.subscribers.delete(leaseId);
+  }
+
+  closeAll(code: number, reason: string): void {
+    for (const ws of this.wss.clients) ws.close(code, reason);
+  }
+}

@@ -1,0 +1,282 @@
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { HUB_PROTOCOL_VERSION, HUB_RENTER_WS_PATH, HUB_WORKER_WS_PATH } from '../common/hub/hub-protocol';
+import { HubError } from '../common/hub/hub-errors';
+import type { HubInfo } from '../common/hub/http-api';
+import { SessionTokens } from './auth/session-tokens';
+import { SignInChallenges } from './auth/sign-in-challenges';
+import { ExplorerStatsService } from './explorer/explorer-stats';
+import { RateLimiter } from './gateway/rate-limiter';
+import { RenterGateway } from './gateway/renter-gateway';
+import { WorkerGateway } from './gateway/worker-gateway';
+import { HubHttpApi } from './http/hub-http-api';
+import { LeaseService } from './leases/lease-service';
+import { OfferBook } from './market/offer-book';
+import { OfferSearch } from './market/offer-search';
+import type { PaymentCheck } from './payments/payment-check';
+import { FreeGpuIndex } from './placement/free-gpu-index';
+import { GangPlacement } from './placement/gang-placement';
+import type { HubStore } from './store/hub-store';
+import { SqliteHubStore } from './store/sqlite-hub-store';
+import type { HubClock, RandomBytes } from './support/hub-clock';
+import { secureRandomBytes, systemClock } from './support/hub-clock';
+import { WorkerRegistry } from './workers/worker-registry';
+import { WorkerSessions } from './workers/worker-sessions';
+
+/** Every interval the hub runs on, in ms. Defaults suit a real market; tests shrink them. */
+export interface HubTiming {
+  heartbeatIntervalMs: number;
+  missedHeartbeats: number;
+  /** One prepaid increment of a lease. */
+  incrementMs: number;
+  /** How late an increment may be paid before the machines stop. */
+  graceMs: number;
+  /** How long GPUs are held for an unpaid quote. */
+  reservationTtlMs: number;
+  supplierLostGraceMs: number;
+  helloTimeoutMs: number;
+  /** How often deadlines and heartbeats are checked. */
+  tickMs: number;
+  presenceFlushMs: number;
+  rescoreMs: number;
+}
+
+export const DEFAULT_HUB_TIMING: HubTiming = {
+  heartbeatIntervalMs: 5_000,
+  missedHeartbeats: 3,
+  incrementMs: 10 * 60_000,
+  graceMs: 60_000,
+  reservationTtlMs: 2 * 60_000,
+  supplierLostGraceMs: 60_000,
+  helloTimeoutMs: 10_000,
+  tickMs: 1_000,
+  presenceFlushMs: 30_000,
+  rescoreMs: 60_000,
+};
+
+export interface HubLimits {
+  /** Worker socket messages per second per worker (heartbeats, events, log chunks), and the burst. */
+  workerMessagesPerSec: number;
+  workerBurst: number;
+  /** HTTP requests and renter socket messages per second per identity, and the burst. */
+  requestsPerSec: number;
+  requestBurst: number;
+  maxIncrementsPerLease: number;
+  maxReservationsPerRenter: number;
+}
+
+export const DEFAULT_HUB_LIMITS: HubLimits = {
+  workerMessagesPerSec: 50,
+  workerBurst: 200,
+  requestsPerSec: 20,
+  requestBurst: 100,
+  maxIncrementsPerLease: 1_000,
+  maxReservationsPerRenter: 10,
+};
+
+export interface HubChainConfig {
+  /** "sandbox" | "devnet" | "mainnet" | "custom" */
+  network: string;
+  mint: string;
+  rpcUrl: string | null;
+  /** Null when the hub has no chain to check payments on: payments are then refused, never assumed. */
+  payments: PaymentCheck | null;
+}
+
+export interface HubServerOptions {
+  dataDir: string;
+  host?: string;
+  port?: number;
+  /** Named in sign-in challenges; defaults to host:port. */
+  domain?: string;
+  chain: HubChainConfig;
+  timing?: Partial<HubTiming>;
+  limits?: Partial<HubLimits>;
+  clock?: HubClock;
+  random?: RandomBytes;
+  /** Use this store instead of <dataDir>/hub.db. */
+  store?: HubStore;
+}
+
+export interface RunningHub {
+  url: string;
+  port: number;
+  server: Server;
+  store: HubStore;
+  workers: WorkerRegistry;
+  offers: OfferBook;
+  leases: LeaseService;
+  timing: HubTiming;
+  /** Stops timers, says goodbye to every socket, writes presence and closes the store. */
+  close(): Promise<void>;
+}
+
+const unavailableChain: PaymentCheck = {
+  async verify() {
+    throw new HubError('unavailable', 'This hub has no chain to verify payments on. Start it with --sandbox-chain or --rpc URL --mint M.');
+  },
+};
+
+/**
+ * Builds the hub from its parts, rebuilds live state from the store (workers, offers,
+ * active leases and the GPUs they hold), and serves HTTP and both WebSockets on one port.
+ */
+export async function startHub(options: HubServerOptions): Promise<RunningHub> {
+  const timing: HubTiming = { ...DEFAULT_HUB_TIMING, ...options.timing };
+  const limits: HubLimits = { ...DEFAULT_HUB_LIMITS, ...options.limits };
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? secureRandomBytes;
+  const host = options.host ?? '127.0.0.1';
+  mkdirSync(options.dataDir, { recursive: true });
+  const store = options.store ?? new SqliteHubStore(join(options.dataDir, 'hub.db'));
+
+  const search = new OfferSearch();
+  const freeIndex = new FreeGpuIndex();
+  const offers = new OfferBook(search, freeIndex);
+  const placement = new GangPlacement(freeIndex);
+  let leases: LeaseService | null = null;
+  const workers = new WorkerRegistry({
+    store,
+    clock,
+    heartbeatIntervalMs: timing.heartbeatIntervalMs,
+    missedHeartbeats: timing.missedHeartbeats,
+    listener: {
+      online: (w) => {
+        offers.setWorkerListed(w.workerId, true);
+        leases?.workerOnline(w.workerId);
+      },
+      offline: (w) => {
+        offers.setWorkerListed(w.workerId, false);
+        leases?.workerOffline(w.workerId);
+      },
+    },
+  });
+  const sessions = new SessionTokens({ store, clock, random });
+  let renterGateway: RenterGateway | null = null;
+  leases = new LeaseService({
+    store,
+    clock,
+    random,
+    offers,
+    placement,
+    workers,
+    payments: options.chain.payments ?? unavailableChain,
+    notifier: {
+      toWorker: (workerId, message) => void workers.send(workerId, message),
+      toRenter: (leaseId, event) => renterGateway?.publish(leaseId, event),
+    },
+    terms: {
+      mint: options.chain.mint,
+      incrementMs: timing.incrementMs,
+      graceMs: timing.graceMs,
+      reservationTtlMs: timing.reservationTtlMs,
+      supplierLostGraceMs: timing.supplierLostGraceMs,
+      maxIncrementsPerLease: limits.maxIncrementsPerLease,
+      maxReservationsPerRenter: limits.maxReservationsPerRenter,
+    },
+  });
+
+  // Rebuild live state: workers (all offline until they reconnect), their offers, leases.
+  await workers.load();
+  for (const stored of await store.listActiveOffers()) {
+    const worker = workers.get(stored.workerId);
+    if (!worker) continue;
+    const owner = { workerId: worker.workerId, supplier: worker.owner, region: worker.region, gpus: worker.hardware.gpus, reliability: worker.reliability };
+    offers.upsert(owner, stored.offerId, stored.terms, stored.gpuModel, stored.vramMiB);
+  }
+  await leases.restore();
+
+  const workerLimiter = new RateLimiter(clock, limits.workerMessagesPerSec, limits.workerBurst);
+  const requestLimiter = new RateLimiter(clock, limits.requestsPerSec, limits.requestBurst);
+  const workerSessions = new WorkerSessions({ store, clock, random, sessions, workers, offers, leases, heartbeatIntervalMs: timing.heartbeatIntervalMs });
+  const workerGateway = new WorkerGateway({ sessions: workerSessions, workers, limiter: workerLimiter, helloTimeoutMs: timing.helloTimeoutMs });
+  renterGateway = new RenterGateway({ sessions, leases, limiter: requestLimiter, helloTimeoutMs: timing.helloTimeoutMs });
+  const explorer = new ExplorerStatsService(store, clock, workers, leases);
+
+  const server = createServer();
+  server.listen(options.port ?? 0, host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const info: HubInfo = {
+    protocolVersion: HUB_PROTOCOL_VERSION,
+    network: options.chain.network,
+    mint: options.chain.mint,
+    rpcUrl: options.chain.rpcUrl,
+    incrementMs: timing.incrementMs,
+    graceMs: timing.graceMs,
+    reservationTtlMs: timing.reservationTtlMs,
+    heartbeatIntervalMs: timing.heartbeatIntervalMs,
+  };
+  const challenges = new SignInChallenges({ domain: options.domain ?? `${host}:${port}`, clock, random });
+  const api = new HubHttpApi({ info, clock, store, challenges, sessions, search, leases, workers, explorer, limiter: requestLimiter });
+  server.on('request', (req, res) => api.handle(req, res));
+  server.on('upgrade', (req, socket, head) => {
+    const path = new URL(req.url ?? '/', 'http://hub.invalid').pathname;
+    if (path === HUB_WORKER_WS_PATH) workerGateway.handleUpgrade(req, socket, head);
+    else if (path === HUB_RENTER_WS_PATH) renterGateway!.handleUpgrade(req, socket, head);
+    else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+  });
+
+  // Timers. Each run is skipped while the previous one is still writing.
+  const timers: NodeJS.Timeout[] = [];
+  const every = (ms: number, run: () => Promise<void> | void) => {
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      Promise.resolve()
+        .then(run)
+        .catch((error: unknown) => console.error('[hub] periodic task failed:', error))
+        .finally(() => (busy = false));
+    }, ms);
+    timer.unref();
+    timers.push(timer);
+  };
+  every(timing.tickMs, async () => {
+    workers.sweep();
+    await leases!.tick();
+  });
+  every(timing.presenceFlushMs, () => workers.flushPresence());
+  every(timing.rescoreMs, () => {
+    const changed = workers.rescore();
+    for (const w of changed) offers.setReliability(w.workerId, w.reliability);
+    if (changed.length > 0) offers.reliabilityChanged();
+  });
+  every(Math.max(timing.rescoreMs, 60_000), async () => {
+    workerLimiter.sweep();
+    requestLimiter.sweep();
+    await store.deleteExpiredSessions(clock.nowMs());
+  });
+
+  let closed = false;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    server,
+    store,
+    workers,
+    offers,
+    leases,
+    timing,
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const t of timers) clearInterval(t);
+      workerGateway.closeAll(1001, 'hub shutting down');
+      renterGateway!.closeAll(1001, 'hub shutting down');
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      workerGateway.terminateAll();
+      await workers.flushPresence();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import type { StoredLease, StoredPayment } from '../store/hub-store';
+import { dueAction } from './lease-deadlines';
+import type { DeadlineLease } from './lease-deadlines';
+
+const INC = 600_000;
+const GRACE = 60_000;
+
+function lease(state: StoredLease['state'], paidIncrements: number[], extra: Partial<DeadlineLease> = {}): DeadlineLease & { lostSinceMs: Map<string, number> } {
+  const payments: StoredPayment[] = [0, 1, 2].flatMap((k) =>
+    ['payee-a', 'payee-b'].map((payee) => ({
+      increment: k,
+      payee,
+      amount: 100n,
+      reference: `r-${k}-${payee}`,
+      memo: `idlegrid:lease-x:${k}`,
+      signature: paidIncrements.includes(k) ? `sig-${k}-${payee}` : null,
+      paidAtMs: paidIncrements.includes(k) ? 1 : null,
+      onTime: paidIncrements.includes(k) ? true : null,
+    })),
+  );
+  return {
+    leaseId: 'lease-x',
+    renter: 'renter',
+    state,
+    endReason: null,
+    createdAtMs: 0,
+    expiresAtMs: 120_000,
+    startedAtMs: state === 'reserved' ? null : 100_000,
+    endedAtMs: null,
+    incrementMs: INC,
+    incrementCount: 3,
+    graceMs: GRACE,
+    mint: 'mint',
+    request: {} as StoredLease['request'],
+    placement: { nodes: [], gpuCount: 0 },
+    nodes: [],
+    payments,
+    transitions: [],
+    notBeforeMs: 0,
+    ...extra,
+    lostSinceMs: new Map<string, number>(),
+  };
+}
+
+const options = { supplierLostGraceMs: 30_000 };
+
+describe('lease deadlines', () => {
+  it('expires an unpaid reservation at its deadline, not before', () => {
+    expect(dueAction(lease('reserved', []), 119_999, options)).toBeNull();
+    expect(dueAction(lease('reserved', []), 120_000, options)).toEqual({ kind: 'reservation-expired' });
+  });
+
+  it('ends a running lease unpaid only after the next increment is late by more than the grace period', () => {
+    const l = lease('running', [0]);
+    const due1 = 100_000 + INC;
+    expect(dueAction(l, due1 + GRACE - 1, options)).toBeNull();
+    expect(dueAction(l, due1 + GRACE, options)).toEqual({ kind: 'unpaid', increment: 1 });
+    // Only one of two payees paid increment 1: still unpaid.
+    l.payments.find((p) => p.increment === 1 && p.payee === 'payee-a')!.signature = 'sig';
+    expect(dueAction(l, due1 + GRACE, options)).toEqual({ kind: 'unpaid', increment: 1 });
+    expect(dueAction(lease('running', [0, 1]), due1 + GRACE, options)).toBeNull();
+  });
+
+  it('completes when every increment has been used, even if none is left to pay', () => {
+    expect(dueAction(lease('running', [0, 1, 2]), 100_000 + 3 * INC, options)).toEqual({ kind: 'completed' });
+    expect(dueAction(lease('running', [0, 1, 2]), 100_000 + 3 * INC - 1, options)).toBeNull();
+  });
+
+  it('gives a restarted hub\'s renters and machines a fair chance (notBeforeMs)', () => {
+    expect(dueAction(lease('reserved', [], { notBeforeMs: 600_000 }), 500_000, options)).toBeNull();
+    expect(dueAction(lease('reserved', [], { notBeforeMs: 600_000 }), 600_000, options)).toEqual({ kind: 'reservation-expired' });
+  });
+
+  it('declares a machine lost after the supplier grace period', () => {
+    const l = lease('running', [0, 1]);
+    l.lostSinceMs.set('wkr-b', 200_000);
+    l.lostSinceMs.set('wkr-a', 210_000);
+    expect(dueAction(l, 229_999, options)).toBeNull();
+    expect(dueAction(l, 230_000, options)).toEqual({ kind: 'supplier-lost', workerIds: ['wkr-b'] });
+    expect(dueAction(l, 240_000, options)).toEqual({ kind: 'supplier-lost', workerIds: ['wkr-a', 'wkr-b'] });
+  });
+});

@@ -1,0 +1,47 @@
+import type { StoredLease } from '../store/hub-store';
+import { hasStarted } from './lease-state-machine';
+import { firstUnpaidIncrement, incrementDueAtMs, leaseEndMs } from './live-lease';
+
+export type LeaseDue =
+  | { kind: 'reservation-expired' }
+  | { kind: 'completed' }
+  | { kind: 'unpaid'; increment: number }
+  | { kind: 'supplier-lost'; workerIds: string[] };
+
+export interface DeadlineOptions {
+  supplierLostGraceMs: number;
+}
+
+/** What deadlines read of a lease. */
+export type DeadlineLease = StoredLease & {
+  lostSinceMs: ReadonlyMap<string, number>;
+  /**
+   * The lease does not end unpaid or expire before this time. Set for leases restored
+   * after a hub restart to the restart plus the grace period: while the hub was down the
+   * renter could not pay, so it gets a fair chance once the hub is back. 0 otherwise.
+   */
+  notBeforeMs: number;
+};
+
+/**
+ * What, if anything, must happen to a lease at `nowMs`. Pure: the lease service applies
+ * the result. The order matters: a lease whose paid time has run out completes rather
+ * than ending unpaid, and money questions come before machine questions.
+ */
+export function dueAction(lease: DeadlineLease, nowMs: number, options: DeadlineOptions): LeaseDue | null {
+  if (lease.state === 'ended') return null;
+  if (lease.state === 'reserved') {
+    if (nowMs >= Math.max(lease.expiresAtMs, lease.notBeforeMs)) return { kind: 'reservation-expired' };
+  } else if (hasStarted(lease.state)) {
+    const endMs = leaseEndMs(lease);
+    if (endMs !== null && nowMs >= endMs) return { kind: 'completed' };
+    const unpaid = firstUnpaidIncrement(lease);
+    if (unpaid < lease.incrementCount) {
+      const due = incrementDueAtMs(lease, unpaid);
+      if (due !== null && nowMs >= Math.max(due + lease.graceMs, lease.notBeforeMs)) return { kind: 'unpaid', increment: unpaid };
+    }
+  }
+  const lost = [...lease.lostSinceMs].filter(([, sinceMs]) => nowMs - sinceMs >= options.supplierLostGraceMs).map(([id]) => id);
+  if (lost.length > 0) return { kind: 'supplier-lost', workerIds: lost.sort() };
+  return null;
+}

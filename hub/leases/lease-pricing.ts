@@ -1,0 +1,55 @@
+import { getAddressDecoder } from '@solana/kit';
+import { costForGpuTime } from '../../common/hub/base-units';
+import type { PlacementNode } from '../../common/hub/lease-types';
+import type { ExpectedPayment } from '../store/hub-store';
+import type { RandomBytes } from '../support/hub-clock';
+import { incrementMemo } from '../payments/payment-check';
+
+/**
+ * What each increment costs and whom it pays. A supplier with several machines in one
+ * cluster gets one transfer per increment for all of them (one signature per payee per
+ * increment), each node's share rounded up to a whole base unit.
+ */
+export interface PayeeAmount {
+  payee: string;
+  amount: bigint;
+}
+
+export function perIncrementAmounts(nodes: readonly PlacementNode[], incrementMs: number): PayeeAmount[] {
+  const byPayee = new Map<string, bigint>();
+  for (const node of nodes) {
+    const cost = costForGpuTime(BigInt(node.pricePerGpuHour), node.gpuUuids.length, incrementMs);
+    byPayee.set(node.supplier, (byPayee.get(node.supplier) ?? 0n) + cost);
+  }
+  return [...byPayee].map(([payee, amount]) => ({ payee, amount }));
+}
+
+export function sumAmounts(amounts: readonly PayeeAmount[]): bigint {
+  return amounts.reduce((sum, a) => sum + a.amount, 0n);
+}
+
+const addressDecoder = getAddressDecoder();
+
+/**
+ * A Solana Pay reference: a fresh random public key the payer adds to the transfer as a
+ * read-only account, so the transfer can be found and tied to exactly one expected payment.
+ */
+export function newReference(random: RandomBytes): string {
+  return addressDecoder.decode(random(32));
+}
+
+export function expectedPayments(
+  leaseId: string,
+  fromIncrement: number,
+  toIncrement: number,
+  amounts: readonly PayeeAmount[],
+  random: RandomBytes,
+): ExpectedPayment[] {
+  const out: ExpectedPayment[] = [];
+  for (let k = fromIncrement; k < toIncrement; k++) {
+    for (const { payee, amount } of amounts) {
+      out.push({ increment: k, payee, amount, reference: newReference(random), memo: incrementMemo(leaseId, k) });
+    }
+  }
+  return out;
+}

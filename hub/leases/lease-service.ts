@@ -1,0 +1,537 @@
+import { describeBaseUnits } from '../../common/hub/base-units';
+import { HubError } from '../../common/hub/hub-errors';
+import type { PaymentReceipt, PaymentSubmission } from '../../common/hub/http-api';
+import type { ClusterRequest, GangPlacement as GangPlacementShape, LeaseEndReason, LeaseIncrement, LeaseState, LeaseView, NodeState, PlacementNode, Quote } from '../../common/hub/lease-types';
+import type { LeaseEvent } from '../../common/hub/renter-messages';
+import type { HubToWorkerMessage, WorkerLease, WorkerMessage } from '../../common/hub/worker-messages';
+import type { OfferBook } from '../market/offer-book';
+import type { PaymentCheck } from '../payments/payment-check';
+import type { GangPlacement } from '../placement/gang-placement';
+import type { HubStore, LeaseEndFacts } from '../store/hub-store';
+import type { HubClock, RandomBytes } from '../support/hub-clock';
+import { makeId } from '../support/hub-clock';
+import type { WorkerRegistry } from '../workers/worker-registry';
+import { dueAction } from './lease-deadlines';
+import { expectedPayments, perIncrementAmounts, sumAmounts } from './lease-pricing';
+import { assertTransition, hasStarted } from './lease-state-machine';
+import type { LiveLease } from './live-lease';
+import { LOG_TAIL_CHUNKS, firstUnpaidIncrement, incrementView, isIncrementPaid, paidThroughMs, toLeaseView, toLive, toWorkerLease } from './live-lease';
+
+export interface LeaseTerms {
+  mint: string;
+  incrementMs: number;
+  graceMs: number;
+  reservationTtlMs: number;
+  /** How long a machine may be gone from a lease before the lease ends as supplier-lost. */
+  supplierLostGraceMs: number;
+  maxIncrementsPerLease: number;
+  maxReservationsPerRenter: number;
+}
+
+/** Where lease news goes: the workers' sockets and the renters' subscriptions. */
+export interface LeaseNotifier {
+  toWorker(workerId: string, message: HubToWorkerMessage): void;
+  toRenter(leaseId: string, event: LeaseEvent): void;
+}
+
+export interface LeaseServiceOptions {
+  store: HubStore;
+  clock: HubClock;
+  random: RandomBytes;
+  offers: OfferBook;
+  placement: GangPlacement;
+  workers: WorkerRegistry;
+  payments: PaymentCheck;
+  notifier: LeaseNotifier;
+  terms: LeaseTerms;
+}
+
+/**
+ * Leases from quote to end. Every decision is taken and applied to the in-memory lease
+ * synchronously (so two events racing for one lease cannot both act on it), then written
+ * to the store; the store is what a restarted hub rebuilds from (`restore`).
+ */
+export class LeaseService {
+  private readonly active = new Map<string, LiveLease>();
+
+  constructor(private readonly o: LeaseServiceOptions) {}
+
+  get activeCount(): number {
+    return this.active.size;
+  }
+
+  countInState(state: LeaseState): number {
+    let n = 0;
+    for (const lease of this.active.values()) if (lease.state === state) n += 1;
+    return n;
+  }
+
+  /**
+   * After a start: hold every active lease's GPUs again, finish what a crash interrupted
+   * (a first increment paid in full but the lease not yet marked paid), and give every
+   * machine and renter a grace period to come back before anything ends for their absence.
+   */
+  async restore(): Promise<void> {
+    const nowMs = this.o.clock.nowMs();
+    for (const stored of await this.o.store.listActiveLeases()) {
+      const lease = toLive(stored);
+      lease.notBeforeMs = nowMs + this.o.terms.graceMs;
+      this.active.set(lease.leaseId, lease);
+      for (const node of lease.placement.nodes) {
+        this.o.offers.hold(node.workerId, node.gpuUuids, lease.leaseId);
+        if (!this.o.workers.isOnline(node.workerId)) lease.lostSinceMs.set(node.workerId, nowMs);
+      }
+      if (lease.state === 'reserved' && isIncrementPaid(lease, 0)) {
+        const startedAtMs = Math.max(...lease.payments.filter((p) => p.increment === 0).map((p) => p.paidAtMs ?? nowMs));
+        await this.transition(lease, 'paid', null, 'first increment paid (recovered after a hub restart)', startedAtMs);
+      }
+    }
+  }
+
+  async quote(renter: string, request: ClusterRequest): Promise<Quote> {
+    const { terms } = this.o;
+    const nowMs = this.o.clock.nowMs();
+    let reservations = 0;
+    for (const l of this.active.values()) if (l.renter === renter && l.state === 'reserved') reservations += 1;
+    if (reservations >= terms.maxReservationsPerRenter) {
+      throw new HubError('conflict', `You already hold ${reservations} unpaid reservations. Pay or terminate one before asking for another quote.`);
+    }
+    let incrementCount: number | null = null;
+    if (request.durationMs !== undefined) {
+      incrementCount = Math.ceil(request.durationMs / terms.incrementMs);
+      this.checkIncrementCount(incrementCount);
+    }
+    const leaseId = makeId('lease', this.o.random);
+    const reserved = this.o.placement.place(
+      { gpuCount: request.gpuCount, constraints: request.constraints, leaseDurationMs: incrementCount === null ? null : incrementCount * terms.incrementMs, nowMs },
+      (offer, count) => this.o.offers.take(offer, count, leaseId),
+    );
+    if (!reserved) {
+      throw new HubError(
+        'no_capacity',
+        `No set of online machines can hold ${request.gpuCount} GPU(s) with these constraints right now. Ask for fewer GPUs, relax the model, VRAM, price, region or reliability limits, or try again later.`,
+      );
+    }
+    const nodes: PlacementNode[] = reserved.map((r, rank) => ({
+      rank,
+      workerId: r.offer.workerId,
+      offerId: r.offer.offerId,
+      supplier: r.offer.supplier,
+      gpuModel: r.offer.gpuModel,
+      vramMiB: r.offer.vramMiB,
+      gpuUuids: r.gpuUuids,
+      pricePerGpuHour: r.offer.terms.pricePerGpuHour,
+      region: r.offer.region,
+      interruptible: r.offer.interruptible,
+    }));
+    const placement: GangPlacementShape = { nodes, gpuCount: request.gpuCount };
+    const release = () => {
+      for (const node of nodes) this.o.offers.release(node.workerId, node.gpuUuids, leaseId);
+    };
+    try {
+      const amounts = perIncrementAmounts(nodes, terms.incrementMs);
+      const perIncrementTotal = sumAmounts(amounts);
+      if (incrementCount === null) incrementCount = this.incrementsForBudget(BigInt(request.budget!), perIncrementTotal, reserved.map((r) => r.offer));
+      const lease: LiveLease = toLive({
+        leaseId,
+        renter,
+        state: 'reserved',
+        endReason: null,
+        createdAtMs: nowMs,
+        expiresAtMs: nowMs + terms.reservationTtlMs,
+        startedAtMs: null,
+        endedAtMs: null,
+        incrementMs: terms.incrementMs,
+        incrementCount,
+        graceMs: terms.graceMs,
+        mint: terms.mint,
+        request,
+        placement,
+        nodes: nodes.map((n) => ({ rank: n.rank, workerId: n.workerId, state: 'assigned' as NodeState, message: null, updatedAtMs: nowMs })),
+        payments: expectedPayments(leaseId, 0, incrementCount, amounts, this.o.random).map((p) => ({ ...p, signature: null, paidAtMs: null, onTime: null })),
+        transitions: [],
+      });
+      const reason = `${request.gpuCount} GPU(s) on ${nodes.length} machine(s) held until the first increment is paid`;
+      lease.transitions.push({ from: null, to: 'reserved', endReason: null, atMs: nowMs, reason });
+      this.active.set(leaseId, lease);
+      await this.persist(lease, () => this.o.store.createLease({ ...lease, payments: lease.payments, reason }));
+      for (const node of nodes) this.o.notifier.toWorker(node.workerId, { type: 'lease.assigned', lease: this.workerLease(lease, node.rank) });
+      return {
+        leaseId,
+        expiresAtMs: lease.expiresAtMs,
+        mint: terms.mint,
+        incrementMs: terms.incrementMs,
+        incrementCount,
+        graceMs: terms.graceMs,
+        placement,
+        perIncrement: { total: perIncrementTotal.toString(10), payments: amounts.map((a) => ({ payee: a.payee, amount: a.amount.toString(10) })) },
+        total: (perIncrementTotal * BigInt(incrementCount)).toString(10),
+        firstIncrement: incrementView(lease, 0),
+      };
+    } catch (error) {
+      this.active.delete(leaseId);
+      release();
+      throw error;
+    }
+  }
+
+  private checkIncrementCount(count: number): void {
+    if (count > this.o.terms.maxIncrementsPerLease) {
+      throw new HubError(
+        'invalid_message',
+        `That is ${count} increments of ${this.o.terms.incrementMs / 60_000} min; one lease holds at most ${this.o.terms.maxIncrementsPerLease}. Ask for a shorter lease and extend it later.`,
+      );
+    }
+  }
+
+  private incrementsForBudget(budget: bigint, perIncrement: bigint, offers: ReadonlyArray<{ maxLeaseMs: number; minLeaseMs: number }>): number {
+    const { incrementMs } = this.o.terms;
+    if (budget < perIncrement) {
+      throw new HubError('invalid_message', `This cluster costs ${describeBaseUnits(perIncrement)} USDC per increment; a budget of ${describeBaseUnits(budget)} does not buy one. Raise the budget or ask for fewer GPUs.`);
+    }
+    const maxByOffers = Math.floor(Math.min(...offers.map((o) => o.maxLeaseMs)) / incrementMs);
+    const count = Math.min(Number(budget / perIncrement), maxByOffers, this.o.terms.maxIncrementsPerLease);
+    const minMs = Math.max(...offers.map((o) => o.minLeaseMs));
+    if (count < 1 || count * incrementMs < minMs) {
+      throw new HubError('no_capacity', `The machines found need leases between ${minMs} ms and ${maxByOffers * incrementMs} ms; this budget buys ${count * incrementMs} ms. Change the budget or give a duration.`);
+    }
+    return count;
+  }
+
+  async submitPayment(renter: string, leaseId: string, submission: PaymentSubmission): Promise<PaymentReceipt> {
+    const lease = await this.ownLease(renter, leaseId);
+    const expected = lease.payments.find((p) => p.increment === submission.increment && p.payee === submission.payee);
+    if (!expected) {
+      throw new HubError('not_found', `Lease ${leaseId} expects no payment to ${submission.payee} for increment ${submission.increment}. Check the quote's payees and the increment number.`);
+    }
+    if (expected.signature === submission.signature) return this.receipt(lease, expected); // a retry after a lost answer
+    if (expected.signature !== null) {
+      throw new HubError('conflict', `Increment ${submission.increment} to ${submission.payee} is already paid by ${expected.signature}. Do not pay it twice.`);
+    }
+    if (lease.state === 'ended') {
+      throw new HubError(lease.endReason === 'unpaid' && lease.startedAtMs === null ? 'reservation_expired' : 'conflict', `Lease ${leaseId} has ended (${lease.endReason}); it takes no more payments.`);
+    }
+    const verdict = await this.o.payments.verify(
+      { recipient: expected.payee, mint: lease.mint, amount: expected.amount, reference: expected.reference, memo: expected.memo },
+      submission.signature,
+    );
+    if (!verdict.ok) {
+      throw new HubError(
+        verdict.retryable ? 'unavailable' : 'payment_rejected',
+        `${verdict.message}${verdict.retryable ? ' Submit the same signature again in a few seconds.' : ''}`,
+        verdict.reason,
+      );
+    }
+    const nowMs = this.o.clock.nowMs();
+    // The lease may have ended while the chain was asked; money that arrived is still recorded.
+    const dueAtMs = submission.increment === 0 ? lease.expiresAtMs : lease.startedAtMs === null ? null : lease.startedAtMs + submission.increment * lease.incrementMs;
+    const credit = await this.persist(lease, () => this.o.store.creditPayment({
+      leaseId,
+      increment: submission.increment,
+      payee: submission.payee,
+      signature: submission.signature,
+      paidAtMs: nowMs,
+      onTime: dueAtMs === null || nowMs <= dueAtMs,
+      renter: lease.renter,
+    }));
+    if (credit.status === 'duplicate-signature') {
+      const to = credit.creditedTo;
+      if (to.leaseId === leaseId && to.increment === submission.increment && to.payee === submission.payee) return this.receipt(lease, expected);
+      throw new HubError('conflict', `Transaction ${submission.signature} is already credited to lease ${to.leaseId}, increment ${to.increment}. Each payment needs its own transfer.`);
+    }
+    if (credit.status === 'already-paid') {
+      throw new HubError('conflict', `Increment ${submission.increment} to ${submission.payee} is already paid by ${credit.signature}.`);
+    }
+    if (credit.status === 'unknown-payment') throw new HubError('not_found', `Lease ${leaseId} has no such payment.`);
+
+    // Credited: from here on, synchronous decisions on the in-memory lease.
+    expected.signature = submission.signature;
+    expected.paidAtMs = nowMs;
+    expected.onTime = dueAtMs === null || nowMs <= dueAtMs;
+    this.o.notifier.toRenter(leaseId, {
+      type: 'lease.payment',
+      leaseId,
+      increment: submission.increment,
+      payee: submission.payee,
+      amount: expected.amount.toString(10),
+      signature: submission.signature,
+      atMs: nowMs,
+    });
+    if (lease.state === 'reserved' && isIncrementPaid(lease, 0)) {
+      await this.transition(lease, 'paid', null, 'first increment paid and verified on chain', nowMs);
+      for (const p of lease.payments.filter((x) => x.increment === 0)) this.tellPayee(lease, p.payee, 0);
+    } else if (hasStarted(lease.state)) {
+      this.tellPayee(lease, submission.payee, submission.increment);
+    }
+    return this.receipt(lease, expected);
+  }
+
+  private receipt(lease: LiveLease, p: LiveLease['payments'][number]): PaymentReceipt {
+    return {
+      leaseId: lease.leaseId,
+      increment: p.increment,
+      payee: p.payee,
+      amount: p.amount.toString(10),
+      signature: p.signature!,
+      paidAtMs: p.paidAtMs!,
+      incrementPaid: isIncrementPaid(lease, p.increment),
+    };
+  }
+
+  /** Tells each machine of `payee` in the lease that its payment for `increment` is verified. */
+  private tellPayee(lease: LiveLease, payee: string, increment: number): void {
+    const p = lease.payments.find((x) => x.increment === increment && x.payee === payee);
+    if (!p || p.signature === null || lease.startedAtMs === null) return;
+    const through = lease.startedAtMs + (lastConsecutivePaid(lease, payee) + 1) * lease.incrementMs;
+    for (const node of lease.placement.nodes) {
+      if (node.supplier !== payee) continue;
+      this.o.notifier.toWorker(node.workerId, {
+        type: 'lease.paid',
+        leaseId: lease.leaseId,
+        increment,
+        signature: p.signature,
+        amount: p.amount.toString(10),
+        reference: p.reference,
+        memo: p.memo,
+        paidThroughMs: through,
+      });
+    }
+  }
+
+  async extend(renter: string, leaseId: string, increments: number): Promise<LeaseIncrement[]> {
+    const lease = await this.ownLease(renter, leaseId);
+    if (lease.state === 'ended') throw new HubError('conflict', `Lease ${leaseId} has ended; ask for a new quote instead.`);
+    const newCount = lease.incrementCount + increments;
+    this.checkIncrementCount(newCount);
+    const offers = lease.placement.nodes.map((n) => this.o.offers.get(n.offerId));
+    const maxMs = Math.min(...offers.map((o) => o?.maxLeaseMs ?? Infinity));
+    if (newCount * lease.incrementMs > maxMs) {
+      throw new HubError('conflict', `A supplier of this lease allows at most ${maxMs} ms per lease; ${newCount} increments would be ${newCount * lease.incrementMs} ms. Extend by fewer increments.`);
+    }
+    const amounts = perIncrementAmounts(lease.placement.nodes, lease.incrementMs);
+    const added = expectedPayments(leaseId, lease.incrementCount, newCount, amounts, this.o.random);
+    const from = lease.incrementCount;
+    lease.incrementCount = newCount;
+    lease.payments.push(...added.map((p) => ({ ...p, signature: null, paidAtMs: null, onTime: null })));
+    await this.persist(lease, () => this.o.store.extendLease(leaseId, newCount, added));
+    this.o.notifier.toRenter(leaseId, { type: 'lease.state', leaseId, state: lease.state, endReason: null, atMs: this.o.clock.nowMs(), reason: `extended to ${newCount} increments` });
+    for (const node of lease.placement.nodes) this.o.notifier.toWorker(node.workerId, { type: 'lease.assigned', lease: this.workerLease(lease, node.rank) });
+    return Array.from({ length: newCount - from }, (_, i) => incrementView(lease, from + i));
+  }
+
+  async terminate(renter: string, leaseId: string): Promise<LeaseView> {
+    const lease = await this.ownLease(renter, leaseId);
+    if (lease.state !== 'ended') await this.end(lease, 'terminated', 'terminated by the renter');
+    return toLeaseView(lease);
+  }
+
+  async view(renter: string, leaseId: string): Promise<LeaseView> {
+    return toLeaseView(await this.ownLease(renter, leaseId));
+  }
+
+  async list(renter: string, limit: number): Promise<LeaseView[]> {
+    const stored = await this.o.store.listRenterLeases(renter, limit);
+    return stored.map((s) => toLeaseView(this.active.get(s.leaseId) ?? s));
+  }
+
+  /** A lease of this renter (live if active, from the store if ended); not_found otherwise, even if it is someone else's. */
+  private async ownLease(renter: string, leaseId: string): Promise<LiveLease> {
+    const lease = this.active.get(leaseId) ?? (await this.storedLease(leaseId));
+    if (!lease || lease.renter !== renter) throw new HubError('not_found', `You have no lease ${leaseId}.`);
+    return lease;
+  }
+
+  private async storedLease(leaseId: string): Promise<LiveLease | null> {
+    const stored = await this.o.store.getLease(leaseId);
+    return stored ? toLive(stored) : null;
+  }
+
+  /** Whether `renter` may follow this lease (for subscriptions). */
+  async leaseFor(renter: string, leaseId: string): Promise<LeaseView> {
+    return this.view(renter, leaseId);
+  }
+
+  recentLogs(leaseId: string): LiveLease['logTail'] {
+    return this.active.get(leaseId)?.logTail ?? [];
+  }
+
+  /** What a (re)connecting worker should be running or preparing. */
+  leasesOfWorker(workerId: string): WorkerLease[] {
+    const out: WorkerLease[] = [];
+    for (const lease of this.active.values()) {
+      const node = lease.placement.nodes.find((n) => n.workerId === workerId);
+      if (node) out.push(this.workerLease(lease, node.rank));
+    }
+    return out;
+  }
+
+  private workerLease(lease: LiveLease, rank: number): WorkerLease {
+    return toWorkerLease(lease, rank, (workerId) => {
+      const w = this.o.workers.get(workerId);
+      return w?.advertisedHost ?? w?.remoteHost ?? '127.0.0.1';
+    });
+  }
+
+  workerOnline(workerId: string): void {
+    for (const lease of this.active.values()) lease.lostSinceMs.delete(workerId);
+  }
+
+  workerOffline(workerId: string): void {
+    const nowMs = this.o.clock.nowMs();
+    for (const lease of this.active.values()) {
+      if (lease.placement.nodes.some((n) => n.workerId === workerId) && !lease.lostSinceMs.has(workerId)) lease.lostSinceMs.set(workerId, nowMs);
+    }
+  }
+
+  /** A worker reports a node's state. */
+  async nodeEvent(workerId: string, event: Extract<WorkerMessage, { type: 'lease.node' }>): Promise<void> {
+    const lease = this.active.get(event.leaseId);
+    const node = lease?.placement.nodes.find((n) => n.workerId === workerId);
+    if (!lease || !node) throw new HubError('not_found', `This machine has no active lease ${event.leaseId}; stop anything it runs for it.`);
+    if (!hasStarted(lease.state)) {
+      throw new HubError('out_of_order', `Lease ${event.leaseId} is ${lease.state}: do not start it before the hub says it is paid (lease.paid).`);
+    }
+    const nowMs = this.o.clock.nowMs();
+    const status = lease.nodes[node.rank]!;
+    const state: NodeState = event.state === 'exited' && (event.exitCode ?? 0) !== 0 ? 'failed' : event.state;
+    const message = event.message ?? (event.state === 'exited' ? `exited with code ${event.exitCode ?? 0}` : null);
+    status.state = state;
+    status.message = message;
+    status.updatedAtMs = nowMs;
+    if (state === 'failed' && event.cause === 'supplier' && !node.interruptible) lease.supplierCaused.add(workerId);
+    this.o.notifier.toRenter(lease.leaseId, { type: 'lease.node', leaseId: lease.leaseId, rank: node.rank, state, message, atMs: nowMs });
+    const persisted = this.persist(lease, () => this.o.store.setNodeState(lease.leaseId, node.rank, state, message, nowMs));
+
+    if (state === 'failed') {
+      await persisted;
+      await this.end(lease, 'failed', `machine ${node.rank} failed: ${message ?? 'no reason given'}`);
+      return;
+    }
+    if ((state === 'pulling' || state === 'running') && lease.state === 'paid') {
+      await this.transition(lease, 'starting', null, `machine ${node.rank} is ${state}`);
+    }
+    if (lease.state === 'starting' && lease.nodes.every((n) => n.state === 'running')) {
+      await this.transition(lease, 'running', null, `all ${lease.nodes.length} machine(s) running`);
+    }
+    if (lease.nodes.every((n) => n.state === 'exited')) {
+      await this.end(lease, 'completed', 'the job finished on every machine');
+    }
+    await persisted;
+  }
+
+  /** A worker's log chunk, relayed to the renter's subscriptions and kept in a short tail. */
+  logChunk(workerId: string, chunk: Extract<WorkerMessage, { type: 'lease.log' }>): void {
+    const lease = this.active.get(chunk.leaseId);
+    const node = lease?.placement.nodes.find((n) => n.workerId === workerId);
+    if (!lease || !node) throw new HubError('not_found', `This machine has no active lease ${chunk.leaseId}.`);
+    const entry = { rank: node.rank, stream: chunk.stream, text: chunk.text, atMs: this.o.clock.nowMs() };
+    lease.logTail.push(entry);
+    if (lease.logTail.length > LOG_TAIL_CHUNKS) lease.logTail.shift();
+    this.o.notifier.toRenter(lease.leaseId, { type: 'lease.log', leaseId: lease.leaseId, ...entry });
+  }
+
+  /** Applies every deadline that has passed. Called by the hub's timer; tests call it directly. */
+  async tick(): Promise<void> {
+    const nowMs = this.o.clock.nowMs();
+    const options = { supplierLostGraceMs: this.o.terms.supplierLostGraceMs };
+    for (const lease of [...this.active.values()]) {
+      const due = dueAction(lease, nowMs, options);
+      if (!due) continue;
+      switch (due.kind) {
+        case 'reservation-expired':
+          await this.end(lease, 'unpaid', 'the first increment was not paid before the reservation expired');
+          break;
+        case 'completed':
+          await this.end(lease, 'completed', `all ${lease.incrementCount} paid increment(s) used`);
+          break;
+        case 'unpaid':
+          await this.end(lease, 'unpaid', `increment ${due.increment} was not paid within the grace period`);
+          break;
+        case 'supplier-lost':
+          await this.end(lease, 'supplier-lost', `machine(s) ${due.workerIds.join(', ')} left and did not come back within ${this.o.terms.supplierLostGraceMs} ms`);
+          break;
+      }
+    }
+  }
+
+  private async transition(lease: LiveLease, to: LeaseState, endReason: LeaseEndReason | null, reason: string, startedAtMs?: number, facts?: LeaseEndFacts): Promise<void> {
+    const from = lease.state;
+    assertTransition(from, to, endReason);
+    const atMs = this.o.clock.nowMs();
+    lease.state = to;
+    lease.endReason = endReason;
+    if (startedAtMs !== undefined) lease.startedAtMs = startedAtMs;
+    if (to === 'ended') lease.endedAtMs = atMs;
+    lease.transitions.push({ from, to, endReason, atMs, reason });
+    this.o.notifier.toRenter(lease.leaseId, { type: 'lease.state', leaseId: lease.leaseId, state: to, endReason, atMs, reason });
+    const change = { leaseId: lease.leaseId, from, to, endReason, atMs, reason, ...(startedAtMs !== undefined ? { startedAtMs } : {}), ...(facts ? { facts } : {}) };
+    const written = await this.persist(lease, () => this.o.store.transitionLease(change));
+    if (!written) throw new Error(`lease ${lease.leaseId} was not ${from} in the store; another hub instance changed it`);
+  }
+
+  /**
+   * Writes of one lease go to the store in the order they were decided, one after the
+   * other, even with a store whose calls really are asynchronous (PostgreSQL).
+   */
+  private persist<T>(lease: LiveLease, write: () => Promise<T>): Promise<T> {
+    const result = lease.writes.then(write);
+    lease.writes = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Ends a lease: records why, frees its GPUs, stops the machines, updates reputation facts. */
+  private async end(lease: LiveLease, reason: LeaseEndReason, detail: string): Promise<void> {
+    if (lease.state === 'ended') return;
+    const started = lease.startedAtMs !== null;
+    const workerIds = lease.placement.nodes.map((n) => n.workerId);
+    const facts: LeaseEndFacts = {
+      workersCompleted: reason === 'completed' ? workerIds : [],
+      workersEndedBySupplier:
+        reason === 'supplier-lost'
+          ? [...lease.lostSinceMs.keys()].filter((id) => workerIds.includes(id))
+          : reason === 'failed'
+            ? [...lease.supplierCaused]
+            : [],
+      renterMissedIncrement: reason === 'unpaid' && started,
+    };
+    this.active.delete(lease.leaseId);
+    for (const node of lease.placement.nodes) {
+      this.o.offers.release(node.workerId, node.gpuUuids, lease.leaseId);
+      this.o.notifier.toWorker(node.workerId, { type: 'lease.stop', leaseId: lease.leaseId, reason, message: detail });
+    }
+    for (const id of facts.workersCompleted) this.bumpFact(id, 'leasesCompleted');
+    for (const id of facts.workersEndedBySupplier) this.bumpFact(id, 'leasesEndedBySupplier');
+    await this.transition(lease, 'ended', reason, detail, undefined, facts);
+  }
+
+  private bumpFact(workerId: string, fact: 'leasesCompleted' | 'leasesEndedBySupplier'): void {
+    const worker = this.o.workers.get(workerId);
+    if (worker) worker.facts[fact] += 1;
+  }
+
+  /** For tests and the explorer. */
+  get(leaseId: string): LiveLease | undefined {
+    return this.active.get(leaseId);
+  }
+
+  activeLeases(): IterableIterator<LiveLease> {
+    return this.active.values();
+  }
+
+  paidThrough(leaseId: string): number | null {
+    const lease = this.active.get(leaseId);
+    return lease ? paidThroughMs(lease) : null;
+  }
+
+  unpaidIncrement(leaseId: string): number | null {
+    const lease = this.active.get(leaseId);
+    return lease ? firstUnpaidIncrement(lease) : null;
+  }
+}
+
+/** The last increment paid to `payee` with every earlier one paid too (-1 if none). */
+function lastConsecutivePaid(lease: LiveLease, payee: string): number {
+  let k = -1;
+  while (lease.payments.some((p) => p.increment === k + 1 && p.payee === payee && p.signature !== null)) k += 1;
+  return k;
+}

@@ -1,0 +1,37 @@
+/**
+ * The hub's view of on-chain payment verification. The hub asks one question — "does this
+ * transaction pay this recipient this amount of this mint, with this reference and memo,
+ * and did it succeed at the required commitment?" — and gets yes, or no with a reason
+ * code. Crediting a signature once is the hub store's job (a unique key), not the
+ * checker's, so the same checker can be asked again after a hub restart.
+ */
+export interface ExpectedTransfer {
+  /** The supplier's wallet (owner of the receiving token account). */
+  recipient: string;
+  mint: string;
+  amount: bigint;
+  /** The Solana Pay reference key the transfer must include. */
+  reference: string;
+  /** `idlegrid:<leaseId>:<increment>` */
+  memo: string;
+}
+
+export type PaymentCheckResult =
+  | { ok: true; payer: string | null }
+  | {
+      ok: false;
+      /** The verifier's reason code, e.g. wrong_mint, short_amount, not_confirmed. */
+      reason: string;
+      message: string;
+      /** True when asking again later may succeed (not yet confirmed, RPC unreachable). */
+      retryable: boolean;
+    };
+
+export interface PaymentCheck {
+  verify(expected: ExpectedTransfer, signature: string): Promise<PaymentCheckResult>;
+}
+
+/** The memo every increment transfer carries. */
+export function incrementMemo(leaseId: string, increment: number): string {
+  return `idlegrid:${leaseId}:${increment}`;
+}

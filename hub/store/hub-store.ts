@@ -1,0 +1,212 @@
+import type { ClusterRequest, GangPlacement, LeaseEndReason, LeaseNodeStatus, LeaseState, LeaseTransition, NodeState } from '../../common/hub/lease-types';
+import type { OfferTerms, WorkerHardware } from '../../common/hub/market-types';
+
+/**
+ * What the hub keeps durably. Every method is async so a PostgreSQL implementation (for
+ * several hub instances behind one database) can follow behind the same interface; the
+ * SQLite implementation does its work synchronously inside.
+ *
+ * Guarantees each implementation must keep:
+ * - `creditPayment` credits a signature at most once, ever (a unique key, not a lookup
+ *   followed by an insert), and updates the volume total in the same transaction.
+ * - `transitionLease` is a compare-and-set on the lease's state: it returns false and
+ *   changes nothing when the lease is no longer in `from` (another instance moved it).
+ * - Money and lease rows are on disk when the promise resolves (SQLite: synchronous=FULL).
+ */
+export interface HubStore {
+  // Sessions
+  saveSession(session: StoredSession): Promise<void>;
+  findSession(tokenHash: string): Promise<StoredSession | null>;
+  deleteExpiredSessions(nowMs: number): Promise<number>;
+
+  // Workers and offers
+  /** The worker of (owner, machineId), created with `newWorkerId` if it is new; hardware and region updated. */
+  upsertWorker(input: WorkerUpsert): Promise<StoredWorker>;
+  listWorkers(): Promise<StoredWorker[]>;
+  /** Adds online time and the last-seen time for many workers at once (flushed periodically, not per heartbeat). */
+  recordPresence(entries: readonly PresenceEntry[]): Promise<void>;
+  recordHardwareCheck(workerId: string, passed: boolean): Promise<void>;
+  saveOffer(offer: StoredOffer): Promise<void>;
+  withdrawOffer(offerId: string, atMs: number): Promise<void>;
+  listActiveOffers(): Promise<StoredOffer[]>;
+
+  // Leases
+  createLease(lease: NewLease): Promise<void>;
+  transitionLease(change: LeaseStateChange): Promise<boolean>;
+  setNodeState(leaseId: string, rank: number, state: NodeState, message: string | null, atMs: number): Promise<void>;
+  /** Raises the increment count and adds the expected payments of the new increments. */
+  extendLease(leaseId: string, incrementCount: number, payments: readonly ExpectedPayment[]): Promise<void>;
+  getLease(leaseId: string): Promise<StoredLease | null>;
+  listActiveLeases(): Promise<StoredLease[]>;
+  listRenterLeases(renter: string, limit: number): Promise<StoredLease[]>;
+
+  // Payments
+  creditPayment(credit: PaymentCredit): Promise<CreditResult>;
+  recentPayments(limit: number): Promise<PaymentRecord[]>;
+  volumePaidSince(sinceMs: number): Promise<bigint>;
+  volumePaidAllTime(): Promise<bigint>;
+
+  // Reputation facts
+  workerFacts(workerId: string): Promise<WorkerFacts>;
+  listWorkerFacts(): Promise<WorkerFacts[]>;
+  renterFacts(address: string): Promise<RenterFacts>;
+
+  close(): Promise<void>;
+}
+
+export interface StoredSession {
+  tokenHash: string;
+  address: string;
+  createdAtMs: number;
+  expiresAtMs: number;
+}
+
+export interface WorkerUpsert {
+  newWorkerId: string;
+  owner: string;
+  machineId: string;
+  hardware: WorkerHardware;
+  region: string;
+  advertisedHost: string | null;
+  atMs: number;
+}
+
+export interface StoredWorker {
+  workerId: string;
+  owner: string;
+  machineId: string;
+  hardware: WorkerHardware;
+  region: string;
+  advertisedHost: string | null;
+  firstSeenMs: number;
+  lastSeenMs: number;
+  onlineMs: number;
+}
+
+export interface PresenceEntry {
+  workerId: string;
+  addOnlineMs: number;
+  lastSeenMs: number;
+}
+
+export interface StoredOffer {
+  offerId: string;
+  workerId: string;
+  gpuModel: string;
+  vramMiB: number;
+  terms: OfferTerms;
+  createdAtMs: number;
+  updatedAtMs: number;
+}
+
+export interface ExpectedPayment {
+  increment: number;
+  payee: string;
+  amount: bigint;
+  reference: string;
+  memo: string;
+}
+
+export interface StoredPayment extends ExpectedPayment {
+  signature: string | null;
+  paidAtMs: number | null;
+  onTime: boolean | null;
+}
+
+export interface NewLease {
+  leaseId: string;
+  renter: string;
+  createdAtMs: number;
+  expiresAtMs: number;
+  incrementMs: number;
+  incrementCount: number;
+  graceMs: number;
+  mint: string;
+  request: ClusterRequest;
+  placement: GangPlacement;
+  payments: ExpectedPayment[];
+  reason: string;
+}
+
+export interface StoredLease {
+  leaseId: string;
+  renter: string;
+  state: LeaseState;
+  endReason: LeaseEndReason | null;
+  createdAtMs: number;
+  expiresAtMs: number;
+  startedAtMs: number | null;
+  endedAtMs: number | null;
+  incrementMs: number;
+  incrementCount: number;
+  graceMs: number;
+  mint: string;
+  request: ClusterRequest;
+  placement: GangPlacement;
+  nodes: LeaseNodeStatus[];
+  payments: StoredPayment[];
+  transitions: LeaseTransition[];
+}
+
+/** Observed facts recorded with a lease's end, in the same transaction. */
+export interface LeaseEndFacts {
+  workersCompleted: string[];
+  workersEndedBySupplier: string[];
+  /** The renter missed an increment (ended unpaid). */
+  renterMissedIncrement: boolean;
+}
+
+export interface LeaseStateChange {
+  leaseId: string;
+  from: LeaseState;
+  to: LeaseState;
+  endReason: LeaseEndReason | null;
+  atMs: number;
+  reason: string;
+  /** Set when the lease starts (first increment fully paid). */
+  startedAtMs?: number;
+  facts?: LeaseEndFacts;
+}
+
+export interface PaymentCredit {
+  leaseId: string;
+  increment: number;
+  payee: string;
+  signature: string;
+  paidAtMs: number;
+  onTime: boolean;
+  renter: string;
+}
+
+export type CreditResult =
+  | { status: 'credited' }
+  /** This signature is already credited (to this payment or any other). */
+  | { status: 'duplicate-signature'; creditedTo: { leaseId: string; increment: number; payee: string } }
+  /** This payment is already paid by another signature. */
+  | { status: 'already-paid'; signature: string }
+  | { status: 'unknown-payment' };
+
+export interface PaymentRecord {
+  signature: string;
+  leaseId: string;
+  increment: number;
+  payee: string;
+  payer: string;
+  amount: bigint;
+  paidAtMs: number;
+}
+
+export interface WorkerFacts {
+  workerId: string;
+  leasesCompleted: number;
+  leasesEndedBySupplier: number;
+  hardwareChecksPassed: number;
+  hardwareChecksTotal: number;
+}
+
+export interface RenterFacts {
+  address: string;
+  incrementsOnTime: number;
+  incrementsLate: number;
+  incrementsMissed: number;
+}

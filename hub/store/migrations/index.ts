@@ -1,0 +1,16 @@
+import type { Migration } from '../migration';
+import { sessionsMigration } from './001-sessions';
+import { workersAndOffersMigration } from './002-workers-and-offers';
+import { leasesMigration } from './003-leases';
+import { paymentsMigration } from './004-payments';
+
+/**
+ * Every hub.db migration, in order. Add a file `NNN-name.ts` and append it here; each has
+ * a test next to it that upgrades a database holding real rows.
+ */
+export const HUB_MIGRATIONS: readonly Migration[] = [
+  sessionsMigration,
+  workersAndOffersMigration,
+  leasesMigration,
+  paymentsMigration,
+];

@@ -1,0 +1,115 @@
+import { HubHttpClient } from '../../common/hub/hub-http-client';
+import type { OfferTermsInput, WorkerHardware } from '../../common/hub/market-types';
+import type { HubToWorkerMessage } from '../../common/hub/worker-messages';
+import { WorkerClient } from '../client/worker-client';
+import { testWalletFromHex } from './test-wallet';
+
+/**
+ * A worker as its own process, for the hub's integration tests: signs in with the wallet
+ * it is given, connects, publishes its offers and then does what a supplier's app does
+ * with a lease — on `lease.paid` it reports pulling and running; on `lease.stop` it stops.
+ * Everything the hub sends is forwarded to the parent over IPC, and the parent can make it
+ * report node states, send logs or raw frames, drop its connection, or exit.
+ *
+ * Started with child_process.fork and `--import tsx`; its config is JSON in argv[2].
+ */
+export interface WorkerProcessConfig {
+  hubUrl: string;
+  walletHex: string;
+  machineId: string;
+  hardware: WorkerHardware;
+  region: string;
+  offers: OfferTermsInput[];
+  /** Start leases on lease.paid without being told (default true). */
+  autoRun?: boolean;
+}
+
+export type WorkerCommand =
+  | { cmd: 'node'; leaseId: string; state: 'pulling' | 'running' | 'exited' | 'failed'; exitCode?: number; message?: string; cause?: 'job' | 'supplier' }
+  | { cmd: 'log'; leaseId: string; stream: 'stdout' | 'stderr'; text: string }
+  | { cmd: 'raw'; text: string }
+  | { cmd: 'drop' }
+  | { cmd: 'pause-heartbeats' }
+  | { cmd: 'exit' };
+
+export type WorkerReport =
+  | { event: 'ready'; workerId: string; offerIds: string[] }
+  | { event: 'hub'; message: HubToWorkerMessage }
+  | { event: 'disconnected'; code: number }
+  | { event: 'fatal'; message: string };
+
+const config = JSON.parse(process.argv[2] ?? '{}') as WorkerProcessConfig;
+const report = (r: WorkerReport) => process.send?.(r);
+const wallet = testWalletFromHex(config.walletHex);
+const http = new HubHttpClient({ baseUrl: config.hubUrl });
+let token: string | null = null;
+
+const client = new WorkerClient({
+  hubUrl: config.hubUrl,
+  machineId: config.machineId,
+  hardware: config.hardware,
+  region: config.region,
+  reconnectMinMs: 100,
+  reconnectMaxMs: 1_000,
+  token: async () => {
+    if (!token) token = (await http.signIn(wallet.address, (m) => wallet.signMessage(m))).token;
+    return token;
+  },
+});
+
+const started = new Set<string>();
+client.on('message', (message) => {
+  report({ event: 'hub', message });
+  if (config.autoRun === false) return;
+  if (message.type === 'lease.paid' && message.increment === 0 && !started.has(message.leaseId)) {
+    started.add(message.leaseId);
+    client.reportNode(message.leaseId, 'pulling');
+    client.reportNode(message.leaseId, 'running');
+  }
+  if (message.type === 'welcome') {
+    // After a reconnect: say again how each kept lease is doing, so the hub's view is fresh.
+    for (const lease of message.leases) if (started.has(lease.leaseId)) client.reportNode(lease.leaseId, 'running');
+  }
+});
+client.on('disconnected', ({ code }) => report({ event: 'disconnected', code }));
+
+process.on('message', (command: WorkerCommand) => {
+  switch (command.cmd) {
+    case 'node':
+      client.reportNode(command.leaseId, command.state, {
+        ...(command.exitCode !== undefined ? { exitCode: command.exitCode } : {}),
+        ...(command.message !== undefined ? { message: command.message } : {}),
+        ...(command.cause !== undefined ? { cause: command.cause } : {}),
+      });
+      break;
+    case 'log':
+      client.sendLog(command.leaseId, command.stream, command.text);
+      break;
+    case 'raw':
+      (client as unknown as { socket: { send(t: string): void } | null }).socket?.send(command.text);
+      break;
+    case 'drop':
+      client.dropConnection();
+      break;
+    case 'pause-heartbeats':
+      (client as unknown as { stopHeartbeats(): void }).stopHeartbeats();
+      break;
+    case 'exit':
+      client.stop();
+      setTimeout(() => process.exit(0), 50);
+      break;
+  }
+});
+process.on('disconnect', () => process.exit(0));
+
+async function main(): Promise<void> {
+  const welcome = await client.start();
+  const offerIds = welcome.offers.map((o) => o.offerId);
+  if (offerIds.length === 0) for (const terms of config.offers) offerIds.push((await client.publishOffer(terms)).offerId);
+  report({ event: 'ready', workerId: welcome.workerId, offerIds });
+}
+
+main().catch((error: unknown) => {
+  report({ event: 'fatal', message: (error as Error).message });
+  process.exit(1);
+});
