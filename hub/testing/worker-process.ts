@@ -1,7 +1,9 @@
 import { HubHttpClient } from '../../common/hub/hub-http-client';
 import type { OfferTermsInput, WorkerHardware } from '../../common/hub/market-types';
 import type { HubToWorkerMessage } from '../../common/hub/worker-messages';
+import type { WorkerLease } from '../../common/hub/worker-messages';
 import { WorkerClient } from '../client/worker-client';
+import { ChainPaymentCheck } from '../payments/chain-payment-check';
 import { testWalletFromHex } from './test-wallet';
 
 /**
@@ -22,6 +24,11 @@ export interface WorkerProcessConfig {
   offers: OfferTermsInput[];
   /** Start leases on lease.paid without being told (default true). */
   autoRun?: boolean;
+  /**
+   * Verify each payment on this chain before starting or continuing, as a supplier's app
+   * does (the hub's word is not enough: the worker checks that it was paid itself).
+   */
+  verifyOnRpc?: string;
 }
 
 export type WorkerCommand =
@@ -36,6 +43,7 @@ export type WorkerReport =
   | { event: 'ready'; workerId: string; offerIds: string[] }
   | { event: 'hub'; message: HubToWorkerMessage }
   | { event: 'disconnected'; code: number }
+  | { event: 'verified'; leaseId: string; increment: number; ok: boolean; reason: string | null }
   | { event: 'fatal'; message: string };
 
 const config = JSON.parse(process.argv[2] ?? '{}') as WorkerProcessConfig;
@@ -58,13 +66,35 @@ const client = new WorkerClient({
 });
 
 const started = new Set<string>();
-client.on('message', (message) => {
-  report({ event: 'hub', message });
-  if (config.autoRun === false) return;
-  if (message.type === 'lease.paid' && message.increment === 0 && !started.has(message.leaseId)) {
+const leases = new Map<string, WorkerLease>();
+const paymentCheck = config.verifyOnRpc ? ChainPaymentCheck.forRpc(config.verifyOnRpc) : null;
+
+async function onPaid(message: Extract<HubToWorkerMessage, { type: 'lease.paid' }>): Promise<void> {
+  if (paymentCheck) {
+    const lease = leases.get(message.leaseId);
+    const verdict = lease
+      ? await paymentCheck.verify({ recipient: wallet.address, mint: lease.mint, amount: BigInt(message.amount), reference: message.reference, memo: message.memo }, message.signature)
+      : { ok: false as const, reason: 'unknown_lease', message: '', retryable: false };
+    report({ event: 'verified', leaseId: message.leaseId, increment: message.increment, ok: verdict.ok, reason: verdict.ok ? null : verdict.reason });
+    if (!verdict.ok) {
+      client.reportNode(message.leaseId, 'failed', { message: `payment for increment ${message.increment} did not verify: ${verdict.reason}`, cause: 'job' });
+      return;
+    }
+  }
+  if (message.increment === 0 && !started.has(message.leaseId)) {
     started.add(message.leaseId);
     client.reportNode(message.leaseId, 'pulling');
     client.reportNode(message.leaseId, 'running');
+  }
+}
+
+client.on('message', (message) => {
+  report({ event: 'hub', message });
+  if (message.type === 'lease.assigned') leases.set(message.lease.leaseId, message.lease);
+  if (message.type === 'welcome') for (const lease of message.leases) leases.set(lease.leaseId, lease);
+  if (config.autoRun === false) return;
+  if (message.type === 'lease.paid') {
+    onPaid(message).catch((error: unknown) => report({ event: 'fatal', message: (error as Error).message }));
   }
   if (message.type === 'welcome') {
     // After a reconnect: say again how each kept lease is doing, so the hub's view is fresh.
