@@ -5,7 +5,7 @@ import {
   SOLANA_ERROR__TRANSACTION_ERROR__BLOCKHASH_NOT_FOUND,
   SOLANA_ERROR__TRANSACTION_ERROR__INSUFFICIENT_FUNDS_FOR_FEE,
   SOLANA_ERROR__TRANSACTION_ERROR__INSUFFICIENT_FUNDS_FOR_RENT,
-  createSolanaRpc,
+  createSolanaRpcFromTransport,
   getBase64EncodedWireTransaction,
   getSignatureFromTransaction,
   isSolanaError,
@@ -14,6 +14,8 @@ import {
 import type { Address, Blockhash, Commitment, Rpc, Signature, SolanaRpcApi, Transaction } from '@solana/kit';
 import { TOKEN_PROGRAM_ADDRESS, findAssociatedTokenPda } from '@solana-program/token';
 import { ApiError } from '../../common/api/errors';
+import { createNodeHttpTransport } from './rpc-http-transport';
+import type { NodeHttpTransport } from './rpc-http-transport';
 
 /**
  * What Idlegrid asks of a Solana RPC endpoint (the sandbox chain or any cluster), over
@@ -52,12 +54,19 @@ const DEFAULT_CONFIRM_TIMEOUT_MS = 90_000;
 
 export class ChainClient {
   readonly rpc: Rpc<SolanaRpcApi>;
+  private readonly http: NodeHttpTransport;
 
   constructor(
     readonly rpcUrl: string,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {
-    this.rpc = createSolanaRpc(rpcUrl);
+    this.http = createNodeHttpTransport(rpcUrl);
+    this.rpc = createSolanaRpcFromTransport(this.http.transport);
+  }
+
+  /** Closes idle keep-alive connections (the network changed, or the app stops). */
+  close(): void {
+    this.http.close();
   }
 
   async solBalance(owner: Address): Promise<bigint> {
@@ -176,17 +185,12 @@ export class ChainClient {
 
   /** For methods @solana/kit does not know (the sandbox's own). */
   private async rawCall<T>(method: string, params: unknown[]): Promise<T> {
-    let response: Response;
+    let body: { result?: T; error?: { message: string } };
     try {
-      response = await fetch(this.rpcUrl, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-      });
+      body = (await this.http.postJson({ jsonrpc: '2.0', id: 1, method, params })) as typeof body;
     } catch (error) {
       throw unreachable(this.rpcUrl, error);
     }
-    const body = (await response.json()) as { result?: T; error?: { message: string } };
     if (body.error) throw new ApiError('unavailable', `The sandbox chain refused ${method}: ${body.error.message}`);
     return body.result as T;
   }

@@ -108,6 +108,7 @@ export class NetworkService {
   async stop(): Promise<void> {
     await this.queue;
     this.config = null;
+    this.chainClient?.close();
     this.chainClient = null;
     const sandbox = this.sandbox;
     this.sandbox = null;
@@ -117,6 +118,7 @@ export class NetworkService {
   private async switchTo(next: NetworkConfig, retry: boolean): Promise<NetworkInfo> {
     if (this.config && sameConfig(this.config, next) && (this.current.status !== 'error' || !retry)) return this.current;
     this.config = next;
+    this.chainClient?.close();
     this.chainClient = null;
     if (next.kind !== 'sandbox' && this.sandbox) {
       const sandbox = this.sandbox;
