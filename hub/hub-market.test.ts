@@ -262,6 +262,24 @@ describe('hub market: workers, offers, search, gang placement', () => {
     await client.terminate(quote.leaseId);
   });
 
+  it('refuses oversized, malformed and unauthenticated HTTP requests with a reason', async () => {
+    const { client } = await renter(hub);
+    const post = (body: string, token?: string | null) =>
+      fetch(`${hub.url}/v1/quotes`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body });
+    const big = await post(JSON.stringify({ gpuCount: 1, job: { image: 'x', command: ['x'.repeat(100_000)] }, durationMs: 1 }), client.token);
+    expect(big.status).toBe(413);
+    expect(((await big.json()) as { error: { code: string } }).error.code).toBe('too_large');
+    const broken = await post('{"gpuCount": ', client.token);
+    expect([broken.status, ((await broken.json()) as { error: { code: string } }).error.code]).toEqual([400, 'invalid_message']);
+    const invalid = await post(JSON.stringify({ gpuCount: 0, job, durationMs: 1 }), client.token);
+    expect(((await invalid.json()) as { error: { message: string } }).error.message).toMatch(/gpuCount/);
+    const anonymous = await post(JSON.stringify(v100(1)));
+    expect([anonymous.status, ((await anonymous.json()) as { error: { code: string } }).error.code]).toEqual([401, 'unauthenticated']);
+    expect((await fetch(`${hub.url}/v1/nowhere`)).status).toBe(404);
+    expect((await fetch(`${hub.url}/v1/quotes`)).status).toBe(400); // wrong method
+    expect((await client.searchOffers()).offers).toHaveLength(3); // and the hub carries on
+  });
+
   it('rate-limits a flooding worker socket per identity with a reason', async () => {
     const { client } = await renter(hub);
     const rig = gpus(MODELS.rtx2080.name, 1, MODELS.rtx2080.vramMiB, 'flood');

@@ -211,6 +211,57 @@ describe('hub payments on the sandbox chain', () => {
     await expect(client.submitPayment(quote.leaseId, { increment: 1, payee: view.increments[1]!.payments[0]!.payee, signature: late })).rejects.toMatchObject({ code: 'conflict' });
     expect((await client.searchOffers({ gpuModel: '4090' })).offers.reduce((n, o) => n + o.freeGpus, 0)).toBe(3);
   });
+
+  it('completes when the job exits on every machine, and counts it for the suppliers', async () => {
+    const quote = await client.quote({ gpuCount: 1, constraints: { gpuModel: '4090' }, job, durationMs: 2 * INCREMENT_MS });
+    const node = quote.placement.nodes[0]!;
+    const w = node.workerId === a.workerId ? a : b;
+    await payIncrement(payer, client, quote, quote.firstIncrement);
+    await w.waitFor((r) => r.event === 'verified' && r.leaseId === quote.leaseId);
+    for (let i = 0; i < 50 && (await client.lease(quote.leaseId)).state !== 'running'; i++) await new Promise((r) => setTimeout(r, 100));
+    const before = (await client.workerReputation(w.workerId)).leasesCompleted;
+    w.send({ cmd: 'node', leaseId: quote.leaseId, state: 'exited', exitCode: 0 });
+    const stop = await w.waitForHub('lease.stop', (m) => m.leaseId === quote.leaseId);
+    expect(stop.reason).toBe('completed');
+    const view = await client.lease(quote.leaseId);
+    expect([view.state, view.endReason, view.nodes[0]!.state]).toEqual(['ended', 'completed', 'exited']);
+    expect((await client.workerReputation(w.workerId)).leasesCompleted).toBe(before + 1);
+  });
+});
+
+describe('a machine lost mid-lease', () => {
+  let hub: TestHub;
+  afterAll(async () => {
+    await killAllWorkers();
+    await hub?.stop();
+  });
+
+  it('ends the lease as supplier-lost after the grace period, stops the other machines and marks only the lost supplier', async () => {
+    hub = await startTestHub({
+      chain: { network: 'sandbox', mint, rpcUrl: chain.url, payments: ChainPaymentCheck.forRpc(chain.url) },
+      timing: { incrementMs: 60_000, graceMs: 5_000, supplierLostGraceMs: 1_500, heartbeatIntervalMs: 300, tickMs: 100 },
+    });
+    const [c, d] = await Promise.all([worker(hub.url, 'lost-c', MODELS.v100, 1, '600000'), worker(hub.url, 'lost-d', MODELS.v100, 1, '600000')]);
+    const payer = await SandboxPayer.create(chain.url, mint);
+    const client = new HubHttpClient({ baseUrl: hub.url });
+    await client.signIn(payer.address, payer.signMessage);
+    const quote = await client.quote({ gpuCount: 2, constraints: { gpuModel: 'V100' }, job, durationMs: 120_000 });
+    await payIncrement(payer, client, quote, quote.firstIncrement);
+    await c.waitFor((r) => r.event === 'verified' && r.leaseId === quote.leaseId);
+    await d.waitFor((r) => r.event === 'verified' && r.leaseId === quote.leaseId);
+
+    await d.kill(); // kill -9 of the supplier's machine
+    const stop = await c.waitForHub('lease.stop', (m) => m.leaseId === quote.leaseId, 20_000);
+    expect(stop.reason).toBe('supplier-lost');
+    expect(stop.message).toContain(d.workerId);
+    const view = await client.lease(quote.leaseId);
+    expect([view.state, view.endReason]).toEqual(['ended', 'supplier-lost']);
+    expect((await client.workerReputation(d.workerId)).leasesEndedBySupplier).toBe(1);
+    expect((await client.workerReputation(c.workerId)).leasesEndedBySupplier).toBe(0);
+    expect((await client.workerReputation(d.workerId)).online).toBe(false);
+    // The survivor's GPU is free again; the lost machine is not listed.
+    expect((await client.searchOffers({ gpuModel: 'V100' })).offers.map((o) => [o.workerId, o.freeGpus])).toEqual([[c.workerId, 1]]);
+  });
 });
 
 describe('hub kill -9 and restart mid-lease', () => {

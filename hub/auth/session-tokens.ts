@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type { HubStore } from '../store/hub-store';
 import type { HubClock, RandomBytes } from '../support/hub-clock';
 
+const CACHE_LIMIT = 100_000;
+
 export interface SessionTokenOptions {
   store: HubStore;
   clock: HubClock;
@@ -29,8 +31,17 @@ export class SessionTokens {
     const expiresAtMs = nowMs + this.ttlMs;
     const tokenHash = hashToken(token);
     await this.options.store.saveSession({ tokenHash, address, createdAtMs: nowMs, expiresAtMs });
-    this.cache.set(tokenHash, { address, expiresAtMs });
+    this.remember(tokenHash, { address, expiresAtMs });
     return { token, expiresAtMs };
+  }
+
+  /** Bounded: past the limit the oldest entries go (they are read from the store again if used). */
+  private remember(tokenHash: string, session: { address: string; expiresAtMs: number }): void {
+    if (this.cache.size >= CACHE_LIMIT) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest !== undefined) this.cache.delete(oldest);
+    }
+    this.cache.set(tokenHash, session);
   }
 
   /** The address signed in with this token, or null when it is unknown or expired. */
@@ -42,7 +53,7 @@ export class SessionTokens {
       const stored = await this.options.store.findSession(tokenHash);
       if (!stored) return null;
       session = { address: stored.address, expiresAtMs: stored.expiresAtMs };
-      this.cache.set(tokenHash, session);
+      this.remember(tokenHash, session);
     }
     if (nowMs >= session.expiresAtMs) {
       this.cache.delete(tokenHash);

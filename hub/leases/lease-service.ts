@@ -1,7 +1,6 @@
-import { describeBaseUnits } from '../../common/hub/base-units';
 import { HubError } from '../../common/hub/hub-errors';
 import type { PaymentReceipt, PaymentSubmission } from '../../common/hub/http-api';
-import type { ClusterRequest, GangPlacement as GangPlacementShape, LeaseEndReason, LeaseIncrement, LeaseState, LeaseView, NodeState, PlacementNode, Quote } from '../../common/hub/lease-types';
+import type { ClusterRequest, LeaseEndReason, LeaseIncrement, LeaseState, LeaseView, NodeState, Quote } from '../../common/hub/lease-types';
 import type { LeaseEvent } from '../../common/hub/renter-messages';
 import type { HubToWorkerMessage, WorkerLease, WorkerMessage } from '../../common/hub/worker-messages';
 import type { OfferBook } from '../market/offer-book';
@@ -13,6 +12,7 @@ import { makeId } from '../support/hub-clock';
 import type { WorkerRegistry } from '../workers/worker-registry';
 import { dueAction } from './lease-deadlines';
 import { expectedPayments, perIncrementAmounts, sumAmounts } from './lease-pricing';
+import { checkIncrementCount, incrementsForBudget, placementNodes, quoteOf, reservedLease } from './lease-quote';
 import { assertTransition, hasStarted } from './lease-state-machine';
 import type { LiveLease } from './live-lease';
 import { LOG_TAIL_CHUNKS, firstUnpaidIncrement, incrementView, isIncrementPaid, paidThroughMs, toLeaseView, toLive, toWorkerLease } from './live-lease';
@@ -96,11 +96,7 @@ export class LeaseService {
     if (reservations >= terms.maxReservationsPerRenter) {
       throw new HubError('conflict', `You already hold ${reservations} unpaid reservations. Pay or terminate one before asking for another quote.`);
     }
-    let incrementCount: number | null = null;
-    if (request.durationMs !== undefined) {
-      incrementCount = Math.ceil(request.durationMs / terms.incrementMs);
-      this.checkIncrementCount(incrementCount);
-    }
+    const incrementCount = request.durationMs === undefined ? null : checkIncrementCount(Math.ceil(request.durationMs / terms.incrementMs), terms);
     const leaseId = makeId('lease', this.o.random);
     const reserved = this.o.placement.place(
       { gpuCount: request.gpuCount, constraints: request.constraints, leaseDurationMs: incrementCount === null ? null : incrementCount * terms.incrementMs, nowMs },
@@ -112,90 +108,20 @@ export class LeaseService {
         `No set of online machines can hold ${request.gpuCount} GPU(s) with these constraints right now. Ask for fewer GPUs, relax the model, VRAM, price, region or reliability limits, or try again later.`,
       );
     }
-    const nodes: PlacementNode[] = reserved.map((r, rank) => ({
-      rank,
-      workerId: r.offer.workerId,
-      offerId: r.offer.offerId,
-      supplier: r.offer.supplier,
-      gpuModel: r.offer.gpuModel,
-      vramMiB: r.offer.vramMiB,
-      gpuUuids: r.gpuUuids,
-      pricePerGpuHour: r.offer.terms.pricePerGpuHour,
-      region: r.offer.region,
-      interruptible: r.offer.interruptible,
-    }));
-    const placement: GangPlacementShape = { nodes, gpuCount: request.gpuCount };
-    const release = () => {
-      for (const node of nodes) this.o.offers.release(node.workerId, node.gpuUuids, leaseId);
-    };
+    const nodes = placementNodes(reserved);
     try {
       const amounts = perIncrementAmounts(nodes, terms.incrementMs);
-      const perIncrementTotal = sumAmounts(amounts);
-      if (incrementCount === null) incrementCount = this.incrementsForBudget(BigInt(request.budget!), perIncrementTotal, reserved.map((r) => r.offer));
-      const lease: LiveLease = toLive({
-        leaseId,
-        renter,
-        state: 'reserved',
-        endReason: null,
-        createdAtMs: nowMs,
-        expiresAtMs: nowMs + terms.reservationTtlMs,
-        startedAtMs: null,
-        endedAtMs: null,
-        incrementMs: terms.incrementMs,
-        incrementCount,
-        graceMs: terms.graceMs,
-        mint: terms.mint,
-        request,
-        placement,
-        nodes: nodes.map((n) => ({ rank: n.rank, workerId: n.workerId, state: 'assigned' as NodeState, message: null, updatedAtMs: nowMs })),
-        payments: expectedPayments(leaseId, 0, incrementCount, amounts, this.o.random).map((p) => ({ ...p, signature: null, paidAtMs: null, onTime: null })),
-        transitions: [],
-      });
-      const reason = `${request.gpuCount} GPU(s) on ${nodes.length} machine(s) held until the first increment is paid`;
-      lease.transitions.push({ from: null, to: 'reserved', endReason: null, atMs: nowMs, reason });
+      const count = incrementCount ?? incrementsForBudget(BigInt(request.budget!), sumAmounts(amounts), reserved.map((r) => r.offer), terms);
+      const { lease, reason } = reservedLease({ leaseId, renter, request, nodes, incrementCount: count, amounts, nowMs, terms, random: this.o.random });
       this.active.set(leaseId, lease);
-      await this.persist(lease, () => this.o.store.createLease({ ...lease, payments: lease.payments, reason }));
+      await this.persist(lease, () => this.o.store.createLease({ ...lease, reason }));
       for (const node of nodes) this.o.notifier.toWorker(node.workerId, { type: 'lease.assigned', lease: this.workerLease(lease, node.rank) });
-      return {
-        leaseId,
-        expiresAtMs: lease.expiresAtMs,
-        mint: terms.mint,
-        incrementMs: terms.incrementMs,
-        incrementCount,
-        graceMs: terms.graceMs,
-        placement,
-        perIncrement: { total: perIncrementTotal.toString(10), payments: amounts.map((a) => ({ payee: a.payee, amount: a.amount.toString(10) })) },
-        total: (perIncrementTotal * BigInt(incrementCount)).toString(10),
-        firstIncrement: incrementView(lease, 0),
-      };
+      return quoteOf(lease, amounts);
     } catch (error) {
       this.active.delete(leaseId);
-      release();
+      for (const node of nodes) this.o.offers.release(node.workerId, node.gpuUuids, leaseId);
       throw error;
     }
-  }
-
-  private checkIncrementCount(count: number): void {
-    if (count > this.o.terms.maxIncrementsPerLease) {
-      throw new HubError(
-        'invalid_message',
-        `That is ${count} increments of ${this.o.terms.incrementMs / 60_000} min; one lease holds at most ${this.o.terms.maxIncrementsPerLease}. Ask for a shorter lease and extend it later.`,
-      );
-    }
-  }
-
-  private incrementsForBudget(budget: bigint, perIncrement: bigint, offers: ReadonlyArray<{ maxLeaseMs: number; minLeaseMs: number }>): number {
-    const { incrementMs } = this.o.terms;
-    if (budget < perIncrement) {
-      throw new HubError('invalid_message', `This cluster costs ${describeBaseUnits(perIncrement)} USDC per increment; a budget of ${describeBaseUnits(budget)} does not buy one. Raise the budget or ask for fewer GPUs.`);
-    }
-    const maxByOffers = Math.floor(Math.min(...offers.map((o) => o.maxLeaseMs)) / incrementMs);
-    const count = Math.min(Number(budget / perIncrement), maxByOffers, this.o.terms.maxIncrementsPerLease);
-    const minMs = Math.max(...offers.map((o) => o.minLeaseMs));
-    if (count < 1 || count * incrementMs < minMs) {
-      throw new HubError('no_capacity', `The machines found need leases between ${minMs} ms and ${maxByOffers * incrementMs} ms; this budget buys ${count * incrementMs} ms. Change the budget or give a duration.`);
-    }
-    return count;
   }
 
   async submitPayment(renter: string, leaseId: string, submission: PaymentSubmission): Promise<PaymentReceipt> {
@@ -302,7 +228,7 @@ export class LeaseService {
     const lease = await this.ownLease(renter, leaseId);
     if (lease.state === 'ended') throw new HubError('conflict', `Lease ${leaseId} has ended; ask for a new quote instead.`);
     const newCount = lease.incrementCount + increments;
-    this.checkIncrementCount(newCount);
+    checkIncrementCount(newCount, this.o.terms);
     const offers = lease.placement.nodes.map((n) => this.o.offers.get(n.offerId));
     const maxMs = Math.min(...offers.map((o) => o?.maxLeaseMs ?? Infinity));
     if (newCount * lease.incrementMs > maxMs) {

@@ -18,6 +18,8 @@ import type {
   WorkerUpsert,
 } from './hub-store';
 import { migrate } from './migration';
+import { workerFactsFromRow, workerFromRow } from './sqlite-rows';
+import type { SessionRow, WorkerRow, OfferRow, LeaseRow, NodeRow, PaymentRow, TransitionRow, RecentPaymentRow, WorkerFactsRow, RenterFactsRow } from './sqlite-rows';
 import { HUB_MIGRATIONS } from './migrations';
 
 /**
@@ -417,125 +419,4 @@ export class SqliteHubStore implements HubStore {
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
-}
-
-interface SessionRow {
-  token_hash: string;
-  address: string;
-  created_at_ms: number;
-  expires_at_ms: number;
-}
-
-interface WorkerRow {
-  worker_id: string;
-  owner: string;
-  machine_id: string;
-  hardware_json: string;
-  region: string;
-  advertised_host: string | null;
-  first_seen_ms: number;
-  last_seen_ms: number;
-  online_ms: number;
-}
-
-interface OfferRow {
-  offer_id: string;
-  worker_id: string;
-  gpu_model: string;
-  vram_mib: number;
-  terms_json: string;
-  created_at_ms: number;
-  updated_at_ms: number;
-}
-
-interface LeaseRow {
-  lease_id: string;
-  renter: string;
-  state: string;
-  end_reason: string | null;
-  created_at_ms: number;
-  expires_at_ms: number;
-  started_at_ms: number | null;
-  ended_at_ms: number | null;
-  increment_ms: number;
-  increment_count: number;
-  grace_ms: number;
-  mint: string;
-  request_json: string;
-  placement_json: string;
-}
-
-interface NodeRow {
-  rank: number;
-  worker_id: string;
-  state: string;
-  message: string | null;
-  updated_at_ms: number;
-}
-
-interface PaymentRow {
-  increment: number;
-  payee: string;
-  amount: string;
-  reference: string;
-  memo: string;
-  signature: string | null;
-  paid_at_ms: number | null;
-  on_time: number | null;
-}
-
-interface TransitionRow {
-  from_state: string | null;
-  to_state: string;
-  end_reason: string | null;
-  at_ms: number;
-  reason: string;
-}
-
-interface RecentPaymentRow {
-  signature: string;
-  lease_id: string;
-  increment: number;
-  payee: string;
-  amount: string;
-  paid_at_ms: number;
-  renter: string;
-}
-
-interface WorkerFactsRow {
-  worker_id: string;
-  leases_completed: number;
-  leases_ended_by_supplier: number;
-  hardware_checks_passed: number;
-  hardware_checks_total: number;
-}
-
-interface RenterFactsRow {
-  increments_on_time: number;
-  increments_late: number;
-  increments_missed: number;
-}
-
-function workerFromRow(r: WorkerRow): StoredWorker {
-  return {
-    workerId: r.worker_id,
-    owner: r.owner,
-    machineId: r.machine_id,
-    hardware: JSON.parse(r.hardware_json),
-    region: r.region,
-    advertisedHost: r.advertised_host,
-    firstSeenMs: r.first_seen_ms,
-    lastSeenMs: r.last_seen_ms,
-    onlineMs: r.online_ms,
-  };
-}
-
-function workerFactsFromRow(r: WorkerFactsRow): WorkerFacts {
-  return {
-    workerId: r.worker_id,
-    leasesCompleted: r.leases_completed,
-    leasesEndedBySupplier: r.leases_ended_by_supplier,
-    hardwareChecksPassed: r.hardware_checks_passed,
-    hardwareChecksTotal: r.hardware_checks_total,
-  };
 }

@@ -69,36 +69,46 @@ const started = new Set<string>();
 const leases = new Map<string, WorkerLease>();
 const paymentCheck = config.verifyOnRpc ? ChainPaymentCheck.forRpc(config.verifyOnRpc) : null;
 
-async function onPaid(message: Extract<HubToWorkerMessage, { type: 'lease.paid' }>): Promise<void> {
+const verified = new Set<string>();
+
+/** Checks one of this machine's payments on chain (once per increment), then starts the lease on increment 0. */
+async function onPaid(leaseId: string, payment: { increment: number; signature: string; amount: string; reference: string; memo: string }): Promise<void> {
+  const key = `${leaseId}:${payment.increment}`;
+  if (verified.has(key)) return;
+  verified.add(key);
   if (paymentCheck) {
-    const lease = leases.get(message.leaseId);
+    const lease = leases.get(leaseId);
     const verdict = lease
-      ? await paymentCheck.verify({ recipient: wallet.address, mint: lease.mint, amount: BigInt(message.amount), reference: message.reference, memo: message.memo }, message.signature)
+      ? await paymentCheck.verify({ recipient: wallet.address, mint: lease.mint, amount: BigInt(payment.amount), reference: payment.reference, memo: payment.memo }, payment.signature)
       : { ok: false as const, reason: 'unknown_lease', message: '', retryable: false };
-    report({ event: 'verified', leaseId: message.leaseId, increment: message.increment, ok: verdict.ok, reason: verdict.ok ? null : verdict.reason });
+    report({ event: 'verified', leaseId, increment: payment.increment, ok: verdict.ok, reason: verdict.ok ? null : verdict.reason });
     if (!verdict.ok) {
-      client.reportNode(message.leaseId, 'failed', { message: `payment for increment ${message.increment} did not verify: ${verdict.reason}`, cause: 'job' });
+      client.reportNode(leaseId, 'failed', { message: `payment for increment ${payment.increment} did not verify: ${verdict.reason}`, cause: 'job' });
       return;
     }
   }
-  if (message.increment === 0 && !started.has(message.leaseId)) {
-    started.add(message.leaseId);
-    client.reportNode(message.leaseId, 'pulling');
-    client.reportNode(message.leaseId, 'running');
+  if (payment.increment === 0 && !started.has(leaseId)) {
+    started.add(leaseId);
+    client.reportNode(leaseId, 'pulling');
+    client.reportNode(leaseId, 'running');
   }
 }
+
+const fatal = (error: unknown) => report({ event: 'fatal', message: (error as Error).message });
 
 client.on('message', (message) => {
   report({ event: 'hub', message });
   if (message.type === 'lease.assigned') leases.set(message.lease.leaseId, message.lease);
   if (message.type === 'welcome') for (const lease of message.leases) leases.set(lease.leaseId, lease);
   if (config.autoRun === false) return;
-  if (message.type === 'lease.paid') {
-    onPaid(message).catch((error: unknown) => report({ event: 'fatal', message: (error as Error).message }));
-  }
+  if (message.type === 'lease.paid') onPaid(message.leaseId, message).catch(fatal);
   if (message.type === 'welcome') {
-    // After a reconnect: say again how each kept lease is doing, so the hub's view is fresh.
-    for (const lease of message.leases) if (started.has(lease.leaseId)) client.reportNode(lease.leaseId, 'running');
+    // After a reconnect: payments made while this machine was away arrive in the welcome,
+    // not as lease.paid; and the hub hears again how each kept lease is doing.
+    for (const lease of message.leases) {
+      if (started.has(lease.leaseId)) client.reportNode(lease.leaseId, 'running');
+      for (const p of lease.payments) if (p.signature !== null && lease.startedAtMs !== null) onPaid(lease.leaseId, { ...p, signature: p.signature }).catch(fatal);
+    }
   }
 });
 client.on('disconnected', ({ code }) => report({ event: 'disconnected', code }));

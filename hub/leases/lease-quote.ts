@@ -1,0 +1,116 @@
+import { describeBaseUnits } from '../../common/hub/base-units';
+import { HubError } from '../../common/hub/hub-errors';
+import type { ClusterRequest, NodeState, PlacementNode, Quote } from '../../common/hub/lease-types';
+import type { ReservedNode } from '../placement/gang-placement';
+import type { RandomBytes } from '../support/hub-clock';
+import type { PayeeAmount } from './lease-pricing';
+import { expectedPayments, sumAmounts } from './lease-pricing';
+import type { LiveLease } from './live-lease';
+import { incrementView, toLive } from './live-lease';
+
+/** The hub-wide lease terms a quote is made on. */
+export interface QuoteTerms {
+  mint: string;
+  incrementMs: number;
+  graceMs: number;
+  reservationTtlMs: number;
+  maxIncrementsPerLease: number;
+}
+
+/**
+ * Turning a placement into a quote: how many increments, the nodes by rank, the reserved
+ * lease with every expected payment (a fresh reference per payee and increment), and what
+ * the renter is told to pay.
+ */
+export function checkIncrementCount(count: number, terms: QuoteTerms): number {
+  if (count > terms.maxIncrementsPerLease) {
+    throw new HubError(
+      'invalid_message',
+      `That is ${count} increments of ${terms.incrementMs / 60_000} min; one lease holds at most ${terms.maxIncrementsPerLease}. Ask for a shorter lease and extend it later.`,
+    );
+  }
+  return count;
+}
+
+/** As many whole increments as the budget buys, within every offer's lease limits. */
+export function incrementsForBudget(budget: bigint, perIncrement: bigint, offers: ReadonlyArray<{ maxLeaseMs: number; minLeaseMs: number }>, terms: QuoteTerms): number {
+  const { incrementMs } = terms;
+  if (budget < perIncrement) {
+    throw new HubError('invalid_message', `This cluster costs ${describeBaseUnits(perIncrement)} USDC per increment; a budget of ${describeBaseUnits(budget)} does not buy one. Raise the budget or ask for fewer GPUs.`);
+  }
+  const maxByOffers = Math.floor(Math.min(...offers.map((o) => o.maxLeaseMs)) / incrementMs);
+  const count = Math.min(Number(budget / perIncrement), maxByOffers, terms.maxIncrementsPerLease);
+  const minMs = Math.max(...offers.map((o) => o.minLeaseMs));
+  if (count < 1 || count * incrementMs < minMs) {
+    throw new HubError('no_capacity', `The machines found need leases between ${minMs} ms and ${maxByOffers * incrementMs} ms; this budget buys ${count * incrementMs} ms. Change the budget or give a duration.`);
+  }
+  return count;
+}
+
+/** Rank 0 is the first (largest) block of the placement: it hosts the rendezvous. */
+export function placementNodes(reserved: readonly ReservedNode[]): PlacementNode[] {
+  return reserved.map((r, rank) => ({
+    rank,
+    workerId: r.offer.workerId,
+    offerId: r.offer.offerId,
+    supplier: r.offer.supplier,
+    gpuModel: r.offer.gpuModel,
+    vramMiB: r.offer.vramMiB,
+    gpuUuids: r.gpuUuids,
+    pricePerGpuHour: r.offer.terms.pricePerGpuHour,
+    region: r.offer.region,
+    interruptible: r.offer.interruptible,
+  }));
+}
+
+export interface NewReservation {
+  leaseId: string;
+  renter: string;
+  request: ClusterRequest;
+  nodes: PlacementNode[];
+  incrementCount: number;
+  amounts: readonly PayeeAmount[];
+  nowMs: number;
+  terms: QuoteTerms;
+  random: RandomBytes;
+}
+
+export function reservedLease(r: NewReservation): { lease: LiveLease; reason: string } {
+  const reason = `${r.request.gpuCount} GPU(s) on ${r.nodes.length} machine(s) held until the first increment is paid`;
+  const lease = toLive({
+    leaseId: r.leaseId,
+    renter: r.renter,
+    state: 'reserved',
+    endReason: null,
+    createdAtMs: r.nowMs,
+    expiresAtMs: r.nowMs + r.terms.reservationTtlMs,
+    startedAtMs: null,
+    endedAtMs: null,
+    incrementMs: r.terms.incrementMs,
+    incrementCount: r.incrementCount,
+    graceMs: r.terms.graceMs,
+    mint: r.terms.mint,
+    request: r.request,
+    placement: { nodes: r.nodes, gpuCount: r.request.gpuCount },
+    nodes: r.nodes.map((n) => ({ rank: n.rank, workerId: n.workerId, state: 'assigned' as NodeState, message: null, updatedAtMs: r.nowMs })),
+    payments: expectedPayments(r.leaseId, 0, r.incrementCount, r.amounts, r.random).map((p) => ({ ...p, signature: null, paidAtMs: null, onTime: null })),
+    transitions: [{ from: null, to: 'reserved', endReason: null, atMs: r.nowMs, reason }],
+  });
+  return { lease, reason };
+}
+
+export function quoteOf(lease: LiveLease, amounts: readonly PayeeAmount[]): Quote {
+  const perIncrementTotal = sumAmounts(amounts);
+  return {
+    leaseId: lease.leaseId,
+    expiresAtMs: lease.expiresAtMs,
+    mint: lease.mint,
+    incrementMs: lease.incrementMs,
+    incrementCount: lease.incrementCount,
+    graceMs: lease.graceMs,
+    placement: lease.placement,
+    perIncrement: { total: perIncrementTotal.toString(10), payments: amounts.map((a) => ({ payee: a.payee, amount: a.amount.toString(10) })) },
+    total: (perIncrementTotal * BigInt(lease.incrementCount)).toString(10),
+    firstIncrement: incrementView(lease, 0),
+  };
+}
