@@ -5,7 +5,6 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrate, schemaVersion } from '../migration';
 import { LEDGER_MIGRATIONS } from './index';
-import { openLedgerDb } from '../ledger-db';
 
 describe('migration 002: jobs', () => {
   let dir: string;
@@ -16,6 +15,14 @@ describe('migration 002: jobs', () => {
     file = join(dir, 'ledger.db');
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Opens the file as the app does, migrated up to version 2 exactly (later migrations have tests of their own). */
+  function openAtVersion2(): Database.Database {
+    const db = new Database(file);
+    db.pragma('foreign_keys = ON');
+    migrate(db, LEDGER_MIGRATIONS, 2);
+    return db;
+  }
 
   /** A ledger.db as version 1 of the app left it, holding the settings a user had made. */
   function databaseAtVersion1(): void {
@@ -31,7 +38,7 @@ describe('migration 002: jobs', () => {
 
   it('upgrades a version-1 database with settings rows to version 2, keeping every row', () => {
     databaseAtVersion1();
-    const db = openLedgerDb(file);
+    const db = openAtVersion2();
     try {
       expect(schemaVersion(db)).toBe(2);
       const settings = db.prepare('SELECT key, value_json, updated_at_ms FROM settings ORDER BY key').all();
@@ -52,7 +59,7 @@ describe('migration 002: jobs', () => {
 
   it('holds a job and its transitions, and rejects states and rows the worker never writes', () => {
     databaseAtVersion1();
-    const db = openLedgerDb(file);
+    const db = openAtVersion2();
     try {
       db.prepare(
         `INSERT INTO jobs (id, lease_id, image, spec_json, state, created_at_ms, deadline_at_ms, updated_at_ms)
@@ -96,8 +103,8 @@ describe('migration 002: jobs', () => {
 
   it('runs once: opening the upgraded database again changes nothing', () => {
     databaseAtVersion1();
-    openLedgerDb(file).close();
-    const db = openLedgerDb(file);
+    openAtVersion2().close();
+    const db = openAtVersion2();
     try {
       expect(schemaVersion(db)).toBe(2);
       expect(db.prepare('SELECT count(*) FROM settings').pluck().get()).toBe(3);

@@ -1,0 +1,123 @@
+import { EngineError } from './container-engine';
+
+/**
+ * Engine failures in words an owner can act on. Docker's own messages are precise but
+ * written for Docker experts ("manifest unknown", "could not select device driver");
+ * each function here recognises one family and says what happened and what to do.
+ */
+
+export type PullFailureKind = 'not-found' | 'auth' | 'unreachable' | 'insecure' | 'engine' | 'other';
+
+export interface PullFailure {
+  kind: PullFailureKind;
+  message: string;
+}
+
+/** The registry an image comes from, as Docker decides it: a first part with a dot, a colon or "localhost". */
+export function registryOf(image: string): string {
+  const first = image.split('/')[0] ?? '';
+  if (image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost')) return first;
+  return 'docker.io';
+}
+
+export function describePullFailure(image: string, error: unknown, endpoint: string): PullFailure {
+  const raw = errorText(error);
+  const registry = registryOf(image);
+  if (error instanceof EngineError && error.isConnectionFailure) {
+    return { kind: 'engine', message: describeEngineUnreachable(endpoint, error) };
+  }
+  if (/manifest unknown|manifest for .* not found|not found: manifest|repository does not exist|name unknown|no such image|404 Not Found/i.test(raw) && !/denied|unauthorized/i.test(raw)) {
+    return {
+      kind: 'not-found',
+      message: `The image ${image} does not exist in ${registry}. Check the image name and tag (they are case-sensitive).`,
+    };
+  }
+  if (/unauthorized|authentication required|no basic auth credentials|denied|401|403 Forbidden/i.test(raw)) {
+    return {
+      kind: 'auth',
+      message:
+        `${registry} refused access to ${image}: the image is private or does not exist. ` +
+        `If it is private, log in on this machine with \`docker login ${registry === 'docker.io' ? '' : registry}\`` +
+        ' and try again; otherwise check the image name.',
+    };
+  }
+  if (/server gave HTTP response to HTTPS client/i.test(raw)) {
+    return {
+      kind: 'insecure',
+      message: `${registry} only speaks plain HTTP. Add it to Docker's "insecure-registries" setting, or use a registry with HTTPS.`,
+    };
+  }
+  if (/connection refused|no such host|i\/o timeout|dial tcp|network is unreachable|TLS handshake timeout|context deadline exceeded|Client.Timeout|EOF/i.test(raw)) {
+    return {
+      kind: 'unreachable',
+      message: `Could not reach the registry ${registry} to download ${image}. Check this machine's internet connection and the registry address, then try again.`,
+    };
+  }
+  return { kind: 'other', message: `Downloading ${image} failed: ${raw}` };
+}
+
+/** Docker is not answering at its socket: not installed, not started, or not allowed. */
+export function describeEngineUnreachable(endpoint: string, error: unknown): string {
+  const errno = error instanceof EngineError ? error.errno : ((error as { code?: string } | null)?.code ?? null);
+  if (errno === 'EACCES' || errno === 'EPERM') {
+    return (
+      `Idlegrid may not use Docker at ${endpoint} (permission denied). On Linux, add your user to the "docker" group ` +
+      '(`sudo usermod -aG docker $USER`), then log out and back in.'
+    );
+  }
+  if (errno === 'ENOENT' || errno === 'ECONNREFUSED') {
+    return (
+      `Docker is not running (nothing answers at ${endpoint}). Start Docker Desktop, or on Linux ` +
+      '`sudo systemctl start docker`; if Docker is not installed, install it from https://docs.docker.com/engine/install/.'
+    );
+  }
+  return `Docker at ${endpoint} did not answer (${errorText(error)}). Check that Docker is running, then try again.`;
+}
+
+/** dockerd's answer when the NVIDIA Container Toolkit (its container hook) is not installed. */
+export function isNvidiaRuntimeMissing(error: unknown): boolean {
+  return /could not select device driver "[^"]*" with capabilities/i.test(errorText(error));
+}
+
+export const NVIDIA_TOOLKIT_FIX =
+  'Install the NVIDIA Container Toolkit (https://docs.nvidia.com/datacenter/cloud-native/container-toolkit/latest/install-guide.html), ' +
+  'then run `sudo nvidia-ctk runtime configure --runtime=docker` and restart Docker (`sudo systemctl restart docker`). ' +
+  'With Docker Desktop on Windows, use the WSL 2 backend and an up-to-date NVIDIA driver.';
+
+/** The hook ran but failed: the driver is missing, too old, or a GPU id is wrong. */
+export function isNvidiaHookFailure(error: unknown): boolean {
+  return /nvidia-container-cli|nvidia-container-runtime-hook|unknown device with uuid|nvml error/i.test(errorText(error));
+}
+
+/** Why a container could not be created or started, in plain words. */
+export function describeStartFailure(error: unknown, endpoint: string): string {
+  if (error instanceof EngineError && error.isConnectionFailure) return describeEngineUnreachable(endpoint, error);
+  const raw = errorText(error);
+  if (isNvidiaRuntimeMissing(error)) {
+    return `Docker cannot give containers a GPU: the NVIDIA Container Toolkit is not installed. ${NVIDIA_TOOLKIT_FIX}`;
+  }
+  if (isNvidiaHookFailure(error)) {
+    return (
+      `The NVIDIA container hook could not set up the GPU (${shorten(raw)}). ` +
+      'Check that `nvidia-smi` works on this machine and that the leased GPUs are still present; update the NVIDIA driver if needed.'
+    );
+  }
+  if (/no space left on device/i.test(raw)) {
+    return "The disk holding Docker's data is full. Free some space (`docker system prune`) and try again.";
+  }
+  if (/executable file not found|no such file or directory.*exec|exec format error/i.test(raw)) {
+    return `The job's command could not be started in its image (${shorten(raw)}). The renter's image or command is wrong.`;
+  }
+  return `Docker could not start the job: ${shorten(raw)}`;
+}
+
+export function errorText(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'string') return error;
+  return String(error);
+}
+
+function shorten(text: string, max = 300): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine;
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { jobSpecSchema } from '../../common/worker/job-spec';
+import { hardenedContainerSpec } from './hardened-container';
+import { jobLabels, jobResourceNames } from './job-resources';
+
+const base = {
+  jobId: 'job-1',
+  leaseId: 'lease-1',
+  image: 'ghcr.io/org/train:1.2',
+  cpuCores: 2,
+  memoryLimitMb: 1024,
+  scratchSizeMb: 2048,
+  maxDurationMs: 3_600_000,
+};
+
+describe('JobSpec', () => {
+  it('fills defaults and refuses what would widen a job\'s reach', () => {
+    const spec = jobSpecSchema.parse(base);
+    expect(spec).toMatchObject({ command: [], env: {}, gpuUuids: [], egress: false, pullPolicy: 'if-missing', tmpSizeMb: 64 });
+    expect(jobSpecSchema.safeParse({ ...base, env: { NVIDIA_VISIBLE_DEVICES: 'all' } }).success).toBe(false);
+    expect(jobSpecSchema.safeParse({ ...base, jobId: '../etc' }).success).toBe(false);
+    expect(jobSpecSchema.safeParse({ ...base, image: 'UPPER/case' }).success).toBe(false);
+    expect(jobSpecSchema.safeParse({ ...base, privileged: true }).success).toBe(false);
+  });
+});
+
+describe('hardenedContainerSpec', () => {
+  const spec = jobSpecSchema.parse({
+    ...base,
+    command: ['python', 'train.py'],
+    env: { EPOCHS: '3' },
+    gpuUuids: ['GPU-aaaa', 'GPU-bbbb'],
+    exposedPorts: [{ port: 8888 }],
+  });
+  const names = jobResourceNames('0123456789abcdef', spec.leaseId, spec.jobId);
+  const { name, body } = hardenedContainerSpec(spec, names, jobLabels('0123456789abcdef', spec.leaseId, spec.jobId));
+  const host = body.HostConfig as Record<string, unknown>;
+
+  it('drops every capability, forbids new privileges, and is not privileged', () => {
+    expect(host.CapDrop).toEqual(['ALL']);
+    expect(host.CapAdd).toEqual([]);
+    expect(host.SecurityOpt).toEqual(['no-new-privileges:true']);
+    expect(host.Privileged).toBe(false);
+  });
+
+  it('has a read-only root, a tmpfs /tmp and only its scratch volume; no host path', () => {
+    expect(host.ReadonlyRootfs).toBe(true);
+    expect(host.Tmpfs).toEqual({ '/tmp': 'rw,nosuid,nodev,size=64m' });
+    expect(host.Binds).toEqual([]);
+    expect(host.Mounts).toEqual([{ Type: 'volume', Source: names.volume, Target: '/scratch', ReadOnly: false }]);
+    expect(JSON.stringify(body)).not.toMatch(/docker\.sock|"Type":"bind"/);
+  });
+
+  it('limits memory (no swap), CPU and pids, and runs on the lease network', () => {
+    expect(host.Memory).toBe(1024 * 1024 * 1024);
+    expect(host.MemorySwap).toBe(1024 * 1024 * 1024);
+    expect(host.NanoCpus).toBe(2e9);
+    expect(host.PidsLimit).toBe(1024);
+    expect(host.NetworkMode).toBe(names.network);
+    expect(host.PortBindings).toEqual({ '8888/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] });
+  });
+
+  it('asks for exactly the leased GPUs, through runc', () => {
+    expect(host.Runtime).toBe('runc');
+    expect(host.DeviceRequests).toEqual([{ Driver: 'nvidia', DeviceIDs: ['GPU-aaaa', 'GPU-bbbb'], Capabilities: [['gpu', 'compute', 'utility']] }]);
+    const cpuOnly = hardenedContainerSpec({ ...spec, gpuUuids: [] }, names, {});
+    expect((cpuOnly.body.HostConfig as Record<string, unknown>).DeviceRequests).toEqual([]);
+    expect(cpuOnly.body.Env).toContain('NVIDIA_VISIBLE_DEVICES=void');
+  });
+
+  it('is named and labelled after the app, worker, lease and job', () => {
+    expect(name).toBe('idlegrid-0123456789ab-job-job-1');
+    expect(body.Labels).toEqual({
+      'io.idlegrid.app': 'idlegrid',
+      'io.idlegrid.worker': '0123456789abcdef',
+      'io.idlegrid.lease': 'lease-1',
+      'io.idlegrid.job': 'job-1',
+    });
+    expect(body.Cmd).toEqual(['python', 'train.py']);
+    expect(body.Env).toEqual(expect.arrayContaining(['EPOCHS=3', 'IDLEGRID_JOB_ID=job-1', 'IDLEGRID_LEASE_ID=lease-1']));
+  });
+});

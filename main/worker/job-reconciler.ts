@@ -1,0 +1,119 @@
+import { errorText } from './engine-errors';
+import type { ContainerEngine } from './container-engine';
+import type { JobRunner } from './job-runner';
+import type { JobStore } from './job-store';
+import { LABEL, workerLabels } from './job-resources';
+import type { LeaseValidity } from './lease-validity';
+
+export interface ReconcileReport {
+  adopted: string[];
+  /** Jobs ended by the reconcile (finished while unwatched, lease over, container gone). */
+  settled: string[];
+  removedContainers: string[];
+  removedVolumes: string[];
+  removedNetworks: string[];
+}
+
+export interface JobReconcilerOptions {
+  engine: ContainerEngine;
+  store: JobStore;
+  runner: JobRunner;
+  workerId: string;
+  leaseValidity: LeaseValidity;
+  nowMs: () => number;
+}
+
+/**
+ * Makes Docker and the jobs table agree, at start and whenever the engine comes back.
+ * For each job the table says is active but nobody watches: a running container of a
+ * valid lease is adopted; one whose lease is over is stopped; an ended or missing
+ * container ends the job with what Docker says. Then everything carrying this
+ * worker's labels that no watched job owns — containers, scratch volumes, lease
+ * networks — is removed: nothing is left orphaned, and no job is counted twice
+ * because the table, not Docker, is the record.
+ */
+export class JobReconciler {
+  private running: Promise<ReconcileReport> | null = null;
+  private again = false;
+
+  constructor(private readonly options: JobReconcilerOptions) {}
+
+  /** One reconcile at a time; a call during one runs once more after it. */
+  reconcile(): Promise<ReconcileReport> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        let report = await this.pass();
+        while (this.again) {
+          this.again = false;
+          report = await this.pass();
+        }
+        return report;
+      } finally {
+        this.running = null;
+      }
+    })();
+    return this.running;
+  }
+
+  private async pass(): Promise<ReconcileReport> {
+    const { engine, store, runner, workerId } = this.options;
+    const report: ReconcileReport = { adopted: [], settled: [], removedContainers: [], removedVolumes: [], removedNetworks: [] };
+    const mine = workerLabels(workerId);
+
+    const containers = await engine.listContainers(mine);
+    const containerOfJob = new Map(containers.filter((c) => c.labels[LABEL.job]).map((c) => [c.labels[LABEL.job]!, c]));
+
+    for (const record of store.active()) {
+      const jobId = record.job.id;
+      if (runner.isWatching(jobId)) continue;
+      const summary = containerOfJob.get(jobId);
+      const details = summary ? await engine.inspectContainer(summary.id) : null;
+      if (details && (details.state.running || details.state.paused)) {
+        if (this.options.leaseValidity.isValid(record.job, this.options.nowMs())) {
+          runner.adopt(record, details);
+          report.adopted.push(jobId);
+          continue;
+        }
+        if (details.state.paused) await engine.unpauseContainer(details.id);
+        await engine.stopContainer(details.id, record.spec.stopGraceMs);
+        await runner.settle(record, await engine.inspectContainer(details.id), 'lease-ended');
+      } else {
+        await runner.settle(record, details);
+      }
+      report.settled.push(jobId);
+    }
+
+    // Whatever is labelled as ours and owned by no watched job goes.
+    for (const container of await engine.listContainers(mine)) {
+      const jobId = container.labels[LABEL.job];
+      if (jobId && runner.isWatching(jobId)) continue;
+      await this.attempt(() => engine.removeContainer(container.id), report.removedContainers, container.name);
+    }
+    for (const volume of await engine.listVolumes(mine)) {
+      const jobId = volume.labels[LABEL.job];
+      if (jobId && runner.isWatching(jobId)) continue;
+      await this.attempt(() => engine.removeVolume(volume.name), report.removedVolumes, volume.name);
+    }
+    const leases = runner.watchingLeases();
+    for (const network of await engine.listNetworks(mine)) {
+      const leaseId = network.labels[LABEL.lease];
+      if (leaseId && leases.has(leaseId)) continue;
+      await this.attempt(() => engine.removeNetwork(network.id), report.removedNetworks, network.name);
+    }
+    return report;
+  }
+
+  private async attempt(action: () => Promise<void>, done: string[], name: string): Promise<void> {
+    try {
+      await action();
+      done.push(name);
+    } catch (error) {
+      // Tried again on the next reconcile (next start, next reconnect).
+      console.warn(`[worker] reconcile could not remove ${name}: ${errorText(error)}`);
+    }
+  }
+}

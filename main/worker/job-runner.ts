@@ -1,0 +1,569 @@
+import type { Job, JobEndReason, JobPort, JobState, JobStats } from '../../common/worker/job';
+import { isTerminalJobState } from '../../common/worker/job';
+import type { JobSpec } from '../../common/worker/job-spec';
+import { ApiError } from '../../common/api/errors';
+import type { ContainerDetails, ContainerEngine } from './container-engine';
+import { EngineError } from './container-engine';
+import { describePullFailure, describeStartFailure, errorText } from './engine-errors';
+import type { ContainerEngineEvent } from './engine-monitor';
+import { hardenedContainerSpec } from './hardened-container';
+import { jobLabels, jobResourceNames, leaseLabels } from './job-resources';
+import type { JobLogRelay } from './job-log-relay';
+import type { JobRecord, JobStore } from './job-store';
+import { PullProgressTracker } from './pull-progress';
+import type { WorkerEventSink } from './worker-events';
+
+export type StopReason = Extract<JobEndReason, 'owner-stopped' | 'lease-ended' | 'max-duration'>;
+
+export interface JobRunnerOptions {
+  engine: ContainerEngine;
+  store: JobStore;
+  logs: JobLogRelay;
+  events: WorkerEventSink;
+  workerId: string;
+  nowMs: () => number;
+  /** Refuses a job before anything is created (not enough disk for its scratch, …); null admits it. */
+  admit?: (spec: JobSpec) => Promise<string | null>;
+  /** Pull progress events at most this often per job (the last one always goes out). */
+  progressIntervalMs?: number;
+  /**
+   * A watch lost the engine mid-job: the reconciler should look again (now, or when
+   * Docker is back). The engine's event stream can notice the loss before the watch
+   * does, so the reconnect's own reconcile may already have passed this job over.
+   */
+  onWatchLost?: () => void;
+  /**
+   * Resolves true when the engine goes away within `withinMs`: a container killed by a
+   * signal just before that was stopped by Docker shutting down, not by its own doing.
+   */
+  engineGoingAway?: (withinMs: number) => Promise<boolean>;
+}
+
+/** What the runner holds for a job it is running or watching. */
+interface ActiveJob {
+  spec: JobSpec;
+  containerId: string | null;
+  /** Aborts the pull, the wait and the log stream: on stop (pull only) or detach. */
+  abort: AbortController;
+  stopRequest: StopReason | null;
+  /** True while a lifecycle or a watch is in charge of this job in this process. */
+  watching: boolean;
+  /** The engine went away while we watched; decides "engine-restarted" at the end. */
+  engineLost: boolean;
+  deadlineTimer: NodeJS.Timeout | null;
+  logsDone: Promise<void> | null;
+}
+
+/** Thrown inside a lifecycle when a stop was requested between two steps. */
+class StopRequested extends Error {}
+
+/**
+ * Runs jobs: pull (with progress) → the lease's network and the job's scratch volume
+ * → a hardened container → start → logs and exit → remove everything. Every state
+ * change goes to the jobs table before it is announced. A job whose container is
+ * running when the app quits keeps running; `adopt` watches it again after a restart.
+ */
+export class JobRunner {
+  private readonly active = new Map<string, ActiveJob>();
+  private readonly waiters = new Set<{ jobId: string; check: (job: Job) => boolean; resolve: (job: Job) => void }>();
+  private detached = false;
+
+  constructor(private readonly options: JobRunnerOptions) {}
+
+  /** Accepts a job and starts it in the background; resolves once it is recorded as queued. */
+  async submit(spec: JobSpec, options: { isTest?: boolean } = {}): Promise<Job> {
+    if (this.detached) throw new ApiError('unavailable', 'The worker is shutting down; try again after the app restarts.');
+    const refusal = await this.options.admit?.(spec);
+    if (refusal) throw new ApiError('conflict', refusal);
+    const job = this.options.store.insert(spec, { isTest: options.isTest ?? false });
+    if (!job) {
+      throw new ApiError('conflict', `Job ${spec.jobId} was already accepted on this machine; a job id is never run twice.`);
+    }
+    this.announce(job);
+    const active = this.track(spec, null);
+    void this.lifecycle(active);
+    return job;
+  }
+
+  /** Jobs this process is running or watching. */
+  isWatching(jobId: string): boolean {
+    return this.active.get(jobId)?.watching ?? false;
+  }
+
+  watchingLeases(): Set<string> {
+    const leases = new Set<string>();
+    for (const a of this.active.values()) if (a.watching) leases.add(a.spec.leaseId);
+    return leases;
+  }
+
+  /** Resolves with the job once `check` holds (checked now and at every change). */
+  waitFor(jobId: string, check: (job: Job) => boolean): Promise<Job> {
+    const now = this.options.store.get(jobId)?.job;
+    if (!now) return Promise.reject(new ApiError('not_found', `There is no job ${jobId} on this machine.`));
+    if (check(now)) return Promise.resolve(now);
+    return new Promise((resolve) => this.waiters.add({ jobId, check, resolve }));
+  }
+
+  whenEnded(jobId: string): Promise<Job> {
+    return this.waitFor(jobId, (job) => isTerminalJobState(job.state));
+  }
+
+  /** Stops a job: SIGTERM, its grace period, SIGKILL; resolves when it has ended and been removed. */
+  async stop(jobId: string, reason: StopReason): Promise<Job> {
+    const record = this.options.store.get(jobId);
+    if (!record) throw new ApiError('not_found', `There is no job ${jobId} on this machine.`);
+    if (isTerminalJobState(record.job.state)) return record.job;
+    const active = this.active.get(jobId);
+    if (!active || !active.watching) {
+      throw new ApiError('unavailable', 'Docker is not reachable right now, so the job cannot be stopped; it is stopped as soon as Docker is back.');
+    }
+    if (!active.stopRequest) {
+      active.stopRequest = reason;
+      if (!active.containerId) {
+        active.abort.abort(); // still pulling: stop the download
+      } else {
+        this.setState(jobId, { state: 'stopping' });
+        void this.stopContainer(active);
+      }
+    }
+    return this.whenEnded(jobId);
+  }
+
+  async pause(jobId: string): Promise<Job> {
+    const active = this.requireRunning(jobId, 'running');
+    await this.options.engine.pauseContainer(active.containerId!);
+    // Docker's own "pause" event may have recorded it already.
+    return this.setStateOnce(jobId, 'paused');
+  }
+
+  async resume(jobId: string): Promise<Job> {
+    const active = this.requireRunning(jobId, 'paused');
+    await this.options.engine.unpauseContainer(active.containerId!);
+    return this.setStateOnce(jobId, 'running');
+  }
+
+  async stats(jobId: string): Promise<JobStats> {
+    const active = this.active.get(jobId);
+    if (!active?.containerId) throw new ApiError('not_found', `Job ${jobId} has no running container.`);
+    const stats = await this.options.engine.containerStats(active.containerId);
+    return { jobId, atMs: this.options.nowMs(), ...stats };
+  }
+
+  /**
+   * Watches a container this worker started before (after an app restart or once the
+   * engine is back): logs from where we were, the exit, the deadline.
+   */
+  adopt(record: JobRecord, container: ContainerDetails): void {
+    const existing = this.active.get(record.job.id);
+    const active = existing ?? this.track(record.spec, container.id);
+    active.containerId = container.id;
+    active.watching = true;
+    active.engineLost = false; // it survived (live-restore): a later exit is its own
+    active.abort = new AbortController();
+    const state: JobState = container.state.paused ? 'paused' : 'running';
+    if (record.job.state !== state) this.setState(record.job.id, { state, containerId: container.id });
+    // Resume the output after the last line we have (Docker's `since` is in whole
+    // seconds: a line may repeat, none is lost); after an app restart, the recent tail.
+    const lastMs = this.options.logs.lastLineAtMs(record.job.id);
+    this.options.logs.note(record.job.id, existing ? 'Docker is back; following the job again.' : 'Idlegrid restarted; following the running job again.');
+    this.armDeadline(active);
+    void this.watch(active, lastMs === null ? { tail: 1000 } : { sinceMs: lastMs });
+  }
+
+  /**
+   * Ends a job this process was not watching (found by the reconciler): its container
+   * has ended, is gone, or was stopped because its lease is over (`stopped`).
+   */
+  async settle(record: JobRecord, container: ContainerDetails | null, stopped: StopReason | null = null): Promise<Job> {
+    const active = this.active.get(record.job.id);
+    const stopRequest = stopped ?? active?.stopRequest ?? null;
+    const reason: JobEndReason = stopRequest ?? (active?.engineLost ? 'engine-restarted' : 'worker-restarted');
+    const ended = this.endingOf(record.spec, container, reason, stopRequest);
+    await this.removeResources(record.spec, container?.id ?? record.job.containerId);
+    return this.finish(record.job.id, ended);
+  }
+
+  /** Stops watching everything without touching containers: the app is quitting. */
+  detach(): void {
+    this.detached = true;
+    for (const active of this.active.values()) {
+      active.watching = false;
+      active.abort.abort();
+      if (active.deadlineTimer) clearTimeout(active.deadlineTimer);
+    }
+    this.options.logs.close();
+  }
+
+  onEngineEvent(event: ContainerEngineEvent): void {
+    // A pause or unpause made outside the app (`docker pause`) shows in the job's state.
+    if (event.action !== 'pause' && event.action !== 'unpause') return;
+    for (const [jobId, active] of this.active) {
+      if (active.containerId !== event.containerId || !active.watching) continue;
+      const current = this.options.store.get(jobId)?.job.state;
+      if (event.action === 'pause' && current === 'running') this.setStateOnce(jobId, 'paused');
+      if (event.action === 'unpause' && current === 'paused') this.setStateOnce(jobId, 'running');
+    }
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------
+
+  private async lifecycle(active: ActiveJob): Promise<void> {
+    const { spec } = active;
+    const names = jobResourceNames(this.options.workerId, spec.leaseId, spec.jobId);
+    try {
+      await this.ensureImage(active);
+      this.checkStop(active);
+      this.setState(spec.jobId, { state: 'creating' });
+      await this.ensureNetwork(spec);
+      await this.options.engine.createVolume({ name: names.volume, labels: jobLabels(this.options.workerId, spec.leaseId, spec.jobId) });
+      const create = hardenedContainerSpec(spec, names, jobLabels(this.options.workerId, spec.leaseId, spec.jobId));
+      active.containerId = await this.options.engine.createContainer(create);
+      this.options.store.attachContainer(spec.jobId, active.containerId);
+      this.checkStop(active);
+      await this.options.engine.startContainer(active.containerId);
+      const details = await this.options.engine.inspectContainer(active.containerId);
+      if (active.stopRequest) {
+        // Stopped while it was being created: it stays "stopping" and is stopped now.
+        void this.stopContainer(active);
+      } else {
+        this.setState(spec.jobId, {
+          state: 'running',
+          startedAtMs: details?.state.startedAtMs ?? this.options.nowMs(),
+          ports: portsOf(spec, details),
+        });
+      }
+      this.armDeadline(active);
+      await this.watch(active, {});
+    } catch (error) {
+      if (!active.watching && this.detached) return; // quitting: the next start reconciles
+      if (error instanceof EngineError && error.isConnectionFailure && active.containerId && !active.stopRequest) {
+        // Docker went away with the container made: the reconcile looks again
+        // (running → adopt, ended → settle) and cleans up.
+        this.lostWatch(active);
+        return;
+      }
+      const ended = this.failureOf(active, error);
+      // Best effort; what Docker could not remove now, the reconnect's reconcile removes.
+      await this.removeResources(spec, active.containerId);
+      await this.finish(spec.jobId, ended);
+    }
+  }
+
+  private async ensureImage(active: ActiveJob): Promise<void> {
+    const { spec } = active;
+    if (spec.pullPolicy === 'if-missing' && (await this.options.engine.hasImage(spec.image))) return;
+    this.setState(spec.jobId, { state: 'pulling' });
+    this.options.logs.note(spec.jobId, `Downloading ${spec.image}…`);
+    const tracker = new PullProgressTracker(spec.jobId, spec.image);
+    const interval = this.options.progressIntervalMs ?? 200;
+    let lastSentMs = 0;
+    const send = () => {
+      lastSentMs = this.options.nowMs();
+      this.options.events.emit('worker:pull-progress', tracker.snapshot());
+    };
+    send();
+    await this.options.engine.pullImage(
+      spec.image,
+      (message) => {
+        if (tracker.apply(message) && this.options.nowMs() - lastSentMs >= interval) send();
+      },
+      active.abort.signal,
+    );
+    tracker.finish();
+    send();
+  }
+
+  private async ensureNetwork(spec: JobSpec): Promise<void> {
+    const names = jobResourceNames(this.options.workerId, spec.leaseId, spec.jobId);
+    try {
+      await this.options.engine.createNetwork({
+        name: names.network,
+        labels: leaseLabels(this.options.workerId, spec.leaseId),
+        internal: !spec.egress,
+      });
+    } catch (error) {
+      // Another job of the same lease made it first: containers of a lease share it.
+      if (error instanceof EngineError && error.statusCode === 409) return;
+      throw error;
+    }
+  }
+
+  /** Follows logs and waits for the exit; then ends the job. */
+  private async watch(active: ActiveJob, logsFrom: { tail?: number; sinceMs?: number }): Promise<void> {
+    const { spec } = active;
+    const containerId = active.containerId!;
+    active.watching = true;
+    const signal = active.abort.signal;
+    active.logsDone = this.options.engine
+      .containerLogs(containerId, { follow: true, signal, ...logsFrom })
+      .then((stream) => this.options.logs.follow(spec.jobId, stream))
+      .catch(() => undefined);
+    let exitCode: number;
+    try {
+      ({ exitCode } = await this.options.engine.waitContainer(containerId, signal));
+    } catch (error) {
+      if (signal.aborted && this.detached) return;
+      if (error instanceof EngineError && error.statusCode === 404) {
+        exitCode = -1; // removed behind our back; settle with what we know
+      } else {
+        // The engine went away (restart, Docker Desktop quit). The reconcile looks
+        // again: still running (live-restore) → adopt, ended → settle.
+        this.lostWatch(active);
+        return;
+      }
+    }
+    let details: ContainerDetails | null;
+    try {
+      details = await this.options.engine.inspectContainer(containerId);
+    } catch {
+      this.lostWatch(active);
+      return;
+    }
+    // Killed by a signal nobody here sent: was it Docker shutting down? (A daemon stops
+    // its containers before its event stream closes, so wait a moment to know.)
+    if (!active.stopRequest && !details?.state.oomKilled && exitCode >= 128 && this.options.engineGoingAway) {
+      if (await this.options.engineGoingAway(3_000)) active.engineLost = true;
+    }
+    // The log stream ends with the container; give it a moment to deliver the last lines.
+    await Promise.race([active.logsDone, delay(2_000)]);
+    const reason = active.stopRequest ?? (active.engineLost ? 'engine-restarted' : 'exited');
+    const ended = this.endingOf(spec, details ?? fakeExited(exitCode), reason, active.stopRequest);
+    await this.removeResources(spec, containerId);
+    await this.finish(spec.jobId, ended);
+  }
+
+  private async stopContainer(active: ActiveJob): Promise<void> {
+    const id = active.containerId;
+    if (!id) return;
+    try {
+      const details = await this.options.engine.inspectContainer(id);
+      // A paused process cannot act on SIGTERM: let it run for its grace period.
+      if (details?.state.paused) await this.options.engine.unpauseContainer(id);
+      await this.options.engine.stopContainer(id, active.spec.stopGraceMs);
+    } catch (error) {
+      console.warn(`[worker] stopping ${active.spec.jobId} failed: ${errorText(error)}`);
+    }
+  }
+
+  private armDeadline(active: ActiveJob): void {
+    if (active.deadlineTimer) clearTimeout(active.deadlineTimer);
+    const deadline = this.options.store.get(active.spec.jobId)?.job.deadlineAtMs;
+    if (deadline === undefined) return;
+    const inMs = Math.max(0, deadline - this.options.nowMs());
+    // Timers beyond ~24.8 days overflow; re-arm in steps.
+    const stepMs = Math.min(inMs, 2 ** 31 - 1);
+    active.deadlineTimer = setTimeout(() => {
+      if (this.options.nowMs() < deadline) return this.armDeadline(active);
+      void this.stop(active.spec.jobId, 'max-duration').catch(() => undefined);
+    }, stepMs);
+    active.deadlineTimer.unref();
+  }
+
+  // ---- ending ----------------------------------------------------------------------
+
+  private endingOf(
+    spec: JobSpec,
+    container: ContainerDetails | null,
+    reason: JobEndReason,
+    stopRequest: StopReason | null,
+  ): { state: JobState; endReason: JobEndReason; exitCode: number | null; message: string } {
+    const exitCode = container ? container.state.exitCode : null;
+    if (stopRequest) {
+      const why = { 'owner-stopped': 'You stopped the job.', 'lease-ended': 'The lease ended.', 'max-duration': 'The job reached its maximum duration.' }[stopRequest];
+      return { state: 'stopped', endReason: stopRequest, exitCode, message: why };
+    }
+    if (container?.state.oomKilled) {
+      return {
+        state: 'failed',
+        endReason: 'oom-killed',
+        exitCode,
+        message: `The job ran out of memory (its limit is ${spec.memoryLimitMb} MB) and was killed.`,
+      };
+    }
+    if (reason === 'engine-restarted') {
+      return {
+        state: 'interrupted',
+        endReason: reason,
+        exitCode,
+        message: container
+          ? `Docker restarted and stopped the job's container (exit code ${exitCode}).`
+          : 'Docker restarted and the job\'s container is gone.',
+      };
+    }
+    if (!container) {
+      return {
+        state: 'interrupted',
+        endReason: reason,
+        exitCode: null,
+        message: 'Idlegrid stopped before the job\'s container existed, or the container was removed outside Idlegrid.',
+      };
+    }
+    if (container.state.startedAtMs === null) {
+      return { state: 'interrupted', endReason: reason, exitCode: null, message: 'Idlegrid stopped before the job\'s container started.' };
+    }
+    if (exitCode === 0) return { state: 'succeeded', endReason: 'exited', exitCode, message: 'The job finished.' };
+    return {
+      state: 'failed',
+      endReason: 'exited',
+      exitCode,
+      message: `The job's process exited with code ${exitCode}${signalName(exitCode)}.`,
+    };
+  }
+
+  private failureOf(active: ActiveJob, error: unknown): { state: JobState; endReason: JobEndReason; exitCode: null; message: string } {
+    if (active.stopRequest || error instanceof StopRequested || active.abort.signal.aborted) {
+      const reason = active.stopRequest ?? 'owner-stopped';
+      return { state: 'stopped', endReason: reason, exitCode: null, message: 'The job was stopped before it started.' };
+    }
+    const current = this.options.store.get(active.spec.jobId)?.job.state;
+    if (current === 'pulling' || (current === 'queued' && !active.containerId)) {
+      const failure = describePullFailure(active.spec.image, error, this.options.engine.endpoint);
+      if (current === 'pulling' || failure.kind !== 'other') {
+        return { state: 'failed', endReason: 'pull-failed', exitCode: null, message: failure.message };
+      }
+    }
+    return {
+      state: 'failed',
+      endReason: 'start-failed',
+      exitCode: null,
+      message: describeStartFailure(error, this.options.engine.endpoint),
+    };
+  }
+
+  private async finish(
+    jobId: string,
+    ended: { state: JobState; endReason: JobEndReason; exitCode: number | null; message: string },
+  ): Promise<Job> {
+    const active = this.active.get(jobId);
+    if (active?.deadlineTimer) clearTimeout(active.deadlineTimer);
+    this.active.delete(jobId);
+    const current = this.options.store.get(jobId)?.job;
+    if (current && isTerminalJobState(current.state)) return current;
+    this.options.logs.note(jobId, ended.message);
+    const job = this.setState(jobId, { ...ended, endedAtMs: this.options.nowMs() });
+    this.options.logs.jobEnded(jobId);
+    return job;
+  }
+
+  /** Removes the container, the scratch volume and, when no other job uses it, the lease network. */
+  async removeResources(spec: JobSpec, containerId: string | null): Promise<void> {
+    const names = jobResourceNames(this.options.workerId, spec.leaseId, spec.jobId);
+    const attempts: Array<() => Promise<void>> = [
+      () => this.options.engine.removeContainer(containerId ?? names.container),
+      () => this.options.engine.removeVolume(names.volume),
+    ];
+    for (const attempt of attempts) {
+      try {
+        await attempt();
+      } catch (error) {
+        // Left for the reconciler, which runs again when the engine is back.
+        console.warn(`[worker] cleanup of ${spec.jobId}: ${errorText(error)}`);
+      }
+    }
+    const leaseStillUsed = [...this.active.values()].some(
+      (a) => a.spec.leaseId === spec.leaseId && a.spec.jobId !== spec.jobId,
+    );
+    if (!leaseStillUsed) {
+      try {
+        await this.options.engine.removeNetwork(names.network);
+      } catch (error) {
+        // 403/409: a container of the lease still uses it; the last one removes it.
+        if (!(error instanceof EngineError && error.statusCode !== null && error.statusCode < 500)) {
+          console.warn(`[worker] cleanup of network ${names.network}: ${errorText(error)}`);
+        }
+      }
+    }
+  }
+
+  // ---- helpers ---------------------------------------------------------------------
+
+  private track(spec: JobSpec, containerId: string | null): ActiveJob {
+    const active: ActiveJob = {
+      spec,
+      containerId,
+      abort: new AbortController(),
+      stopRequest: null,
+      watching: true,
+      engineLost: false,
+      deadlineTimer: null,
+      logsDone: null,
+    };
+    this.active.set(spec.jobId, active);
+    return active;
+  }
+
+  private lostWatch(active: ActiveJob): void {
+    active.engineLost = true;
+    active.watching = false;
+    this.options.onWatchLost?.();
+  }
+
+  private checkStop(active: ActiveJob): void {
+    if (active.stopRequest || active.abort.signal.aborted) throw new StopRequested();
+  }
+
+  private requireRunning(jobId: string, state: JobState): ActiveJob {
+    const active = this.active.get(jobId);
+    const current = this.options.store.get(jobId)?.job.state;
+    if (!active?.containerId || !active.watching || current !== state) {
+      throw new ApiError('conflict', `Job ${jobId} is ${current ?? 'unknown'}, not ${state}.`);
+    }
+    return active;
+  }
+
+  private setState(jobId: string, change: Parameters<JobStore['transition']>[1]): Job {
+    const job = this.options.store.transition(jobId, change);
+    this.announce(job);
+    return job;
+  }
+
+  /** Moves to `state` unless the job is there already (our call and Docker's event both report it). */
+  private setStateOnce(jobId: string, state: JobState): Job {
+    const current = this.options.store.get(jobId)!.job;
+    return current.state === state ? current : this.setState(jobId, { state });
+  }
+
+  private announce(job: Job): void {
+    this.options.events.emit('worker:job-changed', job);
+    for (const waiter of [...this.waiters]) {
+      if (waiter.jobId === job.id && waiter.check(job)) {
+        this.waiters.delete(waiter);
+        waiter.resolve(job);
+      }
+    }
+  }
+}
+
+function portsOf(spec: JobSpec, details: ContainerDetails | null): JobPort[] {
+  return spec.exposedPorts.map(({ port, protocol }) => {
+    const binding = details?.ports[`${port}/${protocol}`]?.find((b) => b.hostIp === '127.0.0.1') ?? null;
+    return {
+      containerPort: port,
+      protocol,
+      hostIp: binding ? binding.hostIp : null,
+      hostPort: binding ? Number(binding.hostPort) : null,
+    };
+  });
+}
+
+function fakeExited(exitCode: number): ContainerDetails {
+  return {
+    id: '',
+    name: '',
+    labels: {},
+    state: { status: 'exited', running: false, paused: false, oomKilled: false, exitCode, error: '', startedAtMs: null, finishedAtMs: null },
+    ports: {},
+    raw: null,
+  };
+}
+
+function signalName(exitCode: number | null): string {
+  if (exitCode === 137) return ' (killed: SIGKILL)';
+  if (exitCode === 143) return ' (terminated: SIGTERM)';
+  if (exitCode === 139) return ' (segmentation fault)';
+  return '';
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

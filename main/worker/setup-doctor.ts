@@ -1,0 +1,273 @@
+import { statfs } from 'node:fs/promises';
+import type { DoctorCheck, DoctorReport } from '../../common/worker/doctor';
+import type { ContainerEngine, EngineInfo } from './container-engine';
+import { EngineError } from './container-engine';
+import {
+  NVIDIA_TOOLKIT_FIX,
+  describeEngineUnreachable,
+  describePullFailure,
+  errorText,
+  isNvidiaHookFailure,
+  isNvidiaRuntimeMissing,
+} from './engine-errors';
+import { workerLabels } from './job-resources';
+
+export interface DiskSpace {
+  freeBytes: number;
+  totalBytes: number;
+}
+
+export interface SetupDoctorOptions {
+  engine: ContainerEngine;
+  nowMs: () => number;
+  workerId: string;
+  /** A tiny image with `/bin/sh` and `true`, used to test GPU passthrough. */
+  probeImage: string;
+  /** The NVIDIA GPUs this machine has (from hardware detection); none → the GPU check is skipped. */
+  nvidiaGpuUuids: () => string[];
+  /** Disk the owner keeps for themselves in Docker's data root; jobs never eat into it. */
+  diskReserveBytes: () => number;
+  /** Free space of a local path; null when it cannot be measured. */
+  diskSpace?: (path: string) => Promise<DiskSpace | null>;
+  /** Longest wait for Docker to answer before it counts as not running. */
+  timeoutMs?: number;
+}
+
+const GB = 1024 ** 3;
+
+export async function localDiskSpace(path: string): Promise<DiskSpace | null> {
+  try {
+    const s = await statfs(path);
+    return { freeBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The setup doctor: is Docker there, can its containers use this machine's NVIDIA
+ * GPUs, and is there disk to spare? Each check finds out by doing the real thing
+ * (ask Docker, run a container with a GPU request, measure the data root), and says
+ * in plain words what is wrong and what to do.
+ */
+export class SetupDoctor {
+  private last: DoctorReport | null = null;
+
+  constructor(private readonly options: SetupDoctorOptions) {}
+
+  lastReport(): DoctorReport | null {
+    return this.last;
+  }
+
+  async run(): Promise<DoctorReport> {
+    const docker = await this.checkDocker();
+    const info = docker.info;
+    const checks: DoctorCheck[] = [
+      docker.check,
+      info ? await this.checkGpuRuntime() : skipped('gpu-runtime', 'GPU support for containers', 'Needs Docker first.'),
+      info ? await this.checkDisk(info) : skipped('disk', 'Disk for jobs', 'Needs Docker first.'),
+    ];
+    this.last = { checkedAtMs: this.options.nowMs(), checks, ready: checks.every((c) => c.status !== 'fail') };
+    return this.last;
+  }
+
+  /** Refuses a job whose scratch would eat into the owner's reserve; null admits it. */
+  async admitScratch(scratchBytes: number): Promise<string | null> {
+    let info: EngineInfo;
+    try {
+      info = await this.options.engine.info();
+    } catch {
+      return null; // the job fails on Docker itself, with a clearer message
+    }
+    const space = await (this.options.diskSpace ?? localDiskSpace)(info.dataRoot);
+    if (!space) return null;
+    const reserve = this.options.diskReserveBytes();
+    if (space.freeBytes - scratchBytes >= reserve) return null;
+    return (
+      `Not enough disk for this job: it needs ${gb(scratchBytes)} of scratch space, Docker's disk has ${gb(space.freeBytes)} free ` +
+      `and ${gb(reserve)} is kept for you. Free some space or lower the reserve in Settings.`
+    );
+  }
+
+  async checkDocker(): Promise<{ check: DoctorCheck; info: EngineInfo | null }> {
+    const title = 'Docker';
+    const { engine } = this.options;
+    try {
+      const [version, info] = await withTimeout(
+        Promise.all([engine.version(), engine.info()]),
+        this.options.timeoutMs ?? 10_000,
+        `Docker at ${engine.endpoint} did not answer within ${Math.round((this.options.timeoutMs ?? 10_000) / 1000)} s`,
+      );
+      const restoreNote = info.liveRestore
+        ? ''
+        : ' Running jobs stop when Docker itself restarts (Docker\'s "live-restore" is off).';
+      return {
+        check: {
+          id: 'docker',
+          title,
+          status: 'ok',
+          summary: `Docker ${version.version} is running (API ${version.apiVersion}, ${info.operatingSystem || version.os}).${restoreNote}`,
+          fix: null,
+          detail: `${engine.endpoint}; data root ${info.dataRoot}; runtimes ${info.runtimes.join(', ')}`,
+        },
+        info,
+      };
+    } catch (error) {
+      return {
+        check: {
+          id: 'docker',
+          title,
+          status: 'fail',
+          summary: `Idlegrid cannot reach Docker at ${engine.endpoint}.`,
+          fix: describeEngineUnreachable(engine.endpoint, error),
+          detail: errorText(error),
+        },
+        info: null,
+      };
+    }
+  }
+
+  async checkGpuRuntime(): Promise<DoctorCheck> {
+    const title = 'GPU support for containers';
+    const uuids = this.options.nvidiaGpuUuids();
+    if (uuids.length === 0) {
+      return skipped('gpu-runtime', title, 'No NVIDIA GPU was found on this machine, so jobs run on the CPU only.');
+    }
+    const { engine, probeImage } = this.options;
+    try {
+      if (!(await engine.hasImage(probeImage))) await engine.pullImage(probeImage, () => undefined);
+    } catch (error) {
+      const failure = describePullFailure(probeImage, error, engine.endpoint);
+      return {
+        id: 'gpu-runtime',
+        title,
+        status: 'warn',
+        summary: `GPU support was not tested: the small test image ${probeImage} could not be downloaded.`,
+        fix: failure.message,
+        detail: errorText(error),
+      };
+    }
+    let containerId: string | null = null;
+    try {
+      containerId = await engine.createContainer({
+        name: `idlegrid-probe-${Math.random().toString(36).slice(2, 10)}`,
+        body: {
+          Image: probeImage,
+          Cmd: ['true'],
+          Labels: workerLabels(this.options.workerId),
+          HostConfig: {
+            NetworkMode: 'none',
+            CapDrop: ['ALL'],
+            SecurityOpt: ['no-new-privileges:true'],
+            ReadonlyRootfs: true,
+            Runtime: 'runc',
+            DeviceRequests: [{ Driver: 'nvidia', DeviceIDs: uuids, Capabilities: [['gpu', 'compute', 'utility']] }],
+          },
+        },
+      });
+      await engine.startContainer(containerId);
+      const { exitCode } = await engine.waitContainer(containerId);
+      if (exitCode !== 0) {
+        return {
+          id: 'gpu-runtime',
+          title,
+          status: 'warn',
+          summary: `A test container with the GPUs started but ended with code ${exitCode}.`,
+          fix: 'Check that `nvidia-smi` works on this machine; reinstall the NVIDIA driver if it does not.',
+          detail: null,
+        };
+      }
+      return {
+        id: 'gpu-runtime',
+        title,
+        status: 'ok',
+        summary: `Containers can use this machine's NVIDIA GPUs (${uuids.length} tested).`,
+        fix: null,
+        detail: uuids.join(', '),
+      };
+    } catch (error) {
+      if (isNvidiaRuntimeMissing(error)) {
+        return {
+          id: 'gpu-runtime',
+          title,
+          status: 'fail',
+          summary: 'Docker cannot give containers a GPU: the NVIDIA Container Toolkit is not installed.',
+          fix: NVIDIA_TOOLKIT_FIX,
+          detail: errorText(error),
+        };
+      }
+      if (isNvidiaHookFailure(error)) {
+        return {
+          id: 'gpu-runtime',
+          title,
+          status: 'fail',
+          summary: 'The NVIDIA Container Toolkit is installed but could not set up the GPUs.',
+          fix: 'Check that `nvidia-smi` works on this machine, update the NVIDIA driver, then restart Docker.',
+          detail: errorText(error),
+        };
+      }
+      const connection = error instanceof EngineError && error.isConnectionFailure;
+      return {
+        id: 'gpu-runtime',
+        title,
+        status: 'warn',
+        summary: 'GPU support could not be tested.',
+        fix: connection ? describeEngineUnreachable(engine.endpoint, error) : 'Run the doctor again; if this repeats, restart Docker.',
+        detail: errorText(error),
+      };
+    } finally {
+      if (containerId) await engine.removeContainer(containerId).catch(() => undefined);
+    }
+  }
+
+  async checkDisk(info: EngineInfo): Promise<DoctorCheck> {
+    const title = 'Disk for jobs';
+    const space = await (this.options.diskSpace ?? localDiskSpace)(info.dataRoot);
+    const reserve = this.options.diskReserveBytes();
+    if (!space) {
+      return {
+        id: 'disk',
+        title,
+        status: 'warn',
+        summary: `Free space in Docker's data root (${info.dataRoot}) could not be measured from here.`,
+        fix: "Docker runs in a virtual machine or on another host: check its disk size in Docker Desktop's settings (Resources → Disk).",
+        detail: null,
+      };
+    }
+    if (space.freeBytes < reserve) {
+      return {
+        id: 'disk',
+        title,
+        status: 'fail',
+        summary: `Only ${gb(space.freeBytes)} is free on Docker's disk (${info.dataRoot}); Idlegrid keeps ${gb(reserve)} free for you, so no job can start.`,
+        fix: 'Free some space (`docker system prune` removes unused images and containers), move Docker\'s data root to a bigger disk, or lower the reserve in Settings.',
+        detail: `${space.freeBytes} bytes free of ${space.totalBytes}`,
+      };
+    }
+    return {
+      id: 'disk',
+      title,
+      status: 'ok',
+      summary: `${gb(space.freeBytes)} free on Docker's disk; ${gb(space.freeBytes - reserve)} of it can go to jobs (${gb(reserve)} kept for you).`,
+      fix: null,
+      detail: `${info.dataRoot}: ${space.freeBytes} bytes free of ${space.totalBytes}`,
+    };
+  }
+}
+
+function skipped(id: DoctorCheck['id'], title: string, summary: string): DoctorCheck {
+  return { id, title, status: 'skipped', summary, fix: null, detail: null };
+}
+
+function gb(bytes: number): string {
+  const value = bytes / GB;
+  return `${value >= 100 ? Math.round(value) : value.toFixed(1)} GB`;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new EngineError(message, null, 'ETIMEDOUT')), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

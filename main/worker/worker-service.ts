@@ -1,0 +1,223 @@
+import type Database from 'better-sqlite3';
+import { ApiError } from '../../common/api/errors';
+import type { DoctorCheck, DoctorReport, TestJobResult } from '../../common/worker/doctor';
+import type { EngineStatus, Job, JobLogs, JobStats, JobTransition } from '../../common/worker/job';
+import { jobSpecSchema } from '../../common/worker/job-spec';
+import type { JobSpec, JobSpecInput } from '../../common/worker/job-spec';
+import type { ContainerEngine } from './container-engine';
+import { DockerEngine } from './docker-engine';
+import { EngineMonitor } from './engine-monitor';
+import { JobLogRelay } from './job-log-relay';
+import { JobReconciler } from './job-reconciler';
+import { workerLabels } from './job-resources';
+import { JobRunner } from './job-runner';
+import type { StopReason } from './job-runner';
+import { JobStore } from './job-store';
+import { deadlineLeaseValidity } from './lease-validity';
+import type { LeaseValidity } from './lease-validity';
+import { SetupDoctor } from './setup-doctor';
+import type { DiskSpace } from './setup-doctor';
+import { testJobSpec } from './test-job';
+import type { WorkerEventSink } from './worker-events';
+
+/** A tiny public image with a shell: the test job and the GPU probe run it. */
+export const DEFAULT_PROBE_IMAGE = 'busybox:1.36.1';
+export const DEFAULT_DISK_RESERVE_BYTES = 20 * 1024 ** 3;
+
+export interface WorkerServiceOptions {
+  db: Database.Database;
+  events: WorkerEventSink;
+  nowMs?: () => number;
+  engine?: ContainerEngine;
+  leaseValidity?: LeaseValidity;
+  probeImage?: string;
+  nvidiaGpuUuids?: () => string[];
+  diskReserveBytes?: () => number;
+  diskSpace?: (path: string) => Promise<DiskSpace | null>;
+  /** Pull progress events at most this often per job. */
+  progressIntervalMs?: number;
+  /** Reconnect back-off after Docker went away. */
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+/**
+ * The worker as the rest of the app sees it: run a job, stop it, read its logs, ask
+ * the doctor. It owns the engine connection, the runner and the reconciler; `start`
+ * reconciles what a previous run left, `stop` lets go without stopping jobs whose
+ * lease is still paid for (the next start adopts them).
+ */
+export class WorkerService {
+  readonly workerId: string;
+  readonly engine: ContainerEngine;
+  readonly store: JobStore;
+  readonly runner: JobRunner;
+  readonly reconciler: JobReconciler;
+  readonly doctor: SetupDoctor;
+  private readonly monitor: EngineMonitor;
+  private readonly logs: JobLogRelay;
+  private readonly nowMs: () => number;
+  private readonly probeImage: string;
+  private readonly nvidiaGpuUuids: () => string[];
+
+  constructor(private readonly options: WorkerServiceOptions) {
+    this.nowMs = options.nowMs ?? Date.now;
+    this.engine = options.engine ?? new DockerEngine();
+    this.store = new JobStore(options.db, this.nowMs);
+    this.workerId = this.store.workerId();
+    this.probeImage = options.probeImage ?? DEFAULT_PROBE_IMAGE;
+    this.nvidiaGpuUuids = options.nvidiaGpuUuids ?? (() => []);
+    this.logs = new JobLogRelay({ events: options.events, nowMs: this.nowMs });
+    this.doctor = new SetupDoctor({
+      engine: this.engine,
+      nowMs: this.nowMs,
+      workerId: this.workerId,
+      probeImage: this.probeImage,
+      nvidiaGpuUuids: this.nvidiaGpuUuids,
+      diskReserveBytes: options.diskReserveBytes ?? (() => DEFAULT_DISK_RESERVE_BYTES),
+      ...(options.diskSpace ? { diskSpace: options.diskSpace } : {}),
+    });
+    this.runner = new JobRunner({
+      engine: this.engine,
+      store: this.store,
+      logs: this.logs,
+      events: options.events,
+      workerId: this.workerId,
+      nowMs: this.nowMs,
+      admit: (spec) => this.doctor.admitScratch(spec.scratchSizeMb * 1024 * 1024),
+      ...(options.progressIntervalMs !== undefined ? { progressIntervalMs: options.progressIntervalMs } : {}),
+      // Fails fast while Docker is away; the reconnect's reconcile runs it again.
+      onWatchLost: () => void this.reconciler.reconcile().catch(() => undefined),
+      engineGoingAway: (withinMs) => this.monitor.disconnectsWithin(withinMs),
+    });
+    this.reconciler = new JobReconciler({
+      engine: this.engine,
+      store: this.store,
+      runner: this.runner,
+      workerId: this.workerId,
+      leaseValidity: options.leaseValidity ?? deadlineLeaseValidity,
+      nowMs: this.nowMs,
+    });
+    this.monitor = new EngineMonitor({
+      engine: this.engine,
+      nowMs: this.nowMs,
+      labels: workerLabels(this.workerId),
+      onConnected: async () => {
+        await this.reconciler.reconcile();
+      },
+      onEvent: (event) => this.runner.onEngineEvent(event),
+      onStatus: (status) => options.events.emit('worker:engine', status),
+      ...(options.initialBackoffMs !== undefined ? { initialBackoffMs: options.initialBackoffMs } : {}),
+      ...(options.maxBackoffMs !== undefined ? { maxBackoffMs: options.maxBackoffMs } : {}),
+    });
+  }
+
+  /** Connects to Docker and reconciles; resolves after the first attempt, whether Docker is there or not. */
+  start(): Promise<void> {
+    return this.monitor.start();
+  }
+
+  /** Lets go of Docker; containers of running jobs keep running (the next start adopts them). */
+  async stop(): Promise<void> {
+    this.runner.detach();
+    await this.monitor.stop();
+  }
+
+  engineStatus(): EngineStatus {
+    return this.monitor.status();
+  }
+
+  /** Accepts a renter's job (the market's supplier session calls this). */
+  submit(input: JobSpecInput | JobSpec): Promise<Job> {
+    this.requireEngine();
+    return this.runner.submit(jobSpecSchema.parse(input));
+  }
+
+  stopJob(jobId: string, reason: StopReason = 'owner-stopped'): Promise<Job> {
+    return this.runner.stop(jobId, reason);
+  }
+
+  pauseJob(jobId: string): Promise<Job> {
+    return this.runner.pause(jobId);
+  }
+
+  resumeJob(jobId: string): Promise<Job> {
+    return this.runner.resume(jobId);
+  }
+
+  jobs(limit: number): Job[] {
+    return this.store.list(limit);
+  }
+
+  job(jobId: string): Job {
+    const record = this.store.get(jobId);
+    if (!record) throw new ApiError('not_found', `There is no job ${jobId} on this machine.`);
+    return record.job;
+  }
+
+  history(jobId: string): JobTransition[] {
+    this.job(jobId);
+    return this.store.history(jobId);
+  }
+
+  jobLogs(jobId: string, afterSeq?: number): JobLogs {
+    this.job(jobId);
+    return this.logs.read(jobId, afterSeq);
+  }
+
+  jobStats(jobId: string): Promise<JobStats> {
+    this.job(jobId);
+    return this.runner.stats(jobId);
+  }
+
+  async runDoctor(): Promise<DoctorReport> {
+    const report = await this.doctor.run();
+    this.options.events.emit('worker:doctor', report);
+    // The owner just fixed Docker? Do not make them wait for the back-off.
+    if (this.monitor.status().state !== 'connected') this.monitor.retryNow();
+    return report;
+  }
+
+  lastDoctorReport(): DoctorReport | null {
+    return this.doctor.lastReport();
+  }
+
+  /** Pulls and runs the probe image as a job, with this machine's NVIDIA GPUs, and reports. */
+  async runTestJob(): Promise<TestJobResult> {
+    if (this.monitor.status().state !== 'connected') {
+      const { check } = await this.doctor.checkDocker();
+      if (check.status === 'fail') {
+        throw new ApiError('unavailable', `${check.summary} ${check.fix ?? ''}`.trim());
+      }
+    }
+    const spec = testJobSpec(this.probeImage, this.nvidiaGpuUuids(), this.nowMs());
+    const queued = await this.runner.submit(spec, { isTest: true });
+    const job = await this.runner.whenEnded(queued.id);
+    const output = this.logs
+      .read(job.id)
+      .lines.filter((line) => line.stream !== 'worker')
+      .map((line) => line.text);
+    if (job.state === 'succeeded') return { ok: true, job, finding: null, output };
+    return { ok: false, job, finding: await this.findingFor(job), output };
+  }
+
+  /** What the doctor says about a failed test job: its failing check, or the job's own message. */
+  private async findingFor(job: Job): Promise<DoctorCheck> {
+    const report = await this.runDoctor();
+    const failing = report.checks.find((check) => check.status === 'fail');
+    if (failing) return failing;
+    return {
+      id: job.endReason === 'pull-failed' ? 'docker' : 'gpu-runtime',
+      title: 'Test job',
+      status: 'fail',
+      summary: job.message ?? `The test job ended as ${job.state}.`,
+      fix: job.endReason === 'pull-failed' ? 'Check the internet connection, then run the test job again.' : null,
+      detail: job.exitCode === null ? null : `exit code ${job.exitCode}`,
+    };
+  }
+
+  private requireEngine(): void {
+    const status = this.monitor.status();
+    if (status.state === 'disconnected') throw new ApiError('unavailable', status.message);
+  }
+}
