@@ -116,7 +116,7 @@ export interface SigningRequest {
   /** Who asked: this app, or a page through the Wallet Standard bridge. */
   origin: 'app' | 'wallet-standard';
   transfers: SigningTransfer[];
-  /** The network fee in lamports, when known. */
+  /** What the wallet pays besides the transfers, in lamports: the network fee plus any new account's rent; null when unknown. */
   feeLamports: string | null;
   /** Programs the transaction calls (for transactions the app did not build). */
   programs: string[];

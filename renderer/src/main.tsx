@@ -6,6 +6,8 @@ import { StoresContext } from './app/stores-context';
 import { resolveTheme } from './app/theme';
 import { applyTheme, cachedThemePreference } from './app/use-theme';
 import { createStores, startStores } from './stores/create-stores';
+import { registerLocalWallet } from './wallet/register-local-wallet';
+import { WalletProviders } from './wallet/wallet-providers';
 import './styles/tokens.css';
 import './styles/base.css';
 import './styles/shell.css';
@@ -21,6 +23,8 @@ applyTheme(resolveTheme(cachedThemePreference(), window.matchMedia('(prefers-col
 const client = createApiClient();
 const stores = createStores(client);
 startStores(stores);
+// This machine's wallet joins the Wallet Standard registry before the adapter looks.
+registerLocalWallet(client, stores.wallet);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
@@ -28,7 +32,9 @@ if (!root) throw new Error('index.html has no #root');
 createRoot(root).render(
   <StrictMode>
     <StoresContext value={stores}>
-      <App />
+      <WalletProviders>
+        <App />
+      </WalletProviders>
     </StoresContext>
   </StrictMode>,
 );

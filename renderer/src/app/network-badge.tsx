@@ -1,14 +1,26 @@
+import { useWalletStore } from '../wallet/use-wallet-store';
+import type { NetworkKind } from '../../../common/wallet/network';
+
+const TOOLTIPS: Record<NetworkKind, string> = {
+  sandbox: 'Sandbox network: everything runs on this machine; no real money',
+  devnet: 'Solana devnet: a public test network; its tokens have no value',
+  mainnet: 'Solana mainnet: real money',
+  custom: 'A custom Solana network (Settings → Wallet and network)',
+};
+
 /**
- * The network this app talks to. Only the Sandbox exists for now; the network
- * feature will feed this from settings. It is always on screen because product.md
- * asks that everything says "Sandbox" clearly: no one should think real money moves.
+ * The network this app pays on, from the wallet's network state. It is on screen wherever
+ * money is shown because product.md asks that no one mistakes test money for real money.
  */
 export function NetworkBadge() {
-  const tooltip = 'Sandbox network: everything runs on this machine; no real money';
+  const network = useWalletStore((s) => s.network);
+  const kind = network?.kind ?? 'sandbox';
+  const label = network?.label ?? 'Sandbox';
+  const tooltip = network?.status === 'error' ? `${TOOLTIPS[kind]} — not reachable: ${network.error ?? ''}` : TOOLTIPS[kind];
   return (
-    <span className="network-badge" title={tooltip} aria-label={tooltip} data-testid="network-badge" tabIndex={0}>
+    <span className="network-badge" data-network={kind} title={tooltip} aria-label={tooltip} data-testid="network-badge" tabIndex={0}>
       <span className="network-badge-dot" aria-hidden="true" />
-      Sandbox
+      {label}
     </span>
   );
 }

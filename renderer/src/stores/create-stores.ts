@@ -7,6 +7,8 @@ import { createSettingsStore } from './settings-store';
 import type { SettingsStore } from './settings-store';
 import { createTelemetryStore } from './telemetry-store';
 import type { TelemetryStore, TelemetryStoreOptions } from './telemetry-store';
+import { createWalletStore } from './wallet-store';
+import type { WalletStore } from './wallet-store';
 
 /** One store per domain. Later features add theirs here (wallet, lend, rent, …). */
 export interface Stores {
@@ -14,6 +16,7 @@ export interface Stores {
   hardware: HardwareStore;
   telemetry: TelemetryStore;
   settings: SettingsStore;
+  wallet: WalletStore;
 }
 
 export interface StoresOptions {
@@ -27,6 +30,7 @@ export function createStores(client: ApiClient, options: StoresOptions = {}): St
     hardware: createHardwareStore(client),
     telemetry: createTelemetryStore(client, options.telemetry),
     settings: createSettingsStore(client),
+    wallet: createWalletStore(client),
   };
 }
 
@@ -41,6 +45,7 @@ export function startStores(stores: Stores): () => void {
     stores.settings.getState().start(),
     stores.hardware.getState().start(),
     stores.telemetry.getState().start(),
+    stores.wallet.getState().start(),
   ];
   const offReconnect = stores.app.subscribe((state, previous) => {
     if (previous.connection === 'disconnected' && state.connection === 'connected') {
@@ -49,6 +54,7 @@ export function startStores(stores: Stores): () => void {
       void stores.hardware.getState().load();
       void stores.telemetry.getState().loadRecent();
       void stores.telemetry.getState().loadStatus();
+      void stores.wallet.getState().load();
     }
   });
   return () => {

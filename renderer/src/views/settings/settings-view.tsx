@@ -8,6 +8,7 @@ import type { Settings } from '../../../../common/settings';
 import { SettingRow } from './setting-row';
 import { SettingsSection } from './settings-section';
 import { ToggleSwitch } from './toggle-switch';
+import { WalletSettingsSection } from './wallet-settings-section';
 
 const THEME_OPTIONS = [
   { value: 'system', label: 'System' },
@@ -90,6 +91,8 @@ export function SettingsView() {
           </SettingsSection>
         </>
       ) : null}
+
+      <WalletSettingsSection />
 
       <SettingsSection id="about" title="About">
         {info ? (

@@ -1,0 +1,55 @@
+import { useState } from 'react';
+import { useStores } from '../../app/store-hooks';
+import { NetworkBadge } from '../../app/network-badge';
+import { formatSol, formatUsdc } from '../../format/wallet-format';
+import { formatClockTime } from '../../format/time-format';
+import type { WalletBalances } from '../../../../common/wallet/wallet-types';
+import { useWalletStore } from '../../wallet/use-wallet-store';
+
+/** SOL and USDC on the current network, always with the network's badge; the faucet on the sandbox. */
+export function BalancesCard({ balances, canUseFaucet }: { balances: WalletBalances | null; canUseFaucet: boolean }) {
+  const { wallet } = useStores();
+  const faucetBusy = useWalletStore((s) => s.busy === 'faucet');
+  const faucet = useWalletStore((s) => s.network?.faucet ?? false);
+  const [topped, setTopped] = useState(false);
+
+  const askFaucet = async () => {
+    setTopped(false);
+    setTopped(await wallet.getState().faucet());
+  };
+
+  return (
+    <section className="card balances-card" data-testid="wallet-balances">
+      <header className="balances-head">
+        <h2 className="card-title">Balances</h2>
+        <NetworkBadge />
+      </header>
+      <dl className="balances">
+        <div className="balance">
+          <dt>USDC</dt>
+          <dd data-testid="balance-usdc">{balances ? formatUsdc(balances.usdc, balances.usdcDecimals) : '…'}</dd>
+        </div>
+        <div className="balance">
+          <dt>SOL (network fees)</dt>
+          <dd data-testid="balance-sol">{balances ? formatSol(balances.lamports) : '…'}</dd>
+        </div>
+      </dl>
+      <footer className="balances-foot">
+        <span className="small muted">{balances ? `Updated ${formatClockTime(balances.updatedAtMs)}` : 'Loading…'}</span>
+        <button type="button" className="button button-small button-ghost" onClick={() => void wallet.getState().loadBalances()}>
+          Refresh
+        </button>
+        {faucet && canUseFaucet ? (
+          <button type="button" className="button button-small" onClick={() => void askFaucet()} disabled={faucetBusy} data-testid="faucet-button">
+            {faucetBusy ? 'Asking the faucet…' : 'Get test SOL and USDC'}
+          </button>
+        ) : null}
+      </footer>
+      {topped ? (
+        <p className="small muted" role="status" data-testid="faucet-done">
+          The sandbox faucet sent 2 test SOL and 1,000 test USDC. Test money only: it exists on this sandbox network alone.
+        </p>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,83 @@
+import { useState } from 'react';
+import type { FormEvent } from 'react';
+import { isAddress } from '@solana/kit';
+import { useStores } from '../../app/store-hooks';
+import { CopyButton } from '../../components/copy-button';
+import { SegmentedControl } from '../../components/segmented-control';
+import { parseTokenAmount } from '../../../../common/wallet/token-amount';
+import type { SendToken } from '../../../../common/wallet/wallet-types';
+import { useWalletStore } from '../../wallet/use-wallet-store';
+
+const TOKENS = [
+  { value: 'USDC', label: 'USDC' },
+  { value: 'SOL', label: 'SOL' },
+] as const;
+
+/**
+ * Send SOL or USDC. The form only checks the input; main builds the transaction and asks
+ * for confirmation in the signing dialog, showing exactly what will be signed.
+ */
+export function SendCard() {
+  const { wallet } = useStores();
+  const busy = useWalletStore((s) => s.busy === 'send');
+  const usdcDecimals = useWalletStore((s) => s.network?.usdcDecimals ?? 6);
+  const from = useWalletStore((s) => s.wallet?.activeAddress ?? null);
+  const [to, setTo] = useState('');
+  const [token, setToken] = useState<SendToken>('USDC');
+  const [amount, setAmount] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [sent, setSent] = useState<string | null>(null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setSent(null);
+    const recipient = to.trim();
+    if (!isAddress(recipient)) return setProblem('That is not a Solana address: 32–44 letters and digits, without 0, O, I or l.');
+    if (recipient === from) return setProblem('That is this wallet’s own address.');
+    const parsed = parseTokenAmount(amount, token === 'SOL' ? 9 : usdcDecimals);
+    if (!parsed.ok) return setProblem(parsed.error);
+    if (parsed.baseUnits === 0n) return setProblem('Enter an amount above zero.');
+    setProblem(null);
+    const signature = await wallet.getState().send(recipient, token, parsed.baseUnits.toString());
+    if (signature) {
+      setSent(signature);
+      setAmount('');
+    }
+  };
+
+  return (
+    <section className="card" data-testid="wallet-send">
+      <h2 className="card-title">Send</h2>
+      <form className="wallet-form send-form" onSubmit={(e) => void submit(e)} noValidate>
+        <label className="field field-wide">
+          <span className="field-label">To address</span>
+          <input className="text-input mono" value={to} onChange={(e) => setTo(e.target.value)} spellCheck={false} autoComplete="off" data-testid="send-to" />
+        </label>
+        <div className="field">
+          <span className="field-label">Token</span>
+          <SegmentedControl legend="Token" options={TOKENS} value={token} onChange={setToken} testId="send-token" />
+        </div>
+        <label className="field">
+          <span className="field-label">Amount</span>
+          <input className="text-input" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} placeholder="0.00" data-testid="send-amount" />
+        </label>
+        <div className="form-actions">
+          <button type="submit" className="button button-primary" disabled={busy} data-testid="send-submit">
+            {busy ? 'Waiting for your confirmation…' : 'Review and send'}
+          </button>
+        </div>
+      </form>
+      {problem ? (
+        <p className="field-error" role="alert">
+          {problem}
+        </p>
+      ) : null}
+      {sent ? (
+        <p className="small send-done" role="status" data-testid="send-done">
+          Sent and confirmed. Signature <code title={sent}>{sent.slice(0, 16)}…</code>
+          <CopyButton text={sent} what="signature" />
+        </p>
+      ) : null}
+    </section>
+  );
+}
