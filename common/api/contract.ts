@@ -3,6 +3,7 @@ import type { CallSpec, EventSpec } from './define';
 import { appCalls, appEvents } from './app';
 import { hardwareCalls, hardwareEvents } from './hardware';
 import { walletCalls, walletEvents } from './wallet';
+import { workerCalls, workerEvents } from './worker';
 
 /**
  * The one API contract. Every call the UI can make and every event it can receive,
@@ -14,12 +15,14 @@ export const apiCalls = {
   ...appCalls,
   ...hardwareCalls,
   ...walletCalls,
+  ...workerCalls,
 };
 
 export const apiEvents = {
   ...appEvents,
   ...hardwareEvents,
   ...walletEvents,
+  ...workerEvents,
 };
 
 export type ApiCalls = typeof apiCalls;

@@ -19,6 +19,8 @@ import type { ApiHandlers } from '../transport/api-handlers';
 import { createWalletModule } from '../wallet/wallet-module';
 import type { WalletModule } from '../wallet/wallet-module';
 import type { KeyProtection } from '../wallet/key-protection';
+import { WorkerService } from '../worker/worker-service';
+import { workerHandlers } from '../worker/worker-handlers';
 
 export interface AppServicesOptions {
   shell: AppInfo['shell'];
@@ -34,6 +36,8 @@ export interface AppServices {
   readonly handlers: ApiHandlers;
   readonly settings: SettingsStore;
   readonly wallet: WalletModule;
+  /** Runs renters' jobs in Docker (the market's supplier session submits and stops them). */
+  readonly worker: WorkerService;
   /** Detects hardware and starts telemetry; the UI can connect before this finishes. */
   start(): Promise<void>;
   /** Stops children and timers and closes the databases; safe to call twice. */
@@ -65,6 +69,13 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     nowMs,
   });
 
+  // The worker leases NVIDIA GPUs by UUID; it learns them from each detection.
+  let nvidiaGpuUuids: string[] = [];
+  events.on('hardware:snapshot', (snapshot) => {
+    nvidiaGpuUuids = snapshot.gpus.filter((gpu) => gpu.vendor === 'nvidia').map((gpu) => gpu.uuid);
+  });
+  const worker = new WorkerService({ db: ledgerDb, events, nowMs, nvidiaGpuUuids: () => nvidiaGpuUuids });
+
   const applyTelemetry = (s: Settings) =>
     telemetry.apply({ enabled: s.telemetryEnabled, hasNvidiaGpu: hardware.hasNvidiaGpu() });
 
@@ -86,6 +97,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     },
     ...hardwareHandlers(hardware, telemetry),
     ...wallet.handlers,
+    ...workerHandlers(worker),
   };
 
   let stopped = false;
@@ -94,10 +106,13 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     handlers,
     settings,
     wallet,
+    worker,
     async start() {
       // The network first: on Sandbox this starts the embedded chain on a loopback port.
       await wallet.start();
       await hardware.detect();
+      // Reconciles what a previous run left in Docker (adopts jobs of valid leases).
+      await worker.start();
       await applyTelemetry(settings.get());
       // A GPU found by "Detect again" (driver installed later) starts telemetry too.
       events.on('hardware:snapshot', () => void applyTelemetry(settings.get()));
@@ -106,6 +121,8 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       if (stopped) return;
       stopped = true;
       await telemetry.stop();
+      // Lets go of Docker without stopping jobs: the next start adopts them.
+      await worker.stop();
       await wallet.stop();
       telemetryStore.close();
       ledgerDb.close();

@@ -36,6 +36,8 @@ export interface WorkerServiceOptions {
   diskSpace?: (path: string) => Promise<DiskSpace | null>;
   /** Pull progress events at most this often per job. */
   progressIntervalMs?: number;
+  /** Longest `start` waits for Docker's first answer and the reconcile. */
+  startTimeoutMs?: number;
   /** Reconnect back-off after Docker went away. */
   initialBackoffMs?: number;
   maxBackoffMs?: number;
@@ -112,9 +114,19 @@ export class WorkerService {
     });
   }
 
-  /** Connects to Docker and reconciles; resolves after the first attempt, whether Docker is there or not. */
-  start(): Promise<void> {
-    return this.monitor.start();
+  /**
+   * Connects to Docker and reconciles; resolves after the first attempt, whether Docker
+   * is there or not, and at the latest after `startTimeoutMs` (a Docker that accepts
+   * connections but never answers must not hold up the app; the monitor keeps trying).
+   */
+  async start(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.options.startTimeoutMs ?? 15_000);
+      timer.unref();
+    });
+    await Promise.race([this.monitor.start(), limit]);
+    clearTimeout(timer);
   }
 
   /** Lets go of Docker; containers of running jobs keep running (the next start adopts them). */
