@@ -1,18 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { FailedTransactionMetadata, LiteSVM } from 'litesvm';
-import {
-  address,
-  createKeyPairFromPrivateKeyBytes,
-  createKeyPairSignerFromBytes,
-  generateKeyPairSigner,
-  getBase58Decoder,
-  getTransactionDecoder,
-  lamports,
-} from '@solana/kit';
-import type { Address, KeyPairSigner, MaybeEncodedAccount, Transaction } from '@solana/kit';
-import { LEGACY_MEMO_PROGRAM_ADDRESS_V3 } from '@solana-program/memo';
+import { FailedTransactionMetadata } from 'litesvm';
+import type { LiteSVM } from 'litesvm';
+import { createKeyPairSignerFromBytes, generateKeyPairSigner, getBase58Decoder, getTransactionDecoder } from '@solana/kit';
+import type { Address, KeyPairSigner, Transaction } from '@solana/kit';
 import { getMintSize } from '@solana-program/token';
 import { BlockhashQueue, BLOCKHASH_VALID_SLOTS } from './blockhash-queue';
 import { ChainStore } from './chain-store';
@@ -28,7 +20,8 @@ import {
 import { RPC_ERROR, RpcError } from './json-rpc';
 import { describeTransactionError, toRpcTransactionError } from './transaction-error';
 import type { RpcTransactionError } from './transaction-error';
-import { MEMO_V1_PROGRAM_ADDRESS, decimalsOf, decodeCompiledMessage, memoSummary, messageJson, metaJson } from './transaction-record';
+import { decimalsOf, decodeCompiledMessage, memoSummary, messageJson, metaJson } from './transaction-record';
+import { accountChanged, createRuntime, keypairBytesFromSeed, lamportsOf, setAccount } from './litesvm-runtime';
 import type { CompiledMessage } from './transaction-record';
 import { readMintDecimals, readTokenAccount } from './token-accounts';
 
@@ -68,7 +61,6 @@ export interface ChainAccount {
 }
 
 const FAUCET_START_LAMPORTS = 1_000_000_000n * 1_000_000_000n;
-const BPF_LOADER_V1 = address('BPFLoader1111111111111111111111111111111111');
 const SYSTEM_PROGRAM = '11111111111111111111111111111111';
 const MAX_TRANSACTION_BYTES = 1232;
 /** Keep the slot counter on disk this often even when no transaction lands. */
@@ -398,40 +390,6 @@ export class SandboxChain {
   }
 }
 
-/**
- * LiteSVM with the standard programs, without its own blockhash and duplicate checks
- * (this class does both, with a real 150-slot window and a permanent signature index).
- * LiteSVM ships no build of the Memo v2 program that wallets and Solana Pay use
- * (MemoSq4…), so its bundled Memo v1 program runs at that address: it checks that the
- * memo is UTF-8 like v2 does, but not signer accounts, and does not log the text.
- */
-function createRuntime(): LiteSVM {
-  const svm = new LiteSVM().withBlockhashCheck(false).withTransactionHistory(0n);
-  const memoV1 = svm.getAccount(address(MEMO_V1_PROGRAM_ADDRESS));
-  if (!memoV1.exists) throw new Error('LiteSVM did not load the SPL Memo program; the sandbox chain cannot record payment memos.');
-  svm.addProgramWithLoader(LEGACY_MEMO_PROGRAM_ADDRESS_V3, memoV1.data, BPF_LOADER_V1);
-  return svm;
-}
-
-function setAccount(svm: LiteSVM, account: StoredAccount): void {
-  svm.setAccount({
-    address: account.address as Address,
-    lamports: lamports(account.lamports),
-    programAddress: account.owner as Address,
-    executable: account.executable,
-    data: account.data,
-    space: BigInt(account.data.length),
-  });
-}
-
-function lamportsOf(account: MaybeEncodedAccount | undefined): bigint {
-  return account?.exists ? account.lamports : 0n;
-}
-
-function accountChanged(a: MaybeEncodedAccount & { exists: true }, b: MaybeEncodedAccount & { exists: true }): boolean {
-  return a.lamports !== b.lamports || a.programAddress !== b.programAddress || a.executable !== b.executable || !Buffer.from(a.data).equals(Buffer.from(b.data));
-}
-
 function reaches(actual: Commitment, required: Commitment): boolean {
   const rank: Record<Commitment, number> = { processed: 0, confirmed: 1, finalized: 2 };
   return rank[actual] >= rank[required];
@@ -447,11 +405,4 @@ function preflightFailure(err: RpcTransactionError, logs: readonly string[]): Rp
     returnData: null,
     unitsConsumed: 0,
   });
-}
-
-/** Ed25519 keypair bytes (seed ‖ public key), the Solana CLI layout, from a 32-byte seed. */
-async function keypairBytesFromSeed(seed: Uint8Array): Promise<Uint8Array> {
-  const pair = await createKeyPairFromPrivateKeyBytes(seed, true);
-  const pub = new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey));
-  return new Uint8Array([...seed, ...pub]);
 }
