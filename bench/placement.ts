@@ -1,6 +1,7 @@
 import type { LiveOffer } from '../hub/market/live-offer';
 import { isWithinSchedule } from '../hub/market/offer-schedule';
 import type { BenchMarket, BenchRequest } from '../hub/testing/synthetic-market';
+import { collectGarbage } from '../hub/testing/collect-garbage';
 import { buildMarket, buildRequests, percentile, round } from '../hub/testing/synthetic-market';
 
 // `npm run bench -- placement`: gang placement in-process. 10,000 machines with 1–8 GPUs
@@ -100,11 +101,13 @@ function main(): void {
   // Warm up the JIT on a copy so the measured run starts hot, as a running hub is.
   const warm = buildMarket(Math.min(machines, 1000), 43);
   run(warm, buildRequests(5_000, 8), (r, id) => warm.placement.place({ ...r, nowMs }, (o, n) => warm.book.take(o, n, id)));
+  collectGarbage();
   const ours = summarize(run(market, list, (r, id) => market.placement.place({ ...r, nowMs }, (o, n) => market.book.take(o, n, id))));
 
   console.log(`baseline: first-fit scan, ${baselineRequests} requests…`);
   const naive = buildMarket(machines, 42);
   const offers = [...Array(machines).keys()].map((i) => naive.book.get(`ofr-${String(i).padStart(7, '0')}`)!);
+  collectGarbage();
   const baseline = summarize(run(naive, list.slice(0, baselineRequests), (r, id) => firstFit(offers, naive, r, id, nowMs)));
 
   console.log(

@@ -3,6 +3,7 @@ import { offerSearchQuerySchema } from '../common/hub/market-types';
 import type { LiveOffer } from '../hub/market/live-offer';
 import { compareByPerformance, compareByPrice, compareByReliability, toListing } from '../hub/market/live-offer';
 import { isWithinSchedule } from '../hub/market/offer-schedule';
+import { collectGarbage } from '../hub/testing/collect-garbage';
 import { buildMarket, buildQueries, percentile, round, seededRandom } from '../hub/testing/synthetic-market';
 
 // `npm run bench -- search`: offer search over 100,000 listed offers (machines with 1–8
@@ -63,10 +64,12 @@ function main(): void {
   }
   const queries = buildQueries(queryCount, 5).map((q) => offerSearchQuerySchema.parse(q));
   time(queries.slice(0, 500), (q) => market.search.search(q, nowMs)); // warm-up
+  collectGarbage();
   console.log(`${queryCount} queries…`);
   let returned = 0;
   const ours = stats(time(queries, (q) => (returned += market.search.search(q, nowMs).offers.length)));
   console.log(`baseline: filter + sort per query, ${baselineQueries} queries…`);
+  collectGarbage();
   const baseline = stats(time(queries.slice(0, baselineQueries), (q) => naiveSearch(all, q, nowMs)));
   console.log(
     JSON.stringify({

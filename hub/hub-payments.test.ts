@@ -5,13 +5,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Address } from '@solana/kit';
 import { HubHttpClient } from '../common/hub/hub-http-client';
 import { HubError } from '../common/hub/hub-errors';
-import { HUB_PROTOCOL_VERSION, HUB_RENTER_WS_PATH } from '../common/hub/hub-protocol';
-import type { ClusterRequestInput, Quote } from '../common/hub/lease-types';
+import type { ClusterRequestInput, LeaseView, Quote } from '../common/hub/lease-types';
+import type { LeaseEvent } from '../common/hub/renter-messages';
 import { SandboxChainServer } from './chain/sandbox-chain-server';
+import { RenterFeed } from './client/renter-feed';
 import { ChainPaymentCheck } from './payments/chain-payment-check';
 import { spawnHub, killAllHubs } from './testing/hub-process';
 import { gpus, hardware, MODELS, offerTerms } from './testing/market-fixtures';
-import { RawSocket } from './testing/raw-socket';
 import { SandboxPayer } from './testing/sandbox-payer';
 import { startTestHub } from './testing/test-hub';
 import type { TestHub } from './testing/test-hub';
@@ -107,10 +107,13 @@ describe('hub payments on the sandbox chain', () => {
   it('verifies each payment on chain, starts the lease when the first increment is paid in full, and tells the workers', async () => {
     const quote = await client.quote(cluster(3 * INCREMENT_MS));
     expect(quote.placement.nodes.map((n) => n.workerId)).toEqual([a.workerId, b.workerId]);
-    const feed = await RawSocket.open(hub.url, HUB_RENTER_WS_PATH);
-    feed.send({ type: 'hello', protocolVersion: HUB_PROTOCOL_VERSION, token: client.token });
-    feed.send({ type: 'subscribe', leaseId: quote.leaseId });
-    await feed.next((m) => m.type === 'subscribed');
+    const feed = new RenterFeed({ hubUrl: hub.url, token: async () => client.token! });
+    const events: LeaseEvent[] = [];
+    feed.on('event', (e) => events.push(e));
+    const subscribed = new Promise<LeaseView>((resolve) => feed.once('lease', resolve));
+    feed.follow(quote.leaseId);
+    feed.start();
+    expect((await subscribed).state).toBe('reserved');
 
     const [first, second] = quote.firstIncrement.payments;
     const sigA = await payer.pay(quote.leaseId, 0, first!);
@@ -127,14 +130,15 @@ describe('hub payments on the sandbox chain', () => {
     expect(paidA).toMatchObject({ increment: 0, signature: sigA, amount: first!.amount, reference: first!.reference, memo: `idlegrid:${quote.leaseId}:0` });
     expect(await a.waitFor((r) => r.event === 'verified' && r.leaseId === quote.leaseId)).toMatchObject({ ok: true });
     expect(await b.waitFor((r) => r.event === 'verified' && r.leaseId === quote.leaseId)).toMatchObject({ ok: true });
-    await feed.next((m) => m.type === 'lease.state' && m.state === 'running');
+    for (let i = 0; i < 100 && !events.some((e) => e.type === 'lease.state' && e.state === 'running'); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(events.filter((e) => e.type === 'lease.state').map((e) => e.type === 'lease.state' && e.state)).toEqual(['paid', 'starting', 'running']);
     const running = await client.lease(quote.leaseId);
     expect(running.transitions.map((t) => t.to)).toEqual(['reserved', 'paid', 'starting', 'running']);
     expect(running.nodes.map((n) => n.state)).toEqual(['running', 'running']);
     expect(running.paidSoFar).toBe(String(BigInt(first!.amount) + BigInt(second!.amount)));
     expect(running.paidThroughMs).toBe(running.startedAtMs! + INCREMENT_MS);
-    const payments = feed.messages.filter((m) => m.type === 'lease.payment');
-    expect(payments.map((m) => m.signature).sort()).toEqual([sigA, sigB].sort());
+    const payments = events.flatMap((e) => (e.type === 'lease.payment' ? [e.signature] : []));
+    expect(payments.sort()).toEqual([sigA, sigB].sort());
 
     // The next increment, paid in time: the workers learn they are paid further.
     const next = running.increments[1]!;
@@ -154,7 +158,7 @@ describe('hub payments on the sandbox chain', () => {
     const ended = await client.terminate(quote.leaseId);
     expect(ended.endReason).toBe('terminated');
     await a.waitForHub('lease.stop', (m) => m.leaseId === quote.leaseId);
-    feed.close();
+    feed.stop();
   });
 
   it('rejects wrong payments with the verifier\'s reason, and credits a signature once', async () => {

@@ -25,7 +25,8 @@ type Welcome = Extract<HubToWorkerMessage, { type: 'welcome' }>;
 export interface WorkerClientEvents {
   welcome: [Welcome];
   message: [HubToWorkerMessage];
-  error: [HubError];
+  /** A refusal from the hub (not named `error`: an unheard `error` event would throw). */
+  refused: [HubError];
   disconnected: [{ code: number; reason: string }];
 }
 
@@ -63,17 +64,19 @@ export class WorkerClient extends EventEmitter<WorkerClientEvents> {
     this.stopped = false;
     return new Promise((resolve, reject) => {
       const onWelcome = (w: Welcome) => {
-        this.off('error', onError);
+        this.off('refused', onRefused);
         resolve(w);
       };
-      const onError = (e: HubError) => {
+      const onRefused = (e: HubError) => {
         if (e.code === 'unauthenticated' || e.code === 'version_mismatch') {
           this.off('welcome', onWelcome);
+          this.off('refused', onRefused);
+          this.stop();
           reject(e);
         }
       };
       this.once('welcome', onWelcome);
-      this.on('error', onError);
+      this.on('refused', onRefused);
       this.connect();
     });
   }
@@ -145,7 +148,7 @@ export class WorkerClient extends EventEmitter<WorkerClientEvents> {
           });
         })
         .catch((error: unknown) => {
-          this.emit('error', new HubError('unauthenticated', `Could not get a session token: ${(error as Error).message}`));
+          this.emit('refused', new HubError('unauthenticated', `Could not get a session token: ${(error as Error).message}`));
           socket.close();
         });
     });
@@ -193,7 +196,7 @@ export class WorkerClient extends EventEmitter<WorkerClientEvents> {
           this.pendingRefs.get(message.ref)!.reject(error);
           this.pendingRefs.delete(message.ref);
         }
-        this.emit('error', error);
+        this.emit('refused', error);
         break;
       }
       default:

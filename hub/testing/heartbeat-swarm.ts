@@ -33,7 +33,6 @@ async function grow(c: Extract<Command, { cmd: 'grow' }>): Promise<number> {
         reconnectMinMs: 1_000,
         reconnectMaxMs: 10_000,
       });
-      client.on('error', () => undefined);
       clients.push(client);
       starts.push(client.start().catch(() => (failed += 1)));
     }
