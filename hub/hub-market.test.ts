@@ -225,6 +225,8 @@ describe('hub market: workers, offers, search, gang placement', () => {
     expect(await socket.next((m) => m.type === 'error')).toMatchObject({ code: 'not_found', inReplyTo: 'lease.node' });
     socket.send({ type: 'offer.publish', ref: 'x1', terms: offerTerms(['GPU-not-mine'], '100') });
     expect(await socket.next((m) => m.type === 'error')).toMatchObject({ code: 'invalid_message', ref: 'x1' });
+    socket.send({ type: 'offer.publish', ref: 'x0', terms: offerTerms([rig[0]!.uuid], '0') });
+    expect(await socket.next((m) => m.type === 'error')).toMatchObject({ code: 'invalid_message', inReplyTo: 'offer.publish' });
     socket.send({ type: 'offer.publish', ref: 'x2', terms: offerTerms([rig[0]!.uuid], '100') });
     await socket.next((m) => m.type === 'offer.published');
 

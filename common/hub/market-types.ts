@@ -58,6 +58,7 @@ export const offerTermsSchema = z
     interruptible: z.boolean(),
     schedule: z.array(scheduleWindowSchema).max(28).default([]),
   })
+  .refine((o) => o.pricePerGpuHour !== '0', { message: 'the price must be at least 1 base unit per GPU-hour' })
   .refine((o) => o.maxLeaseMs >= o.minLeaseMs, { message: 'the maximum lease must not be shorter than the minimum' })
   .refine((o) => new Set(o.gpuUuids).size === o.gpuUuids.length, { message: 'an offer lists each GPU once' });
 export type OfferTerms = z.output<typeof offerTermsSchema>;

@@ -95,6 +95,7 @@ export type HubToWorkerMessage =
   | { type: 'offer.published'; ref: string; offer: Offer }
   | { type: 'offer.withdrawn'; ref: string; offerId: string }
   | { type: 'heartbeat.ack'; seq: number; sentAtMs: number }
+  /** Sent when a lease is placed on this machine, and again whenever it changes (extended). */
   | { type: 'lease.assigned'; lease: WorkerLease }
   | {
       type: 'lease.paid';
