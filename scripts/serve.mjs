@@ -21,7 +21,7 @@ function newestMtimeMs(path) {
   return newest;
 }
 
-const sources = ['main', 'preload', 'renderer', 'common', 'electron.vite.config.ts', 'package.json']
+const sources = ['main', 'preload', 'renderer', 'common', 'hub', 'electron.vite.config.ts', 'package.json']
   .map((p) => join(root, p))
   .filter(existsSync);
 const stale = !existsSync(stamp) || Math.max(...sources.map(newestMtimeMs)) > statSync(stamp).mtimeMs;
