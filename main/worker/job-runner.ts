@@ -52,6 +52,8 @@ interface ActiveJob {
   engineLost: boolean;
   deadlineTimer: NodeJS.Timeout | null;
   logsDone: Promise<void> | null;
+  /** What a failure now would be: getting the image, or making and starting the container. */
+  phase: 'pull' | 'start';
 }
 
 /** Thrown inside a lifecycle when a stop was requested between two steps. */
@@ -210,25 +212,35 @@ export class JobRunner {
   private async lifecycle(active: ActiveJob): Promise<void> {
     const { spec } = active;
     const names = jobResourceNames(this.options.workerId, spec.leaseId, spec.jobId);
+    let resources: Promise<unknown> | null = null;
     try {
+      // The lease network and the scratch volume do not depend on the image: they are
+      // made while the image is checked or pulled (a failed pull removes them again).
+      resources = Promise.all([
+        this.ensureNetwork(spec),
+        this.options.engine.createVolume({ name: names.volume, labels: jobLabels(this.options.workerId, spec.leaseId, spec.jobId) }),
+      ]);
+      resources.catch(() => undefined); // awaited below, after the image
       await this.ensureImage(active);
+      active.phase = 'start';
+      await resources;
       this.checkStop(active);
       this.setState(spec.jobId, { state: 'creating' });
-      await this.ensureNetwork(spec);
-      await this.options.engine.createVolume({ name: names.volume, labels: jobLabels(this.options.workerId, spec.leaseId, spec.jobId) });
       const create = hardenedContainerSpec(spec, names, jobLabels(this.options.workerId, spec.leaseId, spec.jobId));
       active.containerId = await this.options.engine.createContainer(create);
       this.options.store.attachContainer(spec.jobId, active.containerId);
       this.checkStop(active);
       await this.options.engine.startContainer(active.containerId);
-      const details = await this.options.engine.inspectContainer(active.containerId);
+      const startedAtMs = this.options.nowMs();
+      // Published ports are known only once it runs; without ports, no need to ask.
+      const details = spec.exposedPorts.length > 0 ? await this.options.engine.inspectContainer(active.containerId) : null;
       if (active.stopRequest) {
         // Stopped while it was being created: it stays "stopping" and is stopped now.
         void this.stopContainer(active);
       } else {
         this.setState(spec.jobId, {
           state: 'running',
-          startedAtMs: details?.state.startedAtMs ?? this.options.nowMs(),
+          startedAtMs: details?.state.startedAtMs ?? startedAtMs,
           ports: portsOf(spec, details),
         });
       }
@@ -244,6 +256,7 @@ export class JobRunner {
       }
       const ended = this.failureOf(active, error);
       // Best effort; what Docker could not remove now, the reconnect's reconcile removes.
+      await resources?.catch(() => undefined); // none may be half-made while we remove
       await this.removeResources(spec, active.containerId);
       await this.finish(spec.jobId, ended);
     }
@@ -415,12 +428,9 @@ export class JobRunner {
       const reason = active.stopRequest ?? 'owner-stopped';
       return { state: 'stopped', endReason: reason, exitCode: null, message: 'The job was stopped before it started.' };
     }
-    const current = this.options.store.get(active.spec.jobId)?.job.state;
-    if (current === 'pulling' || (current === 'queued' && !active.containerId)) {
+    if (active.phase === 'pull') {
       const failure = describePullFailure(active.spec.image, error, this.options.engine.endpoint);
-      if (current === 'pulling' || failure.kind !== 'other') {
-        return { state: 'failed', endReason: 'pull-failed', exitCode: null, message: failure.message };
-      }
+      return { state: 'failed', endReason: 'pull-failed', exitCode: null, message: failure.message };
     }
     return {
       state: 'failed',
@@ -487,6 +497,7 @@ export class JobRunner {
       engineLost: false,
       deadlineTimer: null,
       logsDone: null,
+      phase: containerId ? 'start' : 'pull',
     };
     this.active.set(spec.jobId, active);
     return active;

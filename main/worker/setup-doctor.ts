@@ -52,6 +52,7 @@ export async function localDiskSpace(path: string): Promise<DiskSpace | null> {
  */
 export class SetupDoctor {
   private last: DoctorReport | null = null;
+  private dataRoot: { path: string; atMs: number } | null = null;
 
   constructor(private readonly options: SetupDoctorOptions) {}
 
@@ -73,13 +74,15 @@ export class SetupDoctor {
 
   /** Refuses a job whose scratch would eat into the owner's reserve; null admits it. */
   async admitScratch(scratchBytes: number): Promise<string | null> {
-    let info: EngineInfo;
-    try {
-      info = await this.options.engine.info();
-    } catch {
-      return null; // the job fails on Docker itself, with a clearer message
+    // Docker's data root does not move while it runs: ask once a minute, not per job.
+    if (!this.dataRoot || this.options.nowMs() - this.dataRoot.atMs > 60_000) {
+      try {
+        this.dataRoot = { path: (await this.options.engine.info()).dataRoot, atMs: this.options.nowMs() };
+      } catch {
+        return null; // the job fails on Docker itself, with a clearer message
+      }
     }
-    const space = await (this.options.diskSpace ?? localDiskSpace)(info.dataRoot);
+    const space = await (this.options.diskSpace ?? localDiskSpace)(this.dataRoot.path);
     if (!space) return null;
     const reserve = this.options.diskReserveBytes();
     if (space.freeBytes - scratchBytes >= reserve) return null;

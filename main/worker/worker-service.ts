@@ -34,6 +34,8 @@ export interface WorkerServiceOptions {
   nvidiaGpuUuids?: () => string[];
   diskReserveBytes?: () => number;
   diskSpace?: (path: string) => Promise<DiskSpace | null>;
+  /** New log lines go out as one event per job this often (200 ms by default). */
+  logFlushIntervalMs?: number;
   /** Pull progress events at most this often per job. */
   progressIntervalMs?: number;
   /** Longest `start` waits for Docker's first answer and the reconcile. */
@@ -69,7 +71,11 @@ export class WorkerService {
     this.workerId = this.store.workerId();
     this.probeImage = options.probeImage ?? DEFAULT_PROBE_IMAGE;
     this.nvidiaGpuUuids = options.nvidiaGpuUuids ?? (() => []);
-    this.logs = new JobLogRelay({ events: options.events, nowMs: this.nowMs });
+    this.logs = new JobLogRelay({
+      events: options.events,
+      nowMs: this.nowMs,
+      ...(options.logFlushIntervalMs !== undefined ? { flushIntervalMs: options.logFlushIntervalMs } : {}),
+    });
     this.doctor = new SetupDoctor({
       engine: this.engine,
       nowMs: this.nowMs,

@@ -48,7 +48,16 @@ export async function startDockerTestEnv(options = {}) {
   const socket = join(dir, 'docker.sock');
   const dockerHost = `unix://${socket}`;
   // A pool of its own (10.N.0.0/16) so two test daemons never pick the same subnet.
-  const pool = `base=10.${100 + Math.floor(Math.random() * 150)}.0.0/16,size=24`;
+  const octet = 100 + Math.floor(Math.random() * 150);
+  const pool = `base=10.${octet}.0.0/16,size=24`;
+  // Its own default bridge too (not docker0, which a system Docker or another test
+  // daemon may hold), when `ip` is there to make one.
+  const bridge = !options.isolated && onPath('ip') ? `idg${Math.random().toString(16).slice(2, 8)}` : null;
+  if (bridge) {
+    run('ip', ['link', 'add', 'name', bridge, 'type', 'bridge']);
+    run('ip', ['addr', 'add', `10.${octet}.255.1/24`, 'dev', bridge]);
+    run('ip', ['link', 'set', bridge, 'up']);
+  }
   writeFileSync(join(dir, 'daemon.json'), '{}\n');
   const args = [
     '--host', dockerHost,
@@ -60,6 +69,7 @@ export async function startDockerTestEnv(options = {}) {
     '--default-address-pool', pool,
     ...(options.liveRestore ? ['--live-restore'] : []),
     ...(options.isolated ? ['--bridge', 'none', '--iptables=false', '--ip-masq=false'] : []),
+    ...(bridge ? ['--bridge', bridge] : []),
   ];
   const systemPath = (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin')
     .split(delimiter)
@@ -95,8 +105,12 @@ export async function startDockerTestEnv(options = {}) {
   let registry = null;
   const cleanup = async () => {
     await registryProc?.stop();
+    // A network's bridge interface lives in the host, not in the data dir: remove the
+    // daemon's networks while it still runs, and any interface left after it.
+    const bridges = removeNetworks(dockerHost);
     await stopDockerd();
     killPidFile(join(dir, 'exec', 'containerd', 'containerd.pid'));
+    for (const name of [...bridges, ...(bridge ? [bridge] : [])]) spawnSync('ip', ['link', 'del', name]);
     unmountUnder(dir);
     if (!options.keepDir) rmSync(dir, { recursive: true, force: true });
   };
@@ -330,6 +344,18 @@ function tail(file, lines = 20) {
   } catch {
     return '(no log)';
   }
+}
+
+/** Removes every container and custom network of the daemon; returns the bridge interfaces they had. */
+function removeNetworks(dockerHost) {
+  const env = { ...process.env, DOCKER_HOST: dockerHost };
+  const options = { env, encoding: 'utf8', timeout: 60_000 };
+  const ids = (args) => (spawnSync('docker', args, options).stdout ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+  const containers = ids(['ps', '-aq']);
+  if (containers.length > 0) spawnSync('docker', ['rm', '-f', ...containers], options);
+  const networks = ids(['network', 'ls', '--no-trunc', '-q', '--filter', 'type=custom']);
+  if (networks.length > 0) spawnSync('docker', ['network', 'rm', ...networks], options);
+  return networks.map((id) => `br-${id.slice(0, 12)}`);
 }
 
 function killPidFile(file) {

@@ -1,0 +1,160 @@
+// `npm run bench -- job-start`: how long from a JobSpec handed to the worker to the
+// job's process running, against `docker run --rm` of the same image, in the same run.
+//
+// Both sides are measured to the same moment: the container's first line of output
+// reaching the caller (for `docker run`, the CLI printing it; for Idlegrid, the line
+// arriving in the worker's log relay). The image is cached on both sides (the bench
+// builds it with `docker import` into a private dockerd of its own). Idlegrid does
+// more per job than `docker run`: the lease's own bridge network, a scratch volume, the
+// hardened create, an inspect for published ports, a follow of the logs; that is the
+// price being measured. Runs alternate (Idlegrid, docker, …) so drift hits both alike.
+// BENCH_RUNS overrides the 20 runs per side.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventBus } from '../common/event-bus';
+import { openLedgerDb } from '../main/ledger/ledger-db';
+import { DockerEngine } from '../main/worker/docker-engine';
+import { parseDockerHost } from '../main/worker/docker-endpoint';
+import type { WorkerEventMap } from '../main/worker/worker-events';
+import { WorkerService } from '../main/worker/worker-service';
+import { dockerToolsAvailable, startDockerTestEnv } from '../scripts/test-env/docker-env.mjs';
+
+const runs = Number(process.env.BENCH_RUNS ?? 20);
+const warmups = 2;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** `docker run --rm [--network NET] IMAGE echo started`: ms until the CLI prints the line. */
+function dockerRun(dockerHost: string, image: string, network?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    let seenMs: number | null = null;
+    let stderr = '';
+    const child = spawn('docker', ['run', '--rm', ...(network ? ['--network', network] : []), image, 'echo', 'started'], {
+      env: { ...process.env, DOCKER_HOST: dockerHost },
+    });
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (seenMs === null && chunk.toString().includes('started')) seenMs = performance.now() - t0;
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('exit', (code) => {
+      if (code !== 0 || seenMs === null) reject(new Error(`docker run failed (${code}): ${stderr}`));
+      else resolve(seenMs);
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const tools = dockerToolsAvailable();
+  if (!tools.ok) throw new Error(`job-start needs a private dockerd; missing: ${tools.missing.join(', ')}`);
+  const env = await startDockerTestEnv({ registry: false, nvidiaHook: false });
+  const dataDir = mkdtempSync(join(tmpdir(), 'idlegrid-bench-job-start-'));
+  const db = openLedgerDb(join(dataDir, 'ledger.db'));
+  const events = new EventBus<WorkerEventMap>();
+  // Log lines go out at once here, so the measure is the start, not the UI's batching.
+  const worker = new WorkerService({
+    db,
+    events,
+    engine: new DockerEngine(parseDockerHost(env.dockerHost)),
+    diskReserveBytes: () => 0,
+    logFlushIntervalMs: 0,
+  });
+  try {
+    await worker.start();
+    let n = 0;
+    const idlegrid = async (): Promise<number> => {
+      n++;
+      const jobId = `bench-${n}`;
+      const firstLine = new Promise<number>((resolve) => {
+        const off = events.on('worker:job-log', (batch) => {
+          if (batch.jobId === jobId && batch.lines.some((l) => l.text === 'started')) {
+            off();
+            resolve(performance.now());
+          }
+        });
+      });
+      const t0 = performance.now();
+      await worker.submit({
+        jobId,
+        leaseId: `bench-lease-${n}`,
+        image: env.testImage,
+        command: ['echo', 'started'],
+        cpuCores: 1,
+        memoryLimitMb: 128,
+        scratchSizeMb: 16,
+        maxDurationMs: 60_000,
+      });
+      const ms = (await firstLine) - t0;
+      const job = await worker.runner.whenEnded(jobId);
+      if (job.state !== 'succeeded') throw new Error(`bench job ${jobId} ended ${job.state}: ${job.message}`);
+      return ms;
+    };
+
+    // Each run starts on an idle engine: `docker run --rm` returns before dockerd has
+    // removed its container, and that removal must not land in the next measurement.
+    const engine = new DockerEngine(parseDockerHost(env.dockerHost));
+    const settled = async <T>(run: () => Promise<T>): Promise<T> => {
+      const value = await run();
+      for (let i = 0; i < 100 && (await engine.listContainers({})).length > 0; i++) await sleep(50);
+      await sleep(200);
+      return value;
+    };
+    // A second baseline for context: `docker run` on a user-defined bridge network made
+    // beforehand, as each Idlegrid lease gets one (dockerd's embedded DNS makes a start on
+    // such a network slower than on the default bridge, whoever starts it).
+    const userNetwork = 'bench-user-network';
+    await engine.createNetwork({ name: userNetwork, labels: {}, internal: true });
+    for (let i = 0; i < warmups; i++) {
+      await settled(idlegrid);
+      await settled(() => dockerRun(env.dockerHost, env.testImage));
+      await settled(() => dockerRun(env.dockerHost, env.testImage, userNetwork));
+    }
+    const ours: number[] = [];
+    const theirs: number[] = [];
+    const theirsOnNetwork: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      ours.push(await settled(idlegrid));
+      theirs.push(await settled(() => dockerRun(env.dockerHost, env.testImage)));
+      theirsOnNetwork.push(await settled(() => dockerRun(env.dockerHost, env.testImage, userNetwork)));
+    }
+    await engine.removeNetwork(userNetwork);
+    const idlegridP50 = median(ours);
+    const dockerP50 = median(theirs);
+    const dockerOnNetworkP50 = median(theirsOnNetwork);
+    const ms = (values: number[]) => values.map((v) => v.toFixed(0)).join(' ');
+    console.error(`idlegrid ms: ${ms(ours)}`);
+    console.error(`docker run ms: ${ms(theirs)}`);
+    console.error(`docker run --network (user-defined bridge) ms: ${ms(theirsOnNetwork)}`);
+    const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
+    console.log(
+      JSON.stringify({
+        bench: 'job-start',
+        runs,
+        idlegrid_ms_p50: round(idlegridP50, 1),
+        docker_run_ms_p50: round(dockerP50, 1),
+        ratio: round(idlegridP50 / dockerP50, 3),
+        target_ratio: 1.15,
+        docker_run_user_network_ms_p50: round(dockerOnNetworkP50, 1),
+        ratio_vs_user_network: round(idlegridP50 / dockerOnNetworkP50, 3),
+      }),
+    );
+  } finally {
+    await worker.stop();
+    db.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    await env.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
