@@ -1,10 +1,12 @@
-import type { Job, JobEndReason, JobPort, JobState, JobStats } from '../../common/worker/job';
+import type { Job, JobEndReason, JobState, JobStats } from '../../common/worker/job';
 import { isTerminalJobState } from '../../common/worker/job';
 import type { JobSpec } from '../../common/worker/job-spec';
 import { ApiError } from '../../common/api/errors';
 import type { ContainerDetails, ContainerEngine } from './container-engine';
 import { EngineError } from './container-engine';
-import { describePullFailure, describeStartFailure, errorText } from './engine-errors';
+import { errorText } from './engine-errors';
+import { endingBeforeStart, endingOf, exitedWith, portsOf } from './job-ending';
+import type { JobEnding, StopReason } from './job-ending';
 import type { ContainerEngineEvent } from './engine-monitor';
 import { hardenedContainerSpec } from './hardened-container';
 import { jobLabels, jobResourceNames, leaseLabels } from './job-resources';
@@ -13,7 +15,6 @@ import type { JobRecord, JobStore } from './job-store';
 import { PullProgressTracker } from './pull-progress';
 import type { WorkerEventSink } from './worker-events';
 
-export type StopReason = Extract<JobEndReason, 'owner-stopped' | 'lease-ended' | 'max-duration'>;
 
 export interface JobRunnerOptions {
   engine: ContainerEngine;
@@ -180,7 +181,7 @@ export class JobRunner {
     const active = this.active.get(record.job.id);
     const stopRequest = stopped ?? active?.stopRequest ?? null;
     const reason: JobEndReason = stopRequest ?? (active?.engineLost ? 'engine-restarted' : 'worker-restarted');
-    const ended = this.endingOf(record.spec, container, reason, stopRequest);
+    const ended = endingOf(record.spec, container, reason, stopRequest);
     await this.removeResources(record.spec, container?.id ?? record.job.containerId);
     return this.finish(record.job.id, ended);
   }
@@ -254,7 +255,11 @@ export class JobRunner {
         this.lostWatch(active);
         return;
       }
-      const ended = this.failureOf(active, error);
+      const ended = endingBeforeStart(active.spec, error, {
+        stopRequest: active.stopRequest ?? (error instanceof StopRequested || active.abort.signal.aborted ? 'owner-stopped' : null),
+        phase: active.phase,
+        endpoint: this.options.engine.endpoint,
+      });
       // Best effort; what Docker could not remove now, the reconnect's reconcile removes.
       await resources?.catch(() => undefined); // none may be half-made while we remove
       await this.removeResources(spec, active.containerId);
@@ -340,7 +345,7 @@ export class JobRunner {
     // The log stream ends with the container; give it a moment to deliver the last lines.
     await Promise.race([active.logsDone, delay(2_000)]);
     const reason = active.stopRequest ?? (active.engineLost ? 'engine-restarted' : 'exited');
-    const ended = this.endingOf(spec, details ?? fakeExited(exitCode), reason, active.stopRequest);
+    const ended = endingOf(spec, details ?? exitedWith(exitCode), reason, active.stopRequest);
     await this.removeResources(spec, containerId);
     await this.finish(spec.jobId, ended);
   }
@@ -374,75 +379,9 @@ export class JobRunner {
 
   // ---- ending ----------------------------------------------------------------------
 
-  private endingOf(
-    spec: JobSpec,
-    container: ContainerDetails | null,
-    reason: JobEndReason,
-    stopRequest: StopReason | null,
-  ): { state: JobState; endReason: JobEndReason; exitCode: number | null; message: string } {
-    const exitCode = container ? container.state.exitCode : null;
-    if (stopRequest) {
-      const why = { 'owner-stopped': 'You stopped the job.', 'lease-ended': 'The lease ended.', 'max-duration': 'The job reached its maximum duration.' }[stopRequest];
-      return { state: 'stopped', endReason: stopRequest, exitCode, message: why };
-    }
-    if (container?.state.oomKilled) {
-      return {
-        state: 'failed',
-        endReason: 'oom-killed',
-        exitCode,
-        message: `The job ran out of memory (its limit is ${spec.memoryLimitMb} MB) and was killed.`,
-      };
-    }
-    if (reason === 'engine-restarted') {
-      return {
-        state: 'interrupted',
-        endReason: reason,
-        exitCode,
-        message: container
-          ? `Docker restarted and stopped the job's container (exit code ${exitCode}).`
-          : 'Docker restarted and the job\'s container is gone.',
-      };
-    }
-    if (!container) {
-      return {
-        state: 'interrupted',
-        endReason: reason,
-        exitCode: null,
-        message: 'Idlegrid stopped before the job\'s container existed, or the container was removed outside Idlegrid.',
-      };
-    }
-    if (container.state.startedAtMs === null) {
-      return { state: 'interrupted', endReason: reason, exitCode: null, message: 'Idlegrid stopped before the job\'s container started.' };
-    }
-    if (exitCode === 0) return { state: 'succeeded', endReason: 'exited', exitCode, message: 'The job finished.' };
-    return {
-      state: 'failed',
-      endReason: 'exited',
-      exitCode,
-      message: `The job's process exited with code ${exitCode}${signalName(exitCode)}.`,
-    };
-  }
-
-  private failureOf(active: ActiveJob, error: unknown): { state: JobState; endReason: JobEndReason; exitCode: null; message: string } {
-    if (active.stopRequest || error instanceof StopRequested || active.abort.signal.aborted) {
-      const reason = active.stopRequest ?? 'owner-stopped';
-      return { state: 'stopped', endReason: reason, exitCode: null, message: 'The job was stopped before it started.' };
-    }
-    if (active.phase === 'pull') {
-      const failure = describePullFailure(active.spec.image, error, this.options.engine.endpoint);
-      return { state: 'failed', endReason: 'pull-failed', exitCode: null, message: failure.message };
-    }
-    return {
-      state: 'failed',
-      endReason: 'start-failed',
-      exitCode: null,
-      message: describeStartFailure(error, this.options.engine.endpoint),
-    };
-  }
-
   private async finish(
     jobId: string,
-    ended: { state: JobState; endReason: JobEndReason; exitCode: number | null; message: string },
+    ended: JobEnding,
   ): Promise<Job> {
     const active = this.active.get(jobId);
     if (active?.deadlineTimer) clearTimeout(active.deadlineTimer);
@@ -543,36 +482,6 @@ export class JobRunner {
       }
     }
   }
-}
-
-function portsOf(spec: JobSpec, details: ContainerDetails | null): JobPort[] {
-  return spec.exposedPorts.map(({ port, protocol }) => {
-    const binding = details?.ports[`${port}/${protocol}`]?.find((b) => b.hostIp === '127.0.0.1') ?? null;
-    return {
-      containerPort: port,
-      protocol,
-      hostIp: binding ? binding.hostIp : null,
-      hostPort: binding ? Number(binding.hostPort) : null,
-    };
-  });
-}
-
-function fakeExited(exitCode: number): ContainerDetails {
-  return {
-    id: '',
-    name: '',
-    labels: {},
-    state: { status: 'exited', running: false, paused: false, oomKilled: false, exitCode, error: '', startedAtMs: null, finishedAtMs: null },
-    ports: {},
-    raw: null,
-  };
-}
-
-function signalName(exitCode: number | null): string {
-  if (exitCode === 137) return ' (killed: SIGKILL)';
-  if (exitCode === 143) return ' (terminated: SIGTERM)';
-  if (exitCode === 139) return ' (segmentation fault)';
-  return '';
 }
 
 function delay(ms: number): Promise<void> {

@@ -11,7 +11,7 @@ import { JobLogRelay } from './job-log-relay';
 import { JobReconciler } from './job-reconciler';
 import { workerLabels } from './job-resources';
 import { JobRunner } from './job-runner';
-import type { StopReason } from './job-runner';
+import type { StopReason } from './job-ending';
 import { JobStore } from './job-store';
 import { deadlineLeaseValidity } from './lease-validity';
 import type { LeaseValidity } from './lease-validity';
