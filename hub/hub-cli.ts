@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { HubTiming } from './hub-server';
-import { DEFAULT_HUB_TIMING, startHub } from './hub-server';
+import { DEFAULT_HUB_LIMITS, DEFAULT_HUB_TIMING, startHub } from './hub-server';
 import { openHubChain } from './payments/hub-chain';
 import type { HubChainChoice } from './payments/hub-chain';
 
@@ -18,6 +18,8 @@ const USAGE = `Usage: npm run hub -- [--port N] [--host ADDR] [--data-dir DIR] (
   --rpc URL           or: check payments on this Solana RPC (devnet, mainnet, custom) …
   --mint MINT         … in this USDC mint
   --commitment C      confirmed (default) or finalized
+  --connect-rate N    worker hellos per second from one address (default 200; raise it when many
+                      machines share one address, e.g. a farm behind NAT)
 
 Timing (ms), for private grids and tests: --increment-ms, --grace-ms, --reservation-ttl-ms,
 --heartbeat-interval-ms, --supplier-lost-grace-ms, --tick-ms`;
@@ -58,6 +60,7 @@ async function main(): Promise<void> {
         rpc: { type: 'string' },
         mint: { type: 'string' },
         commitment: { type: 'string' },
+        'connect-rate': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         ...Object.fromEntries(Object.keys(TIMING_FLAGS).map((f) => [f, { type: 'string' as const }])),
       },
@@ -100,7 +103,9 @@ async function main(): Promise<void> {
   }
   let hub;
   try {
-    hub = await startHub({ dataDir, host, port, ...(values.domain ? { domain: values.domain as string } : {}), chain: chain.config, timing });
+    const connectsPerSec = wholeNumber('connect-rate', values['connect-rate'] as string | undefined, DEFAULT_HUB_LIMITS.connectsPerSec, 1);
+    const limits = { connectsPerSec, connectBurst: Math.max(DEFAULT_HUB_LIMITS.connectBurst, connectsPerSec * 5) };
+    hub = await startHub({ dataDir, host, port, ...(values.domain ? { domain: values.domain as string } : {}), chain: chain.config, timing, limits });
   } catch (error) {
     await chain.stop();
     const code = (error as NodeJS.ErrnoException).code;

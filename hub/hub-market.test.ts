@@ -336,3 +336,29 @@ describe('hub market: deadlines and presence', () => {
     expect(reputation.online).toBe(true);
   });
 });
+
+describe('hub market: connection storms', () => {
+  it('limits hellos per address and closes the extra sockets with a reason, so they retry with backoff', async () => {
+    const hub = await startTestHub({ limits: { connectsPerSec: 1, connectBurst: 2 } });
+    try {
+      const { client } = await renter(hub);
+      const hello = (i: number) => ({
+        type: 'hello',
+        protocolVersion: HUB_PROTOCOL_VERSION,
+        token: client.token,
+        machineId: `machine-storm-${i}`,
+        hardware: hardware(gpus(MODELS.rtx4090.name, 1, MODELS.rtx4090.vramMiB, `storm-${i}`)),
+        region: 'eu-west',
+      });
+      const sockets = await Promise.all([0, 1, 2].map(() => RawSocket.open(hub.url, HUB_WORKER_WS_PATH)));
+      sockets.forEach((s, i) => s.send(hello(i)));
+      await sockets[0]!.next((m) => m.type === 'welcome');
+      await sockets[1]!.next((m) => m.type === 'welcome');
+      expect(await sockets[2]!.next((m) => m.type === 'error')).toMatchObject({ code: 'rate_limited' });
+      expect((await sockets[2]!.waitClosed()).code).toBe(4429);
+      for (const s of sockets) s.close();
+    } finally {
+      await hub.stop();
+    }
+  });
+});

@@ -61,6 +61,9 @@ export interface HubLimits {
   /** Worker socket messages per second per worker (heartbeats, events, log chunks), and the burst. */
   workerMessagesPerSec: number;
   workerBurst: number;
+  /** Worker hellos per second per remote address, and the burst. */
+  connectsPerSec: number;
+  connectBurst: number;
   /** HTTP requests and renter socket messages per second per identity, and the burst. */
   requestsPerSec: number;
   requestBurst: number;
@@ -71,6 +74,8 @@ export interface HubLimits {
 export const DEFAULT_HUB_LIMITS: HubLimits = {
   workerMessagesPerSec: 50,
   workerBurst: 200,
+  connectsPerSec: 200,
+  connectBurst: 1_000,
   requestsPerSec: 20,
   requestBurst: 100,
   maxIncrementsPerLease: 1_000,
@@ -192,7 +197,8 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
   const workerLimiter = new RateLimiter(clock, limits.workerMessagesPerSec, limits.workerBurst);
   const requestLimiter = new RateLimiter(clock, limits.requestsPerSec, limits.requestBurst);
   const workerSessions = new WorkerSessions({ store, clock, random, sessions, workers, offers, leases, heartbeatIntervalMs: timing.heartbeatIntervalMs });
-  const workerGateway = new WorkerGateway({ sessions: workerSessions, workers, limiter: workerLimiter, helloTimeoutMs: timing.helloTimeoutMs });
+  const connectLimiter = new RateLimiter(clock, limits.connectsPerSec, limits.connectBurst);
+  const workerGateway = new WorkerGateway({ sessions: workerSessions, workers, limiter: workerLimiter, connectLimiter, helloTimeoutMs: timing.helloTimeoutMs });
   renterGateway = new RenterGateway({ sessions, leases, limiter: requestLimiter, helloTimeoutMs: timing.helloTimeoutMs });
   const explorer = new ExplorerStatsService(store, clock, workers, leases);
 
@@ -250,6 +256,7 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
   });
   every(Math.max(timing.rescoreMs, 60_000), async () => {
     workerLimiter.sweep();
+    connectLimiter.sweep();
     requestLimiter.sweep();
     await store.deleteExpiredSessions(clock.nowMs());
   });

@@ -9,9 +9,10 @@ export interface JsonSocketOptions<M extends { type: string }> {
   schema: z.ZodType<M>;
   /** Messages above this are answered with `too_large` and dropped (the socket's hard cap closes with 1009). */
   maxMessageBytes: number;
-  limiter: RateLimiter;
-  /** Who to charge a message to: the signed-in address, or the remote address before hello. */
-  rateKey(): string;
+  /** Which bucket a message is charged to: the worker or signed-in address after hello, the remote address before. */
+  rate(): { limiter: RateLimiter; key: string };
+  /** Before hello a limited message closes the socket (the client retries with backoff) instead of waiting out the hello timeout. */
+  closeWhenLimited?: () => boolean;
   /** Handles one valid message; messages of one socket are handled one at a time, in order. */
   onMessage(message: M): Promise<void>;
   /** Protocol violations tolerated on one socket before it is closed as abusive. */
@@ -70,7 +71,13 @@ export class JsonSocket<M extends { type: string }> {
     if (bytes.length > this.o.maxMessageBytes) {
       return this.reject(new HubError('too_large', `A message may be at most ${this.o.maxMessageBytes} bytes; this one was ${bytes.length}. Split log output into smaller chunks.`));
     }
-    if (!this.o.limiter.take(this.o.rateKey())) {
+    const { limiter, key } = this.o.rate();
+    if (!limiter.take(key)) {
+      if (this.o.closeWhenLimited?.()) {
+        this.reject(new HubError('rate_limited', 'Too many connections from your address right now; reconnect in a few seconds.'), {}, false);
+        this.close(HUB_CLOSE.abusive, 'too many connections from this address; retry later');
+        return;
+      }
       return this.reject(new HubError('rate_limited', 'Too many messages; this one was dropped. Slow down (heartbeats every few seconds, logs batched).'));
     }
     let json: unknown;

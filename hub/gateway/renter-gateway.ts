@@ -57,8 +57,7 @@ export class RenterGateway {
         socket: ws,
         schema: renterMessageSchema,
         maxMessageBytes: MAX_RENTER_MESSAGE_BYTES,
-        limiter: this.o.limiter,
-        rateKey: () => (address ? `renter:${address}` : `ip:${remoteHost}`),
+        rate: () => ({ limiter: this.o.limiter, key: address ? `renter:${address}` : `ip:${remoteHost}` }),
         onMessage: async (message) => {
           if (message.type === 'hello') {
             if (address) throw new HubError('out_of_order', 'This socket already said hello.');

@@ -14,7 +14,10 @@ import { remoteHostOf } from './remote-host';
 export interface WorkerGatewayOptions {
   sessions: WorkerSessions;
   workers: WorkerRegistry;
+  /** Messages per worker once it has said hello. */
   limiter: RateLimiter;
+  /** Hellos per remote address: a farm behind one NAT reconnects all at once after a hub restart. */
+  connectLimiter: RateLimiter;
   helloTimeoutMs: number;
 }
 
@@ -49,8 +52,8 @@ export class WorkerGateway {
         socket: ws,
         schema: workerMessageSchema,
         maxMessageBytes: MAX_WORKER_MESSAGE_BYTES,
-        limiter: this.o.limiter,
-        rateKey: () => (worker ? `worker:${worker.workerId}` : `ip:${remoteHost}`),
+        rate: () => (worker ? { limiter: this.o.limiter, key: `worker:${worker.workerId}` } : { limiter: this.o.connectLimiter, key: `ip:${remoteHost}` }),
+        closeWhenLimited: () => worker === null,
         onMessage: async (message) => {
           if (message.type === 'hello') {
             if (helloSeen) throw new HubError('out_of_order', 'This socket already said hello; send it once per connection.');

@@ -4,6 +4,8 @@ import type { HubStore, PresenceEntry, StoredWorker, WorkerFacts } from '../stor
 import type { HubClock } from '../support/hub-clock';
 import { workerScore, workerUptime } from '../reputation/reputation-score';
 
+const PRESENCE_SLICE = 500;
+
 /** The hub's end of one worker socket. */
 export interface WorkerLink {
   send(message: HubToWorkerMessage): void;
@@ -148,7 +150,11 @@ export class WorkerRegistry {
     return true;
   }
 
-  /** Writes the online time gathered since the last flush, and refreshes reliability scores. */
+  /**
+   * Writes the online time gathered since the last flush. In slices, yielding between them:
+   * one transaction for 20,000 workers would hold the event loop long enough to delay
+   * every heartbeat in flight.
+   */
   async flushPresence(): Promise<void> {
     const nowMs = this.options.clock.nowMs();
     const entries: PresenceEntry[] = [];
@@ -163,7 +169,10 @@ export class WorkerRegistry {
         worker.unflushedOnlineMs = 0;
       }
     }
-    await this.options.store.recordPresence(entries);
+    for (let i = 0; i < entries.length; i += PRESENCE_SLICE) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      await this.options.store.recordPresence(entries.slice(i, i + PRESENCE_SLICE));
+    }
   }
 
   /** Recomputes every worker's score from its facts; returns the workers whose score changed. */
