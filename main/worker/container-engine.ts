@@ -63,6 +63,9 @@ export interface EngineInfo {
   operatingSystem: string;
   /** Name of the engine's host; Docker Desktop runs in a VM whose name differs from this machine's. */
   name: string;
+  /** CPUs and memory of the engine's host (Docker Desktop: its VM, not this machine). */
+  cpus: number;
+  memoryBytes: number;
 }
 
 /** One message of Docker's pull stream, as it sends it. */

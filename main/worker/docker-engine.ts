@@ -55,6 +55,8 @@ export class DockerEngine implements ContainerEngine {
       liveRestore: info.LiveRestoreEnabled === true,
       operatingSystem: String(info.OperatingSystem ?? ''),
       name: String(info.Name ?? ''),
+      cpus: Number(info.NCPU ?? 0),
+      memoryBytes: Number(info.MemTotal ?? 0),
     };
   }
 

@@ -102,6 +102,9 @@ export function describeStartFailure(error: unknown, endpoint: string): string {
       'Check that `nvidia-smi` works on this machine and that the leased GPUs are still present; update the NVIDIA driver if needed.'
     );
   }
+  if (/Range of CPUs is from/i.test(raw)) {
+    return `The job asks for more CPUs than Docker has on this machine (${shorten(raw)}). It cannot run here.`;
+  }
   if (/no space left on device/i.test(raw)) {
     return "The disk holding Docker's data is full. Free some space (`docker system prune`) and try again.";
   }

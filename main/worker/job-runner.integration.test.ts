@@ -294,11 +294,20 @@ describeWithDocker('JobRunner on a real Docker engine', () => {
     }
   });
 
-  it('refuses a job id it has already run, and a job whose scratch would eat the owner\'s disk reserve', async () => {
+  it('refuses a job id it has already run, more CPUs or memory than there are, and scratch that would eat the owner\'s disk reserve', async () => {
     const spec = testSpec();
     await t.worker.submit(spec);
     await ended(spec.jobId!);
     await expect(t.worker.submit(spec)).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/never run twice/) });
+    // More CPUs or memory than Docker's host has: refused before anything is made.
+    await expect(t.worker.submit(testSpec({ cpuCores: 1024 }))).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(/^This job asks for 1024 CPU cores; Docker on this machine has \d+\. It cannot run here\.$/),
+    });
+    await expect(t.worker.submit(testSpec({ memoryLimitMb: 16 * 1024 * 1024 }))).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(/^This job asks for 16384 GB of memory/),
+    });
 
     const strict = await startTestWorker({ diskReserveBytes: () => Number.MAX_SAFE_INTEGER });
     try {

@@ -52,7 +52,6 @@ export async function localDiskSpace(path: string): Promise<DiskSpace | null> {
  */
 export class SetupDoctor {
   private last: DoctorReport | null = null;
-  private dataRoot: { path: string; atMs: number } | null = null;
 
   constructor(private readonly options: SetupDoctorOptions) {}
 
@@ -70,26 +69,6 @@ export class SetupDoctor {
     ];
     this.last = { checkedAtMs: this.options.nowMs(), checks, ready: checks.every((c) => c.status !== 'fail') };
     return this.last;
-  }
-
-  /** Refuses a job whose scratch would eat into the owner's reserve; null admits it. */
-  async admitScratch(scratchBytes: number): Promise<string | null> {
-    // Docker's data root does not move while it runs: ask once a minute, not per job.
-    if (!this.dataRoot || this.options.nowMs() - this.dataRoot.atMs > 60_000) {
-      try {
-        this.dataRoot = { path: (await this.options.engine.info()).dataRoot, atMs: this.options.nowMs() };
-      } catch {
-        return null; // the job fails on Docker itself, with a clearer message
-      }
-    }
-    const space = await (this.options.diskSpace ?? localDiskSpace)(this.dataRoot.path);
-    if (!space) return null;
-    const reserve = this.options.diskReserveBytes();
-    if (space.freeBytes - scratchBytes >= reserve) return null;
-    return (
-      `Not enough disk for this job: it needs ${gb(scratchBytes)} of scratch space, Docker's disk has ${gb(space.freeBytes)} free ` +
-      `and ${gb(reserve)} is kept for you. Free some space or lower the reserve in Settings.`
-    );
   }
 
   async checkDocker(): Promise<{ check: DoctorCheck; info: EngineInfo | null }> {
@@ -262,7 +241,7 @@ function skipped(id: DoctorCheck['id'], title: string, summary: string): DoctorC
   return { id, title, status: 'skipped', summary, fix: null, detail: null };
 }
 
-function gb(bytes: number): string {
+export function gb(bytes: number): string {
   const value = bytes / GB;
   return `${value >= 100 ? Math.round(value) : value.toFixed(1)} GB`;
 }

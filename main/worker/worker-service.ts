@@ -7,6 +7,7 @@ import type { JobSpec, JobSpecInput } from '../../common/worker/job-spec';
 import type { ContainerEngine } from './container-engine';
 import { DockerEngine } from './docker-engine';
 import { EngineMonitor } from './engine-monitor';
+import { JobAdmission } from './job-admission';
 import { JobLogRelay } from './job-log-relay';
 import { JobReconciler } from './job-reconciler';
 import { workerLabels } from './job-resources';
@@ -85,6 +86,12 @@ export class WorkerService {
       diskReserveBytes: options.diskReserveBytes ?? (() => DEFAULT_DISK_RESERVE_BYTES),
       ...(options.diskSpace ? { diskSpace: options.diskSpace } : {}),
     });
+    const admission = new JobAdmission({
+      engine: this.engine,
+      nowMs: this.nowMs,
+      diskReserveBytes: options.diskReserveBytes ?? (() => DEFAULT_DISK_RESERVE_BYTES),
+      ...(options.diskSpace ? { diskSpace: options.diskSpace } : {}),
+    });
     this.runner = new JobRunner({
       engine: this.engine,
       store: this.store,
@@ -92,7 +99,7 @@ export class WorkerService {
       events: options.events,
       workerId: this.workerId,
       nowMs: this.nowMs,
-      admit: (spec) => this.doctor.admitScratch(spec.scratchSizeMb * 1024 * 1024),
+      admit: (spec) => admission.refusal(spec),
       ...(options.progressIntervalMs !== undefined ? { progressIntervalMs: options.progressIntervalMs } : {}),
       // Fails fast while Docker is away; the reconnect's reconcile runs it again.
       onWatchLost: () => void this.reconciler.reconcile().catch(() => undefined),

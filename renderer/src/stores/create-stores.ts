@@ -9,6 +9,8 @@ import { createTelemetryStore } from './telemetry-store';
 import type { TelemetryStore, TelemetryStoreOptions } from './telemetry-store';
 import { createWalletStore } from './wallet-store';
 import type { WalletStore } from './wallet-store';
+import { createWorkerStore } from './worker-store';
+import type { WorkerStore } from './worker-store';
 
 /** One store per domain. Later features add theirs here (wallet, lend, rent, …). */
 export interface Stores {
@@ -17,6 +19,7 @@ export interface Stores {
   telemetry: TelemetryStore;
   settings: SettingsStore;
   wallet: WalletStore;
+  worker: WorkerStore;
 }
 
 export interface StoresOptions {
@@ -31,6 +34,7 @@ export function createStores(client: ApiClient, options: StoresOptions = {}): St
     telemetry: createTelemetryStore(client, options.telemetry),
     settings: createSettingsStore(client),
     wallet: createWalletStore(client),
+    worker: createWorkerStore(client),
   };
 }
 
@@ -46,6 +50,7 @@ export function startStores(stores: Stores): () => void {
     stores.hardware.getState().start(),
     stores.telemetry.getState().start(),
     stores.wallet.getState().start(),
+    stores.worker.getState().start(),
   ];
   const offReconnect = stores.app.subscribe((state, previous) => {
     if (previous.connection === 'disconnected' && state.connection === 'connected') {
@@ -55,6 +60,7 @@ export function startStores(stores: Stores): () => void {
       void stores.telemetry.getState().loadRecent();
       void stores.telemetry.getState().loadStatus();
       void stores.wallet.getState().load();
+      void stores.worker.getState().load();
     }
   });
   return () => {
