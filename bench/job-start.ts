@@ -1,13 +1,14 @@
 // `npm run bench -- job-start`: how long from a JobSpec handed to the worker to the
 // job's process running, against `docker run --rm` of the same image, in the same run.
 //
-// Both sides are measured to the same moment: the container's first line of output
-// reaching the caller (for `docker run`, the CLI printing it; for Idlegrid, the line
-// arriving in the worker's log relay). The image is cached on both sides (the bench
-// builds it with `docker import` into a private dockerd of its own). Idlegrid does
-// more per job than `docker run`: the lease's own bridge network, a scratch volume, the
-// hardened create, an inspect for published ports, a follow of the logs; that is the
-// price being measured. Runs alternate (Idlegrid, docker, …) so drift hits both alike.
+// Both sides are measured to the same moment: Docker has started the container's
+// process (its start call returned). For Idlegrid: from `submit(spec)` to the job's
+// "running" event. For Docker: `docker run -d --rm IMAGE …`, which returns exactly
+// then (with `-d`; attached, it would wait for the exit). The image is cached on both
+// sides (the bench builds it with `docker import` into a private dockerd of its own).
+// Idlegrid does more per job than `docker run`: admission (CPU, memory, disk), the
+// jobs table (fsync'd), the lease's own bridge network, a scratch volume, the hardened
+// create; that is the price being measured. Runs alternate so drift hits all alike.
 // BENCH_RUNS overrides the 20 runs per side.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -32,22 +33,19 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** `docker run --rm [--network NET] IMAGE echo started`: ms until the CLI prints the line. */
+/** `docker run -d --rm [--network NET] IMAGE true`: ms until the CLI returns (the process has started). */
 function dockerRun(dockerHost: string, image: string, network?: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    let seenMs: number | null = null;
     let stderr = '';
-    const child = spawn('docker', ['run', '--rm', ...(network ? ['--network', network] : []), image, 'echo', 'started'], {
+    const child = spawn('docker', ['run', '-d', '--rm', ...(network ? ['--network', network] : []), image, 'true'], {
       env: { ...process.env, DOCKER_HOST: dockerHost },
+      stdio: ['ignore', 'ignore', 'pipe'],
     });
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (seenMs === null && chunk.toString().includes('started')) seenMs = performance.now() - t0;
-    });
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.once('exit', (code) => {
-      if (code !== 0 || seenMs === null) reject(new Error(`docker run failed (${code}): ${stderr}`));
-      else resolve(seenMs);
+      if (code !== 0) reject(new Error(`docker run failed (${code}): ${stderr}`));
+      else resolve(performance.now() - t0);
     });
   });
 }
@@ -59,13 +57,11 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'idlegrid-bench-job-start-'));
   const db = openLedgerDb(join(dataDir, 'ledger.db'));
   const events = new EventBus<WorkerEventMap>();
-  // Log lines go out at once here, so the measure is the start, not the UI's batching.
   const worker = new WorkerService({
     db,
     events,
     engine: new DockerEngine(parseDockerHost(env.dockerHost)),
     diskReserveBytes: () => 0,
-    logFlushIntervalMs: 0,
   });
   try {
     await worker.start();
@@ -73,9 +69,9 @@ async function main(): Promise<void> {
     const idlegrid = async (): Promise<number> => {
       n++;
       const jobId = `bench-${n}`;
-      const firstLine = new Promise<number>((resolve) => {
-        const off = events.on('worker:job-log', (batch) => {
-          if (batch.jobId === jobId && batch.lines.some((l) => l.text === 'started')) {
+      const running = new Promise<number>((resolve) => {
+        const off = events.on('worker:job-changed', (job) => {
+          if (job.id === jobId && job.state !== 'queued' && job.state !== 'pulling' && job.state !== 'creating') {
             off();
             resolve(performance.now());
           }
@@ -86,13 +82,13 @@ async function main(): Promise<void> {
         jobId,
         leaseId: `bench-lease-${n}`,
         image: env.testImage,
-        command: ['echo', 'started'],
+        command: ['true'],
         cpuCores: 1,
         memoryLimitMb: 128,
         scratchSizeMb: 16,
         maxDurationMs: 60_000,
       });
-      const ms = (await firstLine) - t0;
+      const ms = (await running) - t0;
       const job = await worker.runner.whenEnded(jobId);
       if (job.state !== 'succeeded') throw new Error(`bench job ${jobId} ended ${job.state}: ${job.message}`);
       return ms;
