@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { costForGpuTime } from '../common/hub/base-units';
 import { HubHttpClient } from '../common/hub/hub-http-client';
-import { HubError } from '../common/hub/hub-errors';
+import type { HubError } from '../common/hub/hub-errors';
 import { HUB_PROTOCOL_VERSION, HUB_RENTER_WS_PATH, HUB_WORKER_WS_PATH, MAX_WORKER_MESSAGE_BYTES } from '../common/hub/hub-protocol';
 import type { ClusterRequestInput, Quote } from '../common/hub/lease-types';
 import { gpus, hardware, MODELS, offerTerms } from './testing/market-fixtures';
@@ -11,19 +11,11 @@ import type { TestHub } from './testing/test-hub';
 import { createTestWallet } from './testing/test-wallet';
 import type { TestWallet } from './testing/test-wallet';
 import { killAllWorkers, WorkerHandle } from './testing/worker-handle';
+import { refusal } from './testing/refusal';
 
 // The real hub on loopback with worker sessions as separate processes (no chain here:
 // payment tests are in hub-payments.test.ts, against the sandbox chain).
 
-async function refusal(promise: Promise<unknown>): Promise<HubError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof HubError) return error;
-    throw error;
-  }
-  throw new Error('expected the hub to refuse');
-}
 
 async function renter(hub: TestHub): Promise<{ client: HubHttpClient; wallet: TestWallet }> {
   const wallet = createTestWallet();

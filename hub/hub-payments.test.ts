@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Address } from '@solana/kit';
 import { HubHttpClient } from '../common/hub/hub-http-client';
-import { HubError } from '../common/hub/hub-errors';
 import type { ClusterRequestInput, LeaseView, Quote } from '../common/hub/lease-types';
 import type { LeaseEvent } from '../common/hub/renter-messages';
 import { SandboxChainServer } from './chain/sandbox-chain-server';
@@ -18,20 +17,12 @@ import type { TestHub } from './testing/test-hub';
 import { createTestWallet } from './testing/test-wallet';
 import { killAllWorkers, WorkerHandle } from './testing/worker-handle';
 import type { WorkerProcessConfig } from './testing/worker-process';
+import { refusal } from './testing/refusal';
 
 // Payments against the real sandbox chain (LiteSVM behind JSON-RPC on loopback): real SPL
 // transfers with memo and reference, built by the wallet's payment builder, verified by
 // the hub through the wallet's PaymentVerifier — and by each worker process for itself.
 
-async function refusal(promise: Promise<unknown>): Promise<HubError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof HubError) return error;
-    throw error;
-  }
-  throw new Error('expected the hub to refuse');
-}
 
 const job = { image: '127.0.0.1:5000/idlegrid/busybox:1', command: ['sh', '-c', 'sleep 3600'] };
 

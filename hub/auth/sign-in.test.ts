@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getBase58Decoder } from '@solana/kit';
 import { HubHttpClient } from '../../common/hub/hub-http-client';
-import { HubError } from '../../common/hub/hub-errors';
 import { ManualClock } from '../support/hub-clock';
 import { createTestWallet } from '../testing/test-wallet';
 import { startTestHub } from '../testing/test-hub';
 import type { TestHub } from '../testing/test-hub';
+import { refusal as failure } from '../testing/refusal';
 
 const base58 = getBase58Decoder();
 const clock = new ManualClock(Date.UTC(2025, 0, 6, 12, 0));
@@ -18,15 +18,6 @@ afterAll(async () => {
   await hub.stop();
 });
 
-async function failure(promise: Promise<unknown>): Promise<HubError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof HubError) return error;
-    throw error;
-  }
-  throw new Error('expected the hub to refuse');
-}
 
 describe('sign-in by wallet signature (real hub on loopback)', () => {
   it('gives a session token for a good signature, and the token opens signed-in calls', async () => {

@@ -17,7 +17,7 @@ import type {
   WorkerFacts,
   WorkerUpsert,
 } from './hub-store';
-import { migrate } from './migration';
+import { migrate } from '../../main/ledger/migration';
 import { workerFactsFromRow, workerFromRow } from './sqlite-rows';
 import type { SessionRow, WorkerRow, OfferRow, LeaseRow, NodeRow, PaymentRow, TransitionRow, RecentPaymentRow, WorkerFactsRow, RenterFactsRow } from './sqlite-rows';
 import { HUB_MIGRATIONS } from './migrations';

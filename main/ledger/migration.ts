@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 
 /**
- * A numbered schema change. `version` is stored in SQLite's `user_version`, so a
+ * A numbered schema change, for the app's ledger.db and the hub's hub.db alike.
+ * `version` is stored in SQLite's `user_version`, so a
  * database knows exactly which migrations it has; each runs once, in its own
  * transaction, and never changes after it has shipped (add a new one instead).
  */
@@ -26,8 +27,8 @@ export function migrate(db: Database.Database, migrations: readonly Migration[],
   const current = schemaVersion(db);
   if (current > sorted.length) {
     throw new Error(
-      `This database was written by a newer Idlegrid (schema ${current}, this app knows ${sorted.length}). ` +
-        'Update Idlegrid, or point it at another data directory.',
+      `${db.name} was written by a newer Idlegrid (schema ${current}, this version knows ${sorted.length}). ` +
+        'Update Idlegrid, or point it at another data directory (--data-dir).',
     );
   }
   for (const m of sorted) {

@@ -1,4 +1,4 @@
-import type { Migration } from '../migration';
+import type { Migration } from '../../../main/ledger/migration';
 
 /** Session tokens from wallet sign-in, kept as SHA-256 hashes: a stolen db file holds no usable token. */
 export const sessionsMigration: Migration = {

@@ -1,4 +1,4 @@
-import type { Migration } from '../migration';
+import type { Migration } from '../../../main/ledger/migration';
 
 /**
  * Workers (one per machine and owner: the same machine id resumes the same worker id),

@@ -1,4 +1,4 @@
-import type { Migration } from '../migration';
+import type { Migration } from '../../../main/ledger/migration';
 
 /**
  * Leases, their nodes (one per machine, by rank) and every state transition with its

@@ -1,4 +1,4 @@
-import type { Migration } from '../migration';
+import type { Migration } from '../../../main/ledger/migration';
 
 /**
  * Payments: one row per expected transfer (lease, increment, payee) made at quote or
