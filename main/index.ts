@@ -20,6 +20,7 @@ const isTrustedUrl = createTrustedSenderCheck({ rendererFile, devServerUrl });
 
 let services: AppServices | null = null;
 let mainWindow: BrowserWindow | null = null;
+// Held at module level: a Tray that is only a local is garbage-collected and vanishes.
 let tray: Tray | null = null;
 let quitting = false;
 
@@ -49,6 +50,8 @@ if (!app.requestSingleInstanceLock()) {
   app.on('web-contents-created', (_event, contents) => lockDownWebContents(contents, (url) => isTrustedUrl(url)));
   app.on('before-quit', () => {
     quitting = true;
+    tray?.destroy();
+    tray = null;
   });
   app.on('will-quit', (event) => {
     if (!services) return;
@@ -75,5 +78,3 @@ if (!app.requestSingleInstanceLock()) {
     app.on('activate', showWindow);
   });
 }
-
-export { tray };
