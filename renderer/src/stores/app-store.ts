@@ -3,6 +3,7 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { ApiClient } from '../../../common/api/client';
 import type { AppInfo } from '../../../common/api/app';
 import { errorMessage } from './error-message';
+import { startOnce } from './start-once';
 
 /**
  * `connecting` until the transport says anything. The desktop IPC transport has no
@@ -32,15 +33,12 @@ export interface AppStoreOptions {
 
 export function createAppStore(client: ApiClient, options: AppStoreOptions = {}): AppStore {
   const graceMs = options.connectingGraceMs ?? 4000;
-  let started: (() => void) | null = null;
-
   return createStore<AppStoreState>()((set, get) => ({
     info: null,
     infoError: null,
     connection: client.onConnectionChange ? 'connecting' : 'connected',
 
-    start() {
-      if (started) return started;
+    start: startOnce(() => {
       let offConnection = () => {};
       let graceTimer: ReturnType<typeof setTimeout> | null = null;
       if (client.onConnectionChange) {
@@ -52,13 +50,8 @@ export function createAppStore(client: ApiClient, options: AppStoreOptions = {})
         }, graceMs);
       }
       void get().loadInfo();
-      started = () => {
-        offConnection();
-        if (graceTimer) clearTimeout(graceTimer);
-        started = null;
-      };
-      return started;
-    },
+      return [offConnection, () => graceTimer && clearTimeout(graceTimer)];
+    }),
 
     async loadInfo() {
       try {

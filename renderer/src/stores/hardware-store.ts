@@ -3,6 +3,7 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { ApiClient } from '../../../common/api/client';
 import type { HardwareSnapshot } from '../../../common/hardware/detection';
 import { errorMessage } from './error-message';
+import { startOnce } from './start-once';
 
 export interface HardwareStoreState {
   snapshot: HardwareSnapshot | null;
@@ -20,28 +21,21 @@ export interface HardwareStoreState {
 export type HardwareStore = StoreApi<HardwareStoreState>;
 
 export function createHardwareStore(client: ApiClient): HardwareStore {
-  let started: (() => void) | null = null;
-
   return createStore<HardwareStoreState>()((set, get) => ({
     snapshot: null,
     loading: true,
     detecting: false,
     error: null,
 
-    start() {
-      if (started) return started;
+    start: startOnce(() => {
       // Main pushes a snapshot after every detection, including ones another window
       // or the tray started; the store just takes the newest.
       const off = client.subscribe('hardware:snapshot', (snapshot) => {
         set({ snapshot: newer(get().snapshot, snapshot), loading: false, error: null });
       });
       void get().load();
-      started = () => {
-        off();
-        started = null;
-      };
-      return started;
-    },
+      return [off];
+    }),
 
     async load() {
       try {

@@ -3,6 +3,7 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { ApiClient } from '../../../common/api/client';
 import type { Settings, SettingsPatch } from '../../../common/settings';
 import { errorMessage } from './error-message';
+import { startOnce } from './start-once';
 
 export interface SettingsStoreState {
   /** null until loaded; views that only need a unit fall back to DEFAULT_SETTINGS. */
@@ -23,24 +24,17 @@ export interface SettingsStoreState {
 export type SettingsStore = StoreApi<SettingsStoreState>;
 
 export function createSettingsStore(client: ApiClient): SettingsStore {
-  let started: (() => void) | null = null;
-
   return createStore<SettingsStoreState>()((set, get) => ({
     settings: null,
     loading: true,
     saving: [],
     error: null,
 
-    start() {
-      if (started) return started;
+    start: startOnce(() => {
       const off = client.subscribe('settings:changed', (settings) => set({ settings, loading: false }));
       void get().load();
-      started = () => {
-        off();
-        started = null;
-      };
-      return started;
-    },
+      return [off];
+    }),
 
     async load() {
       try {

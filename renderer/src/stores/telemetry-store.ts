@@ -8,6 +8,7 @@ import { HISTORY_RANGES } from '../../../common/hardware/history';
 import { errorMessage } from './error-message';
 import { LIVE_WINDOW_MS, latestSamples, mergeSamples } from './telemetry-buffer';
 import type { LiveBuffers } from './telemetry-buffer';
+import { startOnce } from './start-once';
 
 export interface TelemetryHistory {
   series: TelemetrySeries[] | null;
@@ -49,7 +50,6 @@ export function createTelemetryStore(client: ApiClient, options: TelemetryStoreO
   const now = options.now ?? (() => Date.now());
   // A newer request for the same range wins; an older answer that lands late is dropped.
   const historyRequest: Record<HistoryRange, number> = { '1h': 0, '24h': 0, '7d': 0 };
-  let started: (() => void) | null = null;
 
   const initialHistory = Object.fromEntries(HISTORY_RANGES.map((r) => [r, EMPTY_HISTORY])) as Record<
     HistoryRange,
@@ -70,21 +70,15 @@ export function createTelemetryStore(client: ApiClient, options: TelemetryStoreO
       liveError: null,
       history: initialHistory,
 
-      start() {
-        if (started) return started;
+      start: startOnce(() => {
         // Subscribe before asking for the recent window, so no tick falls between the
         // two; the merge drops the ticks both of them carry.
         const offSamples = client.subscribe('telemetry:samples', (samples) => get().ingest(samples));
         const offStatus = client.subscribe('telemetry:status', (status) => set({ status, statusError: null }));
         void get().loadRecent();
         void get().loadStatus();
-        started = () => {
-          offSamples();
-          offStatus();
-          started = null;
-        };
-        return started;
-      },
+        return [offSamples, offStatus];
+      }),
 
       ingest(samples) {
         if (samples.length === 0) return;

@@ -13,6 +13,7 @@ import type {
   WalletTransaction,
 } from '../../../common/wallet/wallet-types';
 import { errorMessage } from './error-message';
+import { startOnce } from './start-once';
 
 /**
  * The wallet as the UI sees it: the vault's state, balances and recent transactions of
@@ -69,7 +70,6 @@ export function readyAddress(wallet: WalletState | null): string | null {
 }
 
 export function createWalletStore(client: ApiClient): WalletStore {
-  let started: (() => void) | null = null;
   let setupWaiters: Array<{ resolve: (address: string) => void; reject: (error: Error) => void }> = [];
 
   return createStore<WalletStoreState>()((set, get) => {
@@ -108,8 +108,7 @@ export function createWalletStore(client: ApiClient): WalletStore {
       busy: null,
       setupRequested: false,
 
-      start() {
-        if (started) return started;
+      start: startOnce(() => {
         const offs = [
           client.subscribe('wallet:changed', applyWallet),
           client.subscribe('wallet:balances', (balances) => {
@@ -135,12 +134,8 @@ export function createWalletStore(client: ApiClient): WalletStore {
           }),
         ];
         void get().load();
-        started = () => {
-          for (const off of offs) off();
-          started = null;
-        };
-        return started;
-      },
+        return offs;
+      }),
 
       async load() {
         try {

@@ -5,6 +5,7 @@ import type { DoctorReport, TestJobResult } from '../../../common/worker/doctor'
 import type { EngineStatus, Job, JobLogLine, PullProgress } from '../../../common/worker/job';
 import { isTerminalJobState } from '../../../common/worker/job';
 import { errorMessage } from './error-message';
+import { startOnce } from './start-once';
 
 /** Lines of the followed job kept here; main keeps more (`worker:job-logs`). */
 export const MAX_LOG_LINES = 2_000;
@@ -48,7 +49,6 @@ export interface WorkerStoreState {
 export type WorkerStore = StoreApi<WorkerStoreState>;
 
 export function createWorkerStore(client: ApiClient): WorkerStore {
-  let started: (() => void) | null = null;
 
   return createStore<WorkerStoreState>()((set, get) => ({
     engine: null,
@@ -62,8 +62,7 @@ export function createWorkerStore(client: ApiClient): WorkerStore {
     stopping: {},
     error: null,
 
-    start() {
-      if (started) return started;
+    start: startOnce(() => {
       const offs = [
         client.subscribe('worker:engine', (engine) => set({ engine })),
         client.subscribe('worker:doctor', (doctor) => set({ doctor })),
@@ -84,12 +83,8 @@ export function createWorkerStore(client: ApiClient): WorkerStore {
         }),
       ];
       void get().load();
-      started = () => {
-        for (const off of offs) off();
-        started = null;
-      };
-      return started;
-    },
+      return offs;
+    }),
 
     async load() {
       try {
