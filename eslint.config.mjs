@@ -17,7 +17,8 @@ const boundary = (where) => ({
   })),
   patterns: [
     { group: ['node:*'], message: `${where} cannot import Node built-ins.` },
-    { group: ['**/main/**', '**/preload/**', '**/hub/**'], message: `${where} may import only its own folder and common/.` },
+    // The top-level hub/ (a server) is out of bounds; common/hub (its shared types) is not.
+    { group: ['**/main/**', '**/preload/**', '../../hub/**', '../../../hub/**', '../../../../hub/**', '../../../../../hub/**'], message: `${where} may import only its own folder and common/.` },
   ],
 });
 

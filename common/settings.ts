@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { NETWORK_KINDS } from './wallet/network';
+import { DEFAULT_LEND_TERMS, lendTermsSchema } from './market/lend-types';
 
 /**
  * User settings, stored in ledger.db, one row per field. Later features add fields here
@@ -18,6 +19,16 @@ const settingsFields = {
   customUsdcMint: z.string().max(44),
   /** Lease payments inside a renter's per-lease budget are signed without asking (off by default). */
   autoPayEnabled: z.boolean(),
+  /** Network 'grid' only: the private grid's hub, e.g. http://192.168.1.10:7070. */
+  hubUrl: z.string().max(500),
+  /** Lend: what this machine offers and the limits it guards. */
+  lendTerms: lendTermsSchema,
+  /** Lend: sharing was on when the app last ran (a restart resumes it). */
+  sharingEnabled: z.boolean(),
+  /** Desktop: start the app (in the tray) when the user logs in. */
+  startOnLogin: z.boolean(),
+  /** First run: the user answered the sandbox welcome (create a wallet, get test money). */
+  welcomeDone: z.boolean(),
 };
 
 export const settingsSchema = z.object(settingsFields).strict();
@@ -34,4 +45,9 @@ export const DEFAULT_SETTINGS: Settings = {
   customRpcUrl: '',
   customUsdcMint: '',
   autoPayEnabled: false,
+  hubUrl: '',
+  lendTerms: DEFAULT_LEND_TERMS,
+  sharingEnabled: false,
+  startOnLogin: false,
+  welcomeDone: false,
 };

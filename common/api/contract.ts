@@ -4,6 +4,9 @@ import { appCalls, appEvents } from './app';
 import { hardwareCalls, hardwareEvents } from './hardware';
 import { walletCalls, walletEvents } from './wallet';
 import { workerCalls, workerEvents } from './worker';
+import { lendCalls, lendEvents } from './lend';
+import { rentCalls, rentEvents } from './rent';
+import { marketCalls, marketEvents } from './market';
 
 /**
  * The one API contract. Every call the UI can make and every event it can receive,
@@ -16,6 +19,9 @@ export const apiCalls = {
   ...hardwareCalls,
   ...walletCalls,
   ...workerCalls,
+  ...marketCalls,
+  ...lendCalls,
+  ...rentCalls,
 };
 
 export const apiEvents = {
@@ -23,6 +29,9 @@ export const apiEvents = {
   ...hardwareEvents,
   ...walletEvents,
   ...workerEvents,
+  ...marketEvents,
+  ...lendEvents,
+  ...rentEvents,
 };
 
 export type ApiCalls = typeof apiCalls;

@@ -95,13 +95,15 @@ export const walletCalls = {
   /** Requests still waiting for an answer (a window opened after they were made). */
   'wallet:pending-confirmations': call<SigningRequest[]>()(noParams),
   'network:get': call<NetworkInfo>()(noParams),
-  /** Switches the network; custom needs an RPC URL and a USDC mint. */
+  /** Switches the network; custom needs an RPC URL and a USDC mint, grid a hub URL. */
   'network:set': call<NetworkInfo>()(
     z
       .object({
         kind: z.enum(NETWORK_KINDS),
         rpcUrl: z.string().max(500).optional(),
         usdcMint: addressSchema.optional(),
+        /** 'grid': the private grid's hub (its /v1/info names the chain). */
+        hubUrl: z.string().max(500).optional(),
       })
       .strict(),
   ),

@@ -3,11 +3,16 @@
  * embedded chain on this machine with test SOL and test USDC, so a newcomer can lend,
  * rent and pay offline. Everything that shows money also shows which network it is on.
  */
-export const NETWORK_KINDS = ['sandbox', 'devnet', 'mainnet', 'custom'] as const;
+/**
+ * 'grid' is a private grid: a hub at a URL the user gives, which names the chain (its
+ * sandbox chain, or devnet/mainnet) in its /v1/info; the wallet follows that chain.
+ */
+export const NETWORK_KINDS = ['sandbox', 'grid', 'devnet', 'mainnet', 'custom'] as const;
 export type NetworkKind = (typeof NETWORK_KINDS)[number];
 
 export const NETWORK_LABELS: Record<NetworkKind, string> = {
   sandbox: 'Sandbox',
+  grid: 'Private grid',
   devnet: 'Devnet',
   mainnet: 'Mainnet',
   custom: 'Custom',

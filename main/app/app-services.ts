@@ -21,6 +21,13 @@ import type { WalletModule } from '../wallet/wallet-module';
 import type { KeyProtection } from '../wallet/key-protection';
 import { WorkerService } from '../worker/worker-service';
 import { workerHandlers } from '../worker/worker-handlers';
+import { MarketHub } from '../market/market-hub';
+import { marketHandlers } from '../market/explorer/explorer-handlers';
+import { createSupplierModule } from '../market/supplier/supplier-module';
+import type { SupplierModule } from '../market/supplier/supplier-module';
+import { createRenterModule } from '../market/renter/renter-module';
+import type { RenterModule } from '../market/renter/renter-module';
+import type { HubTiming } from '../../hub/hub-server';
 
 export interface AppServicesOptions {
   shell: AppInfo['shell'];
@@ -29,6 +36,8 @@ export interface AppServicesOptions {
   nowMs?: () => number;
   /** How wallet keys are sealed: desktop passes the OS keychain; default is a passphrase (headless). */
   keyProtection?: KeyProtection;
+  /** Tests: shorter increments and heartbeats for the embedded Sandbox hub. */
+  embeddedHubTiming?: Partial<HubTiming>;
 }
 
 export interface AppServices {
@@ -38,6 +47,10 @@ export interface AppServices {
   readonly wallet: WalletModule;
   /** Runs renters' jobs in Docker (the market's supplier session submits and stops them). */
   readonly worker: WorkerService;
+  /** The hub the market talks to (embedded on Sandbox, a private grid's otherwise). */
+  readonly hub: MarketHub;
+  readonly supplier: SupplierModule;
+  readonly renter: RenterModule;
   /** Detects hardware and starts telemetry; the UI can connect before this finishes. */
   start(): Promise<void>;
   /** Stops children and timers and closes the databases; safe to call twice. */
@@ -76,6 +89,10 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   });
   const worker = new WorkerService({ db: ledgerDb, events, nowMs, nvidiaGpuUuids: () => nvidiaGpuUuids });
 
+  const hub = new MarketHub({ dataDir: options.dataDir, settings, events, wallet, ...(options.embeddedHubTiming ? { embeddedTiming: options.embeddedHubTiming } : {}) });
+  const supplier = createSupplierModule({ dataDir: options.dataDir, ledgerDb, settings, events, hub, wallet, worker, hardware, telemetry, telemetryStore, nowMs });
+  const renter = createRenterModule({ ledgerDb, settings, events, hub, wallet, nowMs });
+
   const applyTelemetry = (s: Settings) =>
     telemetry.apply({ enabled: s.telemetryEnabled, hasNvidiaGpu: hardware.hasNvidiaGpu() });
 
@@ -98,6 +115,9 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     ...hardwareHandlers(hardware, telemetry),
     ...wallet.handlers,
     ...workerHandlers(worker),
+    ...marketHandlers(hub, wallet, events),
+    ...supplier.handlers,
+    ...renter.handlers,
   };
 
   let stopped = false;
@@ -107,6 +127,9 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     settings,
     wallet,
     worker,
+    hub,
+    supplier,
+    renter,
     async start() {
       // The network first: on Sandbox this starts the embedded chain on a loopback port.
       await wallet.start();
@@ -114,12 +137,19 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       // Reconciles what a previous run left in Docker (adopts jobs of valid leases).
       await worker.start();
       await applyTelemetry(settings.get());
+      // The market last: the hub needs the chain, the supplier session the worker and GPUs.
+      await hub.start();
+      await renter.start();
+      await supplier.start();
       // A GPU found by "Detect again" (driver installed later) starts telemetry too.
       events.on('hardware:snapshot', () => void applyTelemetry(settings.get()));
     },
     async stop() {
       if (stopped) return;
       stopped = true;
+      await supplier.stop();
+      await renter.stop();
+      await hub.stop();
       await telemetry.stop();
       // Lets go of Docker without stopping jobs: the next start adopts them.
       await worker.stop();

@@ -8,6 +8,8 @@ import { NETWORK_PRESETS, USDC_DECIMALS, networkLabel } from '../../common/walle
 import type { NetworkInfo, NetworkKind } from '../../common/wallet/network';
 import { SandboxChainServer } from '../../hub/chain/sandbox-chain-server';
 import { ChainClient } from './chain-client';
+import { HubHttpClient } from '../../common/hub/hub-http-client';
+import { normaliseHubUrl } from '../../common/hub/hub-url';
 
 /**
  * Which Solana network the wallet talks to, from the settings: on Sandbox (the default)
@@ -19,6 +21,10 @@ export interface NetworkConfig {
   kind: NetworkKind;
   rpcUrl: string;
   usdcMint: string;
+  /** 'grid' only: the hub whose /v1/info names the chain. */
+  hubUrl?: string;
+  /** 'grid' only: the network the hub named (sandbox chains have a faucet). */
+  hubNetwork?: string;
 }
 
 export interface NetworkServiceOptions {
@@ -39,6 +45,9 @@ export function networkConfigFromSettings(settings: Settings): NetworkConfig {
       return { kind: settings.network, ...NETWORK_PRESETS[settings.network] };
     case 'custom':
       return { kind: 'custom', rpcUrl: settings.customRpcUrl, usdcMint: settings.customUsdcMint };
+    case 'grid':
+      // The chain is the one the grid's hub names in /v1/info (read when switching).
+      return { kind: 'grid', rpcUrl: '', usdcMint: '', hubUrl: settings.hubUrl };
     default:
       return { kind: 'sandbox', rpcUrl: '', usdcMint: '' };
   }
@@ -142,12 +151,13 @@ export class NetworkService {
         this.chainClient = client;
         this.publish({ ...this.current, rpcUrl: this.sandbox.url, usdcMint: this.sandbox.chain.usdcMint, usdcDecimals: this.sandbox.chain.usdcDecimals, status: 'ready' });
       } else {
+        if (next.kind === 'grid') Object.assign(next, await chainOfGrid(next.hubUrl ?? ''));
         if (next.kind === 'custom') validateCustomNetwork(next.rpcUrl, next.usdcMint);
         const client = new ChainClient(next.rpcUrl);
         // Reading the mint proves the endpoint answers and the mint exists there.
         const mint = await withTimeout(client.mintInfo(next.usdcMint as Address), 15_000, `${next.rpcUrl} did not answer within 15 s`);
         this.chainClient = client;
-        this.publish({ ...this.current, usdcDecimals: mint.decimals, status: 'ready' });
+        this.publish({ ...this.current, rpcUrl: next.rpcUrl, usdcMint: next.usdcMint, usdcDecimals: mint.decimals, status: 'ready', faucet: next.kind === 'grid' && next.hubNetwork === 'sandbox' });
       }
     } catch (error) {
       (this.options.log ?? ((m, e) => console.error(m, e)))(`[wallet] network ${next.kind} failed to start`, error);
@@ -164,7 +174,18 @@ export class NetworkService {
 }
 
 function sameConfig(a: NetworkConfig, b: NetworkConfig): boolean {
-  return a.kind === b.kind && a.rpcUrl === b.rpcUrl && a.usdcMint === b.usdcMint;
+  return a.kind === b.kind && a.rpcUrl === b.rpcUrl && a.usdcMint === b.usdcMint && a.hubUrl === b.hubUrl;
+}
+
+/** Asks a private grid's hub which chain it checks payments on. */
+async function chainOfGrid(hubUrlText: string): Promise<{ rpcUrl: string; usdcMint: string; hubNetwork: string }> {
+  const hubUrl = normaliseHubUrl(hubUrlText);
+  if (!hubUrl) throw new ApiError('invalid_params', 'Enter the private grid hub address, e.g. http://192.168.1.10:7070.');
+  const info = await withTimeout(new HubHttpClient({ baseUrl: hubUrl }).info(), 15_000, `The hub at ${hubUrl} did not answer within 15 s`);
+  if (!info.rpcUrl) {
+    throw new ApiError('unavailable', `The hub at ${hubUrl} does not say where its chain is (${info.network}). Ask its operator for the RPC URL and mint, and choose Custom.`);
+  }
+  return { rpcUrl: info.rpcUrl, usdcMint: info.mint, hubNetwork: info.network };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

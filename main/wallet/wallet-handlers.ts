@@ -1,3 +1,5 @@
+import { normaliseHubUrl } from '../../common/hub/hub-url';
+import { ApiError } from '../../common/api/errors';
 import type { walletCalls } from '../../common/api/wallet';
 import type { DomainHandlers } from '../transport/api-handlers';
 import type { SettingsStore } from '../settings/settings-store';
@@ -35,10 +37,16 @@ export function walletHandlers({ wallet, network, approvals, settings, events }:
     'wallet:confirm': ({ id, approved }) => ({ outcome: approvals.decide(id, approved) }),
     'wallet:pending-confirmations': () => approvals.pending(),
     'network:get': () => network.info(),
-    'network:set': async ({ kind, rpcUrl, usdcMint }) => {
+    'network:set': async ({ kind, rpcUrl, usdcMint, hubUrl }) => {
       if (kind === 'custom') validateCustomNetwork(rpcUrl ?? '', usdcMint ?? '');
+      const gridHub = kind === 'grid' ? normaliseHubUrl(hubUrl ?? '') : null;
+      if (kind === 'grid' && !gridHub) throw new ApiError('invalid_params', 'Enter the private grid hub address, e.g. http://192.168.1.10:7070.');
       const next = settings.update(
-        kind === 'custom' ? { network: kind, customRpcUrl: rpcUrl ?? '', customUsdcMint: usdcMint ?? '' } : { network: kind },
+        kind === 'custom'
+          ? { network: kind, customRpcUrl: rpcUrl ?? '', customUsdcMint: usdcMint ?? '' }
+          : kind === 'grid'
+            ? { network: kind, hubUrl: gridHub ?? '' }
+            : { network: kind },
       );
       // Applied before the settings event goes out, so the event's own apply finds nothing to do.
       const info = await network.apply(next, { retry: true });

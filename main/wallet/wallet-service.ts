@@ -213,8 +213,9 @@ export class WalletService {
   async faucet(options: { sol: boolean; usdc: boolean }): Promise<FaucetResult> {
     const address = this.requireActive() as Address;
     const network = this.deps.network;
-    if (network.info().kind !== 'sandbox') {
-      throw new ApiError('unavailable', `The faucet exists only on the Sandbox network; you are on ${network.info().label}.`);
+    // The embedded sandbox and a private grid whose hub serves a sandbox chain have one.
+    if (!network.info().faucet) {
+      throw new ApiError('unavailable', `The faucet exists only on sandbox chains; you are on ${network.info().label}.`);
     }
     const client = network.client();
     const lamports = options.sol ? 2n * 1_000_000_000n : 0n;
@@ -296,6 +297,23 @@ export class WalletService {
     const signer = await this.deps.vault.signer(address);
     const signature = await signBytes(signer.keyPair.privateKey, bytes);
     return Buffer.from(signature).toString('base64');
+  }
+
+  /**
+   * Signs the hub's sign-in challenge with the active wallet, without a confirmation: it
+   * is this app's own session with the hub the user chose, and no money moves. Only text
+   * in the sign-in layout naming this address is signed, so nothing else can pass here.
+   */
+  async signHubSignIn(message: Uint8Array): Promise<{ address: string; signature: Uint8Array }> {
+    const address = this.requireActive();
+    this.requireUnlocked();
+    const text = new TextDecoder().decode(message);
+    const lines = text.split('\n');
+    if (!/ wants you to sign in to the Idlegrid hub with your Solana account:$/.test(lines[0] ?? '') || lines[1] !== address) {
+      throw new ApiError('invalid_params', 'Only an Idlegrid hub sign-in for the active wallet is signed without asking.');
+    }
+    const signer = await this.deps.vault.signer(address);
+    return { address, signature: new Uint8Array(await signBytes(signer.keyPair.privateKey, message)) };
   }
 
   /** Publishes balances when they change, while someone listens; safe to call often. */

@@ -3,6 +3,7 @@ import type { NetworkKind } from '../../../common/wallet/network';
 
 const TOOLTIPS: Record<NetworkKind, string> = {
   sandbox: 'Sandbox network: everything runs on this machine; no real money',
+  grid: 'A private grid: its hub (Settings → Wallet and network) names the chain payments use',
   devnet: 'Solana devnet: a public test network; its tokens have no value',
   mainnet: 'Solana mainnet: real money',
   custom: 'A custom Solana network (Settings → Wallet and network)',

@@ -35,6 +35,7 @@ export const LOCAL_WALLET_NAME = 'Idlegrid';
 
 const CHAIN_BY_NETWORK: Record<NetworkKind, IdentifierString> = {
   sandbox: 'solana:localnet',
+  grid: 'solana:localnet',
   devnet: 'solana:devnet',
   mainnet: 'solana:mainnet',
   custom: 'solana:localnet',

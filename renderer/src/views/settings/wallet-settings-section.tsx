@@ -20,6 +20,7 @@ const NETWORKS = [
 
 const HINTS: Record<NetworkKind, string> = {
   sandbox: 'An embedded Solana chain on this machine, with a faucet for test SOL and test USDC. Works offline; nothing has value.',
+  grid: 'A private grid: several machines share one hub (npm run hub). Payments use the chain that hub names.',
   devnet: `Solana's public test network (${NETWORK_PRESETS.devnet.rpcUrl}), with Circle's devnet USDC. Tokens have no value.`,
   mainnet: `Real money: Solana mainnet (${NETWORK_PRESETS.mainnet.rpcUrl}) and real USDC.`,
   custom: 'Any Solana RPC endpoint and USDC mint, such as a private grid’s chain or your own RPC provider.',

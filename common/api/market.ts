@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { call, event } from './define';
+import type { ExplorerOverview, MarketHubStatus } from '../market/market-hub-types';
+
+const noParams = z.object({}).strict();
+
+/** The hub connection (embedded on Sandbox, a private grid's otherwise) and the explorer. */
+export const marketCalls = {
+  'market:hub': call<MarketHubStatus>()(noParams),
+  /** Tries the hub again now (after fixing the URL or starting it). */
+  'market:reconnect': call<MarketHubStatus>()(noParams),
+  'explorer:overview': call<ExplorerOverview>()(z.object({ payments: z.number().int().min(1).max(200).default(20) }).strict()),
+};
+
+export const marketEvents = {
+  'market:hub': event<MarketHubStatus>(),
+};

@@ -1,0 +1,62 @@
+/**
+ * Earnings: one row per verified payment this machine received. Amounts are USDC base
+ * units (decimal strings); energy is measured (power draw of the leased GPUs over the
+ * increment's run time) and priced at the owner's electricity price.
+ */
+export type ReconcileState = 'unchecked' | 'ok' | 'mismatch';
+
+export interface EarningRow {
+  signature: string;
+  leaseId: string;
+  increment: number;
+  renter: string;
+  amount: string;
+  /** GPU-seconds delivered for this payment so far (grows while its increment runs). */
+  gpuSeconds: number;
+  /** Measured energy for those GPU-seconds, watt-hours. */
+  energyWh: number;
+  /** energyWh × electricity price, base units. */
+  energyCost: string;
+  /** amount − energyCost (may be negative: a decimal string with a leading "-"). */
+  net: string;
+  paidAtMs: number;
+  network: string;
+  reconcile: ReconcileState;
+  reconcileMessage: string | null;
+  reconciledAtMs: number | null;
+}
+
+export interface EarningsTotals {
+  gross: string;
+  energyCost: string;
+  net: string;
+  gpuSeconds: number;
+  payments: number;
+}
+
+export interface EarningsDay extends EarningsTotals {
+  /** Local midnight of the day, ms. */
+  dayStartMs: number;
+}
+
+export interface EarningsSummary {
+  today: EarningsTotals;
+  week: EarningsTotals;
+  month: EarningsTotals;
+  allTime: EarningsTotals;
+  /** The last `days` days, oldest first, including days with nothing. */
+  days: EarningsDay[];
+  decimals: number;
+}
+
+export interface EarningsCsv {
+  filename: string;
+  csv: string;
+}
+
+export interface ReconcileReport {
+  checked: number;
+  ok: number;
+  mismatched: Array<{ signature: string; reason: string }>;
+  atMs: number;
+}

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { baseUnitsSchema } from '../hub/base-units';
+import { regionSchema, scheduleWindowSchema } from '../hub/market-types';
+import type { Offer, ScheduleWindow } from '../hub/market-types';
+
+/**
+ * What the owner of this machine offers and the limits it guards: stored in settings
+ * (`lendTerms`), published to the hub as one offer per GPU model while sharing is on.
+ * Money in USDC base units (decimal strings), time in ms, temperatures in °C.
+ */
+export const lendTermsSchema = z
+  .object({
+    /** Price per GPU-hour in USDC base units ("450000" = 0.45 USDC). */
+    pricePerGpuHour: baseUnitsSchema.refine((v) => v !== '0', 'the price must be at least 1 base unit per GPU-hour'),
+    /** Interruptible: cheaper, and the owner may take the GPU back (gaming) mid-lease. */
+    interruptible: z.boolean(),
+    minLeaseMs: z.number().int().min(0).max(365 * 86_400_000),
+    maxLeaseMs: z.number().int().min(60_000).max(365 * 86_400_000),
+    /** Weekly windows (UTC) when new leases are taken; empty = always. Running leases finish. */
+    schedule: z.array(scheduleWindowSchema).max(28),
+    /** Above this for 10 s the job's containers are paused; they resume below it − 5 °C. */
+    maxTemperatureC: z.number().int().min(50).max(100),
+    /** What the owner pays for electricity, USDC base units per kWh (for net earnings). */
+    electricityPricePerKwh: baseUnitsSchema,
+    /** GPUs to share (NVIDIA UUIDs); empty = every NVIDIA GPU detected. */
+    gpuUuids: z.array(z.string().min(1).max(96)).max(64),
+    region: regionSchema,
+  })
+  .strict()
+  .refine((t) => t.maxLeaseMs >= t.minLeaseMs, { message: 'the maximum lease must not be shorter than the minimum' });
+export type LendTerms = z.output<typeof lendTermsSchema>;
+
+export const DEFAULT_LEND_TERMS: LendTerms = {
+  pricePerGpuHour: '450000',
+  interruptible: false,
+  minLeaseMs: 0,
+  maxLeaseMs: 7 * 86_400_000,
+  schedule: [],
+  maxTemperatureC: 83,
+  electricityPricePerKwh: '150000',
+  gpuUuids: [],
+  region: 'local',
+};
+
+/** Hysteresis of the thermal guard: resume only this far below the maximum. */
+export const THERMAL_RESUME_MARGIN_C = 5;
+/** How long a GPU must stay above the maximum before its job is paused. */
+export const THERMAL_PAUSE_AFTER_MS = 10_000;
+
+/** The supplier session as the tray and the Lend view show it. */
+export type SupplierState = 'off' | 'connecting' | 'sharing' | 'running' | 'paused-hot' | 'error';
+
+export type SupplierLeaseState = 'assigned' | 'verifying' | 'pulling' | 'running' | 'paused-hot' | 'ended';
+
+/** One lease on this machine, as its supplier sees it. */
+export interface SupplierLease {
+  leaseId: string;
+  renter: string;
+  rank: number;
+  worldSize: number;
+  gpuUuids: string[];
+  image: string;
+  state: SupplierLeaseState;
+  /** The local worker job running it (null before the first payment verified). */
+  jobId: string | null;
+  paidThroughMs: number | null;
+  /** Verified payments of this lease so far, base units. */
+  earned: string;
+  startedAtMs: number | null;
+  endedAtMs: number | null;
+  /** Why it ended (hub's reason or this machine's), or why it is paused. */
+  message: string | null;
+}
+
+export interface ThermalGuardState {
+  maxTemperatureC: number;
+  /** The hottest shared GPU's last reading (null before telemetry). */
+  hottestC: number | null;
+  /** Paused because of heat since this time; null when not paused. */
+  pausedSinceMs: number | null;
+  /** Above the maximum since this time (the 10 s count-down); null when not above. */
+  hotSinceMs: number | null;
+}
+
+export interface SupplierStatus {
+  state: SupplierState;
+  /** What the state means in words, and the fix when it is 'error'. */
+  message: string;
+  sharingEnabled: boolean;
+  hubUrl: string | null;
+  workerId: string | null;
+  /** GPUs this machine offers (after `gpuUuids` and detection). */
+  sharedGpuUuids: string[];
+  offers: Offer[];
+  leases: SupplierLease[];
+  guard: ThermalGuardState;
+  /** Whether the schedule takes new leases right now. */
+  scheduleOpen: boolean;
+  /** Verified payments since local midnight, base units. */
+  todayEarned: string;
+}
+
+/** A desktop notification (the tray shows it; the UI may toast it). */
+export interface LendNotice {
+  kind: 'job-started' | 'job-ended' | 'payment' | 'overheat' | 'cooled' | 'refused';
+  title: string;
+  body: string;
+  atMs: number;
+}
+
+export interface MarketMedian {
+  gpuModel: string;
+  /** Median price per GPU-hour of offers of this model on the hub, or null when none. */
+  medianPricePerGpuHour: string | null;
+  offers: number;
+}
+
+export type { ScheduleWindow };

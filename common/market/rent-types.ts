@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { baseUnitsSchema } from '../hub/base-units';
+import { jobSpecSchema, placementConstraintsSchema } from '../hub/lease-types';
+import type { LeaseView, Quote } from '../hub/lease-types';
+import type { LeaseEvent } from '../hub/renter-messages';
+
+/** The renter's job form: what to run, on how many GPUs, for how long or how much. */
+export const rentRequestSchema = z
+  .object({
+    gpuCount: z.number().int().min(1).max(256),
+    constraints: placementConstraintsSchema.optional(),
+    job: jobSpecSchema,
+    durationMs: z.number().int().min(60_000).max(365 * 86_400_000).optional(),
+    budget: baseUnitsSchema.optional(),
+  })
+  .strict()
+  .refine((r) => (r.durationMs === undefined) !== (r.budget === undefined), {
+    message: 'give a duration or a budget (one of them)',
+  });
+export type RentRequest = z.input<typeof rentRequestSchema>;
+
+/** A quote as the UI shows it: the hub's quote plus the token's decimals. */
+export interface RentQuote extends Quote {
+  decimals: number;
+}
+
+export interface AutoPayState {
+  enabled: boolean;
+  /** Most this lease may auto-pay in all, base units; spent so far. */
+  limit: string;
+  spent: string;
+}
+
+/** A lease as the renter's app shows it. */
+export interface RentLease {
+  lease: LeaseView;
+  autoPay: AutoPayState;
+  /** Recent log lines per rank (bounded), oldest first. */
+  logs: Array<{ rank: number; stream: 'stdout' | 'stderr'; text: string; atMs: number }>;
+  /** The next increment to pay and when it is due, when one is due. */
+  nextDue: { increment: number; dueAtMs: number | null; amount: string } | null;
+  /** Human words for how it ended or what is wrong (unpaid, supplier-lost, failed). */
+  problem: string | null;
+}
+
+/** A payment this wallet made for a lease. */
+export interface RentReceipt {
+  signature: string;
+  leaseId: string;
+  increment: number;
+  payee: string;
+  amount: string;
+  paidAtMs: number;
+  network: string;
+  autoApproved: boolean;
+}
+
+export type RentLeaseEvent = { leaseId: string; event: LeaseEvent };
