@@ -24,6 +24,9 @@ export interface MarketHubOptions {
   log?: (message: string, error?: unknown) => void;
 }
 
+/** How often a private grid's hub that did not answer is tried again. */
+const GRID_RETRY_MS = 15_000;
+
 type Target = { mode: 'embedded'; chain: NetworkInfo } | { mode: 'grid'; hubUrl: string } | { mode: 'none'; reason: string };
 
 /**
@@ -44,6 +47,7 @@ export class MarketHub {
   private signingIn: Promise<string> | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private offs: Array<() => void> = [];
+  private retryTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly o: MarketHubOptions) {}
 
@@ -119,6 +123,8 @@ export class MarketHub {
 
   async stop(): Promise<void> {
     for (const off of this.offs.splice(0)) off();
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
     await this.queue;
     await this.closeEmbedded();
   }
@@ -149,13 +155,15 @@ export class MarketHub {
         this.publish({ mode: 'grid', hubUrl: null, status: 'error', error: 'Enter the private grid hub address in Settings, e.g. http://192.168.1.10:7070.', info: null, signedInAs: null });
         return;
       }
-      if (!force && this.current.mode === 'grid' && this.current.hubUrl === hubUrl && this.current.status === 'ready') return;
+      // Same hub, already answered (ready or error): nothing to do unless asked to retry.
+      if (!force && this.current.mode === 'grid' && this.current.hubUrl === hubUrl && this.current.status !== 'starting') return;
       this.publish({ mode: 'grid', hubUrl, status: 'starting', error: null, info: null, signedInAs: null });
       try {
         const info = await new HubHttpClient({ baseUrl: hubUrl }).info();
         this.publish({ mode: 'grid', hubUrl, status: 'ready', error: null, info, signedInAs: null });
       } catch (error) {
         this.publish({ mode: 'grid', hubUrl, status: 'error', error: `${(error as Error).message}`, info: null, signedInAs: null });
+        this.retryLater();
       }
       return;
     }
@@ -186,6 +194,16 @@ export class MarketHub {
       (this.o.log ?? ((m, e) => console.error(m, e)))('[market] the embedded hub did not start', error);
       this.publish({ mode: 'embedded', hubUrl: null, status: 'error', error: `The embedded hub did not start: ${(error as Error).message}`, info: null, signedInAs: null });
     }
+  }
+
+  /** A grid hub that did not answer is tried again now and then (it may be starting). */
+  private retryLater(): void {
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (this.current.status === 'error' && this.current.mode === 'grid') void this.follow(true);
+    }, GRID_RETRY_MS);
+    this.retryTimer.unref();
   }
 
   private async signIn(hubUrl: string): Promise<string> {

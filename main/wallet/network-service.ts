@@ -151,13 +151,14 @@ export class NetworkService {
         this.chainClient = client;
         this.publish({ ...this.current, rpcUrl: this.sandbox.url, usdcMint: this.sandbox.chain.usdcMint, usdcDecimals: this.sandbox.chain.usdcDecimals, status: 'ready' });
       } else {
-        if (next.kind === 'grid') Object.assign(next, await chainOfGrid(next.hubUrl ?? ''));
-        if (next.kind === 'custom') validateCustomNetwork(next.rpcUrl, next.usdcMint);
-        const client = new ChainClient(next.rpcUrl);
+        // `next` stays as the settings say (so the same settings compare equal); the grid's chain is resolved beside it.
+        const resolved: NetworkConfig = next.kind === 'grid' ? { ...next, ...(await chainOfGrid(next.hubUrl ?? '')) } : next;
+        if (resolved.kind === 'custom') validateCustomNetwork(resolved.rpcUrl, resolved.usdcMint);
+        const client = new ChainClient(resolved.rpcUrl);
         // Reading the mint proves the endpoint answers and the mint exists there.
-        const mint = await withTimeout(client.mintInfo(next.usdcMint as Address), 15_000, `${next.rpcUrl} did not answer within 15 s`);
+        const mint = await withTimeout(client.mintInfo(resolved.usdcMint as Address), 15_000, `${resolved.rpcUrl} did not answer within 15 s`);
         this.chainClient = client;
-        this.publish({ ...this.current, rpcUrl: next.rpcUrl, usdcMint: next.usdcMint, usdcDecimals: mint.decimals, status: 'ready', faucet: next.kind === 'grid' && next.hubNetwork === 'sandbox' });
+        this.publish({ ...this.current, rpcUrl: resolved.rpcUrl, usdcMint: resolved.usdcMint, usdcDecimals: mint.decimals, status: 'ready', faucet: resolved.kind === 'grid' && resolved.hubNetwork === 'sandbox' });
       }
     } catch (error) {
       (this.options.log ?? ((m, e) => console.error(m, e)))(`[wallet] network ${next.kind} failed to start`, error);
