@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -27,6 +27,11 @@ export interface HeadlessApp {
   /** Opens the app in the page through the access link and waits for the shell. */
   open(page: Page, hash?: string): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * Kills the app process with SIGKILL (no shutdown code runs), as a crash or power cut
+   * would; the data dir stays, so `startHeadlessApp({ dataDir })` starts it again.
+   */
+  kill9(): Promise<void>;
 }
 
 /**
@@ -75,6 +80,7 @@ export async function startHeadlessApp(options: HeadlessAppOptions = {}): Promis
     });
   });
 
+  const exited = () => child.exitCode !== null || child.signalCode !== null;
   return {
     accessUrl,
     origin: new URL(accessUrl).origin,
@@ -85,8 +91,23 @@ export async function startHeadlessApp(options: HeadlessAppOptions = {}): Promis
       if (hash) await page.goto(`${new URL(accessUrl).origin}/${hash}`);
       await page.getByTestId('nav-home').waitFor();
     },
+    async kill9() {
+      // serve.mjs runs the app (out/main/headless.js) as its child: kill that first.
+      for (const pid of childPids(child.pid!)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      if (!exited()) {
+        const gone = new Promise((done) => child.once('exit', done));
+        child.kill('SIGKILL');
+        await gone;
+      }
+    },
     async stop() {
-      if (child.exitCode === null) {
+      if (!exited()) {
         const exited = new Promise((done) => child.once('exit', done));
         child.kill('SIGTERM');
         await Promise.race([exited, new Promise((done) => setTimeout(done, 10_000))]);
@@ -95,6 +116,15 @@ export async function startHeadlessApp(options: HeadlessAppOptions = {}): Promis
       rmSync(ownDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Direct children of a process (Linux /proc), for killing the app under serve.mjs. */
+function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
 }
 
 /** PATH without directories holding a real or replayed GPU tool, so only ours are seen. */
