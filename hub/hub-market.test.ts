@@ -204,9 +204,11 @@ describe('hub market: workers, offers, search, gang placement', () => {
     socket.send({ type: 'teleport' });
     expect(await socket.next((m) => m.type === 'error')).toMatchObject({ code: 'invalid_message' });
 
-    const { client, wallet } = await renter(hub);
+    // The raw worker's supplier and the renter are different wallets (a renter is never placed on its own offers).
+    const { client: supplierClient, wallet } = await renter(hub);
+    const { client } = await renter(hub);
     const rig = gpus(MODELS.rtx2080.name, 1, MODELS.rtx2080.vramMiB, `raw-${wallet.address.slice(0, 6)}`);
-    const hello = { type: 'hello', protocolVersion: HUB_PROTOCOL_VERSION, token: client.token, machineId: 'machine-raw-0001', hardware: hardware(rig), region: 'eu-west' };
+    const hello = { type: 'hello', protocolVersion: HUB_PROTOCOL_VERSION, token: supplierClient.token, machineId: 'machine-raw-0001', hardware: hardware(rig), region: 'eu-west' };
     socket.send({ ...hello, hardware: { gpus: [{ uuid: 'GPU-x', model: 'X', vramMiB: -1, index: 0 }] } });
     expect(await socket.next((m) => m.type === 'error')).toMatchObject({ code: 'invalid_message', inReplyTo: 'hello' });
     socket.send(hello);

@@ -99,13 +99,13 @@ export class LeaseService {
     const incrementCount = request.durationMs === undefined ? null : checkIncrementCount(Math.ceil(request.durationMs / terms.incrementMs), terms);
     const leaseId = makeId('lease', this.o.random);
     const reserved = this.o.placement.place(
-      { gpuCount: request.gpuCount, constraints: request.constraints, leaseDurationMs: incrementCount === null ? null : incrementCount * terms.incrementMs, nowMs },
+      { gpuCount: request.gpuCount, constraints: request.constraints, leaseDurationMs: incrementCount === null ? null : incrementCount * terms.incrementMs, nowMs, excludeSupplier: renter },
       (offer, count) => this.o.offers.take(offer, count, leaseId),
     );
     if (!reserved) {
       throw new HubError(
         'no_capacity',
-        `No set of online machines can hold ${request.gpuCount} GPU(s) with these constraints right now. Ask for fewer GPUs, relax the model, VRAM, price, region or reliability limits, or try again later.`,
+        `No set of online machines can hold ${request.gpuCount} GPU(s) with these constraints right now. Ask for fewer GPUs, relax the model, VRAM, price, region or reliability limits, or try again later. (Your own offers are never placed for you: to rent your own GPUs, pay from another wallet.)`,
       );
     }
     const nodes = placementNodes(reserved);

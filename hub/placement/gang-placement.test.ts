@@ -34,6 +34,16 @@ describe('GangPlacement', () => {
     expect(summary(place(m, 5))).toEqual(['w-d:3', 'w-a:2']);
   });
 
+  it("never places a renter on its own offers (it would be paying itself)", () => {
+    const m = new InMemoryMarket();
+    m.addMachine({ workerId: 'w-mine', ...MODELS.v100Spec(), count: 4, price: '100000' });
+    m.addMachine({ workerId: 'w-other', ...MODELS.v100Spec(), count: 2, price: '900000' });
+    const mine = 'supplier-of-w-mine';
+    const own = m.placement.place({ gpuCount: 2, constraints: constraints(), leaseDurationMs: 3_600_000, nowMs: NOW, excludeSupplier: mine }, (offer, count) => m.book.take(offer, count, 'lease-own'));
+    expect(summary(own)).toEqual(['w-other:2']);
+    expect(m.placement.plan({ gpuCount: 3, constraints: constraints(), leaseDurationMs: 3_600_000, nowMs: NOW, excludeSupplier: mine })).toBeNull();
+  });
+
   it('reserves nothing when the whole cluster cannot be placed (all or nothing)', () => {
     const m = new InMemoryMarket();
     m.addMachine({ workerId: 'w-a', ...MODELS.v100Spec(), count: 2, price: '500000' });

@@ -11,6 +11,11 @@ export interface PlacementRequest {
   /** The lease length, checked against each offer's minimum and maximum; null when not known yet (budget). */
   leaseDurationMs: number | null;
   nowMs: number;
+  /**
+   * The renter's own wallet: its offers are skipped. A renter paying itself moves no money,
+   * so its own machines could never verify the payment (and would earn nothing).
+   */
+  excludeSupplier?: string;
 }
 
 export interface PlannedNode {
@@ -97,6 +102,7 @@ function acceptor(request: PlacementRequest): Acceptor {
     (c.region === undefined || o.region === c.region) &&
     (duration === null || (duration >= o.minLeaseMs && duration <= o.maxLeaseMs)) &&
     (o.schedule.length === 0 || isWithinSchedule(o.schedule, request.nowMs)) &&
+    o.supplier !== request.excludeSupplier &&
     !chosen.has(o.workerId);
 }
 
