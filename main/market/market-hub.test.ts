@@ -80,6 +80,8 @@ describe('MarketHub', () => {
     expect(app.hub.status().signedInAs).toBeNull();
     expect(await app.hub.token()).not.toBe(first);
     expect(app.hub.status().signedInAs).toBe(second.address);
+    // The first wallet (say, the machine's payout wallet) keeps its own session.
+    expect(await app.hub.token(account.address)).toBe(first);
   });
 
   it('refuses to sign anything but a hub sign-in without asking', async () => {

@@ -43,8 +43,9 @@ export class MarketHub {
   private current: MarketHubStatus = { mode: 'none', hubUrl: null, status: 'starting', error: null, info: null, signedInAs: null };
   private embedded: RunningHub | null = null;
   private embeddedKey: string | null = null;
-  private session: { address: string; hubUrl: string; token: string; expiresAtMs: number } | null = null;
-  private signingIn: Promise<string> | null = null;
+  /** Hub sessions by wallet address (each wallet signs in on its own). */
+  private readonly sessions = new Map<string, { hubUrl: string; token: string; expiresAtMs: number }>();
+  private readonly signingIn = new Map<string, Promise<string>>();
   private queue: Promise<unknown> = Promise.resolve();
   private offs: Array<() => void> = [];
   private retryTimer: NodeJS.Timeout | null = null;
@@ -73,27 +74,33 @@ export class MarketHub {
     return new HubHttpClient({ baseUrl: this.url() });
   }
 
-  /** A session token for the active wallet on the current hub (signs in when needed). */
-  async token(): Promise<string> {
+  /**
+   * A session token on the current hub for a wallet of the vault (the active one by
+   * default), signing in when needed. The supplier session passes its payout wallet, so
+   * switching the active wallet to rent does not change who the machine's supplier is.
+   */
+  async token(address?: string): Promise<string> {
     const hubUrl = this.url();
-    const address = this.o.wallet.vault.activeAddress();
-    if (!address) throw new ApiError('unavailable', 'Create or import a wallet first (Wallet): the hub knows you by your wallet address.');
-    const s = this.session;
-    if (s && s.address === address && s.hubUrl === hubUrl && s.expiresAtMs - Date.now() > 60_000) return s.token;
-    this.signingIn ??= this.signIn(hubUrl).finally(() => {
-      this.signingIn = null;
-    });
-    return this.signingIn;
+    const who = address ?? this.o.wallet.vault.activeAddress();
+    if (!who) throw new ApiError('unavailable', 'Create or import a wallet first (Wallet): the hub knows you by your wallet address.');
+    const s = this.sessions.get(who);
+    if (s && s.hubUrl === hubUrl && s.expiresAtMs - Date.now() > 60_000) return s.token;
+    let pending = this.signingIn.get(who);
+    if (!pending) {
+      pending = this.signIn(hubUrl, who).finally(() => this.signingIn.delete(who));
+      this.signingIn.set(who, pending);
+    }
+    return pending;
   }
 
-  /** Runs `fn` with a signed-in client; signs in again once if the hub forgot the session. */
-  async withSession<T>(fn: (client: HubHttpClient) => Promise<T>): Promise<T> {
-    const attempt = async () => fn(new HubHttpClient({ baseUrl: this.url(), token: await this.token() }));
+  /** Runs `fn` with a client signed in as `address` (the active wallet by default); signs in again once if the hub forgot the session. */
+  async withSession<T>(fn: (client: HubHttpClient) => Promise<T>, address?: string): Promise<T> {
+    const attempt = async () => fn(new HubHttpClient({ baseUrl: this.url(), token: await this.token(address) }));
     try {
       return await attempt();
     } catch (error) {
       if (error instanceof HubError && error.code === 'unauthenticated') {
-        this.session = null;
+        this.sessions.delete(address ?? this.o.wallet.vault.activeAddress() ?? '');
         return attempt();
       }
       throw error;
@@ -105,10 +112,10 @@ export class MarketHub {
       this.o.events.on('network:changed', () => void this.follow()),
       this.o.events.on('settings:changed', () => void this.follow()),
       this.o.events.on('wallet:changed', (state) => {
-        if (this.session && this.session.address !== state.activeAddress) {
-          this.session = null;
-          this.publish({ ...this.current, signedInAs: null });
-        }
+        // `signedInAs` is about the active wallet (the renter); other sessions stay.
+        const active = state.activeAddress;
+        const signedInAs = active && this.sessions.get(active)?.hubUrl === this.current.hubUrl ? active : null;
+        if (signedInAs !== this.current.signedInAs) this.publish({ ...this.current, signedInAs });
       }),
     );
     await this.follow();
@@ -206,14 +213,12 @@ export class MarketHub {
     this.retryTimer.unref();
   }
 
-  private async signIn(hubUrl: string): Promise<string> {
+  private async signIn(hubUrl: string, address: string): Promise<string> {
     const client = new HubHttpClient({ baseUrl: hubUrl });
     const wallet = this.o.wallet.service;
-    const address = this.o.wallet.vault.activeAddress();
-    if (!address) throw new ApiError('unavailable', 'Create or import a wallet first (Wallet).');
-    const session = await client.signIn(address, async (message) => (await wallet.signHubSignIn(message)).signature);
-    this.session = { address, hubUrl, token: session.token, expiresAtMs: session.expiresAtMs };
-    if (this.current.hubUrl === hubUrl) this.publish({ ...this.current, signedInAs: address });
+    const session = await client.signIn(address, async (message) => (await wallet.signHubSignIn(message, address)).signature);
+    this.sessions.set(address, { hubUrl, token: session.token, expiresAtMs: session.expiresAtMs });
+    if (this.current.hubUrl === hubUrl && address === this.o.wallet.vault.activeAddress()) this.publish({ ...this.current, signedInAs: address });
     return session.token;
   }
 
@@ -221,7 +226,7 @@ export class MarketHub {
     const hub = this.embedded;
     this.embedded = null;
     this.embeddedKey = null;
-    this.session = null;
+    this.sessions.clear();
     if (hub) await hub.close();
   }
 

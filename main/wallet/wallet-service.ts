@@ -300,12 +300,13 @@ export class WalletService {
   }
 
   /**
-   * Signs the hub's sign-in challenge with the active wallet, without a confirmation: it
+   * Signs the hub's sign-in challenge with a vault wallet (the active one by default), without a confirmation: it
    * is this app's own session with the hub the user chose, and no money moves. Only text
-   * in the sign-in layout naming this address is signed, so nothing else can pass here.
+   * in the sign-in layout naming that address is signed, so nothing else can pass here.
    */
-  async signHubSignIn(message: Uint8Array): Promise<{ address: string; signature: Uint8Array }> {
-    const address = this.requireActive();
+  async signHubSignIn(message: Uint8Array, walletAddress?: string): Promise<{ address: string; signature: Uint8Array }> {
+    const address = walletAddress ?? this.requireActive();
+    this.requireWallet(address);
     this.requireUnlocked();
     const text = new TextDecoder().decode(message);
     const lines = text.split('\n');
