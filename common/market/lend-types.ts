@@ -25,6 +25,12 @@ export const lendTermsSchema = z
     /** GPUs to share (NVIDIA UUIDs); empty = every NVIDIA GPU detected. */
     gpuUuids: z.array(z.string().min(1).max(96)).max(64),
     region: regionSchema,
+    /**
+     * The wallet that signs in as this machine's supplier and receives its payments; ''
+     * = the active wallet when sharing starts (then kept, so switching the active wallet
+     * to rent does not change who the supplier is).
+     */
+    payoutAddress: z.string().max(44),
   })
   .strict()
   .refine((t) => t.maxLeaseMs >= t.minLeaseMs, { message: 'the maximum lease must not be shorter than the minimum' });
@@ -40,6 +46,7 @@ export const DEFAULT_LEND_TERMS: LendTerms = {
   electricityPricePerKwh: '150000',
   gpuUuids: [],
   region: 'local',
+  payoutAddress: '',
 };
 
 /** Hysteresis of the thermal guard: resume only this far below the maximum. */
