@@ -25,6 +25,7 @@ import { MarketHub } from '../market/market-hub';
 import { marketHandlers } from '../market/explorer/explorer-handlers';
 import { createSupplierModule } from '../market/supplier/supplier-module';
 import type { SupplierModule } from '../market/supplier/supplier-module';
+import { SupplierLeaseValidity } from '../market/supplier/supplier-lease-validity';
 import { createRenterModule } from '../market/renter/renter-module';
 import type { RenterModule } from '../market/renter/renter-module';
 import type { HubTiming } from '../../hub/hub-server';
@@ -38,6 +39,8 @@ export interface AppServicesOptions {
   keyProtection?: KeyProtection;
   /** Tests: shorter increments and heartbeats for the embedded Sandbox hub. */
   embeddedHubTiming?: Partial<HubTiming>;
+  /** Tests: how often the supplier session checks paid-through times and meters energy. */
+  supplierTickMs?: number;
 }
 
 export interface AppServices {
@@ -87,10 +90,24 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   events.on('hardware:snapshot', (snapshot) => {
     nvidiaGpuUuids = snapshot.gpus.filter((gpu) => gpu.vendor === 'nvidia').map((gpu) => gpu.uuid);
   });
-  const worker = new WorkerService({ db: ledgerDb, events, nowMs, nvidiaGpuUuids: () => nvidiaGpuUuids });
+  // After a crash, a lease's container is kept only while this machine's verified payments cover it.
+  const worker = new WorkerService({ db: ledgerDb, events, nowMs, nvidiaGpuUuids: () => nvidiaGpuUuids, leaseValidity: new SupplierLeaseValidity(ledgerDb) });
 
   const hub = new MarketHub({ dataDir: options.dataDir, settings, events, wallet, ...(options.embeddedHubTiming ? { embeddedTiming: options.embeddedHubTiming } : {}) });
-  const supplier = createSupplierModule({ dataDir: options.dataDir, ledgerDb, settings, events, hub, wallet, worker, hardware, telemetry, telemetryStore, nowMs });
+  const supplier = createSupplierModule({
+    dataDir: options.dataDir,
+    ledgerDb,
+    settings,
+    events,
+    hub,
+    wallet,
+    worker,
+    hardware,
+    telemetry,
+    telemetryStore,
+    nowMs,
+    ...(options.supplierTickMs !== undefined ? { tickMs: options.supplierTickMs } : {}),
+  });
   const renter = createRenterModule({ ledgerDb, settings, events, hub, wallet, nowMs });
 
   const applyTelemetry = (s: Settings) =>

@@ -2,9 +2,10 @@ import type { Migration } from '../migration';
 import { settingsMigration } from './001-settings';
 import { jobsMigration } from './002-jobs';
 import { walletMigration } from './003-wallet';
+import { supplierMigration } from './004-supplier';
 
 /**
  * Every ledger.db migration, in order. Add a file `NNN-name.ts` and append it here;
  * each has a test next to it that upgrades a database holding real rows.
  */
-export const LEDGER_MIGRATIONS: readonly Migration[] = [settingsMigration, jobsMigration, walletMigration];
+export const LEDGER_MIGRATIONS: readonly Migration[] = [settingsMigration, jobsMigration, walletMigration, supplierMigration];

@@ -1,5 +1,4 @@
 import type Database from 'better-sqlite3';
-import { ApiError } from '../../../common/api/errors';
 import type { lendCalls } from '../../../common/api/lend';
 import type { EventBus } from '../../../common/event-bus';
 import type { ApiEventMap } from '../../../common/api/contract';
@@ -11,6 +10,12 @@ import type { DomainHandlers } from '../../transport/api-handlers';
 import type { WalletModule } from '../../wallet/wallet-module';
 import type { WorkerService } from '../../worker/worker-service';
 import type { MarketHub } from '../market-hub';
+import { EarningsService } from './earnings-service';
+import { EarningsStore } from './earnings-store';
+import { EnergyMeter } from './energy-meter';
+import { medianPrice } from './offer-plan';
+import { SupplierLeaseStore } from './supplier-lease-store';
+import { SupplierSession } from './supplier-session';
 
 export interface SupplierModuleOptions {
   dataDir: string;
@@ -24,33 +29,67 @@ export interface SupplierModuleOptions {
   telemetry: TelemetryService;
   telemetryStore: TelemetryStore;
   nowMs: () => number;
+  /** Tests: how often paid-through and metering are checked (1 s by default). */
+  tickMs?: number;
 }
 
 export interface SupplierModule {
   readonly handlers: DomainHandlers<typeof lendCalls>;
+  readonly session: SupplierSession;
+  readonly earnings: EarningsService;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** PLACEHOLDER until the supplier session lands: every call says so. */
-export function createSupplierModule(_options: SupplierModuleOptions): SupplierModule {
-  const notYet = (): never => {
-    throw new ApiError('unavailable', 'Lending is not built yet.');
-  };
+/** Pages of the hub's search read for the median (200 offers each). */
+const MEDIAN_PAGES = 5;
+
+/** Builds the supplier side for the composition root: the session, its stores, earnings, and the lend/earnings handlers. */
+export function createSupplierModule(options: SupplierModuleOptions): SupplierModule {
+  const leases = new SupplierLeaseStore(options.ledgerDb, options.nowMs);
+  const earningsStore = new EarningsStore(options.ledgerDb);
+  const session = new SupplierSession({
+    leases,
+    earnings: earningsStore,
+    meter: new EnergyMeter(options.telemetryStore),
+    settings: options.settings,
+    events: options.events,
+    hub: options.hub,
+    wallet: options.wallet,
+    worker: options.worker,
+    hardware: options.hardware,
+    nowMs: options.nowMs,
+    ...(options.tickMs !== undefined ? { tickMs: options.tickMs } : {}),
+  });
+  const earnings = new EarningsService(earningsStore, options.wallet, options.events, options.nowMs);
+
   return {
+    session,
+    earnings,
     handlers: {
-      'lend:status': notYet,
-      'lend:terms': notYet,
-      'lend:set-terms': notYet,
-      'lend:start-sharing': notYet,
-      'lend:stop-sharing': notYet,
-      'lend:market-median': notYet,
-      'earnings:summary': notYet,
-      'earnings:list': notYet,
-      'earnings:export-csv': notYet,
-      'earnings:reconcile': notYet,
+      'lend:status': () => session.status(),
+      'lend:terms': () => session.terms(),
+      'lend:set-terms': ({ terms }) => session.setTerms(terms),
+      'lend:start-sharing': () => session.startSharing(),
+      'lend:stop-sharing': ({ stopRunning }) => session.stopSharing(stopRunning),
+      'lend:market-median': async ({ gpuModel }) => {
+        const client = options.hub.publicClient();
+        const prices: string[] = [];
+        let offset: number | null = 0;
+        for (let page = 0; page < MEDIAN_PAGES && offset !== null; page++) {
+          const result = await client.searchOffers({ gpuModel, limit: 200, offset });
+          // The search matches part of the name; the median is of this exact model.
+          for (const o of result.offers) if (o.gpuModel.toLowerCase() === gpuModel.toLowerCase()) prices.push(o.pricePerGpuHour);
+          offset = result.nextOffset;
+        }
+        return { gpuModel, medianPricePerGpuHour: medianPrice(prices), offers: prices.length };
+      },
+      'earnings:summary': ({ days }) => earnings.summary(days),
+      'earnings:list': ({ limit, beforeMs }) => earnings.list(limit, beforeMs),
+      'earnings:export-csv': () => earnings.csv(),
+      'earnings:reconcile': () => earnings.reconcile(),
     },
-    async start() {},
-    async stop() {},
+    start: () => session.start(),
+    stop: () => session.stop(),
   };
 }

@@ -1,0 +1,68 @@
+import type { EventBus } from '../../../common/event-bus';
+import type { ApiEventMap } from '../../../common/api/contract';
+import type { EarningRow, EarningsCsv, EarningsSummary, ReconcileReport } from '../../../common/market/earnings-types';
+import { PaymentVerifier } from '../../wallet/payment-verifier';
+import type { ChainReader } from '../../wallet/payment-verifier';
+import type { WalletModule } from '../../wallet/wallet-module';
+import { earningsCsv, summarizeEarnings } from './earnings-report';
+import { toEarningRow } from './earnings-store';
+import type { EarningsStore } from './earnings-store';
+
+/**
+ * The Earnings view's calls: summary, list, CSV and reconcile. Reconcile asks the chain
+ * again about every row (the verifier without its credit store: these were credited once
+ * already, and the question now is only whether the chain still says so).
+ */
+export class EarningsService {
+  constructor(
+    private readonly store: EarningsStore,
+    private readonly wallet: WalletModule,
+    private readonly events: EventBus<ApiEventMap>,
+    private readonly nowMs: () => number,
+  ) {}
+
+  summary(days: number): EarningsSummary {
+    return summarizeEarnings(this.store.all(), this.nowMs(), days, this.decimals());
+  }
+
+  list(limit: number, beforeMs?: number): EarningRow[] {
+    return this.store.list(limit, beforeMs).map(toEarningRow);
+  }
+
+  csv(): EarningsCsv {
+    return earningsCsv(this.store.all(), this.decimals(), this.nowMs());
+  }
+
+  async reconcile(): Promise<ReconcileReport> {
+    const network = this.wallet.network;
+    const chain: ChainReader = {
+      transaction: (signature, commitment) => network.client().transaction(signature, commitment) as ReturnType<ChainReader['transaction']>,
+      signatureStatus: (signature) => network.client().signatureStatus(signature),
+    };
+    const verifier = new PaymentVerifier({ chain });
+    const rows = this.store.all();
+    const mismatched: ReconcileReport['mismatched'] = [];
+    const kind = network.info().kind;
+    for (const row of rows) {
+      let reason: string | null = null;
+      if (row.network !== kind) {
+        reason = `Paid on ${row.network}; the app is on ${kind} now. Switch the network to check this row.`;
+      } else {
+        const result = await verifier.verify({ signature: row.signature, recipient: row.recipient, mint: row.mint, amount: row.amount, reference: row.reference, memo: row.memo }).catch(
+          (error: unknown) => ({ ok: false as const, message: `The chain could not be asked: ${(error as Error).message}` }),
+        );
+        if (!result.ok) reason = result.message;
+        else if (result.receivedAmount < row.amount) reason = `The chain shows ${result.receivedAmount} base units received, less than the ${row.amount} recorded.`;
+      }
+      const atMs = this.nowMs();
+      this.store.setReconcile(row.signature, reason ? 'mismatch' : 'ok', reason, atMs);
+      if (reason) mismatched.push({ signature: row.signature, reason });
+    }
+    this.events.emit('earnings:changed', { atMs: this.nowMs() });
+    return { checked: rows.length, ok: rows.length - mismatched.length, mismatched, atMs: this.nowMs() };
+  }
+
+  private decimals(): number {
+    return this.wallet.network.info().usdcDecimals;
+  }
+}

@@ -1,0 +1,54 @@
+import { clusterEnvironment } from '../../../common/hub/cluster-env';
+import type { WorkerLease } from '../../../common/hub/worker-messages';
+import type { HardwareSnapshot } from '../../../common/hardware/detection';
+import type { JobSpecInput } from '../../../common/worker/job-spec';
+
+/** How long the image pull and container start may take on top of the paid time. */
+const START_ALLOWANCE_MS = 10 * 60_000;
+const MAX_JOB_MS = 90 * 24 * 3600_000;
+const SCRATCH_MB_PER_GPU = 16 * 1024;
+
+/**
+ * The job id of a lease's container on this machine: made from the lease and the rank, so
+ * after a restart the session finds the job it started before instead of starting another.
+ */
+export function leaseJobId(lease: Pick<WorkerLease, 'leaseId' | 'rank'>): string {
+  return `lease-${lease.leaseId}-r${lease.rank}`.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 63);
+}
+
+/**
+ * The local job for a lease: exactly the leased GPUs, the cluster's environment, and a
+ * share of this machine's CPU, memory and disk in proportion to the GPUs leased (so two
+ * renters on one machine cannot starve each other). The job's own maximum duration is a
+ * safety net covering the whole lease (or the owner's maximum, for extensions) plus the
+ * grace; the session stops the job itself when the verified payments run out.
+ */
+export function leaseJobSpec(lease: WorkerLease, snapshot: HardwareSnapshot | null, ownerMaxLeaseMs: number): JobSpecInput {
+  const totalGpus = Math.max(1, snapshot?.gpus.filter((g) => g.vendor === 'nvidia').length ?? 1);
+  const share = Math.min(1, lease.gpuUuids.length / totalGpus);
+  const host = snapshot?.host ?? null;
+  const cores = host ? Math.max(1, Math.floor(host.cpuCores * share * 10) / 10) : 2;
+  // 80 % of RAM is for jobs; the OS and the app keep the rest.
+  const memoryMb = host ? Math.max(512, Math.floor((host.ramTotalBytes / 1024 ** 2) * 0.8 * share)) : 4096;
+  const leaseMs = Math.max(lease.incrementCount * lease.incrementMs, ownerMaxLeaseMs);
+  const ports = new Set(lease.job.ports ?? []);
+  // Rank 0 hosts the rendezvous; its peers reach it on MASTER_PORT.
+  if (lease.rank === 0 && lease.worldSize > 1) ports.add(lease.masterPort);
+  return {
+    jobId: leaseJobId(lease),
+    leaseId: lease.leaseId.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 63),
+    image: lease.job.image,
+    command: lease.job.command ?? [],
+    env: clusterEnvironment(lease),
+    exposedPorts: [...ports].sort((a, b) => a - b).map((port) => ({ port, protocol: 'tcp' as const })),
+    gpuUuids: [...lease.gpuUuids],
+    cpuCores: cores,
+    memoryLimitMb: memoryMb,
+    tmpSizeMb: 256,
+    scratchSizeMb: SCRATCH_MB_PER_GPU * lease.gpuUuids.length,
+    maxDurationMs: Math.min(MAX_JOB_MS, leaseMs + lease.graceMs + START_ALLOWANCE_MS),
+    // A cluster spread over machines must reach its peers; a single node stays internal.
+    egress: lease.worldSize > 1,
+    stopGraceMs: 10_000,
+  };
+}
