@@ -6,7 +6,7 @@ import type { JobSpecInput } from '../../../common/worker/job-spec';
 /** How long the image pull and container start may take on top of the paid time. */
 const START_ALLOWANCE_MS = 10 * 60_000;
 const MAX_JOB_MS = 90 * 24 * 3600_000;
-const SCRATCH_MB_PER_GPU = 16 * 1024;
+const SCRATCH_MB_PER_GPU = 8 * 1024;
 
 /**
  * The job id of a lease's container on this machine: made from the lease and the rank, so
