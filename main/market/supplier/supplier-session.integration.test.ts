@@ -112,7 +112,7 @@ describeWithDocker('supplier session (real hub, chain and Docker)', () => {
     const env = Object.fromEntries(inspect.Config.Env.map((e: string) => e.split(/=(.*)/s).slice(0, 2)));
     expect(env).toMatchObject({ RANK: '0', WORLD_SIZE: '1', IDLEGRID_LEASE_ID: quote.leaseId, MASTER_PORT: '29500' });
     expect(inspect.HostConfig.DeviceRequests?.[0]?.DeviceIDs).toEqual(leased);
-    const calls = readHookLog(dockerTestEnv.hookLog).filter((r: { state?: { id?: string } }) => r.state?.id === job.containerId);
+    const calls = readHookLog(dockerTestEnv.hookLog).filter((r) => r.state?.id === job.containerId);
     expect(calls).toHaveLength(1);
     expect(calls[0]!.nvidiaVisibleDevices).toBe(leased.join(','));
     expect(notices.map((n) => n.kind)).toEqual(expect.arrayContaining(['payment', 'job-started']));
