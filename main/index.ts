@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import { app, ipcMain, safeStorage } from 'electron';
-import type { BrowserWindow, Tray } from 'electron';
+import type { BrowserWindow } from 'electron';
 import { createAppServices } from './app/app-services';
 import { chooseDesktopKeyProtection } from './wallet/safe-storage-key-protection';
 import type { AppServices } from './app/app-services';
 import { createSecureWindow, denyAllPermissions, lockDownWebContents } from './desktop/secure-window';
 import { createTray } from './desktop/tray';
+import type { SupplierTray } from './desktop/tray';
 import { ApiDispatcher } from './transport/api-dispatcher';
 import { registerIpcTransport } from './transport/ipc-transport';
 import { createTrustedSenderCheck } from './transport/trusted-sender';
@@ -21,7 +22,7 @@ const isTrustedUrl = createTrustedSenderCheck({ rendererFile, devServerUrl });
 let services: AppServices | null = null;
 let mainWindow: BrowserWindow | null = null;
 // Held at module level: a Tray that is only a local is garbage-collected and vanishes.
-let tray: Tray | null = null;
+let tray: SupplierTray | null = null;
 let quitting = false;
 
 function showWindow(): void {
@@ -69,10 +70,28 @@ if (!app.requestSingleInstanceLock()) {
     const keyProtection = chooseDesktopKeyProtection(safeStorage, { file: join(dataDir, 'wallets', 'passphrase.json') });
     services = createAppServices({ shell: 'desktop', dataDir, version: app.getVersion(), keyProtection });
     registerIpcTransport({ ipcMain, dispatcher: new ApiDispatcher(services.handlers), events: services.events, isTrustedUrl });
+    const s = services;
+    const applyLoginItem = (openAtLogin: boolean) => app.setLoginItemSettings({ openAtLogin });
     tray = createTray(join(__dirname, '../../resources/tray.png'), {
       open: showWindow,
       quit: () => app.quit(),
+      startSharing: () => void Promise.resolve(s.handlers['lend:start-sharing']({})).catch(() => showWindow()),
+      stopSharing: () => void s.handlers['lend:stop-sharing']({ stopRunning: false }),
+      setStartOnLogin: (enabled) => {
+        const next = s.settings.update({ startOnLogin: enabled });
+        s.events.emit('settings:changed', next);
+      },
     });
+    // The tray follows the supplier's status and the settings; notices become notifications.
+    const redraw = () => tray?.update(s.supplier.session.status(), { startOnLogin: s.settings.get().startOnLogin, decimals: s.wallet.network.info().usdcDecimals });
+    s.events.on('lend:status', redraw);
+    s.events.on('earnings:changed', redraw);
+    s.events.on('settings:changed', (next) => {
+      applyLoginItem(next.startOnLogin);
+      redraw();
+    });
+    s.events.on('lend:notice', (notice) => tray?.notify(notice));
+    applyLoginItem(s.settings.get().startOnLogin);
     showWindow();
     void services.start();
     app.on('activate', showWindow);
