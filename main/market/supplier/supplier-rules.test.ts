@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import type { WorkerLease } from '../../../common/hub/worker-messages';
+import { DEFAULT_LEND_TERMS } from '../../../common/market/lend-types';
+import { csvField, earningsCsv, formatUnits } from './earnings-report';
+import { energyCostOf } from './earnings-store';
+import { leaseRefusal } from './lease-admission';
+import { leaseJobId, leaseJobSpec } from './lease-job-spec';
+import { medianPrice, planOffers } from './offer-plan';
+import { ThermalGuard } from './thermal-guard';
+
+const lease = (over: Partial<WorkerLease> = {}): WorkerLease => ({
+  leaseId: 'L1', state: 'paid', renter: 'R', rank: 0, worldSize: 2, gpuUuids: ['GPU-a'], job: { image: 'busybox:1', masterPort: 29500, ports: [8080] },
+  peers: [{ rank: 0, workerId: 'w0', host: '10.0.0.1' }, { rank: 1, workerId: 'w1', host: '10.0.0.2' }], masterAddr: '10.0.0.1', masterPort: 29500,
+  incrementMs: 600_000, graceMs: 60_000, incrementCount: 2, startedAtMs: null, paidThroughMs: null, mint: 'M', payments: [], ...over,
+});
+
+describe('supplier rules', () => {
+  it('thermal guard: pauses after 10 s above the maximum, resumes only below maximum − 5 °C', () => {
+    const g = new ThermalGuard();
+    const s = (t: number, c: number) => [{ gpuUuid: 'GPU-a', gpuIndex: 0, tMs: t, temperatureC: c, powerW: 100, utilizationPct: 0, vramUsedMiB: 0, fanPct: 0, smClockMHz: 0 }];
+    const leases = [{ leaseId: 'L1', gpuUuids: ['GPU-a'], paused: false }];
+    expect(g.observe(s(0, 85), 0, 80, leases)).toEqual([]);
+    expect(g.observe(s(9_000, 85), 9_000, 80, leases)).toEqual([]);
+    expect(g.observe(s(10_000, 85), 10_000, 80, leases)).toEqual([{ leaseId: 'L1', action: 'pause', temperatureC: 85 }]);
+    const paused = [{ ...leases[0]!, paused: true }];
+    expect(g.observe(s(11_000, 76), 11_000, 80, paused)).toEqual([]);
+    expect(g.observe(s(12_000, 74), 12_000, 80, paused)).toEqual([{ leaseId: 'L1', action: 'resume', temperatureC: 74 }]);
+    // Dipping below the maximum restarts the count-down.
+    g.observe(s(20_000, 85), 20_000, 80, leases);
+    g.observe(s(25_000, 79), 25_000, 80, leases);
+    expect(g.observe(s(31_000, 85), 31_000, 80, leases)).toEqual([]);
+  });
+
+  it('refuses leases outside the owner\'s limits, in words', () => {
+    const terms = { ...DEFAULT_LEND_TERMS, minLeaseMs: 3_600_000, schedule: [{ days: [0], startMinuteUtc: 0, endMinuteUtc: 1 }] };
+    expect(leaseRefusal(lease({ gpuUuids: ['GPU-x'] }), DEFAULT_LEND_TERMS, ['GPU-a'], 0)).toMatch(/does not share GPU GPU-x/);
+    expect(leaseRefusal(lease(), terms, ['GPU-a'], 0)).toMatch(/shorter than this machine's minimum of 1 h/);
+    expect(leaseRefusal(lease({ incrementCount: 6 }), terms, ['GPU-a'], Date.UTC(2024, 0, 3, 12))).toMatch(/schedule/);
+    expect(leaseRefusal(lease({ incrementCount: 6, startedAtMs: 1 }), terms, ['GPU-a'], Date.UTC(2024, 0, 3, 12))).toBeNull();
+  });
+
+  it('builds the job: exact GPUs, cluster env, MASTER_PORT published on rank 0, egress for a multi-node lease', () => {
+    const spec = leaseJobSpec(lease(), null, DEFAULT_LEND_TERMS.maxLeaseMs);
+    expect(spec.jobId).toBe(leaseJobId(lease()));
+    expect(spec.gpuUuids).toEqual(['GPU-a']);
+    expect(spec.env).toMatchObject({ RANK: '0', WORLD_SIZE: '2', MASTER_ADDR: '10.0.0.1', MASTER_PORT: '29500', IDLEGRID_PEERS: '0=10.0.0.1,1=10.0.0.2' });
+    expect(spec.exposedPorts).toEqual([{ port: 8080, protocol: 'tcp' }, { port: 29500, protocol: 'tcp' }]);
+    expect(spec.egress).toBe(true);
+    expect(leaseJobSpec(lease({ rank: 1 }), null, 0).exposedPorts).toEqual([{ port: 8080, protocol: 'tcp' }]);
+  });
+
+  it('plans one offer per model, at most 16 GPUs each; median of prices', () => {
+    const gpus = [...Array(18).keys()].map((i) => ({ uuid: `GPU-${i}`, model: i < 17 ? 'V100' : 'RTX 4090', vramMiB: 1, index: i }));
+    const plan = planOffers(gpus, DEFAULT_LEND_TERMS);
+    expect(plan.map((p) => [p.gpuModel, p.terms.gpuUuids.length])).toEqual([['RTX 4090', 1], ['V100', 16], ['V100', 1]]);
+    expect(medianPrice(['3', '1', '2'])).toBe('2');
+    expect(medianPrice(['1', '4'])).toBe('2');
+    expect(medianPrice([])).toBeNull();
+  });
+
+  it('CSV: header, escaping, amounts in USDC; energy cost from Wh × price per kWh', () => {
+    expect(energyCostOf(1000, 150_000n)).toBe(150_000n);
+    expect(formatUnits(-1_500_000n, 6)).toBe('-1.500000');
+    expect(csvField('a,"b"')).toBe('"a,""b"""');
+    expect(csvField('=cmd()')).toBe("'=cmd()");
+    const csv = earningsCsv([{ signature: 's', leaseId: 'l,1', increment: 0, renter: 'R', amount: 1_000_000n, recipient: 'P', mint: 'M', reference: 'r', memo: 'm', network: 'sandbox', gpuCount: 1, electricityPricePerKwh: 150_000n, paidAtMs: 0, gpuSeconds: 600, energyWh: 50, reconcile: 'ok', reconcileMessage: null, reconciledAtMs: 1 }], 6, 0);
+    expect(csv.filename).toBe('idlegrid-earnings-1970-01-01.csv');
+    expect(csv.csv.split('\r\n')[1]).toBe('1970-01-01T00:00:00.000Z,s,sandbox,"l,1",0,R,1.000000,600,50,0.007500,0.992500,ok,');
+  });
+});
