@@ -27,7 +27,7 @@ import { createSupplierModule } from '../market/supplier/supplier-module';
 import type { SupplierModule } from '../market/supplier/supplier-module';
 import { SupplierLeaseValidity } from '../market/supplier/supplier-lease-validity';
 import { createRenterModule } from '../market/renter/renter-module';
-import type { RenterModule } from '../market/renter/renter-module';
+import type { RenterModule, RenterModuleOptions } from '../market/renter/renter-module';
 import type { HubTiming } from '../../hub/hub-server';
 
 export interface AppServicesOptions {
@@ -41,6 +41,8 @@ export interface AppServicesOptions {
   embeddedHubTiming?: Partial<HubTiming>;
   /** Tests: how often the supplier session checks paid-through times and meters energy. */
   supplierTickMs?: number;
+  /** Tests: the renter's auto-pay tick, and a hook where a crash between paying and telling the hub is simulated. */
+  renter?: Pick<RenterModuleOptions, 'autoPayTickMs' | 'afterPaymentSent'>;
 }
 
 export interface AppServices {
@@ -108,7 +110,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     nowMs,
     ...(options.supplierTickMs !== undefined ? { tickMs: options.supplierTickMs } : {}),
   });
-  const renter = createRenterModule({ ledgerDb, settings, events, hub, wallet, nowMs });
+  const renter = createRenterModule({ ledgerDb, settings, events, hub, wallet, nowMs, ...options.renter });
 
   const applyTelemetry = (s: Settings) =>
     telemetry.apply({ enabled: s.telemetryEnabled, hasNvidiaGpu: hardware.hasNvidiaGpu() });

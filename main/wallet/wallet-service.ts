@@ -40,6 +40,19 @@ import { TransactionHistory } from './transaction-history';
 import { TOKEN_2022_PROGRAM, describeTransfers, looksLikeTransactionMessage, messageText, summarizeTransaction } from './transaction-summary';
 import type { WalletActivity, WalletActivityKind } from './wallet-activity';
 
+/** How a lease payment may be approved, and a hook for the payer's own records. */
+export interface PayOptions {
+  /**
+   * 'budget': only from the lease's auto-pay budget, never asking (refused when it has no
+   * room); 'budget-or-confirm': from the budget when it has room, else the user confirms;
+   * 'confirm': the user always confirms. Absent: the global auto-pay setting picks
+   * 'budget-or-confirm' when on, else 'confirm'.
+   */
+  approval?: 'budget' | 'budget-or-confirm' | 'confirm';
+  /** Called with the signature once the transaction is signed, before it is sent. */
+  onSigned?: (signature: Signature) => void;
+}
+
 /**
  * The local wallet as the app uses it: keys from the vault, the network from the network
  * service, and every signature behind a confirmation the user saw (or, for lease
@@ -178,13 +191,19 @@ export class WalletService {
 
   /**
    * Pays one lease increment (the market's renter client calls this). Auto-approved only
-   * when auto-pay is on and the lease's budget has room; otherwise the user confirms.
+   * inside the lease's budget and only with consent: the renter client passes the
+   * per-lease auto-pay toggle as `approval`; without it the global auto-pay setting
+   * decides. Otherwise the user confirms.
    */
-  async pay(request: PaymentRequest): Promise<{ signature: Signature; slot: bigint; autoApproved: boolean }> {
+  async pay(request: PaymentRequest, options: PayOptions = {}): Promise<{ signature: Signature; slot: bigint; autoApproved: boolean }> {
     const from = this.requireActive();
     this.requireUnlocked();
     const purpose = `Pay lease ${request.leaseId}, increment ${request.increment}: ${formatTokenAmount(request.amount, request.decimals)} USDC to ${request.recipient}`;
-    const autoApproved = this.deps.settings().autoPayEnabled && this.deps.budgets.tryReserve(request.leaseId, request.amount);
+    const approval = options.approval ?? (this.deps.settings().autoPayEnabled ? 'budget-or-confirm' : 'confirm');
+    const autoApproved = approval !== 'confirm' && this.deps.budgets.tryReserve(request.leaseId, request.amount);
+    if (approval === 'budget' && !autoApproved) {
+      throw new ApiError('conflict', `The auto-pay budget of lease ${request.leaseId} has no room for ${formatTokenAmount(request.amount, request.decimals)} USDC. Raise the budget or pay this increment yourself.`);
+    }
     let sent = false;
     try {
       if (!autoApproved) {
@@ -201,7 +220,7 @@ export class WalletService {
       const instructions = await buildPaymentInstructions(signer, request);
       const result = await this.sendSigned(signer, instructions, 'payment', purpose, () => {
         sent = true;
-      });
+      }, options.onSigned);
       return { ...result, autoApproved };
     } catch (error) {
       // Give the budget back only when the payment certainly did not leave.
@@ -348,12 +367,15 @@ export class WalletService {
     this.deps.approvals.dispose();
   }
 
-  private async sendSigned(signer: KeyPairSigner, instructions: Instruction[], kind: WalletActivityKind, purpose: string, onSent?: () => void) {
+  private async sendSigned(signer: KeyPairSigner, instructions: Instruction[], kind: WalletActivityKind, purpose: string, onSent?: () => void, onSigned?: (signature: Signature) => void) {
     const client = this.deps.network.client();
     const from = signer.address;
     const lifetime = await client.latestBlockhash();
     const transaction = await signInstructions(signer, lifetime, instructions);
     const signature = getSignatureFromTransaction(transaction);
+    // The caller records the signature before the money can move (a crash after sending
+    // must leave a trace, so a retry looks the payment up instead of paying again).
+    onSigned?.(signature);
     await client.send(transaction);
     onSent?.();
     // Recorded before confirmation: if confirming times out, history still says what it was for.

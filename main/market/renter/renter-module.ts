@@ -3,10 +3,20 @@ import { ApiError } from '../../../common/api/errors';
 import type { rentCalls } from '../../../common/api/rent';
 import type { EventBus } from '../../../common/event-bus';
 import type { ApiEventMap } from '../../../common/api/contract';
+import type { HubHttpClient } from '../../../common/hub/hub-http-client';
+import type { LeaseView } from '../../../common/hub/lease-types';
+import type { RentLease } from '../../../common/market/rent-types';
 import type { SettingsStore } from '../../settings/settings-store';
 import type { DomainHandlers } from '../../transport/api-handlers';
 import type { WalletModule } from '../../wallet/wallet-module';
 import type { MarketHub } from '../market-hub';
+import { AutoPayer } from './auto-payer';
+import { LeaseFollower } from './lease-follower';
+import { LeasePayer } from './lease-payer';
+import type { LeasePayerOptions, PaymentApproval } from './lease-payer';
+import { rentError } from './rent-errors';
+import { RentLedger } from './rent-ledger';
+import { nextUnpaid } from './rent-lease-view';
 
 export interface RenterModuleOptions {
   ledgerDb: Database.Database;
@@ -15,6 +25,11 @@ export interface RenterModuleOptions {
   hub: MarketHub;
   wallet: WalletModule;
   nowMs: () => number;
+  /** How often auto-pay looks at due times (tests: shorter). */
+  autoPayTickMs?: number;
+  /** Tests: a hook after a transfer is on chain and before the hub hears of it (to crash there). */
+  afterPaymentSent?: LeasePayerOptions['afterSent'];
+  log?: (message: string, error?: unknown) => void;
 }
 
 export interface RenterModule {
@@ -23,25 +38,193 @@ export interface RenterModule {
   stop(): Promise<void>;
 }
 
-/** PLACEHOLDER until the renter client lands: every call says so. */
-export function createRenterModule(_options: RenterModuleOptions): RenterModule {
-  const notYet = (): never => {
-    throw new ApiError('unavailable', 'Renting is not built yet.');
+/**
+ * The renter's side of the market: search and quotes from the hub, payments with the
+ * wallet (recorded in ledger.db as receipts, crash-safe), leases followed live, auto-pay
+ * of later increments within a per-lease budget, extend and terminate.
+ *
+ * Auto-pay consent is per lease: turning it on for a lease, with a budget, is what lets
+ * that lease's increments be paid without asking (the global `autoPayEnabled` setting
+ * does not gate it). Manual payments ("pay now") use the budget too when it is on and has
+ * room, and otherwise ask.
+ */
+export function createRenterModule(options: RenterModuleOptions): RenterModule {
+  const { events, hub, wallet, nowMs } = options;
+  const log = options.log ?? ((message: string, error?: unknown) => console.warn(message, error ?? ''));
+  const ledger = new RentLedger(options.ledgerDb, nowMs);
+  const budgets = wallet.budgets;
+  let autoPayer: AutoPayer | null = null;
+  const follower = new LeaseFollower({ hub, events, ledger, budgets, log, onChange: (id) => autoPayer?.check(id) });
+  const payer = new LeasePayer({ wallet, hub, ledger, events, nowMs, afterSent: options.afterPaymentSent });
+  autoPayer = new AutoPayer({
+    follower,
+    payer,
+    ledger,
+    budgets,
+    nowMs,
+    decimals: () => wallet.network.info().usdcDecimals,
+    ...(options.autoPayTickMs !== undefined ? { tickMs: options.autoPayTickMs } : {}),
+    log,
+  });
+  const offs: Array<() => void> = [];
+  let syncing: Promise<void> = Promise.resolve();
+
+  const renter = (): string => {
+    const address = wallet.vault.activeAddress();
+    if (!address) throw new ApiError('not_found', 'There is no wallet yet. Create or import one in the Wallet view: you rent and pay with it.');
+    return address;
   };
-  return {
-    handlers: {
-      'rent:search': notYet,
-      'rent:quote': notYet,
-      'rent:pay': notYet,
-      'rent:pay-next': notYet,
-      'rent:leases': notYet,
-      'rent:lease': notYet,
-      'rent:extend': notYet,
-      'rent:terminate': notYet,
-      'rent:set-auto-pay': notYet,
-      'rent:receipts': notYet,
+
+  const session = async <T>(doing: string, fn: (client: HubHttpClient) => Promise<T>): Promise<T> => {
+    try {
+      return await hub.withSession(fn);
+    } catch (error) {
+      throw rentError(error, doing);
+    }
+  };
+
+  const approvalFor = (leaseId: string): PaymentApproval => (ledger.lease(leaseId)?.autoPayEnabled ? 'budget-or-confirm' : 'confirm');
+
+  /** Follows the active wallet's open leases on the current hub and hands the hub payments it may have missed. */
+  const sync = async (): Promise<void> => {
+    const status = hub.status();
+    const address = wallet.vault.activeAddress();
+    if (status.status !== 'ready' || !status.hubUrl || !address) {
+      follower.disconnect();
+      return;
+    }
+    const hubUrl = status.hubUrl;
+    follower.connect(hubUrl, address);
+    const listed = await hub.withSession((c) => c.leases());
+    const seen = new Set<string>();
+    for (const view of listed) {
+      seen.add(view.leaseId);
+      if (view.state !== 'ended') {
+        ledger.rememberLease(view.leaseId, address, hubUrl);
+        follower.track(view);
+      } else if (ledger.lease(view.leaseId)) ledger.markEnded(view.leaseId);
+    }
+    // Older leases than the hub's list shows, still open here.
+    for (const record of ledger.openLeases(address, hubUrl)) {
+      if (seen.has(record.leaseId)) continue;
+      await follower.refresh(record.leaseId).catch((error) => log(`[rent] lease ${record.leaseId} could not be fetched`, error));
+    }
+    for (const payment of ledger.unsubmitted(address)) {
+      const view = follower.get(payment.leaseId);
+      if (!view || view.state === 'ended') continue;
+      void payer.resume(payment).then(
+        () => follower.refresh(payment.leaseId),
+        (error) => log(`[rent] payment ${payment.signature} is not with the hub yet`, error),
+      );
+    }
+  };
+  const resync = () => {
+    syncing = syncing.then(sync).catch((error) => log('[rent] could not follow the leases', error));
+  };
+
+  const leaseNow = async (leaseId: string): Promise<LeaseView> => session(`read lease ${leaseId}`, (c) => c.lease(leaseId));
+
+  const handlers: DomainHandlers<typeof rentCalls> = {
+    'rent:search': async (params) => {
+      try {
+        return await hub.publicClient().searchOffers(params);
+      } catch (error) {
+        throw rentError(error, 'search the market');
+      }
     },
-    async start() {},
-    async stop() {},
+    'rent:quote': async (request) => {
+      const address = renter();
+      const quote = await session('get a quote', (c) =>
+        c.quote({
+          gpuCount: request.gpuCount,
+          job: request.job,
+          ...(request.constraints ? { constraints: request.constraints } : {}),
+          ...(request.durationMs !== undefined ? { durationMs: request.durationMs } : { budget: request.budget! }),
+        }),
+      );
+      ledger.rememberLease(quote.leaseId, address, hub.url());
+      void follower.refresh(quote.leaseId).catch(() => undefined);
+      return { ...quote, decimals: wallet.network.info().usdcDecimals };
+    },
+    'rent:pay': async ({ leaseId, autoPayBudget }) => {
+      const address = renter();
+      const view = await leaseNow(leaseId);
+      if (view.state === 'ended') throw new ApiError('conflict', `Lease ${leaseId} has ended (${view.endReason}); ask for a new quote.`);
+      ledger.rememberLease(leaseId, address, hub.url());
+      if (autoPayBudget !== undefined) {
+        budgets.grant(leaseId, BigInt(autoPayBudget));
+        ledger.setAutoPay(leaseId, true);
+      }
+      follower.track(view);
+      await payer.payIncrement(view, 0, approvalFor(leaseId));
+      return follower.refresh(leaseId);
+    },
+    'rent:pay-next': async ({ leaseId }) => {
+      renter();
+      const view = await leaseNow(leaseId);
+      const next = nextUnpaid(view);
+      if (!next) throw new ApiError('conflict', view.state === 'ended' ? `Lease ${leaseId} has ended; nothing more can be paid.` : `Every increment of lease ${leaseId} is paid. Extend it to add more.`);
+      follower.track(view);
+      await payer.payIncrement(view, next.increment.index, approvalFor(leaseId));
+      return follower.refresh(leaseId);
+    },
+    'rent:leases': async ({ limit }) => {
+      renter();
+      const listed = await session('list your leases', (c) => c.leases());
+      return listed.slice(0, limit).map((view): RentLease => follower.rentLease(view.leaseId) ?? follower.rentLeaseOfView(view));
+    },
+    'rent:lease': async ({ leaseId }) => {
+      renter();
+      return follower.rentLease(leaseId) ?? follower.rentLeaseOfView(await leaseNow(leaseId));
+    },
+    'rent:extend': async ({ leaseId, increments }) => {
+      renter();
+      await session(`extend lease ${leaseId}`, (c) => c.extend(leaseId, increments));
+      return follower.refresh(leaseId);
+    },
+    'rent:terminate': async ({ leaseId }) => {
+      renter();
+      const view = await session(`end lease ${leaseId}`, (c) => c.terminate(leaseId));
+      return follower.track(view);
+    },
+    'rent:set-auto-pay': async ({ leaseId, enabled, budget }) => {
+      const address = renter();
+      if (!ledger.lease(leaseId)) {
+        await leaseNow(leaseId); // only the renter's own leases
+        ledger.rememberLease(leaseId, address, hub.url());
+      }
+      if (budget !== undefined) budgets.grant(leaseId, BigInt(budget));
+      if (enabled && !budgets.get(leaseId)) {
+        throw new ApiError('invalid_params', 'Give a budget to turn auto-pay on: the most it may pay for this lease without asking.');
+      }
+      ledger.setAutoPay(leaseId, enabled);
+      follower.publish(leaseId);
+      autoPayer?.check(leaseId);
+      const current = budgets.get(leaseId);
+      return { enabled, limit: (current?.limit ?? 0n).toString(), spent: (current?.spent ?? 0n).toString() };
+    },
+    'rent:receipts': ({ limit }) => {
+      const address = wallet.vault.activeAddress();
+      return address ? ledger.receipts(address, limit) : [];
+    },
+  };
+
+  return {
+    handlers,
+    async start() {
+      offs.push(
+        events.on('market:hub', () => resync()),
+        events.on('wallet:changed', () => resync()),
+      );
+      resync();
+      await syncing;
+      autoPayer?.start();
+    },
+    async stop() {
+      for (const off of offs.splice(0)) off();
+      autoPayer?.stop();
+      follower.disconnect();
+      await syncing;
+    },
   };
 }

@@ -1,0 +1,74 @@
+import { formatTokenAmount } from '../../../common/wallet/token-amount';
+import type { AutoPayBudgets } from '../../wallet/auto-pay-budgets';
+import type { LeaseFollower } from './lease-follower';
+import type { LeasePayer } from './lease-payer';
+import type { RentLedger } from './rent-ledger';
+import { dueAtMs, nextUnpaid } from './rent-lease-view';
+
+export interface AutoPayerOptions {
+  follower: LeaseFollower;
+  payer: LeasePayer;
+  ledger: RentLedger;
+  budgets: AutoPayBudgets;
+  decimals: () => number;
+  nowMs: () => number;
+  /** How often due times are looked at. */
+  tickMs?: number;
+  log?: (message: string, error?: unknown) => void;
+}
+
+/**
+ * Pays a lease's next increment from its budget, without asking, once it is due soon:
+ * within the last third of the increment before it (or at once when that moment has
+ * passed). Only leases whose auto-pay toggle is on; when the budget has no room for the
+ * whole increment nothing is paid and the lease says so (its `nextDue` shows what to pay).
+ */
+export class AutoPayer {
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly o: AutoPayerOptions) {}
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      for (const leaseId of this.o.follower.leaseIds()) this.check(leaseId);
+    }, this.o.tickMs ?? 1_000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  check(leaseId: string): void {
+    const view = this.o.follower.get(leaseId);
+    if (!view || view.state === 'ended' || view.startedAtMs === null) return;
+    const next = nextUnpaid(view);
+    const due = next && next.increment.index > 0 ? dueAtMs(view, next.increment) : null;
+    if (!next || due === null || this.o.nowMs() < due - Math.floor(view.incrementMs / 3) || !this.o.ledger.lease(leaseId)?.autoPayEnabled) {
+      // Nothing to pay from the budget now: an old auto-pay note no longer applies.
+      this.o.follower.setNote(leaseId, null);
+      return;
+    }
+    if (this.o.payer.busy(leaseId)) return;
+    const index = next.increment.index;
+    const decimals = this.o.decimals();
+    const budget = this.o.budgets.get(leaseId);
+    const room = budget ? budget.limit - budget.spent : 0n;
+    if (room < next.amount) {
+      this.o.follower.setNote(
+        leaseId,
+        `The auto-pay budget has ${formatTokenAmount(room > 0n ? room : 0n, decimals)} USDC left, not enough for increment ${index} (${formatTokenAmount(next.amount, decimals)} USDC). Pay it yourself before it is due, or raise the budget, or the lease ends unpaid.`,
+      );
+      return;
+    }
+    this.o.payer
+      .payIncrement(view, index, 'budget')
+      .then(() => this.o.follower.setNote(leaseId, null))
+      .catch((error: Error) => {
+        this.o.log?.(`[rent] auto-pay of lease ${leaseId}, increment ${index} failed`, error);
+        this.o.follower.setNote(leaseId, `Auto-pay could not pay increment ${index}: ${error.message}`);
+      });
+  }
+}

@@ -1,0 +1,189 @@
+import type { ApiEventMap } from '../../../common/api/contract';
+import type { EventBus } from '../../../common/event-bus';
+import type { LeaseView } from '../../../common/hub/lease-types';
+import type { LeaseEvent } from '../../../common/hub/renter-messages';
+import type { AutoPayState, RentLease } from '../../../common/market/rent-types';
+import { RenterFeed } from '../../../hub/client/renter-feed';
+import type { AutoPayBudgets } from '../../wallet/auto-pay-budgets';
+import type { MarketHub } from '../market-hub';
+import type { RentLedger } from './rent-ledger';
+import { rentLeaseOf } from './rent-lease-view';
+import type { RentLogLine } from './rent-lease-view';
+
+/** Recent log lines kept per lease (all ranks together): enough to read, bounded in memory. */
+export const MAX_LOG_LINES_PER_LEASE = 500;
+
+interface Followed {
+  view: LeaseView;
+  logs: RentLogLine[];
+  /** The renter client's own trouble with this lease (auto-pay), shown as its problem. */
+  note: string | null;
+}
+
+export interface LeaseFollowerOptions {
+  hub: MarketHub;
+  events: EventBus<ApiEventMap>;
+  ledger: RentLedger;
+  budgets: AutoPayBudgets;
+  /** Called after a lease changed (auto-pay looks at it). */
+  onChange?: (leaseId: string) => void;
+  log?: (message: string, error?: unknown) => void;
+}
+
+/**
+ * The renter's leases as they happen: one RenterFeed on the current hub, signed in as the
+ * active wallet, following every lease that has not ended. Keeps each lease as the hub
+ * last showed it (patched from live events, refetched when its state changes, which is
+ * how an extension shows) with a bounded tail of its logs, and publishes `rent:lease`
+ * (the whole lease) and `rent:lease-event` (every live event).
+ */
+export class LeaseFollower {
+  private feed: RenterFeed | null = null;
+  private feedKey: string | null = null;
+  private readonly leases = new Map<string, Followed>();
+  private readonly refreshing = new Set<string>();
+
+  constructor(private readonly o: LeaseFollowerOptions) {}
+
+  /** Follows on this hub as this wallet; a change of either starts over. */
+  connect(hubUrl: string, address: string): void {
+    const key = `${hubUrl}|${address}`;
+    if (key === this.feedKey) return;
+    this.disconnect();
+    this.feedKey = key;
+    const feed = new RenterFeed({ hubUrl, token: () => this.o.hub.token(address) });
+    feed.on('lease', (view) => this.onSnapshot(view));
+    feed.on('event', (event) => this.onEvent(event));
+    feed.on('refused', (error) => this.o.log?.(`[rent] the hub refused: ${error.message}`));
+    feed.start();
+    this.feed = feed;
+  }
+
+  disconnect(): void {
+    this.feed?.stop();
+    this.feed = null;
+    this.feedKey = null;
+    this.leases.clear();
+  }
+
+  /** Shows this lease and, while it has not ended, follows it live. */
+  track(view: LeaseView): RentLease {
+    const known = this.leases.get(view.leaseId);
+    this.leases.set(view.leaseId, { view, logs: known?.logs ?? [], note: known?.note ?? null });
+    if (view.state === 'ended') this.finish(view.leaseId);
+    else this.feed?.follow(view.leaseId);
+    return this.publish(view.leaseId)!;
+  }
+
+  get(leaseId: string): LeaseView | null {
+    return this.leases.get(leaseId)?.view ?? null;
+  }
+
+  leaseIds(): string[] {
+    return [...this.leases.keys()];
+  }
+
+  /** The lease as the UI shows it, or null when not followed here. */
+  rentLease(leaseId: string): RentLease | null {
+    const f = this.leases.get(leaseId);
+    return f ? rentLeaseOf(f.view, this.autoPay(leaseId), [...f.logs], f.note) : null;
+  }
+
+  /** What the UI shows for a lease this app does not follow (e.g. an old, ended one). */
+  rentLeaseOfView(view: LeaseView): RentLease {
+    return rentLeaseOf(view, this.autoPay(view.leaseId), [], null);
+  }
+
+  setNote(leaseId: string, note: string | null): void {
+    const f = this.leases.get(leaseId);
+    if (!f || f.note === note) return;
+    f.note = note;
+    this.publish(leaseId);
+  }
+
+  /** Publishes the lease again (its auto-pay state changed). */
+  publish(leaseId: string): RentLease | null {
+    const lease = this.rentLease(leaseId);
+    if (lease) this.o.events.emit('rent:lease', lease);
+    return lease;
+  }
+
+  /** Fetches the lease from the hub and shows it. */
+  async refresh(leaseId: string): Promise<RentLease> {
+    const view = await this.o.hub.withSession((c) => c.lease(leaseId));
+    const lease = this.track(view);
+    this.o.onChange?.(leaseId);
+    return lease;
+  }
+
+  private autoPay(leaseId: string): AutoPayState {
+    const budget = this.o.budgets.get(leaseId);
+    return {
+      enabled: this.o.ledger.lease(leaseId)?.autoPayEnabled ?? false,
+      limit: (budget?.limit ?? 0n).toString(),
+      spent: (budget?.spent ?? 0n).toString(),
+    };
+  }
+
+  private onSnapshot(view: LeaseView): void {
+    const known = this.leases.get(view.leaseId);
+    // The hub sends its recent log lines after every (re)subscription: start the tail over.
+    this.leases.set(view.leaseId, { view, logs: [], note: known?.note ?? null });
+    if (view.state === 'ended') this.finish(view.leaseId);
+    this.publish(view.leaseId);
+    this.o.onChange?.(view.leaseId);
+  }
+
+  private onEvent(event: LeaseEvent): void {
+    const f = this.leases.get(event.leaseId);
+    this.o.events.emit('rent:lease-event', { leaseId: event.leaseId, event });
+    if (!f) return;
+    const view = f.view;
+    switch (event.type) {
+      case 'lease.log':
+        f.logs.push({ rank: event.rank, stream: event.stream, text: event.text, atMs: event.atMs });
+        if (f.logs.length > MAX_LOG_LINES_PER_LEASE) f.logs.splice(0, f.logs.length - MAX_LOG_LINES_PER_LEASE);
+        return;
+      case 'lease.node': {
+        const nodes = view.nodes.map((n) => (n.rank === event.rank ? { ...n, state: event.state, message: event.message, updatedAtMs: event.atMs } : n));
+        f.view = { ...view, nodes };
+        break;
+      }
+      case 'lease.payment': {
+        const increments = view.increments.map((i) =>
+          i.index !== event.increment
+            ? i
+            : { ...i, payments: i.payments.map((p) => (p.payee === event.payee && p.signature === null ? { ...p, signature: event.signature, paidAtMs: event.atMs } : p)) },
+        );
+        f.view = { ...view, increments, paidSoFar: (BigInt(view.paidSoFar) + BigInt(event.amount)).toString() };
+        break;
+      }
+      case 'lease.state':
+        f.view = {
+          ...view,
+          state: event.state,
+          endReason: event.endReason,
+          transitions: event.state === view.state ? view.transitions : [...view.transitions, { from: view.state, to: event.state, endReason: event.endReason, atMs: event.atMs, reason: event.reason }],
+        };
+        if (event.state === 'ended') this.finish(event.leaseId);
+        // Start times, due times and extensions come with the whole lease.
+        this.refreshSoon(event.leaseId);
+        break;
+    }
+    this.publish(event.leaseId);
+    this.o.onChange?.(event.leaseId);
+  }
+
+  private refreshSoon(leaseId: string): void {
+    if (this.refreshing.has(leaseId)) return;
+    this.refreshing.add(leaseId);
+    void this.refresh(leaseId)
+      .catch((error) => this.o.log?.(`[rent] could not refresh lease ${leaseId}`, error))
+      .finally(() => this.refreshing.delete(leaseId));
+  }
+
+  private finish(leaseId: string): void {
+    this.o.ledger.markEnded(leaseId);
+    this.feed?.unfollow(leaseId);
+  }
+}

@@ -1,0 +1,191 @@
+import type { Address, Signature } from '@solana/kit';
+import { ApiError } from '../../../common/api/errors';
+import type { ApiEventMap } from '../../../common/api/contract';
+import type { EventBus } from '../../../common/event-bus';
+import type { IncrementPayment, LeaseView } from '../../../common/hub/lease-types';
+import { formatTokenAmount } from '../../../common/wallet/token-amount';
+import type { PayOptions } from '../../wallet/wallet-service';
+import type { WalletModule } from '../../wallet/wallet-module';
+import type { MarketHub } from '../market-hub';
+import { isHubError, rentError } from './rent-errors';
+import type { RentLedger, RentPayment } from './rent-ledger';
+
+export type PaymentApproval = NonNullable<PayOptions['approval']>;
+
+export interface LeasePayerOptions {
+  wallet: WalletModule;
+  hub: MarketHub;
+  ledger: RentLedger;
+  events: EventBus<ApiEventMap>;
+  nowMs: () => number;
+  /**
+   * How long a signed transfer that the chain does not know may still land (a Solana
+   * blockhash lives about 60–90 s); after that it is certainly lost and is paid again.
+   */
+  unsentExpiryMs?: number;
+  /** How often and how long to resubmit a signature the hub's RPC does not see yet. */
+  submitRetryMs?: number;
+  submitAttempts?: number;
+  /** Tests: runs after a transfer is on chain and before the hub hears of it, where a crash must not pay twice. */
+  afterSent?: (payment: { leaseId: string; increment: number; payee: string; signature: string }) => void | Promise<void>;
+}
+
+/** Sandbox slots only advance with transactions, so a lost one is judged by wall time. */
+const DEFAULT_UNSENT_EXPIRY_MS = 120_000;
+const LAMPORTS_PER_TRANSFER = 5_000n;
+
+/**
+ * Pays a lease increment: one transfer per supplier with the wallet (which asks the user
+ * unless the lease's auto-pay budget covers it), each recorded in ledger.db when signed
+ * (before it is sent), marked sent once on chain, then handed to the hub and marked
+ * submitted. A retry of the same payment — after a crash, a lost answer or a timeout —
+ * finds the recorded signature and submits it instead of paying again. Payments of one
+ * lease run one at a time, so auto-pay and a manual "pay now" cannot both pay.
+ */
+export class LeasePayer {
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly busyLeases = new Set<string>();
+
+  constructor(private readonly o: LeasePayerOptions) {}
+
+  busy(leaseId: string): boolean {
+    return this.busyLeases.has(leaseId);
+  }
+
+  /** Pays what is still unpaid of increment `index` (the lease as the hub last showed it). */
+  payIncrement(lease: LeaseView, index: number, approval: PaymentApproval): Promise<void> {
+    return this.serial(lease.leaseId, () => this.payNow(lease, index, approval));
+  }
+
+  /** After a restart: hands the hub every recorded payment it may not have heard of. */
+  resume(payment: RentPayment): Promise<void> {
+    return this.serial(payment.leaseId, async () => {
+      await this.settle(payment);
+    });
+  }
+
+  private async serial<T>(leaseId: string, run: () => Promise<T>): Promise<T> {
+    const before = this.queues.get(leaseId) ?? Promise.resolve();
+    const next = before.catch(() => undefined).then(async () => {
+      this.busyLeases.add(leaseId);
+      try {
+        return await run();
+      } finally {
+        this.busyLeases.delete(leaseId);
+      }
+    });
+    this.queues.set(leaseId, next);
+    void next.catch(() => undefined).then(() => {
+      if (this.queues.get(leaseId) === next) this.queues.delete(leaseId);
+    });
+    return next;
+  }
+
+  private async payNow(lease: LeaseView, index: number, approval: PaymentApproval): Promise<void> {
+    const increment = lease.increments.find((i) => i.index === index);
+    if (!increment) throw new ApiError('not_found', `Lease ${lease.leaseId} has no increment ${index}. Extend the lease to add increments.`);
+    const info = this.o.wallet.network.info();
+    if (info.status !== 'ready') throw new ApiError('unavailable', `The network is not ready (${info.error ?? 'starting'}). Try again in a moment.`);
+    if (lease.mint !== info.usdcMint) {
+      throw new ApiError('conflict', `The hub takes payments in mint ${lease.mint} but the wallet is on ${info.label} with mint ${info.usdcMint}. Switch the network to the one the hub uses (Settings → Wallet and network).`);
+    }
+    const toPay: IncrementPayment[] = [];
+    for (const p of increment.payments.filter((x) => x.signature === null)) {
+      const recorded = this.o.ledger.payment(lease.leaseId, index, p.payee);
+      if (!recorded || !(await this.settle(recorded))) toPay.push(p);
+    }
+    if (toPay.length === 0) return;
+    await this.checkFunds(toPay, info.usdcDecimals);
+    for (const p of toPay) await this.payOne(lease, index, p, approval, info.usdcDecimals, info.kind);
+  }
+
+  private async checkFunds(payments: IncrementPayment[], decimals: number): Promise<void> {
+    const total = payments.reduce((sum, p) => sum + BigInt(p.amount), 0n);
+    const balances = await this.o.wallet.service.balances();
+    if (BigInt(balances.usdc) < total) {
+      throw new ApiError(
+        'conflict',
+        `Not enough USDC: this payment needs ${formatTokenAmount(total, decimals)} USDC and the wallet holds ${formatTokenAmount(BigInt(balances.usdc), decimals)}. Add USDC to ${balances.address} (on Sandbox, use the faucet in Wallet) and pay again.`,
+      );
+    }
+    const fees = LAMPORTS_PER_TRANSFER * BigInt(payments.length) + 2_100_000n * BigInt(payments.length);
+    if (BigInt(balances.lamports) < fees) {
+      throw new ApiError('conflict', `Not enough SOL for the network fees (and a supplier's token account, if it has none yet). Add about ${formatTokenAmount(fees, 9)} SOL to ${balances.address} and pay again.`);
+    }
+  }
+
+  private async payOne(lease: LeaseView, index: number, p: IncrementPayment, approval: PaymentApproval, decimals: number, network: string): Promise<void> {
+    const payer = this.o.wallet.vault.activeAddress();
+    if (!payer) throw new ApiError('not_found', 'There is no wallet yet. Create or import one in the Wallet view.');
+    const onSigned = (signature: Signature) =>
+      this.o.ledger.recordSigned({
+        leaseId: lease.leaseId,
+        increment: index,
+        payee: p.payee,
+        payer,
+        amount: BigInt(p.amount),
+        mint: lease.mint,
+        reference: p.reference,
+        network,
+        signature,
+        signedAtMs: this.o.nowMs(),
+      });
+    const { signature, autoApproved } = await this.o.wallet.service.pay(
+      { recipient: p.payee as Address, mint: lease.mint as Address, decimals, amount: BigInt(p.amount), reference: p.reference as Address, leaseId: lease.leaseId, increment: index },
+      { approval, onSigned },
+    );
+    this.o.ledger.markSent(signature, autoApproved, this.o.nowMs());
+    this.o.events.emit('rent:receipts-changed', { atMs: this.o.nowMs() });
+    await this.o.afterSent?.({ leaseId: lease.leaseId, increment: index, payee: p.payee, signature });
+    await this.submit(lease.leaseId, index, p.payee, signature);
+  }
+
+  /**
+   * Brings a recorded payment to the hub. true: it is paid (now or before); false: the
+   * signed transfer never reached the chain and was forgotten, so it must be paid again.
+   */
+  private async settle(recorded: RentPayment): Promise<boolean> {
+    if (recorded.state === 'submitted') return true;
+    if (recorded.state === 'signed') {
+      const status = await this.o.wallet.network.client().signatureStatus(recorded.signature as Signature);
+      if (status && status.err === null) {
+        this.o.ledger.markSent(recorded.signature, false, this.o.nowMs());
+        this.o.events.emit('rent:receipts-changed', { atMs: this.o.nowMs() });
+      } else if (status) {
+        // Failed on chain: no token moved.
+        this.o.ledger.forgetUnsent(recorded.signature);
+        return false;
+      } else if (this.o.nowMs() - recorded.signedAtMs < (this.o.unsentExpiryMs ?? DEFAULT_UNSENT_EXPIRY_MS)) {
+        throw new ApiError(
+          'conflict',
+          `The payment to ${recorded.payee} for increment ${recorded.increment} (transaction ${recorded.signature}) was signed and is not on chain yet. Wait a minute and pay again: it will be paid once, not twice.`,
+        );
+      } else {
+        this.o.ledger.forgetUnsent(recorded.signature);
+        return false;
+      }
+    }
+    await this.submit(recorded.leaseId, recorded.increment, recorded.payee, recorded.signature);
+    return true;
+  }
+
+  private async submit(leaseId: string, increment: number, payee: string, signature: string): Promise<void> {
+    const attempts = this.o.submitAttempts ?? 10;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.o.hub.withSession((c) => c.submitPayment(leaseId, { increment, payee, signature }));
+        this.o.ledger.markSubmitted(signature);
+        this.o.events.emit('rent:receipts-changed', { atMs: this.o.nowMs() });
+        return;
+      } catch (error) {
+        // The hub's RPC may not see the transfer yet: the same signature again is safe.
+        if (isHubError(error, 'unavailable') && attempt < attempts) {
+          await new Promise((resolve) => setTimeout(resolve, this.o.submitRetryMs ?? 1_000));
+          continue;
+        }
+        const mapped = rentError(error, `hand payment ${signature} to the hub`);
+        throw new ApiError(mapped.code, `${mapped.message} The transfer itself is on chain and recorded under Spending; paying again later submits it, it does not pay twice.`);
+      }
+    }
+  }
+}

@@ -1,0 +1,190 @@
+import type Database from 'better-sqlite3';
+import type { RentReceipt } from '../../../common/market/rent-types';
+
+/** One transfer to a supplier for a lease increment, as this app recorded it. */
+export interface RentPayment {
+  leaseId: string;
+  increment: number;
+  payee: string;
+  payer: string;
+  amount: bigint;
+  mint: string;
+  reference: string;
+  network: string;
+  /** signed: may or may not have left; sent: on chain; submitted: the hub credited it. */
+  state: 'signed' | 'sent' | 'submitted';
+  signature: string;
+  autoApproved: boolean;
+  signedAtMs: number;
+  paidAtMs: number | null;
+  submittedAtMs: number | null;
+}
+
+export interface RentLeaseRecord {
+  leaseId: string;
+  renter: string;
+  hubUrl: string;
+  autoPayEnabled: boolean;
+  ended: boolean;
+}
+
+interface PaymentRow {
+  lease_id: string;
+  increment: number;
+  payee: string;
+  payer: string;
+  amount_base_units: string;
+  mint: string;
+  reference: string;
+  network: string;
+  state: RentPayment['state'];
+  signature: string;
+  auto_approved: number;
+  signed_at_ms: number;
+  paid_at_ms: number | null;
+  submitted_at_ms: number | null;
+}
+
+interface LeaseRow {
+  lease_id: string;
+  renter: string;
+  hub_url: string;
+  auto_pay_enabled: number;
+  ended: number;
+}
+
+/**
+ * The renter's leases and payments in ledger.db (migration 5). Every write is its own
+ * transaction on a `synchronous=FULL` database, so a recorded signature is on disk
+ * before the transaction carrying it is sent.
+ */
+export class RentLedger {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly nowMs: () => number = Date.now,
+  ) {}
+
+  /** Remembers a lease this app quoted or paid (idempotent). */
+  rememberLease(leaseId: string, renter: string, hubUrl: string): void {
+    const now = this.nowMs();
+    this.db
+      .prepare(
+        `INSERT INTO rent_leases (lease_id, renter, hub_url, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(lease_id) DO NOTHING`,
+      )
+      .run(leaseId, renter, hubUrl, now, now);
+  }
+
+  lease(leaseId: string): RentLeaseRecord | null {
+    const row = this.db.prepare<[string], LeaseRow>('SELECT * FROM rent_leases WHERE lease_id = ?').get(leaseId);
+    return row ? leaseOf(row) : null;
+  }
+
+  openLeases(renter: string, hubUrl: string): RentLeaseRecord[] {
+    return this.db
+      .prepare<[string, string], LeaseRow>('SELECT * FROM rent_leases WHERE renter = ? AND hub_url = ? AND ended = 0')
+      .all(renter, hubUrl)
+      .map(leaseOf);
+  }
+
+  setAutoPay(leaseId: string, enabled: boolean): void {
+    this.db.prepare('UPDATE rent_leases SET auto_pay_enabled = ?, updated_at_ms = ? WHERE lease_id = ?').run(enabled ? 1 : 0, this.nowMs(), leaseId);
+  }
+
+  markEnded(leaseId: string): void {
+    this.db.prepare('UPDATE rent_leases SET ended = 1, updated_at_ms = ? WHERE lease_id = ? AND ended = 0').run(this.nowMs(), leaseId);
+  }
+
+  /**
+   * Records a signed transfer before it is sent. A row still 'signed' for the same
+   * payment (a send that certainly never landed, see LeasePayer) is replaced.
+   */
+  recordSigned(p: Omit<RentPayment, 'state' | 'paidAtMs' | 'submittedAtMs' | 'autoApproved'>): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO rent_payments (lease_id, increment, payee, payer, amount_base_units, mint, reference, network, state, signature, signed_at_ms)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'signed', ?, ?)
+           ON CONFLICT(lease_id, increment, payee) DO UPDATE SET
+             signature = excluded.signature, reference = excluded.reference, signed_at_ms = excluded.signed_at_ms
+           WHERE rent_payments.state = 'signed'`,
+        )
+        .run(p.leaseId, p.increment, p.payee, p.payer, p.amount.toString(), p.mint, p.reference, p.network, p.signature, p.signedAtMs);
+    })();
+  }
+
+  markSent(signature: string, autoApproved: boolean, paidAtMs: number): void {
+    this.db
+      .prepare(`UPDATE rent_payments SET state = 'sent', auto_approved = ?, paid_at_ms = ? WHERE signature = ? AND state = 'signed'`)
+      .run(autoApproved ? 1 : 0, paidAtMs, signature);
+  }
+
+  markSubmitted(signature: string): void {
+    this.db
+      .prepare(`UPDATE rent_payments SET state = 'submitted', submitted_at_ms = ?, paid_at_ms = COALESCE(paid_at_ms, ?) WHERE signature = ? AND state <> 'submitted'`)
+      .run(this.nowMs(), this.nowMs(), signature);
+  }
+
+  /** Forgets a signed transfer that never reached the chain, so the payment can be made again. */
+  forgetUnsent(signature: string): void {
+    this.db.prepare(`DELETE FROM rent_payments WHERE signature = ? AND state = 'signed'`).run(signature);
+  }
+
+  payment(leaseId: string, increment: number, payee: string): RentPayment | null {
+    const row = this.db
+      .prepare<[string, number, string], PaymentRow>('SELECT * FROM rent_payments WHERE lease_id = ? AND increment = ? AND payee = ?')
+      .get(leaseId, increment, payee);
+    return row ? paymentOf(row) : null;
+  }
+
+  /** Payments that may have left but the hub has not credited yet. */
+  unsubmitted(payer: string): RentPayment[] {
+    return this.db
+      .prepare<[string], PaymentRow>(`SELECT * FROM rent_payments WHERE payer = ? AND state <> 'submitted' ORDER BY signed_at_ms`)
+      .all(payer)
+      .map(paymentOf);
+  }
+
+  /** Spending: the transfers of this wallet that reached the chain, newest first. */
+  receipts(payer: string, limit: number): RentReceipt[] {
+    return this.db
+      .prepare<[string, number], PaymentRow>(
+        `SELECT * FROM rent_payments WHERE payer = ? AND state IN ('sent', 'submitted')
+         ORDER BY COALESCE(paid_at_ms, signed_at_ms) DESC, increment DESC, payee LIMIT ?`,
+      )
+      .all(payer, limit)
+      .map((row) => ({
+        signature: row.signature,
+        leaseId: row.lease_id,
+        increment: row.increment,
+        payee: row.payee,
+        amount: row.amount_base_units,
+        paidAtMs: row.paid_at_ms ?? row.signed_at_ms,
+        network: row.network,
+        autoApproved: row.auto_approved === 1,
+      }));
+  }
+}
+
+function leaseOf(row: LeaseRow): RentLeaseRecord {
+  return { leaseId: row.lease_id, renter: row.renter, hubUrl: row.hub_url, autoPayEnabled: row.auto_pay_enabled === 1, ended: row.ended === 1 };
+}
+
+function paymentOf(row: PaymentRow): RentPayment {
+  return {
+    leaseId: row.lease_id,
+    increment: row.increment,
+    payee: row.payee,
+    payer: row.payer,
+    amount: BigInt(row.amount_base_units),
+    mint: row.mint,
+    reference: row.reference,
+    network: row.network,
+    state: row.state,
+    signature: row.signature,
+    autoApproved: row.auto_approved === 1,
+    signedAtMs: row.signed_at_ms,
+    paidAtMs: row.paid_at_ms,
+    submittedAtMs: row.submitted_at_ms,
+  };
+}
