@@ -89,7 +89,8 @@ export function createRenterModule(options: RenterModuleOptions): RenterModule {
   const sync = async (): Promise<void> => {
     const status = hub.status();
     const address = wallet.vault.activeAddress();
-    if (status.status !== 'ready' || !status.hubUrl || !address) {
+    // A locked wallet cannot sign in; unlocking it publishes wallet:changed, which syncs again.
+    if (status.status !== 'ready' || !status.hubUrl || !address || !wallet.vault.protection.isUnlocked()) {
       follower.disconnect();
       return;
     }
