@@ -119,8 +119,25 @@ export function createRenterModule(options: RenterModuleOptions): RenterModule {
       );
     }
   };
-  const resync = () => {
-    syncing = syncing.then(sync).catch((error) => log('[rent] could not follow the leases', error));
+  /** The hub and wallet last synced with; `market:hub` and `wallet:changed` fire often, a sync is needed only when these change. */
+  let syncedKey: string | null = null;
+  const keyNow = () => {
+    const status = hub.status();
+    return status.status === 'ready' && wallet.vault.protection.isUnlocked() ? `${status.hubUrl}|${wallet.vault.activeAddress()}` : null;
+  };
+  const resync = (force = false) => {
+    if (!force && keyNow() === syncedKey) return;
+    syncing = syncing
+      .then(async () => {
+        const key = keyNow();
+        if (!force && key === syncedKey) return;
+        await sync();
+        syncedKey = key;
+      })
+      .catch((error: Error) => {
+        syncedKey = null;
+        log(`[rent] could not follow the leases: ${error.message}`);
+      });
   };
 
   const leaseNow = async (leaseId: string): Promise<LeaseView> => session(`read lease ${leaseId}`, (c) => c.lease(leaseId));
@@ -217,7 +234,7 @@ export function createRenterModule(options: RenterModuleOptions): RenterModule {
         events.on('market:hub', () => resync()),
         events.on('wallet:changed', () => resync()),
       );
-      resync();
+      resync(true);
       await syncing;
       autoPayer?.start();
     },

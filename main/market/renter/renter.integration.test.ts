@@ -257,4 +257,20 @@ describe('renting on a private grid', () => {
     expect(receipts[0]!.signature).toBe(lease.lease.increments[0]!.payments[0]!.signature);
     await app.handlers['rent:terminate']({ leaseId: quote.leaseId });
   }, 60_000);
+  it('after a restart, follows the open lease again and resumes auto-pay from the stored budget', async () => {
+    const quote = await app.handlers['rent:quote']({ gpuCount: 1, constraints: { gpuModel: '4090', sameModel: true }, job, durationMs: 2 * INCREMENT_MS });
+    const perIncrement = BigInt(quote.perIncrement.total);
+    await app.handlers['rent:pay']({ leaseId: quote.leaseId, autoPayBudget: (2n * perIncrement).toString() });
+    await app.stop();
+    const asked = confirmations.length;
+    app = await startRenter(join(dir, 'renter'), false);
+    const followed = await eventually(() => leaseOf(quote.leaseId), (l) => l.autoPay.enabled);
+    expect(followed.autoPay).toEqual({ enabled: true, limit: (2n * perIncrement).toString(), spent: perIncrement.toString() });
+    // The new process pays increment 1 from what is left of the budget, without asking.
+    const paid = await eventually(() => leaseOf(quote.leaseId), (l) => l.lease.increments[1]?.payments.every((p) => p.signature !== null) === true, 2 * INCREMENT_MS);
+    expect(paid.autoPay.spent).toBe((2n * perIncrement).toString());
+    expect(confirmations.length).toBe(asked);
+    expect(leaseUpdates.some((l) => l.lease.leaseId === quote.leaseId && l.lease.increments[1]?.payments[0]?.signature)).toBe(true);
+    await app.handlers['rent:terminate']({ leaseId: quote.leaseId });
+  }, 30_000);
 });
