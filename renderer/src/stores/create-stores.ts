@@ -11,6 +11,14 @@ import { createWalletStore } from './wallet-store';
 import type { WalletStore } from './wallet-store';
 import { createWorkerStore } from './worker-store';
 import type { WorkerStore } from './worker-store';
+import { createLendStore } from './lend-store';
+import type { LendStore } from './lend-store';
+import { createEarningsStore } from './earnings-store';
+import type { EarningsStore } from './earnings-store';
+import { createExplorerStore } from './explorer-store';
+import type { ExplorerStore } from './explorer-store';
+import { createMarketHubStore } from './market-hub-store';
+import type { MarketHubStore } from './market-hub-store';
 
 /** One store per domain. Later features add theirs here (wallet, lend, rent, …). */
 export interface Stores {
@@ -20,6 +28,11 @@ export interface Stores {
   settings: SettingsStore;
   wallet: WalletStore;
   worker: WorkerStore;
+  lend: LendStore;
+  earnings: EarningsStore;
+  /** Polled only while the Explorer view is shown (`watch`), so not started here. */
+  explorer: ExplorerStore;
+  marketHub: MarketHubStore;
 }
 
 export interface StoresOptions {
@@ -35,6 +48,10 @@ export function createStores(client: ApiClient, options: StoresOptions = {}): St
     settings: createSettingsStore(client),
     wallet: createWalletStore(client),
     worker: createWorkerStore(client),
+    lend: createLendStore(client),
+    earnings: createEarningsStore(client),
+    explorer: createExplorerStore(client),
+    marketHub: createMarketHubStore(client),
   };
 }
 
@@ -51,6 +68,9 @@ export function startStores(stores: Stores): () => void {
     stores.telemetry.getState().start(),
     stores.wallet.getState().start(),
     stores.worker.getState().start(),
+    stores.lend.getState().start(),
+    stores.earnings.getState().start(),
+    stores.marketHub.getState().start(),
   ];
   const offReconnect = stores.app.subscribe((state, previous) => {
     if (previous.connection === 'disconnected' && state.connection === 'connected') {
@@ -61,6 +81,9 @@ export function startStores(stores: Stores): () => void {
       void stores.telemetry.getState().loadStatus();
       void stores.wallet.getState().load();
       void stores.worker.getState().load();
+      void stores.lend.getState().load();
+      void stores.earnings.getState().load();
+      void stores.marketHub.getState().load();
     }
   });
   return () => {

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../../common/api/errors';
+import type { NetworkInfo } from '../../../common/wallet/network';
+import { createMarketHubStore, hubUrlProblem } from './market-hub-store';
+import { hubStatus } from './market-fixtures';
+import { ScriptedApiClient, settle } from './scripted-api-client';
+
+const gridNetwork = { kind: 'grid', label: 'Private grid', status: 'ready', error: null } as unknown as NetworkInfo;
+
+describe('market hub store', () => {
+  it('loads the hub and follows market:hub events', async () => {
+    const c = new ScriptedApiClient().answer('market:hub', () => hubStatus());
+    const store = createMarketHubStore(c);
+    store.getState().start();
+    await settle();
+    expect(store.getState().hub?.status).toBe('ready');
+    c.emit('market:hub', hubStatus({ status: 'error', error: 'The hub does not answer.' }));
+    expect(store.getState().hub?.error).toBe('The hub does not answer.');
+  });
+
+  it('reconnects', async () => {
+    const c = new ScriptedApiClient().answer('market:reconnect', () => hubStatus({ status: 'starting' }));
+    const store = createMarketHubStore(c);
+    await store.getState().reconnect();
+    expect(store.getState().hub?.status).toBe('starting');
+    expect(store.getState().busy).toBeNull();
+  });
+
+  it('checks a grid URL before asking main, then switches the network', async () => {
+    const c = new ScriptedApiClient().answer('network:set', () => gridNetwork).answer('market:hub', () => hubStatus({ mode: 'grid' }));
+    const store = createMarketHubStore(c);
+    expect(await store.getState().joinGrid('not a url')).toBeNull();
+    expect(store.getState().error).toMatch(/not a URL/);
+    expect(c.callsOf('network:set')).toHaveLength(0);
+    expect((await store.getState().joinGrid(' http://10.0.0.2:7070 '))?.kind).toBe('grid');
+    expect(c.callsOf('network:set')).toEqual([{ kind: 'grid', hubUrl: 'http://10.0.0.2:7070' }]);
+    expect(store.getState().error).toBeNull();
+  });
+
+  it('shows why main refused the grid', async () => {
+    const c = new ScriptedApiClient().answer('network:set', () => {
+      throw new ApiError('unavailable', 'No hub answers at http://10.0.0.2:7070: start it with npm run hub.');
+    });
+    const store = createMarketHubStore(c);
+    expect(await store.getState().joinGrid('http://10.0.0.2:7070')).toBeNull();
+    expect(store.getState().error).toMatch(/npm run hub/);
+  });
+
+  it('explains bad hub URLs', () => {
+    expect(hubUrlProblem('')).toMatch(/Enter/);
+    expect(hubUrlProblem('ftp://x')).toMatch(/http/);
+    expect(hubUrlProblem('https://hub.example:7070')).toBeNull();
+  });
+});
