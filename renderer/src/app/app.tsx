@@ -7,6 +7,7 @@ import { Sidebar } from './sidebar';
 import { ThemeContext } from './theme-context';
 import { TopBar } from './top-bar';
 import { useHashSection } from './use-hash-section';
+import { WelcomeDialog } from '../views/welcome/welcome-dialog';
 import { useTheme } from './use-theme';
 
 export function App() {
@@ -33,6 +34,8 @@ export function App() {
           </main>
         </div>
       </div>
+      {/* First run on the sandbox only; it decides for itself whether to show. */}
+      <WelcomeDialog />
     </ThemeContext>
   );
 }

@@ -1,16 +1,119 @@
-import { EmptyState } from '../../components/empty-state';
+import { useEffect, useMemo } from 'react';
+import { useStores } from '../../app/store-hooks';
+import { ErrorNotice } from '../../components/error-notice';
+import { LoadingState } from '../../components/loading-state';
+import { MarketHubStatusLine } from '../../components/market-hub-status';
 import { PageHeader } from '../../components/page-header';
+import { StatTile } from '../../components/stat-tile';
+import { TimeSeriesChart } from '../../components/time-series-chart';
+import type { ChartSeries } from '../../components/time-series-chart';
+import { formatShare } from '../../format/market-format';
+import { formatClockTime } from '../../format/time-format';
+import { formatUsdc } from '../../format/wallet-format';
+import { gpusChartData, utilisationChartData } from './explorer-chart-data';
+import { ExplorerPaymentsTable } from './explorer-payments-table';
+import { GpuModelsBars } from './gpu-models-bars';
+import { useExplorerStore } from './use-explorer-store';
+import '../earnings/earnings.css';
+import './explorer.css';
 
+const GPU_SERIES: readonly ChartSeries[] = [
+  { label: 'Online', colorIndex: 1 },
+  { label: 'Leased', colorIndex: 0 },
+];
+const UTILISATION_SERIES: readonly ChartSeries[] = [{ label: 'Utilisation', colorIndex: 2 }];
+const PERCENT: [number, number] = [0, 100];
+
+/** The network this app's hub serves, at a glance: polled while this view is shown. */
 export function ExplorerView() {
+  const { explorer } = useStores();
+  const overview = useExplorerStore((s) => s.overview);
+  const loading = useExplorerStore((s) => s.loading);
+  const error = useExplorerStore((s) => s.error);
+  const lastLoadedAtMs = useExplorerStore((s) => s.lastLoadedAtMs);
+
+  useEffect(() => explorer.getState().watch(), [explorer]);
+
+  const history = overview?.history;
+  const gpus = useMemo(() => (history ? gpusChartData(history) : null), [history]);
+  const utilisation = useMemo(() => (history ? utilisationChartData(history) : null), [history]);
+  const fewSamples = (history?.length ?? 0) < 2 ? 'Collecting samples: the chart fills in while this view is open.' : null;
+  const stats = overview?.stats;
+  const decimals = overview?.decimals ?? 6;
+
   return (
     <div className="view" data-testid="view-explorer">
-      <PageHeader title="Explorer" subtitle="The network at a glance." />
-      <EmptyState
-        icon="explorer"
-        title="The explorer is not available yet"
-        tag="Coming in a later version"
-        description="Here you will see the GPUs online by model, their utilisation, the jobs running, the volume paid and the most recent payments across the network you are connected to, each payment linked to its transaction on chain."
+      <PageHeader
+        title="Explorer"
+        subtitle="The network at a glance: GPUs online and leased, utilisation, volume paid and the latest payments."
+        actions={lastLoadedAtMs ? <span className="muted small">Updated {formatClockTime(lastLoadedAtMs)}</span> : null}
       />
+
+      <section className="card explorer-hub" aria-label="Market hub">
+        <MarketHubStatusLine compact />
+      </section>
+
+      {error ? <ErrorNotice title="The explorer could not be updated" message={error} onRetry={() => void explorer.getState().load()} /> : null}
+      {loading && !overview ? <LoadingState message="Asking the hub for its numbers…" /> : null}
+
+      {stats ? (
+        <>
+          <section className="section" aria-label="Now">
+            <div className="stat-tiles">
+              <StatTile label="GPUs online" value={stats.gpusOnline} detail={`on ${stats.workersOnline} machine${stats.workersOnline === 1 ? '' : 's'}`} testId="explorer-gpus-online" />
+              <StatTile label="GPUs leased" value={stats.gpusLeased} detail={`${formatShare(stats.utilisation)} utilisation`} testId="explorer-gpus-leased" />
+              <StatTile label="Leases running" value={stats.leasesRunning} detail={`${stats.leasesActive} active in all`} testId="explorer-leases-running" />
+              <StatTile label="Paid, last 24 h" value={formatUsdc(stats.volumePaid24h, decimals)} testId="explorer-volume-24h" />
+              <StatTile label="Paid, all time" value={formatUsdc(stats.volumePaidAllTime, decimals)} testId="explorer-volume-all-time" />
+            </div>
+          </section>
+
+          <section className="section" aria-labelledby="explorer-charts-title">
+            <div className="section-head">
+              <h2 className="section-title" id="explorer-charts-title">
+                Over time
+              </h2>
+              <span className="section-meta">Sampled by this app every few seconds</span>
+            </div>
+            <div className="explorer-charts">
+              <div className="card chart-card">
+                {gpus ? <TimeSeriesChart title="GPUs online and leased" unit="GPUs" data={gpus} series={GPU_SERIES} emptyMessage={fewSamples} testId="explorer-chart-gpus" /> : null}
+                <p className="chart-legend">
+                  <span className="legend-swatch legend-series-2" /> Online <span className="legend-swatch legend-series-1" /> Leased
+                </p>
+              </div>
+              <div className="card chart-card">
+                {utilisation ? <TimeSeriesChart title="Utilisation" unit="%" data={utilisation} series={UTILISATION_SERIES} yRange={PERCENT} emptyMessage={fewSamples} testId="explorer-chart-utilisation" /> : null}
+                <p className="chart-legend">Leased GPUs over online GPUs</p>
+              </div>
+            </div>
+          </section>
+
+          <section className="section" aria-labelledby="explorer-models-title">
+            <div className="section-head">
+              <h2 className="section-title" id="explorer-models-title">
+                GPUs by model
+              </h2>
+              <span className="section-meta">
+                <span className="legend-swatch legend-series-2" /> online <span className="legend-swatch legend-series-1" /> leased
+              </span>
+            </div>
+            <div className="card">
+              <GpuModelsBars byModel={stats.byModel} />
+            </div>
+          </section>
+
+          <section className="section" aria-labelledby="explorer-payments-title">
+            <div className="section-head">
+              <h2 className="section-title" id="explorer-payments-title">
+                Recent payments
+              </h2>
+              <span className="section-meta">Verified by the hub on chain</span>
+            </div>
+            <ExplorerPaymentsTable payments={overview.recentPayments} decimals={decimals} />
+          </section>
+        </>
+      ) : null}
     </div>
   );
 }

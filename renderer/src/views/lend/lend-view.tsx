@@ -1,5 +1,6 @@
+import { useEffect } from 'react';
 import { useNow } from '../../app/use-now';
-import { useStores } from '../../app/store-hooks';
+import { useHardwareStore, useSettingsOrDefaults, useStores } from '../../app/store-hooks';
 import { ErrorNotice } from '../../components/error-notice';
 import { LoadingState } from '../../components/loading-state';
 import { PageHeader } from '../../components/page-header';
@@ -9,13 +10,32 @@ import { DoctorCard } from './doctor-card';
 import { JobLogsCard } from './job-logs-card';
 import { JobsCard } from './jobs-card';
 import { engineLabel, engineTone } from './job-format';
+import { LendNotices } from './lend-notices';
+import { OfferTermsForm } from './offer-terms-form';
+import { SharingCard } from './sharing-card';
+import { SupplierLeasesCard } from './supplier-leases-card';
 import { TestJobCard } from './test-job-card';
+import { ThermalGuardCard } from './thermal-guard-card';
+import { useLendStore } from './use-lend-store';
 import { useWorkerStore } from './use-worker-store';
 import '../../styles/lend.css';
+import './supplier.css';
 
-/** Lend → This machine: is it ready for renters' jobs, and what runs on it now. */
+/** Lend: share this machine on the market (terms, leases, the thermal guard), and is it ready for renters' jobs. */
 export function LendView() {
-  const { worker } = useStores();
+  const { worker, lend } = useStores();
+  const status = useLendStore((s) => s.status);
+  const terms = useLendStore((s) => s.terms);
+  const medians = useLendStore((s) => s.medians);
+  const notices = useLendStore((s) => s.notices);
+  const lendBusy = useLendStore((s) => s.busy);
+  const lendError = useLendStore((s) => s.error);
+  const lendLoading = useLendStore((s) => s.loading);
+  const termsError = useLendStore((s) => s.termsError);
+  const termsSavedAtMs = useLendStore((s) => s.termsSavedAtMs);
+  const snapshot = useHardwareStore((s) => s.snapshot);
+  const { temperatureUnit } = useSettingsOrDefaults();
+  const gpus = snapshot?.gpus ?? null;
   const engine = useWorkerStore((s) => s.engine);
   const doctor = useWorkerStore((s) => s.doctor);
   const doctorRunning = useWorkerStore((s) => s.doctorRunning);
@@ -27,8 +47,24 @@ export function LendView() {
   const testJob = useWorkerStore((s) => s.testJob);
   const error = useWorkerStore((s) => s.error);
   const anyRunning = jobs.some((j) => j.state === 'running' || j.state === 'paused');
-  const nowMs = useNow(anyRunning ? 1000 : 60_000);
+  const guardActive = status?.guard.pausedSinceMs != null || status?.guard.hotSinceMs != null;
+  const nowMs = useNow(anyRunning || guardActive ? 1000 : 60_000);
   const actions = worker.getState();
+  const lendActions = lend.getState();
+
+  // The market's median per model, as a reference next to the price.
+  const modelsKey = [...new Set((gpus ?? []).filter((g) => g.vendor === 'nvidia').map((g) => g.name))].join('\n');
+  const hubKey = status?.hubUrl ?? '';
+  useEffect(() => {
+    for (const model of modelsKey ? modelsKey.split('\n') : []) void lend.getState().loadMedian(model);
+  }, [lend, modelsKey, hubKey]);
+
+  const stopSharing = () => {
+    const running = status?.leases.filter((l) => l.state !== 'ended').length ?? 0;
+    // Running leases finish by default; stopping them loses the renter their run, so ask.
+    const stopRunning = running > 0 && window.confirm(`${running} lease${running === 1 ? ' is' : 's are'} running here. Stop ${running === 1 ? 'it' : 'them'} too? (Cancel lets ${running === 1 ? 'it' : 'them'} finish; no new leases are taken either way.)`);
+    void lendActions.stopSharing(stopRunning);
+  };
 
   const followedJob = followed ? jobs.find((j) => j.id === followed.jobId) ?? null : null;
   const stop = (job: Job) => {
@@ -43,13 +79,58 @@ export function LendView() {
     <div className="view" data-testid="view-lend">
       <PageHeader
         title="Lend"
-        subtitle="This machine runs renters' jobs in locked-down Docker containers, on exactly the GPUs they leased."
+        subtitle="Share this machine's GPUs on the market. Renters' jobs run in locked-down Docker containers, on exactly the GPUs they leased."
         actions={
           <StatusPill tone={engineTone(engine)} title={engine?.message} testId="engine-status">
             {engineLabel(engine)}
           </StatusPill>
         }
       />
+
+      <LendNotices notices={notices} onDismiss={(atMs) => lendActions.dismissNotice(atMs)} />
+      {lendError ? (
+        <ErrorNotice title="Sharing" message={lendError} onRetry={() => void lendActions.load()} onDismiss={() => lendActions.dismissError()} />
+      ) : null}
+
+      <section className="section" aria-label="Sharing">
+        <div className="lend-sharing-row">
+          <SharingCard
+            status={status}
+            busy={lendBusy === 'terms' ? null : lendBusy}
+            unavailable={lendError !== null}
+            onStart={() => void lendActions.startSharing()}
+            onStop={stopSharing}
+          />
+          <ThermalGuardCard guard={status?.guard ?? (terms ? { maxTemperatureC: terms.maxTemperatureC, hottestC: null, pausedSinceMs: null, hotSinceMs: null } : null)} unit={temperatureUnit} nowMs={nowMs} />
+        </div>
+      </section>
+
+      <section className="section" aria-labelledby="supplier-leases-title">
+        <div className="section-head">
+          <h2 className="section-title" id="supplier-leases-title">
+            Leases on this machine
+          </h2>
+          {status ? <span className="section-meta">{status.leases.filter((l) => l.state !== 'ended').length} active</span> : null}
+        </div>
+        <SupplierLeasesCard leases={status?.leases ?? []} sharing={status?.sharingEnabled ?? false} />
+      </section>
+
+      <section className="section" aria-label="Offer terms">
+        {terms ? (
+          <OfferTermsForm
+            terms={terms}
+            gpus={gpus ?? []}
+            medians={medians}
+            saving={lendBusy === 'terms'}
+            saveError={termsError}
+            savedAtMs={termsSavedAtMs}
+            sharing={status?.sharingEnabled ?? false}
+            onSave={(t) => lendActions.saveTerms(t)}
+          />
+        ) : lendLoading ? (
+          <LoadingState message="Loading offer terms…" />
+        ) : null}
+      </section>
 
       {error ? <ErrorNotice message={error} onDismiss={() => actions.dismissError()} /> : null}
 
@@ -91,14 +172,6 @@ export function LendView() {
         {followed && followedJob ? <JobLogsCard job={followedJob} logs={followed} onClose={() => void actions.follow(null)} /> : null}
       </section>
 
-      <section className="card lend-later" data-testid="lend-offer-later">
-        <span className="tag">Coming in a later version</span>
-        <p className="muted">
-          Sharing this machine on the market: your offer (price per GPU-hour in USDC, minimum and maximum lease,
-          interruptible or on-demand, schedule, maximum temperature, electricity price) and the guards that pause jobs
-          when a GPU runs too hot or you start a game.
-        </p>
-      </section>
     </div>
   );
 }

@@ -8,6 +8,7 @@ import type { Settings } from '../../../../common/settings';
 import { SettingRow } from './setting-row';
 import { SettingsSection } from './settings-section';
 import { ToggleSwitch } from './toggle-switch';
+import { MarketSettingsSection } from './market-settings-section';
 import { WalletSettingsSection } from './wallet-settings-section';
 
 const THEME_OPTIONS = [
@@ -91,6 +92,8 @@ export function SettingsView() {
           </SettingsSection>
         </>
       ) : null}
+
+      <MarketSettingsSection />
 
       <WalletSettingsSection />
 

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useSettingsStore, useStores } from '../../app/store-hooks';
 import { NetworkBadge } from '../../app/network-badge';
+import { useMarketHubStore } from '../../components/market-hub-status';
 import { SegmentedControl } from '../../components/segmented-control';
 import { StatusPill } from '../../components/status-pill';
 import { NETWORK_PRESETS } from '../../../../common/wallet/network';
@@ -13,6 +14,7 @@ import { ToggleSwitch } from './toggle-switch';
 
 const NETWORKS = [
   { value: 'sandbox', label: 'Sandbox' },
+  { value: 'grid', label: 'Private grid' },
   { value: 'devnet', label: 'Devnet' },
   { value: 'mainnet', label: 'Mainnet' },
   { value: 'custom', label: 'Custom' },
@@ -28,7 +30,9 @@ const HINTS: Record<NetworkKind, string> = {
 
 /** Settings → Wallet and network: which network pays, and whether lease payments may go without asking. */
 export function WalletSettingsSection() {
-  const { wallet, settings: settingsStore } = useStores();
+  const { wallet, settings: settingsStore, marketHub } = useStores();
+  const gridBusy = useMarketHubStore((s) => s.busy === 'grid');
+  const gridError = useMarketHubStore((s) => s.error);
   const network = useWalletStore((s) => s.network);
   const busy = useWalletStore((s) => s.busy === 'network');
   const error = useWalletStore((s) => s.error);
@@ -36,6 +40,7 @@ export function WalletSettingsSection() {
   const [kind, setKind] = useState<NetworkKind>(network?.kind ?? 'sandbox');
   const [rpcUrl, setRpcUrl] = useState(settings?.customRpcUrl ?? '');
   const [usdcMint, setUsdcMint] = useState(settings?.customUsdcMint ?? '');
+  const [hubUrl, setHubUrl] = useState(settings?.hubUrl ?? '');
 
   useEffect(() => {
     if (network) setKind(network.kind);
@@ -44,25 +49,52 @@ export function WalletSettingsSection() {
     if (!settings) return;
     setRpcUrl(settings.customRpcUrl);
     setUsdcMint(settings.customUsdcMint);
+    setHubUrl(settings.hubUrl);
   }, [settings]);
 
   const apply = (event: FormEvent) => {
     event.preventDefault();
+    // A grid is joined through its hub, which names the chain (the hub store checks the URL first).
+    if (kind === 'grid') {
+      void marketHub.getState().joinGrid(hubUrl);
+      return;
+    }
     void wallet.getState().setNetwork(kind, kind === 'custom' ? { rpcUrl: rpcUrl.trim(), usdcMint: usdcMint.trim() } : undefined);
   };
-  const changed = kind !== network?.kind || (kind === 'custom' && (rpcUrl !== settings?.customRpcUrl || usdcMint !== settings?.customUsdcMint));
+  const changed =
+    kind !== network?.kind ||
+    (kind === 'custom' && (rpcUrl !== settings?.customRpcUrl || usdcMint !== settings?.customUsdcMint)) ||
+    (kind === 'grid' && hubUrl.trim() !== settings?.hubUrl);
+  const switching = busy || gridBusy;
 
   return (
     <SettingsSection
       id="wallet"
       title="Wallet and network"
       description="Payments are USDC transfers on the network chosen here; balances and history follow it."
-      saving={busy}
+      saving={switching}
     >
       <form onSubmit={apply} data-testid="network-form">
         <SettingRow label="Network" hint={HINTS[kind]}>
           <SegmentedControl legend="Network" options={NETWORKS} value={kind} onChange={setKind} testId="setting-network" />
         </SettingRow>
+        {kind === 'grid' ? (
+          <SettingRow label="Hub URL" htmlFor="settings-hub-url" hint="The address the grid's hub printed when it started (npm run hub), e.g. http://192.168.1.20:7070.">
+            <input
+              id="settings-hub-url"
+              className="text-input mono"
+              value={hubUrl}
+              onChange={(e) => {
+                setHubUrl(e.target.value);
+                if (gridError) marketHub.getState().dismissError();
+              }}
+              placeholder="http://…"
+              spellCheck={false}
+              aria-invalid={kind === 'grid' && gridError ? true : undefined}
+              data-testid="settings-hub-url"
+            />
+          </SettingRow>
+        ) : null}
         {kind === 'custom' ? (
           <>
             <SettingRow label="RPC URL" htmlFor="setting-rpc-url">
@@ -81,13 +113,18 @@ export function WalletSettingsSection() {
                 {network.status === 'ready' ? 'Connected' : network.status === 'starting' ? 'Starting…' : 'Not reachable'}
               </StatusPill>
             ) : null}
-            <button type="submit" className="button button-small button-primary" disabled={!changed || busy} data-testid="network-apply">
+            <button type="submit" className="button button-small button-primary" disabled={!changed || switching} data-testid="network-apply">
               Switch network
             </button>
           </span>
         </SettingRow>
         {network?.status === 'error' ? <p className="field-error">{network.error}</p> : null}
-        {error && busy === false && changed ? <p className="field-error">{error}</p> : null}
+        {error && busy === false && changed && kind !== 'grid' ? <p className="field-error">{error}</p> : null}
+        {gridError && kind === 'grid' ? (
+          <p className="field-error" role="alert" data-testid="settings-grid-error">
+            {gridError}
+          </p>
+        ) : null}
       </form>
       {settings ? (
         <SettingRow

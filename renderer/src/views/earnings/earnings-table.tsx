@@ -1,0 +1,59 @@
+import type { EarningRow } from '../../../../common/market/earnings-types';
+import { CopyButton } from '../../components/copy-button';
+import { StatusPill } from '../../components/status-pill';
+import { formatDateTime, formatGpuHours, formatKwh, shortSignature } from '../../format/market-format';
+import { formatUsdc, shortAddress } from '../../format/wallet-format';
+
+const RECONCILE_LABEL = { unchecked: 'Not checked', ok: 'On chain', mismatch: 'Mismatch' } as const;
+const RECONCILE_TONE = { unchecked: 'neutral', ok: 'ok', mismatch: 'error' } as const;
+
+/** Every verified payment this machine received, newest first. */
+export function EarningsTable({ rows, decimals }: { rows: EarningRow[]; decimals: number }) {
+  return (
+    <div className="card card-flush table-wrap">
+      <table className="table" data-testid="earnings-table">
+        <thead>
+          <tr>
+            <th scope="col">Paid</th>
+            <th scope="col">Signature</th>
+            <th scope="col">Lease</th>
+            <th scope="col" className="num">Amount</th>
+            <th scope="col" className="num">GPU-hours</th>
+            <th scope="col" className="num">Energy</th>
+            <th scope="col" className="num">Electricity</th>
+            <th scope="col" className="num">Net</th>
+            <th scope="col">Chain</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.signature} data-testid="earnings-row" data-signature={row.signature} data-lease-id={row.leaseId} data-reconcile={row.reconcile}>
+              <td>{formatDateTime(row.paidAtMs)}</td>
+              <td>
+                <span className="signature-cell">
+                  <code title={row.signature}>{shortSignature(row.signature)}</code>
+                  <CopyButton text={row.signature} what="signature" />
+                </span>
+              </td>
+              <td className="mono" title={`${row.leaseId} · increment ${row.increment} · renter ${row.renter}`}>
+                {shortAddress(row.leaseId)} <span className="muted">#{row.increment}</span>
+              </td>
+              <td className="num" data-testid="earnings-row-amount">{formatUsdc(row.amount, decimals)}</td>
+              <td className="num">{formatGpuHours(row.gpuSeconds)}</td>
+              <td className="num">{formatKwh(row.energyWh)}</td>
+              <td className="num">{formatUsdc(row.energyCost, decimals)}</td>
+              <td className={row.net.startsWith('-') ? 'num amount-out' : 'num'} data-testid="earnings-row-net">
+                {formatUsdc(row.net, decimals)}
+              </td>
+              <td>
+                <StatusPill tone={RECONCILE_TONE[row.reconcile]} title={row.reconcileMessage ?? undefined}>
+                  {RECONCILE_LABEL[row.reconcile]}
+                </StatusPill>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

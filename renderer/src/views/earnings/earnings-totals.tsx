@@ -1,0 +1,39 @@
+import type { EarningsSummary, EarningsTotals } from '../../../../common/market/earnings-types';
+import { StatTile } from '../../components/stat-tile';
+import { formatGpuHours } from '../../format/market-format';
+import { formatUsdc } from '../../format/wallet-format';
+
+const PERIODS = [
+  { key: 'today', label: 'Today' },
+  { key: 'week', label: 'Last 7 days' },
+  { key: 'month', label: 'Last 30 days' },
+  { key: 'allTime', label: 'All time' },
+] as const;
+
+/** Net earnings per period, with what they are made of underneath. */
+export function EarningsTotalsRow({ summary }: { summary: EarningsSummary }) {
+  return (
+    <div className="stat-tiles" data-testid="earnings-totals">
+      {PERIODS.map(({ key, label }) => {
+        const t: EarningsTotals = summary[key];
+        const id = key === 'allTime' ? 'all-time' : key;
+        return (
+          <StatTile
+            key={key}
+            label={`${label} · net`}
+            value={formatUsdc(t.net, summary.decimals)}
+            testId={`earnings-${id}-net`}
+            detail={
+              <>
+                <span data-testid={`earnings-${id}-gross`}>{formatUsdc(t.gross, summary.decimals)}</span> gross −{' '}
+                <span data-testid={`earnings-${id}-electricity`}>{formatUsdc(t.energyCost, summary.decimals)}</span> electricity
+                <br />
+                {t.payments} payment{t.payments === 1 ? '' : 's'} · {formatGpuHours(t.gpuSeconds)}
+              </>
+            }
+          />
+        );
+      })}
+    </div>
+  );
+}

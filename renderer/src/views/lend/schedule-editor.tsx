@@ -1,0 +1,78 @@
+import type { ScheduleWindowDraft, TermsErrors } from './terms-draft';
+
+/** Sunday first, as the hub numbers days (0 = Sunday, UTC). Shown Monday first. */
+const DAYS = [
+  { day: 1, label: 'Mon' },
+  { day: 2, label: 'Tue' },
+  { day: 3, label: 'Wed' },
+  { day: 4, label: 'Thu' },
+  { day: 5, label: 'Fri' },
+  { day: 6, label: 'Sat' },
+  { day: 0, label: 'Sun' },
+];
+
+interface ScheduleEditorProps {
+  windows: ScheduleWindowDraft[];
+  errors: TermsErrors;
+  onChange: (windows: ScheduleWindowDraft[]) => void;
+}
+
+/** Weekly windows (UTC) when new leases are taken; none = always. */
+export function ScheduleEditor({ windows, errors, onChange }: ScheduleEditorProps) {
+  const update = (index: number, patch: Partial<ScheduleWindowDraft>) =>
+    onChange(windows.map((w, i) => (i === index ? { ...w, ...patch } : w)));
+  const toggleDay = (index: number, day: number) => {
+    const days = windows[index]?.days ?? [];
+    update(index, { days: days.includes(day) ? days.filter((d) => d !== day) : [...days, day] });
+  };
+
+  return (
+    <div className="schedule" data-testid="lend-terms-schedule">
+      {windows.length === 0 ? <p className="muted schedule-always">Always: new leases are taken at any time.</p> : null}
+      {windows.map((w, index) => {
+        const error = errors[`schedule.${index}`];
+        return (
+          <div key={index} className="schedule-window" data-testid="lend-schedule-window">
+            <div className="schedule-days" role="group" aria-label={`Days of window ${index + 1}`}>
+              {DAYS.map(({ day, label }) => (
+                <button
+                  key={day}
+                  type="button"
+                  className={w.days.includes(day) ? 'day-chip day-chip-on' : 'day-chip'}
+                  aria-pressed={w.days.includes(day)}
+                  onClick={() => toggleDay(index, day)}
+                  data-testid={`lend-schedule-day-${day}`}
+                >
+                  {label}
+                </button>
+              ))}
+            </div>
+            <label className="schedule-time">
+              <span className="visually-hidden">Start (UTC)</span>
+              <input className="text-input mono" value={w.start} onChange={(e) => update(index, { start: e.target.value })} placeholder="HH:MM" aria-invalid={error ? true : undefined} data-testid="lend-schedule-start" />
+            </label>
+            <span className="muted">to</span>
+            <label className="schedule-time">
+              <span className="visually-hidden">End (UTC)</span>
+              <input className="text-input mono" value={w.end} onChange={(e) => update(index, { end: e.target.value })} placeholder="HH:MM" aria-invalid={error ? true : undefined} data-testid="lend-schedule-end" />
+            </label>
+            <span className="muted">UTC</span>
+            <button type="button" className="button button-small button-ghost" onClick={() => onChange(windows.filter((_, i) => i !== index))} data-testid="lend-schedule-remove">
+              Remove
+            </button>
+            {error ? <p className="field-error schedule-error">{error}</p> : null}
+          </div>
+        );
+      })}
+      <button
+        type="button"
+        className="button button-small"
+        disabled={windows.length >= 28}
+        onClick={() => onChange([...windows, { days: [1, 2, 3, 4, 5], start: '22:00', end: '24:00' }])}
+        data-testid="lend-schedule-add"
+      >
+        Add a window
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LEND_TERMS } from '../../../../common/market/lend-types';
+import { draftFromTerms, termsFromDraft } from './terms-draft';
+
+describe('terms draft', () => {
+  it('round-trips the defaults', () => {
+    const draft = draftFromTerms(DEFAULT_LEND_TERMS);
+    expect(draft.price).toBe('0.45');
+    expect(draft.maxLeaseHours).toBe('168');
+    expect(termsFromDraft(draft, DEFAULT_LEND_TERMS)).toEqual({ terms: DEFAULT_LEND_TERMS, errors: {} });
+  });
+
+  it('converts units people type into the wire units', () => {
+    const draft = { ...draftFromTerms(DEFAULT_LEND_TERMS), price: '1.2', minLeaseHours: '0.5', electricityPrice: '0', schedule: [{ days: [6, 0], start: '22:00', end: '24:00' }] };
+    const { terms } = termsFromDraft(draft, DEFAULT_LEND_TERMS);
+    expect(terms?.pricePerGpuHour).toBe('1200000');
+    expect(terms?.minLeaseMs).toBe(1_800_000);
+    expect(terms?.electricityPricePerKwh).toBe('0');
+    expect(terms?.schedule).toEqual([{ days: [0, 6], startMinuteUtc: 1320, endMinuteUtc: 1440 }]);
+  });
+
+  it('names each field that is wrong and says what to enter', () => {
+    const draft = {
+      ...draftFromTerms(DEFAULT_LEND_TERMS),
+      price: '0',
+      minLeaseHours: '10',
+      maxLeaseHours: '2',
+      maxTemperatureC: '120',
+      electricityPrice: 'abc',
+      schedule: [{ days: [], start: '08:00', end: '09:00' }, { days: [1], start: '10:00', end: '09:00' }],
+    };
+    const { terms, errors } = termsFromDraft(draft, DEFAULT_LEND_TERMS);
+    expect(terms).toBeNull();
+    expect(errors.price).toMatch(/more than 0/);
+    expect(errors.maxLeaseHours).toMatch(/shorter than the minimum/);
+    expect(errors.maxTemperatureC).toMatch(/50 to 100/);
+    expect(errors.electricityPrice).toMatch(/Electricity/);
+    expect(errors['schedule.0']).toMatch(/at least one day/);
+    expect(errors['schedule.1']).toMatch(/end after it starts/);
+  });
+
+  it('refuses more than six decimals of USDC', () => {
+    const { errors } = termsFromDraft({ ...draftFromTerms(DEFAULT_LEND_TERMS), price: '0.1234567' }, DEFAULT_LEND_TERMS);
+    expect(errors.price).toMatch(/6 digits/);
+  });
+});

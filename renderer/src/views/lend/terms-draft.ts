@@ -1,0 +1,119 @@
+import { formatTokenAmount, parseTokenAmount } from '../../../../common/wallet/token-amount';
+import { USDC_DECIMALS } from '../../../../common/wallet/network';
+import { lendTermsSchema } from '../../../../common/market/lend-types';
+import type { LendTerms } from '../../../../common/market/lend-types';
+import { clockToMinutes, minutesToClock } from '../../format/market-format';
+
+const HOUR_MS = 3_600_000;
+
+export interface ScheduleWindowDraft {
+  /** 0 = Sunday … 6 = Saturday (UTC, as the hub reads them). */
+  days: number[];
+  start: string;
+  end: string;
+}
+
+/**
+ * The offer terms as the form holds them: text as typed, in the units people think in
+ * (USDC, hours, HH:MM), turned into `LendTerms` (base units, ms, minutes) only on save.
+ */
+export interface TermsDraft {
+  price: string;
+  interruptible: boolean;
+  minLeaseHours: string;
+  maxLeaseHours: string;
+  schedule: ScheduleWindowDraft[];
+  maxTemperatureC: string;
+  electricityPrice: string;
+  /** Empty = every NVIDIA GPU detected. */
+  gpuUuids: string[];
+}
+
+export type TermsField = keyof TermsDraft | `schedule.${number}`;
+export type TermsErrors = Partial<Record<TermsField, string>>;
+
+export function draftFromTerms(terms: LendTerms): TermsDraft {
+  return {
+    price: formatTokenAmount(BigInt(terms.pricePerGpuHour), USDC_DECIMALS).replace(/,/g, ''),
+    interruptible: terms.interruptible,
+    minLeaseHours: hoursText(terms.minLeaseMs),
+    maxLeaseHours: hoursText(terms.maxLeaseMs),
+    schedule: terms.schedule.map((w) => ({ days: [...w.days], start: minutesToClock(w.startMinuteUtc), end: minutesToClock(w.endMinuteUtc) })),
+    maxTemperatureC: String(terms.maxTemperatureC),
+    electricityPrice: formatTokenAmount(BigInt(terms.electricityPricePerKwh), USDC_DECIMALS).replace(/,/g, ''),
+    gpuUuids: [...terms.gpuUuids],
+  };
+}
+
+function hoursText(ms: number): string {
+  return String(Math.round((ms / HOUR_MS) * 100) / 100);
+}
+
+function parseHours(text: string): number | null {
+  const value = Number(text.trim());
+  return text.trim() !== '' && Number.isFinite(value) && value >= 0 ? Math.round(value * HOUR_MS) : null;
+}
+
+/**
+ * Checks the draft the way main will (`lendTermsSchema`), with messages that name the
+ * field and say what to enter. `base` gives what the form does not edit (region, payout).
+ */
+export function termsFromDraft(draft: TermsDraft, base: LendTerms): { terms: LendTerms | null; errors: TermsErrors } {
+  const errors: TermsErrors = {};
+
+  const price = parseTokenAmount(draft.price, USDC_DECIMALS);
+  if (!price.ok) errors.price = `Price: ${price.error}`;
+  else if (price.baseUnits === 0n) errors.price = 'Price: enter more than 0 USDC per GPU-hour.';
+
+  const electricity = parseTokenAmount(draft.electricityPrice, USDC_DECIMALS);
+  if (!electricity.ok) errors.electricityPrice = `Electricity price: ${electricity.error} Enter 0 if it is free.`;
+
+  const minLeaseMs = parseHours(draft.minLeaseHours);
+  const maxLeaseMs = parseHours(draft.maxLeaseHours);
+  const yearMs = 365 * 86_400_000;
+  if (minLeaseMs === null || minLeaseMs > yearMs) errors.minLeaseHours = 'Minimum lease: enter hours from 0 to 8760 (0 = no minimum).';
+  if (maxLeaseMs === null || maxLeaseMs < 60_000 || maxLeaseMs > yearMs) errors.maxLeaseHours = 'Maximum lease: enter hours from 0.02 (one minute) to 8760.';
+  if (minLeaseMs !== null && maxLeaseMs !== null && !errors.minLeaseHours && !errors.maxLeaseHours && maxLeaseMs < minLeaseMs) {
+    errors.maxLeaseHours = 'Maximum lease: must not be shorter than the minimum.';
+  }
+
+  const maxTemperatureC = Number(draft.maxTemperatureC.trim());
+  if (!Number.isInteger(maxTemperatureC) || maxTemperatureC < 50 || maxTemperatureC > 100) {
+    errors.maxTemperatureC = 'Maximum temperature: enter a whole number of °C from 50 to 100.';
+  }
+
+  const schedule = draft.schedule.map((w, i) => {
+    const startMinuteUtc = clockToMinutes(w.start);
+    const endMinuteUtc = clockToMinutes(w.end);
+    if (w.days.length === 0) errors[`schedule.${i}`] = 'Pick at least one day for this window.';
+    else if (startMinuteUtc === null || endMinuteUtc === null) errors[`schedule.${i}`] = 'Enter times as HH:MM (UTC), e.g. 22:00 to 24:00.';
+    else if (endMinuteUtc <= startMinuteUtc) {
+      errors[`schedule.${i}`] = 'The window must end after it starts; for a night, use two windows (22:00–24:00 and 00:00–06:00).';
+    }
+    return { days: [...new Set(w.days)].sort(), startMinuteUtc: startMinuteUtc ?? 0, endMinuteUtc: endMinuteUtc ?? 0 };
+  });
+  if (draft.schedule.length > 28) errors.schedule = 'At most 28 schedule windows.';
+
+  if (Object.keys(errors).length > 0 || !price.ok || !electricity.ok || minLeaseMs === null || maxLeaseMs === null) {
+    return { terms: null, errors };
+  }
+  const terms: LendTerms = {
+    ...base,
+    pricePerGpuHour: price.baseUnits.toString(),
+    interruptible: draft.interruptible,
+    minLeaseMs,
+    maxLeaseMs,
+    schedule,
+    maxTemperatureC,
+    electricityPricePerKwh: electricity.baseUnits.toString(),
+    gpuUuids: [...draft.gpuUuids],
+  };
+  // Main checks again; this catches anything the messages above missed before the round trip.
+  const checked = lendTermsSchema.safeParse(terms);
+  if (!checked.success) return { terms: null, errors: { price: checked.error.issues[0]?.message ?? 'These terms are not valid.' } };
+  return { terms: checked.data, errors };
+}
+
+export function draftsEqual(a: TermsDraft, b: TermsDraft): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
