@@ -25,8 +25,9 @@ export function EarningsTotalsRow({ summary }: { summary: EarningsSummary }) {
             testId={`earnings-${id}-net`}
             detail={
               <>
-                <span data-testid={`earnings-${id}-gross`}>{formatUsdc(t.gross, summary.decimals)}</span> gross −{' '}
-                <span data-testid={`earnings-${id}-electricity`}>{formatUsdc(t.energyCost, summary.decimals)}</span> electricity
+                Gross <span data-testid={`earnings-${id}-gross`}>{formatUsdc(t.gross, summary.decimals)}</span>
+                <br />
+                Electricity <span data-testid={`earnings-${id}-electricity`}>{formatUsdc(t.energyCost, summary.decimals)}</span>
                 <br />
                 {t.payments} payment{t.payments === 1 ? '' : 's'} · {formatGpuHours(t.gpuSeconds)}
               </>

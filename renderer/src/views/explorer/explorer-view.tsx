@@ -38,6 +38,12 @@ export function ExplorerView() {
   const gpus = useMemo(() => (history ? gpusChartData(history) : null), [history]);
   const utilisation = useMemo(() => (history ? utilisationChartData(history) : null), [history]);
   const fewSamples = (history?.length ?? 0) < 2 ? 'Collecting samples: the chart fills in while this view is open.' : null;
+  // Too few samples to span anything: show the last ten minutes, not an axis of arbitrary dates.
+  const nowS = (lastLoadedAtMs ?? 0) / 1000;
+  const xWindow = fewSamples ? { xMin: nowS - 600, xMax: nowS } : {};
+  // A count axis from 0 with headroom; uPlot's own range turns a flat 0 into 0–100.
+  const mostGpus = history?.reduce((m, s) => Math.max(m, s.gpusOnline), 0) ?? 0;
+  const gpusRange = useMemo<[number, number]>(() => [0, Math.max(4, Math.ceil(mostGpus * 1.2))], [mostGpus]);
   const stats = overview?.stats;
   const decimals = overview?.decimals ?? 6;
 
@@ -77,13 +83,13 @@ export function ExplorerView() {
             </div>
             <div className="explorer-charts">
               <div className="card chart-card">
-                {gpus ? <TimeSeriesChart title="GPUs online and leased" unit="GPUs" data={gpus} series={GPU_SERIES} emptyMessage={fewSamples} testId="explorer-chart-gpus" /> : null}
+                {gpus ? <TimeSeriesChart title="GPUs online and leased" unit="GPUs" data={gpus} series={GPU_SERIES} yRange={gpusRange} {...xWindow} emptyMessage={fewSamples} testId="explorer-chart-gpus" /> : null}
                 <p className="chart-legend">
                   <span className="legend-swatch legend-series-2" /> Online <span className="legend-swatch legend-series-1" /> Leased
                 </p>
               </div>
               <div className="card chart-card">
-                {utilisation ? <TimeSeriesChart title="Utilisation" unit="%" data={utilisation} series={UTILISATION_SERIES} yRange={PERCENT} emptyMessage={fewSamples} testId="explorer-chart-utilisation" /> : null}
+                {utilisation ? <TimeSeriesChart title="Utilisation" unit="%" data={utilisation} series={UTILISATION_SERIES} yRange={PERCENT} {...xWindow} emptyMessage={fewSamples} testId="explorer-chart-utilisation" /> : null}
                 <p className="chart-legend">Leased GPUs over online GPUs</p>
               </div>
             </div>

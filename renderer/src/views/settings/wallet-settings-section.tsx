@@ -10,6 +10,7 @@ import type { NetworkKind } from '../../../../common/wallet/network';
 import { useWalletStore } from '../../wallet/use-wallet-store';
 import { SettingRow } from './setting-row';
 import { SettingsSection } from './settings-section';
+import './market-settings.css';
 import { ToggleSwitch } from './toggle-switch';
 
 const NETWORKS = [
@@ -82,7 +83,7 @@ export function WalletSettingsSection() {
           <SettingRow label="Hub URL" htmlFor="settings-hub-url" hint="The address the grid's hub printed when it started (npm run hub), e.g. http://192.168.1.20:7070.">
             <input
               id="settings-hub-url"
-              className="text-input mono"
+              className="text-input mono hub-url-input"
               value={hubUrl}
               onChange={(e) => {
                 setHubUrl(e.target.value);
