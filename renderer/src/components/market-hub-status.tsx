@@ -40,6 +40,14 @@ export function MarketHubStatusLine({ compact = false }: { compact?: boolean }) 
       {problem ? (
         <p className="field-error hub-status-error" role="alert" data-testid="market-hub-error">
           {problem}
+          {compact && hub?.mode === 'grid' ? (
+            <>
+              {' '}
+              <a className="link" href="#/settings">
+                Change the hub in Settings
+              </a>
+            </>
+          ) : null}
         </p>
       ) : null}
       {hub?.signedInAs && !compact ? <p className="hub-status-signed muted small">Signed in as <code>{hub.signedInAs}</code></p> : null}

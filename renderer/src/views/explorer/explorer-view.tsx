@@ -2,7 +2,7 @@ import { useEffect, useMemo } from 'react';
 import { useStores } from '../../app/store-hooks';
 import { ErrorNotice } from '../../components/error-notice';
 import { LoadingState } from '../../components/loading-state';
-import { MarketHubStatusLine } from '../../components/market-hub-status';
+import { MarketHubStatusLine, useMarketHubStore } from '../../components/market-hub-status';
 import { PageHeader } from '../../components/page-header';
 import { StatTile } from '../../components/stat-tile';
 import { TimeSeriesChart } from '../../components/time-series-chart';
@@ -27,6 +27,7 @@ const PERCENT: [number, number] = [0, 100];
 /** The network this app's hub serves, at a glance: polled while this view is shown. */
 export function ExplorerView() {
   const { explorer } = useStores();
+  const hubError = useMarketHubStore((s) => s.hub?.error ?? null);
   const overview = useExplorerStore((s) => s.overview);
   const loading = useExplorerStore((s) => s.loading);
   const error = useExplorerStore((s) => s.error);
@@ -59,7 +60,8 @@ export function ExplorerView() {
         <MarketHubStatusLine compact />
       </section>
 
-      {error ? <ErrorNotice title="The explorer could not be updated" message={error} onRetry={() => void explorer.getState().load()} /> : null}
+      {/* The hub line above already says why when the hub itself is down. */}
+      {error && error !== hubError ? <ErrorNotice title="The explorer could not be updated" message={error} onRetry={() => void explorer.getState().load()} /> : null}
       {loading && !overview ? <LoadingState message="Asking the hub for its numbers…" /> : null}
 
       {stats ? (

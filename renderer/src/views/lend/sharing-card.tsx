@@ -60,7 +60,7 @@ export function SharingCard({ status, busy, unavailable, onStart, onStop }: Shar
         </div>
         <div>
           <dt>Schedule</dt>
-          <dd data-testid="lend-schedule-open">{status ? (status.scheduleOpen ? 'Taking new leases' : 'Closed: no new leases') : '—'}</dd>
+          <dd data-testid="lend-schedule-open">{status ? (status.scheduleOpen ? 'Open' : 'Closed for now') : '—'}</dd>
         </div>
         <div>
           <dt>Earned today</dt>
