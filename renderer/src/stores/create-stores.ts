@@ -19,6 +19,8 @@ import { createExplorerStore } from './explorer-store';
 import type { ExplorerStore } from './explorer-store';
 import { createMarketHubStore } from './market-hub-store';
 import type { MarketHubStore } from './market-hub-store';
+import { createRentStore } from './rent-store';
+import type { RentStore } from './rent-store';
 
 /** One store per domain. Later features add theirs here (wallet, lend, rent, …). */
 export interface Stores {
@@ -33,6 +35,7 @@ export interface Stores {
   /** Polled only while the Explorer view is shown (`watch`), so not started here. */
   explorer: ExplorerStore;
   marketHub: MarketHubStore;
+  rent: RentStore;
 }
 
 export interface StoresOptions {
@@ -52,6 +55,7 @@ export function createStores(client: ApiClient, options: StoresOptions = {}): St
     earnings: createEarningsStore(client),
     explorer: createExplorerStore(client),
     marketHub: createMarketHubStore(client),
+    rent: createRentStore(client),
   };
 }
 
@@ -71,6 +75,7 @@ export function startStores(stores: Stores): () => void {
     stores.lend.getState().start(),
     stores.earnings.getState().start(),
     stores.marketHub.getState().start(),
+    stores.rent.getState().start(),
   ];
   const offReconnect = stores.app.subscribe((state, previous) => {
     if (previous.connection === 'disconnected' && state.connection === 'connected') {
@@ -84,6 +89,7 @@ export function startStores(stores: Stores): () => void {
       void stores.lend.getState().load();
       void stores.earnings.getState().load();
       void stores.marketHub.getState().load();
+      void stores.rent.getState().load();
     }
   });
   return () => {
