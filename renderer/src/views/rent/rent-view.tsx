@@ -1,16 +1,43 @@
-import { EmptyState } from '../../components/empty-state';
+import { useStores } from '../../app/store-hooks';
 import { PageHeader } from '../../components/page-header';
+import { TabBar } from '../../components/tab-bar';
+import type { TabOption } from '../../components/tab-bar';
+import type { RentTab } from '../../stores/rent-store';
+import { LeasesTab } from './leases-tab';
+import { MarketTab } from './market-tab';
+import { SpendingTab } from './spending-tab';
+import { useRentStore } from './use-rent-store';
+import './rent.css';
 
+/** Rent: the market, the leases this wallet holds, and what they cost. */
 export function RentView() {
+  const { rent } = useStores();
+  const tab = useRentStore((s) => s.tab);
+  const leases = useRentStore((s) => s.leases);
+  const active = Object.values(leases).filter((l) => l.lease.state !== 'ended').length;
+  const tabs: TabOption<RentTab>[] = [
+    { value: 'market', label: 'Market' },
+    { value: 'leases', label: 'My leases', badge: active || null },
+    { value: 'spending', label: 'Spending' },
+  ];
   return (
-    <div className="view" data-testid="view-rent">
-      <PageHeader title="Rent" subtitle="Build a GPU cluster from the market and run a container on it." />
-      <EmptyState
-        icon="rent"
-        title="Renting is not available yet"
-        tag="Coming in a later version"
-        description="Here you will search offers by GPU model, VRAM, GPUs per machine, price, reliability and region; build a cluster from one or many suppliers that is placed all at once or not at all; and run an image on it with RANK, WORLD_SIZE and MASTER_ADDR set for torch.distributed or Ray. Leases will show their timeline, live logs per node and cost so far, paid as you go in USDC within the budget you set."
-      />
+    <div className="view rent-view" data-testid="view-rent" data-tab={tab}>
+      <PageHeader title="Rent" subtitle="Build a GPU cluster from the market, run a container on it, and pay as you go in USDC." />
+      <TabBar label="Rent" options={tabs} value={tab} onChange={(t) => rent.getState().setTab(t)} testIdPrefix="rent-tab" />
+      {/* The market stays mounted (hidden) so the filters and the job form survive a look at a lease. */}
+      <div role="tabpanel" hidden={tab !== 'market'} aria-label="Market">
+        <MarketTab />
+      </div>
+      {tab === 'leases' ? (
+        <div role="tabpanel" aria-label="My leases">
+          <LeasesTab />
+        </div>
+      ) : null}
+      {tab === 'spending' ? (
+        <div role="tabpanel" aria-label="Spending">
+          <SpendingTab />
+        </div>
+      ) : null}
     </div>
   );
 }

@@ -1,0 +1,183 @@
+import { useEffect, useState } from 'react';
+import type { RentLease } from '../../../../common/market/rent-types';
+import { formatTokenAmount, parseTokenAmount } from '../../../../common/wallet/token-amount';
+import { useNow } from '../../app/use-now';
+import { formatDuration } from '../../format/market-format';
+import { formatUsdc } from '../../format/wallet-format';
+import type { RentAction } from '../../stores/rent-store';
+import { accruedCost, formatCountdown, perIncrementCost } from './rent-format';
+
+interface LeaseBillingCardProps {
+  rentLease: RentLease;
+  decimals: number;
+  busy: RentAction | null;
+  /** The last failed action on this lease, as main said it. */
+  error: { action: RentAction; message: string } | null;
+  onPayNext: () => void;
+  onSetAutoPay: (enabled: boolean, budget?: string) => void;
+  onExtend: (increments: number) => void;
+  onTerminate: () => void;
+}
+
+/** What the lease costs and has cost, what is due next, and the renter's levers on it. */
+export function LeaseBillingCard({ rentLease, decimals, busy, error, onPayNext, onSetAutoPay, onExtend, onTerminate }: LeaseBillingCardProps) {
+  const { lease, autoPay, nextDue } = rentLease;
+  const now = useNow(1000);
+  const ended = lease.state === 'ended';
+  const perIncrement = perIncrementCost(lease);
+  const [budget, setBudget] = useState(() => formatTokenAmount(BigInt(autoPay.limit === '0' ? perIncrement * BigInt(Math.max(1, lease.incrementCount)) : BigInt(autoPay.limit)), decimals));
+  const [budgetError, setBudgetError] = useState<string | null>(null);
+  const [extendCount, setExtendCount] = useState('1');
+  const [confirmTerminate, setConfirmTerminate] = useState(false);
+
+  // The limit changed elsewhere (main, another window): show it.
+  useEffect(() => {
+    if (autoPay.limit !== '0') setBudget(formatTokenAmount(BigInt(autoPay.limit), decimals));
+  }, [autoPay.limit, decimals]);
+
+  const parsedBudget = (): string | null => {
+    const amount = parseTokenAmount(budget, decimals);
+    if (!amount.ok) {
+      setBudgetError(amount.error);
+      return null;
+    }
+    setBudgetError(null);
+    return amount.baseUnits.toString();
+  };
+
+  const toggleAutoPay = (enabled: boolean) => {
+    if (!enabled) return onSetAutoPay(false);
+    const limit = parsedBudget();
+    if (limit) onSetAutoPay(true, limit);
+  };
+
+  const extendN = Number(extendCount);
+  const extendValid = Number.isInteger(extendN) && extendN >= 1 && extendN <= 1000;
+  const errorFor = (action: RentAction) => (error?.action === action ? error.message : null);
+  const spentShare = autoPay.limit !== '0' ? Number((BigInt(autoPay.spent) * 1000n) / BigInt(autoPay.limit)) / 1000 : 0;
+
+  return (
+    <section className="card rent-billing" aria-labelledby="lease-billing-title" data-testid="lease-billing">
+      <h3 className="card-title" id="lease-billing-title">
+        Cost and payments
+      </h3>
+      <dl className="rent-billing-facts">
+        <div>
+          <dt>Cost so far</dt>
+          <dd className="mono" data-testid="lease-cost-so-far">
+            {formatUsdc(accruedCost(lease, now), decimals)}
+          </dd>
+        </div>
+        <div>
+          <dt>Paid so far</dt>
+          <dd className="mono" data-testid="lease-paid-so-far">
+            {formatUsdc(lease.paidSoFar, decimals)}
+          </dd>
+        </div>
+        <div>
+          <dt>Rate</dt>
+          <dd className="mono">{formatUsdc(perIncrement, decimals)}</dd>
+          <dd className="muted small">per {formatDuration(lease.incrementMs)}</dd>
+        </div>
+        <div>
+          <dt>Paid through</dt>
+          <dd className="mono" data-testid="lease-paid-through">
+            {lease.paidThroughMs === null ? '—' : ended || lease.paidThroughMs <= now ? new Date(lease.paidThroughMs).toLocaleTimeString() : formatCountdown(lease.paidThroughMs, now)}
+          </dd>
+          {lease.paidThroughMs !== null && !ended && lease.paidThroughMs > now ? <dd className="muted small">left</dd> : null}
+        </div>
+      </dl>
+
+      {nextDue && !ended ? (
+        <div className={nextDue.dueAtMs !== null && nextDue.dueAtMs - now < 60_000 ? 'rent-next-due rent-next-due-soon' : 'rent-next-due'} data-testid="lease-next-due" data-increment={nextDue.increment}>
+          <div>
+            <strong>
+              Increment {nextDue.increment + 1} of {lease.incrementCount}: {formatUsdc(nextDue.amount, decimals)}
+            </strong>
+            <span className="muted small">
+              {nextDue.dueAtMs === null ? 'due when the lease starts' : nextDue.dueAtMs <= now ? 'due now' : `due in ${formatCountdown(nextDue.dueAtMs, now)}`}
+              {autoPay.enabled ? ' · auto-pay will pay it' : ''}
+            </span>
+          </div>
+          <button type="button" className="button button-primary button-small" disabled={busy !== null} onClick={onPayNext} data-testid="lease-pay-next">
+            {busy === 'pay-next' ? 'Paying…' : 'Pay now'}
+          </button>
+        </div>
+      ) : null}
+      {errorFor('pay-next') ? <p className="field-error" role="alert">Not paid: {errorFor('pay-next')}</p> : null}
+
+      <div className="rent-billing-row">
+        <label className="rent-switch-line">
+          <span className="switch">
+            <input type="checkbox" role="switch" checked={autoPay.enabled} disabled={ended || busy === 'auto-pay'} onChange={(e) => toggleAutoPay(e.target.checked)} data-testid="lease-autopay-toggle" />
+            <span className="switch-track" aria-hidden="true">
+              <span className="switch-thumb" />
+            </span>
+          </span>
+          <span>
+            <strong>Auto-pay</strong>
+            <span className="muted small rent-block">Pays each increment when due, without asking, up to the budget.</span>
+          </span>
+        </label>
+        <div className="rent-budget">
+          <div className="input-suffix">
+            <input className="text-input mono" inputMode="decimal" aria-label="Auto-pay budget" value={budget} onChange={(e) => setBudget(e.target.value)} disabled={ended} aria-invalid={budgetError ? true : undefined} data-testid="lease-autopay-budget" />
+            <span>USDC</span>
+          </div>
+          {autoPay.enabled ? (
+            <button type="button" className="button button-small" disabled={ended || busy !== null} onClick={() => toggleAutoPay(true)} data-testid="lease-autopay-save">
+              Set budget
+            </button>
+          ) : null}
+        </div>
+      </div>
+      {autoPay.limit !== '0' ? (
+        <div className="rent-autopay-spent" data-testid="lease-autopay-spent">
+          <div className="meter" aria-hidden="true">
+            <div className={spentShare >= 0.9 ? 'meter-fill meter-fill-warn' : 'meter-fill'} style={{ width: `${Math.min(1, spentShare) * 100}%` }} />
+          </div>
+          <span className="muted small">
+            {formatUsdc(autoPay.spent, decimals)} of {formatUsdc(autoPay.limit, decimals)} auto-paid
+          </span>
+        </div>
+      ) : null}
+      {budgetError ? <p className="field-error">{budgetError}</p> : null}
+      {errorFor('auto-pay') ? <p className="field-error" role="alert">{errorFor('auto-pay')}</p> : null}
+
+      {!ended ? (
+        <div className="rent-billing-actions">
+          <div className="rent-extend">
+            <label className="field-label" htmlFor="lease-extend-count">
+              Extend by
+            </label>
+            <input id="lease-extend-count" className="text-input mono rent-extend-count" inputMode="numeric" value={extendCount} onChange={(e) => setExtendCount(e.target.value)} aria-invalid={extendValid ? undefined : true} data-testid="lease-extend-count" />
+            <span className="muted small">
+              × {formatDuration(lease.incrementMs)}
+              {extendValid ? ` = ${formatUsdc(perIncrement * BigInt(extendN), decimals)}` : ''}
+            </span>
+            <button type="button" className="button button-small" disabled={!extendValid || busy !== null} onClick={() => onExtend(extendN)} data-testid="lease-extend">
+              {busy === 'extend' ? 'Extending…' : 'Extend'}
+            </button>
+          </div>
+          {confirmTerminate ? (
+            <div className="rent-terminate-confirm" role="alertdialog" aria-label="Terminate the lease?" data-testid="lease-terminate-confirm-box">
+              <span className="small">Stop every container now? No further increment is paid.</span>
+              <button type="button" className="button button-small button-ghost" onClick={() => setConfirmTerminate(false)} data-testid="lease-terminate-cancel">
+                Keep running
+              </button>
+              <button type="button" className="button button-small button-danger" disabled={busy !== null} onClick={() => { setConfirmTerminate(false); onTerminate(); }} data-testid="lease-terminate-confirm">
+                Terminate
+              </button>
+            </div>
+          ) : (
+            <button type="button" className="button button-small button-danger-ghost" disabled={busy !== null} onClick={() => setConfirmTerminate(true)} data-testid="lease-terminate">
+              {busy === 'terminate' ? 'Terminating…' : 'Terminate…'}
+            </button>
+          )}
+        </div>
+      ) : null}
+      {errorFor('extend') ? <p className="field-error" role="alert">Not extended: {errorFor('extend')}</p> : null}
+      {errorFor('terminate') ? <p className="field-error" role="alert">Not terminated: {errorFor('terminate')}</p> : null}
+    </section>
+  );
+}

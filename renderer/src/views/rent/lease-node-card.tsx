@@ -1,0 +1,66 @@
+import { useEffect, useRef } from 'react';
+import type { LeaseNodeStatus, PlacementNode } from '../../../../common/hub/lease-types';
+import type { RentLease } from '../../../../common/market/rent-types';
+import { StatusPill } from '../../components/status-pill';
+import { shortAddress } from '../../format/wallet-format';
+import { formatVram, NODE_STATE_LABEL, nodeTone } from './rent-format';
+
+interface LeaseNodeCardProps {
+  placement: PlacementNode | undefined;
+  status: LeaseNodeStatus;
+  logs: RentLease['logs'];
+  live: boolean;
+}
+
+/**
+ * One machine of the cluster and its container's output. The log keeps to the bottom
+ * while the renter is there, and stays put when they scroll up to read.
+ */
+export function LeaseNodeCard({ placement, status, logs, live }: LeaseNodeCardProps) {
+  const box = useRef<HTMLDivElement>(null);
+  const pinned = useRef(true);
+
+  useEffect(() => {
+    const el = box.current;
+    if (el && pinned.current) el.scrollTop = el.scrollHeight;
+  }, [logs]);
+
+  const onScroll = () => {
+    const el = box.current;
+    if (el) pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
+  };
+
+  return (
+    <article className="card rent-node" data-testid="lease-node" data-rank={status.rank} data-state={status.state} aria-label={`Node ${status.rank}`}>
+      <header className="rent-node-head">
+        <span className="rent-node-rank">Rank {status.rank}</span>
+        <div className="rent-node-what">
+          <strong>
+            {placement ? `${placement.gpuUuids.length} × ${placement.gpuModel}` : 'GPUs'}
+          </strong>
+          <span className="muted small">
+            {placement ? `${formatVram(placement.vramMiB)} · ${placement.region} · ` : ''}
+            <span title={status.workerId}>machine {shortAddress(status.workerId || placement?.workerId || '—')}</span>
+            {placement ? <span title={placement.supplier}> · supplier {shortAddress(placement.supplier)}</span> : null}
+          </span>
+        </div>
+        <StatusPill tone={nodeTone(status.state)} testId="lease-node-state">
+          {NODE_STATE_LABEL[status.state]}
+        </StatusPill>
+      </header>
+      {status.message ? (
+        <p className={status.state === 'failed' ? 'rent-node-message field-error' : 'rent-node-message muted small'} data-testid="lease-node-message">
+          {status.message}
+        </p>
+      ) : null}
+      <div className="rent-log" ref={box} onScroll={onScroll} role="log" aria-live="off" aria-label={`Output of rank ${status.rank}`} data-testid="lease-log" data-rank={status.rank}>
+        {logs.length === 0 ? <span className="rent-log-empty">{live ? 'No output yet.' : 'No output.'}</span> : null}
+        {logs.map((line, i) => (
+          <div key={`${line.atMs}-${i}`} className={`rent-log-line rent-log-${line.stream}`} data-stream={line.stream}>
+            {line.text || ' '}
+          </div>
+        ))}
+      </div>
+    </article>
+  );
+}

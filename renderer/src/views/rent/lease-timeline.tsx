@@ -1,0 +1,69 @@
+import type { LeaseView } from '../../../../common/hub/lease-types';
+import { formatClockTime } from '../../format/time-format';
+import { formatDateTime, shortSignature } from '../../format/market-format';
+import { formatUsdc, shortAddress } from '../../format/wallet-format';
+import { leaseStateText } from './rent-format';
+
+type TimelineEntry =
+  | { kind: 'state'; atMs: number; title: string; detail: string; tone: 'ok' | 'error' | 'info' | 'neutral' }
+  | { kind: 'payment'; atMs: number; title: string; detail: string; signature: string };
+
+/** State changes and payments of a lease in the order they happened. */
+export function leaseTimeline(lease: LeaseView, decimals: number): TimelineEntry[] {
+  const entries: TimelineEntry[] = lease.transitions.map((t) => ({
+    kind: 'state',
+    atMs: t.atMs,
+    title: leaseStateText(t.to, t.endReason),
+    detail: t.reason,
+    tone: t.to === 'running' ? 'ok' : t.to === 'ended' ? (t.endReason === 'completed' || t.endReason === 'terminated' ? 'neutral' : 'error') : 'info',
+  }));
+  for (const increment of lease.increments) {
+    for (const payment of increment.payments) {
+      if (payment.signature && payment.paidAtMs !== null) {
+        entries.push({
+          kind: 'payment',
+          atMs: payment.paidAtMs,
+          title: `Paid increment ${increment.index + 1}: ${formatUsdc(payment.amount, decimals)}`,
+          detail: `to ${shortAddress(payment.payee)}`,
+          signature: payment.signature,
+        });
+      }
+    }
+  }
+  return entries.sort((a, b) => a.atMs - b.atMs);
+}
+
+export function LeaseTimeline({ lease, decimals }: { lease: LeaseView; decimals: number }) {
+  const entries = leaseTimeline(lease, decimals);
+  return (
+    <section className="card rent-timeline-card" aria-labelledby="lease-timeline-title">
+      <h3 className="card-title" id="lease-timeline-title">
+        Timeline
+      </h3>
+      <ol className="rent-timeline" data-testid="lease-timeline">
+        {entries.map((entry, i) => (
+          <li key={`${entry.kind}-${entry.atMs}-${i}`} className={`rent-timeline-item rent-timeline-${entry.kind === 'payment' ? 'payment' : entry.tone}`} data-testid="lease-timeline-item" data-kind={entry.kind}>
+            <span className="rent-timeline-dot" aria-hidden="true" />
+            <div className="rent-timeline-body">
+              <div className="rent-timeline-title">
+                <strong>{entry.title}</strong>
+                <time className="muted small" dateTime={new Date(entry.atMs).toISOString()} title={formatDateTime(entry.atMs)}>
+                  {formatClockTime(entry.atMs)}
+                </time>
+              </div>
+              <p className="muted small rent-timeline-detail">
+                {entry.detail}
+                {entry.kind === 'payment' ? (
+                  <>
+                    {' · '}
+                    <code title={entry.signature}>{shortSignature(entry.signature)}</code>
+                  </>
+                ) : null}
+              </p>
+            </div>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

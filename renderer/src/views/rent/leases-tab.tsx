@@ -1,0 +1,95 @@
+import { USDC_DECIMALS } from '../../../../common/hub/base-units';
+import { useStores } from '../../app/store-hooks';
+import { useNow } from '../../app/use-now';
+import { EmptyState } from '../../components/empty-state';
+import { ErrorNotice } from '../../components/error-notice';
+import { LoadingState } from '../../components/loading-state';
+import { StatusPill } from '../../components/status-pill';
+import { formatDateTime } from '../../format/market-format';
+import { formatUsdc } from '../../format/wallet-format';
+import { LeaseDetail } from './lease-detail';
+import { formatCountdown, leaseStateText, leaseTone } from './rent-format';
+import { RentUnavailable } from './rent-unavailable';
+import { useRentStore } from './use-rent-store';
+
+/** The leases this wallet holds, newest first; one opens in full. */
+export function LeasesTab() {
+  const { rent } = useStores();
+  const actions = rent.getState();
+  const leases = useRentStore((s) => s.leases);
+  const order = useRentStore((s) => s.leaseOrder);
+  const loading = useRentStore((s) => s.leasesLoading);
+  const error = useRentStore((s) => s.leasesError);
+  const openId = useRentStore((s) => s.openLeaseId);
+  const now = useNow(1000);
+
+  const open = openId ? leases[openId] : undefined;
+  if (openId && open) return <LeaseDetail rentLease={open} />;
+
+  return (
+    <div data-testid="rent-leases">
+      {openId && !open && !error ? <LoadingState message="Loading the lease…" /> : null}
+      {error?.unavailable ? <RentUnavailable message={error.message} onRetry={() => void actions.loadLeases()} /> : error ? <ErrorNotice title="Leases" message={error.message} onRetry={() => void actions.loadLeases()} /> : null}
+      {loading && order.length === 0 && !error ? <LoadingState message="Loading your leases…" /> : null}
+      {!loading && order.length === 0 && !error ? (
+        <EmptyState icon="rent" title="No leases yet" testId="rent-leases-empty" description="Build a cluster on the Market tab, get a quote and pay it: the lease appears here with its nodes, live logs and payments.">
+          <button type="button" className="button button-primary" onClick={() => actions.setTab('market')} data-testid="rent-leases-go-market">
+            Go to the market
+          </button>
+        </EmptyState>
+      ) : null}
+      {order.length > 0 ? (
+        <div className="card card-flush table-wrap">
+          <table className="table rent-leases-table">
+            <thead>
+              <tr>
+                <th scope="col">Lease</th>
+                <th scope="col">State</th>
+                <th scope="col">Cluster</th>
+                <th scope="col">Image</th>
+                <th scope="col" className="num">Paid</th>
+                <th scope="col">Created</th>
+                <th scope="col">
+                  <span className="visually-hidden">Open</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {order.map((leaseId) => {
+                const item = leases[leaseId];
+                if (!item) return null;
+                const { lease } = item;
+                const models = [...new Set(lease.placement.nodes.map((n) => n.gpuModel))].join(', ');
+                return (
+                  <tr key={leaseId} className="rent-lease-row" data-testid="lease-row" data-lease-id={leaseId} data-state={lease.state} onClick={() => void actions.openLease(leaseId)}>
+                    <td className="mono" title={leaseId}>
+                      {leaseId.length > 14 ? `${leaseId.slice(0, 8)}…` : leaseId}
+                    </td>
+                    <td>
+                      <StatusPill tone={leaseTone(lease.state, lease.endReason)}>{leaseStateText(lease.state, lease.endReason)}</StatusPill>
+                      {item.problem && lease.state !== 'ended' ? <span className="rent-row-warn" title={item.problem}>needs attention</span> : null}
+                      {lease.state === 'reserved' && lease.expiresAtMs > now ? <span className="muted small"> · pay within {formatCountdown(lease.expiresAtMs, now)}</span> : null}
+                    </td>
+                    <td>
+                      {lease.placement.gpuCount} × {models} <span className="muted small">on {lease.placement.nodes.length}</span>
+                    </td>
+                    <td className="mono rent-ellipsis" title={lease.job.image}>
+                      {lease.job.image}
+                    </td>
+                    <td className="num mono">{formatUsdc(lease.paidSoFar, USDC_DECIMALS)}</td>
+                    <td className="muted">{formatDateTime(lease.createdAtMs)}</td>
+                    <td>
+                      <button type="button" className="button button-small" onClick={(e) => { e.stopPropagation(); void actions.openLease(leaseId); }} data-testid="lease-open">
+                        Open
+                      </button>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </div>
+  );
+}

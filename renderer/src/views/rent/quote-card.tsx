@@ -1,0 +1,157 @@
+import { useState } from 'react';
+import type { RentQuote } from '../../../../common/market/rent-types';
+import { formatTokenAmount, parseTokenAmount } from '../../../../common/wallet/token-amount';
+import { useNow } from '../../app/use-now';
+import { FormField } from '../../components/form-field';
+import { formatDuration } from '../../format/market-format';
+import { formatUsdc, shortAddress } from '../../format/wallet-format';
+import { formatCountdown, formatVram, nodeIncrementCost } from './rent-format';
+
+interface QuoteCardProps {
+  quote: RentQuote;
+  paying: boolean;
+  /** main's refusal of the payment (declined, balance, expired), as it said it. */
+  payError: string | null;
+  onPay: (autoPayBudget: string | undefined) => void;
+  onDiscard: () => void;
+  onRequote: () => void;
+}
+
+/** The hub's price for the cluster, held until it expires; paying starts the lease. */
+export function QuoteCard({ quote, paying, payError, onPay, onDiscard, onRequote }: QuoteCardProps) {
+  const now = useNow(1000);
+  const decimals = quote.decimals;
+  const [autoPay, setAutoPay] = useState(true);
+  const [budget, setBudget] = useState(() => formatTokenAmount(BigInt(quote.total), decimals));
+  const [budgetError, setBudgetError] = useState<string | null>(null);
+  const expired = now >= quote.expiresAtMs;
+  const payeeCount = new Set(quote.perIncrement.payments.map((p) => p.payee)).size;
+
+  const pay = () => {
+    if (!autoPay) return onPay(undefined);
+    const amount = parseTokenAmount(budget, decimals);
+    if (!amount.ok) return setBudgetError(amount.error);
+    setBudgetError(null);
+    onPay(amount.baseUnits.toString());
+  };
+
+  return (
+    <section className="card rent-quote" aria-labelledby="rent-quote-title" data-testid="rent-quote" data-lease-id={quote.leaseId} data-expired={expired}>
+      <header className="rent-quote-head">
+        <div>
+          <h2 className="card-title" id="rent-quote-title">
+            Quote for {quote.placement.gpuCount} GPU{quote.placement.gpuCount === 1 ? '' : 's'} on {quote.placement.nodes.length} machine{quote.placement.nodes.length === 1 ? '' : 's'}
+          </h2>
+          <p className="card-subtitle">
+            Paid per increment of {formatDuration(quote.incrementMs)}, straight to each supplier. {quote.incrementCount} increment{quote.incrementCount === 1 ? '' : 's'} in all.
+          </p>
+        </div>
+        <div className={expired ? 'rent-hold rent-hold-expired' : 'rent-hold'} data-testid="quote-expires" role="timer" aria-live="off">
+          {expired ? 'Hold expired' : <>GPUs held for <strong className="mono">{formatCountdown(quote.expiresAtMs, now)}</strong></>}
+        </div>
+      </header>
+
+      <div className="table-wrap">
+        <table className="table rent-quote-nodes">
+          <thead>
+            <tr>
+              <th scope="col">Rank</th>
+              <th scope="col">Supplier (payee)</th>
+              <th scope="col" className="num">GPUs</th>
+              <th scope="col">Model</th>
+              <th scope="col">Region</th>
+              <th scope="col" className="num">Per GPU-hour</th>
+              <th scope="col" className="num">Per increment</th>
+            </tr>
+          </thead>
+          <tbody>
+            {quote.placement.nodes.map((node) => (
+              <tr key={node.rank} data-testid="quote-node" data-rank={node.rank} data-supplier={node.supplier} data-gpus={node.gpuUuids.length} data-gpu-model={node.gpuModel}>
+                <td className="mono">{node.rank}</td>
+                <td className="mono" title={node.supplier}>
+                  {shortAddress(node.supplier)}
+                </td>
+                <td className="num">{node.gpuUuids.length}</td>
+                <td>
+                  {node.gpuModel} <span className="muted small">{formatVram(node.vramMiB)}</span>
+                  {node.interruptible ? <span className="rent-badge-warn">interruptible</span> : null}
+                </td>
+                <td>{node.region}</td>
+                <td className="num mono">{formatUsdc(node.pricePerGpuHour, decimals)}</td>
+                <td className="num mono">{formatUsdc(nodeIncrementCost(node, quote.incrementMs), decimals)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <dl className="rent-quote-sums">
+        <div>
+          <dt>Per increment</dt>
+          <dd className="mono" data-testid="quote-per-increment">
+            {formatUsdc(quote.perIncrement.total, decimals)}
+          </dd>
+          <dd className="muted small">
+            {payeeCount} payment{payeeCount === 1 ? '' : 's'} every {formatDuration(quote.incrementMs)}
+          </dd>
+        </div>
+        <div>
+          <dt>Pay now</dt>
+          <dd className="mono">{formatUsdc(quote.firstIncrement.payments.reduce((s, p) => s + BigInt(p.amount), 0n), decimals)}</dd>
+          <dd className="muted small">the first increment</dd>
+        </div>
+        <div className="rent-quote-total">
+          <dt>Total</dt>
+          <dd className="mono" data-testid="quote-total">
+            {formatUsdc(quote.total, decimals)}
+          </dd>
+          <dd className="muted small">for {formatDuration(quote.incrementMs * quote.incrementCount)}</dd>
+        </div>
+      </dl>
+
+      <div className="rent-quote-autopay">
+        <label className="checkbox-line rent-check">
+          <input type="checkbox" checked={autoPay} onChange={(e) => setAutoPay(e.target.checked)} data-testid="rent-autopay-toggle" />
+          <span>
+            Pay the next increments automatically
+            <span className="form-field-hint rent-inline-hint">Without asking each time, until this much is spent on this lease. Off: you confirm each payment.</span>
+          </span>
+        </label>
+        {autoPay ? (
+          <FormField label="Auto-pay budget" htmlFor="rent-autopay-budget" error={budgetError ?? undefined}>
+            <div className="input-suffix">
+              <input id="rent-autopay-budget" className="text-input mono" inputMode="decimal" value={budget} onChange={(e) => setBudget(e.target.value)} aria-invalid={budgetError ? true : undefined} data-testid="rent-autopay-budget" />
+              <span>USDC</span>
+            </div>
+          </FormField>
+        ) : null}
+      </div>
+
+      <footer className="rent-form-foot">
+        {payError ? (
+          <p className="field-error" role="alert" data-testid="rent-pay-error">
+            Not paid: {payError}
+          </p>
+        ) : (
+          <p className="form-field-hint">
+            {paying ? 'Confirm each supplier’s payment in the wallet dialog…' : `Your wallet asks you to confirm ${payeeCount === 1 ? 'the payment' : `each of the ${payeeCount} payments`}.`}
+          </p>
+        )}
+        <div className="form-actions">
+          <button type="button" className="button button-ghost" onClick={onDiscard} disabled={paying} data-testid="rent-quote-discard">
+            Discard
+          </button>
+          {expired ? (
+            <button type="button" className="button button-primary" onClick={onRequote} data-testid="rent-requote">
+              Get a new quote
+            </button>
+          ) : (
+            <button type="button" className="button button-primary" onClick={pay} disabled={paying} data-testid="rent-pay">
+              {paying ? 'Paying…' : `Pay ${formatUsdc(quote.firstIncrement.payments.reduce((s, p) => s + BigInt(p.amount), 0n), decimals)}`}
+            </button>
+          )}
+        </div>
+      </footer>
+    </section>
+  );
+}

@@ -1,0 +1,92 @@
+import { costForGpuTime } from '../../../../common/hub/base-units';
+import type { LeaseEndReason, LeaseState, LeaseView, NodeState } from '../../../../common/hub/lease-types';
+import type { StatusTone } from '../../components/status-pill';
+
+/** Words and tones for the renter's lease and node states. */
+
+export const LEASE_STATE_LABEL: Record<LeaseState, string> = {
+  reserved: 'Reserved',
+  paid: 'Paid',
+  starting: 'Starting',
+  running: 'Running',
+  ended: 'Ended',
+};
+
+export const END_REASON_LABEL: Record<LeaseEndReason, string> = {
+  completed: 'completed',
+  terminated: 'terminated',
+  unpaid: 'unpaid',
+  'supplier-lost': 'supplier lost',
+  failed: 'failed',
+};
+
+export function leaseTone(state: LeaseState, endReason: LeaseEndReason | null): StatusTone {
+  if (state === 'running') return 'ok';
+  if (state === 'ended') return endReason === 'completed' || endReason === 'terminated' ? 'neutral' : 'error';
+  return 'info';
+}
+
+export function leaseStateText(state: LeaseState, endReason: LeaseEndReason | null): string {
+  return state === 'ended' && endReason ? `Ended · ${END_REASON_LABEL[endReason]}` : LEASE_STATE_LABEL[state];
+}
+
+export const NODE_STATE_LABEL: Record<NodeState, string> = {
+  assigned: 'Assigned',
+  pulling: 'Pulling image',
+  running: 'Running',
+  exited: 'Exited',
+  failed: 'Failed',
+  stopped: 'Stopped',
+};
+
+export function nodeTone(state: NodeState): StatusTone {
+  if (state === 'running') return 'ok';
+  if (state === 'failed') return 'error';
+  if (state === 'pulling' || state === 'assigned') return 'info';
+  return 'neutral';
+}
+
+/** "4:59", "1:02:03", "expired": a count-down to `untilMs`. */
+export function formatCountdown(untilMs: number, nowMs: number): string {
+  const left = Math.ceil((untilMs - nowMs) / 1000);
+  if (left <= 0) return 'now';
+  const h = Math.floor(left / 3600);
+  const m = Math.floor((left % 3600) / 60);
+  const s = left % 60;
+  const mm = h > 0 ? String(m).padStart(2, '0') : String(m);
+  return `${h > 0 ? `${h}:` : ''}${mm}:${String(s).padStart(2, '0')}`;
+}
+
+/** 16384 MiB → "16 GB" (GPU makers' round numbers). */
+export function formatVram(mib: number): string {
+  const gb = mib / 1024;
+  return `${gb >= 10 ? Math.round(gb) : Math.round(gb * 10) / 10} GB`;
+}
+
+/** What the whole cluster costs per increment: the sum of what each node's GPUs cost. */
+export function perIncrementCost(lease: Pick<LeaseView, 'placement' | 'incrementMs'>): bigint {
+  return lease.placement.nodes.reduce((sum, node) => sum + nodeIncrementCost(node, lease.incrementMs), 0n);
+}
+
+export function nodeIncrementCost(node: { pricePerGpuHour: string; gpuUuids: string[] }, incrementMs: number): bigint {
+  return costForGpuTime(BigInt(node.pricePerGpuHour), node.gpuUuids.length, incrementMs);
+}
+
+/**
+ * What the time run so far cost, at the cluster's rate, from the start to now (or to the
+ * end); 0 before it started. Payments run ahead of this: increments are paid up front.
+ */
+export function accruedCost(lease: LeaseView, nowMs: number): bigint {
+  if (lease.startedAtMs === null) return 0n;
+  const ended = lease.state === 'ended' ? ([...lease.transitions].reverse().find((t) => t.to === 'ended')?.atMs ?? nowMs) : nowMs;
+  const ranMs = Math.max(0, Math.min(ended, nowMs) - lease.startedAtMs);
+  const perIncrement = perIncrementCost(lease);
+  if (lease.incrementMs <= 0) return 0n;
+  return (perIncrement * BigInt(Math.floor(ranMs))) / BigInt(lease.incrementMs);
+}
+
+/** The lease's end as paid for so far: start + paid increments, or the paid-through mark. */
+export function leaseEndsAtMs(lease: LeaseView): number | null {
+  if (lease.startedAtMs === null) return null;
+  return lease.startedAtMs + lease.incrementCount * lease.incrementMs;
+}

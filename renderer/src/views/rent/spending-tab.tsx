@@ -1,0 +1,116 @@
+import { USDC_DECIMALS } from '../../../../common/hub/base-units';
+import type { RentReceipt } from '../../../../common/market/rent-types';
+import { useStores } from '../../app/store-hooks';
+import { CopyButton } from '../../components/copy-button';
+import { EmptyState } from '../../components/empty-state';
+import { ErrorNotice } from '../../components/error-notice';
+import { LoadingState } from '../../components/loading-state';
+import { StatTile } from '../../components/stat-tile';
+import { StatusPill } from '../../components/status-pill';
+import { formatDateTime, shortSignature } from '../../format/market-format';
+import { formatUsdc, shortAddress } from '../../format/wallet-format';
+import { RentUnavailable } from './rent-unavailable';
+import { useRentStore } from './use-rent-store';
+
+const DAY_MS = 86_400_000;
+
+/** Sums for the tiles: all shown, the last 7 and 30 days, and how much auto-pay paid. */
+export function spendingTotals(receipts: RentReceipt[], nowMs: number) {
+  let all = 0n;
+  let week = 0n;
+  let month = 0n;
+  let auto = 0n;
+  for (const r of receipts) {
+    const amount = BigInt(r.amount);
+    all += amount;
+    if (nowMs - r.paidAtMs <= 7 * DAY_MS) week += amount;
+    if (nowMs - r.paidAtMs <= 30 * DAY_MS) month += amount;
+    if (r.autoApproved) auto += amount;
+  }
+  return { all, week, month, auto, leases: new Set(receipts.map((r) => r.leaseId)).size };
+}
+
+/** Every payment this wallet made for leases, with its signature to check on chain. */
+export function SpendingTab() {
+  const { rent } = useStores();
+  const actions = rent.getState();
+  const receipts = useRentStore((s) => s.receipts);
+  const loading = useRentStore((s) => s.receiptsLoading);
+  const error = useRentStore((s) => s.receiptsError);
+  const totals = spendingTotals(receipts, Date.now());
+  const d = USDC_DECIMALS;
+
+  return (
+    <div data-testid="rent-spending">
+      {error?.unavailable ? <RentUnavailable message={error.message} onRetry={() => void actions.loadReceipts()} /> : error ? <ErrorNotice title="Spending" message={error.message} onRetry={() => void actions.loadReceipts()} /> : null}
+      {loading && receipts.length === 0 && !error ? <LoadingState message="Loading receipts…" /> : null}
+
+      {receipts.length > 0 ? (
+        <section className="section" aria-label="Totals">
+          <div className="stat-tiles">
+            <StatTile label="Spent in all" value={formatUsdc(totals.all, d)} detail={`${receipts.length} payment${receipts.length === 1 ? '' : 's'} · ${totals.leases} lease${totals.leases === 1 ? '' : 's'}`} testId="spending-total" />
+            <StatTile label="Last 7 days" value={formatUsdc(totals.week, d)} testId="spending-week" />
+            <StatTile label="Last 30 days" value={formatUsdc(totals.month, d)} testId="spending-month" />
+            <StatTile label="Auto-paid" value={formatUsdc(totals.auto, d)} detail="approved within a lease's budget" testId="spending-auto" />
+          </div>
+        </section>
+      ) : null}
+
+      {!loading && receipts.length === 0 && !error ? (
+        <EmptyState icon="earnings" title="No payments yet" testId="rent-spending-empty" description="Each payment you make for a lease — one per supplier per increment — appears here with its transaction signature, so you can check it on chain." />
+      ) : null}
+
+      {receipts.length > 0 ? (
+        <section className="section" aria-labelledby="rent-receipts-title">
+          <div className="section-head">
+            <h2 className="section-title" id="rent-receipts-title">
+              Receipts
+            </h2>
+            <span className="section-meta">{receipts.length} shown, newest first</span>
+          </div>
+          <div className="card card-flush table-wrap">
+            <table className="table" data-testid="rent-receipts">
+              <thead>
+                <tr>
+                  <th scope="col">Paid</th>
+                  <th scope="col">Lease</th>
+                  <th scope="col" className="num">Increment</th>
+                  <th scope="col">Payee</th>
+                  <th scope="col" className="num">Amount</th>
+                  <th scope="col">Signature</th>
+                  <th scope="col">Approval</th>
+                </tr>
+              </thead>
+              <tbody>
+                {receipts.map((r) => (
+                  <tr key={r.signature} data-testid="receipt-row" data-signature={r.signature} data-lease-id={r.leaseId} data-auto-approved={r.autoApproved}>
+                    <td>{formatDateTime(r.paidAtMs)}</td>
+                    <td>
+                      <button type="button" className="link rent-link-button mono" title={`Open lease ${r.leaseId}`} onClick={() => void actions.openLease(r.leaseId)} data-testid="receipt-lease">
+                        {shortAddress(r.leaseId)}
+                      </button>
+                    </td>
+                    <td className="num">{r.increment + 1}</td>
+                    <td className="mono" title={r.payee}>
+                      {shortAddress(r.payee)}
+                    </td>
+                    <td className="num mono" data-testid="receipt-amount">
+                      {formatUsdc(r.amount, d)}
+                    </td>
+                    <td>
+                      <span className="signature-cell">
+                        <code title={r.signature}>{shortSignature(r.signature)}</code>
+                        <CopyButton text={r.signature} what="signature" />
+                      </span>
+                    </td>
+                    <td>{r.autoApproved ? <StatusPill tone="info" testId="receipt-auto">Auto-pay</StatusPill> : <span className="muted small">Confirmed by you</span>}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ) : null}
+    </div>
+  );
+}
