@@ -47,7 +47,7 @@ export function ClusterJobForm(props: ClusterJobFormProps) {
         <h2 className="card-title" id="rent-cluster-title">
           Cluster
         </h2>
-        <p className="card-subtitle">Placed all at once or not at all: either every GPU is held for you, or none is.</p>
+        <p className="rent-part-note">Placed all at once or not at all: either every GPU is held for you, or none is.</p>
         <div className="rent-form-grid rent-form-grid-3">
           <FormField label="GPUs in all" htmlFor="cluster-gpu-count" error={errors.gpuCount}>
             <input id="cluster-gpu-count" className="text-input mono" inputMode="numeric" value={draft.gpuCount} onChange={(e) => set('gpuCount', e.target.value)} aria-invalid={errors.gpuCount ? true : undefined} data-testid="cluster-gpu-count" />
@@ -65,7 +65,7 @@ export function ClusterJobForm(props: ClusterJobFormProps) {
         <div className="rent-constraints" data-testid="cluster-constraints">
           {chosenModel ? (
             <span className="rent-chip" data-testid="cluster-model">
-              {chosenModel}
+              <span className="muted">Model</span> {chosenModel}
               <button type="button" className="rent-chip-clear" onClick={props.onClearModel} aria-label="Any model" title="Any model">
                 ×
               </button>
@@ -83,7 +83,7 @@ export function ClusterJobForm(props: ClusterJobFormProps) {
 
       <section className="rent-form-part">
         <h2 className="card-title">Job</h2>
-        <p className="card-subtitle">
+        <p className="rent-part-note">
           Every container gets <code>RANK</code>, <code>WORLD_SIZE</code>, <code>MASTER_ADDR</code>, <code>MASTER_PORT</code> and the peers, for torch.distributed or Ray.
         </p>
         <div className="rent-form-grid">

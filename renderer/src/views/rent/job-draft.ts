@@ -102,7 +102,7 @@ export function parseEnv(text: string): { env: Record<string, string> } | { erro
     const name = line.slice(0, eq).trim();
     if (!ENV_NAME.test(name)) return { error: `Line ${i + 1}: "${name}" is not a variable name; use letters, digits and _, not starting with a digit.` };
     if ((RESERVED_ENV_NAMES as readonly string[]).includes(name)) {
-      return { error: `Line ${i + 1}: ${name} is set by the hub on every container (with ${RESERVED_ENV_NAMES.join(', ')}); remove it.` };
+      return { error: `Line ${i + 1}: ${name} is set by the hub on every container; remove it.` };
     }
     if (name in env) return { error: `Line ${i + 1}: ${name} is set twice.` };
     env[name] = line.slice(eq + 1);

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { RentLease } from '../../../../common/market/rent-types';
 import { formatTokenAmount, parseTokenAmount } from '../../../../common/wallet/token-amount';
 import { useNow } from '../../app/use-now';
-import { formatDuration } from '../../format/market-format';
+import { formatDateTime, formatDuration } from '../../format/market-format';
 import { formatUsdc } from '../../format/wallet-format';
 import type { RentAction } from '../../stores/rent-store';
 import { accruedCost, formatCountdown, perIncrementCost } from './rent-format';
@@ -82,7 +82,7 @@ export function LeaseBillingCard({ rentLease, decimals, busy, error, onPayNext, 
         <div>
           <dt>Paid through</dt>
           <dd className="mono" data-testid="lease-paid-through">
-            {lease.paidThroughMs === null ? '—' : ended || lease.paidThroughMs <= now ? new Date(lease.paidThroughMs).toLocaleTimeString() : formatCountdown(lease.paidThroughMs, now)}
+            {lease.paidThroughMs === null ? '—' : ended || lease.paidThroughMs <= now ? formatDateTime(lease.paidThroughMs) : formatCountdown(lease.paidThroughMs, now)}
           </dd>
           {lease.paidThroughMs !== null && !ended && lease.paidThroughMs > now ? <dd className="muted small">left</dd> : null}
         </div>
@@ -106,6 +106,7 @@ export function LeaseBillingCard({ rentLease, decimals, busy, error, onPayNext, 
       ) : null}
       {errorFor('pay-next') ? <p className="field-error" role="alert">Not paid: {errorFor('pay-next')}</p> : null}
 
+      {!ended ? (
       <div className="rent-billing-row">
         <label className="rent-switch-line">
           <span className="switch">
@@ -131,6 +132,7 @@ export function LeaseBillingCard({ rentLease, decimals, busy, error, onPayNext, 
           ) : null}
         </div>
       </div>
+      ) : null}
       {autoPay.limit !== '0' ? (
         <div className="rent-autopay-spent" data-testid="lease-autopay-spent">
           <div className="meter" aria-hidden="true">

@@ -8,7 +8,7 @@ import { formatDateTime } from '../../format/market-format';
 import { LeaseBillingCard } from './lease-billing-card';
 import { LeaseNodeCard } from './lease-node-card';
 import { LeaseTimeline } from './lease-timeline';
-import { leaseStateText, leaseTone } from './rent-format';
+import { leaseStateText, leaseTone, shortLeaseId } from './rent-format';
 import { useRentStore } from './use-rent-store';
 
 const EMPTY_LOGS: RentLease['logs'] = [];
@@ -37,7 +37,7 @@ export function LeaseDetail({ rentLease }: { rentLease: RentLease }) {
         </button>
         <div className="rent-lease-title">
           <h2 className="section-title">
-            Lease <code title={id}>{id.length > 14 ? `${id.slice(0, 8)}…${id.slice(-4)}` : id}</code>
+            Lease <code title={id}>{shortLeaseId(id)}</code>
             <CopyButton text={id} what="lease id" />
           </h2>
           <span className="muted small">

@@ -1,12 +1,11 @@
 import type { LeaseView } from '../../../../common/hub/lease-types';
-import { formatClockTime } from '../../format/time-format';
 import { formatDateTime, shortSignature } from '../../format/market-format';
 import { formatUsdc, shortAddress } from '../../format/wallet-format';
 import { leaseStateText } from './rent-format';
 
 type TimelineEntry =
   | { kind: 'state'; atMs: number; title: string; detail: string; tone: 'ok' | 'error' | 'info' | 'neutral' }
-  | { kind: 'payment'; atMs: number; title: string; detail: string; signature: string };
+  | { kind: 'payment'; atMs: number; title: string; detail: string; signatures: string[] };
 
 /** State changes and payments of a lease in the order they happened. */
 export function leaseTimeline(lease: LeaseView, decimals: number): TimelineEntry[] {
@@ -17,18 +16,19 @@ export function leaseTimeline(lease: LeaseView, decimals: number): TimelineEntry
     detail: t.reason,
     tone: t.to === 'running' ? 'ok' : t.to === 'ended' ? (t.endReason === 'completed' || t.endReason === 'terminated' ? 'neutral' : 'error') : 'info',
   }));
+  // One entry per increment: its payments (one per supplier) land seconds apart.
   for (const increment of lease.increments) {
-    for (const payment of increment.payments) {
-      if (payment.signature && payment.paidAtMs !== null) {
-        entries.push({
-          kind: 'payment',
-          atMs: payment.paidAtMs,
-          title: `Paid increment ${increment.index + 1}: ${formatUsdc(payment.amount, decimals)}`,
-          detail: `to ${shortAddress(payment.payee)}`,
-          signature: payment.signature,
-        });
-      }
-    }
+    const paid = increment.payments.filter((p) => p.signature && p.paidAtMs !== null);
+    if (paid.length === 0) continue;
+    const total = paid.reduce((sum, p) => sum + BigInt(p.amount), 0n);
+    const whole = paid.length === increment.payments.length;
+    entries.push({
+      kind: 'payment',
+      atMs: Math.max(...paid.map((p) => p.paidAtMs ?? 0)),
+      title: `Paid increment ${increment.index + 1}: ${formatUsdc(total, decimals)}`,
+      detail: `${whole ? '' : `${paid.length} of ${increment.payments.length} · `}to ${paid.map((p) => shortAddress(p.payee)).join(', ')}`,
+      signatures: paid.map((p) => p.signature ?? ''),
+    });
   }
   return entries.sort((a, b) => a.atMs - b.atMs);
 }
@@ -48,17 +48,19 @@ export function LeaseTimeline({ lease, decimals }: { lease: LeaseView; decimals:
               <div className="rent-timeline-title">
                 <strong>{entry.title}</strong>
                 <time className="muted small" dateTime={new Date(entry.atMs).toISOString()} title={formatDateTime(entry.atMs)}>
-                  {formatClockTime(entry.atMs)}
+                  {new Date(entry.atMs).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}
                 </time>
               </div>
               <p className="muted small rent-timeline-detail">
                 {entry.detail}
-                {entry.kind === 'payment' ? (
-                  <>
-                    {' · '}
-                    <code title={entry.signature}>{shortSignature(entry.signature)}</code>
-                  </>
-                ) : null}
+                {entry.kind === 'payment'
+                  ? entry.signatures.map((signature) => (
+                      <span key={signature}>
+                        {' · '}
+                        <code title={signature}>{shortSignature(signature)}</code>
+                      </span>
+                    ))
+                  : null}
               </p>
             </div>
           </li>

@@ -8,7 +8,7 @@ import { StatusPill } from '../../components/status-pill';
 import { formatDateTime } from '../../format/market-format';
 import { formatUsdc } from '../../format/wallet-format';
 import { LeaseDetail } from './lease-detail';
-import { formatCountdown, leaseStateText, leaseTone } from './rent-format';
+import { formatCountdown, leaseStateText, leaseTone, shortLeaseId } from './rent-format';
 import { RentUnavailable } from './rent-unavailable';
 import { useRentStore } from './use-rent-store';
 
@@ -27,7 +27,7 @@ export function LeasesTab() {
   if (openId && open) return <LeaseDetail rentLease={open} />;
 
   return (
-    <div data-testid="rent-leases">
+    <div className="rent-panel" data-testid="rent-leases">
       {openId && !open && !error ? <LoadingState message="Loading the lease…" /> : null}
       {error?.unavailable ? <RentUnavailable message={error.message} onRetry={() => void actions.loadLeases()} /> : error ? <ErrorNotice title="Leases" message={error.message} onRetry={() => void actions.loadLeases()} /> : null}
       {loading && order.length === 0 && !error ? <LoadingState message="Loading your leases…" /> : null}
@@ -63,7 +63,7 @@ export function LeasesTab() {
                 return (
                   <tr key={leaseId} className="rent-lease-row" data-testid="lease-row" data-lease-id={leaseId} data-state={lease.state} onClick={() => void actions.openLease(leaseId)}>
                     <td className="mono" title={leaseId}>
-                      {leaseId.length > 14 ? `${leaseId.slice(0, 8)}…` : leaseId}
+                      {shortLeaseId(leaseId)}
                     </td>
                     <td>
                       <StatusPill tone={leaseTone(lease.state, lease.endReason)}>{leaseStateText(lease.state, lease.endReason)}</StatusPill>

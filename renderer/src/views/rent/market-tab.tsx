@@ -77,7 +77,7 @@ export function MarketTab() {
   const pageNumber = pageOffsets.length + 1;
 
   return (
-    <div className="rent-market" data-testid="rent-market">
+    <div className="rent-panel" data-testid="rent-market">
       <OfferFiltersForm filters={filters} errors={filterErrors} searching={searching} onChange={changeFilters} onSearch={() => search()} onReset={() => { setFilters(EMPTY_FILTERS); setFilterErrors({}); search(EMPTY_FILTERS); }} />
 
       <section className="section" aria-labelledby="rent-offers-title">
@@ -147,9 +147,7 @@ export function MarketTab() {
           quoteError={actionError?.action === 'quote' ? actionError.message : null}
           onQuote={askQuote}
         />
-      </section>
-
-      <div ref={quoteRef} className="rent-quote-anchor">
+        <div ref={quoteRef} className="rent-quote-anchor">
         {quote ? (
           <QuoteCard
             key={quote.leaseId}
@@ -161,7 +159,8 @@ export function MarketTab() {
             onRequote={askQuote}
           />
         ) : null}
-      </div>
+        </div>
+      </section>
     </div>
   );
 }

@@ -41,10 +41,10 @@ export function OfferFiltersForm({ filters, errors, searching, onChange, onSearc
         <FormField label="Min GPUs per machine" htmlFor="rent-filter-gpus" error={errors.minGpus}>
           <input id="rent-filter-gpus" className="text-input mono" inputMode="numeric" placeholder="Any" value={filters.minGpus} onChange={(e) => set('minGpus', e.target.value)} aria-invalid={errors.minGpus ? true : undefined} data-testid="rent-filter-gpus" />
         </FormField>
-        <FormField label="Max price" htmlFor="rent-filter-price" error={errors.maxPrice}>
+        <FormField label="Max price per GPU-hour" htmlFor="rent-filter-price" error={errors.maxPrice}>
           <div className="input-suffix">
             <input id="rent-filter-price" className="text-input mono" inputMode="decimal" placeholder="Any" value={filters.maxPrice} onChange={(e) => set('maxPrice', e.target.value)} aria-invalid={errors.maxPrice ? true : undefined} data-testid="rent-filter-price" />
-            <span>USDC/GPU-h</span>
+            <span>USDC</span>
           </div>
         </FormField>
         <FormField label="Min reliability" htmlFor="rent-filter-reliability" error={errors.minReliability}>

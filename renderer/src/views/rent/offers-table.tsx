@@ -26,7 +26,7 @@ export function OffersTable({ offers, decimals, chosenModel, onChooseModel }: Of
             <th scope="col" className="num">Price per GPU-hour</th>
             <th scope="col">Reliability</th>
             <th scope="col">Region</th>
-            <th scope="col">Lease</th>
+            <th scope="col" className="rent-col-lease">Lease</th>
             <th scope="col">
               <span className="visually-hidden">Build from this model</span>
             </th>
@@ -60,13 +60,13 @@ export function OffersTable({ offers, decimals, chosenModel, onChooseModel }: Of
                 <td>
                   <span className="rent-region">{offer.region}</span>
                 </td>
-                <td className="muted small">
+                <td className="muted small rent-col-lease">
                   {offer.minLeaseMs > 0 ? formatDuration(offer.minLeaseMs) : 'any'} – {formatDuration(offer.maxLeaseMs)}
                 </td>
                 <td className="rent-offer-actions">
                   <button
                     type="button"
-                    className={chosen ? 'button button-small rent-chosen-button' : 'button button-small button-ghost'}
+                    className={chosen ? 'button button-small rent-chosen-button' : 'button button-small'}
                     aria-pressed={chosen}
                     onClick={() => onChooseModel(chosen ? null : offer.gpuModel)}
                     title={chosen ? 'Build from any model the filters allow' : `Build the cluster from ${offer.gpuModel} GPUs`}

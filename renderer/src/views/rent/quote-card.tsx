@@ -42,7 +42,7 @@ export function QuoteCard({ quote, paying, payError, onPay, onDiscard, onRequote
           <h2 className="card-title" id="rent-quote-title">
             Quote for {quote.placement.gpuCount} GPU{quote.placement.gpuCount === 1 ? '' : 's'} on {quote.placement.nodes.length} machine{quote.placement.nodes.length === 1 ? '' : 's'}
           </h2>
-          <p className="card-subtitle">
+          <p className="rent-part-note">
             Paid per increment of {formatDuration(quote.incrementMs)}, straight to each supplier. {quote.incrementCount} increment{quote.incrementCount === 1 ? '' : 's'} in all.
           </p>
         </div>

@@ -57,6 +57,11 @@ export function formatCountdown(untilMs: number, nowMs: number): string {
   return `${h > 0 ? `${h}:` : ''}${mm}:${String(s).padStart(2, '0')}`;
 }
 
+/** "lease-7f…d0e4": enough to tell leases apart, with the full id in a tooltip. */
+export function shortLeaseId(leaseId: string): string {
+  return leaseId.length > 14 ? `${leaseId.slice(0, 8)}…${leaseId.slice(-4)}` : leaseId;
+}
+
 /** 16384 MiB → "16 GB" (GPU makers' round numbers). */
 export function formatVram(mib: number): string {
   const gb = mib / 1024;
@@ -82,7 +87,9 @@ export function accruedCost(lease: LeaseView, nowMs: number): bigint {
   const ranMs = Math.max(0, Math.min(ended, nowMs) - lease.startedAtMs);
   const perIncrement = perIncrementCost(lease);
   if (lease.incrementMs <= 0) return 0n;
-  return (perIncrement * BigInt(Math.floor(ranMs))) / BigInt(lease.incrementMs);
+  const exact = (perIncrement * BigInt(Math.floor(ranMs))) / BigInt(lease.incrementMs);
+  // Ticking every second, the last digits only flicker: show it to 1/10,000 USDC.
+  return exact - (exact % 100n);
 }
 
 /** The lease's end as paid for so far: start + paid increments, or the paid-through mark. */

@@ -9,6 +9,7 @@ import { StatTile } from '../../components/stat-tile';
 import { StatusPill } from '../../components/status-pill';
 import { formatDateTime, shortSignature } from '../../format/market-format';
 import { formatUsdc, shortAddress } from '../../format/wallet-format';
+import { shortLeaseId } from './rent-format';
 import { RentUnavailable } from './rent-unavailable';
 import { useRentStore } from './use-rent-store';
 
@@ -41,7 +42,7 @@ export function SpendingTab() {
   const d = USDC_DECIMALS;
 
   return (
-    <div data-testid="rent-spending">
+    <div className="rent-panel" data-testid="rent-spending">
       {error?.unavailable ? <RentUnavailable message={error.message} onRetry={() => void actions.loadReceipts()} /> : error ? <ErrorNotice title="Spending" message={error.message} onRetry={() => void actions.loadReceipts()} /> : null}
       {loading && receipts.length === 0 && !error ? <LoadingState message="Loading receipts…" /> : null}
 
@@ -87,7 +88,7 @@ export function SpendingTab() {
                     <td>{formatDateTime(r.paidAtMs)}</td>
                     <td>
                       <button type="button" className="link rent-link-button mono" title={`Open lease ${r.leaseId}`} onClick={() => void actions.openLease(r.leaseId)} data-testid="receipt-lease">
-                        {shortAddress(r.leaseId)}
+                        {shortLeaseId(r.leaseId)}
                       </button>
                     </td>
                     <td className="num">{r.increment + 1}</td>
