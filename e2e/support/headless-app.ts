@@ -16,6 +16,11 @@ export interface HeadlessAppOptions {
   withRocm?: boolean;
   env?: Record<string, string>;
   dataDir?: string;
+  /**
+   * Keep the first-run welcome (a modal on a fresh Sandbox data dir) for the spec to
+   * answer; by default `open` answers it with Skip, as a returning user would have.
+   */
+  keepWelcome?: boolean;
 }
 
 export interface HeadlessApp {
@@ -90,6 +95,7 @@ export async function startHeadlessApp(options: HeadlessAppOptions = {}): Promis
       await page.goto(accessUrl);
       if (hash) await page.goto(`${new URL(accessUrl).origin}/${hash}`);
       await page.getByTestId('nav-home').waitFor();
+      if (!options.keepWelcome) await skipWelcome(page);
     },
     async kill9() {
       // serve.mjs runs the app (out/main/headless.js) as its child: kill that first.
@@ -116,6 +122,18 @@ export async function startHeadlessApp(options: HeadlessAppOptions = {}): Promis
       rmSync(ownDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Answers the first-run welcome with Skip if it shows (it does on a fresh Sandbox data dir). */
+async function skipWelcome(page: Page): Promise<void> {
+  const skip = page.getByTestId('welcome-skip');
+  try {
+    await skip.waitFor({ timeout: 4_000 });
+  } catch {
+    return; // answered before, or not on Sandbox
+  }
+  await skip.click();
+  await page.getByTestId('welcome-dialog').waitFor({ state: 'detached' });
 }
 
 /** Direct children of a process (Linux /proc), for killing the app under serve.mjs. */
