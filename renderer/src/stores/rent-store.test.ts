@@ -184,4 +184,21 @@ describe('rent store', () => {
     const names = c.calls.slice(before).map((x) => x.name).sort();
     expect(names).toEqual(['rent:lease', 'rent:leases', 'rent:receipts', 'rent:search']);
   });
+
+  it('reloads leases and receipts when the active wallet changes', async () => {
+    const c = client();
+    const store = createRentStore(c);
+    store.getState().start();
+    await settle();
+    await store.getState().openLease('lease-new');
+    const wallet = { activeAddress: 'Addr2', locked: false } as unknown as Parameters<typeof c.emit<'wallet:changed'>>[1];
+    c.emit('wallet:changed', wallet);
+    await settle();
+    expect(c.callsOf('rent:leases')).toHaveLength(2);
+    expect(c.callsOf('rent:receipts')).toHaveLength(2);
+    expect(store.getState().openLeaseId).toBeNull();
+    c.emit('wallet:changed', wallet);
+    await settle();
+    expect(c.callsOf('rent:leases')).toHaveLength(2);
+  });
 });

@@ -135,6 +135,7 @@ export function createRentStore(client: ApiClient): RentStore {
     let receiptsAgain = false;
     // Only the newest search may land: typing fast must not show an older answer.
     let searchSeq = 0;
+    let walletAddress: string | null | undefined;
 
     async function act<T>(action: RentAction, run: () => Promise<T>): Promise<T | null> {
       set({ busy: action, actionError: null });
@@ -217,6 +218,14 @@ export function createRentStore(client: ApiClient): RentStore {
             else void fetchLease(data.leaseId);
           }),
           client.subscribe('rent:receipts-changed', () => void get().loadReceipts()),
+          // Leases and receipts are the active wallet's: another wallet (or the first one) has others.
+          client.subscribe('wallet:changed', (wallet) => {
+            if (wallet.activeAddress === walletAddress) return;
+            walletAddress = wallet.activeAddress;
+            set({ openLeaseId: null, quote: null });
+            void get().loadLeases();
+            void get().loadReceipts();
+          }),
         ];
         void get().load();
         return offs;

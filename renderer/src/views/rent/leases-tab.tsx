@@ -9,7 +9,9 @@ import { formatDateTime } from '../../format/market-format';
 import { formatUsdc } from '../../format/wallet-format';
 import { LeaseDetail } from './lease-detail';
 import { formatCountdown, leaseStateText, leaseTone, shortLeaseId } from './rent-format';
+import { RentNeedsWallet } from './rent-needs-wallet';
 import { RentUnavailable } from './rent-unavailable';
+import { useActiveWallet } from './use-active-wallet';
 import { useRentStore } from './use-rent-store';
 
 /** The leases this wallet holds, newest first; one opens in full. */
@@ -22,9 +24,18 @@ export function LeasesTab() {
   const error = useRentStore((s) => s.leasesError);
   const openId = useRentStore((s) => s.openLeaseId);
   const now = useNow(1000);
+  const wallet = useActiveWallet();
 
   const open = openId ? leases[openId] : undefined;
   if (openId && open) return <LeaseDetail rentLease={open} />;
+
+  if (wallet === null && order.length === 0) {
+    return (
+      <div className="rent-panel" data-testid="rent-leases">
+        <RentNeedsWallet what="leases" />
+      </div>
+    );
+  }
 
   return (
     <div className="rent-panel" data-testid="rent-leases">

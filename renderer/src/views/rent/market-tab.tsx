@@ -86,7 +86,7 @@ export function MarketTab() {
             Offers
           </h2>
           <span className="section-meta" data-testid="rent-offers-meta">
-            {page ? `${offers.length === 0 ? 'None' : `${offset + 1}–${offset + offers.length}`}${page.nextOffset !== null ? ' of more' : ''} · page ${pageNumber}` : ''}
+            {page && offers.length > 0 ? `${offset + 1}–${offset + offers.length}${page.nextOffset !== null ? ' of more' : ''} · page ${pageNumber}` : ''}
           </span>
         </div>
 
@@ -101,9 +101,9 @@ export function MarketTab() {
         {page && offers.length === 0 && !searchError ? (
           <EmptyState
             icon="rent"
-            title="No offers match"
+            title={filterWords.length ? 'No offers match' : 'No offers yet'}
             testId="rent-offers-empty"
-            description={filterWords.length ? 'Nothing on the market meets every filter. Clear some (model, VRAM, price, reliability, region) and search again.' : 'No supplier offers GPUs on this hub yet. On the sandbox network, share this machine’s GPUs from Lend to try it; on a private grid, start sharing on the other machines.'}
+            description={filterWords.length ? 'Nothing on the market meets every filter. Clear some (model, VRAM, price, reliability, region) and search again.' : 'No one offers GPUs on this hub yet. Offers come from other machines — your own GPUs are never rented back to you — so start sharing on the other machines of your grid, or point Idlegrid at another hub in Settings → Market.'}
           >
             {filterWords.length ? (
               <button type="button" className="button" onClick={() => { setFilters(EMPTY_FILTERS); search(EMPTY_FILTERS); }} data-testid="rent-offers-clear">

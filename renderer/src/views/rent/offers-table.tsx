@@ -25,7 +25,7 @@ export function OffersTable({ offers, decimals, chosenModel, onChooseModel }: Of
             <th scope="col" className="num">Free / total</th>
             <th scope="col" className="num">Price per GPU-hour</th>
             <th scope="col">Reliability</th>
-            <th scope="col">Region</th>
+            <th scope="col" className="rent-col-region">Region</th>
             <th scope="col" className="rent-col-lease">Lease</th>
             <th scope="col">
               <span className="visually-hidden">Build from this model</span>
@@ -46,7 +46,13 @@ export function OffersTable({ offers, decimals, chosenModel, onChooseModel }: Of
                       </StatusPill>
                     ) : null}
                   </div>
-                  {offer.performance > 0 ? <span className="muted small">{offer.performance.toFixed(1)} TFLOPS FP32</span> : null}
+                  <span className="muted small">
+                    {offer.performance > 0 ? `${offer.performance.toFixed(1)} TFLOPS FP32` : null}
+                    <span className="rent-inline-region">
+                      {offer.performance > 0 ? ' · ' : ''}
+                      {offer.region}
+                    </span>
+                  </span>
                 </td>
                 <td className="num">{formatVram(offer.vramMiB)}</td>
                 <td className="num">
@@ -57,7 +63,7 @@ export function OffersTable({ offers, decimals, chosenModel, onChooseModel }: Of
                 <td>
                   <ShareMeter share={offer.reliability} label="Reliability" />
                 </td>
-                <td>
+                <td className="rent-col-region">
                   <span className="rent-region">{offer.region}</span>
                 </td>
                 <td className="muted small rent-col-lease">

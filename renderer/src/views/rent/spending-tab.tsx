@@ -10,7 +10,9 @@ import { StatusPill } from '../../components/status-pill';
 import { formatDateTime, shortSignature } from '../../format/market-format';
 import { formatUsdc, shortAddress } from '../../format/wallet-format';
 import { shortLeaseId } from './rent-format';
+import { RentNeedsWallet } from './rent-needs-wallet';
 import { RentUnavailable } from './rent-unavailable';
+import { useActiveWallet } from './use-active-wallet';
 import { useRentStore } from './use-rent-store';
 
 const DAY_MS = 86_400_000;
@@ -40,6 +42,14 @@ export function SpendingTab() {
   const error = useRentStore((s) => s.receiptsError);
   const totals = spendingTotals(receipts, Date.now());
   const d = USDC_DECIMALS;
+  const wallet = useActiveWallet();
+  if (wallet === null && receipts.length === 0) {
+    return (
+      <div className="rent-panel" data-testid="rent-spending">
+        <RentNeedsWallet what="payments" />
+      </div>
+    );
+  }
 
   return (
     <div className="rent-panel" data-testid="rent-spending">
