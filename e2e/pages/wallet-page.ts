@@ -30,6 +30,15 @@ export class WalletPage {
     await this.address().waitFor();
   }
 
+  /** Unlocks the Idlegrid wallet with its passphrase (headless, after a restart). */
+  async unlock(passphrase: string): Promise<void> {
+    await this.page.getByTestId('connect-idlegrid').click();
+    const setup = this.page.getByTestId('wallet-setup-dialog');
+    await setup.getByTestId('wallet-passphrase').fill(passphrase);
+    await setup.getByTestId('wallet-unlock-submit').click();
+    await this.address().waitFor();
+  }
+
   address(): Locator {
     return this.page.getByTestId('wallet-address');
   }
