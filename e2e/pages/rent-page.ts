@@ -193,7 +193,7 @@ export class RentPage {
     return (await this.quote().getAttribute('data-lease-id')) ?? '';
   }
 
-  /** Auto-pay of later increments: on with this budget (USDC), or off with null. */
+  /** Auto-pay of later increments (off by default): on with this budget (USDC), or off with null. */
   async setQuoteAutoPay(budget: string | null): Promise<void> {
     await this.page.getByTestId('rent-autopay-toggle').setChecked(budget !== null);
     if (budget !== null) await this.page.getByTestId('rent-autopay-budget').fill(budget);
@@ -248,7 +248,7 @@ export class RentPage {
     await this.page.getByTestId('lease-back').click();
   }
 
-  /** data-lease-id, data-state (reserved|paid|starting|running|ended), data-end-reason. */
+  /** data-lease-id, data-state (reserved|paid|starting|running|ended), data-end-reason, data-increments. */
   leaseView(): Locator {
     return this.page.getByTestId('lease-view');
   }
@@ -314,8 +314,10 @@ export class RentPage {
   async setLeaseAutoPay(enabled: boolean, budget?: string): Promise<void> {
     if (budget !== undefined) await this.page.getByTestId('lease-autopay-budget').fill(budget);
     const toggle = this.page.getByTestId('lease-autopay-toggle');
-    if ((await toggle.isChecked()) !== enabled) await toggle.setChecked(enabled);
+    // The switch follows main's answer, so click and wait rather than setChecked (which expects an instant change).
+    if ((await toggle.isChecked()) !== enabled) await toggle.click();
     else if (enabled && budget !== undefined) await this.page.getByTestId('lease-autopay-save').click();
+    await this.page.locator(`[data-testid="lease-autopay-toggle"]${enabled ? ':checked' : ':not(:checked)'}`).waitFor();
   }
 
   /** "0.50 USDC of 1.50 USDC auto-paid" */

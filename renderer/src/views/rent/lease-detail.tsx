@@ -30,7 +30,7 @@ export function LeaseDetail({ rentLease }: { rentLease: RentLease }) {
   const command = lease.job.command?.join(' ');
 
   return (
-    <div className="rent-lease" data-testid="lease-view" data-lease-id={id} data-state={lease.state} data-end-reason={lease.endReason ?? ''}>
+    <div className="rent-lease" data-testid="lease-view" data-lease-id={id} data-state={lease.state} data-end-reason={lease.endReason ?? ''} data-increments={lease.incrementCount}>
       <div className="rent-lease-head">
         <button type="button" className="button button-small button-ghost" onClick={() => actions.closeLease()} data-testid="lease-back">
           ← My leases

@@ -21,7 +21,8 @@ interface QuoteCardProps {
 export function QuoteCard({ quote, paying, payError, onPay, onDiscard, onRequote }: QuoteCardProps) {
   const now = useNow(1000);
   const decimals = quote.decimals;
-  const [autoPay, setAutoPay] = useState(true);
+  // Off until the renter opts in: no money leaves without a confirmation unless they say so.
+  const [autoPay, setAutoPay] = useState(false);
   const [budget, setBudget] = useState(() => formatTokenAmount(BigInt(quote.total), decimals));
   const [budgetError, setBudgetError] = useState<string | null>(null);
   const expired = now >= quote.expiresAtMs;
