@@ -82,7 +82,14 @@ export function LeasesTab() {
                       {lease.state === 'reserved' && lease.expiresAtMs > now ? <span className="muted small"> · pay within {formatCountdown(lease.expiresAtMs, now)}</span> : null}
                     </td>
                     <td>
-                      {lease.placement.gpuCount} × {models} <span className="muted small">on {lease.placement.nodes.length}</span>
+                      <div className="rent-cluster-cell">
+                        <span>
+                          {lease.placement.gpuCount} GPU{lease.placement.gpuCount === 1 ? '' : 's'} · {lease.placement.nodes.length} machine{lease.placement.nodes.length === 1 ? '' : 's'}
+                        </span>
+                        <span className="muted small rent-ellipsis" title={models}>
+                          {models}
+                        </span>
+                      </div>
                     </td>
                     <td className="mono rent-ellipsis" title={lease.job.image}>
                       {lease.job.image}

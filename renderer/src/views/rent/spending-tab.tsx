@@ -114,7 +114,7 @@ export function SpendingTab() {
                         <CopyButton text={r.signature} what="signature" />
                       </span>
                     </td>
-                    <td>{r.autoApproved ? <StatusPill tone="info" testId="receipt-auto">Auto-pay</StatusPill> : <span className="muted small">Confirmed by you</span>}</td>
+                    <td>{r.autoApproved ? <StatusPill tone="info" testId="receipt-auto">Auto-pay</StatusPill> : <span className="muted small" title="You confirmed this payment in the wallet dialog">Confirmed</span>}</td>
                   </tr>
                 ))}
               </tbody>

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { leaseView, rentReceipt, SUPPLIER_A, SUPPLIER_B } from '../../stores/rent-fixtures';
+import { leaseTimeline } from './lease-timeline';
+import { spendingTotals } from './spending-tab';
+
+describe('lease timeline', () => {
+  it('puts state changes and payments in order, one entry per paid increment', () => {
+    const base = leaseView('l');
+    const lease = leaseView('l', {
+      transitions: [...base.transitions, { from: 'reserved', to: 'running', endReason: null, atMs: 5_000, reason: 'all nodes running' }],
+      increments: [
+        {
+          index: 0,
+          dueAtMs: 61_000,
+          payments: [
+            { payee: SUPPLIER_A, amount: '150000', reference: 'a', memo: 'm', signature: 'sigA', paidAtMs: 3_000 },
+            { payee: SUPPLIER_B, amount: '100000', reference: 'b', memo: 'm', signature: 'sigB', paidAtMs: 3_500 },
+          ],
+        },
+        { index: 1, dueAtMs: null, payments: [{ payee: SUPPLIER_A, amount: '150000', reference: 'c', memo: 'm', signature: null, paidAtMs: null }] },
+      ],
+    });
+    const entries = leaseTimeline(lease, 6);
+    expect(entries.map((e) => e.kind)).toEqual(['state', 'payment', 'state']);
+    expect(entries[1]).toMatchObject({ title: 'Paid increment 1: 0.25 USDC', signatures: ['sigA', 'sigB'] });
+  });
+});
+
+describe('spending totals', () => {
+  it('sums all, the last week and month, and what auto-pay paid', () => {
+    const day = 86_400_000;
+    const now = 100 * day;
+    const totals = spendingTotals(
+      [rentReceipt('a', { paidAtMs: now - day, amount: '100', autoApproved: true }), rentReceipt('b', { paidAtMs: now - 10 * day, amount: '200', leaseId: 'lease-2' }), rentReceipt('c', { paidAtMs: now - 40 * day, amount: '300' })],
+      now,
+    );
+    expect(totals).toEqual({ all: 600n, week: 100n, month: 300n, auto: 100n, leases: 2 });
+  });
+});
