@@ -124,7 +124,8 @@ test('a renter builds a 3-GPU cluster across both suppliers, pays, follows it, e
   leaseId = await rent.quoteLeaseId();
   expect(leaseId).not.toBe('');
 
-  // One confirmation per supplier; then the lease view.
+  // Without auto-pay: one confirmation per supplier; then the lease view.
+  await rent.setQuoteAutoPay(null);
   await rent.pay({ confirmations: 2 });
   await rent.waitForNodesRunning(2, 120_000);
   await rent.waitForLeaseState('running');
@@ -217,6 +218,7 @@ test('an unpaid increment stops the containers and the renter sees why', async (
   await rent.fillClusterJob({ gpuCount: 1, sameModel: true, image: image!, command: `sh -c 'echo up; sleep 600'`, minutes: 1 });
   await rent.getQuote();
   const unpaidLease = await rent.quoteLeaseId();
+  await rent.setQuoteAutoPay(null);
   await rent.pay({ confirmations: 1 });
   await rent.waitForNodesRunning(1, 120_000);
   expect(leaseContainers(unpaidLease)).toHaveLength(1);

@@ -91,10 +91,9 @@ function runPlaywright() {
 
 let docker = null;
 try {
-  if (runUnit) {
-    docker = await startDocker();
-    runVitest();
-  }
+  // Both parts use the private dockerd: the container tests and the market end to end.
+  docker = await startDocker();
+  if (runUnit) runVitest();
   if (runE2e && runBuild()) runPlaywright();
 } catch (error) {
   console.error('[test] could not run the tests:', error);
