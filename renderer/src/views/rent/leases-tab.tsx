@@ -57,12 +57,9 @@ export function LeasesTab() {
                 <th scope="col">Lease</th>
                 <th scope="col">State</th>
                 <th scope="col">Cluster</th>
-                <th scope="col">Image</th>
+                <th scope="col" className="rent-col-image">Image</th>
                 <th scope="col" className="num">Paid</th>
-                <th scope="col">Created</th>
-                <th scope="col">
-                  <span className="visually-hidden">Open</span>
-                </th>
+                <th scope="col" className="rent-col-created">Created</th>
               </tr>
             </thead>
             <tbody>
@@ -73,8 +70,10 @@ export function LeasesTab() {
                 const models = [...new Set(lease.placement.nodes.map((n) => n.gpuModel))].join(', ');
                 return (
                   <tr key={leaseId} className="rent-lease-row" data-testid="lease-row" data-lease-id={leaseId} data-state={lease.state} onClick={() => void actions.openLease(leaseId)}>
-                    <td className="mono" title={leaseId}>
-                      {shortLeaseId(leaseId)}
+                    <td>
+                      <button type="button" className="link rent-link-button mono" title={`Open lease ${leaseId}`} onClick={(e) => { e.stopPropagation(); void actions.openLease(leaseId); }} data-testid="lease-open">
+                        {shortLeaseId(leaseId)}
+                      </button>
                     </td>
                     <td>
                       <StatusPill tone={leaseTone(lease.state, lease.endReason)}>{leaseStateText(lease.state, lease.endReason)}</StatusPill>
@@ -91,16 +90,13 @@ export function LeasesTab() {
                         </span>
                       </div>
                     </td>
-                    <td className="mono rent-ellipsis" title={lease.job.image}>
-                      {lease.job.image}
+                    <td className="mono rent-col-image">
+                      <span className="rent-ellipsis" title={lease.job.image}>
+                        {lease.job.image}
+                      </span>
                     </td>
                     <td className="num mono">{formatUsdc(lease.paidSoFar, USDC_DECIMALS)}</td>
-                    <td className="muted">{formatDateTime(lease.createdAtMs)}</td>
-                    <td>
-                      <button type="button" className="button button-small" onClick={(e) => { e.stopPropagation(); void actions.openLease(leaseId); }} data-testid="lease-open">
-                        Open
-                      </button>
-                    </td>
+                    <td className="muted rent-col-created">{formatDateTime(lease.createdAtMs)}</td>
                   </tr>
                 );
               })}
