@@ -201,4 +201,23 @@ describe('rent store', () => {
     await settle();
     expect(c.callsOf('rent:leases')).toHaveLength(2);
   });
+
+  it('refreshes the page shown quietly, and asks once for an unknown lease however many events arrive', async () => {
+    const c = client();
+    const store = createRentStore(c);
+    await store.getState().search();
+    await store.getState().nextPage();
+    const seen: boolean[] = [];
+    const off = store.subscribe((s) => seen.push(s.searching));
+    await store.getState().refreshSearch();
+    off();
+    expect(seen).not.toContain(true);
+    expect(c.callsOf('rent:search').at(-1)).toMatchObject({ offset: OFFERS_PER_PAGE });
+    store.getState().start();
+    await settle();
+    const before = c.callsOf('rent:lease').length;
+    for (let i = 0; i < 5; i++) c.emit('rent:lease-event', { leaseId: 'lease-y', event: { type: 'lease.log', leaseId: 'lease-y', rank: 0, stream: 'stdout', text: `${i}`, atMs: i } });
+    await settle();
+    expect(c.callsOf('rent:lease').length - before).toBe(1);
+  });
 });

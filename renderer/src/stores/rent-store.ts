@@ -68,6 +68,8 @@ export interface RentStoreState {
   load(): Promise<void>;
   setTab(tab: RentTab): void;
   search(query?: OfferQuery): Promise<void>;
+  /** Runs the current search again without a spinner: free GPUs change while the renter looks. */
+  refreshSearch(): Promise<void>;
   nextPage(): Promise<void>;
   previousPage(): Promise<void>;
   requestQuote(request: RentRequest): Promise<RentQuote | null>;
@@ -156,18 +158,25 @@ export function createRentStore(client: ApiClient): RentStore {
       });
     }
 
+    // Leases being fetched, so a burst of log lines of a new lease asks once.
+    const fetching = new Set<string>();
+
     async function fetchLease(leaseId: string): Promise<void> {
+      if (fetching.has(leaseId)) return;
+      fetching.add(leaseId);
       try {
         putLease(await client.call('rent:lease', { leaseId }));
         set({ leasesError: null });
       } catch (error) {
         set({ leasesError: failure(error) });
+      } finally {
+        fetching.delete(leaseId);
       }
     }
 
-    async function runSearch(offset: number, pageOffsets: number[]): Promise<void> {
+    async function runSearch(offset: number, pageOffsets: number[], quiet = false): Promise<void> {
       const seq = ++searchSeq;
-      set({ searching: true });
+      if (!quiet) set({ searching: true });
       try {
         const page = await client.call('rent:search', { ...get().query, offset, limit: OFFERS_PER_PAGE });
         if (seq !== searchSeq) return;
@@ -243,6 +252,11 @@ export function createRentStore(client: ApiClient): RentStore {
       search(query) {
         if (query) set({ query });
         return runSearch(0, []);
+      },
+
+      async refreshSearch() {
+        if (get().searching) return;
+        await runSearch(get().offset, get().pageOffsets, true);
       },
 
       async nextPage() {

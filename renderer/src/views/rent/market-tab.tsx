@@ -15,6 +15,8 @@ import { QuoteCard } from './quote-card';
 import { RentUnavailable } from './rent-unavailable';
 import { useRentStore } from './use-rent-store';
 
+const SEARCH_REFRESH_MS = 10_000;
+
 /** Search the market, build a cluster from it, describe the job, get a quote and pay it. */
 export function MarketTab() {
   const { rent } = useStores();
@@ -40,6 +42,16 @@ export function MarketTab() {
   useEffect(() => {
     if (!rent.getState().page && !rent.getState().searchError) void rent.getState().search();
   }, [rent]);
+
+  // Offers come and go and free GPUs change: refresh the page shown while the Market tab is.
+  const tab = useRentStore((s) => s.tab);
+  useEffect(() => {
+    if (tab !== 'market') return;
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') void rent.getState().refreshSearch();
+    }, SEARCH_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [rent, tab]);
 
   // A new quote is what the renter waits for: bring it into view.
   useEffect(() => {
