@@ -1,9 +1,9 @@
 // `npm run bench -- e2e-lease`: from the renter's "pay" to all containers of a 3-node
 // cluster running, against `docker run` of the same three containers, in the same run.
 //
-// Everything is real and on loopback: a private grid's hub over its sandbox chain, two
-// supplier apps (the composition root in processes of their own, replayed 8× V100 sharing
-// two GPUs and 1× RTX 4090 sharing one, so three GPUs need both machines), a private
+// Everything is real and on loopback: a private grid's hub over its sandbox chain, three
+// supplier apps (the composition root in processes of their own, replayed 8× V100, 1× RTX
+// 4090 and 2× RTX 2080 Ti, each sharing one GPU, so three GPUs make three nodes), a private
 // dockerd with NVIDIA's hook replaced by the recorder, and the renter's composition root
 // in this process, approving its payments as a person clicking "Pay" would.
 //
@@ -104,8 +104,9 @@ async function main(): Promise<void> {
   const hub = await startHub({ dataDir: join(dir, 'hub'), host: '127.0.0.1', port: 0, chain: chain.config });
   try {
     process.env.DOCKER_HOST = dockerEnv.dockerHost;
-    children.push(await startSupplier(join(dir, 'v100'), 'nvidia-smi-q-x.v100s-x8.xml', hub.url, 2, dockerEnv.env));
+    children.push(await startSupplier(join(dir, 'v100'), 'nvidia-smi-q-x.v100s-x8.xml', hub.url, 1, dockerEnv.env));
     children.push(await startSupplier(join(dir, '4090'), 'nvidia-smi-q-x.rtx4090-linux.xml', hub.url, 1, dockerEnv.env));
+    children.push(await startSupplier(join(dir, '2080ti'), 'nvidia-smi-q-x.rtx2080ti-x2-driver410.xml', hub.url, 1, dockerEnv.env));
 
     renter = createAppServices({ shell: 'headless', dataDir: join(dir, 'renter'), version: '0.0.0-bench' });
     await renter.start();
