@@ -9,6 +9,7 @@ import type { GridHub } from './support/grid-hub';
 import { startHeadlessApp } from './support/headless-app';
 import type { HeadlessApp } from './support/headless-app';
 import { EarningsPage } from './pages/earnings-page';
+import { ExplorerPage } from './pages/explorer-page';
 import { LendPage } from './pages/lend-page';
 import { RentPage } from './pages/rent-page';
 import { SettingsPage } from './pages/settings-page';
@@ -38,6 +39,12 @@ let rtxPage: Page;
 let renterPage: Page;
 let tempFile: string;
 let leaseId = '';
+
+/** With IDLEGRID_SCREENSHOT_DIR set, keeps a full-page picture of a view for a person to look at. */
+async function shot(page: Page, name: string): Promise<void> {
+  const dir = process.env.IDLEGRID_SCREENSHOT_DIR;
+  if (dir) await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+}
 
 function docker(args: string[]): string {
   return execFileSync('docker', args, { env: { ...process.env, DOCKER_HOST: dockerHost }, encoding: 'utf8' }).trim();
@@ -133,6 +140,7 @@ test('a renter builds a 3-GPU cluster across both suppliers, pays, follows it, e
   await expect(rent.leaseLog(1)).toContainText('rank 1 of 2', { timeout: 30_000 });
   // Later increments from a budget, without asking.
   await rent.setLeaseAutoPay(true, '5');
+  await shot(renterPage, 'rent-lease-running');
 
   // Each container got exactly the GPUs leased on its machine (the hook saw them).
   const containers = leaseContainers(leaseId);
@@ -158,6 +166,7 @@ test('a renter builds a 3-GPU cluster across both suppliers, pays, follows it, e
   writeFileSync(tempFile, '95');
   await v100Lend.waitForThermalPause(true, 45_000);
   await v100Lend.waitForLeaseState(leaseId, 'paused-hot');
+  await shot(v100Page, 'lend-paused-hot');
   const pausedIds = docker(['ps', '-q', '--filter', `label=io.idlegrid.lease=${leaseId}`, '--filter', 'status=paused']).split('\n').filter(Boolean);
   expect(pausedIds).toHaveLength(1);
   writeFileSync(tempFile, '60');
@@ -181,6 +190,7 @@ test('a renter builds a 3-GPU cluster across both suppliers, pays, follows it, e
   const rtxLend = await new LendPage(rtxPage).open();
   await rtxLend.waitForLeaseState(leaseId, 'running', 60_000);
   expect(leaseContainers(leaseId).sort()).toEqual(containersBefore);
+  await shot(rtxPage, 'lend-after-restart');
   const after = await new EarningsPage(rtxPage).open();
   const afterSignatures = await after.signatures();
   expect(new Set(afterSignatures).size).toBe(afterSignatures.length);
@@ -208,7 +218,17 @@ test('a renter builds a 3-GPU cluster across both suppliers, pays, follows it, e
     await expect(result).toHaveAttribute('data-checked', String(signatures.length));
     await expect(result).toHaveAttribute('data-ok', String(signatures.length));
     await expect(result).toHaveAttribute('data-mismatched', '0');
+    await shot(page, `earnings-${page === v100Page ? 'v100' : 'rtx'}`);
   }
+  await rent.openSpending();
+  await shot(renterPage, 'rent-spending');
+  await new ExplorerPage(renterPage).open();
+  await expect(renterPage.getByTestId('explorer-payment').first()).toBeVisible({ timeout: 30_000 });
+  await shot(renterPage, 'explorer');
+  await new RentPage(renterPage).open();
+  await rent.openMarket();
+  await rent.search();
+  await shot(renterPage, 'rent-market');
 });
 
 test('an unpaid increment stops the containers and the renter sees why', async () => {
@@ -227,4 +247,5 @@ test('an unpaid increment stops the containers and the renter sees why', async (
   await expect(rent.leaseView()).toHaveAttribute('data-end-reason', 'unpaid');
   await expect(rent.leaseProblem()).toContainText(/not paid|unpaid/i);
   await expect.poll(() => leaseContainers(unpaidLease), { timeout: 60_000 }).toEqual([]);
+  await shot(renterPage, 'rent-lease-unpaid');
 });

@@ -11,6 +11,7 @@ describe('market format', () => {
     expect(formatDuration(0)).toBe('none');
     expect(formatDuration(45 * 60_000)).toBe('45 min');
     expect(formatDuration(150 * 60_000)).toBe('2 h 30 min');
+    expect(formatDuration(20_000)).toBe('20 s');
     expect(formatDuration(7 * 86_400_000)).toBe('7 d');
   });
 

@@ -16,9 +16,11 @@ export function formatDay(ms: number): string {
   return new Date(ms).toLocaleDateString(undefined, { day: 'numeric', month: 'short' });
 }
 
-/** "45 min", "3 h", "2 h 30 min", "7 d": a lease length. */
+/** "20 s", "45 min", "3 h", "2 h 30 min", "7 d": a lease or increment length. */
 export function formatDuration(ms: number): string {
   if (ms <= 0) return 'none';
+  // Short increments (private grids, tests) must not read as "0 min".
+  if (ms < 60_000) return `${Math.max(1, Math.round(ms / 1000))} s`;
   const minutes = Math.round(ms / 60_000);
   if (minutes < 60) return `${minutes} min`;
   const hours = Math.floor(minutes / 60);

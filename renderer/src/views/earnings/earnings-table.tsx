@@ -19,7 +19,6 @@ export function EarningsTable({ rows, decimals }: { rows: EarningRow[]; decimals
             <th scope="col">Lease</th>
             <th scope="col" className="num">Amount</th>
             <th scope="col" className="num">GPU-hours</th>
-            <th scope="col" className="num">Energy</th>
             <th scope="col" className="num">Electricity</th>
             <th scope="col" className="num">Net</th>
             <th scope="col">Chain</th>
@@ -40,8 +39,10 @@ export function EarningsTable({ rows, decimals }: { rows: EarningRow[]; decimals
               </td>
               <td className="num" data-testid="earnings-row-amount">{formatUsdc(row.amount, decimals)}</td>
               <td className="num">{formatGpuHours(row.gpuSeconds)}</td>
-              <td className="num">{formatKwh(row.energyWh)}</td>
-              <td className="num">{formatUsdc(row.energyCost, decimals)}</td>
+              <td className="num" title="Measured energy of the leased GPUs, at your electricity price">
+                {formatUsdc(row.energyCost, decimals)}
+                <div className="muted small">{formatKwh(row.energyWh)}</div>
+              </td>
               <td className={row.net.startsWith('-') ? 'num amount-out' : 'num'} data-testid="earnings-row-net">
                 {formatUsdc(row.net, decimals)}
               </td>

@@ -30,8 +30,12 @@ export function LeaseNodeCard({ placement, status, logs, live }: LeaseNodeCardPr
     if (el) pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
   };
 
+  // After the lease ended a node last heard "running" is not running any more: the
+  // suppliers stop every container at the end; show that rather than a stale state.
+  const state = !live && (status.state === 'assigned' || status.state === 'pulling' || status.state === 'running') ? 'stopped' : status.state;
+
   return (
-    <article className="card rent-node" data-testid="lease-node" data-rank={status.rank} data-state={status.state} aria-label={`Node ${status.rank}`}>
+    <article className="card rent-node" data-testid="lease-node" data-rank={status.rank} data-state={state} aria-label={`Node ${status.rank}`}>
       <header className="rent-node-head">
         <span className="rent-node-rank">Rank {status.rank}</span>
         <div className="rent-node-what">
@@ -44,8 +48,8 @@ export function LeaseNodeCard({ placement, status, logs, live }: LeaseNodeCardPr
             {placement ? <span title={placement.supplier}> · supplier {shortAddress(placement.supplier)}</span> : null}
           </span>
         </div>
-        <StatusPill tone={nodeTone(status.state)} testId="lease-node-state">
-          {NODE_STATE_LABEL[status.state]}
+        <StatusPill tone={nodeTone(state)} testId="lease-node-state">
+          {NODE_STATE_LABEL[state]}
         </StatusPill>
       </header>
       {status.message ? (
