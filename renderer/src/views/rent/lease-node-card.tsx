@@ -57,7 +57,7 @@ export function LeaseNodeCard({ placement, status, logs, live }: LeaseNodeCardPr
           {status.message}
         </p>
       ) : null}
-      <div className="rent-log" ref={box} onScroll={onScroll} role="log" aria-live="off" aria-label={`Output of rank ${status.rank}`} data-testid="lease-log" data-rank={status.rank}>
+      <div className="log-view rent-log" ref={box} onScroll={onScroll} role="log" aria-live="off" aria-label={`Output of rank ${status.rank}`} data-testid="lease-log" data-rank={status.rank}>
         {logs.length === 0 ? <span className="rent-log-empty">{live ? 'No output yet.' : 'No output.'}</span> : null}
         {logs.map((line, i) => (
           <div key={`${line.atMs}-${i}`} className={`rent-log-line rent-log-${line.stream}`} data-stream={line.stream}>
