@@ -1,4 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
+import { useWallet } from '@solana/wallet-adapter-react';
+import type { WalletName } from '@solana/wallet-adapter-base';
 import { useSettingsStore, useStores } from '../../app/store-hooks';
 import { hashFor } from '../../app/sections';
 import type { SectionId } from '../../app/sections';
@@ -9,6 +11,7 @@ import { readyAddress } from '../../stores/wallet-store';
 import { Modal } from '../../wallet/modal';
 import { useWalletStore } from '../../wallet/use-wallet-store';
 import { WalletSetupForm } from '../../wallet/wallet-setup-form';
+import { LOCAL_WALLET_NAME } from '../../wallet/local-wallet';
 import './welcome.css';
 
 type Step = 'intro' | 'wallet' | 'funding' | 'done';
@@ -50,6 +53,15 @@ function WelcomeSteps({ onClosed }: { onClosed: () => void }) {
     if (ok) setStep('done');
     else setFaucetFailed(true);
   };
+
+  // The wallet made here is also the one the app is connected to (Wallet, Rent), as if
+  // the owner had picked "Idlegrid — this machine" in Wallet.
+  const adapter = useWallet();
+  useEffect(() => {
+    if (step !== 'done' || adapter.connected || adapter.connecting) return;
+    if (adapter.wallet?.adapter.name !== LOCAL_WALLET_NAME) adapter.select(LOCAL_WALLET_NAME as WalletName);
+    else adapter.connect().catch(() => undefined); // Wallet's connect panel stays as the fallback
+  }, [step, adapter]);
 
   // The owner consented with "Set up"; once the wallet is usable, the faucet follows.
   useEffect(() => {

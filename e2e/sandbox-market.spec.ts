@@ -1,0 +1,63 @@
+import { execFileSync } from 'node:child_process';
+import { expect, test } from '@playwright/test';
+import { startHeadlessApp } from './support/headless-app';
+import type { HeadlessApp } from './support/headless-app';
+import { EarningsPage } from './pages/earnings-page';
+import { LendPage } from './pages/lend-page';
+import { RentPage } from './pages/rent-page';
+import { WalletPage } from './pages/wallet-page';
+import { WelcomePage } from './pages/welcome-page';
+
+// A newcomer on one machine, on the Sandbox network (the app's own hub and chain): the
+// welcome sets up a funded wallet, the machine lends its GPU, a second wallet of the same
+// app rents it, pays, sees it run, and the first wallet earns. Real Docker (npm test's).
+const dockerHost = process.env.DOCKER_HOST;
+const image = process.env.IDLEGRID_TEST_IMAGE;
+const missing = [!dockerHost && 'DOCKER_HOST', !image && 'IDLEGRID_TEST_IMAGE'].filter(Boolean);
+if (missing.length > 0) console.warn(`[skip] sandbox market e2e: needs the private Docker test environment of \`npm test\` (missing ${missing.join(', ')})`);
+test.skip(missing.length > 0, `needs the private Docker test environment of npm test (missing ${missing.join(', ')})`);
+
+let app: HeadlessApp;
+test.beforeAll(async () => {
+  app = await startHeadlessApp({ nvidiaCapture: 'nvidia-smi-q-x.rtx4090-linux.xml', keepWelcome: true });
+});
+test.afterAll(async () => {
+  await app?.stop();
+});
+
+test('on Sandbox one machine lends with one wallet and rents from it with another', async ({ page }) => {
+  test.setTimeout(180_000);
+  await app.open(page, '#/home');
+  await new WelcomePage(page).setUp('correct horse battery staple', 'lend', 'Lending');
+  const lend = await new LendPage(page).open();
+  await lend.startSharing(60_000);
+  await expect(page.getByTestId('lend-hub')).toContainText('127.0.0.1');
+
+  // Renting needs another wallet: the hub never rents you your own GPUs.
+  const wallet = await new WalletPage(page).open();
+  await wallet.createAnotherWallet('Renting');
+  await wallet.useFaucet();
+  await expect(wallet.usdc()).toHaveText('1,000.00 USDC');
+
+  const rent = await new RentPage(page).open();
+  await rent.search();
+  await expect.poll(() => rent.offerModels()).toContain('NVIDIA GeForce RTX 4090');
+  await rent.fillClusterJob({ gpuCount: 1, image: image!, command: `sh -c 'echo hello from rank $RANK; sleep 600'`, hours: 1 });
+  await rent.getQuote();
+  const leaseId = await rent.quoteLeaseId();
+  await rent.setQuoteAutoPay(null);
+  await rent.pay({ confirmations: 1 });
+  await rent.waitForNodesRunning(1, 120_000);
+  await expect(rent.leaseLog(0)).toContainText('hello from rank 0', { timeout: 30_000 });
+
+  // The lending wallet, not the renting one, earned it.
+  const earnings = await new EarningsPage(page).open();
+  await earnings.waitForPayments(1);
+  await rent.open();
+  await rent.openLease(leaseId);
+  await rent.terminate();
+  await rent.waitForLeaseState('ended', 60_000);
+  await expect
+    .poll(() => execFileSync('docker', ['ps', '-aq', '--filter', `label=io.idlegrid.lease=${leaseId}`], { env: { ...process.env, DOCKER_HOST: dockerHost }, encoding: 'utf8' }).trim(), { timeout: 60_000 })
+    .toBe('');
+});
