@@ -207,6 +207,22 @@ describe('hub payments on the sandbox chain', () => {
     expect((await client.searchOffers({ gpuModel: '4090' })).offers.reduce((n, o) => n + o.freeGpus, 0)).toBe(3);
   });
 
+  it('ends unpaid, not completed, when the machines stop an unpaid lease before the hub does', async () => {
+    const quote = await client.quote({ gpuCount: 1, constraints: { gpuModel: '4090' }, job, durationMs: 2 * INCREMENT_MS });
+    const node = quote.placement.nodes[0]!;
+    const w = node.workerId === a.workerId ? a : b;
+    await payIncrement(payer, client, quote, quote.firstIncrement);
+    await w.waitFor((r) => r.event === 'verified' && r.leaseId === quote.leaseId);
+    for (let i = 0; i < 50 && (await client.lease(quote.leaseId)).state !== 'running'; i++) await new Promise((r) => setTimeout(r, 100));
+    const started = (await client.lease(quote.leaseId)).startedAtMs!;
+    // Past the paid increment, inside the grace: the supplier's own clock stops the job.
+    await new Promise((r) => setTimeout(r, Math.max(0, started + INCREMENT_MS + 200 - Date.now())));
+    w.send({ cmd: 'node', leaseId: quote.leaseId, state: 'exited', exitCode: 0 });
+    const stop = await w.waitForHub('lease.stop', (m) => m.leaseId === quote.leaseId);
+    expect(stop.reason).toBe('unpaid');
+    expect((await client.lease(quote.leaseId)).endReason).toBe('unpaid');
+  });
+
   it('completes when the job exits on every machine, and counts it for the suppliers', async () => {
     const quote = await client.quote({ gpuCount: 1, constraints: { gpuModel: '4090' }, job, durationMs: 2 * INCREMENT_MS });
     const node = quote.placement.nodes[0]!;

@@ -340,7 +340,13 @@ export class LeaseService {
       await this.transition(lease, 'running', null, `all ${lease.nodes.length} machine(s) running`);
     }
     if (lease.nodes.every((n) => n.state === 'exited')) {
-      await this.end(lease, 'completed', 'the job finished on every machine');
+      // Machines stop an unpaid lease on their own clock too; when they are quicker than
+      // this hub's deadline tick, the lease still ended because it was not paid.
+      const through = paidThroughMs(lease);
+      const unpaidIncrement = firstUnpaidIncrement(lease);
+      const unpaid = through !== null && unpaidIncrement < lease.incrementCount && this.o.clock.nowMs() >= through;
+      if (unpaid) await this.end(lease, 'unpaid', `increment ${unpaidIncrement} was not paid; the machines stopped the job`);
+      else await this.end(lease, 'completed', 'the job finished on every machine');
     }
     await persisted;
   }

@@ -64,6 +64,9 @@ const VERIFY_RETRY_MS = 750;
  * state and logs relayed to the renter, the job stopped when the lease ends or the
  * verified payments run out, and paused while its GPUs are too hot.
  */
+/** How long after the hub's unpaid deadline this machine stops a lease on its own. */
+const LOCAL_UNPAID_MARGIN_MS = 10_000;
+
 export class SupplierSession {
   private client: WorkerClient | null = null;
   private clientKey: string | null = null;
@@ -542,7 +545,9 @@ export class SupplierSession {
     for (const stored of this.d.leases.active()) {
       if (stored.jobId === null) continue;
       // This machine's own clock on what it verified: the hub's silence is not a payment.
-      if (stored.paidThroughMs !== null && now > stored.paidThroughMs + stored.graceMs) {
+      // A backstop: it waits a little past the hub's own deadline, so the hub (which also
+      // tells the renter why) normally ends an unpaid lease first.
+      if (stored.paidThroughMs !== null && now > stored.paidThroughMs + stored.graceMs + LOCAL_UNPAID_MARGIN_MS) {
         void this.perLease(stored.lease.leaseId, () =>
           this.endLease(stored.lease.leaseId, `No verified payment covers this lease after ${new Date(stored.paidThroughMs!).toISOString()}; the job was stopped.`, { report: { state: 'exited' } }),
         );
