@@ -24,15 +24,10 @@ import type { AppServices } from '../main/app/app-services';
 import { startHub } from '../hub/hub-server';
 import { openHubChain } from '../hub/payments/hub-chain';
 import { dockerToolsAvailable, startDockerTestEnv } from '../scripts/test-env/docker-env.mjs';
+import { median } from './_median';
 
 const root = resolve(__dirname, '..');
 const runs = Number(process.env.BENCH_RUNS ?? 5);
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 function docker(dockerHost: string, args: string[]): Promise<string> {
   return new Promise((resolveRun, reject) => {

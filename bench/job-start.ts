@@ -21,17 +21,12 @@ import { parseDockerHost } from '../main/worker/docker-endpoint';
 import type { WorkerEventMap } from '../main/worker/worker-events';
 import { WorkerService } from '../main/worker/worker-service';
 import { dockerToolsAvailable, startDockerTestEnv } from '../scripts/test-env/docker-env.mjs';
+import { median } from './_median';
 
 const runs = Number(process.env.BENCH_RUNS ?? 20);
 const warmups = 2;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 /** `docker run -d --rm [--network NET] IMAGE true`: ms until the CLI returns (the process has started). */
 function dockerRun(dockerHost: string, image: string, network?: string): Promise<number> {

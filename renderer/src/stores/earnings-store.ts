@@ -3,6 +3,7 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { ApiClient } from '../../../common/api/client';
 import type { EarningRow, EarningsCsv, EarningsSummary, ReconcileReport } from '../../../common/market/earnings-types';
 import { errorMessage } from './error-message';
+import { busyAction } from './busy-action';
 import { startOnce } from './start-once';
 
 /** Days the chart covers. */
@@ -39,17 +40,7 @@ export function createEarningsStore(client: ApiClient): EarningsStore {
     let loading: Promise<void> | null = null;
     let again = false;
 
-    async function act<T>(name: 'export' | 'reconcile', run: () => Promise<T>): Promise<T | null> {
-      set({ busy: name, error: null });
-      try {
-        return await run();
-      } catch (error) {
-        set({ error: errorMessage(error) });
-        return null;
-      } finally {
-        set((s) => (s.busy === name ? { busy: null } : {}));
-      }
-    }
+    const act = busyAction<'export' | 'reconcile'>(set);
 
     async function loadNow(): Promise<void> {
       try {

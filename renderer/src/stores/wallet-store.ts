@@ -13,6 +13,7 @@ import type {
   WalletTransaction,
 } from '../../../common/wallet/wallet-types';
 import { errorMessage } from './error-message';
+import { busyAction } from './busy-action';
 import { startOnce } from './start-once';
 
 /**
@@ -73,18 +74,7 @@ export function createWalletStore(client: ApiClient): WalletStore {
   let setupWaiters: Array<{ resolve: (address: string) => void; reject: (error: Error) => void }> = [];
 
   return createStore<WalletStoreState>()((set, get) => {
-    /** Runs an action, keeping `busy` and `error` honest; returns null on failure. */
-    async function act<T>(name: string, run: () => Promise<T>): Promise<T | null> {
-      set({ busy: name, error: null });
-      try {
-        return await run();
-      } catch (error) {
-        set({ error: errorMessage(error) });
-        return null;
-      } finally {
-        set((s) => (s.busy === name ? { busy: null } : {}));
-      }
-    }
+    const act = busyAction<string>(set);
 
     function applyWallet(wallet: WalletState): void {
       const before = get().wallet?.activeAddress;
