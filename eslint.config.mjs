@@ -1,8 +1,9 @@
 // ESLint enforces the process boundaries of architecture.md: the renderer and common/
-// cannot reach Node, Electron or native modules, and only the transport modules touch
-// ipcMain/ipcRenderer.
+// cannot reach Node, Electron or native modules, only the transport modules touch
+// ipcMain/ipcRenderer, and the layers import one way (eslint/layers.mjs).
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
+import idlegrid from './eslint/layers.mjs';
 
 const nodeOnlyModules = ['electron', 'dockerode', 'better-sqlite3', 'systeminformation', 'ws', 'sirv', 'litesvm', 'xml2js'];
 const nodeBuiltins = [
@@ -30,6 +31,12 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
+  },
+  {
+    // Layers point one way; see eslint/layers.mjs (proven to bite in scripts/lint-boundary.test.ts).
+    files: ['{common,sqlite,solana,hub-client,hub,main,preload,renderer}/**/*.{ts,tsx}'],
+    plugins: { idlegrid },
+    rules: { 'idlegrid/layers': 'error' },
   },
   {
     files: ['renderer/**/*.{ts,tsx}'],

@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 // the sandbox chain) and run in `npm test` all the same.
 export default defineConfig({
   test: {
-    include: ['{main,common,hub,renderer,preload,scripts,bench}/**/*.test.{ts,tsx}'],
+    include: ['{main,common,solana,sqlite,hub-client,hub,renderer,preload,scripts,bench}/**/*.test.{ts,tsx}'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 60_000,

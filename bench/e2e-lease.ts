@@ -21,8 +21,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createAppServices } from '../main/app/app-services';
 import type { AppServices } from '../main/app/app-services';
-import { startHub } from '../hub/hub-server';
-import { openHubChain } from '../hub/payments/hub-chain';
+import { startHub } from '../hub';
+import { openHubChain } from '../hub';
 import { dockerToolsAvailable, startDockerTestEnv } from '../scripts/test-env/docker-env.mjs';
 import { median } from './_median';
 

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { HubHttpClient } from '../common/hub/hub-http-client';
+import { HubHttpClient } from '../hub-client/hub-http-client';
 import { percentile, round } from '../hub/testing/synthetic-market';
 import { createTestWallet } from '../hub/testing/test-wallet';
 import { sampleProc } from './_proc-stats';

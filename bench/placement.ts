@@ -1,5 +1,5 @@
 import type { LiveOffer } from '../hub/market/live-offer';
-import { isWithinSchedule } from '../hub/market/offer-schedule';
+import { isWithinSchedule } from '../common/market/offer-schedule';
 import type { BenchMarket, BenchRequest } from '../hub/testing/synthetic-market';
 import { collectGarbage } from '../hub/testing/collect-garbage';
 import { buildMarket, buildRequests, percentile, round } from '../hub/testing/synthetic-market';

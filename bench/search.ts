@@ -2,7 +2,7 @@ import type { OfferSearchQuery } from '../common/hub/market-types';
 import { offerSearchQuerySchema } from '../common/hub/market-types';
 import type { LiveOffer } from '../hub/market/live-offer';
 import { compareByPerformance, compareByPrice, compareByReliability, toListing } from '../hub/market/live-offer';
-import { isWithinSchedule } from '../hub/market/offer-schedule';
+import { isWithinSchedule } from '../common/market/offer-schedule';
 import { collectGarbage } from '../hub/testing/collect-garbage';
 import { buildMarket, buildQueries, percentile, round, seededRandom } from '../hub/testing/synthetic-market';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { costForGpuTime } from '../common/hub/base-units';
-import { HubHttpClient } from '../common/hub/hub-http-client';
+import { HubHttpClient } from '../hub-client/hub-http-client';
 import type { HubError } from '../common/hub/hub-errors';
 import { HUB_PROTOCOL_VERSION, HUB_RENTER_WS_PATH, HUB_WORKER_WS_PATH, MAX_WORKER_MESSAGE_BYTES } from '../common/hub/hub-protocol';
 import type { ClusterRequestInput, Quote } from '../common/hub/lease-types';

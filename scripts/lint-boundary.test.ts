@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
@@ -32,4 +35,56 @@ describe('process boundary lint', () => {
   it('main code outside the transport cannot touch ipcMain', async () => {
     expect(await ruleIds("import { ipcMain } from 'electron';\nipcMain.handle('x', () => 1);\n", 'main/hardware/probe.ts')).toContain('no-restricted-syntax');
   });
+});
+
+describe('layers point one way (eslint/layers.mjs)', () => {
+  const layerErrors = async (code: string, filePath: string) => {
+    const [result] = await eslint.lintText(`${code}\nexport const x = 1;\n`, { filePath });
+    return (result?.messages ?? []).filter((m) => m.ruleId === 'idlegrid/layers').map((m) => m.message);
+  };
+
+  it.each([
+    ['hub/leases/probe.ts', "import { openLedgerDb } from '../../main/ledger/ledger-db';", /hub\/ may not import main\//],
+    ['solana/rpc/probe.ts', "import { startHub } from '../../hub';", /solana\/ may not import hub\//],
+    ['sqlite/probe.ts', "import { ChainClient } from '../solana/rpc/chain-client';", /sqlite\/ may not import solana\//],
+    ['hub-client/probe.ts', "import { startHub } from '../hub/hub-server';", /hub-client\/ may not import hub\//],
+    ['common/hub/probe.ts', "import { WorkerClient } from '../../hub-client/worker-client';", /common\/ may not import hub-client\//],
+    ['renderer/src/views/probe.ts', "import { ChainClient } from '../../../solana/rpc/chain-client';", /renderer\/ may not import solana\//],
+    ['main/wallet/probe.ts', "import { startHub } from '../../hub';", /only through main\/market\/embedded-hub\.ts/],
+    ['main/market/embedded-hub.ts', "import { startHub } from '../../hub/hub-server';", /public face/],
+    ['main/market/probe.test.ts', "import { LeaseService } from '../../hub/leases/lease-service';", /public face/],
+    ['main/worker/probe.ts', "import { x } from './test-support/recorder';", /test support/],
+    ['hub/leases/probe.ts', "import { x } from '../testing/market-fixtures';", /test support/],
+  ])('%s: %s is refused', async (file, line, reason) => {
+    const messages = await layerErrors(line, file);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(reason);
+  });
+
+  it.each([
+    ['common/api/probe.ts', "import { HUB_HTTP } from '../hub/http-api';"],
+    ['hub/leases/probe.ts', "import { ChainClient } from '../../solana/rpc/chain-client';"],
+    ['main/market/embedded-hub.ts', "import { startHub } from '../../hub';"],
+    ['main/market/probe.test.ts', "import { startHub } from '../../hub';\nimport { x } from '../../hub/testing/market-fixtures';"],
+    ['main/wallet/probe.ts', "import { ChainClient } from '../../solana/rpc/chain-client';"],
+    ['main/worker/probe.test.ts', "import { x } from './test-support/recorder';"],
+  ])('%s may %s', async (file, line) => {
+    expect(await layerErrors(line, file)).toEqual([]);
+  });
+});
+
+describe('layers point one way (tsc -b project references)', () => {
+  // The compiler is the second lock: a project that does not reference a layer cannot
+  // compile a file that imports it. The probe goes into the real tree for a moment.
+  it('refuses hub/ importing main/', () => {
+    const probe = join(process.cwd(), 'hub', 'layer-probe.ts');
+    writeFileSync(probe, "import { openLedgerDb } from '../main/ledger/ledger-db';\nexport const x = openLedgerDb;\n");
+    try {
+      const run = spawnSync(join(process.cwd(), 'node_modules', '.bin', 'tsc'), ['-b', 'hub/tsconfig.json'], { encoding: 'utf8', timeout: 120_000 });
+      expect(run.status).not.toBe(0);
+      expect(run.stdout).toMatch(/TS6307: File '.*main\/ledger\/ledger-db\.ts' is not listed within the file list of project '.*hub\/tsconfig\.json'/);
+    } finally {
+      rmSync(probe, { force: true });
+    }
+  }, 150_000);
 });

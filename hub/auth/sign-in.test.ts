@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getBase58Decoder } from '@solana/kit';
-import { HubHttpClient } from '../../common/hub/hub-http-client';
+import { HubHttpClient } from '../../hub-client/hub-http-client';
 import { ManualClock } from '../support/hub-clock';
 import { createTestWallet } from '../testing/test-wallet';
 import { startTestHub } from '../testing/test-hub';

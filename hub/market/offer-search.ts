@@ -1,7 +1,7 @@
 import type { OfferSearchPage, OfferSearchQuery } from '../../common/hub/market-types';
 import type { LiveOffer } from './live-offer';
 import { toListing } from './live-offer';
-import { isWithinSchedule } from './offer-schedule';
+import { isWithinSchedule } from '../../common/market/offer-schedule';
 import { SortedOfferLists } from './sorted-offer-lists';
 
 /**

@@ -1,7 +1,7 @@
 import type { Signature } from '@solana/kit';
-import { ChainClient } from '../../main/wallet/chain-client';
-import { PaymentVerifier } from '../../main/wallet/payment-verifier';
-import type { ChainReader } from '../../main/wallet/payment-verifier';
+import { ChainClient } from '../../solana/rpc/chain-client';
+import { PaymentVerifier } from '../../solana/payments/payment-verifier';
+import type { ChainReader } from '../../solana/payments/payment-verifier';
 import type { ExpectedTransfer, PaymentCheck, PaymentCheckResult } from './payment-check';
 
 /**

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { SandboxChainServer } from '../chain/sandbox-chain-server';
+import { SandboxChainServer } from '../../solana/sandbox/sandbox-chain-server';
 import type { HubChainConfig } from '../hub-server';
 import { ChainPaymentCheck } from './chain-payment-check';
 

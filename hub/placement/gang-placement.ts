@@ -2,7 +2,7 @@ import type { PlacementConstraints } from '../../common/hub/lease-types';
 import { MAX_GPUS_PER_OFFER } from '../../common/hub/market-types';
 import type { LiveOffer } from '../market/live-offer';
 import { compareIds } from '../market/live-offer';
-import { isWithinSchedule } from '../market/offer-schedule';
+import { isWithinSchedule } from '../../common/market/offer-schedule';
 import type { FreeGpuIndex, ModelGroup } from './free-gpu-index';
 
 export interface PlacementRequest {

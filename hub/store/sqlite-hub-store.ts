@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { LeaseEndReason, LeaseState, NodeState } from '../../common/hub/lease-types';
 import type {
   CreditResult,
@@ -17,7 +17,7 @@ import type {
   WorkerFacts,
   WorkerUpsert,
 } from './hub-store';
-import { migrate } from '../../main/ledger/migration';
+import { openDatabase } from '../../sqlite/open-database';
 import { workerFactsFromRow, workerFromRow } from './sqlite-rows';
 import type { SessionRow, WorkerRow, OfferRow, LeaseRow, NodeRow, PaymentRow, TransitionRow, RecentPaymentRow, WorkerFactsRow, RenterFactsRow } from './sqlite-rows';
 import { HUB_MIGRATIONS } from './migrations';
@@ -36,12 +36,8 @@ export class SqliteHubStore implements HubStore {
   private readonly stmt: ReturnType<SqliteHubStore['prepare']>;
 
   constructor(filePath: string) {
-    this.db = new Database(filePath);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
-    this.setDurability('FULL');
-    migrate(this.db, HUB_MIGRATIONS);
+    this.db = openDatabase(filePath, { durability: 'money', migrations: HUB_MIGRATIONS });
+    this.durability = 'FULL';
     this.stmt = this.prepare();
   }
 

@@ -1,4 +1,4 @@
-import { WorkerClient } from '../client/worker-client';
+import { WorkerClient } from '../../hub-client/worker-client';
 import type { WorkerHardware } from '../../common/hub/market-types';
 
 /**

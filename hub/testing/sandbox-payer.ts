@@ -1,9 +1,9 @@
 import { generateKeyPairSigner, getSignatureFromTransaction, signBytes } from '@solana/kit';
 import type { Address, KeyPairSigner } from '@solana/kit';
 import type { IncrementPayment } from '../../common/hub/lease-types';
-import { ChainClient } from '../../main/wallet/chain-client';
-import { buildPaymentInstructions, signInstructions } from '../../main/wallet/payment-builder';
-import type { PaymentRequest } from '../../main/wallet/payment-builder';
+import { ChainClient } from '../../solana/rpc/chain-client';
+import { buildPaymentInstructions, signInstructions } from '../../solana/payments/payment-builder';
+import type { PaymentRequest } from '../../solana/payments/payment-builder';
 
 /**
  * A renter's wallet on the sandbox chain for tests: funded from the faucet, signs in to

@@ -1,8 +1,8 @@
-import { HubHttpClient } from '../../common/hub/hub-http-client';
+import { HubHttpClient } from '../../hub-client/hub-http-client';
 import type { OfferTermsInput, WorkerHardware } from '../../common/hub/market-types';
 import type { HubToWorkerMessage } from '../../common/hub/worker-messages';
 import type { WorkerLease } from '../../common/hub/worker-messages';
-import { WorkerClient } from '../client/worker-client';
+import { WorkerClient } from '../../hub-client/worker-client';
 import { ChainPaymentCheck } from '../payments/chain-payment-check';
 import { testWalletFromHex } from './test-wallet';
 

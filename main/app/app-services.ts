@@ -28,7 +28,7 @@ import type { SupplierModule } from '../market/supplier/supplier-module';
 import { SupplierLeaseValidity } from '../market/supplier/supplier-lease-validity';
 import { createRenterModule } from '../market/renter/renter-module';
 import type { RenterModule, RenterModuleOptions } from '../market/renter/renter-module';
-import type { HubTiming } from '../../hub/hub-server';
+import type { HubTiming } from '../market/embedded-hub';
 
 export interface AppServicesOptions {
   shell: AppInfo['shell'];

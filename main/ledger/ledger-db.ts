@@ -1,18 +1,11 @@
-import Database from 'better-sqlite3';
-import { migrate } from './migration';
+import type Database from 'better-sqlite3';
+import { openDatabase } from '../../sqlite/open-database';
 import { LEDGER_MIGRATIONS } from './migrations';
 
 /**
  * ledger.db holds money and state that must survive a crash (earnings, spending, jobs,
- * settings): WAL for concurrent reads, and `synchronous=FULL` so a committed money row
- * is on disk before the call returns, even if the machine loses power right after.
+ * settings), so it opens with the `money` durability: a committed row is on disk first.
  */
 export function openLedgerDb(filePath: string): Database.Database {
-  const db = new Database(filePath);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  migrate(db, LEDGER_MIGRATIONS);
-  return db;
+  return openDatabase(filePath, { durability: 'money', migrations: LEDGER_MIGRATIONS });
 }

@@ -1,10 +1,10 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { TelemetryMetric, TelemetrySample } from '../../common/hardware/gpu';
 import { TELEMETRY_METRICS } from '../../common/hardware/gpu';
 import type { HistoryRange, TelemetrySeries } from '../../common/hardware/history';
 import { HISTORY_RANGE_MS } from '../../common/hardware/history';
-import type { Migration } from './migration';
-import { migrate } from './migration';
+import type { Migration } from '../../sqlite/migration';
+import { openDatabase } from '../../sqlite/open-database';
 
 const SECOND_MS = 1000;
 const MINUTE_MS = 60 * SECOND_MS;
@@ -102,17 +102,7 @@ export class TelemetryStore {
   private closed = false;
 
   static open(filePath: string): TelemetryStore {
-    const db = new Database(filePath);
-    try {
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
-      db.pragma('busy_timeout = 5000');
-      migrate(db, TELEMETRY_MIGRATIONS);
-      return new TelemetryStore(db);
-    } catch (error) {
-      db.close();
-      throw error;
-    }
+    return new TelemetryStore(openDatabase(filePath, { durability: 'samples', migrations: TELEMETRY_MIGRATIONS, foreignKeys: false }));
   }
 
   private constructor(private readonly db: Database.Database) {

@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppServices } from '../app/app-services';
 import type { AppServices } from '../app/app-services';
 import type { MarketHubStatus } from '../../common/market/market-hub-types';
-import { startHub } from '../../hub/hub-server';
-import type { RunningHub } from '../../hub/hub-server';
-import { openHubChain } from '../../hub/payments/hub-chain';
-import type { OpenHubChain } from '../../hub/payments/hub-chain';
+import { startHub } from '../../hub';
+import type { RunningHub } from '../../hub';
+import { openHubChain } from '../../hub';
+import type { OpenHubChain } from '../../hub';
 
 // Integration: the real composition root on a temp dir. On Sandbox it must run its own hub
 // over its own chain; switched to a private grid it must follow that hub and its chain.

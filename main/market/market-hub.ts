@@ -1,15 +1,13 @@
-import { join } from 'node:path';
 import { ApiError } from '../../common/api/errors';
 import type { EventBus } from '../../common/event-bus';
 import type { ApiEventMap } from '../../common/api/contract';
 import { HubError } from '../../common/hub/hub-errors';
-import { HubHttpClient } from '../../common/hub/hub-http-client';
+import { HubHttpClient } from '../../hub-client/hub-http-client';
 import type { Settings } from '../../common/settings';
 import type { MarketHubStatus } from '../../common/market/market-hub-types';
 import type { NetworkInfo } from '../../common/wallet/network';
-import { startHub } from '../../hub/hub-server';
-import type { HubTiming, RunningHub } from '../../hub/hub-server';
-import { ChainPaymentCheck } from '../../hub/payments/chain-payment-check';
+import { startEmbeddedHub } from './embedded-hub';
+import type { HubTiming, RunningHub } from './embedded-hub';
 import { normaliseHubUrl } from '../../common/hub/hub-url';
 import type { SettingsStore } from '../settings/settings-store';
 import type { WalletModule } from '../wallet/wallet-module';
@@ -186,13 +184,7 @@ export class MarketHub {
     await this.closeEmbedded();
     this.publish({ mode: 'embedded', hubUrl: null, status: 'starting', error: null, info: null, signedInAs: null });
     try {
-      const hub = await startHub({
-        dataDir: join(this.o.dataDir, 'hub'),
-        host: '127.0.0.1',
-        port: 0,
-        chain: { network: 'sandbox', mint: chain.usdcMint, rpcUrl: chain.rpcUrl, payments: ChainPaymentCheck.forRpc(chain.rpcUrl) },
-        ...(this.o.embeddedTiming ? { timing: this.o.embeddedTiming } : {}),
-      });
+      const hub = await startEmbeddedHub(this.o.dataDir, chain, this.o.embeddedTiming);
       this.embedded = hub;
       this.embeddedKey = key;
       const info = await new HubHttpClient({ baseUrl: hub.url }).info();

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { CreditedPayment, PaymentCreditStore } from './payment-verifier';
+import type { CreditedPayment, PaymentCreditStore } from '../../solana/payments/payment-verifier';
 
 /**
  * Credited payments in ledger.db (migration 3). The signature is the primary key, so

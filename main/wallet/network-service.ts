@@ -6,9 +6,9 @@ import type { ApiEventMap } from '../../common/api/contract';
 import type { Settings } from '../../common/settings';
 import { NETWORK_PRESETS, USDC_DECIMALS, networkLabel } from '../../common/wallet/network';
 import type { NetworkInfo, NetworkKind } from '../../common/wallet/network';
-import { SandboxChainServer } from '../../hub/chain/sandbox-chain-server';
-import { ChainClient } from './chain-client';
-import { HubHttpClient } from '../../common/hub/hub-http-client';
+import { SandboxChainServer } from '../../solana/sandbox/sandbox-chain-server';
+import { ChainClient } from '../../solana/rpc/chain-client';
+import { HubHttpClient } from '../../hub-client/hub-http-client';
 import { normaliseHubUrl } from '../../common/hub/hub-url';
 
 /**

@@ -15,14 +15,14 @@ import {
 } from '@solana-program/token';
 import type Database from 'better-sqlite3';
 import { formatPaymentMemo } from '../../common/wallet/payment-memo';
-import { SandboxChainServer } from '../../hub/chain/sandbox-chain-server';
+import { SandboxChainServer } from '../../solana/sandbox/sandbox-chain-server';
 import { openLedgerDb } from '../ledger/ledger-db';
-import { ChainClient } from './chain-client';
+import { ChainClient } from '../../solana/rpc/chain-client';
 import { CreditedPayments } from './credited-payments';
-import { buildPaymentInstructions, buildTokenTransferInstructions, memoInstruction, signInstructions } from './payment-builder';
-import type { PaymentRequest } from './payment-builder';
-import { PaymentVerifier } from './payment-verifier';
-import type { ChainReader, ExpectedPayment } from './payment-verifier';
+import { buildPaymentInstructions, buildTokenTransferInstructions, memoInstruction, signInstructions } from '../../solana/payments/payment-builder';
+import type { PaymentRequest } from '../../solana/payments/payment-builder';
+import { PaymentVerifier } from '../../solana/payments/payment-verifier';
+import type { ChainReader, ExpectedPayment } from '../../solana/payments/payment-verifier';
 import { TOKEN_2022_PROGRAM } from './transaction-summary';
 
 // Integration: real payments on the sandbox chain over loopback JSON-RPC, built by the

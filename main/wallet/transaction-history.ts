@@ -3,8 +3,8 @@ import type { Address, Signature } from '@solana/kit';
 import { TOKEN_PROGRAM_ADDRESS, findAssociatedTokenPda } from '@solana-program/token';
 import { LEGACY_MEMO_PROGRAM_ADDRESS_V3, MEMO_PROGRAM_ADDRESS } from '@solana-program/memo';
 import type { WalletTransaction } from '../../common/wallet/wallet-types';
-import type { ChainClient } from './chain-client';
-import type { JsonEncodedTransaction } from './payment-verifier';
+import type { ChainClient } from '../../solana/rpc/chain-client';
+import type { JsonEncodedTransaction } from '../../solana/payments/payment-verifier';
 
 /**
  * The wallet's recent transactions, seen from its side: what its SOL and USDC did, who

@@ -33,8 +33,8 @@ import {
   buildTokenTransferInstructions,
   memoInstruction,
   signInstructions,
-} from './payment-builder';
-import type { PaymentRequest } from './payment-builder';
+} from '../../solana/payments/payment-builder';
+import type { PaymentRequest } from '../../solana/payments/payment-builder';
 import type { SigningApprovals, SigningDraft } from './signing-approvals';
 import { TransactionHistory } from './transaction-history';
 import { TOKEN_2022_PROGRAM, describeTransfers, looksLikeTransactionMessage, messageText, summarizeTransaction } from './transaction-summary';

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { migrate, schemaVersion } from '../../../main/ledger/migration';
+import { migrate, schemaVersion } from '../../../sqlite/migration';
 import { HUB_MIGRATIONS } from './index';
 
 describe('hub migration 001: sessions', () => {

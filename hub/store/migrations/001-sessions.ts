@@ -1,4 +1,4 @@
-import type { Migration } from '../../../main/ledger/migration';
+import type { Migration } from '../../../sqlite/migration';
 
 /** Session tokens from wallet sign-in, kept as SHA-256 hashes: a stolen db file holds no usable token. */
 export const sessionsMigration: Migration = {

@@ -1,4 +1,4 @@
-import type { Migration } from '../../../main/ledger/migration';
+import type { Migration } from '../../../sqlite/migration';
 
 /**
  * Workers (one per machine and owner: the same machine id resumes the same worker id),

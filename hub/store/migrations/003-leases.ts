@@ -1,4 +1,4 @@
-import type { Migration } from '../../../main/ledger/migration';
+import type { Migration } from '../../../sqlite/migration';
 
 /**
  * Leases, their nodes (one per machine, by rank) and every state transition with its

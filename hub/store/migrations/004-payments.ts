@@ -1,4 +1,4 @@
-import type { Migration } from '../../../main/ledger/migration';
+import type { Migration } from '../../../sqlite/migration';
 
 /**
  * Payments: one row per expected transfer (lease, increment, payee) made at quote or

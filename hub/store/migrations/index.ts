@@ -1,4 +1,4 @@
-import type { Migration } from '../../../main/ledger/migration';
+import type { Migration } from '../../../sqlite/migration';
 import { sessionsMigration } from './001-sessions';
 import { workersAndOffersMigration } from './002-workers-and-offers';
 import { leasesMigration } from './003-leases';

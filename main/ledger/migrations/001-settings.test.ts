@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { migrate, schemaVersion } from '../migration';
+import { migrate, schemaVersion } from '../../../sqlite/migration';
 import { settingsMigration } from './001-settings';
 
 describe('migration 001: settings', () => {

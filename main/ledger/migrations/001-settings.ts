@@ -1,4 +1,4 @@
-import type { Migration } from '../migration';
+import type { Migration } from '../../../sqlite/migration';
 
 /** Settings as one row per key, the value as JSON; unknown keys are kept, not dropped. */
 export const settingsMigration: Migration = {

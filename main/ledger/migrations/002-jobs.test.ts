@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrate, schemaVersion } from '../migration';
+import { migrate, schemaVersion } from '../../../sqlite/migration';
 import { LEDGER_MIGRATIONS } from './index';
 
 describe('migration 002: jobs', () => {

@@ -1,4 +1,4 @@
-import type { Migration } from '../migration';
+import type { Migration } from '../../../sqlite/migration';
 
 /**
  * The worker's jobs: one row per job with its current state, and every state change

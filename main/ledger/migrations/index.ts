@@ -1,4 +1,4 @@
-import type { Migration } from '../migration';
+import type { Migration } from '../../../sqlite/migration';
 import { settingsMigration } from './001-settings';
 import { jobsMigration } from './002-jobs';
 import { walletMigration } from './003-wallet';

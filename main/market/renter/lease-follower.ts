@@ -3,7 +3,7 @@ import type { EventBus } from '../../../common/event-bus';
 import type { LeaseView } from '../../../common/hub/lease-types';
 import type { LeaseEvent } from '../../../common/hub/renter-messages';
 import type { AutoPayState, RentLease } from '../../../common/market/rent-types';
-import { RenterFeed } from '../../../hub/client/renter-feed';
+import { RenterFeed } from '../../../hub-client/renter-feed';
 import type { AutoPayBudgets } from '../../wallet/auto-pay-budgets';
 import type { MarketHub } from '../market-hub';
 import type { RentLedger } from './rent-ledger';

@@ -3,7 +3,7 @@ import { ApiError } from '../../../common/api/errors';
 import type { rentCalls } from '../../../common/api/rent';
 import type { EventBus } from '../../../common/event-bus';
 import type { ApiEventMap } from '../../../common/api/contract';
-import type { HubHttpClient } from '../../../common/hub/hub-http-client';
+import type { HubHttpClient } from '../../../hub-client/hub-http-client';
 import type { LeaseView } from '../../../common/hub/lease-types';
 import type { RentLease } from '../../../common/market/rent-types';
 import type { SettingsStore } from '../../settings/settings-store';

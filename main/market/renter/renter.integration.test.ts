@@ -5,16 +5,16 @@ import type { Address } from '@solana/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RentLease, RentLeaseEvent } from '../../../common/market/rent-types';
 import type { SigningRequest } from '../../../common/wallet/wallet-types';
-import { startHub } from '../../../hub/hub-server';
-import type { RunningHub } from '../../../hub/hub-server';
-import { openHubChain } from '../../../hub/payments/hub-chain';
-import type { OpenHubChain } from '../../../hub/payments/hub-chain';
+import { startHub } from '../../../hub';
+import type { RunningHub } from '../../../hub';
+import { openHubChain } from '../../../hub';
+import type { OpenHubChain } from '../../../hub';
 import { gpus, hardware, MODELS, offerTerms } from '../../../hub/testing/market-fixtures';
 import { createTestWallet } from '../../../hub/testing/test-wallet';
 import { killAllWorkers, WorkerHandle } from '../../../hub/testing/worker-handle';
 import { createAppServices } from '../../app/app-services';
 import type { AppServices } from '../../app/app-services';
-import { ChainClient } from '../../wallet/chain-client';
+import { ChainClient } from '../../../solana/rpc/chain-client';
 
 // Integration: the renter as the real composition root (a private grid), a real hub on
 // loopback over its sandbox chain, and two suppliers as real worker processes that

@@ -1,8 +1,8 @@
 import type { EventBus } from '../../../common/event-bus';
 import type { ApiEventMap } from '../../../common/api/contract';
 import type { EarningRow, EarningsCsv, EarningsSummary, ReconcileReport } from '../../../common/market/earnings-types';
-import { PaymentVerifier } from '../../wallet/payment-verifier';
-import type { ChainReader } from '../../wallet/payment-verifier';
+import { PaymentVerifier } from '../../../solana/payments/payment-verifier';
+import type { ChainReader } from '../../../solana/payments/payment-verifier';
 import type { WalletModule } from '../../wallet/wallet-module';
 import { earningsCsv, summarizeEarnings } from './earnings-report';
 import { toEarningRow } from './earnings-store';

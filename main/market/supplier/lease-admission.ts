@@ -1,6 +1,6 @@
 import type { WorkerLease } from '../../../common/hub/worker-messages';
 import type { LendTerms } from '../../../common/market/lend-types';
-import { isWithinSchedule } from '../../../hub/market/offer-schedule';
+import { isWithinSchedule } from '../../../common/market/offer-schedule';
 
 /**
  * Whether this machine takes a lease the hub placed here, by the owner's own limits (the

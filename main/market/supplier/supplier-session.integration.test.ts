@@ -2,18 +2,18 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { HubHttpClient } from '../../../common/hub/hub-http-client';
+import { HubHttpClient } from '../../../hub-client/hub-http-client';
 import type { Quote } from '../../../common/hub/lease-types';
 import type { LendNotice, SupplierStatus } from '../../../common/market/lend-types';
-import { startHub } from '../../../hub/hub-server';
-import type { RunningHub } from '../../../hub/hub-server';
-import { openHubChain } from '../../../hub/payments/hub-chain';
-import type { OpenHubChain } from '../../../hub/payments/hub-chain';
+import { startHub } from '../../../hub';
+import type { RunningHub } from '../../../hub';
+import { openHubChain } from '../../../hub';
+import type { OpenHubChain } from '../../../hub';
 import { SandboxPayer } from '../../../hub/testing/sandbox-payer';
 import { readHookLog } from '../../../scripts/test-env/docker-env.mjs';
 import { createAppServices } from '../../app/app-services';
 import type { AppServices } from '../../app/app-services';
-import type { WorkerClient } from '../../../hub/client/worker-client';
+import type { WorkerClient } from '../../../hub-client/worker-client';
 import { describeWithDocker, dockerTestEnv, eventually, leftovers, rawDocker } from '../../worker/test-support/docker-test-support';
 
 // Integration: the real composition root as a supplier (replayed 8× V100, a real dockerd

@@ -9,8 +9,8 @@ import type { LendNotice, LendTerms, SupplierState, SupplierStatus } from '../..
 import type { Settings } from '../../../common/settings';
 import { isTerminalJobState } from '../../../common/worker/job';
 import type { Job, JobLogBatch } from '../../../common/worker/job';
-import { WorkerClient } from '../../../hub/client/worker-client';
-import { isWithinSchedule } from '../../../hub/market/offer-schedule';
+import { WorkerClient } from '../../../hub-client/worker-client';
+import { isWithinSchedule } from '../../../common/market/offer-schedule';
 import type { HardwareService } from '../../hardware/hardware-service';
 import type { SettingsStore } from '../../settings/settings-store';
 import type { WalletModule } from '../../wallet/wallet-module';

@@ -1,4 +1,4 @@
-import type { ScheduleWindow } from '../../common/hub/market-types';
+import type { ScheduleWindow } from '../hub/market-types';
 
 const MS_PER_MINUTE = 60_000;
 const MS_PER_DAY = 86_400_000;

@@ -5,8 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrate, schemaVersion } from './migration';
 import type { Migration } from './migration';
-import { openLedgerDb } from './ledger-db';
-import { LEDGER_MIGRATIONS } from './migrations';
+import { openDatabase } from './open-database';
 
 let dir: string;
 beforeEach(() => {
@@ -44,12 +43,29 @@ describe('migrate', () => {
   });
 });
 
-describe('ledger.db', () => {
-  it('opens with WAL and synchronous=FULL, at the latest schema', () => {
-    const db = openLedgerDb(join(dir, 'ledger.db'));
+describe('openDatabase', () => {
+  const m = (version: number, sql: string): Migration => ({ version, name: `m${version}`, up: (db) => db.exec(sql) });
+
+  it('money databases open with WAL and synchronous=FULL, at the latest schema', () => {
+    const db = openDatabase(join(dir, 'money.db'), { durability: 'money', migrations: [m(1, 'CREATE TABLE a (x)')] });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
-    expect(schemaVersion(db)).toBe(LEDGER_MIGRATIONS.length);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(schemaVersion(db)).toBe(1);
+    db.close();
+  });
+
+  it('sample databases trade the last second for speed: synchronous=NORMAL', () => {
+    const db = openDatabase(join(dir, 'samples.db'), { durability: 'samples', migrations: [], foreignKeys: false });
+    expect(db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(0);
+    db.close();
+  });
+
+  it('closes the file when a migration fails, so the next open is not locked out', () => {
+    expect(() => openDatabase(join(dir, 'bad.db'), { durability: 'money', migrations: [m(1, 'INSERT INTO nope VALUES (1)')] })).toThrow();
+    const db = openDatabase(join(dir, 'bad.db'), { durability: 'money', migrations: [m(1, 'CREATE TABLE ok (x)')] });
+    expect(schemaVersion(db)).toBe(1);
     db.close();
   });
 });

@@ -1,10 +1,10 @@
 import { getBase58Decoder } from '@solana/kit';
-import { HubError, isHubErrorShape } from './hub-errors';
-import { HUB_HTTP, leasePath } from './http-api';
-import type { ExplorerPayment, ExplorerStats, HubInfo, PaymentReceipt, PaymentSubmission, RenterReputation, WorkerReputation } from './http-api';
-import type { ClusterRequestInput, LeaseIncrement, LeaseView, Quote } from './lease-types';
-import type { OfferSearchPage, OfferSearchParams } from './market-types';
-import type { ChallengeResponse, SessionResponse } from './sign-in-message';
+import { HubError, isHubErrorShape } from '../common/hub/hub-errors';
+import { HUB_HTTP, leasePath } from '../common/hub/http-api';
+import type { ExplorerPayment, ExplorerStats, HubInfo, PaymentReceipt, PaymentSubmission, RenterReputation, WorkerReputation } from '../common/hub/http-api';
+import type { ClusterRequestInput, LeaseIncrement, LeaseView, Quote } from '../common/hub/lease-types';
+import type { OfferSearchPage, OfferSearchParams } from '../common/hub/market-types';
+import type { ChallengeResponse, SessionResponse } from '../common/hub/sign-in-message';
 
 /** Signs the exact bytes given with the wallet's ed25519 key (Wallet Standard `solana:signMessage`). */
 export type MessageSigner = (message: Uint8Array) => Promise<Uint8Array>;

@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
-import { HUB_PROTOCOL_VERSION, HUB_WORKER_WS_PATH } from '../../common/hub/hub-protocol';
-import { HubError } from '../../common/hub/hub-errors';
-import type { Offer, OfferTermsInput, WorkerHardware } from '../../common/hub/market-types';
-import type { HubToWorkerMessage, WorkerMessage } from '../../common/hub/worker-messages';
+import { HUB_PROTOCOL_VERSION, HUB_WORKER_WS_PATH } from '../common/hub/hub-protocol';
+import { HubError } from '../common/hub/hub-errors';
+import type { Offer, OfferTermsInput, WorkerHardware } from '../common/hub/market-types';
+import type { HubToWorkerMessage, WorkerMessage } from '../common/hub/worker-messages';
 
 export interface WorkerClientOptions {
   /** The hub's base URL (http://host:port); the socket goes to ws://host:port/v1/worker. */

@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
-import { HUB_PROTOCOL_VERSION, HUB_RENTER_WS_PATH } from '../../common/hub/hub-protocol';
-import { HubError } from '../../common/hub/hub-errors';
-import type { LeaseView } from '../../common/hub/lease-types';
-import type { HubToRenterMessage, LeaseEvent } from '../../common/hub/renter-messages';
+import { HUB_PROTOCOL_VERSION, HUB_RENTER_WS_PATH } from '../common/hub/hub-protocol';
+import { HubError } from '../common/hub/hub-errors';
+import type { LeaseView } from '../common/hub/lease-types';
+import type { HubToRenterMessage, LeaseEvent } from '../common/hub/renter-messages';
 
 export interface RenterFeedOptions {
   hubUrl: string;

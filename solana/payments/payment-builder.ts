@@ -18,7 +18,7 @@ import {
   getTransferCheckedInstruction,
 } from '@solana-program/token';
 import { formatPaymentMemo } from '../../common/wallet/payment-memo';
-import type { Lifetime } from './chain-client';
+import type { Lifetime } from '../rpc/chain-client';
 
 /**
  * Builds Idlegrid's payments: a checked SPL transfer (the mint and its decimals are part

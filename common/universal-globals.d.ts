@@ -1,0 +1,20 @@
+// The few globals that every side of common/ can count on: browsers and Node both have
+// them. common/ compiles without DOM and without Node types so that nothing else slips in.
+declare class URL {
+  constructor(url: string, base?: string);
+  readonly hostname: string;
+  readonly host: string;
+  readonly protocol: string;
+  readonly origin: string;
+  readonly port: string;
+  readonly pathname: string;
+  readonly search: string;
+  readonly username: string;
+  readonly password: string;
+  readonly hash: string;
+  toString(): string;
+}
+declare const console: {
+  error(...data: unknown[]): void;
+  warn(...data: unknown[]): void;
+};

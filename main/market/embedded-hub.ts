@@ -1,0 +1,23 @@
+import { join } from 'node:path';
+// The one place main/ reaches into hub/: Sandbox runs the hub in-process over the app's
+// own sandbox chain. Everywhere else the app talks to a hub only over hub-client/.
+import { ChainPaymentCheck, startHub } from '../../hub';
+import type { HubTiming, RunningHub } from '../../hub';
+
+export type { HubTiming, RunningHub };
+
+export interface EmbeddedHubChain {
+  rpcUrl: string;
+  usdcMint: string;
+}
+
+/** Starts the Sandbox hub on loopback under `<dataDir>/hub`, checking payments on `chain`. */
+export function startEmbeddedHub(dataDir: string, chain: EmbeddedHubChain, timing?: Partial<HubTiming>): Promise<RunningHub> {
+  return startHub({
+    dataDir: join(dataDir, 'hub'),
+    host: '127.0.0.1',
+    port: 0,
+    chain: { network: 'sandbox', mint: chain.usdcMint, rpcUrl: chain.rpcUrl, payments: ChainPaymentCheck.forRpc(chain.rpcUrl) },
+    ...(timing ? { timing } : {}),
+  });
+}

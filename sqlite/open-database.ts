@@ -1,0 +1,36 @@
+import Database from 'better-sqlite3';
+import { migrate } from './migration';
+import type { Migration } from './migration';
+
+/**
+ * How durable a database's commits are:
+ * - `money`: `synchronous=FULL`, so a committed row (a payment, a credit, a lease) is on
+ *   disk before the call returns, even if the machine loses power right after;
+ * - `samples`: `synchronous=NORMAL`, for data that a crash may lose the last second of
+ *   (telemetry, caches) and that is written too often to wait for an fsync each time.
+ */
+export type Durability = 'money' | 'samples';
+
+export interface OpenDatabaseOptions {
+  durability: Durability;
+  /** Numbered migrations applied on open (see migration.ts). */
+  migrations: readonly Migration[];
+  foreignKeys?: boolean;
+}
+
+/** Every SQLite file of the app and the hub opens this way: WAL, a busy timeout, then migrations. */
+export function openDatabase(filePath: string, options: OpenDatabaseOptions): Database.Database {
+  const db = new Database(filePath);
+  try {
+    // WAL lets readers (the UI, reports) run while a writer commits.
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${options.durability === 'money' ? 'FULL' : 'NORMAL'}`);
+    if (options.foreignKeys ?? true) db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db, options.migrations);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
