@@ -13,9 +13,13 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const reports = mkdtempSync(join(tmpdir(), 'idlegrid-test-'));
 const env = { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' };
-const only = process.argv.slice(2); // e.g. `npm test -- unit` or `npm test -- e2e`
+// e.g. `npm test -- unit`, `npm test -- e2e`, or `npm test -- unit main/worker` (anything
+// after `unit` narrows vitest to those paths; the private Docker engine still starts).
+const args = process.argv.slice(2);
+const only = args.filter((a) => a === 'unit' || a === 'e2e');
+const vitestFilters = args.filter((a) => a !== 'unit' && a !== 'e2e');
 const runUnit = only.length === 0 || only.includes('unit');
-const runE2e = only.length === 0 || only.includes('e2e');
+const runE2e = only.length === 0 ? vitestFilters.length === 0 : only.includes('e2e');
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let infraFailed = false;
@@ -42,7 +46,7 @@ async function startDocker() {
 
 function runVitest() {
   const out = join(reports, 'vitest.json');
-  const result = spawnSync(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`], {
+  const result = spawnSync(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...vitestFilters], {
     cwd: root,
     env,
     stdio: 'inherit',
