@@ -56,9 +56,8 @@ describe('openDatabase', () => {
   });
 
   it('sample databases trade the last second for speed: synchronous=NORMAL', () => {
-    const db = openDatabase(join(dir, 'samples.db'), { durability: 'samples', migrations: [], foreignKeys: false });
+    const db = openDatabase(join(dir, 'samples.db'), { durability: 'samples', migrations: [] });
     expect(db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
-    expect(db.pragma('foreign_keys', { simple: true })).toBe(0);
     db.close();
   });
 

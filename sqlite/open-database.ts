@@ -15,7 +15,6 @@ export interface OpenDatabaseOptions {
   durability: Durability;
   /** Numbered migrations applied on open (see migration.ts). */
   migrations: readonly Migration[];
-  foreignKeys?: boolean;
 }
 
 /** Every SQLite file of the app and the hub opens this way: WAL, a busy timeout, then migrations. */
@@ -25,7 +24,7 @@ export function openDatabase(filePath: string, options: OpenDatabaseOptions): Da
     // WAL lets readers (the UI, reports) run while a writer commits.
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.durability === 'money' ? 'FULL' : 'NORMAL'}`);
-    if (options.foreignKeys ?? true) db.pragma('foreign_keys = ON');
+    db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     migrate(db, options.migrations);
     return db;

@@ -102,7 +102,7 @@ export class TelemetryStore {
   private closed = false;
 
   static open(filePath: string): TelemetryStore {
-    return new TelemetryStore(openDatabase(filePath, { durability: 'samples', migrations: TELEMETRY_MIGRATIONS, foreignKeys: false }));
+    return new TelemetryStore(openDatabase(filePath, { durability: 'samples', migrations: TELEMETRY_MIGRATIONS }));
   }
 
   private constructor(private readonly db: Database.Database) {
