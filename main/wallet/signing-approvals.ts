@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../common/api/errors';
 import type { EventBus } from '../../common/event-bus';
 import type { ApiEventMap } from '../../common/api/contract';
+import type { NetworkKind } from '../../common/wallet/network';
 import type { SigningOutcome, SigningRequest } from '../../common/wallet/wallet-types';
 
 /**
@@ -12,6 +13,14 @@ import type { SigningOutcome, SigningRequest } from '../../common/wallet/wallet-
  * request through `wallet:pending-confirmations`.
  */
 export type SigningDraft = Omit<SigningRequest, 'id' | 'createdAtMs' | 'expiresAtMs'>;
+
+/**
+ * A draft for `wallet`'s signature on `network`: from the app itself, naming no programs
+ * and no message, unless the draft says otherwise (a connected page's request does).
+ */
+export function signingDraft(draft: Omit<SigningDraft, 'walletAddress' | 'network' | 'origin' | 'programs' | 'message'> & Partial<SigningDraft>, walletAddress: string, network: NetworkKind): SigningDraft {
+  return { origin: 'app', programs: [], message: null, ...draft, walletAddress, network };
+}
 
 export interface SigningApprovalsOptions {
   events: EventBus<ApiEventMap>;

@@ -1,0 +1,122 @@
+import {
+  getAddressDecoder,
+  getBase64EncodedWireTransaction,
+  getSignatureFromTransaction,
+  getTransactionDecoder,
+  partiallySignTransaction,
+  signBytes,
+} from '@solana/kit';
+import { TOKEN_PROGRAM_ADDRESS } from '@solana-program/token';
+import { ApiError } from '../../common/api/errors';
+import type { KeyVault } from './key-vault';
+import type { NetworkService } from './network-service';
+import { signingDraft } from './signing-approvals';
+import type { SigningApprovals } from './signing-approvals';
+import { TOKEN_2022_PROGRAM, describeTransfers, looksLikeTransactionMessage, messageText, summarizeTransaction } from './transaction-summary';
+import type { WalletAccounts } from './wallet-accounts';
+import type { WalletActivity } from './wallet-activity';
+
+export interface StandardSignerDeps {
+  vault: KeyVault;
+  network: NetworkService;
+  approvals: SigningApprovals;
+  activity: WalletActivity;
+  accounts: WalletAccounts;
+}
+
+const transactionDecoder = getTransactionDecoder();
+const addressDecoder = getAddressDecoder();
+
+/**
+ * Signatures asked for from outside the app's own transfers: connected pages through the
+ * Wallet Standard (`solana:signTransaction`, `solana:signMessage`), each shown to the user
+ * as what it moves before it is signed, and the hub's sign-in challenge, signed without
+ * asking only because nothing but that exact text can pass.
+ */
+export class StandardSigner {
+  constructor(private readonly d: StandardSignerDeps) {}
+
+  /** Wallet Standard `solana:signTransaction`: the user sees what it moves, then it is signed. */
+  async signTransaction(address: string, transactionBase64: string): Promise<string> {
+    this.d.accounts.requireWallet(address);
+    this.d.accounts.requireUnlocked();
+    let transaction;
+    try {
+      transaction = transactionDecoder.decode(Buffer.from(transactionBase64, 'base64'));
+    } catch {
+      throw new ApiError('invalid_params', 'This is not a Solana transaction Idlegrid can read, so it was not signed.');
+    }
+    const info = this.d.network.info();
+    const client = this.d.network.client();
+    const summary = await summarizeTransaction(new Uint8Array(transaction.messageBytes), address, info.usdcMint, {
+      tokenAccount: async (account) => {
+        const found = await client.accountOwner(account);
+        if (!found || (found.owner !== TOKEN_PROGRAM_ADDRESS && found.owner !== TOKEN_2022_PROGRAM) || found.data.length < 165) return null;
+        return { mint: addressDecoder.decode(found.data.subarray(0, 32)), owner: addressDecoder.decode(found.data.subarray(32, 64)) };
+      },
+      mintDecimals: async (mint) => (await client.mintInfo(mint)).decimals,
+    });
+    await this.confirm({
+      kind: 'transaction',
+      origin: 'wallet-standard',
+      purpose: describeTransfers(summary.transfers),
+      transfers: summary.transfers,
+      feeLamports: summary.feePayer === address ? summary.feeLamports : null,
+      programs: summary.programs,
+      memo: summary.memo,
+      warnings: summary.warnings,
+    }, address);
+    const signer = await this.d.vault.signer(address);
+    const signed = await partiallySignTransaction([signer.keyPair], transaction);
+    if (summary.feePayer === address) {
+      this.d.activity.record(getSignatureFromTransaction(signed), info.kind, address, 'signed', 'Signed for a connected page');
+    }
+    return getBase64EncodedWireTransaction(signed);
+  }
+
+  /** Wallet Standard `solana:signMessage`: refuses bytes that would double as a transaction. */
+  async signMessage(address: string, messageBase64: string): Promise<string> {
+    this.d.accounts.requireWallet(address);
+    this.d.accounts.requireUnlocked();
+    const bytes = new Uint8Array(Buffer.from(messageBase64, 'base64'));
+    if (looksLikeTransactionMessage(bytes)) {
+      throw new ApiError('invalid_params', 'This "message" is a Solana transaction in disguise; signing it could move your funds, so it was refused.');
+    }
+    await this.confirm({
+      kind: 'message',
+      origin: 'wallet-standard',
+      purpose: 'Sign a message (no money moves)',
+      transfers: [],
+      feeLamports: null,
+      programs: [],
+      memo: null,
+      message: messageText(bytes),
+      warnings: [],
+    }, address);
+    const signer = await this.d.vault.signer(address);
+    const signature = await signBytes(signer.keyPair.privateKey, bytes);
+    return Buffer.from(signature).toString('base64');
+  }
+
+  /**
+   * Signs the hub's sign-in challenge with a vault wallet (the active one by default), without a confirmation: it
+   * is this app's own session with the hub the user chose, and no money moves. Only text
+   * in the sign-in layout naming that address is signed, so nothing else can pass here.
+   */
+  async signHubSignIn(message: Uint8Array, walletAddress?: string): Promise<{ address: string; signature: Uint8Array }> {
+    const address = walletAddress ?? this.d.accounts.requireActive();
+    this.d.accounts.requireWallet(address);
+    this.d.accounts.requireUnlocked();
+    const text = new TextDecoder().decode(message);
+    const lines = text.split('\n');
+    if (!/ wants you to sign in to the Idlegrid hub with your Solana account:$/.test(lines[0] ?? '') || lines[1] !== address) {
+      throw new ApiError('invalid_params', 'Only an Idlegrid hub sign-in for the active wallet is signed without asking.');
+    }
+    const signer = await this.d.vault.signer(address);
+    return { address, signature: new Uint8Array(await signBytes(signer.keyPair.privateKey, message)) };
+  }
+
+  private async confirm(draft: Parameters<typeof signingDraft>[0], walletAddress: string): Promise<void> {
+    await this.d.approvals.request(signingDraft(draft, walletAddress, this.d.network.info().kind));
+  }
+}

@@ -1,0 +1,101 @@
+import { ApiError } from '../../common/api/errors';
+import type { ApiEventMap } from '../../common/api/contract';
+import type { EventBus } from '../../common/event-bus';
+import type { WalletAccount, WalletExportResult, WalletState } from '../../common/wallet/wallet-types';
+import { isLockable } from './key-protection';
+import type { KeyVault } from './key-vault';
+
+export interface WalletAccountsDeps {
+  vault: KeyVault;
+  events: EventBus<ApiEventMap>;
+}
+
+/**
+ * The wallets on this machine as the app manages them: create, import, export, select,
+ * rename, lock and unlock, each change published as `wallet:changed` (a lock by timeout
+ * too). It also answers the questions every signing path asks first: which wallet is
+ * active, whether a given one is here, and whether the keys can be used now.
+ */
+export class WalletAccounts {
+  private readonly offLock: () => void;
+
+  constructor(private readonly d: WalletAccountsDeps) {
+    this.offLock = d.vault.protection.onLock(() => this.publishState());
+  }
+
+  dispose(): void {
+    this.offLock();
+  }
+
+  state(): WalletState {
+    return this.d.vault.state();
+  }
+
+  async create(label?: string): Promise<WalletAccount> {
+    const account = await this.d.vault.create(label);
+    this.publishState();
+    return account;
+  }
+
+  async import(secret: string, label?: string): Promise<WalletAccount> {
+    const account = await this.d.vault.import(secret, label);
+    this.publishState();
+    return account;
+  }
+
+  async export(address: string, format: WalletExportResult['format'], passphrase?: string): Promise<WalletExportResult> {
+    return this.d.vault.export(address, format, passphrase);
+  }
+
+  select(address: string): WalletState {
+    this.d.vault.select(address);
+    return this.publishState();
+  }
+
+  rename(address: string, label: string): WalletState {
+    this.d.vault.rename(address, label);
+    return this.publishState();
+  }
+
+  async unlock(passphrase: string): Promise<WalletState> {
+    const protection = this.d.vault.protection;
+    if (!isLockable(protection)) {
+      throw new ApiError('conflict', 'This app keeps keys in the OS keychain; there is no passphrase to enter.');
+    }
+    await protection.unlock(passphrase);
+    return this.publishState();
+  }
+
+  lock(): WalletState {
+    const protection = this.d.vault.protection;
+    if (isLockable(protection)) protection.lock();
+    return this.publishState();
+  }
+
+  requireActive(): string {
+    const active = this.d.vault.activeAddress();
+    if (!active) throw new ApiError('not_found', 'There is no wallet yet. Create or import one in the Wallet view.');
+    return active;
+  }
+
+  requireWallet(address: string): void {
+    if (!this.d.vault.state().wallets.some((w) => w.address === address && w.usable)) {
+      throw new ApiError('not_found', `Wallet ${address} is not on this machine (or cannot be opened here).`);
+    }
+  }
+
+  requireUnlocked(): void {
+    const protection = this.d.vault.protection;
+    if (!protection.isUnlocked()) {
+      throw new ApiError('forbidden', protection.kind === 'passphrase'
+        ? 'The wallet is locked. Unlock it with your passphrase, then try again.'
+        : 'The OS keychain is not available, so the wallet cannot sign. Sign in to your desktop session and try again.');
+    }
+  }
+
+  private publishState(): WalletState {
+    const state = this.d.vault.state();
+    this.d.events.emit('wallet:changed', state);
+    return state;
+  }
+}
