@@ -6,51 +6,82 @@ import type { OfferTerms, WorkerHardware } from '../../common/hub/market-types';
  * several hub instances behind one database) can follow behind the same interface; the
  * SQLite implementation does its work synchronously inside.
  *
- * Guarantees each implementation must keep:
+ * Guarantees each implementation must keep (hub/store/conformance/ tests every one of them;
+ * run it with a factory for a new store, as hub-store.conformance.test.ts does for SQLite):
  * - `creditPayment` credits a signature at most once, ever (a unique key, not a lookup
- *   followed by an insert), and updates the volume total in the same transaction.
+ *   followed by an insert), and updates the volume total and the renter's on-time or late
+ *   count in the same transaction. A refused credit (duplicate, already paid, unknown)
+ *   changes nothing and does not use up its signature.
  * - `transitionLease` is a compare-and-set on the lease's state: it returns false and
  *   changes nothing when the lease is no longer in `from` (another instance moved it).
- * - Money and lease rows are on disk when the promise resolves (SQLite: synchronous=FULL).
+ *   The transition record and the end facts are written with the state, and only when it
+ *   moved. Ended is final: no change leaves 'ended', whatever its `from` says.
+ * - `createLease` and `extendLease` are all or nothing: a call that throws leaves no row
+ *   of the lease, its nodes, payments or transitions behind.
+ * - Money and lease rows are on disk when the promise resolves (SQLite: synchronous=FULL),
+ *   and from then on every read sees them: from this instance, another instance on the
+ *   same storage, or a store opened on it after a restart.
+ * - Amounts are exact: bigints of any size, never passed through a float.
+ * - Lists come in a stated order only where a method says so; a lease's nodes are by rank,
+ *   its payments by increment then payee, its transitions in the order they happened.
  */
 export interface HubStore {
   // Sessions
   saveSession(session: StoredSession): Promise<void>;
   findSession(tokenHash: string): Promise<StoredSession | null>;
+  /** Deletes the sessions with `expiresAtMs <= nowMs`; returns how many. */
   deleteExpiredSessions(nowMs: number): Promise<number>;
 
   // Workers and offers
-  /** The worker of (owner, machineId), created with `newWorkerId` if it is new; hardware and region updated. */
+  /**
+   * The worker of (owner, machineId), created with `newWorkerId` if it is new; hardware,
+   * region, host and last-seen time updated, first-seen and online time kept.
+   */
   upsertWorker(input: WorkerUpsert): Promise<StoredWorker>;
   listWorkers(): Promise<StoredWorker[]>;
-  /** Adds online time and the last-seen time for many workers at once (flushed periodically, not per heartbeat). */
+  /**
+   * Adds online time and the last-seen time for many workers at once (flushed periodically,
+   * not per heartbeat). The last-seen time never moves back.
+   */
   recordPresence(entries: readonly PresenceEntry[]): Promise<void>;
   recordHardwareCheck(workerId: string, passed: boolean): Promise<void>;
+  /** Saves a new offer, or replaces a known one's terms and makes it active again (keeping its first `createdAtMs`). */
   saveOffer(offer: StoredOffer): Promise<void>;
+  /** Takes an offer out of the active list; an unknown id is no error. */
   withdrawOffer(offerId: string, atMs: number): Promise<void>;
   listActiveOffers(): Promise<StoredOffer[]>;
 
   // Leases
+  /** A new lease in 'reserved' with its nodes ('assigned'), expected payments and first transition; throws on a known id. */
   createLease(lease: NewLease): Promise<void>;
   transitionLease(change: LeaseStateChange): Promise<boolean>;
   setNodeState(leaseId: string, rank: number, state: NodeState, message: string | null, atMs: number): Promise<void>;
-  /** Raises the increment count and adds the expected payments of the new increments. */
+  /**
+   * Raises the increment count and adds the expected payments of the new increments.
+   * Throws, changing nothing, when `incrementCount` is not above the current count (so of
+   * two racing extensions to one count, one fails) or a payment is already expected.
+   */
   extendLease(leaseId: string, incrementCount: number, payments: readonly ExpectedPayment[]): Promise<void>;
   getLease(leaseId: string): Promise<StoredLease | null>;
+  /** Leases not ended, in no stated order. */
   listActiveLeases(): Promise<StoredLease[]>;
+  /** The renter's newest `limit` leases (by `createdAtMs`), newest first, ended ones included. */
   listRenterLeases(renter: string, limit: number): Promise<StoredLease[]>;
 
   // Payments
   creditPayment(credit: PaymentCredit): Promise<CreditResult>;
+  /** The newest `limit` credited payments, newest first. */
   recentPayments(limit: number): Promise<PaymentRecord[]>;
+  /** The sum of payments credited with `paidAtMs >= sinceMs`. */
   volumePaidSince(sinceMs: number): Promise<bigint>;
   volumePaidAllTime(): Promise<bigint>;
 
-  // Reputation facts
+  // Reputation facts (all zero for a worker or renter the store has no facts about)
   workerFacts(workerId: string): Promise<WorkerFacts>;
   listWorkerFacts(): Promise<WorkerFacts[]>;
   renterFacts(address: string): Promise<RenterFacts>;
 
+  /** May be called more than once. */
   close(): Promise<void>;
 }
 

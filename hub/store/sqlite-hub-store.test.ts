@@ -2,8 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { NewLease } from './hub-store';
 import { SqliteHubStore } from './sqlite-hub-store';
+import { credit, incrementPayments, newLease, offer, workerUpsert } from './conformance/fixtures';
+
+// What every HubStore promises is in hub-store.conformance.test.ts; this file holds what
+// only SQLite does: the file's journal mode and the durability each write is made with.
 
 const dirs: string[] = [];
 function freshPath(): string {
@@ -15,105 +18,55 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function lease(leaseId: string, renter = 'renter-a'): NewLease {
-  return {
-    leaseId,
-    renter,
-    createdAtMs: 1_000,
-    expiresAtMs: 61_000,
-    incrementMs: 600_000,
-    incrementCount: 2,
-    graceMs: 60_000,
-    mint: 'mint-usdc',
-    request: { gpuCount: 1, constraints: { sameModel: true }, job: { image: 'busybox', masterPort: 29500 }, durationMs: 1_200_000 },
-    placement: {
-      gpuCount: 1,
-      nodes: [
-        {
-          rank: 0,
-          workerId: 'wkr-1',
-          offerId: 'ofr-1',
-          supplier: 'supplier-a',
-          gpuModel: 'NVIDIA GeForce RTX 4090',
-          vramMiB: 24_564,
-          gpuUuids: ['GPU-1'],
-          pricePerGpuHour: '1000000',
-          region: 'eu-west',
-          interruptible: false,
-        },
-      ],
-    },
-    payments: [0, 1].map((k) => ({ increment: k, payee: 'supplier-a', amount: 166_667n, reference: `${leaseId}-ref-${k}`, memo: `idlegrid:${leaseId}:${k}` })),
-    reason: 'placed',
-  };
-}
+const FULL = 2;
+const NORMAL = 1;
 
 describe('SqliteHubStore', () => {
-  it('credits a signature once, ever — across payments and leases — and keeps the volume in step', async () => {
+  it('opens hub.db in WAL with foreign keys on, at the latest schema', async () => {
     const store = new SqliteHubStore(freshPath());
-    await store.createLease(lease('lease-a'));
-    await store.createLease(lease('lease-b'));
-    const credit = { leaseId: 'lease-a', increment: 0, payee: 'supplier-a', signature: 'sig-1', paidAtMs: 2_000, onTime: true, renter: 'renter-a' };
-    expect(await store.creditPayment(credit)).toEqual({ status: 'credited' });
-    expect(await store.creditPayment(credit)).toEqual({ status: 'duplicate-signature', creditedTo: { leaseId: 'lease-a', increment: 0, payee: 'supplier-a' } });
-    expect((await store.creditPayment({ ...credit, leaseId: 'lease-b' })).status).toBe('duplicate-signature');
-    expect(await store.creditPayment({ ...credit, signature: 'sig-2' })).toEqual({ status: 'already-paid', signature: 'sig-1' });
-    expect(await store.creditPayment({ ...credit, signature: 'sig-3', increment: 9 })).toEqual({ status: 'unknown-payment' });
-    expect(await store.volumePaidAllTime()).toBe(166_667n);
-    expect(await store.volumePaidSince(1_500)).toBe(166_667n);
-    expect(await store.volumePaidSince(2_001)).toBe(0n);
-    expect((await store.renterFacts('renter-a')).incrementsOnTime).toBe(1);
-    const recent = await store.recentPayments(10);
-    expect(recent).toEqual([{ signature: 'sig-1', leaseId: 'lease-a', increment: 0, payee: 'supplier-a', payer: 'renter-a', amount: 166_667n, paidAtMs: 2_000 }]);
+    expect(store.connection.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(store.connection.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(store.connection.pragma('user_version', { simple: true })).toBe(4);
     await store.close();
   });
 
-  it('moves a lease only from the state it is in, recording every transition and the end facts', async () => {
+  it('writes money and lease rows with synchronous=FULL and heartbeat-rate rows with NORMAL', async () => {
     const store = new SqliteHubStore(freshPath());
-    await store.upsertWorker({ newWorkerId: 'wkr-1', owner: 'supplier-a', machineId: 'machine-0001', hardware: { gpus: [] }, region: 'eu-west', advertisedHost: null, atMs: 1 });
-    await store.createLease(lease('lease-a'));
-    expect(await store.transitionLease({ leaseId: 'lease-a', from: 'running', to: 'ended', endReason: 'completed', atMs: 5, reason: 'x' })).toBe(false);
-    expect(await store.transitionLease({ leaseId: 'lease-a', from: 'reserved', to: 'paid', endReason: null, atMs: 5, reason: 'paid', startedAtMs: 5 })).toBe(true);
-    expect(
-      await store.transitionLease({
-        leaseId: 'lease-a',
-        from: 'paid',
-        to: 'ended',
-        endReason: 'supplier-lost',
-        atMs: 9,
-        reason: 'gone',
-        facts: { workersCompleted: [], workersEndedBySupplier: ['wkr-1'], renterMissedIncrement: false },
-      }),
-    ).toBe(true);
+    const level = () => store.connection.pragma('synchronous', { simple: true });
+    expect(level()).toBe(FULL);
+    const writes: [string, () => Promise<unknown>, number][] = [
+      ['saveSession', () => store.saveSession({ tokenHash: 'h', address: 'a', createdAtMs: 1, expiresAtMs: 2 }), NORMAL],
+      ['createLease', () => store.createLease(newLease('lease-a')), FULL],
+      ['upsertWorker', () => store.upsertWorker(workerUpsert('wkr-1')), NORMAL],
+      ['creditPayment', () => store.creditPayment(credit('lease-a', 0, 'sig-1')), FULL],
+      ['recordPresence', () => store.recordPresence([{ workerId: 'wkr-1', addOnlineMs: 1, lastSeenMs: 2 }]), NORMAL],
+      ['transitionLease', () => store.transitionLease({ leaseId: 'lease-a', from: 'reserved', to: 'paid', endReason: null, atMs: 3, reason: 'paid' }), FULL],
+      ['saveOffer', () => store.saveOffer(offer('ofr-1', 'wkr-1')), NORMAL],
+      ['setNodeState', () => store.setNodeState('lease-a', 0, 'pulling', null, 4), FULL],
+      ['withdrawOffer', () => store.withdrawOffer('ofr-1', 5), NORMAL],
+      ['extendLease', () => store.extendLease('lease-a', 3, incrementPayments('lease-a', 2)), FULL],
+      ['recordHardwareCheck', () => store.recordHardwareCheck('wkr-1', true), NORMAL],
+      ['deleteExpiredSessions', () => store.deleteExpiredSessions(10), NORMAL],
+    ];
+    for (const [name, write, expected] of writes) {
+      await write();
+      expect({ name, synchronous: level() }).toEqual({ name, synchronous: expected });
+    }
+    await store.close();
+  });
+
+  it('credits a payment and ends a lease in one transaction with their facts: when the facts cannot be written, neither happens', async () => {
+    const store = new SqliteHubStore(freshPath());
+    await store.createLease(newLease('lease-a'));
+    // A fault only the raw connection can plant: the renters' facts table is gone.
+    store.connection.exec('DROP TABLE renter_facts');
+    await expect(store.creditPayment(credit('lease-a', 0, 'sig-1'))).rejects.toThrow(/renter_facts/);
+    const facts = { workersCompleted: [], workersEndedBySupplier: [], renterMissedIncrement: true };
+    await expect(store.transitionLease({ leaseId: 'lease-a', from: 'reserved', to: 'ended', endReason: 'unpaid', atMs: 3, reason: 'unpaid', facts })).rejects.toThrow(/renter_facts/);
     const stored = await store.getLease('lease-a');
-    expect(stored?.state).toBe('ended');
-    expect(stored?.endReason).toBe('supplier-lost');
-    expect(stored?.startedAtMs).toBe(5);
-    expect(stored?.endedAtMs).toBe(9);
-    expect(stored?.transitions.map((t) => `${t.from}->${t.to}`)).toEqual(['null->reserved', 'reserved->paid', 'paid->ended']);
-    expect((await store.workerFacts('wkr-1')).leasesEndedBySupplier).toBe(1);
-    expect(await store.listActiveLeases()).toEqual([]);
+    expect(stored?.payments.map((p) => p.signature)).toEqual([null, null, null, null]);
+    expect([stored?.state, stored?.transitions.length]).toEqual(['reserved', 1]);
+    expect(await store.volumePaidAllTime()).toBe(0n);
     await store.close();
-  });
-
-  it('keeps leases, payments and workers across a reopen of the same file', async () => {
-    const path = freshPath();
-    const first = new SqliteHubStore(path);
-    const worker = await first.upsertWorker({ newWorkerId: 'wkr-1', owner: 'supplier-a', machineId: 'machine-0001', hardware: { gpus: [] }, region: 'eu-west', advertisedHost: null, atMs: 1 });
-    await first.createLease(lease('lease-a'));
-    await first.creditPayment({ leaseId: 'lease-a', increment: 0, payee: 'supplier-a', signature: 'sig-1', paidAtMs: 2_000, onTime: true, renter: 'renter-a' });
-    await first.recordPresence([{ workerId: 'wkr-1', addOnlineMs: 1_234, lastSeenMs: 3_000 }]);
-    await first.close();
-
-    const second = new SqliteHubStore(path);
-    const again = await second.upsertWorker({ newWorkerId: 'wkr-other', owner: 'supplier-a', machineId: 'machine-0001', hardware: { gpus: [] }, region: 'us-east', advertisedHost: null, atMs: 4_000 });
-    expect(again.workerId).toBe(worker.workerId);
-    expect(again.onlineMs).toBe(1_234);
-    const [active] = await second.listActiveLeases();
-    expect(active?.payments.find((p) => p.increment === 0)?.signature).toBe('sig-1');
-    expect(active?.payments.find((p) => p.increment === 1)?.signature).toBeNull();
-    expect(active?.payments[0]?.amount).toBe(166_667n);
-    expect(await second.volumePaidAllTime()).toBe(166_667n);
-    await second.close();
   });
 });

@@ -93,7 +93,7 @@ export class SqliteHubStore implements HubStore {
       casLease: db.prepare(
         `UPDATE leases SET state = ?, end_reason = ?, started_at_ms = coalesce(?, started_at_ms),
            ended_at_ms = CASE WHEN ? = 'ended' THEN ? ELSE ended_at_ms END
-         WHERE lease_id = ? AND state = ?`,
+         WHERE lease_id = ? AND state = ? AND state <> 'ended'`,
       ),
       factCompleted: db.prepare('UPDATE worker_facts SET leases_completed = leases_completed + 1 WHERE worker_id = ?'),
       factSupplierEnded: db.prepare('UPDATE worker_facts SET leases_ended_by_supplier = leases_ended_by_supplier + 1 WHERE worker_id = ?'),
