@@ -20,7 +20,8 @@ export const LAYERS = {
 const EMBEDDED_HUB_FILE = 'main/market/embedded-hub.ts';
 const HUB_PUBLIC_FACE = ['hub/index.ts', 'hub'];
 const TEST_FILE = /\.test\.tsx?$/;
-const TEST_SUPPORT = /(^|\/)(testing|test-support)(\/|$)/;
+// Test support: harnesses, fixtures and the store conformance suite, for tests only.
+const TEST_SUPPORT = /(^|\/)(testing|test-support|conformance)(\/|$)/;
 
 const toPosix = (p) => p.split(sep).join('/');
 

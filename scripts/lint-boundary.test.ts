@@ -55,6 +55,7 @@ describe('layers point one way (eslint/layers.mjs)', () => {
     ['main/market/probe.test.ts', "import { LeaseService } from '../../hub/leases/lease-service';", /public face/],
     ['main/worker/probe.ts', "import { x } from './test-support/recorder';", /test support/],
     ['hub/leases/probe.ts', "import { x } from '../testing/market-fixtures';", /test support/],
+    ['hub/store/probe.ts', "import { describeHubStoreConformance } from './conformance';", /test support/],
   ])('%s: %s is refused', async (file, line, reason) => {
     const messages = await layerErrors(line, file);
     expect(messages).toHaveLength(1);
