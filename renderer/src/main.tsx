@@ -1,3 +1,16 @@
+// The layer order first (styles/layers.css), then the app-wide sheets; each view and
+// component imports its own.
+import './styles/layers.css';
+import './styles/reset.css';
+import './styles/tokens.css';
+import './styles/base.css';
+import './styles/surfaces.css';
+import './styles/forms.css';
+import './styles/controls.css';
+import './styles/readings.css';
+import './styles/log-view.css';
+import './styles/chart-legend.css';
+import './styles/utilities.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createApiClient } from './api';
@@ -8,12 +21,6 @@ import { applyTheme, cachedThemePreference } from './app/use-theme';
 import { createStores, startStores } from './stores/create-stores';
 import { registerLocalWallet } from './wallet/register-local-wallet';
 import { WalletProviders } from './wallet/wallet-providers';
-import './styles/tokens.css';
-import './styles/base.css';
-import './styles/shell.css';
-import './styles/components.css';
-import './styles/chart.css';
-import './styles/views.css';
 
 // The right theme before the first paint, so a light-theme user never sees a dark flash.
 applyTheme(resolveTheme(cachedThemePreference(), window.matchMedia('(prefers-color-scheme: dark)').matches));

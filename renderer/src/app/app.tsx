@@ -1,3 +1,4 @@
+import './shell.css';
 import { useEffect } from 'react';
 import type { MouseEvent } from 'react';
 import { ConnectionBanner } from './connection-banner';

@@ -1,3 +1,4 @@
+import './top-bar.css';
 import { useAppStore } from './store-hooks';
 
 /** Shown while the headless WebSocket is down; the client reconnects by itself. */

@@ -1,3 +1,4 @@
+import './network-badge.css';
 import { useWalletStore } from '../wallet/use-wallet-store';
 import type { NetworkKind } from '../../../common/wallet/network';
 

@@ -1,3 +1,4 @@
+import './sidebar.css';
 import { Icon } from '../components/icon';
 import { Logo } from '../components/logo';
 import { GROUP_LABELS, SECTIONS, hashFor } from './sections';

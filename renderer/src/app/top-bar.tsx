@@ -1,3 +1,4 @@
+import './top-bar.css';
 import { NetworkBadge } from './network-badge';
 import { sectionLabel } from './sections';
 import type { SectionId } from './sections';

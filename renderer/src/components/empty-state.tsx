@@ -1,3 +1,4 @@
+import './empty-state.css';
 import type { ReactNode } from 'react';
 import { Icon } from './icon';
 import type { IconName } from './icon';

@@ -1,3 +1,4 @@
+import './error-notice.css';
 import { Icon } from './icon';
 
 interface ErrorNoticeProps {

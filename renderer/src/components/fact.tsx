@@ -1,3 +1,4 @@
+import './fact.css';
 import type { ReactNode } from 'react';
 
 interface FactProps {

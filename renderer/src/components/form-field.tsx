@@ -1,4 +1,3 @@
-import './form-components.css';
 import type { ReactNode } from 'react';
 
 interface FormFieldProps {

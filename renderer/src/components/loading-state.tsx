@@ -1,3 +1,4 @@
+import './loading-state.css';
 import { Spinner } from './spinner';
 
 interface LoadingStateProps {

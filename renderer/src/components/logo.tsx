@@ -1,3 +1,4 @@
+import './logo.css';
 interface LogoProps {
   size?: number;
 }

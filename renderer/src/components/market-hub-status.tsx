@@ -1,4 +1,4 @@
-import './market-components.css';
+import './market-hub-status.css';
 import { useStore } from 'zustand';
 import { useStores } from '../app/store-hooks';
 import type { MarketHubStoreState } from '../stores/market-hub-store';

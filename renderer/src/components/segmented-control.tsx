@@ -1,3 +1,4 @@
+import './segmented-control.css';
 import { useId } from 'react';
 
 export interface SegmentOption<T extends string> {

@@ -1,4 +1,4 @@
-import './form-components.css';
+import './share-meter.css';
 import { formatShare } from '../format/market-format';
 
 interface ShareMeterProps {

@@ -1,4 +1,4 @@
-import './market-components.css';
+import './stat-tile.css';
 import type { ReactNode } from 'react';
 
 interface StatTileProps {

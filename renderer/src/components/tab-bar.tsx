@@ -1,4 +1,4 @@
-import './form-components.css';
+import './tab-bar.css';
 import type { KeyboardEvent } from 'react';
 
 export interface TabOption<T extends string> {

@@ -1,7 +1,7 @@
+import './time-series-chart.css';
 import { useContext, useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import type { AlignedData, Options } from 'uplot';
-import 'uplot/dist/uPlot.min.css';
 import { ThemeContext } from '../app/theme-context';
 import { readChartTheme } from './chart-theme';
 import { tooltipPlugin } from './chart-tooltip-plugin';

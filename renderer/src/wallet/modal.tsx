@@ -1,3 +1,4 @@
+import './modal.css';
 import { useEffect, useId, useRef } from 'react';
 import type { ReactNode } from 'react';
 

@@ -1,3 +1,4 @@
+import './signing-confirm-dialog.css';
 import { useState } from 'react';
 import { useStores } from '../app/store-hooks';
 import { useNow } from '../app/use-now';

@@ -5,7 +5,6 @@ import type { Adapter } from '@solana/wallet-adapter-base';
 import { SigningConfirmDialog } from './signing-confirm-dialog';
 import { useWalletStore } from './use-wallet-store';
 import { WalletSetupDialog } from './wallet-setup-dialog';
-import '../styles/wallet.css';
 
 // Wallet Standard wallets (ours and any extension's) are found by the provider itself.
 const NO_LEGACY_ADAPTERS: Adapter[] = [];

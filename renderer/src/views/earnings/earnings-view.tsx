@@ -1,3 +1,4 @@
+import './earnings-view.css';
 import { useMemo, useState } from 'react';
 import { useStores } from '../../app/store-hooks';
 import { EmptyState } from '../../components/empty-state';
@@ -13,7 +14,6 @@ import { EarningsTable } from './earnings-table';
 import { EarningsTotalsRow } from './earnings-totals';
 import { ReconcileResult } from './reconcile-result';
 import { useEarningsStore } from './use-earnings-store';
-import './earnings.css';
 
 const SERIES: readonly ChartSeries[] = [
   { label: 'Gross', colorIndex: 1 },

@@ -1,3 +1,4 @@
+import './explorer-view.css';
 import { useEffect, useMemo } from 'react';
 import { useStores } from '../../app/store-hooks';
 import { ErrorNotice } from '../../components/error-notice';
@@ -14,8 +15,6 @@ import { gpusChartData, utilisationChartData } from './explorer-chart-data';
 import { ExplorerPaymentsTable } from './explorer-payments-table';
 import { GpuModelsBars } from './gpu-models-bars';
 import { useExplorerStore } from './use-explorer-store';
-import '../earnings/earnings.css';
-import './explorer.css';
 
 const GPU_SERIES: readonly ChartSeries[] = [
   { label: 'Online', colorIndex: 1 },

@@ -1,3 +1,4 @@
+import './detection-sources.css';
 import type { GpuSourceStatus } from '../../../../common/hardware/detection';
 import { StatusPill } from '../../components/status-pill';
 import { SOURCE_STATE_LABELS, showFix, sourceTone } from './source-state';

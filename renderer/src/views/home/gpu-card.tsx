@@ -1,3 +1,4 @@
+import './gpu-card.css';
 import type { Gpu, TelemetrySample } from '../../../../common/hardware/gpu';
 import { CopyButton } from '../../components/copy-button';
 import { Fact } from '../../components/fact';

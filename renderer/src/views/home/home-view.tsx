@@ -1,3 +1,4 @@
+import './home-view.css';
 import { useStores, useHardwareStore, useSettingsOrDefaults, useTelemetryStore } from '../../app/store-hooks';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorNotice } from '../../components/error-notice';

@@ -1,3 +1,4 @@
+import './host-summary.css';
 import type { HostInfo } from '../../../../common/hardware/detection';
 import { Fact } from '../../components/fact';
 import { MISSING, formatBytes, formatVram } from '../../format/hardware-format';

@@ -1,3 +1,4 @@
+import './doctor-card.css';
 import type { DoctorReport } from '../../../../common/worker/doctor';
 import { Icon } from '../../components/icon';
 import { Spinner } from '../../components/spinner';

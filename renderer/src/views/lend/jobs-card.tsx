@@ -1,3 +1,4 @@
+import './jobs-card.css';
 import type { Job, PullProgress } from '../../../../common/worker/job';
 import { Spinner } from '../../components/spinner';
 import { StatusPill } from '../../components/status-pill';

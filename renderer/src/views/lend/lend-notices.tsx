@@ -1,3 +1,4 @@
+import './lend-notices.css';
 import type { LendNotice } from '../../../../common/market/lend-types';
 import { formatClockTime } from '../../format/time-format';
 

@@ -1,3 +1,4 @@
+import './lend-view.css';
 import { useEffect } from 'react';
 import { useNow } from '../../app/use-now';
 import { useHardwareStore, useSettingsOrDefaults, useStores } from '../../app/store-hooks';
@@ -18,8 +19,6 @@ import { TestJobCard } from './test-job-card';
 import { ThermalGuardCard } from './thermal-guard-card';
 import { useLendStore } from './use-lend-store';
 import { useWorkerStore } from './use-worker-store';
-import '../../styles/lend.css';
-import './supplier.css';
 
 /** Lend: share this machine on the market (terms, leases, the thermal guard), and is it ready for renters' jobs. */
 export function LendView() {

@@ -1,3 +1,4 @@
+import './offer-terms-form.css';
 import { useEffect, useMemo, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
 import type { Gpu } from '../../../../common/hardware/gpu';

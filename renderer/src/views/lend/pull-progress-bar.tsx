@@ -1,3 +1,4 @@
+import './pull-progress-bar.css';
 import type { PullProgress } from '../../../../common/worker/job';
 import { pullFraction, pullLabel } from './job-format';
 

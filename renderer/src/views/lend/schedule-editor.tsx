@@ -1,3 +1,4 @@
+import './schedule-editor.css';
 import type { ScheduleWindowDraft, TermsErrors } from './terms-draft';
 
 /** Sunday first, as the hub numbers days (0 = Sunday, UTC). Shown Monday first. */

@@ -1,3 +1,4 @@
+import './sharing-card.css';
 import type { SupplierStatus } from '../../../../common/market/lend-types';
 import { StatusPill } from '../../components/status-pill';
 import { formatUsdc } from '../../format/wallet-format';

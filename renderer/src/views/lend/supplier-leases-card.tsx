@@ -1,3 +1,4 @@
+import './supplier-leases-card.css';
 import type { SupplierLease } from '../../../../common/market/lend-types';
 import { StatusPill } from '../../components/status-pill';
 import { formatDateTime } from '../../format/market-format';

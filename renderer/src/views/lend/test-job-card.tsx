@@ -1,3 +1,4 @@
+import './test-job-card.css';
 import type { TestJobResult } from '../../../../common/worker/doctor';
 import { Spinner } from '../../components/spinner';
 import { StatusPill } from '../../components/status-pill';

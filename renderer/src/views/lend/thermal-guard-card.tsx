@@ -1,3 +1,4 @@
+import './thermal-guard-card.css';
 import { THERMAL_PAUSE_AFTER_MS, THERMAL_RESUME_MARGIN_C } from '../../../../common/market/lend-types';
 import type { ThermalGuardState } from '../../../../common/market/lend-types';
 import { StatusPill } from '../../components/status-pill';

@@ -1,3 +1,4 @@
+import './cluster-job-form.css';
 import type { FormEvent } from 'react';
 import { RESERVED_ENV_NAMES } from '../../../../common/hub/lease-types';
 import { FormField } from '../../components/form-field';

@@ -1,3 +1,4 @@
+import './lease-billing-card.css';
 import { useEffect, useState } from 'react';
 import type { RentLease } from '../../../../common/market/rent-types';
 import { formatTokenAmount, parseTokenAmount } from '../../../../common/wallet/token-amount';

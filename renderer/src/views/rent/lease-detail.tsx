@@ -1,3 +1,4 @@
+import './lease-detail.css';
 import { USDC_DECIMALS } from '../../../../common/hub/base-units';
 import type { RentLease } from '../../../../common/market/rent-types';
 import { useStores } from '../../app/store-hooks';

@@ -1,3 +1,4 @@
+import './lease-node-card.css';
 import { useEffect, useRef } from 'react';
 import type { LeaseNodeStatus, PlacementNode } from '../../../../common/hub/lease-types';
 import type { RentLease } from '../../../../common/market/rent-types';

@@ -1,3 +1,4 @@
+import './lease-timeline.css';
 import type { LeaseView } from '../../../../common/hub/lease-types';
 import { formatDateTime, shortSignature } from '../../format/market-format';
 import { formatUsdc, shortAddress } from '../../format/wallet-format';

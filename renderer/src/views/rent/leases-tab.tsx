@@ -1,3 +1,4 @@
+import './leases-tab.css';
 import { USDC_DECIMALS } from '../../../../common/hub/base-units';
 import { useStores } from '../../app/store-hooks';
 import { useNow } from '../../app/use-now';

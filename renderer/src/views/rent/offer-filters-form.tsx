@@ -1,3 +1,4 @@
+import './offer-filters-form.css';
 import type { FormEvent } from 'react';
 import { FormField } from '../../components/form-field';
 import { SegmentedControl } from '../../components/segmented-control';

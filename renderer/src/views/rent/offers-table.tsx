@@ -1,3 +1,4 @@
+import './offers-table.css';
 import type { OfferListing } from '../../../../common/hub/market-types';
 import { ShareMeter } from '../../components/share-meter';
 import { StatusPill } from '../../components/status-pill';

@@ -1,3 +1,4 @@
+import './quote-card.css';
 import { useState } from 'react';
 import type { RentQuote } from '../../../../common/market/rent-types';
 import { formatTokenAmount, parseTokenAmount } from '../../../../common/wallet/token-amount';

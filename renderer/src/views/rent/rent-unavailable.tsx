@@ -1,3 +1,4 @@
+import './rent-unavailable.css';
 import { hashFor } from '../../app/sections';
 import { Icon } from '../../components/icon';
 

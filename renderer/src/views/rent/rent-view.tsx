@@ -1,3 +1,4 @@
+import './rent-view.css';
 import { useStores } from '../../app/store-hooks';
 import { PageHeader } from '../../components/page-header';
 import { TabBar } from '../../components/tab-bar';
@@ -7,7 +8,6 @@ import { LeasesTab } from './leases-tab';
 import { MarketTab } from './market-tab';
 import { SpendingTab } from './spending-tab';
 import { useRentStore } from './use-rent-store';
-import './rent.css';
 
 /** Rent: the market, the leases this wallet holds, and what they cost. */
 export function RentView() {

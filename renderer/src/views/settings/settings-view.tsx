@@ -1,3 +1,4 @@
+import './settings-view.css';
 import { useAppStore, useSettingsStore, useStores } from '../../app/store-hooks';
 import { ErrorNotice } from '../../components/error-notice';
 import { Fact } from '../../components/fact';

@@ -1,3 +1,4 @@
+import './wallet-settings-section.css';
 import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useSettingsStore, useStores } from '../../app/store-hooks';
@@ -10,7 +11,6 @@ import type { NetworkKind } from '../../../../common/wallet/network';
 import { useWalletStore } from '../../wallet/use-wallet-store';
 import { SettingRow } from './setting-row';
 import { SettingsSection } from './settings-section';
-import './market-settings.css';
 import { ToggleSwitch } from './toggle-switch';
 
 const NETWORKS = [

@@ -1,3 +1,4 @@
+import './current-readings-table.css';
 import type { TelemetrySample } from '../../../../common/hardware/gpu';
 import { useNow } from '../../app/use-now';
 import {

@@ -1,3 +1,4 @@
+import './telemetry-status-line.css';
 import type { TelemetryStatus } from '../../../../common/hardware/detection';
 import { useNow } from '../../app/use-now';
 import { StatusPill } from '../../components/status-pill';

@@ -1,3 +1,4 @@
+import './thermals-view.css';
 import { useEffect, useMemo, useState } from 'react';
 import type { AlignedData } from 'uplot';
 import type { TelemetrySample } from '../../../../common/hardware/gpu';

@@ -1,3 +1,4 @@
+import './address-card.css';
 import { useEffect, useState } from 'react';
 import QRCode from 'qrcode';
 import { CopyButton } from '../../components/copy-button';

@@ -1,3 +1,4 @@
+import './balances-card.css';
 import { useState } from 'react';
 import { useStores } from '../../app/store-hooks';
 import { NetworkBadge } from '../../app/network-badge';

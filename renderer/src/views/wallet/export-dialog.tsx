@@ -1,3 +1,4 @@
+import '../../wallet/signing-confirm-dialog.css';
 import { useState } from 'react';
 import { useStores } from '../../app/store-hooks';
 import { CopyButton } from '../../components/copy-button';

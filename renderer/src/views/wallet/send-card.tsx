@@ -1,3 +1,4 @@
+import './send-card.css';
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { isAddress } from '@solana/kit';

@@ -1,3 +1,4 @@
+import './transactions-card.css';
 import { useNow } from '../../app/use-now';
 import { CopyButton } from '../../components/copy-button';
 import { StatusPill } from '../../components/status-pill';

@@ -1,3 +1,4 @@
+import './wallet-view.css';
 import { useEffect, useState } from 'react';
 import { useWallet } from '@solana/wallet-adapter-react';
 import { useStores } from '../../app/store-hooks';

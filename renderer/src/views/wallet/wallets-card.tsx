@@ -1,3 +1,4 @@
+import './wallets-card.css';
 import { useState } from 'react';
 import { useStores } from '../../app/store-hooks';
 import { StatusPill } from '../../components/status-pill';

@@ -1,3 +1,4 @@
+import './welcome-dialog.css';
 import { useEffect, useRef, useState } from 'react';
 import { useWallet } from '@solana/wallet-adapter-react';
 import type { WalletName } from '@solana/wallet-adapter-base';
@@ -12,7 +13,6 @@ import { Modal } from '../../wallet/modal';
 import { useWalletStore } from '../../wallet/use-wallet-store';
 import { WalletSetupForm } from '../../wallet/wallet-setup-form';
 import { LOCAL_WALLET_NAME } from '../../wallet/local-wallet';
-import './welcome.css';
 
 type Step = 'intro' | 'wallet' | 'funding' | 'done';
 
