@@ -1,9 +1,9 @@
 import './top-bar.css';
-import { useAppStore } from './store-hooks';
+import { useStoreState } from './store-hooks';
 
 /** Shown while the headless WebSocket is down; the client reconnects by itself. */
 export function ConnectionBanner() {
-  const connection = useAppStore((s) => s.connection);
+  const connection = useStoreState('app', (s) => s.connection);
   if (connection !== 'disconnected') return null;
   return (
     <div className="connection-banner" role="alert" data-testid="connection-banner">

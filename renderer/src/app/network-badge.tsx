@@ -1,6 +1,6 @@
 import './network-badge.css';
-import { useWalletStore } from '../wallet/use-wallet-store';
 import type { NetworkKind } from '../../../common/wallet/network';
+import { useStoreState } from './store-hooks';
 
 const TOOLTIPS: Record<NetworkKind, string> = {
   sandbox: 'Sandbox network: everything runs on this machine; no real money',
@@ -15,7 +15,7 @@ const TOOLTIPS: Record<NetworkKind, string> = {
  * money is shown because product.md asks that no one mistakes test money for real money.
  */
 export function NetworkBadge() {
-  const network = useWalletStore((s) => s.network);
+  const network = useStoreState('wallet', (s) => s.network);
   const kind = network?.kind ?? 'sandbox';
   const label = network?.label ?? 'Sandbox';
   const tooltip = network?.status === 'error' ? `${TOOLTIPS[kind]} — not reachable: ${network.error ?? ''}` : TOOLTIPS[kind];

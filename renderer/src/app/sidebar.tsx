@@ -3,12 +3,12 @@ import { Icon } from '../components/icon';
 import { Logo } from '../components/logo';
 import { GROUP_LABELS, SECTIONS, hashFor } from './sections';
 import type { SectionGroup, SectionId } from './sections';
-import { useAppStore } from './store-hooks';
+import { useStoreState } from './store-hooks';
 
 const GROUPS: SectionGroup[] = ['machine', 'market', 'account'];
 
 export function Sidebar({ active }: { active: SectionId }) {
-  const info = useAppStore((s) => s.info);
+  const info = useStoreState('app', (s) => s.info);
   return (
     <aside className="sidebar">
       <a className="brand" href={hashFor('home')} aria-label="Idlegrid, home">

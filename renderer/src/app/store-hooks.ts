@@ -1,12 +1,9 @@
-import { useContext } from 'react';
+import { useContext, useEffect } from 'react';
 import { useStore } from 'zustand';
+import type { StoreApi } from 'zustand';
 import { DEFAULT_SETTINGS } from '../../../common/settings';
 import type { Settings } from '../../../common/settings';
 import type { Stores } from '../stores/create-stores';
-import type { AppStoreState } from '../stores/app-store';
-import type { HardwareStoreState } from '../stores/hardware-store';
-import type { SettingsStoreState } from '../stores/settings-store';
-import type { TelemetryStoreState } from '../stores/telemetry-store';
 import { StoresContext } from './stores-context';
 
 export function useStores(): Stores {
@@ -15,25 +12,35 @@ export function useStores(): Stores {
   return stores;
 }
 
-// Selectors must return stable values (a field, not a new object), or zustand 5
-// re-renders forever; select several fields with several hooks.
-export function useAppStore<T>(selector: (state: AppStoreState) => T): T {
-  return useStore(useStores().app, selector);
+/** A domain's name in `Stores` ('wallet', 'rent', …) and the state its store holds. */
+export type StoreName = keyof Stores;
+export type StoreState<K extends StoreName> = Stores[K] extends StoreApi<infer S> ? S : never;
+
+/**
+ * One field of one domain's store, re-rendering when it changes:
+ * `useStoreState('wallet', (s) => s.loading)`. The one hook for every store.
+ * Selectors must return stable values (a field, not a new object), or zustand 5
+ * re-renders forever; select several fields with several calls.
+ */
+export function useStoreState<K extends StoreName, T>(name: K, selector: (state: StoreState<K>) => T): T {
+  const store = useStores()[name] as unknown as StoreApi<StoreState<K>>;
+  return useStore<StoreApi<StoreState<K>>, T>(store, selector);
 }
 
-export function useHardwareStore<T>(selector: (state: HardwareStoreState) => T): T {
-  return useStore(useStores().hardware, selector);
-}
+/** The names of a state's methods that start something and return how to stop it. */
+type StartMethod<S> = { [M in keyof S]: S[M] extends () => () => void ? M : never }[keyof S];
 
-export function useTelemetryStore<T>(selector: (state: TelemetryStoreState) => T): T {
-  return useStore(useStores().telemetry, selector);
-}
-
-export function useSettingsStore<T>(selector: (state: SettingsStoreState) => T): T {
-  return useStore(useStores().settings, selector);
+/**
+ * Runs a store's start-and-return-stop method (e.g. the explorer's `watch`) while the
+ * calling view is mounted, and stops it when the view goes: for what only one view needs
+ * (most stores subscribe to main's events once, in main.tsx).
+ */
+export function useWhileMounted<K extends StoreName>(name: K, method: StartMethod<StoreState<K>>): void {
+  const store = useStores()[name] as unknown as StoreApi<StoreState<K>>;
+  useEffect(() => (store.getState()[method] as () => () => void)(), [store, method]);
 }
 
 /** Settings for display: the defaults until the real ones have loaded. */
 export function useSettingsOrDefaults(): Settings {
-  return useSettingsStore((s) => s.settings) ?? DEFAULT_SETTINGS;
+  return useStoreState('settings', (s) => s.settings) ?? DEFAULT_SETTINGS;
 }

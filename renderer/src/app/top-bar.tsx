@@ -2,10 +2,10 @@ import './top-bar.css';
 import { NetworkBadge } from './network-badge';
 import { sectionLabel } from './sections';
 import type { SectionId } from './sections';
-import { useHardwareStore } from './store-hooks';
+import { useStoreState } from './store-hooks';
 
 export function TopBar({ section }: { section: SectionId }) {
-  const hostname = useHardwareStore((s) => s.snapshot?.host?.hostname ?? null);
+  const hostname = useStoreState('hardware', (s) => s.snapshot?.host?.hostname ?? null);
   return (
     <header className="top-bar">
       <div className="top-bar-where">

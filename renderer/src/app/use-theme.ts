@@ -1,7 +1,7 @@
 import { useEffect, useSyncExternalStore } from 'react';
-import { useSettingsStore } from './store-hooks';
 import { THEME_CACHE_KEY, isThemePreference, resolveTheme } from './theme';
 import type { ResolvedTheme, ThemePreference } from './theme';
+import { useStoreState } from './store-hooks';
 
 const DARK_QUERY = '(prefers-color-scheme: dark)';
 
@@ -36,7 +36,7 @@ export function applyTheme(theme: ResolvedTheme): void {
  * redraw in the new colours.
  */
 export function useTheme(): ResolvedTheme {
-  const preference = useSettingsStore((s) => s.settings?.theme) ?? cachedThemePreference();
+  const preference = useStoreState('settings', (s) => s.settings?.theme) ?? cachedThemePreference();
   const prefersDark = useSyncExternalStore(subscribeSystem, systemPrefersDark);
   const theme = resolveTheme(preference, prefersDark);
 

@@ -1,22 +1,24 @@
 import './market-hub-status.css';
-import { useStore } from 'zustand';
-import { useStores } from '../app/store-hooks';
-import type { MarketHubStoreState } from '../stores/market-hub-store';
+import type { MarketHubStatus } from '../../../common/market/market-hub-types';
 import { StatusPill } from './status-pill';
-
-export function useMarketHubStore<T>(selector: (state: MarketHubStoreState) => T): T {
-  return useStore(useStores().marketHub, selector);
-}
 
 /**
  * Which hub the market runs through, whether it answers, and a way to try again: shown
- * on Explorer and Settings, since every market view depends on it.
+ * on Explorer and Settings, since every market view depends on it. Props only; the
+ * store wiring is app/market-hub-status-line.tsx.
  */
-export function MarketHubStatusLine({ compact = false }: { compact?: boolean }) {
-  const { marketHub } = useStores();
-  const hub = useMarketHubStore((s) => s.hub);
-  const busy = useMarketHubStore((s) => s.busy === 'reconnect');
-  const error = useMarketHubStore((s) => s.error);
+export interface MarketHubStatusProps {
+  /** null until main has said which hub it uses. */
+  hub: MarketHubStatus | null;
+  /** A reconnect is under way. */
+  busy: boolean;
+  /** The last reconnect's error, shown when the hub has none of its own. */
+  error: string | null;
+  onReconnect(): void;
+  compact?: boolean;
+}
+
+export function MarketHubStatusView({ hub, busy, error, onReconnect, compact = false }: MarketHubStatusProps) {
   const where = !hub ? 'Looking for the hub…' : hub.mode === 'embedded' ? 'Sandbox hub on this machine' : hub.mode === 'grid' ? 'Private grid hub' : 'No hub';
   const tone = !hub ? 'neutral' : hub.status === 'ready' ? 'ok' : hub.status === 'starting' ? 'info' : 'error';
   const label = !hub ? 'Unknown' : hub.status === 'ready' ? 'Connected' : hub.status === 'starting' ? 'Connecting…' : 'Not reachable';
@@ -33,7 +35,7 @@ export function MarketHubStatusLine({ compact = false }: { compact?: boolean }) 
             {hub.hubUrl}
           </code>
         ) : null}
-        <button type="button" className="button button-small" disabled={busy} onClick={() => void marketHub.getState().reconnect()} data-testid="market-reconnect">
+        <button type="button" className="button button-small" disabled={busy} onClick={onReconnect} data-testid="market-reconnect">
           {busy ? 'Connecting…' : 'Reconnect'}
         </button>
       </div>

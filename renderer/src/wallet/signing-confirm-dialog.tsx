@@ -1,12 +1,11 @@
 import './signing-confirm-dialog.css';
 import { useState } from 'react';
-import { useStores } from '../app/store-hooks';
+import { useStores, useStoreState } from '../app/store-hooks';
 import { useNow } from '../app/use-now';
 import { NetworkBadge } from '../app/network-badge';
 import { formatSol, formatTransfer, shortAddress } from '../format/wallet-format';
 import type { SigningRequest } from '../../../common/wallet/wallet-types';
 import { Modal } from './modal';
-import { useWalletStore } from './use-wallet-store';
 
 const TITLES: Record<SigningRequest['kind'], string> = {
   send: 'Confirm this transfer',
@@ -21,8 +20,8 @@ const TITLES: Record<SigningRequest['kind'], string> = {
  * until "Approve and sign"; closing or declining refuses it.
  */
 export function SigningConfirmDialog() {
-  const request = useWalletStore((s) => s.confirmations[0] ?? null);
-  const waiting = useWalletStore((s) => s.confirmations.length);
+  const request = useStoreState('wallet', (s) => s.confirmations[0] ?? null);
+  const waiting = useStoreState('wallet', (s) => s.confirmations.length);
   if (!request) return null;
   // A key per request: a new request never inherits the previous one's button state.
   return <ConfirmRequest key={request.id} request={request} queued={waiting - 1} />;
@@ -30,7 +29,7 @@ export function SigningConfirmDialog() {
 
 function ConfirmRequest({ request, queued }: { request: SigningRequest; queued: number }) {
   const { wallet } = useStores();
-  const label = useWalletStore((s) => s.wallet?.wallets.find((w) => w.address === request.walletAddress)?.label ?? null);
+  const label = useStoreState('wallet', (s) => s.wallet?.wallets.find((w) => w.address === request.walletAddress)?.label ?? null);
   const now = useNow(1000);
   const [answering, setAnswering] = useState(false);
   const secondsLeft = Math.max(0, Math.round((request.expiresAtMs - now) / 1000));

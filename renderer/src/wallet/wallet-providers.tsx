@@ -3,8 +3,8 @@ import type { ReactNode } from 'react';
 import { ConnectionProvider, WalletProvider } from '@solana/wallet-adapter-react';
 import type { Adapter } from '@solana/wallet-adapter-base';
 import { SigningConfirmDialog } from './signing-confirm-dialog';
-import { useWalletStore } from './use-wallet-store';
 import { WalletSetupDialog } from './wallet-setup-dialog';
+import { useStoreState } from '../app/store-hooks';
 
 // Wallet Standard wallets (ours and any extension's) are found by the provider itself.
 const NO_LEGACY_ADAPTERS: Adapter[] = [];
@@ -17,7 +17,7 @@ const PLACEHOLDER_ENDPOINT = 'http://127.0.0.1:8899';
  * two dialogs any view may need: confirming a signature, and setting up the wallet.
  */
 export function WalletProviders({ children }: { children: ReactNode }) {
-  const rpcUrl = useWalletStore((s) => s.network?.rpcUrl || PLACEHOLDER_ENDPOINT);
+  const rpcUrl = useStoreState('wallet', (s) => s.network?.rpcUrl || PLACEHOLDER_ENDPOINT);
   const config = useMemo(() => ({ commitment: 'confirmed' as const }), []);
   return (
     <ConnectionProvider endpoint={rpcUrl} config={config}>

@@ -1,8 +1,7 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
-import { useStores } from '../app/store-hooks';
+import { useStores, useStoreState } from '../app/store-hooks';
 import { SegmentedControl } from '../components/segmented-control';
-import { useWalletStore } from './use-wallet-store';
 
 const MODES = [
   { value: 'create', label: 'Create new' },
@@ -17,7 +16,7 @@ type Mode = (typeof MODES)[number]['value'];
  * encrypted at once; it is never shown again.
  */
 export function WalletSetupForm({ initialMode = 'create', onDone }: { initialMode?: Mode; onDone?: () => void }) {
-  const state = useWalletStore((s) => s.wallet);
+  const state = useStoreState('wallet', (s) => s.wallet);
   if (!state) return null;
   if (state.protection === 'passphrase' && (!state.passphraseSet || state.locked)) {
     return <PassphraseForm firstTime={!state.passphraseSet} />;
@@ -27,7 +26,7 @@ export function WalletSetupForm({ initialMode = 'create', onDone }: { initialMod
 
 function PassphraseForm({ firstTime }: { firstTime: boolean }) {
   const { wallet } = useStores();
-  const busy = useWalletStore((s) => s.busy === 'unlock');
+  const busy = useStoreState('wallet', (s) => s.busy === 'unlock');
   const [passphrase, setPassphrase] = useState('');
   const [repeat, setRepeat] = useState('');
   const mismatch = firstTime && repeat.length > 0 && repeat !== passphrase;
@@ -88,7 +87,7 @@ function PassphraseForm({ firstTime }: { firstTime: boolean }) {
 
 function CreateOrImport({ initialMode, onDone }: { initialMode: Mode; onDone?: () => void }) {
   const { wallet } = useStores();
-  const busy = useWalletStore((s) => s.busy);
+  const busy = useStoreState('wallet', (s) => s.busy);
   const [mode, setMode] = useState<Mode>(initialMode);
   const [label, setLabel] = useState('');
   const [secret, setSecret] = useState('');

@@ -1,6 +1,6 @@
 import './earnings-view.css';
 import { useMemo, useState } from 'react';
-import { useStores } from '../../app/store-hooks';
+import { useStores, useStoreState } from '../../app/store-hooks';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorNotice } from '../../components/error-notice';
 import { LoadingState } from '../../components/loading-state';
@@ -13,7 +13,6 @@ import { earningsChartData } from './earnings-chart-data';
 import { EarningsTable } from './earnings-table';
 import { EarningsTotalsRow } from './earnings-totals';
 import { ReconcileResult } from './reconcile-result';
-import { useEarningsStore } from './use-earnings-store';
 
 const SERIES: readonly ChartSeries[] = [
   { label: 'Gross', colorIndex: 1 },
@@ -23,12 +22,12 @@ const SERIES: readonly ChartSeries[] = [
 /** What lending this machine earned, net of electricity, each payment checkable on chain. */
 export function EarningsView() {
   const { earnings } = useStores();
-  const summary = useEarningsStore((s) => s.summary);
-  const rows = useEarningsStore((s) => s.rows);
-  const loading = useEarningsStore((s) => s.loading);
-  const error = useEarningsStore((s) => s.error);
-  const busy = useEarningsStore((s) => s.busy);
-  const report = useEarningsStore((s) => s.reconcile);
+  const summary = useStoreState('earnings', (s) => s.summary);
+  const rows = useStoreState('earnings', (s) => s.rows);
+  const loading = useStoreState('earnings', (s) => s.loading);
+  const error = useStoreState('earnings', (s) => s.error);
+  const busy = useStoreState('earnings', (s) => s.busy);
+  const report = useStoreState('earnings', (s) => s.reconcile);
   const [showReport, setShowReport] = useState(true);
   const actions = earnings.getState();
   const chartData = useMemo(() => (summary ? earningsChartData(summary.days, summary.decimals) : null), [summary]);

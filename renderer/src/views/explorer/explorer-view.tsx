@@ -1,9 +1,9 @@
 import './explorer-view.css';
-import { useEffect, useMemo } from 'react';
-import { useStores } from '../../app/store-hooks';
+import { useMemo } from 'react';
+import { useStores, useStoreState, useWhileMounted } from '../../app/store-hooks';
 import { ErrorNotice } from '../../components/error-notice';
 import { LoadingState } from '../../components/loading-state';
-import { MarketHubStatusLine, useMarketHubStore } from '../../components/market-hub-status';
+import { MarketHubStatusLine } from '../../app/market-hub-status-line';
 import { PageHeader } from '../../components/page-header';
 import { StatTile } from '../../components/stat-tile';
 import { TimeSeriesChart } from '../../components/time-series-chart';
@@ -14,7 +14,6 @@ import { formatUsdc } from '../../format/wallet-format';
 import { gpusChartData, utilisationChartData } from './explorer-chart-data';
 import { ExplorerPaymentsTable } from './explorer-payments-table';
 import { GpuModelsBars } from './gpu-models-bars';
-import { useExplorerStore } from './use-explorer-store';
 
 const GPU_SERIES: readonly ChartSeries[] = [
   { label: 'Online', colorIndex: 1 },
@@ -25,14 +24,14 @@ const PERCENT: [number, number] = [0, 100];
 
 /** The network this app's hub serves, at a glance: polled while this view is shown. */
 export function ExplorerView() {
-  const { explorer } = useStores();
-  const hubError = useMarketHubStore((s) => s.hub?.error ?? null);
-  const overview = useExplorerStore((s) => s.overview);
-  const loading = useExplorerStore((s) => s.loading);
-  const error = useExplorerStore((s) => s.error);
-  const lastLoadedAtMs = useExplorerStore((s) => s.lastLoadedAtMs);
+  const hubError = useStoreState('marketHub', (s) => s.hub?.error ?? null);
+  const overview = useStoreState('explorer', (s) => s.overview);
+  const loading = useStoreState('explorer', (s) => s.loading);
+  const error = useStoreState('explorer', (s) => s.error);
+  const lastLoadedAtMs = useStoreState('explorer', (s) => s.lastLoadedAtMs);
 
-  useEffect(() => explorer.getState().watch(), [explorer]);
+  const { explorer } = useStores();
+  useWhileMounted('explorer', 'watch');
 
   const history = overview?.history;
   const gpus = useMemo(() => (history ? gpusChartData(history) : null), [history]);

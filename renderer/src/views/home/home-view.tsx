@@ -1,5 +1,5 @@
 import './home-view.css';
-import { useStores, useHardwareStore, useSettingsOrDefaults, useTelemetryStore } from '../../app/store-hooks';
+import { useStores, useSettingsOrDefaults, useStoreState } from '../../app/store-hooks';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorNotice } from '../../components/error-notice';
 import { Icon } from '../../components/icon';
@@ -16,11 +16,11 @@ import { HostSummary } from './host-summary';
 /** "This machine": what Idlegrid found, and what to fix when it found nothing. */
 export function HomeView() {
   const { hardware } = useStores();
-  const snapshot = useHardwareStore((s) => s.snapshot);
-  const loading = useHardwareStore((s) => s.loading);
-  const detecting = useHardwareStore((s) => s.detecting);
-  const error = useHardwareStore((s) => s.error);
-  const latest = useTelemetryStore((s) => s.latest);
+  const snapshot = useStoreState('hardware', (s) => s.snapshot);
+  const loading = useStoreState('hardware', (s) => s.loading);
+  const detecting = useStoreState('hardware', (s) => s.detecting);
+  const error = useStoreState('hardware', (s) => s.error);
+  const latest = useStoreState('telemetry', (s) => s.latest);
   const { temperatureUnit } = useSettingsOrDefaults();
 
   const gpus = snapshot ? sortGpus(snapshot.gpus) : [];

@@ -1,7 +1,7 @@
 import './lease-detail.css';
 import { USDC_DECIMALS } from '../../../../common/hub/base-units';
 import type { RentLease } from '../../../../common/market/rent-types';
-import { useStores } from '../../app/store-hooks';
+import { useStores, useStoreState } from '../../app/store-hooks';
 import { CopyButton } from '../../components/copy-button';
 import { Icon } from '../../components/icon';
 import { StatusPill } from '../../components/status-pill';
@@ -10,7 +10,6 @@ import { LeaseBillingCard } from './lease-billing-card';
 import { LeaseNodeCard } from './lease-node-card';
 import { LeaseTimeline } from './lease-timeline';
 import { leaseStateText, leaseTone, shortLeaseId } from './rent-format';
-import { useRentStore } from './use-rent-store';
 
 const EMPTY_LOGS: RentLease['logs'] = [];
 
@@ -18,8 +17,8 @@ const EMPTY_LOGS: RentLease['logs'] = [];
 export function LeaseDetail({ rentLease }: { rentLease: RentLease }) {
   const { rent } = useStores();
   const actions = rent.getState();
-  const busy = useRentStore((s) => s.busy);
-  const actionError = useRentStore((s) => s.actionError);
+  const busy = useStoreState('rent', (s) => s.busy);
+  const actionError = useStoreState('rent', (s) => s.actionError);
   const { lease, problem } = rentLease;
   const id = lease.leaseId;
   const live = lease.state !== 'ended';

@@ -1,6 +1,6 @@
 import './leases-tab.css';
 import { USDC_DECIMALS } from '../../../../common/hub/base-units';
-import { useStores } from '../../app/store-hooks';
+import { useStores, useStoreState } from '../../app/store-hooks';
 import { useNow } from '../../app/use-now';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorNotice } from '../../components/error-notice';
@@ -13,17 +13,16 @@ import { formatCountdown, leaseStateText, leaseTone, shortLeaseId } from './rent
 import { RentNeedsWallet } from './rent-needs-wallet';
 import { RentUnavailable } from './rent-unavailable';
 import { useActiveWallet } from './use-active-wallet';
-import { useRentStore } from './use-rent-store';
 
 /** The leases this wallet holds, newest first; one opens in full. */
 export function LeasesTab() {
   const { rent } = useStores();
   const actions = rent.getState();
-  const leases = useRentStore((s) => s.leases);
-  const order = useRentStore((s) => s.leaseOrder);
-  const loading = useRentStore((s) => s.leasesLoading);
-  const error = useRentStore((s) => s.leasesError);
-  const openId = useRentStore((s) => s.openLeaseId);
+  const leases = useStoreState('rent', (s) => s.leases);
+  const order = useStoreState('rent', (s) => s.leaseOrder);
+  const loading = useStoreState('rent', (s) => s.leasesLoading);
+  const error = useStoreState('rent', (s) => s.leasesError);
+  const openId = useStoreState('rent', (s) => s.openLeaseId);
   const now = useNow(1000);
   const wallet = useActiveWallet();
 

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { USDC_DECIMALS } from '../../../../common/hub/base-units';
-import { useStores } from '../../app/store-hooks';
+import { useStores, useStoreState } from '../../app/store-hooks';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorNotice } from '../../components/error-notice';
 import { LoadingState } from '../../components/loading-state';
@@ -13,7 +13,6 @@ import type { OfferFilterErrors, OfferFilters } from './offer-query';
 import { OffersTable } from './offers-table';
 import { QuoteCard } from './quote-card';
 import { RentUnavailable } from './rent-unavailable';
-import { useRentStore } from './use-rent-store';
 
 const SEARCH_REFRESH_MS = 10_000;
 
@@ -21,15 +20,15 @@ const SEARCH_REFRESH_MS = 10_000;
 export function MarketTab() {
   const { rent } = useStores();
   const actions = rent.getState();
-  const page = useRentStore((s) => s.page);
-  const query = useRentStore((s) => s.query);
-  const offset = useRentStore((s) => s.offset);
-  const pageOffsets = useRentStore((s) => s.pageOffsets);
-  const searching = useRentStore((s) => s.searching);
-  const searchError = useRentStore((s) => s.searchError);
-  const quote = useRentStore((s) => s.quote);
-  const busy = useRentStore((s) => s.busy);
-  const actionError = useRentStore((s) => s.actionError);
+  const page = useStoreState('rent', (s) => s.page);
+  const query = useStoreState('rent', (s) => s.query);
+  const offset = useStoreState('rent', (s) => s.offset);
+  const pageOffsets = useStoreState('rent', (s) => s.pageOffsets);
+  const searching = useStoreState('rent', (s) => s.searching);
+  const searchError = useStoreState('rent', (s) => s.searchError);
+  const quote = useStoreState('rent', (s) => s.quote);
+  const busy = useStoreState('rent', (s) => s.busy);
+  const actionError = useStoreState('rent', (s) => s.actionError);
 
   const [filters, setFilters] = useState<OfferFilters>(EMPTY_FILTERS);
   const [filterErrors, setFilterErrors] = useState<OfferFilterErrors>({});
@@ -44,7 +43,7 @@ export function MarketTab() {
   }, [rent]);
 
   // Offers come and go and free GPUs change: refresh the page shown while the Market tab is.
-  const tab = useRentStore((s) => s.tab);
+  const tab = useStoreState('rent', (s) => s.tab);
   useEffect(() => {
     if (tab !== 'market') return;
     const timer = setInterval(() => {

@@ -1,5 +1,5 @@
 import './rent-view.css';
-import { useStores } from '../../app/store-hooks';
+import { useStores, useStoreState } from '../../app/store-hooks';
 import { PageHeader } from '../../components/page-header';
 import { TabBar } from '../../components/tab-bar';
 import type { TabOption } from '../../components/tab-bar';
@@ -7,13 +7,12 @@ import type { RentTab } from '../../stores/rent-store';
 import { LeasesTab } from './leases-tab';
 import { MarketTab } from './market-tab';
 import { SpendingTab } from './spending-tab';
-import { useRentStore } from './use-rent-store';
 
 /** Rent: the market, the leases this wallet holds, and what they cost. */
 export function RentView() {
   const { rent } = useStores();
-  const tab = useRentStore((s) => s.tab);
-  const leases = useRentStore((s) => s.leases);
+  const tab = useStoreState('rent', (s) => s.tab);
+  const leases = useStoreState('rent', (s) => s.leases);
   const active = Object.values(leases).filter((l) => l.lease.state !== 'ended').length;
   const tabs: TabOption<RentTab>[] = [
     { value: 'market', label: 'Market' },

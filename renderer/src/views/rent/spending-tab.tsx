@@ -1,6 +1,6 @@
 import { USDC_DECIMALS } from '../../../../common/hub/base-units';
 import type { RentReceipt } from '../../../../common/market/rent-types';
-import { useStores } from '../../app/store-hooks';
+import { useStores, useStoreState } from '../../app/store-hooks';
 import { CopyButton } from '../../components/copy-button';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorNotice } from '../../components/error-notice';
@@ -13,7 +13,6 @@ import { shortLeaseId } from './rent-format';
 import { RentNeedsWallet } from './rent-needs-wallet';
 import { RentUnavailable } from './rent-unavailable';
 import { useActiveWallet } from './use-active-wallet';
-import { useRentStore } from './use-rent-store';
 
 const DAY_MS = 86_400_000;
 
@@ -37,9 +36,9 @@ export function spendingTotals(receipts: RentReceipt[], nowMs: number) {
 export function SpendingTab() {
   const { rent } = useStores();
   const actions = rent.getState();
-  const receipts = useRentStore((s) => s.receipts);
-  const loading = useRentStore((s) => s.receiptsLoading);
-  const error = useRentStore((s) => s.receiptsError);
+  const receipts = useStoreState('rent', (s) => s.receipts);
+  const loading = useStoreState('rent', (s) => s.receiptsLoading);
+  const error = useStoreState('rent', (s) => s.receiptsError);
   const totals = spendingTotals(receipts, Date.now());
   const d = USDC_DECIMALS;
   const wallet = useActiveWallet();

@@ -1,5 +1,4 @@
-import { useStore } from 'zustand';
-import { useStores } from '../../app/store-hooks';
+import { useStoreState } from '../../app/store-hooks';
 
 /**
  * The active wallet's address; null when there is none yet, undefined while the wallet
@@ -7,7 +6,7 @@ import { useStores } from '../../app/store-hooks';
  * and receipts have nothing to show.
  */
 export function useActiveWallet(): string | null | undefined {
-  const loading = useStore(useStores().wallet, (s) => s.loading);
-  const address = useStore(useStores().wallet, (s) => s.wallet?.activeAddress ?? null);
+  const loading = useStoreState('wallet', (s) => s.loading);
+  const address = useStoreState('wallet', (s) => s.wallet?.activeAddress ?? null);
   return loading ? undefined : address;
 }

@@ -1,5 +1,5 @@
-import { useAppStore, useSettingsStore, useStores } from '../../app/store-hooks';
-import { MarketHubStatusLine } from '../../components/market-hub-status';
+import { useStores, useStoreState } from '../../app/store-hooks';
+import { MarketHubStatusLine } from '../../app/market-hub-status-line';
 import { SettingRow } from './setting-row';
 import { SettingsSection } from './settings-section';
 import { ToggleSwitch } from './toggle-switch';
@@ -7,9 +7,9 @@ import { ToggleSwitch } from './toggle-switch';
 /** Settings → Market and startup: the hub the market runs through, and start on login. */
 export function MarketSettingsSection() {
   const { settings: settingsStore } = useStores();
-  const settings = useSettingsStore((s) => s.settings);
-  const saving = useSettingsStore((s) => s.saving.includes('startOnLogin'));
-  const shell = useAppStore((s) => s.info?.shell);
+  const settings = useStoreState('settings', (s) => s.settings);
+  const saving = useStoreState('settings', (s) => s.saving.includes('startOnLogin'));
+  const shell = useStoreState('app', (s) => s.info?.shell);
   return (
     <SettingsSection
       id="market"

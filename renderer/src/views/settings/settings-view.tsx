@@ -1,5 +1,5 @@
 import './settings-view.css';
-import { useAppStore, useSettingsStore, useStores } from '../../app/store-hooks';
+import { useStores, useStoreState } from '../../app/store-hooks';
 import { ErrorNotice } from '../../components/error-notice';
 import { Fact } from '../../components/fact';
 import { LoadingState } from '../../components/loading-state';
@@ -25,11 +25,11 @@ const UNIT_OPTIONS = [
 
 export function SettingsView() {
   const { settings: settingsStore } = useStores();
-  const settings = useSettingsStore((s) => s.settings);
-  const loading = useSettingsStore((s) => s.loading);
-  const saving = useSettingsStore((s) => s.saving);
-  const error = useSettingsStore((s) => s.error);
-  const info = useAppStore((s) => s.info);
+  const settings = useStoreState('settings', (s) => s.settings);
+  const loading = useStoreState('settings', (s) => s.loading);
+  const saving = useStoreState('settings', (s) => s.saving);
+  const error = useStoreState('settings', (s) => s.error);
+  const info = useStoreState('app', (s) => s.info);
 
   const update = (patch: Partial<Settings>) => void settingsStore.getState().update(patch);
   const isSaving = (...fields: Array<keyof Settings>) => fields.some((f) => saving.includes(f));

@@ -1,14 +1,12 @@
 import './wallet-settings-section.css';
 import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
-import { useSettingsStore, useStores } from '../../app/store-hooks';
+import { useStores, useStoreState } from '../../app/store-hooks';
 import { NetworkBadge } from '../../app/network-badge';
-import { useMarketHubStore } from '../../components/market-hub-status';
 import { SegmentedControl } from '../../components/segmented-control';
 import { StatusPill } from '../../components/status-pill';
 import { NETWORK_PRESETS } from '../../../../common/wallet/network';
 import type { NetworkKind } from '../../../../common/wallet/network';
-import { useWalletStore } from '../../wallet/use-wallet-store';
 import { SettingRow } from './setting-row';
 import { SettingsSection } from './settings-section';
 import { ToggleSwitch } from './toggle-switch';
@@ -32,12 +30,12 @@ const HINTS: Record<NetworkKind, string> = {
 /** Settings → Wallet and network: which network pays, and whether lease payments may go without asking. */
 export function WalletSettingsSection() {
   const { wallet, settings: settingsStore, marketHub } = useStores();
-  const gridBusy = useMarketHubStore((s) => s.busy === 'grid');
-  const gridError = useMarketHubStore((s) => s.error);
-  const network = useWalletStore((s) => s.network);
-  const busy = useWalletStore((s) => s.busy === 'network');
-  const error = useWalletStore((s) => s.error);
-  const settings = useSettingsStore((s) => s.settings);
+  const gridBusy = useStoreState('marketHub', (s) => s.busy === 'grid');
+  const gridError = useStoreState('marketHub', (s) => s.error);
+  const network = useStoreState('wallet', (s) => s.network);
+  const busy = useStoreState('wallet', (s) => s.busy === 'network');
+  const error = useStoreState('wallet', (s) => s.error);
+  const settings = useStoreState('settings', (s) => s.settings);
   const [kind, setKind] = useState<NetworkKind>(network?.kind ?? 'sandbox');
   const [rpcUrl, setRpcUrl] = useState(settings?.customRpcUrl ?? '');
   const [usdcMint, setUsdcMint] = useState(settings?.customUsdcMint ?? '');

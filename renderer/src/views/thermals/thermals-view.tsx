@@ -4,7 +4,7 @@ import type { AlignedData } from 'uplot';
 import type { TelemetrySample } from '../../../../common/hardware/gpu';
 import { HISTORY_RANGE_MS } from '../../../../common/hardware/history';
 import { LIVE_WINDOW_MS } from '../../stores/telemetry-buffer';
-import { useHardwareStore, useSettingsOrDefaults, useStores, useTelemetryStore } from '../../app/store-hooks';
+import { useSettingsOrDefaults, useStores, useStoreState } from '../../app/store-hooks';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorNotice } from '../../components/error-notice';
 import { LoadingState } from '../../components/loading-state';
@@ -25,15 +25,15 @@ const EMPTY_SERIES: never[] = [];
 export function ThermalsView() {
   const { telemetry } = useStores();
   const [range, setRange] = useState<ViewRange>('live');
-  const snapshot = useHardwareStore((s) => s.snapshot);
-  const hardwareLoading = useHardwareStore((s) => s.loading);
-  const live = useTelemetryStore((s) => s.live);
-  const latest = useTelemetryStore((s) => s.latest);
-  const liveLoading = useTelemetryStore((s) => s.liveLoading);
-  const liveError = useTelemetryStore((s) => s.liveError);
-  const status = useTelemetryStore((s) => s.status);
-  const statusError = useTelemetryStore((s) => s.statusError);
-  const history = useTelemetryStore((s) => (range === 'live' ? null : s.history[range]));
+  const snapshot = useStoreState('hardware', (s) => s.snapshot);
+  const hardwareLoading = useStoreState('hardware', (s) => s.loading);
+  const live = useStoreState('telemetry', (s) => s.live);
+  const latest = useStoreState('telemetry', (s) => s.latest);
+  const liveLoading = useStoreState('telemetry', (s) => s.liveLoading);
+  const liveError = useStoreState('telemetry', (s) => s.liveError);
+  const status = useStoreState('telemetry', (s) => s.status);
+  const statusError = useStoreState('telemetry', (s) => s.statusError);
+  const history = useStoreState('telemetry', (s) => (range === 'live' ? null : s.history[range]));
   const { temperatureUnit, telemetryEnabled } = useSettingsOrDefaults();
 
   // Fetch a history range when it is picked, and again now and then while it is shown.

@@ -1,17 +1,16 @@
 import './balances-card.css';
 import { useState } from 'react';
-import { useStores } from '../../app/store-hooks';
+import { useStores, useStoreState } from '../../app/store-hooks';
 import { NetworkBadge } from '../../app/network-badge';
 import { formatSol, formatUsdc } from '../../format/wallet-format';
 import { formatClockTime } from '../../format/time-format';
 import type { WalletBalances } from '../../../../common/wallet/wallet-types';
-import { useWalletStore } from '../../wallet/use-wallet-store';
 
 /** SOL and USDC on the current network, always with the network's badge; the faucet on the sandbox. */
 export function BalancesCard({ balances, canUseFaucet }: { balances: WalletBalances | null; canUseFaucet: boolean }) {
   const { wallet } = useStores();
-  const faucetBusy = useWalletStore((s) => s.busy === 'faucet');
-  const faucet = useWalletStore((s) => s.network?.faucet ?? false);
+  const faucetBusy = useStoreState('wallet', (s) => s.busy === 'faucet');
+  const faucet = useStoreState('wallet', (s) => s.network?.faucet ?? false);
   const [topped, setTopped] = useState(false);
 
   const askFaucet = async () => {

@@ -1,13 +1,12 @@
 import '../../wallet/signing-confirm-dialog.css';
 import { useState } from 'react';
-import { useStores } from '../../app/store-hooks';
+import { useStores, useStoreState } from '../../app/store-hooks';
 import { CopyButton } from '../../components/copy-button';
 import { ErrorNotice } from '../../components/error-notice';
 import { SegmentedControl } from '../../components/segmented-control';
 import { EXPORT_CONFIRMATION } from '../../../../common/api/wallet';
 import type { WalletAccount, WalletExportResult } from '../../../../common/wallet/wallet-types';
 import { Modal } from '../../wallet/modal';
-import { useWalletStore } from '../../wallet/use-wallet-store';
 
 const FORMATS = [
   { value: 'solana-cli-json', label: 'Solana CLI key file' },
@@ -20,9 +19,9 @@ const FORMATS = [
  */
 export function ExportDialog({ account, onClose }: { account: WalletAccount; onClose: () => void }) {
   const { wallet } = useStores();
-  const needsPassphrase = useWalletStore((s) => s.wallet?.protection === 'passphrase');
-  const busy = useWalletStore((s) => s.busy === 'export');
-  const error = useWalletStore((s) => s.error);
+  const needsPassphrase = useStoreState('wallet', (s) => s.wallet?.protection === 'passphrase');
+  const busy = useStoreState('wallet', (s) => s.busy === 'export');
+  const error = useStoreState('wallet', (s) => s.error);
   const [format, setFormat] = useState<WalletExportResult['format']>('solana-cli-json');
   const [understood, setUnderstood] = useState(false);
   const [passphrase, setPassphrase] = useState('');

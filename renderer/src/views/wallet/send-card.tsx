@@ -2,12 +2,11 @@ import './send-card.css';
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { isAddress } from '@solana/kit';
-import { useStores } from '../../app/store-hooks';
+import { useStores, useStoreState } from '../../app/store-hooks';
 import { CopyButton } from '../../components/copy-button';
 import { SegmentedControl } from '../../components/segmented-control';
 import { parseTokenAmount } from '../../../../common/wallet/token-amount';
 import type { SendToken } from '../../../../common/wallet/wallet-types';
-import { useWalletStore } from '../../wallet/use-wallet-store';
 
 const TOKENS = [
   { value: 'USDC', label: 'USDC' },
@@ -20,9 +19,9 @@ const TOKENS = [
  */
 export function SendCard() {
   const { wallet } = useStores();
-  const busy = useWalletStore((s) => s.busy === 'send');
-  const usdcDecimals = useWalletStore((s) => s.network?.usdcDecimals ?? 6);
-  const from = useWalletStore((s) => s.wallet?.activeAddress ?? null);
+  const busy = useStoreState('wallet', (s) => s.busy === 'send');
+  const usdcDecimals = useStoreState('wallet', (s) => s.network?.usdcDecimals ?? 6);
+  const from = useStoreState('wallet', (s) => s.wallet?.activeAddress ?? null);
   const [to, setTo] = useState('');
   const [token, setToken] = useState<SendToken>('USDC');
   const [amount, setAmount] = useState('');

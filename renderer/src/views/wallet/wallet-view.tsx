@@ -1,14 +1,13 @@
 import './wallet-view.css';
 import { useEffect, useState } from 'react';
 import { useWallet } from '@solana/wallet-adapter-react';
-import { useStores } from '../../app/store-hooks';
+import { useStores, useStoreState } from '../../app/store-hooks';
 import { NetworkBadge } from '../../app/network-badge';
 import { ErrorNotice } from '../../components/error-notice';
 import { LoadingState } from '../../components/loading-state';
 import { PageHeader } from '../../components/page-header';
 import type { WalletBalances } from '../../../../common/wallet/wallet-types';
 import { LOCAL_WALLET_NAME } from '../../wallet/local-wallet';
-import { useWalletStore } from '../../wallet/use-wallet-store';
 import { WalletSetupForm } from '../../wallet/wallet-setup-form';
 import { AddressCard } from './address-card';
 import { BalancesCard } from './balances-card';
@@ -19,11 +18,11 @@ import { WalletsCard } from './wallets-card';
 
 export function WalletView() {
   const { wallet: walletStore } = useStores();
-  const state = useWalletStore((s) => s.wallet);
-  const network = useWalletStore((s) => s.network);
-  const loading = useWalletStore((s) => s.loading);
-  const error = useWalletStore((s) => s.error);
-  const setupOpen = useWalletStore((s) => s.setupRequested);
+  const state = useStoreState('wallet', (s) => s.wallet);
+  const network = useStoreState('wallet', (s) => s.network);
+  const loading = useStoreState('wallet', (s) => s.loading);
+  const error = useStoreState('wallet', (s) => s.error);
+  const setupOpen = useStoreState('wallet', (s) => s.setupRequested);
   const { connected, wallet: adapterWallet, publicKey, disconnect } = useWallet();
   const local = connected && adapterWallet?.adapter.name === LOCAL_WALLET_NAME;
 
@@ -60,10 +59,10 @@ export function WalletView() {
 }
 
 function LocalWalletPanels() {
-  const state = useWalletStore((s) => s.wallet);
-  const balances = useWalletStore((s) => s.balances);
-  const transactions = useWalletStore((s) => s.transactions);
-  const usdcDecimals = useWalletStore((s) => s.network?.usdcDecimals ?? 6);
+  const state = useStoreState('wallet', (s) => s.wallet);
+  const balances = useStoreState('wallet', (s) => s.balances);
+  const transactions = useStoreState('wallet', (s) => s.transactions);
+  const usdcDecimals = useStoreState('wallet', (s) => s.network?.usdcDecimals ?? 6);
   if (!state) return null;
   const active = state.wallets.find((w) => w.address === state.activeAddress) ?? null;
   return (
@@ -90,7 +89,7 @@ function LocalWalletPanels() {
 /** An extension wallet (headless UI in a browser): its address and balances; it signs in its own window. */
 function ExtensionWalletPanels({ address, name }: { address: string; name: string }) {
   const { wallet: walletStore } = useStores();
-  const network = useWalletStore((s) => s.network);
+  const network = useStoreState('wallet', (s) => s.network);
   const [balances, setBalances] = useState<WalletBalances | null>(null);
   useEffect(() => {
     let live = true;

@@ -1,19 +1,18 @@
 import './wallets-card.css';
 import { useState } from 'react';
-import { useStores } from '../../app/store-hooks';
+import { useStores, useStoreState } from '../../app/store-hooks';
 import { StatusPill } from '../../components/status-pill';
 import { shortAddress } from '../../format/wallet-format';
 import type { WalletAccount } from '../../../../common/wallet/wallet-types';
 import { Modal } from '../../wallet/modal';
-import { useWalletStore } from '../../wallet/use-wallet-store';
 import { WalletSetupForm } from '../../wallet/wallet-setup-form';
 import { ExportDialog } from './export-dialog';
 
 /** Every wallet on this machine: switch the active one, add another, export a key. */
 export function WalletsCard() {
   const { wallet } = useStores();
-  const state = useWalletStore((s) => s.wallet);
-  const busy = useWalletStore((s) => s.busy);
+  const state = useStoreState('wallet', (s) => s.wallet);
+  const busy = useStoreState('wallet', (s) => s.busy);
   const [adding, setAdding] = useState<'create' | 'import' | null>(null);
   const [exporting, setExporting] = useState<WalletAccount | null>(null);
   if (!state) return null;

@@ -2,7 +2,7 @@ import './welcome-dialog.css';
 import { useEffect, useRef, useState } from 'react';
 import { useWallet } from '@solana/wallet-adapter-react';
 import type { WalletName } from '@solana/wallet-adapter-base';
-import { useSettingsStore, useStores } from '../../app/store-hooks';
+import { useStores, useStoreState } from '../../app/store-hooks';
 import { hashFor } from '../../app/sections';
 import type { SectionId } from '../../app/sections';
 import { ErrorNotice } from '../../components/error-notice';
@@ -10,7 +10,6 @@ import { Spinner } from '../../components/spinner';
 import { formatSol, formatUsdc } from '../../format/wallet-format';
 import { readyAddress } from '../../stores/wallet-store';
 import { Modal } from '../../wallet/modal';
-import { useWalletStore } from '../../wallet/use-wallet-store';
 import { WalletSetupForm } from '../../wallet/wallet-setup-form';
 import { LOCAL_WALLET_NAME } from '../../wallet/local-wallet';
 
@@ -22,8 +21,8 @@ type Step = 'intro' | 'wallet' | 'funding' | 'done';
  * Every way out sets `welcomeDone`, so it shows once.
  */
 export function WelcomeDialog() {
-  const settings = useSettingsStore((s) => s.settings);
-  const network = useWalletStore((s) => s.network);
+  const settings = useStoreState('settings', (s) => s.settings);
+  const network = useStoreState('wallet', (s) => s.network);
   const [open, setOpen] = useState(false);
 
   // Decided once both are known; later changes (welcomeDone saved at the end) do not close it mid-step.
@@ -36,9 +35,9 @@ export function WelcomeDialog() {
 
 function WelcomeSteps({ onClosed }: { onClosed: () => void }) {
   const { wallet, settings } = useStores();
-  const walletState = useWalletStore((s) => s.wallet);
-  const balances = useWalletStore((s) => s.balances);
-  const walletError = useWalletStore((s) => s.error);
+  const walletState = useStoreState('wallet', (s) => s.wallet);
+  const balances = useStoreState('wallet', (s) => s.balances);
+  const walletError = useStoreState('wallet', (s) => s.error);
   const [step, setStep] = useState<Step>('intro');
   const [faucetFailed, setFaucetFailed] = useState(false);
   const funding = useRef(false);
