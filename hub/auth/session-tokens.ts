@@ -4,7 +4,7 @@ import type { HubClock, RandomBytes } from '../support/hub-clock';
 
 const CACHE_LIMIT = 100_000;
 
-export interface SessionTokenOptions {
+export interface SessionTokensDeps {
   store: HubStore;
   clock: HubClock;
   random: RandomBytes;
@@ -21,7 +21,7 @@ export class SessionTokens {
   private readonly cache = new Map<string, { address: string; expiresAtMs: number }>();
   private readonly ttlMs: number;
 
-  constructor(private readonly options: SessionTokenOptions) {
+  constructor(private readonly options: SessionTokensDeps) {
     this.ttlMs = options.ttlMs ?? 7 * 86_400_000;
   }
 

@@ -4,7 +4,7 @@ import type { ChallengeResponse, SessionRequest, SignInChallenge } from '../../c
 import type { HubClock, RandomBytes } from '../support/hub-clock';
 import { verifyWalletSignature } from './ed25519-signature';
 
-export interface SignInChallengeOptions {
+export interface SignInChallengesDeps {
   /** Named in the signed text, so a signature for one hub is worthless at another. */
   domain: string;
   clock: HubClock;
@@ -26,7 +26,7 @@ export class SignInChallenges {
   private readonly ttlMs: number;
   private readonly maxPending: number;
 
-  constructor(private readonly options: SignInChallengeOptions) {
+  constructor(private readonly options: SignInChallengesDeps) {
     this.ttlMs = options.ttlMs ?? 5 * 60_000;
     this.maxPending = options.maxPending ?? 100_000;
   }

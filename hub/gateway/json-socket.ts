@@ -4,7 +4,7 @@ import { HUB_CLOSE } from '../../common/hub/hub-protocol';
 import { HubError } from '../../common/hub/hub-errors';
 import type { RateLimiter } from './rate-limiter';
 
-export interface JsonSocketOptions<M extends { type: string }> {
+export interface JsonSocketDeps<M extends { type: string }> {
   socket: WebSocket;
   schema: z.ZodType<M>;
   /** Messages above this are answered with `too_large` and dropped (the socket's hard cap closes with 1009). */
@@ -35,7 +35,7 @@ export class JsonSocket<M extends { type: string }> {
   private readonly maxViolations: number;
   private readonly maxQueued: number;
 
-  constructor(private readonly o: JsonSocketOptions<M>) {
+  constructor(private readonly o: JsonSocketDeps<M>) {
     this.maxViolations = o.maxViolations ?? 50;
     this.maxQueued = o.maxQueued ?? 256;
     o.socket.on('message', (data, isBinary) => this.receive(data as Buffer | Buffer[] | ArrayBuffer, isBinary));

@@ -11,7 +11,7 @@ import { JsonSocket } from './json-socket';
 import type { RateLimiter } from './rate-limiter';
 import { remoteHostOf } from './remote-host';
 
-export interface RenterGatewayOptions {
+export interface RenterGatewayDeps {
   sessions: SessionTokens;
   leases: LeaseService;
   limiter: RateLimiter;
@@ -32,7 +32,7 @@ export class RenterGateway {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_RENTER_MESSAGE_BYTES * 4, perMessageDeflate: false });
   private readonly subscribers = new Map<string, Set<JsonSocket<RenterMessage>>>();
 
-  constructor(private readonly o: RenterGatewayOptions) {}
+  constructor(private readonly o: RenterGatewayDeps) {}
 
   get connections(): number {
     return this.wss.clients.size;

@@ -11,7 +11,7 @@ import { JsonSocket } from './json-socket';
 import type { RateLimiter } from './rate-limiter';
 import { remoteHostOf } from './remote-host';
 
-export interface WorkerGatewayOptions {
+export interface WorkerGatewayDeps {
   sessions: WorkerSessions;
   workers: WorkerRegistry;
   /** Messages per worker once it has said hello. */
@@ -36,7 +36,7 @@ export class WorkerGateway {
     perMessageDeflate: false,
   });
 
-  constructor(private readonly o: WorkerGatewayOptions) {}
+  constructor(private readonly o: WorkerGatewayDeps) {}
 
   get connections(): number {
     return this.wss.clients.size;

@@ -20,7 +20,7 @@ import type { HubClock } from '../support/hub-clock';
 import type { WorkerRegistry } from '../workers/worker-registry';
 import { readJsonBody } from './json-body';
 
-export interface HubHttpApiOptions {
+export interface HubHttpApiDeps {
   info: HubInfo;
   clock: HubClock;
   store: HubStore;
@@ -56,7 +56,7 @@ interface Route {
 export class HubHttpApi {
   private readonly routes: Route[];
 
-  constructor(private readonly o: HubHttpApiOptions) {
+  constructor(private readonly o: HubHttpApiDeps) {
     const id = '([A-Za-z0-9_-]{1,64})';
     const leases = HUB_HTTP.leases.replace(/\//g, '\\/');
     this.routes = [

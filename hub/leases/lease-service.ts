@@ -34,7 +34,7 @@ export interface LeaseNotifier {
   toRenter(leaseId: string, event: LeaseEvent): void;
 }
 
-export interface LeaseServiceOptions {
+export interface LeaseServiceDeps {
   store: HubStore;
   clock: HubClock;
   random: RandomBytes;
@@ -54,7 +54,7 @@ export interface LeaseServiceOptions {
 export class LeaseService {
   private readonly active = new Map<string, LiveLease>();
 
-  constructor(private readonly o: LeaseServiceOptions) {}
+  constructor(private readonly o: LeaseServiceDeps) {}
 
   get activeCount(): number {
     return this.active.size;

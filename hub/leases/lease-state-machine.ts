@@ -27,6 +27,7 @@ const END_REASONS_FROM: Record<LeaseState, readonly LeaseEndReason[]> = {
   ended: [],
 };
 
+/** A lease asked to move to a state (or end for a reason) its state machine does not allow from where it is. */
 export class LeaseTransitionError extends Error {
   constructor(
     readonly from: LeaseState,

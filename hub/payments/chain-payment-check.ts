@@ -4,6 +4,8 @@ import { PaymentVerifier } from '../../solana/payments/payment-verifier';
 import type { ChainReader } from '../../solana/payments/payment-verifier';
 import type { ExpectedTransfer, PaymentCheck, PaymentCheckResult } from './payment-check';
 
+const RETRYABLE = new Set(['not_found', 'not_confirmed']);
+
 /**
  * The hub's payment check on a real chain: the wallet's PaymentVerifier (the same code the
  * workers run) reading transactions over Solana JSON-RPC. The hub uses it without the
@@ -14,8 +16,6 @@ import type { ExpectedTransfer, PaymentCheck, PaymentCheckResult } from './payme
  * marked retryable; an RPC that cannot be reached is retryable too and never read as
  * "not paid".
  */
-const RETRYABLE = new Set(['not_found', 'not_confirmed']);
-
 export class ChainPaymentCheck implements PaymentCheck {
   constructor(
     private readonly verifier: PaymentVerifier,

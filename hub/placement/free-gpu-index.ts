@@ -2,12 +2,6 @@ import type { LiveOffer } from '../market/live-offer';
 import { compareByPrice, insertSorted, removeSorted } from '../market/live-offer';
 import { MAX_GPUS_PER_OFFER } from '../../common/hub/market-types';
 
-/**
- * Offers with free GPUs, indexed for placement: by GPU model, then by how many GPUs are
- * free (1…16), each bucket sorted by price then offer id. A request for N GPUs of a model
- * looks at the heads of a handful of buckets instead of scanning every machine, and a
- * reservation moves one offer from one bucket to another with two binary searches.
- */
 export interface ModelGroup {
   gpuModel: string;
   gpuModelLower: string;
@@ -18,6 +12,12 @@ export interface ModelGroup {
   size: number;
 }
 
+/**
+ * Offers with free GPUs, indexed for placement: by GPU model, then by how many GPUs are
+ * free (1…16), each bucket sorted by price then offer id. A request for N GPUs of a model
+ * looks at the heads of a handful of buckets instead of scanning every machine, and a
+ * reservation moves one offer from one bucket to another with two binary searches.
+ */
 export class FreeGpuIndex {
   readonly groups = new Map<string, ModelGroup>();
   /** Where each offer is filed (its free count then), so it can be found again after it changes. */

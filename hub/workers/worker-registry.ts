@@ -39,7 +39,7 @@ export interface PresenceListener {
   offline(worker: LiveWorker, why: string): void;
 }
 
-export interface WorkerRegistryOptions {
+export interface WorkerRegistryDeps {
   store: HubStore;
   clock: HubClock;
   heartbeatIntervalMs: number;
@@ -59,7 +59,7 @@ export class WorkerRegistry {
   private readonly workers = new Map<string, LiveWorker>();
   private onlineCount = 0;
 
-  constructor(private readonly options: WorkerRegistryOptions) {}
+  constructor(private readonly options: WorkerRegistryDeps) {}
 
   async load(): Promise<void> {
     const facts = new Map((await this.options.store.listWorkerFacts()).map((f) => [f.workerId, f]));

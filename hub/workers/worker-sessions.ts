@@ -10,7 +10,7 @@ import type { HubClock, RandomBytes } from '../support/hub-clock';
 import { makeId } from '../support/hub-clock';
 import type { LiveWorker, WorkerLink, WorkerRegistry } from './worker-registry';
 
-export interface WorkerSessionsOptions {
+export interface WorkerSessionsDeps {
   store: HubStore;
   clock: HubClock;
   random: RandomBytes;
@@ -31,7 +31,7 @@ export class WorkerSessions {
   /** GPU uuid → the online worker that registered it: the same GPU cannot be in two machines. */
   private readonly gpuOwners = new Map<string, string>();
 
-  constructor(private readonly o: WorkerSessionsOptions) {}
+  constructor(private readonly o: WorkerSessionsDeps) {}
 
   async hello(hello: WorkerHello, link: WorkerLink): Promise<LiveWorker> {
     if (hello.protocolVersion !== HUB_PROTOCOL_VERSION) {

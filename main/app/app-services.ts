@@ -23,11 +23,12 @@ import { WorkerService } from '../worker/worker-service';
 import { workerHandlers } from '../worker/worker-handlers';
 import { MarketHub } from '../market/market-hub';
 import { marketHandlers } from '../market/explorer/explorer-handlers';
+import { ExplorerService } from '../market/explorer/explorer-service';
 import { createSupplierModule } from '../market/supplier/supplier-module';
 import type { SupplierModule } from '../market/supplier/supplier-module';
 import { SupplierLeaseValidity } from '../market/supplier/supplier-lease-validity';
 import { createRenterModule } from '../market/renter/renter-module';
-import type { RenterModule, RenterModuleOptions } from '../market/renter/renter-module';
+import type { RenterModule, RenterModuleDeps } from '../market/renter/renter-module';
 import type { HubTiming } from '../market/embedded-hub';
 
 export interface AppServicesOptions {
@@ -42,7 +43,7 @@ export interface AppServicesOptions {
   /** Tests: how often the supplier session checks paid-through times and meters energy. */
   supplierTickMs?: number;
   /** Tests: the renter's auto-pay tick, and a hook where a crash between paying and telling the hub is simulated. */
-  renter?: Pick<RenterModuleOptions, 'autoPayTickMs' | 'afterPaymentSent'>;
+  renter?: Pick<RenterModuleDeps, 'autoPayTickMs' | 'afterPaymentSent'>;
 }
 
 export interface AppServices {
@@ -110,6 +111,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     nowMs,
     ...(options.supplierTickMs !== undefined ? { tickMs: options.supplierTickMs } : {}),
   });
+  const explorer = new ExplorerService({ hub, wallet, events });
   const renter = createRenterModule({ ledgerDb, settings, events, hub, wallet, nowMs, ...options.renter });
 
   const applyTelemetry = (s: Settings) =>
@@ -134,7 +136,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     ...hardwareHandlers(hardware, telemetry),
     ...wallet.handlers,
     ...workerHandlers(worker),
-    ...marketHandlers(hub, wallet, events),
+    ...marketHandlers(hub, explorer),
     ...supplier.handlers,
     ...renter.handlers,
   };
@@ -169,6 +171,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       await supplier.stop();
       await renter.stop();
       await hub.stop();
+      explorer.dispose();
       await telemetry.stop();
       // Lets go of Docker without stopping jobs: the next start adopts them.
       await worker.stop();

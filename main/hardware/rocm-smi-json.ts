@@ -22,6 +22,7 @@ export const ROCM_SMI_ARGS = [
   '--json',
 ] as const;
 
+/** rocm-smi printed JSON this parser cannot read, or not the object of cards it expects. */
 export class RocmSmiJsonError extends Error {
   override readonly name = 'RocmSmiJsonError';
 }

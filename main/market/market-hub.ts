@@ -12,7 +12,7 @@ import { normaliseHubUrl } from '../../common/hub/hub-url';
 import type { SettingsStore } from '../settings/settings-store';
 import type { WalletModule } from '../wallet/wallet-module';
 
-export interface MarketHubOptions {
+export interface MarketHubDeps {
   dataDir: string;
   settings: SettingsStore;
   events: EventBus<ApiEventMap>;
@@ -48,7 +48,7 @@ export class MarketHub {
   private offs: Array<() => void> = [];
   private retryTimer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly o: MarketHubOptions) {}
+  constructor(private readonly o: MarketHubDeps) {}
 
   status(): MarketHubStatus {
     return this.current;

@@ -31,7 +31,7 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-export interface HeadlessServerOptions {
+export interface HeadlessServerDeps {
   host: string;
   port: number;
   /** The built renderer (index.html and assets); null serves the API only (tests). */
@@ -54,7 +54,7 @@ export class HeadlessServer {
   private boundPort = 0;
   private readonly serveStatic: ((req: IncomingMessage, res: ServerResponse, next: () => void) => void) | null;
 
-  constructor(private readonly options: HeadlessServerOptions) {
+  constructor(private readonly options: HeadlessServerDeps) {
     this.serveStatic = options.staticDir
       ? sirv(options.staticDir, { single: true, etag: true, dev: false, gzip: false, brotli: false })
       : null;

@@ -5,7 +5,7 @@ import { API_CALL_NAMES, isApiEventName } from '../../common/api/contract';
 import { IPC_EVENT_CHANNEL, IPC_SUBSCRIBE_CHANNEL } from '../../common/api/wire';
 import type { ApiDispatcher, DispatchOutcome } from './api-dispatcher';
 
-export interface IpcTransportOptions {
+export interface IpcTransportDeps {
   ipcMain: Pick<IpcMain, 'handle' | 'on'>;
   dispatcher: ApiDispatcher;
   events: EventBus<ApiEventMap>;
@@ -22,7 +22,7 @@ const FORBIDDEN: DispatchOutcome = {
  * checks the sender frame's URL, then the dispatcher parses the params with the call's
  * schema. Events go only to the windows that subscribed to them.
  */
-export function registerIpcTransport(options: IpcTransportOptions): void {
+export function registerIpcTransport(options: IpcTransportDeps): void {
   const { ipcMain, dispatcher, events, isTrustedUrl } = options;
   for (const name of API_CALL_NAMES) {
     ipcMain.handle(name, async (event: IpcMainInvokeEvent, params: unknown) => {

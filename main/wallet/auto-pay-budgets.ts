@@ -1,5 +1,11 @@
 import type Database from 'better-sqlite3';
 
+export interface AutoPayBudget {
+  leaseId: string;
+  limit: bigint;
+  spent: bigint;
+}
+
 /**
  * Budgets a renter set for paying a lease's next increments without being asked each
  * time. A payment is auto-approved only when the user turned auto-pay on (settings) AND
@@ -7,12 +13,6 @@ import type Database from 'better-sqlite3';
  * SQLite transaction that checks it, so two payments cannot both squeeze into the last
  * of a budget, and a restart keeps what was spent.
  */
-export interface AutoPayBudget {
-  leaseId: string;
-  limit: bigint;
-  spent: bigint;
-}
-
 export class AutoPayBudgets {
   private readonly select: Database.Statement<[string], { limit_base_units: string; spent_base_units: string }>;
   private readonly upsert: Database.Statement<[string, string, number, number]>;

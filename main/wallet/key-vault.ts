@@ -10,17 +10,7 @@ import type { KeyProtection, SealedSecret } from './key-protection';
 import { generateKeypairBytes, parseSecretKey, verifyKeypairBytes } from './keypair-bytes';
 import type { KeypairBytes } from './keypair-bytes';
 
-/**
- * The wallets on this machine: one file per wallet (`wallet-<address>.json`) holding the
- * address, a label and the sealed secret, plus `active.json` naming the active one. A
- * secret is decrypted only for the moment it signs (into a non-extractable WebCrypto
- * key) or is exported, and the plaintext bytes are wiped right after.
- *
- * Files are written atomically and a wallet file is never overwritten: importing an
- * address that exists is refused, and a file that cannot be read is reported and left
- * alone, never "repaired".
- */
-export interface KeyVaultOptions {
+export interface KeyVaultDeps {
   /** The wallet folder (`<dataDir>/wallets`). */
   dir: string;
   /** Where `export` writes key files (`<dataDir>/wallet-exports`). */
@@ -41,10 +31,20 @@ interface WalletFile {
 const WALLET_FILE = /^wallet-([1-9A-HJ-NP-Za-km-z]{32,44})\.json$/;
 const ACTIVE_FILE = 'active.json';
 
+/**
+ * The wallets on this machine: one file per wallet (`wallet-<address>.json`) holding the
+ * address, a label and the sealed secret, plus `active.json` naming the active one. A
+ * secret is decrypted only for the moment it signs (into a non-extractable WebCrypto
+ * key) or is exported, and the plaintext bytes are wiped right after.
+ *
+ * Files are written atomically and a wallet file is never overwritten: importing an
+ * address that exists is refused, and a file that cannot be read is reported and left
+ * alone, never "repaired".
+ */
 export class KeyVault {
   private readonly nowMs: () => number;
 
-  constructor(private readonly options: KeyVaultOptions) {
+  constructor(private readonly options: KeyVaultDeps) {
     this.nowMs = options.nowMs ?? Date.now;
     mkdirSync(options.dir, { recursive: true, mode: 0o700 });
   }

@@ -10,13 +10,9 @@ import { SandboxChainServer } from '../../solana/sandbox/sandbox-chain-server';
 import { ChainClient } from '../../solana/rpc/chain-client';
 import { HubHttpClient } from '../../hub-client/hub-http-client';
 import { normaliseHubUrl } from '../../common/hub/hub-url';
+import type { SettingsStore } from '../settings/settings-store';
 
-/**
- * Which Solana network the wallet talks to, from the settings: on Sandbox (the default)
- * it runs the embedded sandbox chain on a loopback port; otherwise it points a client
- * at the cluster's RPC URL. Switching stops what the old network needed. Every change is
- * announced as `network:changed`, so the badge next to money is never stale.
- */
+/** A network as the service runs it: the kind, its RPC and USDC mint, and for a grid its hub. */
 export interface NetworkConfig {
   kind: NetworkKind;
   rpcUrl: string;
@@ -27,10 +23,12 @@ export interface NetworkConfig {
   hubNetwork?: string;
 }
 
-export interface NetworkServiceOptions {
+export interface NetworkServiceDeps {
   /** Where the embedded sandbox chain keeps chain.db. */
   sandboxDataDir: string;
   events: EventBus<ApiEventMap>;
+  /** Where a network the user picks is saved (the service follows the settings). */
+  settings: SettingsStore;
   /** Port for the embedded chain (0, the default, picks a free one). */
   sandboxPort?: number;
   /** Slot length of the embedded chain (tests use 0: slots advance per transaction). */
@@ -67,6 +65,12 @@ export function validateCustomNetwork(rpcUrl: string, usdcMint: string): void {
   if (!isAddress(usdcMint)) throw new ApiError('invalid_params', 'Enter the USDC mint as a Solana address (32–44 base58 characters).');
 }
 
+/**
+ * Which Solana network the wallet talks to, from the settings: on Sandbox (the default)
+ * it runs the embedded sandbox chain on a loopback port; otherwise it points a client
+ * at the cluster's RPC URL. Switching stops what the old network needed. Every change is
+ * announced as `network:changed`, so the badge next to money is never stale.
+ */
 export class NetworkService {
   private config: NetworkConfig | null = null;
   private current: NetworkInfo = { kind: 'sandbox', label: 'Sandbox', rpcUrl: '', usdcMint: '', usdcDecimals: USDC_DECIMALS, status: 'starting', error: null, faucet: true };
@@ -74,7 +78,7 @@ export class NetworkService {
   private sandbox: SandboxChainServer | null = null;
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly options: NetworkServiceOptions) {}
+  constructor(private readonly options: NetworkServiceDeps) {}
 
   info(): NetworkInfo {
     return this.current;
@@ -112,6 +116,28 @@ export class NetworkService {
     const run = this.queue.then(() => this.switchTo(next, options.retry ?? false));
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * The user's choice of network (`network:set`): checked, saved in the settings, applied
+   * at once (a network that failed is tried again), then announced as `settings:changed`.
+   */
+  async select(choice: { kind: NetworkKind; rpcUrl?: string | undefined; usdcMint?: string | undefined; hubUrl?: string | undefined }): Promise<NetworkInfo> {
+    const { kind, rpcUrl, usdcMint, hubUrl } = choice;
+    if (kind === 'custom') validateCustomNetwork(rpcUrl ?? '', usdcMint ?? '');
+    const gridHub = kind === 'grid' ? normaliseHubUrl(hubUrl ?? '') : null;
+    if (kind === 'grid' && !gridHub) throw new ApiError('invalid_params', 'Enter the private grid hub address, e.g. http://192.168.1.10:7070.');
+    const next = this.options.settings.update(
+      kind === 'custom'
+        ? { network: kind, customRpcUrl: rpcUrl ?? '', customUsdcMint: usdcMint ?? '' }
+        : kind === 'grid'
+          ? { network: kind, hubUrl: gridHub ?? '' }
+          : { network: kind },
+    );
+    // Applied before the settings event goes out, so the event's own apply finds nothing to do.
+    const info = await this.apply(next, { retry: true });
+    this.options.events.emit('settings:changed', next);
+    return info;
   }
 
   async stop(): Promise<void> {

@@ -4,16 +4,6 @@ import { ApiError } from '../../common/api/errors';
 import { writeFileAtomic } from './atomic-file';
 import type { LockableKeyProtection, SealedSecret } from './key-protection';
 
-/**
- * Headless rigs have no OS keychain, so wallet secrets are sealed with a key derived
- * from a passphrase: scrypt (N=2^17, r=8, p=1: about 128 MiB and a few hundred ms, so
- * guessing is slow) and AES-256-GCM (authenticated: a wrong passphrase or an edited file
- * fails loudly instead of yielding a wrong key). The derived key lives only in memory,
- * from `unlock` until `lock` or until the wallet sits unused for `autoLockMs`.
- *
- * passphrase.json holds the scrypt salt and parameters and a sealed check value, so a
- * wrong passphrase is caught at unlock, before any wallet file is touched.
- */
 export const MIN_PASSPHRASE_LENGTH = 8;
 export const DEFAULT_AUTO_LOCK_MS = 15 * 60_000;
 
@@ -42,6 +32,16 @@ interface PassphraseFile {
   check: { iv: string; tag: string; ciphertext: string };
 }
 
+/**
+ * Headless rigs have no OS keychain, so wallet secrets are sealed with a key derived
+ * from a passphrase: scrypt (N=2^17, r=8, p=1: about 128 MiB and a few hundred ms, so
+ * guessing is slow) and AES-256-GCM (authenticated: a wrong passphrase or an edited file
+ * fails loudly instead of yielding a wrong key). The derived key lives only in memory,
+ * from `unlock` until `lock` or until the wallet sits unused for `autoLockMs`.
+ *
+ * passphrase.json holds the scrypt salt and parameters and a sealed check value, so a
+ * wrong passphrase is caught at unlock, before any wallet file is touched.
+ */
 export class PassphraseKeyProtection implements LockableKeyProtection {
   readonly kind = 'passphrase' as const;
   private key: Buffer | null = null;

@@ -3,12 +3,7 @@ import type { KeyProtection, SealedSecret } from './key-protection';
 import { PassphraseKeyProtection } from './passphrase-key-protection';
 import type { PassphraseKeyProtectionOptions } from './passphrase-key-protection';
 
-/**
- * The desktop app seals wallet secrets with Electron's safeStorage, i.e. the OS keychain
- * (macOS Keychain, Windows DPAPI, libsecret/kwallet on Linux): the ciphertext on disk is
- * useless without this user's login. Only the slice of Electron's API used here is named,
- * so this file does not import electron and runs in tests with a stand-in keychain.
- */
+/** The slice of Electron's safeStorage this file uses (tests pass a stand-in keychain). */
 export interface SafeStorageLike {
   isEncryptionAvailable(): boolean;
   encryptString(plainText: string): Buffer;
@@ -17,6 +12,12 @@ export interface SafeStorageLike {
   getSelectedStorageBackend?(): string;
 }
 
+/**
+ * The desktop app seals wallet secrets with Electron's safeStorage, i.e. the OS keychain
+ * (macOS Keychain, Windows DPAPI, libsecret/kwallet on Linux): the ciphertext on disk is
+ * useless without this user's login. Only the slice of Electron's API used here is named,
+ * so this file does not import electron and runs in tests with a stand-in keychain.
+ */
 export class SafeStorageKeyProtection implements KeyProtection {
   readonly kind = 'os-keychain' as const;
 

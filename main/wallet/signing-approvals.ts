@@ -5,13 +5,7 @@ import type { ApiEventMap } from '../../common/api/contract';
 import type { NetworkKind } from '../../common/wallet/network';
 import type { SigningOutcome, SigningRequest } from '../../common/wallet/wallet-types';
 
-/**
- * Nothing is signed until the user has seen what it is. Main publishes a
- * `wallet:confirm-request` describing the amount, the recipient and the purpose; any open
- * UI shows it and answers with `wallet:confirm`; the signing call waits for that answer
- * (or for the request to expire) and only then proceeds. A UI opened later finds the
- * request through `wallet:pending-confirmations`.
- */
+/** A signing request as its caller describes it, before it gets an id and its times. */
 export type SigningDraft = Omit<SigningRequest, 'id' | 'createdAtMs' | 'expiresAtMs'>;
 
 /**
@@ -22,7 +16,7 @@ export function signingDraft(draft: Omit<SigningDraft, 'walletAddress' | 'networ
   return { origin: 'app', programs: [], message: null, ...draft, walletAddress, network };
 }
 
-export interface SigningApprovalsOptions {
+export interface SigningApprovalsDeps {
   events: EventBus<ApiEventMap>;
   nowMs?: () => number;
   /** How long a request waits for an answer (default 2 minutes). */
@@ -36,12 +30,19 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
+/**
+ * Nothing is signed until the user has seen what it is. Main publishes a
+ * `wallet:confirm-request` describing the amount, the recipient and the purpose; any open
+ * UI shows it and answers with `wallet:confirm`; the signing call waits for that answer
+ * (or for the request to expire) and only then proceeds. A UI opened later finds the
+ * request through `wallet:pending-confirmations`.
+ */
 export class SigningApprovals {
   private readonly pendingById = new Map<string, Pending>();
   private readonly nowMs: () => number;
   private readonly timeoutMs: number;
 
-  constructor(private readonly options: SigningApprovalsOptions) {
+  constructor(private readonly options: SigningApprovalsDeps) {
     this.nowMs = options.nowMs ?? Date.now;
     this.timeoutMs = options.timeoutMs ?? 120_000;
   }

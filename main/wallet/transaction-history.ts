@@ -6,17 +6,17 @@ import type { WalletTransaction } from '../../common/wallet/wallet-types';
 import type { ChainClient } from '../../solana/rpc/chain-client';
 import type { JsonEncodedTransaction } from '../../solana/payments/payment-verifier';
 
+const MEMO_PROGRAMS = new Set<string>([LEGACY_MEMO_PROGRAM_ADDRESS_V3, MEMO_PROGRAM_ADDRESS, 'Memo1UhkJRfHyvLMcVucJwxXeuD728EqVDDwQDxFMNo']);
+const CACHE_LIMIT = 500;
+const base58 = getBase58Encoder();
+const utf8 = getUtf8Decoder();
+
 /**
  * The wallet's recent transactions, seen from its side: what its SOL and USDC did, who
  * was on the other side, the memo, and what this app did it for. USDC arrives at the
  * wallet's token account, not at the wallet address, so both histories are merged.
  * Finalized transactions never change, so they are cached.
  */
-const MEMO_PROGRAMS = new Set<string>([LEGACY_MEMO_PROGRAM_ADDRESS_V3, MEMO_PROGRAM_ADDRESS, 'Memo1UhkJRfHyvLMcVucJwxXeuD728EqVDDwQDxFMNo']);
-const CACHE_LIMIT = 500;
-const base58 = getBase58Encoder();
-const utf8 = getUtf8Decoder();
-
 export class TransactionHistory {
   private readonly cache = new Map<string, JsonEncodedTransaction>();
 

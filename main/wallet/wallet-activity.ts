@@ -1,12 +1,12 @@
 import type Database from 'better-sqlite3';
 
+export type WalletActivityKind = 'send' | 'faucet' | 'payment' | 'signed';
+
 /**
  * What this app signed and why ("Faucet", "Send", "Lease L1, increment 2"), by signature,
  * so the Recent transactions list can say what each one was for. The chain knows the
  * amounts; only the app knows the purpose.
  */
-export type WalletActivityKind = 'send' | 'faucet' | 'payment' | 'signed';
-
 export class WalletActivity {
   private readonly insert: Database.Statement<[string, string, string, string, string, number]>;
   private readonly select: Database.Statement<[string], string>;

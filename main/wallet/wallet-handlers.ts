@@ -1,12 +1,6 @@
-import { normaliseHubUrl } from '../../common/hub/hub-url';
-import { ApiError } from '../../common/api/errors';
 import type { walletCalls } from '../../common/api/wallet';
 import type { DomainHandlers } from '../transport/api-handlers';
-import type { SettingsStore } from '../settings/settings-store';
-import type { EventBus } from '../../common/event-bus';
-import type { ApiEventMap } from '../../common/api/contract';
 import type { NetworkService } from './network-service';
-import { validateCustomNetwork } from './network-service';
 import type { SigningApprovals } from './signing-approvals';
 import type { WalletService } from './wallet-service';
 
@@ -14,11 +8,10 @@ export interface WalletHandlerDeps {
   wallet: WalletService;
   network: NetworkService;
   approvals: SigningApprovals;
-  settings: SettingsStore;
-  events: EventBus<ApiEventMap>;
 }
 
-export function walletHandlers({ wallet, network, approvals, settings, events }: WalletHandlerDeps): DomainHandlers<typeof walletCalls> {
+/** The `wallet:*` and `network:*` calls, each mapped to the wallet service, the network service or the approvals. */
+export function walletHandlers({ wallet, network, approvals }: WalletHandlerDeps): DomainHandlers<typeof walletCalls> {
   return {
     'wallet:list': () => wallet.state(),
     'wallet:create': ({ label }) => wallet.create(label),
@@ -37,21 +30,6 @@ export function walletHandlers({ wallet, network, approvals, settings, events }:
     'wallet:confirm': ({ id, approved }) => ({ outcome: approvals.decide(id, approved) }),
     'wallet:pending-confirmations': () => approvals.pending(),
     'network:get': () => network.info(),
-    'network:set': async ({ kind, rpcUrl, usdcMint, hubUrl }) => {
-      if (kind === 'custom') validateCustomNetwork(rpcUrl ?? '', usdcMint ?? '');
-      const gridHub = kind === 'grid' ? normaliseHubUrl(hubUrl ?? '') : null;
-      if (kind === 'grid' && !gridHub) throw new ApiError('invalid_params', 'Enter the private grid hub address, e.g. http://192.168.1.10:7070.');
-      const next = settings.update(
-        kind === 'custom'
-          ? { network: kind, customRpcUrl: rpcUrl ?? '', customUsdcMint: usdcMint ?? '' }
-          : kind === 'grid'
-            ? { network: kind, hubUrl: gridHub ?? '' }
-            : { network: kind },
-      );
-      // Applied before the settings event goes out, so the event's own apply finds nothing to do.
-      const info = await network.apply(next, { retry: true });
-      events.emit('settings:changed', next);
-      return info;
-    },
+    'network:set': (choice) => network.select(choice),
   };
 }

@@ -24,7 +24,7 @@ import { WalletService } from './wallet-service';
  * confirmations, auto-pay budgets and credited payments in ledger.db, and the handlers
  * of the `wallet:*` and `network:*` calls.
  */
-export interface WalletModuleOptions {
+export interface WalletModuleDeps {
   dataDir: string;
   ledgerDb: Database.Database;
   settings: SettingsStore;
@@ -50,12 +50,12 @@ export interface WalletModule {
   stop(): Promise<void>;
 }
 
-export function createWalletModule(options: WalletModuleOptions): WalletModule {
+export function createWalletModule(options: WalletModuleDeps): WalletModule {
   const { dataDir, ledgerDb, settings, events } = options;
   const nowMs = options.nowMs ?? Date.now;
   const keyProtection = options.keyProtection ?? new PassphraseKeyProtection({ file: join(dataDir, 'wallets', 'passphrase.json'), nowMs });
   const vault = new KeyVault({ dir: join(dataDir, 'wallets'), exportDir: join(dataDir, 'wallet-exports'), protection: keyProtection, nowMs });
-  const network = new NetworkService({ sandboxDataDir: join(dataDir, 'sandbox-chain'), events, sandboxSlotIntervalMs: options.sandboxSlotIntervalMs });
+  const network = new NetworkService({ sandboxDataDir: join(dataDir, 'sandbox-chain'), events, settings, sandboxSlotIntervalMs: options.sandboxSlotIntervalMs });
   const approvals = new SigningApprovals({ events, nowMs });
   const budgets = new AutoPayBudgets(ledgerDb, nowMs);
   const credits = new CreditedPayments(ledgerDb, nowMs);
@@ -69,7 +69,7 @@ export function createWalletModule(options: WalletModuleOptions): WalletModule {
     events,
     nowMs,
   });
-  const handlers = walletHandlers({ wallet: service, network, approvals, settings, events });
+  const handlers = walletHandlers({ wallet: service, network, approvals });
   let offSettings: (() => void) | null = null;
   const chainReader: ChainReader = {
     transaction: (signature, commitment) => network.client().transaction(signature, commitment) as ReturnType<ChainReader['transaction']>,

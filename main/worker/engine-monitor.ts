@@ -16,7 +16,7 @@ export interface ContainerEngineEvent {
   atMs: number;
 }
 
-export interface EngineMonitorOptions {
+export interface EngineMonitorDeps {
   engine: ContainerEngine;
   nowMs: () => number;
   /** Only events of containers with these labels (the worker's own). */
@@ -46,7 +46,7 @@ export class EngineMonitor {
   private readonly firstAttempt: Promise<void>;
   private resolveFirstAttempt!: () => void;
 
-  constructor(private readonly options: EngineMonitorOptions) {
+  constructor(private readonly options: EngineMonitorDeps) {
     this.current = { state: 'connecting', message: 'Looking for Docker…', endpoint: options.engine.endpoint, version: null, retryAtMs: null };
     this.firstAttempt = new Promise((resolve) => (this.resolveFirstAttempt = resolve));
   }

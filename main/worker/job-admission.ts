@@ -3,7 +3,7 @@ import type { ContainerEngine, EngineInfo } from './container-engine';
 import type { DiskSpace } from './setup-doctor';
 import { gb, localDiskSpace } from './setup-doctor';
 
-export interface JobAdmissionOptions {
+export interface JobAdmissionDeps {
   engine: ContainerEngine;
   nowMs: () => number;
   /** Disk the owner keeps for themselves in Docker's data root; jobs never eat into it. */
@@ -23,7 +23,7 @@ const INFO_MAX_AGE_MS = 60_000;
 export class JobAdmission {
   private info: { value: EngineInfo; atMs: number } | null = null;
 
-  constructor(private readonly options: JobAdmissionOptions) {}
+  constructor(private readonly options: JobAdmissionDeps) {}
 
   /** Null admits the job; otherwise the reason, in plain words. */
   async refusal(spec: JobSpec): Promise<string | null> {

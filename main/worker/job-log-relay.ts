@@ -5,7 +5,7 @@ import { JobLogBuffer } from './job-log-buffer';
 import type { JobLogBufferLimits } from './job-log-buffer';
 import type { WorkerEventSink } from './worker-events';
 
-export interface JobLogRelayOptions {
+export interface JobLogRelayDeps {
   events: WorkerEventSink;
   nowMs: () => number;
   /** How often new lines go out as one `worker:job-log` event per job. */
@@ -33,7 +33,7 @@ export class JobLogRelay {
   private readonly flushIntervalMs: number;
   private readonly keepEndedJobs: number;
 
-  constructor(private readonly options: JobLogRelayOptions) {
+  constructor(private readonly options: JobLogRelayDeps) {
     this.flushIntervalMs = options.flushIntervalMs ?? 200;
     this.keepEndedJobs = options.keepEndedJobs ?? 50;
   }

@@ -14,7 +14,7 @@ export interface ReconcileReport {
   removedNetworks: string[];
 }
 
-export interface JobReconcilerOptions {
+export interface JobReconcilerDeps {
   engine: ContainerEngine;
   store: JobStore;
   runner: JobRunner;
@@ -36,7 +36,7 @@ export class JobReconciler {
   private running: Promise<ReconcileReport> | null = null;
   private again = false;
 
-  constructor(private readonly options: JobReconcilerOptions) {}
+  constructor(private readonly options: JobReconcilerDeps) {}
 
   /** One reconcile at a time; a call during one runs once more after it. */
   reconcile(): Promise<ReconcileReport> {

@@ -16,7 +16,7 @@ import { PullProgressTracker } from './pull-progress';
 import type { WorkerEventSink } from './worker-events';
 
 
-export interface JobRunnerOptions {
+export interface JobRunnerDeps {
   engine: ContainerEngine;
   store: JobStore;
   logs: JobLogRelay;
@@ -71,7 +71,7 @@ export class JobRunner {
   private readonly waiters = new Set<{ jobId: string; check: (job: Job) => boolean; resolve: (job: Job) => void }>();
   private detached = false;
 
-  constructor(private readonly options: JobRunnerOptions) {}
+  constructor(private readonly options: JobRunnerDeps) {}
 
   /** Accepts a job and starts it in the background; resolves once it is recorded as queued. */
   async submit(spec: JobSpec, options: { isTest?: boolean } = {}): Promise<Job> {

@@ -17,7 +17,7 @@ export interface DiskSpace {
   totalBytes: number;
 }
 
-export interface SetupDoctorOptions {
+export interface SetupDoctorDeps {
   engine: ContainerEngine;
   nowMs: () => number;
   workerId: string;
@@ -53,7 +53,7 @@ export async function localDiskSpace(path: string): Promise<DiskSpace | null> {
 export class SetupDoctor {
   private last: DoctorReport | null = null;
 
-  constructor(private readonly options: SetupDoctorOptions) {}
+  constructor(private readonly options: SetupDoctorDeps) {}
 
   lastReport(): DoctorReport | null {
     return this.last;

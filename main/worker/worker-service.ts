@@ -25,7 +25,7 @@ import type { WorkerEventSink } from './worker-events';
 export const DEFAULT_PROBE_IMAGE = 'busybox:1.36.1';
 export const DEFAULT_DISK_RESERVE_BYTES = 20 * 1024 ** 3;
 
-export interface WorkerServiceOptions {
+export interface WorkerServiceDeps {
   db: Database.Database;
   events: WorkerEventSink;
   nowMs?: () => number;
@@ -65,7 +65,7 @@ export class WorkerService {
   private readonly probeImage: string;
   private readonly nvidiaGpuUuids: () => string[];
 
-  constructor(private readonly options: WorkerServiceOptions) {
+  constructor(private readonly options: WorkerServiceDeps) {
     this.nowMs = options.nowMs ?? Date.now;
     this.engine = options.engine ?? new DockerEngine();
     this.store = new JobStore(options.db, this.nowMs);

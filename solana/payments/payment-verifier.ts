@@ -6,23 +6,6 @@ import { PAYMENT_REJECTION_MESSAGES } from '../../common/wallet/payment-verifica
 import type { PaymentRejectionReason } from '../../common/wallet/payment-verification';
 import { formatTokenAmount } from '../../common/wallet/token-amount';
 
-/**
- * Decides whether a transaction pays what a lease increment is owed, from the chain's
- * own record of it — never from what the payer claims. Workers run it before starting or
- * continuing a job, and the hub for its records. Checks, in order:
- *
- *   credited before? → found at the required commitment? → succeeded (no meta.err)? →
- *   the expected mint, under an accepted token program? → a token account owned by the
- *   recipient received it? → by at least the amount? → carries the reference key? →
- *   carries the memo `idlegrid:<lease>:<increment>`?
- *
- * Amounts come from the pre/post token balances the node computed, so a transfer made
- * through another program (CPI) counts the same as a direct one, and a transaction that
- * moves money out again in the same breath only counts what stayed.
- *
- * A signature is credited once, ever: `verifyAndCredit` records it through a store with a
- * unique constraint, and a second attempt is `already_credited`, even for another lease.
- */
 export interface TokenBalanceEntry {
   accountIndex: number;
   mint: string;
@@ -87,7 +70,7 @@ export interface PaymentCreditStore {
   credit(payment: CreditedPayment): boolean;
 }
 
-export interface PaymentVerifierOptions {
+export interface PaymentVerifierDeps {
   chain: ChainReader;
   /** 'confirmed' (default) or 'finalized' for large amounts. */
   commitment?: 'confirmed' | 'finalized';
@@ -101,11 +84,28 @@ const SIGNATURE = /^[1-9A-HJ-NP-Za-km-z]{64,88}$/;
 const base58 = getBase58Encoder();
 const utf8 = getUtf8Decoder();
 
+/**
+ * Decides whether a transaction pays what a lease increment is owed, from the chain's
+ * own record of it — never from what the payer claims. Workers run it before starting or
+ * continuing a job, and the hub for its records. Checks, in order:
+ *
+ *   credited before? → found at the required commitment? → succeeded (no meta.err)? →
+ *   the expected mint, under an accepted token program? → a token account owned by the
+ *   recipient received it? → by at least the amount? → carries the reference key? →
+ *   carries the memo `idlegrid:<lease>:<increment>`?
+ *
+ * Amounts come from the pre/post token balances the node computed, so a transfer made
+ * through another program (CPI) counts the same as a direct one, and a transaction that
+ * moves money out again in the same breath only counts what stayed.
+ *
+ * A signature is credited once, ever: `verifyAndCredit` records it through a store with a
+ * unique constraint, and a second attempt is `already_credited`, even for another lease.
+ */
 export class PaymentVerifier {
   private readonly commitment: 'confirmed' | 'finalized';
   private readonly allowedPrograms: ReadonlySet<string>;
 
-  constructor(private readonly options: PaymentVerifierOptions) {
+  constructor(private readonly options: PaymentVerifierDeps) {
     this.commitment = options.commitment ?? 'confirmed';
     this.allowedPrograms = new Set(options.allowedTokenPrograms ?? [TOKEN_PROGRAM_ADDRESS]);
   }

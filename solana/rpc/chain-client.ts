@@ -17,12 +17,6 @@ import { ApiError } from '../../common/api/errors';
 import { createNodeHttpTransport } from './rpc-http-transport';
 import type { NodeHttpTransport } from './rpc-http-transport';
 
-/**
- * What Idlegrid asks of a Solana RPC endpoint (the sandbox chain or any cluster), over
- * JSON-RPC with @solana/kit: balances, blockhashes, sending with confirmation at a chosen
- * commitment, and parsed transactions for the payment verifier and history. Failures
- * become `ApiError`s that say what happened and what to do.
- */
 export interface Lifetime {
   blockhash: Blockhash;
   lastValidBlockHeight: bigint;
@@ -52,6 +46,12 @@ export type GetTransactionResult = Awaited<ReturnType<ReturnType<ChainClient['rp
 const POLL_MS = 250;
 const DEFAULT_CONFIRM_TIMEOUT_MS = 90_000;
 
+/**
+ * What Idlegrid asks of a Solana RPC endpoint (the sandbox chain or any cluster), over
+ * JSON-RPC with @solana/kit: balances, blockhashes, sending with confirmation at a chosen
+ * commitment, and parsed transactions for the payment verifier and history. Failures
+ * become `ApiError`s that say what happened and what to do.
+ */
 export class ChainClient {
   readonly rpc: Rpc<SolanaRpcApi>;
   private readonly http: NodeHttpTransport;

@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
 import { getBase58Decoder } from '@solana/kit';
 
+export const BLOCKHASH_VALID_SLOTS = 150n;
+
+const base58 = getBase58Decoder();
+
 /**
  * Recent blockhashes, one per slot, valid for 150 slots like on a real cluster. LiteSVM
  * accepts only its single latest blockhash, which would reject a transaction built a
  * moment before another one landed; so the sandbox checks lifetimes itself. Each
  * blockhash is derived from the chain's salt and the slot, so none has to be stored.
  */
-export const BLOCKHASH_VALID_SLOTS = 150n;
-
-const base58 = getBase58Decoder();
-
 export class BlockhashQueue {
   private readonly slotByHash = new Map<string, bigint>();
   private newestSlot = -1n;

@@ -1,14 +1,5 @@
 import Database from 'better-sqlite3';
 
-/**
- * The sandbox chain's state on disk (chain.db). LiteSVM keeps everything in memory, so
- * after each transaction the accounts it changed are written here together with the
- * transaction itself, in one SQLite transaction: a restart (or a crash) finds balances
- * and history that agree. Program accounts are not stored; they come with LiteSVM.
- *
- * WAL with synchronous=NORMAL: survives the app crashing; a power cut may lose the last
- * moments of test money, which is acceptable for a sandbox and keeps 10,000 payments fast.
- */
 const SCHEMA_VERSION = 1;
 
 export interface StoredAccount {
@@ -44,6 +35,15 @@ export interface SignatureRow {
   memo: string | null;
 }
 
+/**
+ * The sandbox chain's state on disk (chain.db). LiteSVM keeps everything in memory, so
+ * after each transaction the accounts it changed are written here together with the
+ * transaction itself, in one SQLite transaction: a restart (or a crash) finds balances
+ * and history that agree. Program accounts are not stored; they come with LiteSVM.
+ *
+ * WAL with synchronous=NORMAL: survives the app crashing; a power cut may lose the last
+ * moments of test money, which is acceptable for a sandbox and keeps 10,000 payments fast.
+ */
 export class ChainStore {
   private readonly db: Database.Database;
   private readonly statements;

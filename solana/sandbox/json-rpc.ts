@@ -30,6 +30,7 @@ export const RPC_ERROR = {
   unsupportedTransactionVersion: -32015,
 } as const;
 
+/** A JSON-RPC error the sandbox answers with: a Solana node's code, its message, and optional data. */
 export class RpcError extends Error {
   constructor(
     readonly code: number,

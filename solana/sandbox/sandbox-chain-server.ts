@@ -3,17 +3,17 @@ import type { SandboxChainOptions } from './sandbox-chain';
 import { createSandboxRpcMethods } from './sandbox-rpc-methods';
 import { SandboxRpcServer } from './sandbox-rpc-server';
 
-/**
- * The sandbox network's chain as one embeddable piece: the chain and its JSON-RPC
- * endpoint. The app starts one on loopback when the network is Sandbox; the
- * `sandbox-chain` command runs one on its own.
- */
 export interface SandboxChainServerOptions extends SandboxChainOptions {
   host?: string;
   /** 0 (the default) picks a free port. */
   port?: number;
 }
 
+/**
+ * The sandbox network's chain as one embeddable piece: the chain and its JSON-RPC
+ * endpoint. The app starts one on loopback when the network is Sandbox; the
+ * `sandbox-chain` command runs one on its own.
+ */
 export class SandboxChainServer {
   private chainInstance: SandboxChain | null = null;
   private server: SandboxRpcServer | null = null;

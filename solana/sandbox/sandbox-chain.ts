@@ -25,13 +25,6 @@ import { accountChanged, createRuntime, keypairBytesFromSeed, lamportsOf, setAcc
 import type { CompiledMessage } from './transaction-record';
 import { readMintDecimals, readTokenAccount } from './token-accounts';
 
-/**
- * The sandbox network's chain: a real Solana runtime (LiteSVM) with a clock of slots,
- * recent blockhashes, commitment levels, a USDC mint made on first start and a faucet.
- * Every transaction is recorded the way an RPC node reports it, and the state is kept in
- * chain.db so balances and history survive a restart. The RPC server in front of it
- * only translates JSON-RPC to these methods.
- */
 export interface SandboxChainOptions {
   /** Folder for chain.db (created if missing). */
   dataDir: string;
@@ -69,6 +62,13 @@ const SLOT_PERSIST_INTERVAL_MS = 10_000;
 const base58 = getBase58Decoder();
 const transactionDecoder = getTransactionDecoder();
 
+/**
+ * The sandbox network's chain: a real Solana runtime (LiteSVM) with a clock of slots,
+ * recent blockhashes, commitment levels, a USDC mint made on first start and a faucet.
+ * Every transaction is recorded the way an RPC node reports it, and the state is kept in
+ * chain.db so balances and history survive a restart. The RPC server in front of it
+ * only translates JSON-RPC to these methods.
+ */
 export class SandboxChain {
   private currentSlot: bigint;
   private svmSlot = -1n;

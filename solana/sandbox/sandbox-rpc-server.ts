@@ -5,26 +5,26 @@ import { RPC_ERROR, RawJson, RpcError, rpcError, rpcResult, stringifyRpcJson } f
 import type { JsonRpcId } from './json-rpc';
 import type { RpcMethod } from './sandbox-rpc-methods';
 
-/**
- * Serves JSON-RPC over HTTP POST like a Solana node (single requests and batches), plus
- * `GET /health`. It listens on loopback by default: the sandbox is this machine's.
- */
 const MAX_BODY_BYTES = 256 * 1024;
 const MAX_BATCH = 100;
 
-export interface SandboxRpcServerOptions {
+export interface SandboxRpcServerDeps {
   methods: Record<string, RpcMethod>;
   host?: string;
   port?: number;
   log?: (message: string, error: unknown) => void;
 }
 
+/**
+ * Serves JSON-RPC over HTTP POST like a Solana node (single requests and batches), plus
+ * `GET /health`. It listens on loopback by default: the sandbox is this machine's.
+ */
 export class SandboxRpcServer {
   private server: Server | null = null;
   private readonly host: string;
   private boundPort = 0;
 
-  constructor(private readonly options: SandboxRpcServerOptions) {
+  constructor(private readonly options: SandboxRpcServerDeps) {
     this.host = options.host ?? '127.0.0.1';
   }
 

@@ -1,33 +1,12 @@
 import type { marketCalls } from '../../../common/api/market';
-import type { EventBus } from '../../../common/event-bus';
-import type { ApiEventMap } from '../../../common/api/contract';
 import type { DomainHandlers } from '../../transport/api-handlers';
-import type { WalletModule } from '../../wallet/wallet-module';
 import type { MarketHub } from '../market-hub';
-import { ExplorerHistory } from './explorer-history';
+import type { ExplorerService } from './explorer-service';
 
-/** How often the explorer samples the hub while someone looks (the UI polls `explorer:overview`). */
-const MIN_SAMPLE_GAP_MS = 2_000;
-
-export function marketHandlers(hub: MarketHub, wallet: WalletModule, events: EventBus<ApiEventMap>): DomainHandlers<typeof marketCalls> {
-  const history = new ExplorerHistory();
-  let lastHubUrl: string | null = null;
-  events.on('market:hub', (status) => {
-    if (status.hubUrl !== lastHubUrl) history.clear();
-    lastHubUrl = status.hubUrl;
-  });
-  let lastSampleMs = 0;
+export function marketHandlers(hub: MarketHub, explorer: ExplorerService): DomainHandlers<typeof marketCalls> {
   return {
     'market:hub': () => hub.status(),
     'market:reconnect': () => hub.reconnect(),
-    'explorer:overview': async ({ payments }) => {
-      const client = hub.publicClient();
-      const [stats, recentPayments] = await Promise.all([client.explorerStats(), client.explorerPayments(payments)]);
-      if (stats.atMs - lastSampleMs >= MIN_SAMPLE_GAP_MS) {
-        history.add(stats);
-        lastSampleMs = stats.atMs;
-      }
-      return { stats, history: history.list(), recentPayments, decimals: wallet.network.info().usdcDecimals };
-    },
+    'explorer:overview': ({ payments }) => explorer.overview(payments),
   };
 }

@@ -5,7 +5,7 @@ import type { LeasePayer } from './lease-payer';
 import type { RentLedger } from './rent-ledger';
 import { dueAtMs, nextUnpaid } from './rent-lease-view';
 
-export interface AutoPayerOptions {
+export interface AutoPayerDeps {
   follower: LeaseFollower;
   payer: LeasePayer;
   ledger: RentLedger;
@@ -26,7 +26,7 @@ export interface AutoPayerOptions {
 export class AutoPayer {
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly o: AutoPayerOptions) {}
+  constructor(private readonly o: AutoPayerDeps) {}
 
   start(): void {
     if (this.timer) return;

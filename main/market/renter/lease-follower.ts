@@ -20,7 +20,7 @@ interface Followed {
   note: string | null;
 }
 
-export interface LeaseFollowerOptions {
+export interface LeaseFollowerDeps {
   hub: MarketHub;
   events: EventBus<ApiEventMap>;
   ledger: RentLedger;
@@ -43,7 +43,7 @@ export class LeaseFollower {
   private readonly leases = new Map<string, Followed>();
   private readonly refreshing = new Set<string>();
 
-  constructor(private readonly o: LeaseFollowerOptions) {}
+  constructor(private readonly o: LeaseFollowerDeps) {}
 
   /** Follows on this hub as this wallet; a change of either starts over. */
   connect(hubUrl: string, address: string): void {

@@ -12,7 +12,7 @@ import type { RentLedger, RentPayment } from './rent-ledger';
 
 export type PaymentApproval = NonNullable<PayOptions['approval']>;
 
-export interface LeasePayerOptions {
+export interface LeasePayerDeps {
   wallet: WalletModule;
   hub: MarketHub;
   ledger: RentLedger;
@@ -46,7 +46,7 @@ export class LeasePayer {
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly busyLeases = new Set<string>();
 
-  constructor(private readonly o: LeasePayerOptions) {}
+  constructor(private readonly o: LeasePayerDeps) {}
 
   busy(leaseId: string): boolean {
     return this.busyLeases.has(leaseId);

@@ -13,12 +13,12 @@ import type { MarketHub } from '../market-hub';
 import { AutoPayer } from './auto-payer';
 import { LeaseFollower } from './lease-follower';
 import { LeasePayer } from './lease-payer';
-import type { LeasePayerOptions, PaymentApproval } from './lease-payer';
+import type { LeasePayerDeps, PaymentApproval } from './lease-payer';
 import { rentError } from './rent-errors';
 import { RentLedger } from './rent-ledger';
 import { nextUnpaid } from './rent-lease-view';
 
-export interface RenterModuleOptions {
+export interface RenterModuleDeps {
   ledgerDb: Database.Database;
   settings: SettingsStore;
   events: EventBus<ApiEventMap>;
@@ -28,7 +28,7 @@ export interface RenterModuleOptions {
   /** How often auto-pay looks at due times (tests: shorter). */
   autoPayTickMs?: number;
   /** Tests: a hook after a transfer is on chain and before the hub hears of it (to crash there). */
-  afterPaymentSent?: LeasePayerOptions['afterSent'];
+  afterPaymentSent?: LeasePayerDeps['afterSent'];
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -48,7 +48,7 @@ export interface RenterModule {
  * does not gate it). Manual payments ("pay now") use the budget too when it is on and has
  * room, and otherwise ask.
  */
-export function createRenterModule(options: RenterModuleOptions): RenterModule {
+export function createRenterModule(options: RenterModuleDeps): RenterModule {
   const { events, hub, wallet, nowMs } = options;
   const log = options.log ?? ((message: string, error?: unknown) => console.warn(message, error ?? ''));
   const ledger = new RentLedger(options.ledgerDb, nowMs);

@@ -13,11 +13,11 @@ import type { MarketHub } from '../market-hub';
 import { EarningsService } from './earnings-service';
 import { EarningsStore } from './earnings-store';
 import { EnergyMeter } from './energy-meter';
-import { medianPrice } from './offer-plan';
+import { marketMedian } from './market-median';
 import { SupplierLeaseStore } from './supplier-lease-store';
 import { SupplierSession } from './supplier-session';
 
-export interface SupplierModuleOptions {
+export interface SupplierModuleDeps {
   dataDir: string;
   ledgerDb: Database.Database;
   settings: SettingsStore;
@@ -41,11 +41,8 @@ export interface SupplierModule {
   stop(): Promise<void>;
 }
 
-/** Pages of the hub's search read for the median (200 offers each). */
-const MEDIAN_PAGES = 5;
-
 /** Builds the supplier side for the composition root: the session, its stores, earnings, and the lend/earnings handlers. */
-export function createSupplierModule(options: SupplierModuleOptions): SupplierModule {
+export function createSupplierModule(options: SupplierModuleDeps): SupplierModule {
   const leases = new SupplierLeaseStore(options.ledgerDb, options.nowMs);
   const earningsStore = new EarningsStore(options.ledgerDb);
   const session = new SupplierSession({
@@ -72,18 +69,7 @@ export function createSupplierModule(options: SupplierModuleOptions): SupplierMo
       'lend:set-terms': ({ terms }) => session.setTerms(terms),
       'lend:start-sharing': () => session.startSharing(),
       'lend:stop-sharing': ({ stopRunning }) => session.stopSharing(stopRunning),
-      'lend:market-median': async ({ gpuModel }) => {
-        const client = options.hub.publicClient();
-        const prices: string[] = [];
-        let offset: number | null = 0;
-        for (let page = 0; page < MEDIAN_PAGES && offset !== null; page++) {
-          const result = await client.searchOffers({ gpuModel, limit: 200, offset });
-          // The search matches part of the name; the median is of this exact model.
-          for (const o of result.offers) if (o.gpuModel.toLowerCase() === gpuModel.toLowerCase()) prices.push(o.pricePerGpuHour);
-          offset = result.nextOffset;
-        }
-        return { gpuModel, medianPricePerGpuHour: medianPrice(prices), offers: prices.length };
-      },
+      'lend:market-median': ({ gpuModel }) => marketMedian(options.hub, gpuModel),
       'earnings:summary': ({ days }) => earnings.summary(days),
       'earnings:list': ({ limit, beforeMs }) => earnings.list(limit, beforeMs),
       'earnings:export-csv': () => earnings.csv(),

@@ -13,7 +13,7 @@ import { DockerEngine } from '../docker-engine';
 import { parseDockerHost } from '../docker-endpoint';
 import { workerLabels } from '../job-resources';
 import { WorkerService } from '../worker-service';
-import type { WorkerServiceOptions } from '../worker-service';
+import type { WorkerServiceDeps } from '../worker-service';
 import type { WorkerEventMap } from '../worker-events';
 
 /**
@@ -67,7 +67,7 @@ export interface TestWorker {
 
 /** A worker on its own ledger.db (so its own worker id) against the test dockerd. */
 export async function startTestWorker(
-  options: Partial<WorkerServiceOptions> & { dataDir?: string; dockerHost?: string } = {},
+  options: Partial<WorkerServiceDeps> & { dataDir?: string; dockerHost?: string } = {},
 ): Promise<TestWorker> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'idlegrid-worker-'));
   const db = openLedgerDb(join(dataDir, 'ledger.db'));
