@@ -11,6 +11,7 @@ import type { HubClock, RandomBytes } from '../support/hub-clock';
 import { makeId } from '../support/hub-clock';
 import type { WorkerRegistry } from '../workers/worker-registry';
 import { dueAction } from './lease-deadlines';
+import { LeasePaymentIntake } from './lease-payment-intake';
 import { expectedPayments, perIncrementAmounts, sumAmounts } from './lease-pricing';
 import { checkIncrementCount, incrementsForBudget, placementNodes, quoteOf, reservedLease } from './lease-quote';
 import { assertTransition, hasStarted } from './lease-state-machine';
@@ -54,7 +55,16 @@ export interface LeaseServiceDeps {
 export class LeaseService {
   private readonly active = new Map<string, LiveLease>();
 
-  constructor(private readonly o: LeaseServiceDeps) {}
+  private readonly payments: LeasePaymentIntake;
+
+  constructor(private readonly o: LeaseServiceDeps) {
+    this.payments = new LeasePaymentIntake({
+      ...o,
+      ownLease: (renter, leaseId) => this.ownLease(renter, leaseId),
+      persist: (lease, write) => this.persist(lease, write),
+      transition: (lease, to, endReason, reason, startedAtMs) => this.transition(lease, to, endReason, reason, startedAtMs),
+    });
+  }
 
   get activeCount(): number {
     return this.active.size;
@@ -125,103 +135,7 @@ export class LeaseService {
   }
 
   async submitPayment(renter: string, leaseId: string, submission: PaymentSubmission): Promise<PaymentReceipt> {
-    const lease = await this.ownLease(renter, leaseId);
-    const expected = lease.payments.find((p) => p.increment === submission.increment && p.payee === submission.payee);
-    if (!expected) {
-      throw new HubError('not_found', `Lease ${leaseId} expects no payment to ${submission.payee} for increment ${submission.increment}. Check the quote's payees and the increment number.`);
-    }
-    if (expected.signature === submission.signature) return this.receipt(lease, expected); // a retry after a lost answer
-    if (expected.signature !== null) {
-      throw new HubError('conflict', `Increment ${submission.increment} to ${submission.payee} is already paid by ${expected.signature}. Do not pay it twice.`);
-    }
-    if (lease.state === 'ended') {
-      throw new HubError(lease.endReason === 'unpaid' && lease.startedAtMs === null ? 'reservation_expired' : 'conflict', `Lease ${leaseId} has ended (${lease.endReason}); it takes no more payments.`);
-    }
-    const verdict = await this.o.payments.verify(
-      { recipient: expected.payee, mint: lease.mint, amount: expected.amount, reference: expected.reference, memo: expected.memo },
-      submission.signature,
-    );
-    if (!verdict.ok) {
-      throw new HubError(
-        verdict.retryable ? 'unavailable' : 'payment_rejected',
-        `${verdict.message}${verdict.retryable ? ' Submit the same signature again in a few seconds.' : ''}`,
-        verdict.reason,
-      );
-    }
-    const nowMs = this.o.clock.nowMs();
-    // The lease may have ended while the chain was asked; money that arrived is still recorded.
-    const dueAtMs = submission.increment === 0 ? lease.expiresAtMs : lease.startedAtMs === null ? null : lease.startedAtMs + submission.increment * lease.incrementMs;
-    const credit = await this.persist(lease, () => this.o.store.creditPayment({
-      leaseId,
-      increment: submission.increment,
-      payee: submission.payee,
-      signature: submission.signature,
-      paidAtMs: nowMs,
-      onTime: dueAtMs === null || nowMs <= dueAtMs,
-      renter: lease.renter,
-    }));
-    if (credit.status === 'duplicate-signature') {
-      const to = credit.creditedTo;
-      if (to.leaseId === leaseId && to.increment === submission.increment && to.payee === submission.payee) return this.receipt(lease, expected);
-      throw new HubError('conflict', `Transaction ${submission.signature} is already credited to lease ${to.leaseId}, increment ${to.increment}. Each payment needs its own transfer.`);
-    }
-    if (credit.status === 'already-paid') {
-      throw new HubError('conflict', `Increment ${submission.increment} to ${submission.payee} is already paid by ${credit.signature}.`);
-    }
-    if (credit.status === 'unknown-payment') throw new HubError('not_found', `Lease ${leaseId} has no such payment.`);
-
-    // Credited: from here on, synchronous decisions on the in-memory lease.
-    expected.signature = submission.signature;
-    expected.paidAtMs = nowMs;
-    expected.onTime = dueAtMs === null || nowMs <= dueAtMs;
-    this.o.notifier.toRenter(leaseId, {
-      type: 'lease.payment',
-      leaseId,
-      increment: submission.increment,
-      payee: submission.payee,
-      amount: expected.amount.toString(10),
-      signature: submission.signature,
-      atMs: nowMs,
-    });
-    if (lease.state === 'reserved' && isIncrementPaid(lease, 0)) {
-      await this.transition(lease, 'paid', null, 'first increment paid and verified on chain', nowMs);
-      for (const p of lease.payments.filter((x) => x.increment === 0)) this.tellPayee(lease, p.payee, 0);
-    } else if (hasStarted(lease.state)) {
-      this.tellPayee(lease, submission.payee, submission.increment);
-    }
-    return this.receipt(lease, expected);
-  }
-
-  private receipt(lease: LiveLease, p: LiveLease['payments'][number]): PaymentReceipt {
-    return {
-      leaseId: lease.leaseId,
-      increment: p.increment,
-      payee: p.payee,
-      amount: p.amount.toString(10),
-      signature: p.signature!,
-      paidAtMs: p.paidAtMs!,
-      incrementPaid: isIncrementPaid(lease, p.increment),
-    };
-  }
-
-  /** Tells each machine of `payee` in the lease that its payment for `increment` is verified. */
-  private tellPayee(lease: LiveLease, payee: string, increment: number): void {
-    const p = lease.payments.find((x) => x.increment === increment && x.payee === payee);
-    if (!p || p.signature === null || lease.startedAtMs === null) return;
-    const through = lease.startedAtMs + (lastConsecutivePaid(lease, payee) + 1) * lease.incrementMs;
-    for (const node of lease.placement.nodes) {
-      if (node.supplier !== payee) continue;
-      this.o.notifier.toWorker(node.workerId, {
-        type: 'lease.paid',
-        leaseId: lease.leaseId,
-        increment,
-        signature: p.signature,
-        amount: p.amount.toString(10),
-        reference: p.reference,
-        memo: p.memo,
-        paidThroughMs: through,
-      });
-    }
+    return this.payments.submit(renter, leaseId, submission);
   }
 
   async extend(renter: string, leaseId: string, increments: number): Promise<LeaseIncrement[]> {
@@ -459,11 +373,4 @@ export class LeaseService {
     const lease = this.active.get(leaseId);
     return lease ? firstUnpaidIncrement(lease) : null;
   }
-}
-
-/** The last increment paid to `payee` with every earlier one paid too (-1 if none). */
-function lastConsecutivePaid(lease: LiveLease, payee: string): number {
-  let k = -1;
-  while (lease.payments.some((p) => p.increment === k + 1 && p.payee === payee && p.signature !== null)) k += 1;
-  return k;
 }

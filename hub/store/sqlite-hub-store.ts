@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { LeaseEndReason, LeaseState, NodeState } from '../../common/hub/lease-types';
+import type { NodeState } from '../../common/hub/lease-types';
 import type {
   CreditResult,
   ExpectedPayment,
@@ -18,7 +18,7 @@ import type {
   WorkerUpsert,
 } from './hub-store';
 import { openDatabase } from '../../sqlite/open-database';
-import { workerFactsFromRow, workerFromRow } from './sqlite-rows';
+import { leaseFromRows, workerFactsFromRow, workerFromRow } from './sqlite-rows';
 import type { SessionRow, WorkerRow, OfferRow, LeaseRow, NodeRow, PaymentRow, TransitionRow, RecentPaymentRow, WorkerFactsRow, RenterFactsRow } from './sqlite-rows';
 import { HUB_MIGRATIONS } from './migrations';
 
@@ -305,49 +305,12 @@ export class SqliteHubStore implements HubStore {
   }
 
   private leaseFromRow(row: LeaseRow): StoredLease {
-    const nodes = (this.stmt.leaseNodes.all(row.lease_id) as NodeRow[]).map((n) => ({
-      rank: n.rank,
-      workerId: n.worker_id,
-      state: n.state as NodeState,
-      message: n.message,
-      updatedAtMs: n.updated_at_ms,
-    }));
-    const payments = (this.stmt.leasePayments.all(row.lease_id) as PaymentRow[]).map((p) => ({
-      increment: p.increment,
-      payee: p.payee,
-      amount: BigInt(p.amount),
-      reference: p.reference,
-      memo: p.memo,
-      signature: p.signature,
-      paidAtMs: p.paid_at_ms,
-      onTime: p.on_time === null ? null : p.on_time === 1,
-    }));
-    const transitions = (this.stmt.leaseTransitions.all(row.lease_id) as TransitionRow[]).map((t) => ({
-      from: t.from_state as LeaseState | null,
-      to: t.to_state as LeaseState,
-      endReason: t.end_reason as LeaseEndReason | null,
-      atMs: t.at_ms,
-      reason: t.reason,
-    }));
-    return {
-      leaseId: row.lease_id,
-      renter: row.renter,
-      state: row.state as LeaseState,
-      endReason: row.end_reason as LeaseEndReason | null,
-      createdAtMs: row.created_at_ms,
-      expiresAtMs: row.expires_at_ms,
-      startedAtMs: row.started_at_ms,
-      endedAtMs: row.ended_at_ms,
-      incrementMs: row.increment_ms,
-      incrementCount: row.increment_count,
-      graceMs: row.grace_ms,
-      mint: row.mint,
-      request: JSON.parse(row.request_json),
-      placement: JSON.parse(row.placement_json),
-      nodes,
-      payments,
-      transitions,
-    };
+    return leaseFromRows(
+      row,
+      this.stmt.leaseNodes.all(row.lease_id) as NodeRow[],
+      this.stmt.leasePayments.all(row.lease_id) as PaymentRow[],
+      this.stmt.leaseTransitions.all(row.lease_id) as TransitionRow[],
+    );
   }
 
   async creditPayment(c: PaymentCredit): Promise<CreditResult> {

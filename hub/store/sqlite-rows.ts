@@ -1,4 +1,5 @@
-import type { StoredWorker, WorkerFacts } from './hub-store';
+import type { LeaseEndReason, LeaseState, NodeState } from '../../common/hub/lease-types';
+import type { StoredLease, StoredWorker, WorkerFacts } from './hub-store';
 
 /** Rows of hub.db as better-sqlite3 returns them (snake_case), and their mapping to the store's types. */
 export interface SessionRow {
@@ -119,5 +120,52 @@ export function workerFactsFromRow(r: WorkerFactsRow): WorkerFacts {
     leasesEndedBySupplier: r.leases_ended_by_supplier,
     hardwareChecksPassed: r.hardware_checks_passed,
     hardwareChecksTotal: r.hardware_checks_total,
+  };
+}
+
+/** A lease as the store returns it, from its row and the rows of its nodes, payments and transitions. */
+export function leaseFromRows(row: LeaseRow, nodeRows: readonly NodeRow[], paymentRows: readonly PaymentRow[], transitionRows: readonly TransitionRow[]): StoredLease {
+  const nodes = nodeRows.map((n) => ({
+    rank: n.rank,
+    workerId: n.worker_id,
+    state: n.state as NodeState,
+    message: n.message,
+    updatedAtMs: n.updated_at_ms,
+  }));
+  const payments = paymentRows.map((p) => ({
+    increment: p.increment,
+    payee: p.payee,
+    amount: BigInt(p.amount),
+    reference: p.reference,
+    memo: p.memo,
+    signature: p.signature,
+    paidAtMs: p.paid_at_ms,
+    onTime: p.on_time === null ? null : p.on_time === 1,
+  }));
+  const transitions = transitionRows.map((t) => ({
+    from: t.from_state as LeaseState | null,
+    to: t.to_state as LeaseState,
+    endReason: t.end_reason as LeaseEndReason | null,
+    atMs: t.at_ms,
+    reason: t.reason,
+  }));
+  return {
+    leaseId: row.lease_id,
+    renter: row.renter,
+    state: row.state as LeaseState,
+    endReason: row.end_reason as LeaseEndReason | null,
+    createdAtMs: row.created_at_ms,
+    expiresAtMs: row.expires_at_ms,
+    startedAtMs: row.started_at_ms,
+    endedAtMs: row.ended_at_ms,
+    incrementMs: row.increment_ms,
+    incrementCount: row.increment_count,
+    graceMs: row.grace_ms,
+    mint: row.mint,
+    request: JSON.parse(row.request_json),
+    placement: JSON.parse(row.placement_json),
+    nodes,
+    payments,
+    transitions,
   };
 }

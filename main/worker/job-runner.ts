@@ -4,17 +4,17 @@ import type { JobSpec } from '../../common/worker/job-spec';
 import { ApiError } from '../../common/api/errors';
 import type { ContainerDetails, ContainerEngine } from './container-engine';
 import { EngineError } from './container-engine';
-import { errorText } from './engine-errors';
 import { endingBeforeStart, endingOf, exitedWith, portsOf } from './job-ending';
 import type { JobEnding, StopReason } from './job-ending';
 import type { ContainerEngineEvent } from './engine-monitor';
 import { hardenedContainerSpec } from './hardened-container';
-import { jobLabels, jobResourceNames, leaseLabels } from './job-resources';
+import { jobLabels, jobResourceNames } from './job-resources';
 import type { JobLogRelay } from './job-log-relay';
 import type { JobRecord, JobStore } from './job-store';
-import { PullProgressTracker } from './pull-progress';
+import { JobDockerResources } from './job-docker-resources';
+import { JobWaiters, StopRequested, activeJob } from './active-job';
+import type { ActiveJob } from './active-job';
 import type { WorkerEventSink } from './worker-events';
-
 
 export interface JobRunnerDeps {
   engine: ContainerEngine;
@@ -40,26 +40,6 @@ export interface JobRunnerDeps {
   engineGoingAway?: (withinMs: number) => Promise<boolean>;
 }
 
-/** What the runner holds for a job it is running or watching. */
-interface ActiveJob {
-  spec: JobSpec;
-  containerId: string | null;
-  /** Aborts the pull, the wait and the log stream: on stop (pull only) or detach. */
-  abort: AbortController;
-  stopRequest: StopReason | null;
-  /** True while a lifecycle or a watch is in charge of this job in this process. */
-  watching: boolean;
-  /** The engine went away while we watched; decides "engine-restarted" at the end. */
-  engineLost: boolean;
-  deadlineTimer: NodeJS.Timeout | null;
-  logsDone: Promise<void> | null;
-  /** What a failure now would be: getting the image, or making and starting the container. */
-  phase: 'pull' | 'start';
-}
-
-/** Thrown inside a lifecycle when a stop was requested between two steps. */
-class StopRequested extends Error {}
-
 /**
  * Runs jobs: pull (with progress) → the lease's network and the job's scratch volume
  * → a hardened container → start → logs and exit → remove everything. Every state
@@ -68,10 +48,14 @@ class StopRequested extends Error {}
  */
 export class JobRunner {
   private readonly active = new Map<string, ActiveJob>();
-  private readonly waiters = new Set<{ jobId: string; check: (job: Job) => boolean; resolve: (job: Job) => void }>();
+  private readonly waiters = new JobWaiters();
   private detached = false;
 
-  constructor(private readonly options: JobRunnerDeps) {}
+  private readonly resources: JobDockerResources;
+
+  constructor(private readonly options: JobRunnerDeps) {
+    this.resources = new JobDockerResources(options);
+  }
 
   /** Accepts a job and starts it in the background; resolves once it is recorded as queued. */
   async submit(spec: JobSpec, options: { isTest?: boolean } = {}): Promise<Job> {
@@ -104,7 +88,7 @@ export class JobRunner {
     const now = this.options.store.get(jobId)?.job;
     if (!now) return Promise.reject(new ApiError('not_found', `There is no job ${jobId} on this machine.`));
     if (check(now)) return Promise.resolve(now);
-    return new Promise((resolve) => this.waiters.add({ jobId, check, resolve }));
+    return this.waiters.wait(jobId, check);
   }
 
   whenEnded(jobId: string): Promise<Job> {
@@ -218,7 +202,7 @@ export class JobRunner {
       // The lease network and the scratch volume do not depend on the image: they are
       // made while the image is checked or pulled (a failed pull removes them again).
       resources = Promise.all([
-        this.ensureNetwork(spec),
+        this.resources.ensureNetwork(spec),
         this.options.engine.createVolume({ name: names.volume, labels: jobLabels(this.options.workerId, spec.leaseId, spec.jobId) }),
       ]);
       resources.catch(() => undefined); // awaited below, after the image
@@ -271,39 +255,7 @@ export class JobRunner {
     const { spec } = active;
     if (spec.pullPolicy === 'if-missing' && (await this.options.engine.hasImage(spec.image))) return;
     this.setState(spec.jobId, { state: 'pulling' });
-    this.options.logs.note(spec.jobId, `Downloading ${spec.image}…`);
-    const tracker = new PullProgressTracker(spec.jobId, spec.image);
-    const interval = this.options.progressIntervalMs ?? 200;
-    let lastSentMs = 0;
-    const send = () => {
-      lastSentMs = this.options.nowMs();
-      this.options.events.emit('worker:pull-progress', tracker.snapshot());
-    };
-    send();
-    await this.options.engine.pullImage(
-      spec.image,
-      (message) => {
-        if (tracker.apply(message) && this.options.nowMs() - lastSentMs >= interval) send();
-      },
-      active.abort.signal,
-    );
-    tracker.finish();
-    send();
-  }
-
-  private async ensureNetwork(spec: JobSpec): Promise<void> {
-    const names = jobResourceNames(this.options.workerId, spec.leaseId, spec.jobId);
-    try {
-      await this.options.engine.createNetwork({
-        name: names.network,
-        labels: leaseLabels(this.options.workerId, spec.leaseId),
-        internal: !spec.egress,
-      });
-    } catch (error) {
-      // Another job of the same lease made it first: containers of a lease share it.
-      if (error instanceof EngineError && error.statusCode === 409) return;
-      throw error;
-    }
+    await this.resources.pullImage(spec, active.abort.signal);
   }
 
   /** Follows logs and waits for the exit; then ends the job. */
@@ -351,16 +303,7 @@ export class JobRunner {
   }
 
   private async stopContainer(active: ActiveJob): Promise<void> {
-    const id = active.containerId;
-    if (!id) return;
-    try {
-      const details = await this.options.engine.inspectContainer(id);
-      // A paused process cannot act on SIGTERM: let it run for its grace period.
-      if (details?.state.paused) await this.options.engine.unpauseContainer(id);
-      await this.options.engine.stopContainer(id, active.spec.stopGraceMs);
-    } catch (error) {
-      console.warn(`[worker] stopping ${active.spec.jobId} failed: ${errorText(error)}`);
-    }
+    if (active.containerId) await this.resources.stopContainer(active.spec, active.containerId);
   }
 
   private armDeadline(active: ActiveJob): void {
@@ -396,48 +339,15 @@ export class JobRunner {
 
   /** Removes the container, the scratch volume and, when no other job uses it, the lease network. */
   async removeResources(spec: JobSpec, containerId: string | null): Promise<void> {
-    const names = jobResourceNames(this.options.workerId, spec.leaseId, spec.jobId);
-    const attempts: Array<() => Promise<void>> = [
-      () => this.options.engine.removeContainer(containerId ?? names.container),
-      () => this.options.engine.removeVolume(names.volume),
-    ];
-    for (const attempt of attempts) {
-      try {
-        await attempt();
-      } catch (error) {
-        // Left for the reconciler, which runs again when the engine is back.
-        console.warn(`[worker] cleanup of ${spec.jobId}: ${errorText(error)}`);
-      }
-    }
-    const leaseStillUsed = [...this.active.values()].some(
-      (a) => a.spec.leaseId === spec.leaseId && a.spec.jobId !== spec.jobId,
-    );
-    if (!leaseStillUsed) {
-      try {
-        await this.options.engine.removeNetwork(names.network);
-      } catch (error) {
-        // 403/409: a container of the lease still uses it; the last one removes it.
-        if (!(error instanceof EngineError && error.statusCode !== null && error.statusCode < 500)) {
-          console.warn(`[worker] cleanup of network ${names.network}: ${errorText(error)}`);
-        }
-      }
-    }
+    // Asked after the container and volume are gone: another job may have ended meanwhile.
+    const leaseStillUsed = () => [...this.active.values()].some((a) => a.spec.leaseId === spec.leaseId && a.spec.jobId !== spec.jobId);
+    await this.resources.remove(spec, containerId, leaseStillUsed);
   }
 
   // ---- helpers ---------------------------------------------------------------------
 
   private track(spec: JobSpec, containerId: string | null): ActiveJob {
-    const active: ActiveJob = {
-      spec,
-      containerId,
-      abort: new AbortController(),
-      stopRequest: null,
-      watching: true,
-      engineLost: false,
-      deadlineTimer: null,
-      logsDone: null,
-      phase: containerId ? 'start' : 'pull',
-    };
+    const active = activeJob(spec, containerId);
     this.active.set(spec.jobId, active);
     return active;
   }
@@ -475,12 +385,7 @@ export class JobRunner {
 
   private announce(job: Job): void {
     this.options.events.emit('worker:job-changed', job);
-    for (const waiter of [...this.waiters]) {
-      if (waiter.jobId === job.id && waiter.check(job)) {
-        this.waiters.delete(waiter);
-        waiter.resolve(job);
-      }
-    }
+    this.waiters.notify(job);
   }
 }
 

@@ -24,34 +24,10 @@ import { decimalsOf, decodeCompiledMessage, memoSummary, messageJson, metaJson }
 import { accountChanged, createRuntime, keypairBytesFromSeed, lamportsOf, setAccount } from './litesvm-runtime';
 import type { CompiledMessage } from './transaction-record';
 import { readMintDecimals, readTokenAccount } from './token-accounts';
+import { reaches } from './sandbox-chain-types';
+import type { ChainAccount, Commitment, SandboxChainOptions, SignatureStatus } from './sandbox-chain-types';
 
-export interface SandboxChainOptions {
-  /** Folder for chain.db (created if missing). */
-  dataDir: string;
-  /** A new slot this often; 0 = slots advance only per transaction and by `advanceSlots` (tests). */
-  slotIntervalMs?: number;
-  /** Slots after which a transaction counts as confirmed (0: at once, one node votes instantly). */
-  confirmationDepthSlots?: number;
-  /** Slots after which a transaction counts as finalized (32 on real clusters). */
-  finalizationDepthSlots?: number;
-  nowMs?: () => number;
-}
-
-export type Commitment = 'processed' | 'confirmed' | 'finalized';
-
-export interface SignatureStatus {
-  slot: bigint;
-  confirmations: bigint | null;
-  err: RpcTransactionError | null;
-  confirmationStatus: Commitment;
-}
-
-export interface ChainAccount {
-  lamports: bigint;
-  owner: string;
-  executable: boolean;
-  data: Uint8Array;
-}
+export type { ChainAccount, Commitment, SandboxChainOptions, SignatureStatus } from './sandbox-chain-types';
 
 const FAUCET_START_LAMPORTS = 1_000_000_000n * 1_000_000_000n;
 const SYSTEM_PROGRAM = '11111111111111111111111111111111';
@@ -388,11 +364,6 @@ export class SandboxChain {
     this.store.setMeta('usdc_mint', mint.address);
     this.mint = mint.address;
   }
-}
-
-function reaches(actual: Commitment, required: Commitment): boolean {
-  const rank: Record<Commitment, number> = { processed: 0, confirmed: 1, finalized: 2 };
-  return rank[actual] >= rank[required];
 }
 
 function preflightFailure(err: RpcTransactionError, logs: readonly string[]): RpcError {

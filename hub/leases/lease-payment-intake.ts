@@ -1,0 +1,144 @@
+import { HubError } from '../../common/hub/hub-errors';
+import type { PaymentReceipt, PaymentSubmission } from '../../common/hub/http-api';
+import type { LeaseEndReason, LeaseState } from '../../common/hub/lease-types';
+import type { PaymentCheck } from '../payments/payment-check';
+import type { HubStore } from '../store/hub-store';
+import type { HubClock } from '../support/hub-clock';
+import type { LeaseNotifier } from './lease-service';
+import { hasStarted } from './lease-state-machine';
+import type { LiveLease } from './live-lease';
+import { isIncrementPaid } from './live-lease';
+
+export interface LeasePaymentIntakeDeps {
+  store: HubStore;
+  clock: HubClock;
+  payments: PaymentCheck;
+  notifier: LeaseNotifier;
+  /** A lease of this renter (live if active, from the store if ended); not_found otherwise. */
+  ownLease: (renter: string, leaseId: string) => Promise<LiveLease>;
+  /** Writes of one lease, in the order they were decided. */
+  persist: <T>(lease: LiveLease, write: () => Promise<T>) => Promise<T>;
+  transition: (lease: LiveLease, to: LeaseState, endReason: LeaseEndReason | null, reason: string, startedAtMs?: number) => Promise<void>;
+}
+
+/**
+ * The payments of the hub's leases: each submission checked against what the lease
+ * expects and verified on chain, credited once (a signature pays one increment of one
+ * payee, and a retry gets the same receipt), then the lease moves on and its machines are
+ * told. Part of LeaseService, which owns the leases; this holds its payment section.
+ */
+export class LeasePaymentIntake {
+  constructor(private readonly o: LeasePaymentIntakeDeps) {}
+
+  /**
+   * A renter's payment for one increment to one payee: verified on chain, credited once in
+   * the store, then applied to the lease — the first increment paid in full makes it paid,
+   * and each machine hears of its own verified payments (`lease.paid`).
+   */
+  async submit(renter: string, leaseId: string, submission: PaymentSubmission): Promise<PaymentReceipt> {
+    const lease = await this.o.ownLease(renter, leaseId);
+    const expected = lease.payments.find((p) => p.increment === submission.increment && p.payee === submission.payee);
+    if (!expected) {
+      throw new HubError('not_found', `Lease ${leaseId} expects no payment to ${submission.payee} for increment ${submission.increment}. Check the quote's payees and the increment number.`);
+    }
+    if (expected.signature === submission.signature) return this.receipt(lease, expected); // a retry after a lost answer
+    if (expected.signature !== null) {
+      throw new HubError('conflict', `Increment ${submission.increment} to ${submission.payee} is already paid by ${expected.signature}. Do not pay it twice.`);
+    }
+    if (lease.state === 'ended') {
+      throw new HubError(lease.endReason === 'unpaid' && lease.startedAtMs === null ? 'reservation_expired' : 'conflict', `Lease ${leaseId} has ended (${lease.endReason}); it takes no more payments.`);
+    }
+    const verdict = await this.o.payments.verify(
+      { recipient: expected.payee, mint: lease.mint, amount: expected.amount, reference: expected.reference, memo: expected.memo },
+      submission.signature,
+    );
+    if (!verdict.ok) {
+      throw new HubError(
+        verdict.retryable ? 'unavailable' : 'payment_rejected',
+        `${verdict.message}${verdict.retryable ? ' Submit the same signature again in a few seconds.' : ''}`,
+        verdict.reason,
+      );
+    }
+    const nowMs = this.o.clock.nowMs();
+    // The lease may have ended while the chain was asked; money that arrived is still recorded.
+    const dueAtMs = submission.increment === 0 ? lease.expiresAtMs : lease.startedAtMs === null ? null : lease.startedAtMs + submission.increment * lease.incrementMs;
+    const credit = await this.o.persist(lease, () => this.o.store.creditPayment({
+      leaseId,
+      increment: submission.increment,
+      payee: submission.payee,
+      signature: submission.signature,
+      paidAtMs: nowMs,
+      onTime: dueAtMs === null || nowMs <= dueAtMs,
+      renter: lease.renter,
+    }));
+    if (credit.status === 'duplicate-signature') {
+      const to = credit.creditedTo;
+      if (to.leaseId === leaseId && to.increment === submission.increment && to.payee === submission.payee) return this.receipt(lease, expected);
+      throw new HubError('conflict', `Transaction ${submission.signature} is already credited to lease ${to.leaseId}, increment ${to.increment}. Each payment needs its own transfer.`);
+    }
+    if (credit.status === 'already-paid') {
+      throw new HubError('conflict', `Increment ${submission.increment} to ${submission.payee} is already paid by ${credit.signature}.`);
+    }
+    if (credit.status === 'unknown-payment') throw new HubError('not_found', `Lease ${leaseId} has no such payment.`);
+
+    // Credited: from here on, synchronous decisions on the in-memory lease.
+    expected.signature = submission.signature;
+    expected.paidAtMs = nowMs;
+    expected.onTime = dueAtMs === null || nowMs <= dueAtMs;
+    this.o.notifier.toRenter(leaseId, {
+      type: 'lease.payment',
+      leaseId,
+      increment: submission.increment,
+      payee: submission.payee,
+      amount: expected.amount.toString(10),
+      signature: submission.signature,
+      atMs: nowMs,
+    });
+    if (lease.state === 'reserved' && isIncrementPaid(lease, 0)) {
+      await this.o.transition(lease, 'paid', null, 'first increment paid and verified on chain', nowMs);
+      for (const p of lease.payments.filter((x) => x.increment === 0)) this.tellPayee(lease, p.payee, 0);
+    } else if (hasStarted(lease.state)) {
+      this.tellPayee(lease, submission.payee, submission.increment);
+    }
+    return this.receipt(lease, expected);
+  }
+
+  private receipt(lease: LiveLease, p: LiveLease['payments'][number]): PaymentReceipt {
+    return {
+      leaseId: lease.leaseId,
+      increment: p.increment,
+      payee: p.payee,
+      amount: p.amount.toString(10),
+      signature: p.signature!,
+      paidAtMs: p.paidAtMs!,
+      incrementPaid: isIncrementPaid(lease, p.increment),
+    };
+  }
+
+  /** Tells each machine of `payee` in the lease that its payment for `increment` is verified. */
+  private tellPayee(lease: LiveLease, payee: string, increment: number): void {
+    const p = lease.payments.find((x) => x.increment === increment && x.payee === payee);
+    if (!p || p.signature === null || lease.startedAtMs === null) return;
+    const through = lease.startedAtMs + (lastConsecutivePaid(lease, payee) + 1) * lease.incrementMs;
+    for (const node of lease.placement.nodes) {
+      if (node.supplier !== payee) continue;
+      this.o.notifier.toWorker(node.workerId, {
+        type: 'lease.paid',
+        leaseId: lease.leaseId,
+        increment,
+        signature: p.signature,
+        amount: p.amount.toString(10),
+        reference: p.reference,
+        memo: p.memo,
+        paidThroughMs: through,
+      });
+    }
+  }
+}
+
+/** The last increment paid to `payee` with every earlier one paid too (-1 if none). */
+function lastConsecutivePaid(lease: LiveLease, payee: string): number {
+  let k = -1;
+  while (lease.payments.some((p) => p.increment === k + 1 && p.payee === payee && p.signature !== null)) k += 1;
+  return k;
+}
