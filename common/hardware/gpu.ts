@@ -5,6 +5,16 @@
  */
 export type GpuVendor = 'nvidia' | 'amd' | 'other';
 
+/**
+ * How each vendor is named and ordered in the UI. The vendors' own knowledge (tools,
+ * container devices, doctor checks) lives in main/hardware/vendors; this is only the words.
+ */
+export const GPU_VENDORS: Readonly<Record<GpuVendor, { label: string; rank: number }>> = {
+  nvidia: { label: 'NVIDIA', rank: 0 },
+  amd: { label: 'AMD', rank: 1 },
+  other: { label: 'Other', rank: 2 },
+};
+
 export interface GpuProcess {
   pid: number;
   /** nvidia-smi's type: C (compute), G (graphics), C+G; null when not reported. */
@@ -40,6 +50,12 @@ export interface Gpu {
   /** Current MIG mode; null where the GPU has no MIG. */
   migMode: 'enabled' | 'disabled' | null;
   processes: GpuProcess[];
+  /**
+   * Whether this machine can hand the GPU to a renter's container: its vendor's driver
+   * knows which devices to give (an AMD GPU needs its render node found). Views and the
+   * market read this flag rather than the vendor.
+   */
+  lendable: boolean;
 }
 
 /** One 1 Hz reading of one GPU. */

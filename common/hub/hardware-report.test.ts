@@ -21,6 +21,7 @@ const gpu = (over: Partial<Gpu>): Gpu => ({
   fanPct: 30,
   migMode: null,
   processes: [],
+  lendable: true,
   ...over,
 });
 
@@ -28,7 +29,7 @@ describe('workerHardwareFrom', () => {
   it('reports GPUs by uuid, model and memory, drops the ones that cannot be leased, and passes the hello schema', () => {
     const report = workerHardwareFrom({
       detectedAtMs: 1,
-      gpus: [gpu({}), gpu({ index: 1, uuid: '' }), gpu({ index: 2, uuid: 'GPU-2', vramTotalMiB: null })],
+      gpus: [gpu({}), gpu({ index: 1, uuid: '' }), gpu({ index: 2, uuid: 'GPU-2', vramTotalMiB: null }), gpu({ index: 3, uuid: 'amd-3', lendable: false })],
       sources: [],
       host: { hostname: 'secret-name', os: 'Ubuntu 22.04', cpuModel: 'AMD Ryzen 9 7950X', cpuCores: 32, ramTotalBytes: 64 * 1024 ** 3, disks: [], otherGpus: [] },
     });

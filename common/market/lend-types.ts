@@ -22,7 +22,7 @@ export const lendTermsSchema = z
     maxTemperatureC: z.number().int().min(50).max(100),
     /** What the owner pays for electricity, USDC base units per kWh (for net earnings). */
     electricityPricePerKwh: baseUnitsSchema,
-    /** GPUs to share (NVIDIA UUIDs); empty = every NVIDIA GPU detected. */
+    /** GPUs to share (their ids); empty = every lendable GPU detected. */
     gpuUuids: z.array(z.string().min(1).max(96)).max(64),
     region: regionSchema,
     /**

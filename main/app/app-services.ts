@@ -12,7 +12,7 @@ import { ExecFileRunner } from '../hardware/command-runner';
 import { HardwareDetector } from '../hardware/hardware-detector';
 import { readHostInfo } from '../hardware/host-info';
 import { HardwareService } from '../hardware/hardware-service';
-import { TelemetrySampler } from '../hardware/telemetry-sampler';
+import { containerGpuDevices, createGpuTelemetrySource, createGpuVendorDrivers, hasTelemetry } from '../hardware/vendors';
 import { TelemetryService } from '../hardware/telemetry-service';
 import { hardwareHandlers } from '../hardware/hardware-handlers';
 import type { ApiHandlers } from '../transport/api-handlers';
@@ -77,24 +77,29 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const settings = new SettingsStore(ledgerDb, nowMs);
   const wallet = createWalletModule({ dataDir: options.dataDir, ledgerDb, settings, events, keyProtection: options.keyProtection, nowMs });
 
+  // Every vendor's knowledge (tools, telemetry, container devices) is behind these drivers.
+  const gpuVendors = createGpuVendorDrivers();
   const hardware = new HardwareService(
-    new HardwareDetector({ runner: new ExecFileRunner(), readHostInfo, nowMs }),
+    new HardwareDetector({ runner: new ExecFileRunner(), readHostInfo, nowMs, drivers: gpuVendors }),
     events,
   );
   const telemetry = new TelemetryService({
-    createSource: (callbacks) => new TelemetrySampler({ nowMs, ...callbacks }),
+    createSource: (callbacks) => createGpuTelemetrySource(gpuVendors, hardware.gpus(), { nowMs, ...callbacks }),
     store: telemetryStore,
     events,
     nowMs,
   });
 
-  // The worker leases NVIDIA GPUs by UUID; it learns them from each detection.
-  let nvidiaGpuUuids: string[] = [];
-  events.on('hardware:snapshot', (snapshot) => {
-    nvidiaGpuUuids = snapshot.gpus.filter((gpu) => gpu.vendor === 'nvidia').map((gpu) => gpu.uuid);
+  // The worker hands a job the GPUs of the last detection, each as its vendor's driver says.
+  const worker = new WorkerService({
+    db: ledgerDb,
+    events,
+    nowMs,
+    gpuUuids: () => hardware.gpus().filter((gpu) => gpu.lendable).map((gpu) => gpu.uuid),
+    gpuDevices: (uuids) => containerGpuDevices(gpuVendors, hardware.gpus(), uuids),
+    // After a crash, a lease's container is kept only while this machine's verified payments cover it.
+    leaseValidity: new SupplierLeaseValidity(ledgerDb),
   });
-  // After a crash, a lease's container is kept only while this machine's verified payments cover it.
-  const worker = new WorkerService({ db: ledgerDb, events, nowMs, nvidiaGpuUuids: () => nvidiaGpuUuids, leaseValidity: new SupplierLeaseValidity(ledgerDb) });
 
   const hub = new MarketHub({ dataDir: options.dataDir, settings, events, wallet, ...(options.embeddedHubTiming ? { embeddedTiming: options.embeddedHubTiming } : {}) });
   const supplier = createSupplierModule({
@@ -115,7 +120,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const renter = createRenterModule({ ledgerDb, settings, events, hub, wallet, nowMs, ...options.renter });
 
   const applyTelemetry = (s: Settings) =>
-    telemetry.apply({ enabled: s.telemetryEnabled, hasNvidiaGpu: hardware.hasNvidiaGpu() });
+    telemetry.apply({ enabled: s.telemetryEnabled, hasTelemetryGpu: hasTelemetry(gpuVendors, hardware.gpus()) });
 
   const info: AppInfo = {
     version: options.version,

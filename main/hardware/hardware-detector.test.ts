@@ -7,7 +7,7 @@ import { ExecFileRunner } from './command-runner';
 import { HardwareDetector } from './hardware-detector';
 import { otherGpusBesides, readHostInfo } from './host-info';
 import { FIXTURES_GPU_DIR, replayEnv, type ReplayKnobs } from './nvidia-smi-replay';
-import { parseNvidiaSmiXml } from './nvidia-smi-xml';
+import { parseNvidiaSmiXml } from './vendors/nvidia/nvidia-smi-xml';
 import { waitUntilGone } from './process-alive';
 
 let dir: string;

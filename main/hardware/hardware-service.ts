@@ -1,6 +1,7 @@
 import type { EventBus } from '../../common/event-bus';
 import type { ApiEventMap } from '../../common/api/contract';
 import type { HardwareSnapshot } from '../../common/hardware/detection';
+import type { Gpu } from '../../common/hardware/gpu';
 
 export interface HardwareDetection {
   detect(): Promise<HardwareSnapshot>;
@@ -38,7 +39,8 @@ export class HardwareService {
     return this.running;
   }
 
-  hasNvidiaGpu(): boolean {
-    return this.current?.gpus.some((g) => g.vendor === 'nvidia') ?? false;
+  /** The GPUs of the last detection; none before the first. */
+  gpus(): readonly Gpu[] {
+    return this.current?.gpus ?? [];
   }
 }

@@ -2,6 +2,7 @@ import os from 'node:os';
 import si from 'systeminformation';
 import type { Gpu } from '../../common/hardware/gpu';
 import type { HostInfo } from '../../common/hardware/detection';
+import { createGpuVendorDrivers, type GpuVendorDriver } from './vendors';
 
 export interface HostInfoOptions {
   /**
@@ -61,26 +62,21 @@ export async function readHostInfo(options: HostInfoOptions = {}): Promise<HostI
  * for each vendor, as many of its controllers as the tool found GPUs. An NVIDIA card too
  * old for the installed driver still shows up as "other" when nvidia-smi lists fewer.
  */
-export function otherGpusBesides(controllers: readonly OtherGpu[], reported: readonly Gpu[]): OtherGpu[] {
-  const left = {
-    nvidia: reported.filter((g) => g.vendor === 'nvidia').length,
-    amd: reported.filter((g) => g.vendor === 'amd').length,
-  };
+export function otherGpusBesides(
+  controllers: readonly OtherGpu[],
+  reported: readonly Gpu[],
+  drivers: readonly GpuVendorDriver[] = createGpuVendorDrivers(),
+): OtherGpu[] {
+  const left = new Map(drivers.map((d) => [d, reported.filter((g) => g.vendor === d.vendor).length]));
   return controllers.filter((c) => {
-    const vendor = vendorOf(c);
-    if (vendor && left[vendor] > 0) {
-      left[vendor]--;
+    const text = `${c.vendor} ${c.model}`.toLowerCase();
+    const driver = drivers.find((d) => d.ownsController(text));
+    if (driver && left.get(driver)! > 0) {
+      left.set(driver, left.get(driver)! - 1);
       return false;
     }
     return true;
   });
-}
-
-function vendorOf(c: OtherGpu): 'nvidia' | 'amd' | null {
-  const text = `${c.vendor} ${c.model}`.toLowerCase();
-  if (text.includes('nvidia')) return 'nvidia';
-  if (/\b(amd|ati)\b|advanced micro devices/.test(text)) return 'amd';
-  return null;
 }
 
 function bounded<T>(promise: Promise<T>, timeoutMs: number): Promise<T | null> {

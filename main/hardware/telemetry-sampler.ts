@@ -2,9 +2,32 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface, type Interface } from 'node:readline';
 import type { TelemetrySample } from '../../common/hardware/gpu';
 import type { TelemetryState, TelemetryStatus } from '../../common/hardware/detection';
-import { TelemetryLineReader, telemetryQueryArgs } from './telemetry-query';
+
+/**
+ * A vendor tool that prints readings as lines for as long as it runs (main/hardware/vendors
+ * defines one per vendor). The sampler owns the child's life; the stream says what to
+ * start and how to read it.
+ */
+export interface TelemetryStream {
+  command: string;
+  args(intervalMs: number): string[];
+  /** A fresh reader per child: a reading per line, several at once, or null for other lines. */
+  createReader(): TelemetryStreamReader;
+  /** Said after "<command> was not found", e.g. "is the NVIDIA driver installed?". */
+  missingHint: string;
+  /**
+   * The child starts children of its own (a shell loop): it leads a process group, and
+   * stopping it kills the whole group, so no grandchild outlives a stop or a stall.
+   */
+  processGroup?: boolean;
+}
+
+export interface TelemetryStreamReader {
+  read(line: string): TelemetrySample | TelemetrySample[] | null;
+}
 
 export interface TelemetrySamplerDeps {
+  stream: TelemetryStream;
   spawnProcess?: typeof spawn;
   nowMs: () => number;
   /** One batch per tick: a sample per GPU, all with the same `tMs`. */
@@ -18,18 +41,19 @@ export interface TelemetrySamplerDeps {
   stallTimeoutMs?: number;
   /** A child that has streamed this long is healthy again: the backoff goes back to the minimum. */
   healthyAfterMs?: number;
-  /** The tool to run; `nvidia-smi` from PATH unless given. */
+  /** The tool to run instead of the stream's own (tests: a path that does not exist). */
   command?: string;
   /** Environment of the child (tests put the replay on PATH); the app's own by default. */
   env?: NodeJS.ProcessEnv;
 }
 
 /**
- * Live GPU telemetry from ONE long-lived `nvidia-smi --query-gpu … -lms 1000`, never a
- * process per reading: starting nvidia-smi initialises NVML each time, which costs far
- * more CPU than the reading itself (see bench/telemetry.ts for the measured difference).
+ * Live GPU telemetry from ONE long-lived child, never a process of ours per reading: for
+ * NVIDIA `nvidia-smi --query-gpu … -lms 1000` (starting nvidia-smi initialises NVML each
+ * time, which costs far more CPU than the reading itself), for AMD a shell loop around
+ * rocm-smi (see bench/telemetry.ts for the measured differences).
  *
- * The stream is read line by line and grouped into one batch per tick: nvidia-smi prints
+ * The stream is read line by line and grouped into one batch per tick: the tools print
  * the GPUs in index order, so a batch ends when the index goes back down, or when a short
  * timer runs out after the tick's lines stopped coming. If the child exits or goes quiet
  * for `stallTimeoutMs`, it is killed and started again after an exponential backoff.
@@ -45,7 +69,7 @@ export class TelemetrySampler {
   private active = false;
   private child: ChildProcess | null = null;
   private lines: Interface | null = null;
-  private readonly reader = new TelemetryLineReader();
+  private reader: TelemetryStreamReader;
   private batch: TelemetrySample[] = [];
   private batchTMs = 0;
   private lastIndex = -1;
@@ -71,6 +95,7 @@ export class TelemetrySampler {
     // Long enough for the lines of one tick to arrive, short enough to keep the chart live.
     this.flushDelayMs = Math.min(200, Math.round(this.intervalMs / 2));
     this.backoffMs = this.minBackoffMs;
+    this.reader = deps.stream.createReader();
   }
 
   start(): void {
@@ -93,7 +118,7 @@ export class TelemetrySampler {
     this.child = null;
     this.lines?.close();
     this.lines = null;
-    if (child) await terminate(child);
+    if (child) await terminate(child, this.deps.stream.processGroup === true);
     if (wasActive || child) this.setStatus('stopped', 'Telemetry is stopped.');
   }
 
@@ -104,15 +129,17 @@ export class TelemetrySampler {
   private launch(): void {
     this.restartTimer = null;
     if (!this.active) return;
-    const command = this.deps.command ?? 'nvidia-smi';
+    const { stream } = this.deps;
+    const command = this.deps.command ?? stream.command;
     const spawnProcess = this.deps.spawnProcess ?? spawn;
     let child: ChildProcess;
     this.spawns++;
     try {
-      child = spawnProcess(command, telemetryQueryArgs(this.intervalMs), {
+      child = spawnProcess(command, stream.args(this.intervalMs), {
         stdio: ['ignore', 'pipe', 'pipe'],
         env: this.deps.env ?? process.env,
         windowsHide: true,
+        detached: stream.processGroup === true,
       });
     } catch (error) {
       this.scheduleRestart(`${command} could not be started (${(error as Error).message})`);
@@ -124,6 +151,7 @@ export class TelemetrySampler {
     this.childLastError = '';
     this.batch = [];
     this.lastIndex = -1;
+    this.reader = stream.createReader();
 
     const lines = createInterface({ input: child.stdout!, crlfDelay: Infinity });
     this.lines = lines;
@@ -140,7 +168,7 @@ export class TelemetrySampler {
     child.once('error', (error: NodeJS.ErrnoException) => {
       const reason =
         error.code === 'ENOENT'
-          ? `${command} was not found (is the NVIDIA driver installed?)`
+          ? `${command} was not found (${stream.missingHint})`
           : `${command} could not be started (${error.message})`;
       this.onChildGone(child, reason);
     });
@@ -157,12 +185,17 @@ export class TelemetrySampler {
 
   private onLine(line: string): void {
     this.stallTimer?.refresh();
-    const sample = this.reader.read(line, 0);
-    if (sample === null) {
+    const read = this.reader.read(line);
+    if (read === null) {
       // nvidia-smi reports per-GPU trouble in the stream ("Unable to determine the device handle…").
       if (line.trim() !== '') this.childLastError = line.trim().slice(0, 300);
       return;
     }
+    if (Array.isArray(read)) for (const sample of read) this.add(sample);
+    else this.add(read);
+  }
+
+  private add(sample: TelemetrySample): void {
     if (this.batch.length > 0 && sample.gpuIndex <= this.lastIndex) this.flush();
     if (this.batch.length === 0) {
       this.batchTMs = this.deps.nowMs();
@@ -198,8 +231,8 @@ export class TelemetrySampler {
 
   private onStall(child: ChildProcess): void {
     if (child !== this.child) return;
-    child.kill('SIGKILL');
-    this.onChildGone(child, `${this.deps.command ?? 'nvidia-smi'} printed nothing for ${seconds(this.stallTimeoutMs)}`);
+    kill(child, 'SIGKILL', this.deps.stream.processGroup === true);
+    this.onChildGone(child, `${this.deps.command ?? this.deps.stream.command} printed nothing for ${seconds(this.stallTimeoutMs)}`);
   }
 
   private onChildGone(child: ChildProcess, reason: string): void {
@@ -210,7 +243,12 @@ export class TelemetrySampler {
     this.lines = null;
     this.clearTimer('stallTimer');
     // It may have gone quiet rather than exited: make sure it does not linger.
-    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) child.kill('SIGKILL');
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+      kill(child, 'SIGKILL', this.deps.stream.processGroup === true);
+    } else if (this.deps.stream.processGroup === true) {
+      // The shell went, but a rocm-smi it started may still be running.
+      kill(child, 'SIGKILL', true);
+    }
     this.scheduleRestart(reason);
   }
 
@@ -240,14 +278,33 @@ export class TelemetrySampler {
 }
 
 /** SIGTERM, then SIGKILL if it is still there after a second; resolves once it exited (or gave up). */
-async function terminate(child: ChildProcess): Promise<void> {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+async function terminate(child: ChildProcess, group: boolean): Promise<void> {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) {
+    if (group) kill(child, 'SIGKILL', true);
+    return;
+  }
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  if (await within(exited, 1000)) return;
-  child.kill('SIGKILL');
+  kill(child, 'SIGTERM', group);
+  if (await within(exited, 1000)) {
+    if (group) kill(child, 'SIGKILL', true); // a grandchild that ignored SIGTERM
+    return;
+  }
+  kill(child, 'SIGKILL', group);
   // A child stuck in the kernel cannot die until the driver lets go; do not hang the app's quit on it.
   await within(exited, 2000);
+}
+
+/** Signals the child, or its whole process group (negative pid) when it leads one. */
+function kill(child: ChildProcess, signal: NodeJS.Signals, group: boolean): void {
+  if (group && child.pid !== undefined && process.platform !== 'win32') {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // ESRCH: the group is already gone.
+    }
+    return;
+  }
+  child.kill(signal);
 }
 
 function within(promise: Promise<void>, ms: number): Promise<boolean> {

@@ -23,7 +23,7 @@ export interface TelemetryHistoryStore {
 }
 
 export interface TelemetryServiceDeps {
-  /** Makes the nvidia-smi sampler; called when telemetry starts, never per sample. */
+  /** Makes the vendors' samplers for the detected GPUs; called when telemetry starts, never per sample. */
   createSource: (callbacks: TelemetrySourceCallbacks) => TelemetrySource;
   store: TelemetryHistoryStore;
   events: EventBus<ApiEventMap>;
@@ -34,7 +34,7 @@ export interface TelemetryServiceDeps {
 /**
  * Wires the sampler to its consumers: every batch is stored in telemetry.db and
  * published as a `telemetry:samples` event; downsampling runs on a slow timer. It
- * decides whether sampling runs at all (an NVIDIA GPU present, telemetry on in Settings).
+ * decides whether sampling runs at all (a GPU with live telemetry present, telemetry on in Settings).
  */
 export class TelemetryService {
   private source: TelemetrySource | null = null;
@@ -50,12 +50,12 @@ export class TelemetryService {
   constructor(private readonly deps: TelemetryServiceDeps) {}
 
   /** Starts or stops sampling to match the hardware and the user's setting. */
-  async apply(options: { enabled: boolean; hasNvidiaGpu: boolean }): Promise<void> {
-    if (!options.hasNvidiaGpu) {
+  async apply(options: { enabled: boolean; hasTelemetryGpu: boolean }): Promise<void> {
+    if (!options.hasTelemetryGpu) {
       await this.stopSource();
       return this.publishStatus({
         state: 'unavailable',
-        message: 'No NVIDIA GPU detected: live telemetry reads nvidia-smi. See Home for what detection found.',
+        message: 'No NVIDIA or AMD GPU detected: live telemetry reads nvidia-smi or rocm-smi. See Home for what detection found.',
       });
     }
     if (!options.enabled) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EngineError } from './container-engine';
-import { describeEngineUnreachable, describePullFailure, describeStartFailure, isNvidiaRuntimeMissing, registryOf } from './engine-errors';
+import { describeEngineUnreachable, describePullFailure, describeStartFailure, registryOf } from './engine-errors';
 
 describe('engine errors in plain words', () => {
   it('knows which registry an image comes from', () => {
@@ -27,8 +27,14 @@ describe('engine errors in plain words', () => {
 
   it('recognises a machine without the NVIDIA Container Toolkit and says how to install it', () => {
     const error = new EngineError('could not select device driver "nvidia" with capabilities: [[gpu]]', 500);
-    expect(isNvidiaRuntimeMissing(error)).toBe(true);
     expect(describeStartFailure(error, 'x')).toMatch(/NVIDIA Container Toolkit is not installed.*nvidia-ctk runtime configure/);
+  });
+
+  it('says which AMD device node is missing when Docker cannot map it', () => {
+    const kfd = new EngineError('error gathering device information while adding custom device "/dev/kfd": no such file or directory', 500);
+    expect(describeStartFailure(kfd, 'x')).toMatch(/^Docker cannot give containers the AMD GPUs: \/dev\/kfd is missing.*Install ROCm/);
+    const render = new EngineError('error gathering device information while adding custom device "/dev/dri/renderD129": no such file or directory', 500);
+    expect(describeStartFailure(render, 'x')).toMatch(/its render node \/dev\/dri\/renderD129 is missing.*detect the hardware again/);
   });
 
   it('says how to fix Docker not running or not allowed', () => {

@@ -1,3 +1,4 @@
+import { explainGpuContainerFailure } from '../hardware/vendors';
 import { EngineError } from './container-engine';
 
 /**
@@ -74,34 +75,13 @@ export function describeEngineUnreachable(endpoint: string, error: unknown): str
   return `Docker at ${endpoint} did not answer (${errorText(error)}). Check that Docker is running, then try again.`;
 }
 
-/** dockerd's answer when the NVIDIA Container Toolkit (its container hook) is not installed. */
-export function isNvidiaRuntimeMissing(error: unknown): boolean {
-  return /could not select device driver "[^"]*" with capabilities/i.test(errorText(error));
-}
-
-export const NVIDIA_TOOLKIT_FIX =
-  'Install the NVIDIA Container Toolkit (https://docs.nvidia.com/datacenter/cloud-native/container-toolkit/latest/install-guide.html), ' +
-  'then run `sudo nvidia-ctk runtime configure --runtime=docker` and restart Docker (`sudo systemctl restart docker`). ' +
-  'With Docker Desktop on Windows, use the WSL 2 backend and an up-to-date NVIDIA driver.';
-
-/** The hook ran but failed: the driver is missing, too old, or a GPU id is wrong. */
-export function isNvidiaHookFailure(error: unknown): boolean {
-  return /nvidia-container-cli|nvidia-container-runtime-hook|unknown device with uuid|nvml error/i.test(errorText(error));
-}
-
 /** Why a container could not be created or started, in plain words. */
 export function describeStartFailure(error: unknown, endpoint: string): string {
   if (error instanceof EngineError && error.isConnectionFailure) return describeEngineUnreachable(endpoint, error);
   const raw = errorText(error);
-  if (isNvidiaRuntimeMissing(error)) {
-    return `Docker cannot give containers a GPU: the NVIDIA Container Toolkit is not installed. ${NVIDIA_TOOLKIT_FIX}`;
-  }
-  if (isNvidiaHookFailure(error)) {
-    return (
-      `The NVIDIA container hook could not set up the GPU (${shorten(raw)}). ` +
-      'Check that `nvidia-smi` works on this machine and that the leased GPUs are still present; update the NVIDIA driver if needed.'
-    );
-  }
+  // A vendor's driver knows its own failures (the NVIDIA toolkit missing, an AMD device node gone).
+  const gpuFailure = explainGpuContainerFailure(raw);
+  if (gpuFailure) return `${gpuFailure.summary} ${gpuFailure.fix}`;
   if (/Range of CPUs is from/i.test(raw)) {
     return `The job asks for more CPUs than Docker has on this machine (${shorten(raw)}). It cannot run here.`;
   }

@@ -1,4 +1,5 @@
 import type { JobSpec } from '../../common/worker/job-spec';
+import type { ContainerGpuDevices } from '../hardware/vendors';
 import type { ContainerCreateSpec } from './container-engine';
 import type { JobResourceNames } from './job-resources';
 
@@ -19,13 +20,15 @@ export const SCRATCH_PATH = '/scratch';
  *   PID namespace; the lease's own bridge network;
  * - the runtime pinned to `runc`, so a host whose default runtime is `nvidia` cannot
  *   hand a job every GPU through an `NVIDIA_VISIBLE_DEVICES` baked into its image;
- *   GPUs only through `DeviceRequests` with the lease's exact UUIDs;
+ *   GPUs only as their vendor's driver hands over exactly the lease's GPUs (`gpus`:
+ *   NVIDIA `DeviceRequests` by UUID, AMD `/dev/kfd` and the GPUs' render nodes);
  * - bounded json-file logs, so a job printing without end cannot fill the disk.
  */
 export function hardenedContainerSpec(
   spec: JobSpec,
   names: JobResourceNames,
   labels: Record<string, string>,
+  gpus: ContainerGpuDevices = { deviceRequests: [], devices: [] },
 ): ContainerCreateSpec {
   const hasGpus = spec.gpuUuids.length > 0;
   const env = Object.entries(spec.env).map(([key, value]) => `${key}=${value}`);
@@ -75,10 +78,8 @@ export function hardenedContainerSpec(
       PidMode: '',
       UsernsMode: '',
       Runtime: 'runc',
-      DeviceRequests: hasGpus
-        ? [{ Driver: 'nvidia', DeviceIDs: [...spec.gpuUuids], Capabilities: [['gpu', 'compute', 'utility']] }]
-        : [],
-      Devices: [],
+      DeviceRequests: hasGpus ? gpus.deviceRequests : [],
+      Devices: hasGpus ? gpus.devices : [],
       RestartPolicy: { Name: 'no' },
       // Removed by the worker after it has read the exit code and the OOM flag.
       AutoRemove: false,

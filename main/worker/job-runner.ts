@@ -7,6 +7,7 @@ import { EngineError } from './container-engine';
 import { endingBeforeStart, endingOf, exitedWith, portsOf } from './job-ending';
 import type { JobEnding, StopReason } from './job-ending';
 import type { ContainerEngineEvent } from './engine-monitor';
+import type { ContainerGpuDevices } from '../hardware/vendors';
 import { hardenedContainerSpec } from './hardened-container';
 import { jobLabels, jobResourceNames } from './job-resources';
 import type { JobLogRelay } from './job-log-relay';
@@ -23,6 +24,11 @@ export interface JobRunnerDeps {
   events: WorkerEventSink;
   workerId: string;
   nowMs: () => number;
+  /**
+   * How a container gets the job's GPUs (their vendors' device requests and device
+   * nodes); throws in plain words for a GPU that cannot be handed over.
+   */
+  gpuDevices: (gpuUuids: readonly string[]) => ContainerGpuDevices;
   /** Refuses a job before anything is created (not enough disk for its scratch, …); null admits it. */
   admit?: (spec: JobSpec) => Promise<string | null>;
   /** Pull progress events at most this often per job (the last one always goes out). */
@@ -211,7 +217,8 @@ export class JobRunner {
       await resources;
       this.checkStop(active);
       this.setState(spec.jobId, { state: 'creating' });
-      const create = hardenedContainerSpec(spec, names, jobLabels(this.options.workerId, spec.leaseId, spec.jobId));
+      const gpus = spec.gpuUuids.length > 0 ? this.options.gpuDevices(spec.gpuUuids) : undefined;
+      const create = hardenedContainerSpec(spec, names, jobLabels(this.options.workerId, spec.leaseId, spec.jobId), gpus);
       active.containerId = await this.options.engine.createContainer(create);
       this.options.store.attachContainer(spec.jobId, active.containerId);
       this.checkStop(active);

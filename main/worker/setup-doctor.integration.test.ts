@@ -9,7 +9,7 @@ const GPUS = ['GPU-6f1c4e43-2b9d-4c8f-9f2e-3a5b7c9d1e20'];
 describeWithDocker('Setup doctor and "Run a test job" against a Docker with the NVIDIA hook', () => {
   let t: TestWorker;
   beforeAll(async () => {
-    t = await startTestWorker({ nvidiaGpuUuids: () => GPUS });
+    t = await startTestWorker({ gpuUuids: () => GPUS });
   });
   afterAll(async () => {
     const workerId = t?.worker.workerId;
@@ -63,7 +63,7 @@ describeWithDocker('Setup doctor against a Docker without the NVIDIA Container T
     // A daemon of its own, started without the hook on its PATH: as on a machine
     // where the toolkit was never installed.
     env = await startDockerTestEnv({ isolated: true, registry: false, nvidiaHook: false });
-    t = await startTestWorker({ dockerHost: env.dockerHost, probeImage: env.testImage, nvidiaGpuUuids: () => GPUS });
+    t = await startTestWorker({ dockerHost: env.dockerHost, probeImage: env.testImage, gpuUuids: () => GPUS });
   }, 120_000);
   afterAll(async () => {
     await t?.close();
@@ -91,10 +91,10 @@ describeWithDocker('Setup doctor against a Docker without the NVIDIA Container T
   });
 
   it('a machine without NVIDIA GPUs skips the GPU check and says why', async () => {
-    const cpuOnly = await startTestWorker({ dockerHost: env.dockerHost, probeImage: env.testImage, nvidiaGpuUuids: () => [] });
+    const cpuOnly = await startTestWorker({ dockerHost: env.dockerHost, probeImage: env.testImage, gpuUuids: () => [] });
     try {
       const gpu = (await cpuOnly.worker.runDoctor()).checks.find((c) => c.id === 'gpu-runtime')!;
-      expect(gpu).toMatchObject({ status: 'skipped', summary: 'No NVIDIA GPU was found on this machine, so jobs run on the CPU only.' });
+      expect(gpu).toMatchObject({ status: 'skipped', summary: 'No GPU that can be lent was found on this machine, so jobs run on the CPU only.' });
     } finally {
       await cpuOnly.close();
     }

@@ -2,14 +2,9 @@ import { statfs } from 'node:fs/promises';
 import type { DoctorCheck, DoctorReport } from '../../common/worker/doctor';
 import type { ContainerEngine, EngineInfo } from './container-engine';
 import { EngineError } from './container-engine';
-import {
-  NVIDIA_TOOLKIT_FIX,
-  describeEngineUnreachable,
-  describePullFailure,
-  errorText,
-  isNvidiaHookFailure,
-  isNvidiaRuntimeMissing,
-} from './engine-errors';
+import type { ContainerGpuDevices } from '../hardware/vendors';
+import { explainGpuContainerFailure } from '../hardware/vendors';
+import { describeEngineUnreachable, describePullFailure, errorText } from './engine-errors';
 import { workerLabels } from './job-resources';
 
 export interface DiskSpace {
@@ -23,8 +18,10 @@ export interface SetupDoctorDeps {
   workerId: string;
   /** A tiny image with `/bin/sh` and `true`, used to test GPU passthrough. */
   probeImage: string;
-  /** The NVIDIA GPUs this machine has (from hardware detection); none → the GPU check is skipped. */
-  nvidiaGpuUuids: () => string[];
+  /** The GPUs this machine can lend (from hardware detection); none → the GPU check is skipped. */
+  gpuUuids: () => string[];
+  /** How a container gets those GPUs (their vendors' device requests and device nodes). */
+  gpuDevices: (gpuUuids: readonly string[]) => ContainerGpuDevices;
   /** Disk the owner keeps for themselves in Docker's data root; jobs never eat into it. */
   diskReserveBytes: () => number;
   /** Free space of a local path; null when it cannot be measured. */
@@ -45,10 +42,11 @@ export async function localDiskSpace(path: string): Promise<DiskSpace | null> {
 }
 
 /**
- * The setup doctor: is Docker there, can its containers use this machine's NVIDIA
- * GPUs, and is there disk to spare? Each check finds out by doing the real thing
- * (ask Docker, run a container with a GPU request, measure the data root), and says
- * in plain words what is wrong and what to do.
+ * The setup doctor: is Docker there, can its containers use this machine's GPUs, and
+ * is there disk to spare? Each check finds out by doing the real thing (ask Docker, run
+ * a container given the GPUs as their vendors hand them over, measure the data root),
+ * and says in plain words what is wrong and what to do (the vendor's driver knows what
+ * its failures mean).
  */
 export class SetupDoctor {
   private last: DoctorReport | null = null;
@@ -111,9 +109,9 @@ export class SetupDoctor {
 
   async checkGpuRuntime(): Promise<DoctorCheck> {
     const title = 'GPU support for containers';
-    const uuids = this.options.nvidiaGpuUuids();
+    const uuids = this.options.gpuUuids();
     if (uuids.length === 0) {
-      return skipped('gpu-runtime', title, 'No NVIDIA GPU was found on this machine, so jobs run on the CPU only.');
+      return skipped('gpu-runtime', title, 'No GPU that can be lent was found on this machine, so jobs run on the CPU only.');
     }
     const { engine, probeImage } = this.options;
     try {
@@ -131,6 +129,7 @@ export class SetupDoctor {
     }
     let containerId: string | null = null;
     try {
+      const gpus = this.options.gpuDevices(uuids);
       containerId = await engine.createContainer({
         name: `idlegrid-probe-${Math.random().toString(36).slice(2, 10)}`,
         body: {
@@ -143,7 +142,8 @@ export class SetupDoctor {
             SecurityOpt: ['no-new-privileges:true'],
             ReadonlyRootfs: true,
             Runtime: 'runc',
-            DeviceRequests: [{ Driver: 'nvidia', DeviceIDs: uuids, Capabilities: [['gpu', 'compute', 'utility']] }],
+            DeviceRequests: gpus.deviceRequests,
+            Devices: gpus.devices,
           },
         },
       });
@@ -155,7 +155,7 @@ export class SetupDoctor {
           title,
           status: 'warn',
           summary: `A test container with the GPUs started but ended with code ${exitCode}.`,
-          fix: 'Check that `nvidia-smi` works on this machine; reinstall the NVIDIA driver if it does not.',
+          fix: "Check that the GPU vendor's tool (`nvidia-smi`, `rocm-smi`) works on this machine; reinstall the driver if it does not.",
           detail: null,
         };
       }
@@ -163,31 +163,13 @@ export class SetupDoctor {
         id: 'gpu-runtime',
         title,
         status: 'ok',
-        summary: `Containers can use this machine's NVIDIA GPUs (${uuids.length} tested).`,
+        summary: `Containers can use this machine's GPUs (${uuids.length} tested).`,
         fix: null,
         detail: uuids.join(', '),
       };
     } catch (error) {
-      if (isNvidiaRuntimeMissing(error)) {
-        return {
-          id: 'gpu-runtime',
-          title,
-          status: 'fail',
-          summary: 'Docker cannot give containers a GPU: the NVIDIA Container Toolkit is not installed.',
-          fix: NVIDIA_TOOLKIT_FIX,
-          detail: errorText(error),
-        };
-      }
-      if (isNvidiaHookFailure(error)) {
-        return {
-          id: 'gpu-runtime',
-          title,
-          status: 'fail',
-          summary: 'The NVIDIA Container Toolkit is installed but could not set up the GPUs.',
-          fix: 'Check that `nvidia-smi` works on this machine, update the NVIDIA driver, then restart Docker.',
-          detail: errorText(error),
-        };
-      }
+      const failure = explainGpuContainerFailure(errorText(error));
+      if (failure) return { id: 'gpu-runtime', title, status: 'fail', ...failure, detail: errorText(error) };
       const connection = error instanceof EngineError && error.isConnectionFailure;
       return {
         id: 'gpu-runtime',

@@ -4,6 +4,8 @@ import type { DoctorCheck, DoctorReport, TestJobResult } from '../../common/work
 import type { EngineStatus, Job, JobLogs, JobStats, JobTransition } from '../../common/worker/job';
 import { jobSpecSchema } from '../../common/worker/job-spec';
 import type { JobSpec, JobSpecInput } from '../../common/worker/job-spec';
+import type { ContainerGpuDevices } from '../hardware/vendors';
+import { nvidiaContainerDevices } from '../hardware/vendors/nvidia/nvidia-container';
 import type { ContainerEngine } from './container-engine';
 import { DockerEngine } from './docker-engine';
 import { EngineMonitor } from './engine-monitor';
@@ -32,7 +34,13 @@ export interface WorkerServiceDeps {
   engine?: ContainerEngine;
   leaseValidity?: LeaseValidity;
   probeImage?: string;
-  nvidiaGpuUuids?: () => string[];
+  /** The GPUs this machine can lend (from hardware detection): the doctor and the test job use them. */
+  gpuUuids?: () => string[];
+  /**
+   * How a container gets GPUs: the app asks the GPUs' vendor drivers. Without it (tests,
+   * the crash worker) the ids are taken as NVIDIA UUIDs, handed over by device request.
+   */
+  gpuDevices?: (gpuUuids: readonly string[]) => ContainerGpuDevices;
   diskReserveBytes?: () => number;
   diskSpace?: (path: string) => Promise<DiskSpace | null>;
   /** New log lines go out as one event per job this often (200 ms by default). */
@@ -63,7 +71,7 @@ export class WorkerService {
   private readonly logs: JobLogRelay;
   private readonly nowMs: () => number;
   private readonly probeImage: string;
-  private readonly nvidiaGpuUuids: () => string[];
+  private readonly gpuUuids: () => string[];
 
   constructor(private readonly options: WorkerServiceDeps) {
     this.nowMs = options.nowMs ?? Date.now;
@@ -71,7 +79,8 @@ export class WorkerService {
     this.store = new JobStore(options.db, this.nowMs);
     this.workerId = this.store.workerId();
     this.probeImage = options.probeImage ?? DEFAULT_PROBE_IMAGE;
-    this.nvidiaGpuUuids = options.nvidiaGpuUuids ?? (() => []);
+    this.gpuUuids = options.gpuUuids ?? (() => []);
+    const gpuDevices = options.gpuDevices ?? ((uuids) => nvidiaContainerDevices(uuids.map((uuid) => ({ uuid }))));
     this.logs = new JobLogRelay({
       events: options.events,
       nowMs: this.nowMs,
@@ -82,7 +91,8 @@ export class WorkerService {
       nowMs: this.nowMs,
       workerId: this.workerId,
       probeImage: this.probeImage,
-      nvidiaGpuUuids: this.nvidiaGpuUuids,
+      gpuUuids: this.gpuUuids,
+      gpuDevices,
       diskReserveBytes: options.diskReserveBytes ?? (() => DEFAULT_DISK_RESERVE_BYTES),
       ...(options.diskSpace ? { diskSpace: options.diskSpace } : {}),
     });
@@ -100,6 +110,7 @@ export class WorkerService {
       workerId: this.workerId,
       nowMs: this.nowMs,
       admit: (spec) => admission.refusal(spec),
+      gpuDevices,
       ...(options.progressIntervalMs !== undefined ? { progressIntervalMs: options.progressIntervalMs } : {}),
       // Fails fast while Docker is away; the reconnect's reconcile runs it again.
       onWatchLost: () => void this.reconciler.reconcile().catch(() => undefined),
@@ -207,7 +218,7 @@ export class WorkerService {
     return this.doctor.lastReport();
   }
 
-  /** Pulls and runs the probe image as a job, with this machine's NVIDIA GPUs, and reports. */
+  /** Pulls and runs the probe image as a job, with this machine's lendable GPUs, and reports. */
   async runTestJob(): Promise<TestJobResult> {
     if (this.monitor.status().state !== 'connected') {
       const { check } = await this.doctor.checkDocker();
@@ -215,7 +226,7 @@ export class WorkerService {
         throw new ApiError('unavailable', `${check.summary} ${check.fix ?? ''}`.trim());
       }
     }
-    const spec = testJobSpec(this.probeImage, this.nvidiaGpuUuids(), this.nowMs());
+    const spec = testJobSpec(this.probeImage, this.gpuUuids(), this.nowMs());
     const queued = await this.runner.submit(spec, { isTest: true });
     const job = await this.runner.whenEnded(queued.id);
     const output = this.logs

@@ -24,7 +24,7 @@ export function leaseJobId(lease: Pick<WorkerLease, 'leaseId' | 'rank'>): string
  * grace; the session stops the job itself when the verified payments run out.
  */
 export function leaseJobSpec(lease: WorkerLease, snapshot: HardwareSnapshot | null, ownerMaxLeaseMs: number): JobSpecInput {
-  const totalGpus = Math.max(1, snapshot?.gpus.filter((g) => g.vendor === 'nvidia').length ?? 1);
+  const totalGpus = Math.max(1, snapshot?.gpus.filter((g) => g.lendable).length ?? 1);
   const share = Math.min(1, lease.gpuUuids.length / totalGpus);
   const host = snapshot?.host ?? null;
   const cores = host ? Math.max(1, Math.floor(host.cpuCores * share * 10) / 10) : 2;

@@ -3,26 +3,26 @@ import type { HubGpu, OfferTermsInput, WorkerHardware } from '../../../common/hu
 import { MAX_GPUS_PER_OFFER } from '../../../common/hub/market-types';
 import type { LendTerms } from '../../../common/market/lend-types';
 
-/** The NVIDIA GPUs of a detection, as the hub knows GPUs (leases name them by UUID). */
-export function nvidiaGpus(snapshot: HardwareSnapshot | null): HubGpu[] {
+/** The GPUs of a detection that can be lent, as the hub knows GPUs (leases name them by UUID). */
+export function lendableGpus(snapshot: HardwareSnapshot | null): HubGpu[] {
   return (snapshot?.gpus ?? [])
-    .filter((g) => g.vendor === 'nvidia')
+    .filter((g) => g.lendable)
     .map((g) => ({ uuid: g.uuid, model: g.name, vramMiB: g.vramTotalMiB ?? 0, index: g.index }));
 }
 
 export function workerHardware(snapshot: HardwareSnapshot | null): WorkerHardware {
   const host = snapshot?.host ?? null;
   return {
-    gpus: nvidiaGpus(snapshot),
+    gpus: lendableGpus(snapshot),
     ...(host
       ? { cpuModel: host.cpuModel.slice(0, 128), cpuCores: host.cpuCores, ramMiB: Math.floor(host.ramTotalBytes / 1024 ** 2), os: host.os.slice(0, 128) }
       : {}),
   };
 }
 
-/** The GPUs the owner shares: those named in the terms that are present, or every NVIDIA GPU. */
+/** The GPUs the owner shares: those named in the terms that are present, or every lendable GPU. */
 export function sharedGpus(snapshot: HardwareSnapshot | null, terms: LendTerms): HubGpu[] {
-  const all = nvidiaGpus(snapshot);
+  const all = lendableGpus(snapshot);
   if (terms.gpuUuids.length === 0) return all;
   const wanted = new Set(terms.gpuUuids);
   return all.filter((g) => wanted.has(g.uuid));

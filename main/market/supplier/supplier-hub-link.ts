@@ -117,7 +117,7 @@ export class SupplierHubLink {
       return this.fail(
         settings.lendTerms.gpuUuids.length > 0
           ? 'None of the GPUs chosen in the offer settings is detected. Choose GPUs again, or detect again on Home.'
-          : 'No NVIDIA GPU detected: Idlegrid lends NVIDIA GPUs. Install the NVIDIA driver, then detect again on Home.',
+          : 'No GPU that can be lent was detected: Idlegrid lends NVIDIA and AMD GPUs. Install the NVIDIA driver or ROCm, then detect again on Home.',
       );
     }
     const key = `${hubUrl}|${payout}`;

@@ -1,4 +1,5 @@
 import type { Gpu } from '../../../common/hardware/gpu';
+import { GPU_VENDORS } from '../../../common/hardware/gpu';
 import { vendorLabel } from './hardware-format';
 
 /**
@@ -16,6 +17,5 @@ export function hasMixedVendors(gpus: ReadonlyArray<Pick<Gpu, 'vendor'>>): boole
 
 /** GPUs in the order the driver numbers them, NVIDIA before AMD for equal indexes. */
 export function sortGpus<T extends Pick<Gpu, 'index' | 'vendor'>>(gpus: readonly T[]): T[] {
-  const vendorRank = { nvidia: 0, amd: 1, other: 2 } as const;
-  return [...gpus].sort((a, b) => vendorRank[a.vendor] - vendorRank[b.vendor] || a.index - b.index);
+  return [...gpus].sort((a, b) => GPU_VENDORS[a.vendor].rank - GPU_VENDORS[b.vendor].rank || a.index - b.index);
 }

@@ -1,4 +1,5 @@
 import type { GpuPcie, GpuVendor } from '../../../common/hardware/gpu';
+import { GPU_VENDORS } from '../../../common/hardware/gpu';
 
 /**
  * Formatters for hardware values. A value the driver did not report is `null` in the
@@ -104,14 +105,7 @@ export function shortenUuid(uuid: string): string {
 }
 
 export function vendorLabel(vendor: GpuVendor): string {
-  switch (vendor) {
-    case 'nvidia':
-      return 'NVIDIA';
-    case 'amd':
-      return 'AMD';
-    default:
-      return 'Other';
-  }
+  return GPU_VENDORS[vendor].label;
 }
 
 export function formatCount(count: number, singular: string, plural = `${singular}s`): string {

@@ -21,6 +21,7 @@ function gpu(index: number, vramTotalMiB: number | null, powerLimitW: number | n
     fanPct: null,
     migMode: null,
     processes: [],
+    lendable: true,
   };
 }
 

@@ -50,7 +50,7 @@ export function LendView() {
   const lendActions = lend.getState();
 
   // The market's median per model, as a reference next to the price.
-  const modelsKey = [...new Set((gpus ?? []).filter((g) => g.vendor === 'nvidia').map((g) => g.name))].join('\n');
+  const modelsKey = [...new Set((gpus ?? []).filter((g) => g.lendable).map((g) => g.name))].join('\n');
   const hubKey = status?.hubUrl ?? '';
   useEffect(() => {
     for (const model of modelsKey ? modelsKey.split('\n') : []) void lend.getState().loadMedian(model);

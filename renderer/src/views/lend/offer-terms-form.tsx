@@ -4,6 +4,7 @@ import type { FormEvent, ReactNode } from 'react';
 import type { Gpu } from '../../../../common/hardware/gpu';
 import type { LendTerms, MarketMedian } from '../../../../common/market/lend-types';
 import { SegmentedControl } from '../../components/segmented-control';
+import { gpuLabel, hasMixedVendors } from '../../format/gpu-label';
 import { formatUsdc } from '../../format/wallet-format';
 import { ScheduleEditor } from './schedule-editor';
 import { draftFromTerms, draftsEqual, termsFromDraft } from './terms-draft';
@@ -41,8 +42,10 @@ export function OfferTermsForm({ terms, gpus, medians, saving, saveError, savedA
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [saved]);
 
-  const nvidia = gpus.filter((g) => g.vendor === 'nvidia');
-  const models = [...new Set((draft.gpuUuids.length ? nvidia.filter((g) => draft.gpuUuids.includes(g.uuid)) : nvidia).map((g) => g.name))];
+  // The detection says which GPUs this machine can hand to a container; no vendor is assumed here.
+  const lendable = gpus.filter((g) => g.lendable);
+  const mixedVendors = hasMixedVendors(lendable);
+  const models = [...new Set((draft.gpuUuids.length ? lendable.filter((g) => draft.gpuUuids.includes(g.uuid)) : lendable).map((g) => g.name))];
 
   const set = <K extends keyof TermsDraft>(key: K, value: TermsDraft[K]) => {
     setDraft((d) => ({ ...d, [key]: value }));
@@ -59,7 +62,7 @@ export function OfferTermsForm({ terms, gpus, medians, saving, saveError, savedA
   };
 
   const toggleGpu = (uuid: string) => {
-    const all = nvidia.map((g) => g.uuid);
+    const all = lendable.map((g) => g.uuid);
     const current = draft.gpuUuids.length ? draft.gpuUuids : all;
     const next = current.includes(uuid) ? current.filter((u) => u !== uuid) : [...current, uuid];
     // Every GPU ticked is stored as "all", so a GPU added later is shared too.
@@ -132,17 +135,17 @@ export function OfferTermsForm({ terms, gpus, medians, saving, saveError, savedA
 
       <fieldset className="terms-fieldset" data-testid="lend-terms-gpus">
         <legend className="field-label">GPUs to share</legend>
-        {nvidia.length === 0 ? (
-          <p className="field-hint">No NVIDIA GPU detected. Only NVIDIA GPUs can be shared; see Home for what was found.</p>
+        {lendable.length === 0 ? (
+          <p className="field-hint">No GPU that can be shared was detected (NVIDIA, or AMD with ROCm); see Home for what was found.</p>
         ) : (
           <div className="gpu-picks">
-            {nvidia.map((gpu) => {
+            {lendable.map((gpu) => {
               const checked = draft.gpuUuids.length === 0 || draft.gpuUuids.includes(gpu.uuid);
               return (
                 <label key={gpu.uuid} className="gpu-pick" title={gpu.uuid}>
                   <input type="checkbox" checked={checked} onChange={() => toggleGpu(gpu.uuid)} data-testid="lend-terms-gpu" data-gpu-uuid={gpu.uuid} />
                   <span>
-                    GPU {gpu.index} · {gpu.name}
+                    {gpuLabel(gpu, mixedVendors)} · {gpu.name}
                   </span>
                 </label>
               );

@@ -21,6 +21,7 @@ function gpu(index: number, uuid: string, vendor: Gpu['vendor'] = 'nvidia'): Gpu
     fanPct: null,
     migMode: null,
     processes: [],
+    lendable: true,
   };
 }
 

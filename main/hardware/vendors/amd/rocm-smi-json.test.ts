@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Gpu } from '../../common/hardware/gpu';
-import { FIXTURES_GPU_DIR } from './nvidia-smi-replay';
+import type { Gpu } from '../../../../common/hardware/gpu';
+import { FIXTURES_GPU_DIR } from '../../nvidia-smi-replay';
 import { parseRocmSmiJson, RocmSmiJsonError } from './rocm-smi-json';
 
 // A real `rocm-smi … --json` from 4× Instinct MI100 on ROCm 6.0.2 (fixtures/gpu/SOURCES.md).
@@ -35,6 +35,7 @@ describe('parseRocmSmiJson', () => {
       fanPct: null, // MI100 is passively cooled: no fan key
       migMode: null,
       processes: [],
+      lendable: false,
     });
     expect(gpus.map((g) => [g.temperatureC, g.powerDrawW])).toEqual([
       [53, 36],

@@ -1,6 +1,6 @@
 import { parseStringPromise } from 'xml2js';
-import type { Gpu, GpuProcess } from '../../common/hardware/gpu';
-import { at, firstKnown, integerOf, listOf, numberOf, textOf } from './reported-values';
+import type { Gpu, GpuProcess } from '../../../../common/hardware/gpu';
+import { at, firstKnown, integerOf, listOf, numberOf, textOf } from '../../reported-values';
 
 /**
  * Reads `nvidia-smi -q -x`. We parse with xml2js and the options node-nvidia-smi uses
@@ -78,6 +78,8 @@ function toGpu(gpu: unknown, index: number, driverVersion: string | null, cudaVe
     fanPct: numberOf(at(gpu, 'fan_speed')),
     migMode: migModeOf(at(gpu, 'mig_mode', 'current_mig')),
     processes: listOf(at(gpu, 'processes', 'process_info')).map(toProcess).filter((p): p is GpuProcess => p !== null),
+    // The vendor's driver decides (main/hardware/vendors): the tool's report alone cannot say.
+    lendable: false,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { TelemetrySample } from '../../common/hardware/gpu';
+import type { TelemetrySample } from '../../../../common/hardware/gpu';
 
 /** The columns asked of nvidia-smi, in this order; the reader below depends on it. */
 export const TELEMETRY_QUERY_FIELDS = [

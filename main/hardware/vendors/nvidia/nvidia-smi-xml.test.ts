@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Gpu } from '../../common/hardware/gpu';
+import type { Gpu } from '../../../../common/hardware/gpu';
 import { NvidiaSmiXmlError, parseNvidiaSmiXml } from './nvidia-smi-xml';
-import { FIXTURES_GPU_DIR } from './nvidia-smi-replay';
+import { FIXTURES_GPU_DIR } from '../../nvidia-smi-replay';
 
 // Real `nvidia-smi -q -x` captures (fixtures/gpu/SOURCES.md says where each came from).
 const capture = (name: string) => readFileSync(join(FIXTURES_GPU_DIR, name), 'utf8');
@@ -56,6 +56,7 @@ describe('parseNvidiaSmiXml', () => {
       fanPct: null, // passively cooled: fan_speed N/A
       migMode: null, // mig_mode N/A on Volta
       processes: [{ pid: 37305, type: 'C', name: 'python', usedMemoryMiB: 31683 }],
+      lendable: false,
     });
     expect(gpus.map((g) => g.busId)).toEqual([
       '00000000:00:0D.0',
@@ -97,6 +98,7 @@ describe('parseNvidiaSmiXml', () => {
       fanPct: 22,
       migMode: null,
       processes: [],
+      lendable: false,
     });
   });
 
@@ -210,6 +212,7 @@ describe('parseNvidiaSmiXml', () => {
       fanPct: 0,
       migMode: null,
       processes: [],
+      lendable: false,
     });
   });
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES_GPU_DIR, replayEnv } from './nvidia-smi-replay';
+import { FIXTURES_GPU_DIR, replayEnv } from '../../nvidia-smi-replay';
 import { readNumber, TELEMETRY_QUERY_FIELDS, TelemetryLineReader, telemetryQueryArgs } from './telemetry-query';
 
 const T_MS = 1_750_000_000_000;

@@ -1,5 +1,5 @@
-import type { Gpu } from '../../common/hardware/gpu';
-import { numberOf, textOf } from './reported-values';
+import type { Gpu, TelemetrySample } from '../../../../common/hardware/gpu';
+import { numberOf, textOf } from '../../reported-values';
 
 /**
  * The flags we pass to rocm-smi: a subset of the ones telegraf uses (the command our
@@ -36,6 +36,47 @@ const MIB = 1024 * 1024;
  * the driver version.
  */
 export function parseRocmSmiJson(json: string): Gpu[] {
+  const root = rocmTree(json);
+  const driverVersion = textOf(key(root.system, 'Driver version'));
+  return cardsOf(root).map((c) => toGpu(c.card, c.index, driverVersion));
+}
+
+/**
+ * One reading per card from the telemetry loop's `rocm-smi --show… --json` (see
+ * ROCM_TELEMETRY_ARGS): the same keys as detection, so a GPU has the same id in both.
+ */
+export function parseRocmSmiTelemetry(json: string, tMs: number): TelemetrySample[] {
+  return cardsOf(rocmTree(json)).map(({ card, index }) => {
+    const gpu = toGpu(card, index, null);
+    return {
+      gpuUuid: gpu.uuid,
+      gpuIndex: index,
+      tMs,
+      temperatureC: gpu.temperatureC,
+      powerW: gpu.powerDrawW,
+      utilizationPct: gpu.utilizationPct,
+      vramUsedMiB: gpu.vramUsedMiB,
+      fanPct: gpu.fanPct,
+      smClockMHz: mhz(textOf(key(card, 'sclk clock speed:'))),
+    };
+  });
+}
+
+/** The flags the telemetry loop passes: only what a reading needs, so each run queries less. */
+export const ROCM_TELEMETRY_ARGS = [
+  '--showuniqueid',
+  '--showbus',
+  '--showtemp',
+  '--showpower',
+  '--showuse',
+  '--showmeminfo',
+  'vram',
+  '--showfan',
+  '--showclocks',
+  '--json',
+] as const;
+
+function rocmTree(json: string): Record<string, unknown> {
   let tree: unknown;
   try {
     tree = JSON.parse(json);
@@ -45,13 +86,22 @@ export function parseRocmSmiJson(json: string): Gpu[] {
   if (tree === null || typeof tree !== 'object' || Array.isArray(tree)) {
     throw new RocmSmiJsonError('rocm-smi printed JSON that is not an object of cards');
   }
-  const root = tree as Record<string, unknown>;
-  const driverVersion = textOf(key(root.system, 'Driver version'));
+  return tree as Record<string, unknown>;
+}
+
+/** The "cardN" objects, by index. */
+function cardsOf(root: Record<string, unknown>): Array<{ card: unknown; index: number }> {
   return Object.keys(root)
     .map((name) => ({ name, index: /^card(\d+)$/.exec(name)?.[1] }))
     .filter((c): c is { name: string; index: string } => c.index !== undefined)
-    .map((c) => toGpu(root[c.name], Number(c.index), driverVersion))
+    .map((c) => ({ card: root[c.name], index: Number(c.index) }))
     .sort((a, b) => a.index - b.index);
+}
+
+/** "(300Mhz)" → 300. */
+function mhz(text: string | null): number | null {
+  const match = text ? /(\d+(?:\.\d+)?)\s*mhz/i.exec(text) : null;
+  return match ? Number(match[1]) : null;
 }
 
 function toGpu(card: unknown, index: number, driverVersion: string | null): Gpu {
@@ -82,6 +132,8 @@ function toGpu(card: unknown, index: number, driverVersion: string | null): Gpu 
     fanPct: numberOf(key(card, 'Fan speed (%)')),
     migMode: null,
     processes: [],
+    // The vendor's driver decides (main/hardware/vendors): the tool's report alone cannot say.
+    lendable: false,
   };
 }
 
