@@ -33,9 +33,10 @@ export function hardenedContainerSpec(
   const hasGpus = spec.gpuUuids.length > 0;
   const env = Object.entries(spec.env).map(([key, value]) => `${key}=${value}`);
   env.push(`IDLEGRID_JOB_ID=${spec.jobId}`, `IDLEGRID_LEASE_ID=${spec.leaseId}`, `IDLEGRID_SCRATCH=${SCRATCH_PATH}`);
-  // Docker adds NVIDIA_VISIBLE_DEVICES itself for a device request; a CPU job gets
-  // "void" so NVIDIA's runtime, if it is somehow in the path, exposes no GPU.
-  if (!hasGpus) env.push('NVIDIA_VISIBLE_DEVICES=void');
+  // Docker adds NVIDIA_VISIBLE_DEVICES itself for a device request; a job without one
+  // (CPU, or AMD GPUs given as device nodes) gets "void" so NVIDIA's runtime, if it is
+  // somehow in the path, exposes no GPU.
+  if (!hasGpus || gpus.deviceRequests.length === 0) env.push('NVIDIA_VISIBLE_DEVICES=void');
 
   const exposedPorts: Record<string, object> = {};
   const portBindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
