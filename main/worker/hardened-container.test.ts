@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { jobSpecSchema } from '../../common/worker/job-spec';
+import { nvidiaContainerDevices } from '../hardware/vendors/nvidia/nvidia-container';
 import { hardenedContainerSpec } from './hardened-container';
 import { jobLabels, jobResourceNames } from './job-resources';
 
@@ -33,7 +34,8 @@ describe('hardenedContainerSpec', () => {
     exposedPorts: [{ port: 8888 }],
   });
   const names = jobResourceNames('0123456789abcdef', spec.leaseId, spec.jobId);
-  const { name, body } = hardenedContainerSpec(spec, names, jobLabels('0123456789abcdef', spec.leaseId, spec.jobId));
+  const gpus = nvidiaContainerDevices(spec.gpuUuids.map((uuid) => ({ uuid })));
+  const { name, body } = hardenedContainerSpec(spec, names, jobLabels('0123456789abcdef', spec.leaseId, spec.jobId), gpus);
   const host = body.HostConfig as Record<string, unknown>;
 
   it('drops every capability, forbids new privileges, and is not privileged', () => {
@@ -63,9 +65,28 @@ describe('hardenedContainerSpec', () => {
   it('asks for exactly the leased GPUs, through runc', () => {
     expect(host.Runtime).toBe('runc');
     expect(host.DeviceRequests).toEqual([{ Driver: 'nvidia', DeviceIDs: ['GPU-aaaa', 'GPU-bbbb'], Capabilities: [['gpu', 'compute', 'utility']] }]);
-    const cpuOnly = hardenedContainerSpec({ ...spec, gpuUuids: [] }, names, {});
+    expect(host.Devices).toEqual([]);
+    expect(body.Env).not.toContain('NVIDIA_VISIBLE_DEVICES=void');
+    const cpuOnly = hardenedContainerSpec({ ...spec, gpuUuids: [] }, names, {}, gpus);
     expect((cpuOnly.body.HostConfig as Record<string, unknown>).DeviceRequests).toEqual([]);
     expect(cpuOnly.body.Env).toContain('NVIDIA_VISIBLE_DEVICES=void');
+  });
+
+  it('maps AMD GPUs as device nodes, with no device request and NVIDIA_VISIBLE_DEVICES=void', () => {
+    const amd = {
+      deviceRequests: [],
+      devices: [
+        { PathOnHost: '/dev/kfd', PathInContainer: '/dev/kfd', CgroupPermissions: 'rw' },
+        { PathOnHost: '/dev/dri/renderD128', PathInContainer: '/dev/dri/renderD128', CgroupPermissions: 'rw' },
+      ],
+    };
+    const { body: amdBody } = hardenedContainerSpec({ ...spec, gpuUuids: ['0x79ccd55167a2124a'] }, names, {}, amd);
+    const amdHost = amdBody.HostConfig as Record<string, unknown>;
+    expect(amdHost.Devices).toEqual(amd.devices);
+    expect(amdHost.DeviceRequests).toEqual([]);
+    expect(amdHost.CapAdd).toEqual([]);
+    expect(amdHost.Binds).toEqual([]);
+    expect(amdBody.Env).toContain('NVIDIA_VISIBLE_DEVICES=void');
   });
 
   it('is named and labelled after the app, worker, lease and job', () => {

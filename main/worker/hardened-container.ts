@@ -28,7 +28,7 @@ export function hardenedContainerSpec(
   spec: JobSpec,
   names: JobResourceNames,
   labels: Record<string, string>,
-  gpus: ContainerGpuDevices = { deviceRequests: [], devices: [] },
+  gpus: ContainerGpuDevices,
 ): ContainerCreateSpec {
   const hasGpus = spec.gpuUuids.length > 0;
   const env = Object.entries(spec.env).map(([key, value]) => `${key}=${value}`);

@@ -217,7 +217,7 @@ export class JobRunner {
       await resources;
       this.checkStop(active);
       this.setState(spec.jobId, { state: 'creating' });
-      const gpus = spec.gpuUuids.length > 0 ? this.options.gpuDevices(spec.gpuUuids) : undefined;
+      const gpus = spec.gpuUuids.length > 0 ? this.options.gpuDevices(spec.gpuUuids) : { deviceRequests: [], devices: [] };
       const create = hardenedContainerSpec(spec, names, jobLabels(this.options.workerId, spec.leaseId, spec.jobId), gpus);
       active.containerId = await this.options.engine.createContainer(create);
       this.options.store.attachContainer(spec.jobId, active.containerId);
