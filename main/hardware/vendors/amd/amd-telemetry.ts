@@ -12,6 +12,8 @@ const TICK_MARK = '@@idlegrid-rocm-tick';
  * measures both); the shell's fork of rocm-smi happens either way. `sleep` runs beside
  * rocm-smi, so a tick is the interval or rocm-smi's own time, whichever is longer. When
  * rocm-smi fails, the loop ends with its code, and the sampler restarts it with backoff.
+ * The loop leads its own process group (the sampler stops it and its rocm-smi together);
+ * if the app dies without stopping it, the next write to the closed pipe ends it (SIGPIPE).
  */
 const LOOP = `interval="$1"; shift
 while :; do

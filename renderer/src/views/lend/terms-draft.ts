@@ -25,7 +25,7 @@ export interface TermsDraft {
   schedule: ScheduleWindowDraft[];
   maxTemperatureC: string;
   electricityPrice: string;
-  /** Empty = every NVIDIA GPU detected. */
+  /** Empty = every lendable GPU detected. */
   gpuUuids: string[];
 }
 

@@ -81,7 +81,7 @@ export function SettingsView() {
             <SettingRow
               label="Record GPU telemetry"
               htmlFor="setting-telemetry"
-              hint="Reads temperature, power, load, VRAM, fan and clock once a second from one long-running nvidia-smi, and keeps them in telemetry.db: every second for an hour, every minute for a week, every hour beyond."
+              hint="Reads temperature, power, load, VRAM, fan and clock once a second from one long-running nvidia-smi (AMD: one long-running loop around rocm-smi), and keeps them in telemetry.db: every second for an hour, every minute for a week, every hour beyond."
             >
               <ToggleSwitch
                 id="setting-telemetry"
