@@ -26,7 +26,7 @@ describeWithDocker('Setup doctor and "Run a test job" against a Docker with the 
       ['disk', 'ok'],
     ]);
     expect(report.checks[0]!.summary).toMatch(/^Docker 20\.10\.\S+ is running \(API 1\.41/);
-    expect(report.checks[1]!.summary).toBe("Containers can use this machine's NVIDIA GPUs (1 tested).");
+    expect(report.checks[1]!.summary).toBe("Containers can use this machine's GPUs (1 tested).");
     expect(t.events.of('worker:doctor')).toContainEqual(report);
     expect(t.worker.lastDoctorReport()).toEqual(report);
   });
