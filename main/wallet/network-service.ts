@@ -1,8 +1,9 @@
 import { isAddress } from '@solana/kit';
 import type { Address } from '@solana/kit';
 import { ApiError } from '../../common/api/errors';
-import type { EventBus } from '../../common/event-bus';
-import type { ApiEventMap } from '../../common/api/contract';
+import { Sequencer } from '../../common/async';
+import { Emitter } from '../../common/event';
+import type { Event } from '../../common/event';
 import type { Settings } from '../../common/settings';
 import { NETWORK_PRESETS, USDC_DECIMALS, networkLabel } from '../../common/wallet/network';
 import type { NetworkInfo, NetworkKind } from '../../common/wallet/network';
@@ -15,7 +16,8 @@ import { normaliseHubUrl } from '../../common/hub/hub-url';
  * Which Solana network the wallet talks to, from the settings: on Sandbox (the default)
  * it runs the embedded sandbox chain on a loopback port; otherwise it points a client
  * at the cluster's RPC URL. Switching stops what the old network needed. Every change is
- * announced as `network:changed`, so the badge next to money is never stale.
+ * announced on `onDidChange` (the UI's `network:changed`), so the badge next to money is
+ * never stale.
  */
 export interface NetworkConfig {
   kind: NetworkKind;
@@ -30,7 +32,6 @@ export interface NetworkConfig {
 export interface NetworkServiceOptions {
   /** Where the embedded sandbox chain keeps chain.db. */
   sandboxDataDir: string;
-  events: EventBus<ApiEventMap>;
   /** Port for the embedded chain (0, the default, picks a free one). */
   sandboxPort?: number;
   /** Slot length of the embedded chain (tests use 0: slots advance per transaction). */
@@ -72,7 +73,10 @@ export class NetworkService {
   private current: NetworkInfo = { kind: 'sandbox', label: 'Sandbox', rpcUrl: '', usdcMint: '', usdcDecimals: USDC_DECIMALS, status: 'starting', error: null, faucet: true };
   private chainClient: ChainClient | null = null;
   private sandbox: SandboxChainServer | null = null;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Switches run one at a time, in the order asked. */
+  private readonly switches = new Sequencer();
+  private readonly changed = new Emitter<NetworkInfo>();
+  readonly onDidChange: Event<NetworkInfo> = this.changed.event;
 
   constructor(private readonly options: NetworkServiceOptions) {}
 
@@ -109,13 +113,11 @@ export class NetworkService {
    */
   apply(settings: Settings, options: { retry?: boolean } = {}): Promise<NetworkInfo> {
     const next = networkConfigFromSettings(settings);
-    const run = this.queue.then(() => this.switchTo(next, options.retry ?? false));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.switches.queue(() => this.switchTo(next, options.retry ?? false));
   }
 
   async stop(): Promise<void> {
-    await this.queue;
+    await this.switches.idle();
     this.config = null;
     this.chainClient?.close();
     this.chainClient = null;
@@ -170,7 +172,7 @@ export class NetworkService {
 
   private publish(info: NetworkInfo): void {
     this.current = info;
-    this.options.events.emit('network:changed', info);
+    this.changed.fire(info);
   }
 }
 

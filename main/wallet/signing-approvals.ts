@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../common/api/errors';
-import type { EventBus } from '../../common/event-bus';
-import type { ApiEventMap } from '../../common/api/contract';
+import { Emitter } from '../../common/event';
+import type { Event } from '../../common/event';
 import type { NetworkKind } from '../../common/wallet/network';
-import type { SigningOutcome, SigningRequest } from '../../common/wallet/wallet-types';
+import type { SigningOutcome, SigningRequest, SigningResolution } from '../../common/wallet/wallet-types';
 
 /**
- * Nothing is signed until the user has seen what it is. Main publishes a
- * `wallet:confirm-request` describing the amount, the recipient and the purpose; any open
+ * Nothing is signed until the user has seen what it is. `onDidRequest` announces a
+ * request (the UI's `wallet:confirm-request`) describing the amount, the recipient and the purpose; any open
  * UI shows it and answers with `wallet:confirm`; the signing call waits for that answer
  * (or for the request to expire) and only then proceeds. A UI opened later finds the
  * request through `wallet:pending-confirmations`.
@@ -23,7 +23,6 @@ export function signingDraft(draft: Omit<SigningDraft, 'walletAddress' | 'networ
 }
 
 export interface SigningApprovalsOptions {
-  events: EventBus<ApiEventMap>;
   nowMs?: () => number;
   /** How long a request waits for an answer (default 2 minutes). */
   timeoutMs?: number;
@@ -40,8 +39,14 @@ export class SigningApprovals {
   private readonly pendingById = new Map<string, Pending>();
   private readonly nowMs: () => number;
   private readonly timeoutMs: number;
+  private readonly requested = new Emitter<SigningRequest>();
+  private readonly resolved = new Emitter<SigningResolution>();
+  /** A request waits for the user's answer (the UI's `wallet:confirm-request`). */
+  readonly onDidRequest: Event<SigningRequest> = this.requested.event;
+  /** A request was answered or expired (the UI's `wallet:confirm-resolved`). */
+  readonly onDidResolve: Event<SigningResolution> = this.resolved.event;
 
-  constructor(private readonly options: SigningApprovalsOptions) {
+  constructor(options: SigningApprovalsOptions = {}) {
     this.nowMs = options.nowMs ?? Date.now;
     this.timeoutMs = options.timeoutMs ?? 120_000;
   }
@@ -54,7 +59,7 @@ export class SigningApprovals {
       const timer = setTimeout(() => this.finish(request.id, 'expired'), this.timeoutMs);
       timer.unref();
       this.pendingById.set(request.id, { request, resolve, reject, timer });
-      this.options.events.emit('wallet:confirm-request', request);
+      this.requested.fire(request);
     });
   }
 
@@ -82,7 +87,7 @@ export class SigningApprovals {
     if (!pending) return;
     this.pendingById.delete(id);
     clearTimeout(pending.timer);
-    this.options.events.emit('wallet:confirm-resolved', { id, outcome });
+    this.resolved.fire({ id, outcome });
     if (outcome === 'approved') {
       pending.resolve();
     } else if (outcome === 'rejected') {

@@ -3,8 +3,7 @@ import { ApiError } from '../../common/api/errors';
 import type { walletCalls } from '../../common/api/wallet';
 import type { DomainHandlers } from '../transport/api-handlers';
 import type { SettingsStore } from '../settings/settings-store';
-import type { EventBus } from '../../common/event-bus';
-import type { ApiEventMap } from '../../common/api/contract';
+import type { SettingsPatch } from '../../common/settings';
 import type { NetworkService } from './network-service';
 import { validateCustomNetwork } from './network-service';
 import type { SigningApprovals } from './signing-approvals';
@@ -15,10 +14,9 @@ export interface WalletHandlerDeps {
   network: NetworkService;
   approvals: SigningApprovals;
   settings: SettingsStore;
-  events: EventBus<ApiEventMap>;
 }
 
-export function walletHandlers({ wallet, network, approvals, settings, events }: WalletHandlerDeps): DomainHandlers<typeof walletCalls> {
+export function walletHandlers({ wallet, network, approvals, settings }: WalletHandlerDeps): DomainHandlers<typeof walletCalls> {
   return {
     'wallet:list': () => wallet.state(),
     'wallet:create': ({ label }) => wallet.create(label),
@@ -41,16 +39,15 @@ export function walletHandlers({ wallet, network, approvals, settings, events }:
       if (kind === 'custom') validateCustomNetwork(rpcUrl ?? '', usdcMint ?? '');
       const gridHub = kind === 'grid' ? normaliseHubUrl(hubUrl ?? '') : null;
       if (kind === 'grid' && !gridHub) throw new ApiError('invalid_params', 'Enter the private grid hub address, e.g. http://192.168.1.10:7070.');
-      const next = settings.update(
+      const patch: SettingsPatch =
         kind === 'custom'
           ? { network: kind, customRpcUrl: rpcUrl ?? '', customUsdcMint: usdcMint ?? '' }
           : kind === 'grid'
             ? { network: kind, hubUrl: gridHub ?? '' }
-            : { network: kind },
-      );
-      // Applied before the settings event goes out, so the event's own apply finds nothing to do.
-      const info = await network.apply(next, { retry: true });
-      events.emit('settings:changed', next);
+            : { network: kind };
+      // Applied before the settings change is announced, so the announcement's own apply finds nothing to do.
+      const info = await network.apply({ ...settings.get(), ...patch }, { retry: true });
+      settings.update(patch);
       return info;
     },
   };

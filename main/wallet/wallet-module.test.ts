@@ -65,7 +65,7 @@ describe('wallet module through the API', () => {
       sandboxSlotIntervalMs: 0,
     });
     dispatcher = new ApiDispatcher(wallet.handlers as unknown as ApiHandlers, () => {});
-    events.on('wallet:confirm-request', (request) => {
+    wallet.approvals.onDidRequest((request) => {
       requests.push(request);
       const approved = answer?.(request);
       if (approved !== null && approved !== undefined) {
@@ -100,7 +100,7 @@ describe('wallet module through the API', () => {
   });
 
   afterEach(async () => {
-    await wallet.stop();
+    await wallet.dispose();
     db.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -229,7 +229,7 @@ describe('wallet module through the API', () => {
   it('keeps wallets and balances across a restart of the app and its sandbox chain', async () => {
     const { renter } = await setUpTwoWallets();
     const mint = (await call('network:get', {})).usdcMint;
-    await wallet.stop();
+    await wallet.dispose();
     db.close();
 
     await build();

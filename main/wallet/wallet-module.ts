@@ -2,6 +2,11 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { EventBus } from '../../common/event-bus';
 import type { ApiEventMap } from '../../common/api/contract';
+import { Emitter } from '../../common/event';
+import type { Event } from '../../common/event';
+import { DisposableStore, toDisposable } from '../../common/lifecycle';
+import type { WalletState } from '../../common/wallet/wallet-types';
+import type { Module } from '../app/module';
 import type { walletCalls } from '../../common/api/wallet';
 import type { SettingsStore } from '../settings/settings-store';
 import type { DomainHandlers } from '../transport/api-handlers';
@@ -28,6 +33,7 @@ export interface WalletModuleOptions {
   dataDir: string;
   ledgerDb: Database.Database;
   settings: SettingsStore;
+  /** Where the wallet service still publishes `wallet:changed`, `wallet:balances` and `wallet:activity` itself. */
   events: EventBus<ApiEventMap>;
   /** Desktop: the OS keychain (safeStorage). Default: a passphrase (headless). */
   keyProtection?: KeyProtection;
@@ -36,18 +42,21 @@ export interface WalletModuleOptions {
   sandboxSlotIntervalMs?: number;
 }
 
-export interface WalletModule {
+export interface WalletModule extends Module {
   readonly service: WalletService;
   readonly network: NetworkService;
+  readonly approvals: SigningApprovals;
   readonly vault: KeyVault;
   readonly budgets: AutoPayBudgets;
   readonly credits: CreditedPayments;
   readonly handlers: DomainHandlers<typeof walletCalls>;
   /** A verifier over the current network, crediting into ledger.db (for workers and the hub). */
   paymentVerifier(options?: { commitment?: 'confirmed' | 'finalized' }): PaymentVerifier;
+  /** The wallets, the active one or the lock changed (the UI's `wallet:changed`). */
+  readonly onDidChangeWallet: Event<WalletState>;
   /** Starts the network from the settings (the sandbox chain by default) and the balance poller. */
   start(): Promise<void>;
-  stop(): Promise<void>;
+  dispose(): Promise<void>;
 }
 
 export function createWalletModule(options: WalletModuleOptions): WalletModule {
@@ -55,8 +64,9 @@ export function createWalletModule(options: WalletModuleOptions): WalletModule {
   const nowMs = options.nowMs ?? Date.now;
   const keyProtection = options.keyProtection ?? new PassphraseKeyProtection({ file: join(dataDir, 'wallets', 'passphrase.json'), nowMs });
   const vault = new KeyVault({ dir: join(dataDir, 'wallets'), exportDir: join(dataDir, 'wallet-exports'), protection: keyProtection, nowMs });
-  const network = new NetworkService({ sandboxDataDir: join(dataDir, 'sandbox-chain'), events, sandboxSlotIntervalMs: options.sandboxSlotIntervalMs });
-  const approvals = new SigningApprovals({ events, nowMs });
+  const disposables = new DisposableStore({ name: 'wallet' });
+  const network = new NetworkService({ sandboxDataDir: join(dataDir, 'sandbox-chain'), sandboxSlotIntervalMs: options.sandboxSlotIntervalMs });
+  const approvals = new SigningApprovals({ nowMs });
   const budgets = new AutoPayBudgets(ledgerDb, nowMs);
   const credits = new CreditedPayments(ledgerDb, nowMs);
   const service = new WalletService({
@@ -69,8 +79,10 @@ export function createWalletModule(options: WalletModuleOptions): WalletModule {
     events,
     nowMs,
   });
-  const handlers = walletHandlers({ wallet: service, network, approvals, settings, events });
-  let offSettings: (() => void) | null = null;
+  const handlers = walletHandlers({ wallet: service, network, approvals, settings });
+  // The service announces wallet changes on the app's event bus; the market follows them here.
+  const walletChanged = disposables.add(new Emitter<WalletState>());
+  disposables.add(toDisposable(events.on('wallet:changed', (state) => walletChanged.fire(state))));
   const chainReader: ChainReader = {
     transaction: (signature, commitment) => network.client().transaction(signature, commitment) as ReturnType<ChainReader['transaction']>,
     signatureStatus: (signature) => network.client().signatureStatus(signature),
@@ -79,21 +91,24 @@ export function createWalletModule(options: WalletModuleOptions): WalletModule {
   return {
     service,
     network,
+    approvals,
     vault,
     budgets,
     credits,
     handlers,
+    onDidChangeWallet: walletChanged.event,
     paymentVerifier: (verifierOptions = {}) => new PaymentVerifier({ chain: chainReader, credits, commitment: verifierOptions.commitment }),
     async start() {
       // Settings changed from anywhere (settings:update or network:set) move the network.
-      offSettings = events.on('settings:changed', (next) => {
+      settings.onDidChange((next) => {
         void network.apply(next).then(() => service.refreshBalances());
-      });
+      }, disposables);
       await network.apply(settings.get());
       service.start();
     },
-    async stop() {
-      offSettings?.();
+    async dispose() {
+      await disposables.dispose();
+      // Also declines what still waits for the user's answer: nothing signs after this.
       service.stop();
       await network.stop();
       keyProtection.dispose();

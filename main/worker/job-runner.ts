@@ -13,14 +13,14 @@ import { jobLabels, jobResourceNames, leaseLabels } from './job-resources';
 import type { JobLogRelay } from './job-log-relay';
 import type { JobRecord, JobStore } from './job-store';
 import { PullProgressTracker } from './pull-progress';
-import type { WorkerEventSink } from './worker-events';
+import type { WorkerEvents } from './worker-events';
 
 
 export interface JobRunnerOptions {
   engine: ContainerEngine;
   store: JobStore;
   logs: JobLogRelay;
-  events: WorkerEventSink;
+  events: WorkerEvents;
   workerId: string;
   nowMs: () => number;
   /** Refuses a job before anything is created (not enough disk for its scratch, …); null admits it. */
@@ -277,7 +277,7 @@ export class JobRunner {
     let lastSentMs = 0;
     const send = () => {
       lastSentMs = this.options.nowMs();
-      this.options.events.emit('worker:pull-progress', tracker.snapshot());
+      this.options.events.pullProgress.fire(tracker.snapshot());
     };
     send();
     await this.options.engine.pullImage(
@@ -474,7 +474,7 @@ export class JobRunner {
   }
 
   private announce(job: Job): void {
-    this.options.events.emit('worker:job-changed', job);
+    this.options.events.jobChanged.fire(job);
     for (const waiter of [...this.waiters]) {
       if (waiter.jobId === job.id && waiter.check(job)) {
         this.waiters.delete(waiter);

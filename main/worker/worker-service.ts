@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import { ApiError } from '../../common/api/errors';
 import type { DoctorCheck, DoctorReport, TestJobResult } from '../../common/worker/doctor';
-import type { EngineStatus, Job, JobLogs, JobStats, JobTransition } from '../../common/worker/job';
+import type { EngineStatus, Job, JobLogBatch, JobLogs, JobStats, JobTransition, PullProgress } from '../../common/worker/job';
+import type { Event } from '../../common/event';
 import { jobSpecSchema } from '../../common/worker/job-spec';
 import type { JobSpec, JobSpecInput } from '../../common/worker/job-spec';
 import type { ContainerEngine } from './container-engine';
@@ -19,7 +20,7 @@ import type { LeaseValidity } from './lease-validity';
 import { SetupDoctor } from './setup-doctor';
 import type { DiskSpace } from './setup-doctor';
 import { testJobSpec } from './test-job';
-import type { WorkerEventSink } from './worker-events';
+import { WorkerEvents } from './worker-events';
 
 /** A tiny public image with a shell: the test job and the GPU probe run it. */
 export const DEFAULT_PROBE_IMAGE = 'busybox:1.36.1';
@@ -27,7 +28,6 @@ export const DEFAULT_DISK_RESERVE_BYTES = 20 * 1024 ** 3;
 
 export interface WorkerServiceOptions {
   db: Database.Database;
-  events: WorkerEventSink;
   nowMs?: () => number;
   engine?: ContainerEngine;
   leaseValidity?: LeaseValidity;
@@ -64,6 +64,14 @@ export class WorkerService {
   private readonly nowMs: () => number;
   private readonly probeImage: string;
   private readonly nvidiaGpuUuids: () => string[];
+  private readonly events = new WorkerEvents();
+  /** A job's state changed (queued, pulling, running, ended, …). */
+  readonly onDidChangeJob: Event<Job> = this.events.jobChanged.event;
+  readonly onPullProgress: Event<PullProgress> = this.events.pullProgress.event;
+  readonly onJobLog: Event<JobLogBatch> = this.events.jobLog.event;
+  /** Docker connected, went away, is being retried. */
+  readonly onDidChangeEngine: Event<EngineStatus> = this.events.engineChanged.event;
+  readonly onDoctorReport: Event<DoctorReport> = this.events.doctorReport.event;
 
   constructor(private readonly options: WorkerServiceOptions) {
     this.nowMs = options.nowMs ?? Date.now;
@@ -73,7 +81,7 @@ export class WorkerService {
     this.probeImage = options.probeImage ?? DEFAULT_PROBE_IMAGE;
     this.nvidiaGpuUuids = options.nvidiaGpuUuids ?? (() => []);
     this.logs = new JobLogRelay({
-      events: options.events,
+      events: this.events,
       nowMs: this.nowMs,
       ...(options.logFlushIntervalMs !== undefined ? { flushIntervalMs: options.logFlushIntervalMs } : {}),
     });
@@ -96,7 +104,7 @@ export class WorkerService {
       engine: this.engine,
       store: this.store,
       logs: this.logs,
-      events: options.events,
+      events: this.events,
       workerId: this.workerId,
       nowMs: this.nowMs,
       admit: (spec) => admission.refusal(spec),
@@ -121,7 +129,7 @@ export class WorkerService {
         await this.reconciler.reconcile();
       },
       onEvent: (event) => this.runner.onEngineEvent(event),
-      onStatus: (status) => options.events.emit('worker:engine', status),
+      onStatus: (status) => this.events.engineChanged.fire(status),
       ...(options.initialBackoffMs !== undefined ? { initialBackoffMs: options.initialBackoffMs } : {}),
       ...(options.maxBackoffMs !== undefined ? { maxBackoffMs: options.maxBackoffMs } : {}),
     });
@@ -197,7 +205,7 @@ export class WorkerService {
 
   async runDoctor(): Promise<DoctorReport> {
     const report = await this.doctor.run();
-    this.options.events.emit('worker:doctor', report);
+    this.events.doctorReport.fire(report);
     // The owner just fixed Docker? Do not make them wait for the back-off.
     if (this.monitor.status().state !== 'connected') this.monitor.retryNow();
     return report;

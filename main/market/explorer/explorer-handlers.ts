@@ -1,6 +1,5 @@
 import type { marketCalls } from '../../../common/api/market';
-import type { EventBus } from '../../../common/event-bus';
-import type { ApiEventMap } from '../../../common/api/contract';
+import type { DisposableStore } from '../../../common/lifecycle';
 import type { DomainHandlers } from '../../transport/api-handlers';
 import type { WalletModule } from '../../wallet/wallet-module';
 import type { MarketHub } from '../market-hub';
@@ -9,13 +8,14 @@ import { ExplorerHistory } from './explorer-history';
 /** How often the explorer samples the hub while someone looks (the UI polls `explorer:overview`). */
 const MIN_SAMPLE_GAP_MS = 2_000;
 
-export function marketHandlers(hub: MarketHub, wallet: WalletModule, events: EventBus<ApiEventMap>): DomainHandlers<typeof marketCalls> {
+/** The market's calls; the explorer's sampled history starts over when the hub changes (listened to until `store` is disposed). */
+export function marketHandlers(hub: MarketHub, wallet: WalletModule, store: DisposableStore): DomainHandlers<typeof marketCalls> {
   const history = new ExplorerHistory();
   let lastHubUrl: string | null = null;
-  events.on('market:hub', (status) => {
+  hub.onDidChangeStatus((status) => {
     if (status.hubUrl !== lastHubUrl) history.clear();
     lastHubUrl = status.hubUrl;
-  });
+  }, store);
   let lastSampleMs = 0;
   return {
     'market:hub': () => hub.status(),

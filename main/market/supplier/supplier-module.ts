@@ -1,7 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { lendCalls } from '../../../common/api/lend';
-import type { EventBus } from '../../../common/event-bus';
+import { EventBus } from '../../../common/event-bus';
 import type { ApiEventMap } from '../../../common/api/contract';
+import { Emitter } from '../../../common/event';
+import type { Event } from '../../../common/event';
+import { DisposableStore, toDisposable } from '../../../common/lifecycle';
+import type { LendNotice, SupplierStatus } from '../../../common/market/lend-types';
+import type { Module } from '../../app/module';
 import type { HardwareService } from '../../hardware/hardware-service';
 import type { TelemetryService } from '../../hardware/telemetry-service';
 import type { TelemetryStore } from '../../ledger/telemetry-store';
@@ -21,7 +26,6 @@ export interface SupplierModuleOptions {
   dataDir: string;
   ledgerDb: Database.Database;
   settings: SettingsStore;
-  events: EventBus<ApiEventMap>;
   hub: MarketHub;
   wallet: WalletModule;
   worker: WorkerService;
@@ -33,12 +37,16 @@ export interface SupplierModuleOptions {
   tickMs?: number;
 }
 
-export interface SupplierModule {
+export interface SupplierModule extends Module {
   readonly handlers: DomainHandlers<typeof lendCalls>;
   readonly session: SupplierSession;
   readonly earnings: EarningsService;
-  start(): Promise<void>;
-  stop(): Promise<void>;
+  /** The supplier's status changed (the UI's `lend:status`). */
+  readonly onDidChangeStatus: Event<SupplierStatus>;
+  /** Something the owner should hear about, such as a paused hot lease (the UI's `lend:notice`). */
+  readonly onNotice: Event<LendNotice>;
+  /** Earnings rows were added or checked (the UI's `earnings:changed`). */
+  readonly onDidChangeEarnings: Event<{ atMs: number }>;
 }
 
 /** Pages of the hub's search read for the median (200 offers each). */
@@ -46,6 +54,13 @@ const MEDIAN_PAGES = 5;
 
 /** Builds the supplier side for the composition root: the session, its stores, earnings, and the lend/earnings handlers. */
 export function createSupplierModule(options: SupplierModuleOptions): SupplierModule {
+  const disposables = new DisposableStore({ name: 'supplier' });
+  const statusChanged = disposables.add(new Emitter<SupplierStatus>());
+  const notices = disposables.add(new Emitter<LendNotice>());
+  const earningsChanged = disposables.add(new Emitter<{ atMs: number }>());
+  // The session still speaks in the UI's event names: it gets a bus of its own, fed from
+  // the services' typed events, and what it publishes there leaves as typed events.
+  const sessionEvents = new EventBus<ApiEventMap>();
   const leases = new SupplierLeaseStore(options.ledgerDb, options.nowMs);
   const earningsStore = new EarningsStore(options.ledgerDb);
   const session = new SupplierSession({
@@ -53,7 +68,7 @@ export function createSupplierModule(options: SupplierModuleOptions): SupplierMo
     earnings: earningsStore,
     meter: new EnergyMeter(options.telemetryStore),
     settings: options.settings,
-    events: options.events,
+    events: sessionEvents,
     hub: options.hub,
     wallet: options.wallet,
     worker: options.worker,
@@ -61,11 +76,33 @@ export function createSupplierModule(options: SupplierModuleOptions): SupplierMo
     nowMs: options.nowMs,
     ...(options.tickMs !== undefined ? { tickMs: options.tickMs } : {}),
   });
-  const earnings = new EarningsService(earningsStore, options.wallet, options.events, options.nowMs);
+  const earnings = new EarningsService(earningsStore, options.wallet, options.nowMs);
+  earnings.onDidChange((e) => earningsChanged.fire(e), disposables);
+  // The settings store announces the session's own settings changes; nothing to relay.
+  for (const off of [
+    sessionEvents.on('lend:status', (status) => statusChanged.fire(status)),
+    sessionEvents.on('lend:notice', (notice) => notices.fire(notice)),
+    sessionEvents.on('earnings:changed', (e) => earningsChanged.fire(e)),
+  ]) {
+    disposables.add(toDisposable(off));
+  }
+  /** What the session listens to, from the services that announce it. */
+  const feedSession = (store: DisposableStore) => {
+    options.hub.onDidChangeStatus((status) => sessionEvents.emit('market:hub', status), store);
+    options.hardware.onDidDetect((snapshot) => sessionEvents.emit('hardware:snapshot', snapshot), store);
+    options.worker.onDidChangeEngine((status) => sessionEvents.emit('worker:engine', status), store);
+    options.wallet.onDidChangeWallet((state) => sessionEvents.emit('wallet:changed', state), store);
+    options.worker.onDidChangeJob((job) => sessionEvents.emit('worker:job-changed', job), store);
+    options.worker.onJobLog((batch) => sessionEvents.emit('worker:job-log', batch), store);
+    options.telemetry.onSamples((samples) => sessionEvents.emit('telemetry:samples', samples), store);
+  };
 
   return {
     session,
     earnings,
+    onDidChangeStatus: statusChanged.event,
+    onNotice: notices.event,
+    onDidChangeEarnings: earningsChanged.event,
     handlers: {
       'lend:status': () => session.status(),
       'lend:terms': () => session.terms(),
@@ -89,7 +126,13 @@ export function createSupplierModule(options: SupplierModuleOptions): SupplierMo
       'earnings:export-csv': () => earnings.csv(),
       'earnings:reconcile': () => earnings.reconcile(),
     },
-    start: () => session.start(),
-    stop: () => session.stop(),
+    async start() {
+      feedSession(disposables);
+      await session.start();
+    },
+    async dispose() {
+      await session.stop();
+      await disposables.dispose();
+    },
   };
 }
