@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { Emitter, Events } from './event';
+import { Emitter, Events, liveEventListeners } from './event';
 import { DisposableStore } from './lifecycle';
 
 describe('Emitter', () => {
@@ -71,6 +71,23 @@ describe('Emitter', () => {
     emitter.fire(1);
     expect(fn).not.toHaveBeenCalled();
     expect(emitter.listenerCount).toBe(0);
+  });
+});
+
+describe('liveEventListeners', () => {
+  it('counts subscriptions until they are disposed or their emitter is', () => {
+    const before = liveEventListeners();
+    const a = new Emitter<number>();
+    const b = new Emitter<number>();
+    const sub = a.event(() => undefined);
+    b.event(() => undefined);
+    b.event(() => undefined);
+    expect(liveEventListeners() - before).toBe(3);
+    void sub.dispose();
+    void sub.dispose();
+    expect(liveEventListeners() - before).toBe(2);
+    b.dispose();
+    expect(liveEventListeners()).toBe(before);
   });
 });
 

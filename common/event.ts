@@ -16,6 +16,14 @@ export interface EmitterOptions {
   onListenerError?: (error: unknown) => void;
 }
 
+/** Subscriptions alive across every emitter (the leak test compares it before and after the app runs). */
+let liveListeners = 0;
+
+/** How many subscriptions to any `Emitter` have not been disposed. */
+export function liveEventListeners(): number {
+  return liveListeners;
+}
+
 /** The owning side of an `Event`: the service keeps the emitter private and exposes `emitter.event`. */
 export class Emitter<T> implements Disposable {
   private readonly listeners = new Set<{ fn: (value: T) => void }>();
@@ -28,8 +36,9 @@ export class Emitter<T> implements Disposable {
     // A wrapper per subscription: the same function subscribed twice is two subscriptions.
     const entry = { fn };
     this.listeners.add(entry);
+    liveListeners += 1;
     const subscription = toDisposable(() => {
-      this.listeners.delete(entry);
+      if (this.listeners.delete(entry)) liveListeners -= 1;
     });
     store?.add(subscription);
     return subscription;
@@ -54,6 +63,7 @@ export class Emitter<T> implements Disposable {
   /** Drops every listener; later subscriptions are ignored. */
   dispose(): void {
     this.disposed = true;
+    liveListeners -= this.listeners.size;
     this.listeners.clear();
   }
 }
