@@ -81,7 +81,9 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   // chain on a loopback port), then hardware, the worker (reconciles what a previous run
   // left in Docker), and the market last (the hub needs the chain, the supplier the worker
   // and the GPUs).
-  const wallet = createWalletModule({ dataDir: options.dataDir, ledgerDb, settings, events, keyProtection: options.keyProtection, nowMs });
+  // Balances are polled only while a UI listens for them.
+  const balancesWatched = () => events.listenerCount('wallet:balances') > 0;
+  const wallet = createWalletModule({ dataDir: options.dataDir, ledgerDb, settings, balancesWatched, keyProtection: options.keyProtection, nowMs });
   const hardware = createHardwareModule({ settings, telemetryStore, nowMs });
   const workerModule = createWorkerModule({ db: ledgerDb, hardware: hardware.hardware, nowMs, leaseValidity: new SupplierLeaseValidity(ledgerDb) });
   const worker = workerModule.worker;

@@ -60,6 +60,9 @@ export function forwardUiEvents(s: UiEventSources, sink: UiEventSink<ApiEventMap
   forward(store, sink, s.hardware.onDidDetect, 'hardware:snapshot');
   forward(store, sink, s.telemetry.onSamples, 'telemetry:samples');
   forward(store, sink, s.telemetry.onDidChangeStatus, 'telemetry:status');
+  forward(store, sink, s.wallet.service.onDidChangeWallet, 'wallet:changed');
+  forward(store, sink, s.wallet.service.onDidChangeBalances, 'wallet:balances');
+  forward(store, sink, s.wallet.service.onDidRecordActivity, 'wallet:activity');
   forward(store, sink, s.wallet.network.onDidChange, 'network:changed');
   forward(store, sink, s.wallet.approvals.onDidRequest, 'wallet:confirm-request');
   forward(store, sink, s.wallet.approvals.onDidResolve, 'wallet:confirm-resolved');

@@ -20,8 +20,7 @@ import {
 import type { Address, SignatureBytes } from '@solana/kit';
 import { getTransferSolInstruction } from '@solana-program/system';
 import type Database from 'better-sqlite3';
-import { EventBus } from '../../common/event-bus';
-import type { ApiEventMap, ApiCallName, ApiParams, ApiResult } from '../../common/api/contract';
+import type { ApiCallName, ApiParams, ApiResult } from '../../common/api/contract';
 import { ApiError } from '../../common/api/errors';
 import type { SigningRequest } from '../../common/wallet/wallet-types';
 import { openLedgerDb } from '../ledger/ledger-db';
@@ -44,7 +43,6 @@ const USDC = 1_000_000n;
 describe('wallet module through the API', () => {
   let dataDir: string;
   let db: Database.Database;
-  let events: EventBus<ApiEventMap>;
   let settings: SettingsStore;
   let wallet: WalletModule;
   let dispatcher: ApiDispatcher;
@@ -55,12 +53,10 @@ describe('wallet module through the API', () => {
   async function build() {
     db = openLedgerDb(join(dataDir, 'ledger.db'));
     settings = new SettingsStore(db, Date.now);
-    events = new EventBus<ApiEventMap>();
     wallet = createWalletModule({
       dataDir,
       ledgerDb: db,
       settings,
-      events,
       keyProtection: new PassphraseKeyProtection({ file: join(dataDir, 'wallets', 'passphrase.json'), scrypt: { N: 2 ** 14, r: 8, p: 1 } }),
       sandboxSlotIntervalMs: 0,
     });

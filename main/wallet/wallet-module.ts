@@ -1,10 +1,7 @@
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import type { EventBus } from '../../common/event-bus';
-import type { ApiEventMap } from '../../common/api/contract';
-import { Emitter } from '../../common/event';
 import type { Event } from '../../common/event';
-import { DisposableStore, toDisposable } from '../../common/lifecycle';
+import { DisposableStore } from '../../common/lifecycle';
 import type { WalletState } from '../../common/wallet/wallet-types';
 import type { Module } from '../app/module';
 import type { walletCalls } from '../../common/api/wallet';
@@ -33,8 +30,8 @@ export interface WalletModuleOptions {
   dataDir: string;
   ledgerDb: Database.Database;
   settings: SettingsStore;
-  /** Where the wallet service still publishes `wallet:changed`, `wallet:balances` and `wallet:activity` itself. */
-  events: EventBus<ApiEventMap>;
+  /** Whether a UI shows balances now: they are polled only then. */
+  balancesWatched?: () => boolean;
   /** Desktop: the OS keychain (safeStorage). Default: a passphrase (headless). */
   keyProtection?: KeyProtection;
   nowMs?: () => number;
@@ -60,7 +57,7 @@ export interface WalletModule extends Module {
 }
 
 export function createWalletModule(options: WalletModuleOptions): WalletModule {
-  const { dataDir, ledgerDb, settings, events } = options;
+  const { dataDir, ledgerDb, settings } = options;
   const nowMs = options.nowMs ?? Date.now;
   const keyProtection = options.keyProtection ?? new PassphraseKeyProtection({ file: join(dataDir, 'wallets', 'passphrase.json'), nowMs });
   const vault = new KeyVault({ dir: join(dataDir, 'wallets'), exportDir: join(dataDir, 'wallet-exports'), protection: keyProtection, nowMs });
@@ -76,13 +73,10 @@ export function createWalletModule(options: WalletModuleOptions): WalletModule {
     activity: new WalletActivity(ledgerDb, nowMs),
     budgets,
     settings: () => settings.get(),
-    events,
+    ...(options.balancesWatched ? { balancesWatched: options.balancesWatched } : {}),
     nowMs,
   });
   const handlers = walletHandlers({ wallet: service, network, approvals, settings });
-  // The service announces wallet changes on the app's event bus; the market follows them here.
-  const walletChanged = disposables.add(new Emitter<WalletState>());
-  disposables.add(toDisposable(events.on('wallet:changed', (state) => walletChanged.fire(state))));
   const chainReader: ChainReader = {
     transaction: (signature, commitment) => network.client().transaction(signature, commitment) as ReturnType<ChainReader['transaction']>,
     signatureStatus: (signature) => network.client().signatureStatus(signature),
@@ -96,7 +90,7 @@ export function createWalletModule(options: WalletModuleOptions): WalletModule {
     budgets,
     credits,
     handlers,
-    onDidChangeWallet: walletChanged.event,
+    onDidChangeWallet: service.onDidChangeWallet,
     paymentVerifier: (verifierOptions = {}) => new PaymentVerifier({ chain: chainReader, credits, commitment: verifierOptions.commitment }),
     async start() {
       // Settings changed from anywhere (settings:update or network:set) move the network.

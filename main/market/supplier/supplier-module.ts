@@ -1,10 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { lendCalls } from '../../../common/api/lend';
-import { EventBus } from '../../../common/event-bus';
-import type { ApiEventMap } from '../../../common/api/contract';
-import { Emitter } from '../../../common/event';
+import { Events } from '../../../common/event';
 import type { Event } from '../../../common/event';
-import { DisposableStore, toDisposable } from '../../../common/lifecycle';
 import type { LendNotice, SupplierStatus } from '../../../common/market/lend-types';
 import type { Module } from '../../app/module';
 import type { HardwareService } from '../../hardware/hardware-service';
@@ -54,13 +51,6 @@ const MEDIAN_PAGES = 5;
 
 /** Builds the supplier side for the composition root: the session, its stores, earnings, and the lend/earnings handlers. */
 export function createSupplierModule(options: SupplierModuleOptions): SupplierModule {
-  const disposables = new DisposableStore({ name: 'supplier' });
-  const statusChanged = disposables.add(new Emitter<SupplierStatus>());
-  const notices = disposables.add(new Emitter<LendNotice>());
-  const earningsChanged = disposables.add(new Emitter<{ atMs: number }>());
-  // The session still speaks in the UI's event names: it gets a bus of its own, fed from
-  // the services' typed events, and what it publishes there leaves as typed events.
-  const sessionEvents = new EventBus<ApiEventMap>();
   const leases = new SupplierLeaseStore(options.ledgerDb, options.nowMs);
   const earningsStore = new EarningsStore(options.ledgerDb);
   const session = new SupplierSession({
@@ -68,41 +58,21 @@ export function createSupplierModule(options: SupplierModuleOptions): SupplierMo
     earnings: earningsStore,
     meter: new EnergyMeter(options.telemetryStore),
     settings: options.settings,
-    events: sessionEvents,
     hub: options.hub,
     wallet: options.wallet,
     worker: options.worker,
     hardware: options.hardware,
+    telemetry: options.telemetry,
     nowMs: options.nowMs,
     ...(options.tickMs !== undefined ? { tickMs: options.tickMs } : {}),
   });
   const earnings = new EarningsService(earningsStore, options.wallet, options.nowMs);
-  earnings.onDidChange((e) => earningsChanged.fire(e), disposables);
-  // The settings store announces the session's own settings changes; nothing to relay.
-  for (const off of [
-    sessionEvents.on('lend:status', (status) => statusChanged.fire(status)),
-    sessionEvents.on('lend:notice', (notice) => notices.fire(notice)),
-    sessionEvents.on('earnings:changed', (e) => earningsChanged.fire(e)),
-  ]) {
-    disposables.add(toDisposable(off));
-  }
-  /** What the session listens to, from the services that announce it. */
-  const feedSession = (store: DisposableStore) => {
-    options.hub.onDidChangeStatus((status) => sessionEvents.emit('market:hub', status), store);
-    options.hardware.onDidDetect((snapshot) => sessionEvents.emit('hardware:snapshot', snapshot), store);
-    options.worker.onDidChangeEngine((status) => sessionEvents.emit('worker:engine', status), store);
-    options.wallet.onDidChangeWallet((state) => sessionEvents.emit('wallet:changed', state), store);
-    options.worker.onDidChangeJob((job) => sessionEvents.emit('worker:job-changed', job), store);
-    options.worker.onJobLog((batch) => sessionEvents.emit('worker:job-log', batch), store);
-    options.telemetry.onSamples((samples) => sessionEvents.emit('telemetry:samples', samples), store);
-  };
-
   return {
     session,
     earnings,
-    onDidChangeStatus: statusChanged.event,
-    onNotice: notices.event,
-    onDidChangeEarnings: earningsChanged.event,
+    onDidChangeStatus: session.onDidChangeStatus,
+    onNotice: session.onNotice,
+    onDidChangeEarnings: Events.any(session.onDidChangeEarnings, earnings.onDidChange),
     handlers: {
       'lend:status': () => session.status(),
       'lend:terms': () => session.terms(),
@@ -126,13 +96,7 @@ export function createSupplierModule(options: SupplierModuleOptions): SupplierMo
       'earnings:export-csv': () => earnings.csv(),
       'earnings:reconcile': () => earnings.reconcile(),
     },
-    async start() {
-      feedSession(disposables);
-      await session.start();
-    },
-    async dispose() {
-      await session.stop();
-      await disposables.dispose();
-    },
+    start: () => session.start(),
+    dispose: () => session.stop(),
   };
 }
