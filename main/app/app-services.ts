@@ -80,8 +80,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   // Built in the order they start: the network first (on Sandbox it starts the embedded
   // chain on a loopback port), then hardware, the worker (reconciles what a previous run
   // left in Docker), and the market last (the hub needs the chain, the supplier the worker
-  // and the GPUs).
-  // Balances are polled only while a UI listens for them.
+  // and the GPUs). The wallet polls balances only while a UI listens for them.
   const balancesWatched = () => events.listenerCount('wallet:balances') > 0;
   const wallet = createWalletModule({ dataDir: options.dataDir, ledgerDb, settings, balancesWatched, keyProtection: options.keyProtection, nowMs });
   const hardware = createHardwareModule({ settings, telemetryStore, nowMs });
