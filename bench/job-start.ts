@@ -14,11 +14,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EventBus } from '../common/event-bus';
 import { openLedgerDb } from '../main/ledger/ledger-db';
 import { DockerEngine } from '../main/worker/docker-engine';
 import { parseDockerHost } from '../main/worker/docker-endpoint';
-import type { WorkerEventMap } from '../main/worker/worker-events';
 import { WorkerService } from '../main/worker/worker-service';
 import { dockerToolsAvailable, startDockerTestEnv } from '../scripts/test-env/docker-env.mjs';
 import { median } from './_median';
@@ -51,10 +49,8 @@ async function main(): Promise<void> {
   const env = await startDockerTestEnv({ registry: false, nvidiaHook: false });
   const dataDir = mkdtempSync(join(tmpdir(), 'idlegrid-bench-job-start-'));
   const db = openLedgerDb(join(dataDir, 'ledger.db'));
-  const events = new EventBus<WorkerEventMap>();
   const worker = new WorkerService({
     db,
-    events,
     engine: new DockerEngine(parseDockerHost(env.dockerHost)),
     diskReserveBytes: () => 0,
   });
@@ -65,9 +61,9 @@ async function main(): Promise<void> {
       n++;
       const jobId = `bench-${n}`;
       const running = new Promise<number>((resolve) => {
-        const off = events.on('worker:job-changed', (job) => {
+        const subscription = worker.onDidChangeJob((job) => {
           if (job.id === jobId && job.state !== 'queued' && job.state !== 'pulling' && job.state !== 'creating') {
-            off();
+            void subscription.dispose();
             resolve(performance.now());
           }
         });

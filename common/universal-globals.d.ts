@@ -18,3 +18,9 @@ declare const console: {
   error(...data: unknown[]): void;
   warn(...data: unknown[]): void;
 };
+// Timers exist on every side; their handles differ (a number in browsers, an object in
+// Node), so common/ treats them as opaque.
+declare function setTimeout(callback: () => void, ms?: number): unknown;
+declare function clearTimeout(handle: unknown): void;
+declare function setInterval(callback: () => void, ms?: number): unknown;
+declare function clearInterval(handle: unknown): void;

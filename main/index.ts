@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { app, ipcMain, safeStorage } from 'electron';
 import type { BrowserWindow } from 'electron';
+import { DisposableStore } from '../common/lifecycle';
 import { createAppServices } from './app/app-services';
 import { chooseDesktopKeyProtection } from './wallet/safe-storage-key-protection';
 import type { AppServices } from './app/app-services';
@@ -24,6 +25,8 @@ let mainWindow: BrowserWindow | null = null;
 // Held at module level: a Tray that is only a local is garbage-collected and vanishes.
 let tray: SupplierTray | null = null;
 let quitting = false;
+/** The tray's listeners on the services, released before the services stop. */
+const trayListeners = new DisposableStore({ name: 'tray' });
 
 function showWindow(): void {
   if (mainWindow && !mainWindow.isDestroyed()) {
@@ -60,6 +63,7 @@ if (!app.requestSingleInstanceLock()) {
     event.preventDefault();
     const s = services;
     services = null;
+    void trayListeners.dispose();
     void s.stop().finally(() => app.quit());
   });
 
@@ -77,20 +81,17 @@ if (!app.requestSingleInstanceLock()) {
       quit: () => app.quit(),
       startSharing: () => void Promise.resolve(s.handlers['lend:start-sharing']({})).catch(() => showWindow()),
       stopSharing: () => void s.handlers['lend:stop-sharing']({ stopRunning: false }),
-      setStartOnLogin: (enabled) => {
-        const next = s.settings.update({ startOnLogin: enabled });
-        s.events.emit('settings:changed', next);
-      },
+      setStartOnLogin: (enabled) => void s.settings.update({ startOnLogin: enabled }),
     });
     // The tray follows the supplier's status and the settings; notices become notifications.
     const redraw = () => tray?.update(s.supplier.session.status(), { startOnLogin: s.settings.get().startOnLogin, decimals: s.wallet.network.info().usdcDecimals });
-    s.events.on('lend:status', redraw);
-    s.events.on('earnings:changed', redraw);
-    s.events.on('settings:changed', (next) => {
+    s.supplier.onDidChangeStatus(redraw, trayListeners);
+    s.supplier.onDidChangeEarnings(redraw, trayListeners);
+    s.settings.onDidChange((next) => {
       applyLoginItem(next.startOnLogin);
       redraw();
-    });
-    s.events.on('lend:notice', (notice) => tray?.notify(notice));
+    }, trayListeners);
+    s.supplier.onNotice((notice) => tray?.notify(notice), trayListeners);
     applyLoginItem(s.settings.get().startOnLogin);
     showWindow();
     void services.start();

@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws';
 import type { z } from 'zod';
+import { Sequencer } from '../../common/async';
 import { HUB_CLOSE } from '../../common/hub/hub-protocol';
 import { HubError } from '../../common/hub/hub-errors';
 import type { RateLimiter } from './rate-limiter';
@@ -29,8 +30,8 @@ export interface JsonSocketDeps<M extends { type: string }> {
  * is closed, and nothing it does touches other sockets.
  */
 export class JsonSocket<M extends { type: string }> {
-  private queue: Promise<void> = Promise.resolve();
-  private queued = 0;
+  /** Messages are handled one at a time, in the order they came. */
+  private readonly inbox = new Sequencer();
   private violations = 0;
   private readonly maxViolations: number;
   private readonly maxQueued: number;
@@ -93,13 +94,13 @@ export class JsonSocket<M extends { type: string }> {
       const type = typeof (json as { type?: unknown })?.type === 'string' ? (json as { type: string }).type : undefined;
       return this.reject(new HubError('invalid_message', `Invalid ${type ?? 'message'}${where}: ${issue?.message ?? 'does not match the protocol'}.`), type ? { inReplyTo: type } : {});
     }
-    if (++this.queued > this.maxQueued) {
+    if (this.inbox.size >= this.maxQueued) {
       this.close(HUB_CLOSE.abusive, 'too many messages waiting');
       return;
     }
     const message = parsed.data;
-    this.queue = this.queue
-      .then(() => this.o.onMessage(message))
+    void this.inbox
+      .queue(() => this.o.onMessage(message))
       .catch((error: unknown) => {
         const ref = (message as { ref?: unknown }).ref;
         const context = { inReplyTo: message.type, ...(typeof ref === 'string' ? { ref } : {}) };
@@ -108,9 +109,6 @@ export class JsonSocket<M extends { type: string }> {
           console.error(`[hub] handling ${message.type} failed:`, error);
           this.reject(new HubError('internal', 'The hub failed to handle this message; it was not applied. Try again.'), context, false);
         }
-      })
-      .finally(() => {
-        this.queued -= 1;
       });
   }
 }

@@ -1,3 +1,4 @@
+import { SequencerByKey } from '../../common/async';
 import { HubError } from '../../common/hub/hub-errors';
 import type { PaymentReceipt, PaymentSubmission } from '../../common/hub/http-api';
 import type { ClusterRequest, LeaseEndReason, LeaseIncrement, LeaseState, LeaseView, NodeState, Quote } from '../../common/hub/lease-types';
@@ -54,6 +55,8 @@ export interface LeaseServiceDeps {
  */
 export class LeaseService {
   private readonly active = new Map<string, LiveLease>();
+  /** Each lease's store writes, in the order they were decided. */
+  private readonly writes = new SequencerByKey<string>();
 
   private readonly payments: LeasePaymentIntake;
 
@@ -320,9 +323,7 @@ export class LeaseService {
    * other, even with a store whose calls really are asynchronous (PostgreSQL).
    */
   private persist<T>(lease: LiveLease, write: () => Promise<T>): Promise<T> {
-    const result = lease.writes.then(write);
-    lease.writes = result.catch(() => undefined);
-    return result;
+    return this.writes.queue(lease.leaseId, write);
   }
 
   /** Ends a lease: records why, frees its GPUs, stops the machines, updates reputation facts. */

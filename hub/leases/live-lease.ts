@@ -13,8 +13,6 @@ export interface LiveLease extends StoredLease {
   logTail: Array<{ rank: number; stream: 'stdout' | 'stderr'; text: string; atMs: number }>;
   /** Node failures the supplier's side caused (stopped by the owner), for reputation. */
   supplierCaused: Set<string>;
-  /** The tail of this lease's store writes, so they land in the order they were decided. */
-  writes: Promise<unknown>;
   /** No unpaid end before this (a grace period after a hub restart); 0 for leases made since. */
   notBeforeMs: number;
 }
@@ -22,7 +20,7 @@ export interface LiveLease extends StoredLease {
 export const LOG_TAIL_CHUNKS = 100;
 
 export function toLive(stored: StoredLease): LiveLease {
-  return { ...stored, lostSinceMs: new Map(), logTail: [], supplierCaused: new Set(), writes: Promise.resolve(), notBeforeMs: 0 };
+  return { ...stored, lostSinceMs: new Map(), logTail: [], supplierCaused: new Set(), notBeforeMs: 0 };
 }
 
 export function paymentsOf(lease: StoredLease, increment: number): StoredPayment[] {

@@ -1,35 +1,30 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type Database from 'better-sqlite3';
 import { EventBus } from '../../common/event-bus';
 import type { ApiEventMap } from '../../common/api/contract';
 import type { AppInfo } from '../../common/api/app';
-import type { Settings } from '../../common/settings';
+import { DisposableStore } from '../../common/lifecycle';
 import { openLedgerDb } from '../ledger/ledger-db';
 import { TelemetryStore } from '../ledger/telemetry-store';
 import { SettingsStore } from '../settings/settings-store';
-import { ExecFileRunner } from '../hardware/command-runner';
-import { HardwareDetector } from '../hardware/hardware-detector';
-import { readHostInfo } from '../hardware/host-info';
-import { HardwareService } from '../hardware/hardware-service';
-import { containerGpuDevices, createGpuTelemetrySource, createGpuVendorDrivers, hasTelemetry } from '../hardware/vendors';
-import { TelemetryService } from '../hardware/telemetry-service';
-import { hardwareHandlers } from '../hardware/hardware-handlers';
+import { createHardwareModule } from '../hardware/hardware-module';
+import type { HardwareModule } from '../hardware/hardware-module';
 import type { ApiHandlers } from '../transport/api-handlers';
 import { createWalletModule } from '../wallet/wallet-module';
 import type { WalletModule } from '../wallet/wallet-module';
 import type { KeyProtection } from '../wallet/key-protection';
-import { WorkerService } from '../worker/worker-service';
-import { workerHandlers } from '../worker/worker-handlers';
-import { MarketHub } from '../market/market-hub';
-import { marketHandlers } from '../market/explorer/explorer-handlers';
-import { ExplorerService } from '../market/explorer/explorer-service';
+import type { WorkerService } from '../worker/worker-service';
+import { createWorkerModule } from '../worker/worker-module';
+import type { MarketHub } from '../market/market-hub';
+import { createMarketModule } from '../market/market-module';
 import { createSupplierModule } from '../market/supplier/supplier-module';
 import type { SupplierModule } from '../market/supplier/supplier-module';
 import { SupplierLeaseValidity } from '../market/supplier/supplier-lease-validity';
 import { createRenterModule } from '../market/renter/renter-module';
 import type { RenterModule, RenterModuleDeps } from '../market/renter/renter-module';
 import type { HubTiming } from '../market/embedded-hub';
+import type { Module } from './module';
+import { forwardUiEvents } from './ui-events';
 
 export interface AppServicesOptions {
   shell: AppInfo['shell'];
@@ -47,9 +42,11 @@ export interface AppServicesOptions {
 }
 
 export interface AppServices {
+  /** The UI events, for the transports: services' typed events get their UI names here. */
   readonly events: EventBus<ApiEventMap>;
   readonly handlers: ApiHandlers;
   readonly settings: SettingsStore;
+  readonly hardware: HardwareModule;
   readonly wallet: WalletModule;
   /** Runs renters' jobs in Docker (the market's supplier session submits and stops them). */
   readonly worker: WorkerService;
@@ -57,9 +54,9 @@ export interface AppServices {
   readonly hub: MarketHub;
   readonly supplier: SupplierModule;
   readonly renter: RenterModule;
-  /** Detects hardware and starts telemetry; the UI can connect before this finishes. */
+  /** Starts the modules in order (wallet and network, hardware, worker, market); the UI can connect before this finishes. */
   start(): Promise<void>;
-  /** Stops children and timers and closes the databases; safe to call twice. */
+  /** Disposes the modules in reverse order, then closes the databases; safe to call twice. */
   stop(): Promise<void>;
 }
 
@@ -71,56 +68,43 @@ export interface AppServices {
 export function createAppServices(options: AppServicesOptions): AppServices {
   const nowMs = options.nowMs ?? Date.now;
   mkdirSync(options.dataDir, { recursive: true });
+  // Disposed in reverse: the UI forwarding first, then the modules from last to first, the databases last.
+  const disposables = new DisposableStore({ name: 'app' });
   const events = new EventBus<ApiEventMap>();
-  const ledgerDb: Database.Database = openLedgerDb(join(options.dataDir, 'ledger.db'));
+  const ledgerDb = openLedgerDb(join(options.dataDir, 'ledger.db'));
+  disposables.defer(() => ledgerDb.close());
   const telemetryStore = TelemetryStore.open(join(options.dataDir, 'telemetry.db'));
+  disposables.defer(() => telemetryStore.close());
   const settings = new SettingsStore(ledgerDb, nowMs);
-  const wallet = createWalletModule({ dataDir: options.dataDir, ledgerDb, settings, events, keyProtection: options.keyProtection, nowMs });
 
-  // Every vendor's knowledge (tools, telemetry, container devices) is behind these drivers.
-  const gpuVendors = createGpuVendorDrivers();
-  const hardware = new HardwareService(
-    new HardwareDetector({ runner: new ExecFileRunner(), readHostInfo, nowMs, drivers: gpuVendors }),
-    events,
-  );
-  const telemetry = new TelemetryService({
-    createSource: (callbacks) => createGpuTelemetrySource(gpuVendors, hardware.gpus(), { nowMs, ...callbacks }),
-    store: telemetryStore,
-    events,
-    nowMs,
-  });
-
-  // The worker hands a job the GPUs of the last detection, each as its vendor's driver says.
-  const worker = new WorkerService({
-    db: ledgerDb,
-    events,
-    nowMs,
-    gpuUuids: () => hardware.gpus().filter((gpu) => gpu.lendable).map((gpu) => gpu.uuid),
-    gpuDevices: (uuids) => containerGpuDevices(gpuVendors, hardware.gpus(), uuids),
-    // After a crash, a lease's container is kept only while this machine's verified payments cover it.
-    leaseValidity: new SupplierLeaseValidity(ledgerDb),
-  });
-
-  const hub = new MarketHub({ dataDir: options.dataDir, settings, events, wallet, ...(options.embeddedHubTiming ? { embeddedTiming: options.embeddedHubTiming } : {}) });
+  // Built in the order they start: the network first (on Sandbox it starts the embedded
+  // chain on a loopback port), then hardware, the worker (reconciles what a previous run
+  // left in Docker), and the market last (the hub needs the chain, the supplier the worker
+  // and the GPUs). The wallet polls balances only while a UI listens for them.
+  const balancesWatched = () => events.listenerCount('wallet:balances') > 0;
+  const wallet = createWalletModule({ dataDir: options.dataDir, ledgerDb, settings, balancesWatched, keyProtection: options.keyProtection, nowMs });
+  const hardware = createHardwareModule({ settings, telemetryStore, nowMs });
+  const workerModule = createWorkerModule({ db: ledgerDb, hardware: hardware.hardware, gpuVendors: hardware.gpuVendors, nowMs, leaseValidity: new SupplierLeaseValidity(ledgerDb) });
+  const worker = workerModule.worker;
+  const market = createMarketModule({ dataDir: options.dataDir, settings, wallet, ...(options.embeddedHubTiming ? { embeddedTiming: options.embeddedHubTiming } : {}) });
+  const hub = market.hub;
+  const renter = createRenterModule({ ledgerDb, settings, hub, wallet, nowMs, ...options.renter });
   const supplier = createSupplierModule({
     dataDir: options.dataDir,
     ledgerDb,
     settings,
-    events,
     hub,
     wallet,
     worker,
-    hardware,
-    telemetry,
+    hardware: hardware.hardware,
+    telemetry: hardware.telemetry,
     telemetryStore,
     nowMs,
     ...(options.supplierTickMs !== undefined ? { tickMs: options.supplierTickMs } : {}),
   });
-  const explorer = new ExplorerService({ hub, wallet, events });
-  const renter = createRenterModule({ ledgerDb, settings, events, hub, wallet, nowMs, ...options.renter });
-
-  const applyTelemetry = (s: Settings) =>
-    telemetry.apply({ enabled: s.telemetryEnabled, hasTelemetryGpu: hasTelemetry(gpuVendors, hardware.gpus()) });
+  const modules: Module[] = [wallet, hardware, workerModule, market, renter, supplier];
+  for (const module of modules) disposables.add(module);
+  disposables.add(forwardUiEvents({ settings, hardware: hardware.hardware, telemetry: hardware.telemetry, wallet, worker, hub, supplier, renter }, events));
 
   const info: AppInfo = {
     version: options.version,
@@ -134,55 +118,34 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     'settings:get': () => settings.get(),
     'settings:update': async (patch) => {
       const next = settings.update(patch);
-      events.emit('settings:changed', next);
-      await applyTelemetry(next);
+      await hardware.applyTelemetry(next);
       return next;
     },
-    ...hardwareHandlers(hardware, telemetry),
+    ...hardware.handlers,
     ...wallet.handlers,
-    ...workerHandlers(worker),
-    ...marketHandlers(hub, explorer),
+    ...workerModule.handlers,
+    ...market.handlers,
     ...supplier.handlers,
     ...renter.handlers,
   };
 
-  let stopped = false;
   return {
     events,
     handlers,
     settings,
+    hardware,
     wallet,
     worker,
     hub,
     supplier,
     renter,
     async start() {
-      // The network first: on Sandbox this starts the embedded chain on a loopback port.
-      await wallet.start();
-      await hardware.detect();
-      // Reconciles what a previous run left in Docker (adopts jobs of valid leases).
-      await worker.start();
-      await applyTelemetry(settings.get());
-      // The market last: the hub needs the chain, the supplier session the worker and GPUs.
-      await hub.start();
-      await renter.start();
-      await supplier.start();
-      // A GPU found by "Detect again" (driver installed later) starts telemetry too.
-      events.on('hardware:snapshot', () => void applyTelemetry(settings.get()));
+      for (const module of modules) {
+        // Stopped while starting (a signal during start-up): the rest never starts.
+        if (disposables.isDisposed) return;
+        await module.start();
+      }
     },
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await supplier.stop();
-      await renter.stop();
-      await hub.stop();
-      explorer.dispose();
-      await telemetry.stop();
-      // Lets go of Docker without stopping jobs: the next start adopts them.
-      await worker.stop();
-      await wallet.stop();
-      telemetryStore.close();
-      ledgerDb.close();
-    },
+    stop: () => disposables.dispose(),
   };
 }

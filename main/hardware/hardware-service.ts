@@ -1,5 +1,5 @@
-import type { EventBus } from '../../common/event-bus';
-import type { ApiEventMap } from '../../common/api/contract';
+import { Emitter } from '../../common/event';
+import type { Event } from '../../common/event';
 import type { HardwareSnapshot } from '../../common/hardware/detection';
 import type { Gpu } from '../../common/hardware/gpu';
 
@@ -14,11 +14,11 @@ export interface HardwareDetection {
 export class HardwareService {
   private current: HardwareSnapshot | null = null;
   private running: Promise<HardwareSnapshot> | null = null;
+  private readonly detected = new Emitter<HardwareSnapshot>();
+  /** Every finished detection (the UI's `hardware:snapshot`). */
+  readonly onDidDetect: Event<HardwareSnapshot> = this.detected.event;
 
-  constructor(
-    private readonly detector: HardwareDetection,
-    private readonly events: EventBus<ApiEventMap>,
-  ) {}
+  constructor(private readonly detector: HardwareDetection) {}
 
   async snapshot(): Promise<HardwareSnapshot> {
     return this.current ?? this.detect();
@@ -30,7 +30,7 @@ export class HardwareService {
       .detect()
       .then((snapshot) => {
         this.current = snapshot;
-        this.events.emit('hardware:snapshot', snapshot);
+        this.detected.fire(snapshot);
         return snapshot;
       })
       .finally(() => {

@@ -1,5 +1,6 @@
-import type { EventBus } from '../../common/event-bus';
-import type { ApiEventMap } from '../../common/api/contract';
+import { Emitter } from '../../common/event';
+import type { Event } from '../../common/event';
+import { MutableDisposable, disposableInterval } from '../../common/lifecycle';
 import type { TelemetrySample } from '../../common/hardware/gpu';
 import type { TelemetryStatus } from '../../common/hardware/detection';
 import type { HistoryRange, TelemetrySeries } from '../../common/hardware/history';
@@ -26,19 +27,23 @@ export interface TelemetryServiceDeps {
   /** Makes the vendors' samplers for the detected GPUs; called when telemetry starts, never per sample. */
   createSource: (callbacks: TelemetrySourceCallbacks) => TelemetrySource;
   store: TelemetryHistoryStore;
-  events: EventBus<ApiEventMap>;
   nowMs: () => number;
   compactEveryMs?: number;
 }
 
 /**
  * Wires the sampler to its consumers: every batch is stored in telemetry.db and
- * published as a `telemetry:samples` event; downsampling runs on a slow timer. It
+ * announced on `onSamples` (the UI's `telemetry:samples`); downsampling runs on a slow timer. It
  * decides whether sampling runs at all (a GPU with live telemetry present, telemetry on in Settings).
  */
 export class TelemetryService {
   private source: TelemetrySource | null = null;
-  private compactTimer: NodeJS.Timeout | null = null;
+  private readonly compactTimer = new MutableDisposable();
+  private readonly samples = new Emitter<TelemetrySample[]>();
+  private readonly statusChanged = new Emitter<TelemetryStatus>();
+  /** Each stored batch of samples. */
+  readonly onSamples: Event<TelemetrySample[]> = this.samples.event;
+  readonly onDidChangeStatus: Event<TelemetryStatus> = this.statusChanged.event;
   private lastStatus: TelemetryStatus = {
     state: 'stopped',
     message: 'Telemetry has not started yet.',
@@ -64,12 +69,11 @@ export class TelemetryService {
     }
     if (this.source) return;
     this.source = this.deps.createSource({
-      onSamples: (samples) => this.onSamples(samples),
+      onSamples: (samples) => this.receive(samples),
       onStatus: (status) => this.publishStatus(status),
     });
     this.source.start();
-    this.compactTimer = setInterval(() => this.compact(), this.deps.compactEveryMs ?? 60_000);
-    this.compactTimer.unref();
+    this.compactTimer.value = disposableInterval(() => this.compact(), this.deps.compactEveryMs ?? 60_000);
   }
 
   status(): TelemetryStatus {
@@ -89,11 +93,11 @@ export class TelemetryService {
     this.compact();
   }
 
-  private onSamples(samples: TelemetrySample[]): void {
+  private receive(samples: TelemetrySample[]): void {
     if (samples.length === 0) return;
     this.deps.store.insert(samples);
     this.lastStatus = { ...this.lastStatus, lastSampleAtMs: samples[0]!.tMs };
-    this.deps.events.emit('telemetry:samples', samples);
+    this.samples.fire(samples);
   }
 
   private compact(): void {
@@ -105,8 +109,7 @@ export class TelemetryService {
   }
 
   private async stopSource(): Promise<void> {
-    if (this.compactTimer) clearInterval(this.compactTimer);
-    this.compactTimer = null;
+    void this.compactTimer.clear();
     const source = this.source;
     this.source = null;
     if (source) {
@@ -123,6 +126,6 @@ export class TelemetryService {
       spawns,
       lastSampleAtMs: status.lastSampleAtMs ?? this.lastStatus.lastSampleAtMs,
     };
-    this.deps.events.emit('telemetry:status', this.lastStatus);
+    this.statusChanged.fire(this.lastStatus);
   }
 }

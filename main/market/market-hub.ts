@@ -1,6 +1,8 @@
 import { ApiError } from '../../common/api/errors';
-import type { EventBus } from '../../common/event-bus';
-import type { ApiEventMap } from '../../common/api/contract';
+import { Sequencer } from '../../common/async';
+import { Emitter } from '../../common/event';
+import type { Event } from '../../common/event';
+import { DisposableStore, MutableDisposable, disposableTimeout } from '../../common/lifecycle';
 import { HubError } from '../../common/hub/hub-errors';
 import { HubHttpClient } from '../../hub-client/hub-http-client';
 import type { Settings } from '../../common/settings';
@@ -15,7 +17,6 @@ import type { WalletModule } from '../wallet/wallet-module';
 export interface MarketHubDeps {
   dataDir: string;
   settings: SettingsStore;
-  events: EventBus<ApiEventMap>;
   wallet: WalletModule;
   /** Tests: shorter increments and heartbeats for the embedded hub. */
   embeddedTiming?: Partial<HubTiming>;
@@ -35,7 +36,7 @@ type Target = { mode: 'embedded'; chain: NetworkInfo } | { mode: 'grid'; hubUrl:
  * wallet and is made again when the wallet changes or the hub forgets it.
  *
  * The supplier session and the renter client use `url()`, `token()` and `withSession()`;
- * they listen to `market:hub` to follow a change of hub.
+ * they listen to `onDidChangeStatus` (the UI's `market:hub`) to follow a change of hub.
  */
 export class MarketHub {
   private current: MarketHubStatus = { mode: 'none', hubUrl: null, status: 'starting', error: null, info: null, signedInAs: null };
@@ -44,9 +45,12 @@ export class MarketHub {
   /** Hub sessions by wallet address (each wallet signs in on its own). */
   private readonly sessions = new Map<string, { hubUrl: string; token: string; expiresAtMs: number }>();
   private readonly signingIn = new Map<string, Promise<string>>();
-  private queue: Promise<unknown> = Promise.resolve();
-  private offs: Array<() => void> = [];
-  private retryTimer: NodeJS.Timeout | null = null;
+  /** Moves from hub to hub run one at a time. */
+  private readonly moves = new Sequencer();
+  private readonly disposables = new DisposableStore({ name: 'MarketHub' });
+  private readonly retryTimer = this.disposables.add(new MutableDisposable());
+  private readonly statusChanged = this.disposables.add(new Emitter<MarketHubStatus>());
+  readonly onDidChangeStatus: Event<MarketHubStatus> = this.statusChanged.event;
 
   constructor(private readonly o: MarketHubDeps) {}
 
@@ -106,16 +110,14 @@ export class MarketHub {
   }
 
   async start(): Promise<void> {
-    this.offs.push(
-      this.o.events.on('network:changed', () => void this.follow()),
-      this.o.events.on('settings:changed', () => void this.follow()),
-      this.o.events.on('wallet:changed', (state) => {
-        // `signedInAs` is about the active wallet (the renter); other sessions stay.
-        const active = state.activeAddress;
-        const signedInAs = active && this.sessions.get(active)?.hubUrl === this.current.hubUrl ? active : null;
-        if (signedInAs !== this.current.signedInAs) this.publish({ ...this.current, signedInAs });
-      }),
-    );
+    this.o.wallet.network.onDidChange(() => void this.follow(), this.disposables);
+    this.o.settings.onDidChange(() => void this.follow(), this.disposables);
+    this.o.wallet.onDidChangeWallet((state) => {
+      // `signedInAs` is about the active wallet (the renter); other sessions stay.
+      const active = state.activeAddress;
+      const signedInAs = active && this.sessions.get(active)?.hubUrl === this.current.hubUrl ? active : null;
+      if (signedInAs !== this.current.signedInAs) this.publish({ ...this.current, signedInAs });
+    }, this.disposables);
     await this.follow();
   }
 
@@ -126,18 +128,15 @@ export class MarketHub {
     return this.current;
   }
 
-  async stop(): Promise<void> {
-    for (const off of this.offs.splice(0)) off();
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
-    await this.queue;
+  /** Stops following the settings, waits for a move under way, and closes the embedded hub. */
+  async dispose(): Promise<void> {
+    await this.disposables.dispose();
+    await this.moves.idle();
     await this.closeEmbedded();
   }
 
   private follow(force = false): Promise<void> {
-    const run = this.queue.then(() => this.moveTo(this.target(this.o.settings.get()), force));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.moves.queue(() => this.moveTo(this.target(this.o.settings.get()), force));
   }
 
   private target(settings: Settings): Target {
@@ -197,12 +196,11 @@ export class MarketHub {
 
   /** A grid hub that did not answer is tried again now and then (it may be starting). */
   private retryLater(): void {
-    if (this.retryTimer) return;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
+    if (this.retryTimer.value || this.disposables.isDisposed) return;
+    this.retryTimer.value = disposableTimeout(() => {
+      this.retryTimer.value = null;
       if (this.current.status === 'error' && this.current.mode === 'grid') void this.follow(true);
     }, GRID_RETRY_MS);
-    this.retryTimer.unref();
   }
 
   private async signIn(hubUrl: string, address: string): Promise<string> {
@@ -224,6 +222,6 @@ export class MarketHub {
 
   private publish(status: MarketHubStatus): void {
     this.current = status;
-    this.o.events.emit('market:hub', status);
+    this.statusChanged.fire(status);
   }
 }

@@ -1,14 +1,19 @@
 import type Database from 'better-sqlite3';
 import { DEFAULT_SETTINGS, settingsSchema, settingsPatchSchema } from '../../common/settings';
 import type { Settings, SettingsPatch } from '../../common/settings';
+import { Emitter } from '../../common/event';
+import type { Event } from '../../common/event';
 
 /**
  * Settings live in ledger.db, one row per key. Reading always yields a complete,
  * valid object: a missing key takes its default, and a stored value that no longer
  * validates (an older or hand-edited database) falls back to the default rather than
- * breaking the app.
+ * breaking the app. Every update is announced on `onDidChange`, whoever made it (a
+ * settings call, the network switch, the tray, the supplier session).
  */
 export class SettingsStore {
+  private readonly changed = new Emitter<Settings>();
+  readonly onDidChange: Event<Settings> = this.changed.event;
   private readonly selectAll: Database.Statement<[], { key: string; value_json: string }>;
   private readonly upsert: Database.Statement<[string, string, number]>;
 
@@ -49,6 +54,8 @@ export class SettingsStore {
         if (value !== undefined) this.upsert.run(key, JSON.stringify(value), now);
       }
     })();
-    return this.get();
+    const next = this.get();
+    this.changed.fire(next);
+    return next;
   }
 }

@@ -1,6 +1,7 @@
 import type { Address } from '@solana/kit';
-import type { ApiEventMap } from '../../common/api/contract';
-import type { EventBus } from '../../common/event-bus';
+import { Emitter } from '../../common/event';
+import type { Event } from '../../common/event';
+import { MutableDisposable, disposableInterval } from '../../common/lifecycle';
 import type { WalletBalances } from '../../common/wallet/wallet-types';
 import type { KeyVault } from './key-vault';
 import type { NetworkService } from './network-service';
@@ -10,20 +11,23 @@ export interface BalanceWatcherDeps {
   vault: KeyVault;
   network: NetworkService;
   accounts: WalletAccounts;
-  events: EventBus<ApiEventMap>;
+  /** Whether anyone shows the balances now (a UI subscribed): polling runs only then. */
+  watched: () => boolean;
   nowMs: () => number;
 }
 
 const BALANCE_POLL_MS = 10_000;
 
 /**
- * A wallet's SOL and USDC balances on the current network, and `wallet:balances` published
- * when the active wallet's change: polled every 10 s only while someone listens, and
+ * A wallet's SOL and USDC balances on the current network, announced on `onDidChange`
+ * (the UI's `wallet:balances`) when the active wallet's change: polled every 10 s only while someone listens, and
  * refreshed at once after the wallet moves money.
  */
 export class BalanceWatcher {
-  private poller: NodeJS.Timeout | null = null;
+  private readonly poller = new MutableDisposable();
   private lastBalancesKey = '';
+  private readonly changed = new Emitter<WalletBalances>();
+  readonly onDidChange: Event<WalletBalances> = this.changed.event;
 
   constructor(private readonly d: BalanceWatcherDeps) {}
 
@@ -55,7 +59,7 @@ export class BalanceWatcher {
       const key = `${balances.network}:${balances.address}:${balances.lamports}:${balances.usdc}`;
       if (key !== this.lastBalancesKey) {
         this.lastBalancesKey = key;
-        this.d.events.emit('wallet:balances', balances);
+        this.changed.fire(balances);
       }
     } catch {
       // The next poll tries again; a call from the UI reports the error itself.
@@ -63,15 +67,13 @@ export class BalanceWatcher {
   }
 
   start(): void {
-    if (this.poller) return;
-    this.poller = setInterval(() => {
-      if (this.d.events.listenerCount('wallet:balances') > 0) void this.refreshBalances();
+    if (this.poller.value) return;
+    this.poller.value = disposableInterval(() => {
+      if (this.d.watched()) void this.refreshBalances();
     }, BALANCE_POLL_MS);
-    this.poller.unref();
   }
 
   stop(): void {
-    if (this.poller) clearInterval(this.poller);
-    this.poller = null;
+    void this.poller.clear();
   }
 }

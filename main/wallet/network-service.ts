@@ -1,9 +1,10 @@
 import { isAddress } from '@solana/kit';
 import type { Address } from '@solana/kit';
 import { ApiError } from '../../common/api/errors';
-import type { EventBus } from '../../common/event-bus';
-import type { ApiEventMap } from '../../common/api/contract';
-import type { Settings } from '../../common/settings';
+import { Sequencer } from '../../common/async';
+import { Emitter } from '../../common/event';
+import type { Event } from '../../common/event';
+import type { Settings, SettingsPatch } from '../../common/settings';
 import { NETWORK_PRESETS, USDC_DECIMALS, networkLabel } from '../../common/wallet/network';
 import type { NetworkInfo, NetworkKind } from '../../common/wallet/network';
 import { SandboxChainServer } from '../../solana/sandbox/sandbox-chain-server';
@@ -26,7 +27,6 @@ export interface NetworkConfig {
 export interface NetworkServiceDeps {
   /** Where the embedded sandbox chain keeps chain.db. */
   sandboxDataDir: string;
-  events: EventBus<ApiEventMap>;
   /** Where a network the user picks is saved (the service follows the settings). */
   settings: SettingsStore;
   /** Port for the embedded chain (0, the default, picks a free one). */
@@ -76,7 +76,10 @@ export class NetworkService {
   private current: NetworkInfo = { kind: 'sandbox', label: 'Sandbox', rpcUrl: '', usdcMint: '', usdcDecimals: USDC_DECIMALS, status: 'starting', error: null, faucet: true };
   private chainClient: ChainClient | null = null;
   private sandbox: SandboxChainServer | null = null;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Switches run one at a time, in the order asked. */
+  private readonly switches = new Sequencer();
+  private readonly changed = new Emitter<NetworkInfo>();
+  readonly onDidChange: Event<NetworkInfo> = this.changed.event;
 
   constructor(private readonly options: NetworkServiceDeps) {}
 
@@ -113,35 +116,32 @@ export class NetworkService {
    */
   apply(settings: Settings, options: { retry?: boolean } = {}): Promise<NetworkInfo> {
     const next = networkConfigFromSettings(settings);
-    const run = this.queue.then(() => this.switchTo(next, options.retry ?? false));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.switches.queue(() => this.switchTo(next, options.retry ?? false));
   }
 
   /**
-   * The user's choice of network (`network:set`): checked, saved in the settings, applied
-   * at once (a network that failed is tried again), then announced as `settings:changed`.
+   * The user's choice of network (`network:set`): checked, applied at once (a network that
+   * failed is tried again), then saved in the settings, whose announcement reaches the rest.
    */
   async select(choice: { kind: NetworkKind; rpcUrl?: string | undefined; usdcMint?: string | undefined; hubUrl?: string | undefined }): Promise<NetworkInfo> {
     const { kind, rpcUrl, usdcMint, hubUrl } = choice;
     if (kind === 'custom') validateCustomNetwork(rpcUrl ?? '', usdcMint ?? '');
     const gridHub = kind === 'grid' ? normaliseHubUrl(hubUrl ?? '') : null;
     if (kind === 'grid' && !gridHub) throw new ApiError('invalid_params', 'Enter the private grid hub address, e.g. http://192.168.1.10:7070.');
-    const next = this.options.settings.update(
+    const patch: SettingsPatch =
       kind === 'custom'
         ? { network: kind, customRpcUrl: rpcUrl ?? '', customUsdcMint: usdcMint ?? '' }
         : kind === 'grid'
           ? { network: kind, hubUrl: gridHub ?? '' }
-          : { network: kind },
-    );
-    // Applied before the settings event goes out, so the event's own apply finds nothing to do.
-    const info = await this.apply(next, { retry: true });
-    this.options.events.emit('settings:changed', next);
+          : { network: kind };
+    // Applied before the settings change is announced, so the announcement's own apply finds nothing to do.
+    const info = await this.apply({ ...this.options.settings.get(), ...patch }, { retry: true });
+    this.options.settings.update(patch);
     return info;
   }
 
   async stop(): Promise<void> {
-    await this.queue;
+    await this.switches.idle();
     this.config = null;
     this.chainClient?.close();
     this.chainClient = null;
@@ -196,7 +196,7 @@ export class NetworkService {
 
   private publish(info: NetworkInfo): void {
     this.current = info;
-    this.options.events.emit('network:changed', info);
+    this.changed.fire(info);
   }
 }
 

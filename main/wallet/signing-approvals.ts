@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../common/api/errors';
-import type { EventBus } from '../../common/event-bus';
-import type { ApiEventMap } from '../../common/api/contract';
+import { Emitter } from '../../common/event';
+import type { Event } from '../../common/event';
 import type { NetworkKind } from '../../common/wallet/network';
-import type { SigningOutcome, SigningRequest } from '../../common/wallet/wallet-types';
+import type { SigningOutcome, SigningRequest, SigningResolution } from '../../common/wallet/wallet-types';
 
 /** A signing request as its caller describes it, before it gets an id and its times. */
 export type SigningDraft = Omit<SigningRequest, 'id' | 'createdAtMs' | 'expiresAtMs'>;
@@ -16,8 +16,7 @@ export function signingDraft(draft: Omit<SigningDraft, 'walletAddress' | 'networ
   return { origin: 'app', programs: [], message: null, ...draft, walletAddress, network };
 }
 
-export interface SigningApprovalsDeps {
-  events: EventBus<ApiEventMap>;
+export interface SigningApprovalsOptions {
   nowMs?: () => number;
   /** How long a request waits for an answer (default 2 minutes). */
   timeoutMs?: number;
@@ -41,8 +40,14 @@ export class SigningApprovals {
   private readonly pendingById = new Map<string, Pending>();
   private readonly nowMs: () => number;
   private readonly timeoutMs: number;
+  private readonly requested = new Emitter<SigningRequest>();
+  private readonly resolved = new Emitter<SigningResolution>();
+  /** A request waits for the user's answer (the UI's `wallet:confirm-request`). */
+  readonly onDidRequest: Event<SigningRequest> = this.requested.event;
+  /** A request was answered or expired (the UI's `wallet:confirm-resolved`). */
+  readonly onDidResolve: Event<SigningResolution> = this.resolved.event;
 
-  constructor(private readonly options: SigningApprovalsDeps) {
+  constructor(options: SigningApprovalsOptions = {}) {
     this.nowMs = options.nowMs ?? Date.now;
     this.timeoutMs = options.timeoutMs ?? 120_000;
   }
@@ -55,7 +60,7 @@ export class SigningApprovals {
       const timer = setTimeout(() => this.finish(request.id, 'expired'), this.timeoutMs);
       timer.unref();
       this.pendingById.set(request.id, { request, resolve, reject, timer });
-      this.options.events.emit('wallet:confirm-request', request);
+      this.requested.fire(request);
     });
   }
 
@@ -83,7 +88,7 @@ export class SigningApprovals {
     if (!pending) return;
     this.pendingById.delete(id);
     clearTimeout(pending.timer);
-    this.options.events.emit('wallet:confirm-resolved', { id, outcome });
+    this.resolved.fire({ id, outcome });
     if (outcome === 'approved') {
       pending.resolve();
     } else if (outcome === 'rejected') {

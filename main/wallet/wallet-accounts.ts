@@ -1,23 +1,24 @@
 import { ApiError } from '../../common/api/errors';
-import type { ApiEventMap } from '../../common/api/contract';
-import type { EventBus } from '../../common/event-bus';
+import { Emitter } from '../../common/event';
+import type { Event } from '../../common/event';
 import type { WalletAccount, WalletExportResult, WalletState } from '../../common/wallet/wallet-types';
 import { isLockable } from './key-protection';
 import type { KeyVault } from './key-vault';
 
 export interface WalletAccountsDeps {
   vault: KeyVault;
-  events: EventBus<ApiEventMap>;
 }
 
 /**
  * The wallets on this machine as the app manages them: create, import, export, select,
- * rename, lock and unlock, each change published as `wallet:changed` (a lock by timeout
- * too). It also answers the questions every signing path asks first: which wallet is
+ * rename, lock and unlock, each change announced on `onDidChange` (the UI's `wallet:changed`;
+ * a lock by timeout too). It also answers the questions every signing path asks first: which wallet is
  * active, whether a given one is here, and whether the keys can be used now.
  */
 export class WalletAccounts {
   private readonly offLock: () => void;
+  private readonly changed = new Emitter<WalletState>();
+  readonly onDidChange: Event<WalletState> = this.changed.event;
 
   constructor(private readonly d: WalletAccountsDeps) {
     this.offLock = d.vault.protection.onLock(() => this.publishState());
@@ -25,6 +26,7 @@ export class WalletAccounts {
 
   dispose(): void {
     this.offLock();
+    this.changed.dispose();
   }
 
   state(): WalletState {
@@ -95,7 +97,7 @@ export class WalletAccounts {
 
   private publishState(): WalletState {
     const state = this.d.vault.state();
-    this.d.events.emit('wallet:changed', state);
+    this.changed.fire(state);
     return state;
   }
 }

@@ -20,8 +20,7 @@ import {
 import type { Address, SignatureBytes } from '@solana/kit';
 import { getTransferSolInstruction } from '@solana-program/system';
 import type Database from 'better-sqlite3';
-import { EventBus } from '../../common/event-bus';
-import type { ApiEventMap, ApiCallName, ApiParams, ApiResult } from '../../common/api/contract';
+import type { ApiCallName, ApiParams, ApiResult } from '../../common/api/contract';
 import { ApiError } from '../../common/api/errors';
 import type { SigningRequest } from '../../common/wallet/wallet-types';
 import { openLedgerDb } from '../ledger/ledger-db';
@@ -44,7 +43,6 @@ const USDC = 1_000_000n;
 describe('wallet module through the API', () => {
   let dataDir: string;
   let db: Database.Database;
-  let events: EventBus<ApiEventMap>;
   let settings: SettingsStore;
   let wallet: WalletModule;
   let dispatcher: ApiDispatcher;
@@ -55,17 +53,15 @@ describe('wallet module through the API', () => {
   async function build() {
     db = openLedgerDb(join(dataDir, 'ledger.db'));
     settings = new SettingsStore(db, Date.now);
-    events = new EventBus<ApiEventMap>();
     wallet = createWalletModule({
       dataDir,
       ledgerDb: db,
       settings,
-      events,
       keyProtection: new PassphraseKeyProtection({ file: join(dataDir, 'wallets', 'passphrase.json'), scrypt: { N: 2 ** 14, r: 8, p: 1 } }),
       sandboxSlotIntervalMs: 0,
     });
     dispatcher = new ApiDispatcher(wallet.handlers as unknown as ApiHandlers, () => {});
-    events.on('wallet:confirm-request', (request) => {
+    wallet.approvals.onDidRequest((request) => {
       requests.push(request);
       const approved = answer?.(request);
       if (approved !== null && approved !== undefined) {
@@ -100,7 +96,7 @@ describe('wallet module through the API', () => {
   });
 
   afterEach(async () => {
-    await wallet.stop();
+    await wallet.dispose();
     db.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -229,7 +225,7 @@ describe('wallet module through the API', () => {
   it('keeps wallets and balances across a restart of the app and its sandbox chain', async () => {
     const { renter } = await setUpTwoWallets();
     const mint = (await call('network:get', {})).usdcMint;
-    await wallet.stop();
+    await wallet.dispose();
     db.close();
 
     await build();

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import type { EventBus } from '../../common/event-bus';
-import type { ApiEventMap } from '../../common/api/contract';
+import type { Event } from '../../common/event';
+import { DisposableStore } from '../../common/lifecycle';
+import type { WalletState } from '../../common/wallet/wallet-types';
+import type { Module } from '../app/module';
 import type { walletCalls } from '../../common/api/wallet';
 import type { SettingsStore } from '../settings/settings-store';
 import type { DomainHandlers } from '../transport/api-handlers';
@@ -28,7 +30,8 @@ export interface WalletModuleDeps {
   dataDir: string;
   ledgerDb: Database.Database;
   settings: SettingsStore;
-  events: EventBus<ApiEventMap>;
+  /** Whether a UI shows balances now: they are polled only then. */
+  balancesWatched?: () => boolean;
   /** Desktop: the OS keychain (safeStorage). Default: a passphrase (headless). */
   keyProtection?: KeyProtection;
   nowMs?: () => number;
@@ -36,27 +39,31 @@ export interface WalletModuleDeps {
   sandboxSlotIntervalMs?: number;
 }
 
-export interface WalletModule {
+export interface WalletModule extends Module {
   readonly service: WalletService;
   readonly network: NetworkService;
+  readonly approvals: SigningApprovals;
   readonly vault: KeyVault;
   readonly budgets: AutoPayBudgets;
   readonly credits: CreditedPayments;
   readonly handlers: DomainHandlers<typeof walletCalls>;
   /** A verifier over the current network, crediting into ledger.db (for workers and the hub). */
   paymentVerifier(options?: { commitment?: 'confirmed' | 'finalized' }): PaymentVerifier;
+  /** The wallets, the active one or the lock changed (the UI's `wallet:changed`). */
+  readonly onDidChangeWallet: Event<WalletState>;
   /** Starts the network from the settings (the sandbox chain by default) and the balance poller. */
   start(): Promise<void>;
-  stop(): Promise<void>;
+  dispose(): Promise<void>;
 }
 
 export function createWalletModule(options: WalletModuleDeps): WalletModule {
-  const { dataDir, ledgerDb, settings, events } = options;
+  const { dataDir, ledgerDb, settings } = options;
   const nowMs = options.nowMs ?? Date.now;
   const keyProtection = options.keyProtection ?? new PassphraseKeyProtection({ file: join(dataDir, 'wallets', 'passphrase.json'), nowMs });
   const vault = new KeyVault({ dir: join(dataDir, 'wallets'), exportDir: join(dataDir, 'wallet-exports'), protection: keyProtection, nowMs });
-  const network = new NetworkService({ sandboxDataDir: join(dataDir, 'sandbox-chain'), events, settings, sandboxSlotIntervalMs: options.sandboxSlotIntervalMs });
-  const approvals = new SigningApprovals({ events, nowMs });
+  const disposables = new DisposableStore({ name: 'wallet' });
+  const network = new NetworkService({ sandboxDataDir: join(dataDir, 'sandbox-chain'), settings, sandboxSlotIntervalMs: options.sandboxSlotIntervalMs });
+  const approvals = new SigningApprovals({ nowMs });
   const budgets = new AutoPayBudgets(ledgerDb, nowMs);
   const credits = new CreditedPayments(ledgerDb, nowMs);
   const service = new WalletService({
@@ -66,11 +73,10 @@ export function createWalletModule(options: WalletModuleDeps): WalletModule {
     activity: new WalletActivity(ledgerDb, nowMs),
     budgets,
     settings: () => settings.get(),
-    events,
+    ...(options.balancesWatched ? { balancesWatched: options.balancesWatched } : {}),
     nowMs,
   });
   const handlers = walletHandlers({ wallet: service, network, approvals });
-  let offSettings: (() => void) | null = null;
   const chainReader: ChainReader = {
     transaction: (signature, commitment) => network.client().transaction(signature, commitment) as ReturnType<ChainReader['transaction']>,
     signatureStatus: (signature) => network.client().signatureStatus(signature),
@@ -79,21 +85,24 @@ export function createWalletModule(options: WalletModuleDeps): WalletModule {
   return {
     service,
     network,
+    approvals,
     vault,
     budgets,
     credits,
     handlers,
+    onDidChangeWallet: service.onDidChangeWallet,
     paymentVerifier: (verifierOptions = {}) => new PaymentVerifier({ chain: chainReader, credits, commitment: verifierOptions.commitment }),
     async start() {
       // Settings changed from anywhere (settings:update or network:set) move the network.
-      offSettings = events.on('settings:changed', (next) => {
+      settings.onDidChange((next) => {
         void network.apply(next).then(() => service.refreshBalances());
-      });
+      }, disposables);
       await network.apply(settings.get());
       service.start();
     },
-    async stop() {
-      offSettings?.();
+    async dispose() {
+      await disposables.dispose();
+      // Also declines what still waits for the user's answer: nothing signs after this.
       service.stop();
       await network.stop();
       keyProtection.dispose();

@@ -1,6 +1,5 @@
 import type { Signature } from '@solana/kit';
-import type { EventBus } from '../../common/event-bus';
-import type { ApiEventMap } from '../../common/api/contract';
+import type { Event } from '../../common/event';
 import type { Settings } from '../../common/settings';
 import type {
   FaucetResult,
@@ -33,7 +32,8 @@ export interface WalletServiceDeps {
   activity: WalletActivity;
   budgets: AutoPayBudgets;
   settings: () => Settings;
-  events: EventBus<ApiEventMap>;
+  /** Whether anyone shows the balances now (a UI subscribed): they are polled only then. */
+  balancesWatched?: () => boolean;
   nowMs?: () => number;
 }
 
@@ -51,12 +51,21 @@ export class WalletService {
   private readonly watcher: BalanceWatcher;
   private readonly transfers: WalletTransfers;
   private readonly signer: StandardSigner;
+  /** The wallets, the active one or the lock changed (the UI's `wallet:changed`). */
+  readonly onDidChangeWallet: Event<WalletState>;
+  /** The active wallet's balances changed (the UI's `wallet:balances`). */
+  readonly onDidChangeBalances: Event<WalletBalances>;
+  /** The wallet sent a transaction (the UI's `wallet:activity`). */
+  readonly onDidRecordActivity: Event<{ address: string; signature: string }>;
 
   constructor(private readonly deps: WalletServiceDeps) {
-    const { vault, network, approvals, activity, budgets, settings, events } = deps;
-    this.accounts = new WalletAccounts({ vault, events });
-    this.watcher = new BalanceWatcher({ vault, network, accounts: this.accounts, events, nowMs: deps.nowMs ?? Date.now });
-    this.transfers = new WalletTransfers({ vault, network, approvals, activity, budgets, accounts: this.accounts, balances: this.watcher, settings, events });
+    const { vault, network, approvals, activity, budgets, settings } = deps;
+    this.accounts = new WalletAccounts({ vault });
+    this.watcher = new BalanceWatcher({ vault, network, accounts: this.accounts, watched: deps.balancesWatched ?? (() => false), nowMs: deps.nowMs ?? Date.now });
+    this.transfers = new WalletTransfers({ vault, network, approvals, activity, budgets, accounts: this.accounts, balances: this.watcher, settings });
+    this.onDidChangeWallet = this.accounts.onDidChange;
+    this.onDidChangeBalances = this.watcher.onDidChange;
+    this.onDidRecordActivity = this.transfers.onDidRecordActivity;
     this.signer = new StandardSigner({ vault, network, approvals, activity, accounts: this.accounts });
   }
 

@@ -1,8 +1,8 @@
 import { getSignatureFromTransaction } from '@solana/kit';
 import type { Address, Instruction, KeyPairSigner, Signature } from '@solana/kit';
 import { ApiError } from '../../common/api/errors';
-import type { ApiEventMap } from '../../common/api/contract';
-import type { EventBus } from '../../common/event-bus';
+import { Emitter } from '../../common/event';
+import type { Event } from '../../common/event';
 import type { Settings } from '../../common/settings';
 import { formatTokenAmount } from '../../common/wallet/token-amount';
 import type { FaucetResult, SendResult, SendToken, WalletTransaction } from '../../common/wallet/wallet-types';
@@ -46,7 +46,6 @@ export interface WalletTransfersDeps {
   accounts: WalletAccounts;
   balances: BalanceWatcher;
   settings: () => Settings;
-  events: EventBus<ApiEventMap>;
 }
 
 const LAMPORTS_PER_SIGNATURE = 5000n;
@@ -58,6 +57,9 @@ const LAMPORTS_PER_SIGNATURE = 5000n;
  */
 export class WalletTransfers {
   private readonly history: TransactionHistory;
+  private readonly activityRecorded = new Emitter<{ address: string; signature: string }>();
+  /** The wallet sent a transaction (the UI's `wallet:activity`). */
+  readonly onDidRecordActivity: Event<{ address: string; signature: string }> = this.activityRecorded.event;
 
   constructor(private readonly d: WalletTransfersDeps) {
     this.history = new TransactionHistory((signature) => d.activity.purposeOf(signature));
@@ -155,7 +157,7 @@ export class WalletTransfers {
     for (const signature of signatures) {
       await client.confirm(signature, { commitment: 'confirmed' });
       this.d.activity.record(signature, 'sandbox', address, 'faucet', 'Sandbox faucet');
-      this.d.events.emit('wallet:activity', { address, signature });
+      this.activityRecorded.fire({ address, signature });
     }
     void this.d.balances.refreshBalances();
     return { signatures, lamports: lamports.toString(), usdc: usdc.toString() };
@@ -181,7 +183,7 @@ export class WalletTransfers {
     // Recorded before confirmation: if confirming times out, history still says what it was for.
     this.d.activity.record(signature, this.d.network.info().kind, from, kind, purpose);
     const { slot } = await client.confirm(signature, { commitment: 'confirmed', lastValidBlockHeight: lifetime.lastValidBlockHeight });
-    this.d.events.emit('wallet:activity', { address: from, signature });
+    this.activityRecorded.fire({ address: from, signature });
     void this.d.balances.refreshBalances();
     return { signature, slot };
   }

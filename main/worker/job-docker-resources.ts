@@ -5,12 +5,12 @@ import { errorText } from './engine-errors';
 import type { JobLogRelay } from './job-log-relay';
 import { jobResourceNames, leaseLabels } from './job-resources';
 import { PullProgressTracker } from './pull-progress';
-import type { WorkerEventSink } from './worker-events';
+import type { WorkerEvents } from './worker-events';
 
 export interface JobDockerResourcesDeps {
   engine: ContainerEngine;
   logs: JobLogRelay;
-  events: WorkerEventSink;
+  events: WorkerEvents;
   workerId: string;
   nowMs: () => number;
   /** Pull progress events at most this often per job (the last one always goes out). */
@@ -34,7 +34,7 @@ export class JobDockerResources {
     let lastSentMs = 0;
     const send = () => {
       lastSentMs = this.options.nowMs();
-      this.options.events.emit('worker:pull-progress', tracker.snapshot());
+      this.options.events.pullProgress.fire(tracker.snapshot());
     };
     send();
     await this.options.engine.pullImage(

@@ -3,12 +3,12 @@ import type { JobLogLine, JobLogs } from '../../common/worker/job';
 import { DockerLogDemuxer } from './docker-log-demuxer';
 import { JobLogBuffer } from './job-log-buffer';
 import type { JobLogBufferLimits } from './job-log-buffer';
-import type { WorkerEventSink } from './worker-events';
+import type { WorkerEvents } from './worker-events';
 
 export interface JobLogRelayDeps {
-  events: WorkerEventSink;
+  events: WorkerEvents;
   nowMs: () => number;
-  /** How often new lines go out as one `worker:job-log` event per job. */
+  /** How often new lines go out as one `jobLog` event per job. */
   flushIntervalMs?: number;
   /** Ended jobs whose output stays readable; the oldest is forgotten first. */
   keepEndedJobs?: number;
@@ -130,7 +130,7 @@ export class JobLogRelay {
       this.flushTimer = null;
     }
     for (const [jobId, lines] of this.pending) {
-      this.options.events.emit('worker:job-log', { jobId, lines });
+      this.options.events.jobLog.fire({ jobId, lines });
     }
     this.pending.clear();
   }

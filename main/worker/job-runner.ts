@@ -15,13 +15,13 @@ import type { JobRecord, JobStore } from './job-store';
 import { JobDockerResources } from './job-docker-resources';
 import { JobWaiters, StopRequested, activeJob } from './active-job';
 import type { ActiveJob } from './active-job';
-import type { WorkerEventSink } from './worker-events';
+import type { WorkerEvents } from './worker-events';
 
 export interface JobRunnerDeps {
   engine: ContainerEngine;
   store: JobStore;
   logs: JobLogRelay;
-  events: WorkerEventSink;
+  events: WorkerEvents;
   workerId: string;
   nowMs: () => number;
   /**
@@ -391,7 +391,7 @@ export class JobRunner {
   }
 
   private announce(job: Job): void {
-    this.options.events.emit('worker:job-changed', job);
+    this.options.events.jobChanged.fire(job);
     this.waiters.notify(job);
   }
 }

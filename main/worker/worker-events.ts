@@ -1,12 +1,22 @@
-import type { EventSpec } from '../../common/api/define';
-import type { workerEvents } from '../../common/api/worker';
+import { Emitter } from '../../common/event';
+import type { Disposable } from '../../common/lifecycle';
+import type { DoctorReport } from '../../common/worker/doctor';
+import type { EngineStatus, Job, JobLogBatch, PullProgress } from '../../common/worker/job';
 
-/** The app events the worker publishes (a slice of the API's event map). */
-export type WorkerEventMap = {
-  [E in keyof typeof workerEvents]: (typeof workerEvents)[E] extends EventSpec<infer D> ? D : never;
-};
+/**
+ * The worker's typed events, fired by the runner, the log relay and the engine monitor
+ * and exposed by `WorkerService` as `onDidChangeJob`, `onPullProgress`, … Their UI names
+ * (`worker:job-changed`, …) are given only where main forwards them to the transports.
+ */
+export class WorkerEvents implements Disposable {
+  readonly jobChanged = new Emitter<Job>();
+  readonly pullProgress = new Emitter<PullProgress>();
+  /** New output lines of a job, batched (a few batches a second at most). */
+  readonly jobLog = new Emitter<JobLogBatch>();
+  readonly engineChanged = new Emitter<EngineStatus>();
+  readonly doctorReport = new Emitter<DoctorReport>();
 
-/** Where the worker publishes them: the app's `EventBus<ApiEventMap>` in production. */
-export interface WorkerEventSink {
-  emit<E extends keyof WorkerEventMap>(event: E, data: WorkerEventMap[E]): void;
+  dispose(): void {
+    for (const emitter of [this.jobChanged, this.pullProgress, this.jobLog, this.engineChanged, this.doctorReport]) emitter.dispose();
+  }
 }

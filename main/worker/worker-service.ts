@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import { ApiError } from '../../common/api/errors';
 import type { DoctorCheck, DoctorReport, TestJobResult } from '../../common/worker/doctor';
-import type { EngineStatus, Job, JobLogs, JobStats, JobTransition } from '../../common/worker/job';
+import type { EngineStatus, Job, JobLogBatch, JobLogs, JobStats, JobTransition, PullProgress } from '../../common/worker/job';
+import type { Event } from '../../common/event';
 import { jobSpecSchema } from '../../common/worker/job-spec';
 import type { JobSpec, JobSpecInput } from '../../common/worker/job-spec';
 import type { ContainerGpuDevices } from '../hardware/vendors';
@@ -21,7 +22,7 @@ import type { LeaseValidity } from './lease-validity';
 import { SetupDoctor } from './setup-doctor';
 import type { DiskSpace } from './setup-doctor';
 import { testJobSpec } from './test-job';
-import type { WorkerEventSink } from './worker-events';
+import { WorkerEvents } from './worker-events';
 
 /** A tiny public image with a shell: the test job and the GPU probe run it. */
 export const DEFAULT_PROBE_IMAGE = 'busybox:1.36.1';
@@ -29,7 +30,6 @@ export const DEFAULT_DISK_RESERVE_BYTES = 20 * 1024 ** 3;
 
 export interface WorkerServiceDeps {
   db: Database.Database;
-  events: WorkerEventSink;
   nowMs?: () => number;
   engine?: ContainerEngine;
   leaseValidity?: LeaseValidity;
@@ -72,6 +72,14 @@ export class WorkerService {
   private readonly nowMs: () => number;
   private readonly probeImage: string;
   private readonly gpuUuids: () => string[];
+  private readonly events = new WorkerEvents();
+  /** A job's state changed (queued, pulling, running, ended, …). */
+  readonly onDidChangeJob: Event<Job> = this.events.jobChanged.event;
+  readonly onPullProgress: Event<PullProgress> = this.events.pullProgress.event;
+  readonly onJobLog: Event<JobLogBatch> = this.events.jobLog.event;
+  /** Docker connected, went away, is being retried. */
+  readonly onDidChangeEngine: Event<EngineStatus> = this.events.engineChanged.event;
+  readonly onDoctorReport: Event<DoctorReport> = this.events.doctorReport.event;
 
   constructor(private readonly options: WorkerServiceDeps) {
     this.nowMs = options.nowMs ?? Date.now;
@@ -82,7 +90,7 @@ export class WorkerService {
     this.gpuUuids = options.gpuUuids ?? (() => []);
     const gpuDevices = options.gpuDevices ?? ((uuids) => nvidiaContainerDevices(uuids.map((uuid) => ({ uuid }))));
     this.logs = new JobLogRelay({
-      events: options.events,
+      events: this.events,
       nowMs: this.nowMs,
       ...(options.logFlushIntervalMs !== undefined ? { flushIntervalMs: options.logFlushIntervalMs } : {}),
     });
@@ -106,7 +114,7 @@ export class WorkerService {
       engine: this.engine,
       store: this.store,
       logs: this.logs,
-      events: options.events,
+      events: this.events,
       workerId: this.workerId,
       nowMs: this.nowMs,
       admit: (spec) => admission.refusal(spec),
@@ -132,7 +140,7 @@ export class WorkerService {
         await this.reconciler.reconcile();
       },
       onEvent: (event) => this.runner.onEngineEvent(event),
-      onStatus: (status) => options.events.emit('worker:engine', status),
+      onStatus: (status) => this.events.engineChanged.fire(status),
       ...(options.initialBackoffMs !== undefined ? { initialBackoffMs: options.initialBackoffMs } : {}),
       ...(options.maxBackoffMs !== undefined ? { maxBackoffMs: options.maxBackoffMs } : {}),
     });
@@ -208,7 +216,7 @@ export class WorkerService {
 
   async runDoctor(): Promise<DoctorReport> {
     const report = await this.doctor.run();
-    this.options.events.emit('worker:doctor', report);
+    this.events.doctorReport.fire(report);
     // The owner just fixed Docker? Do not make them wait for the back-off.
     if (this.monitor.status().state !== 'connected') this.monitor.retryNow();
     return report;

@@ -1,5 +1,4 @@
-import type { ApiEventMap } from '../../../common/api/contract';
-import type { EventBus } from '../../../common/event-bus';
+import { DisposableStore } from '../../../common/lifecycle';
 import type { ExplorerOverview } from '../../../common/market/market-hub-types';
 import type { WalletModule } from '../../wallet/wallet-module';
 import type { MarketHub } from '../market-hub';
@@ -8,7 +7,6 @@ import { ExplorerHistory } from './explorer-history';
 export interface ExplorerServiceDeps {
   hub: MarketHub;
   wallet: WalletModule;
-  events: EventBus<ApiEventMap>;
 }
 
 /** How often the explorer samples the hub while someone looks (the UI polls `explorer:overview`). */
@@ -23,13 +21,13 @@ export class ExplorerService {
   private readonly history = new ExplorerHistory();
   private lastHubUrl: string | null = null;
   private lastSampleMs = 0;
-  private readonly offHub: () => void;
+  private readonly disposables = new DisposableStore({ name: 'explorer' });
 
   constructor(private readonly d: ExplorerServiceDeps) {
-    this.offHub = d.events.on('market:hub', (status) => {
+    d.hub.onDidChangeStatus((status) => {
       if (status.hubUrl !== this.lastHubUrl) this.history.clear();
       this.lastHubUrl = status.hubUrl;
-    });
+    }, this.disposables);
   }
 
   async overview(payments: number): Promise<ExplorerOverview> {
@@ -42,7 +40,7 @@ export class ExplorerService {
     return { stats, history: this.history.list(), recentPayments, decimals: this.d.wallet.network.info().usdcDecimals };
   }
 
-  dispose(): void {
-    this.offHub();
+  dispose(): Promise<void> {
+    return this.disposables.dispose();
   }
 }

@@ -1,3 +1,5 @@
+import { MutableDisposable, disposableInterval } from '../../../common/lifecycle';
+import type { Disposable } from '../../../common/lifecycle';
 import { formatTokenAmount } from '../../../common/wallet/token-amount';
 import type { AutoPayBudgets } from '../../wallet/auto-pay-budgets';
 import type { LeaseFollower } from './lease-follower';
@@ -23,22 +25,20 @@ export interface AutoPayerDeps {
  * passed). Only leases whose auto-pay toggle is on; when the budget has no room for the
  * whole increment nothing is paid and the lease says so (its `nextDue` shows what to pay).
  */
-export class AutoPayer {
-  private timer: NodeJS.Timeout | null = null;
+export class AutoPayer implements Disposable {
+  private readonly timer = new MutableDisposable();
 
   constructor(private readonly o: AutoPayerDeps) {}
 
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
+    if (this.timer.value) return;
+    this.timer.value = disposableInterval(() => {
       for (const leaseId of this.o.follower.leaseIds()) this.check(leaseId);
     }, this.o.tickMs ?? 1_000);
-    this.timer.unref();
   }
 
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+  dispose(): void {
+    void this.timer.dispose();
   }
 
   check(leaseId: string): void {

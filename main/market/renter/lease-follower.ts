@@ -1,8 +1,9 @@
-import type { ApiEventMap } from '../../../common/api/contract';
-import type { EventBus } from '../../../common/event-bus';
+import { Emitter } from '../../../common/event';
+import type { Event } from '../../../common/event';
+import type { Disposable } from '../../../common/lifecycle';
 import type { LeaseView } from '../../../common/hub/lease-types';
 import type { LeaseEvent } from '../../../common/hub/renter-messages';
-import type { AutoPayState, RentLease } from '../../../common/market/rent-types';
+import type { AutoPayState, RentLease, RentLeaseEvent } from '../../../common/market/rent-types';
 import { RenterFeed } from '../../../hub-client/renter-feed';
 import type { AutoPayBudgets } from '../../wallet/auto-pay-budgets';
 import type { MarketHub } from '../market-hub';
@@ -22,7 +23,6 @@ interface Followed {
 
 export interface LeaseFollowerDeps {
   hub: MarketHub;
-  events: EventBus<ApiEventMap>;
   ledger: RentLedger;
   budgets: AutoPayBudgets;
   /** Called after a lease changed (auto-pay looks at it). */
@@ -34,14 +34,19 @@ export interface LeaseFollowerDeps {
  * The renter's leases as they happen: one RenterFeed on the current hub, signed in as the
  * active wallet, following every lease that has not ended. Keeps each lease as the hub
  * last showed it (patched from live events, refetched when its state changes, which is
- * how an extension shows) with a bounded tail of its logs, and publishes `rent:lease`
- * (the whole lease) and `rent:lease-event` (every live event).
+ * how an extension shows) with a bounded tail of its logs, and announces
+ * `onDidChangeLease` (the whole lease; the UI's `rent:lease`) and `onLeaseEvent` (every
+ * live event; the UI's `rent:lease-event`).
  */
-export class LeaseFollower {
+export class LeaseFollower implements Disposable {
   private feed: RenterFeed | null = null;
   private feedKey: string | null = null;
   private readonly leases = new Map<string, Followed>();
   private readonly refreshing = new Set<string>();
+  private readonly leaseChanged = new Emitter<RentLease>();
+  private readonly leaseEvent = new Emitter<RentLeaseEvent>();
+  readonly onDidChangeLease: Event<RentLease> = this.leaseChanged.event;
+  readonly onLeaseEvent: Event<RentLeaseEvent> = this.leaseEvent.event;
 
   constructor(private readonly o: LeaseFollowerDeps) {}
 
@@ -64,6 +69,12 @@ export class LeaseFollower {
     this.feed = null;
     this.feedKey = null;
     this.leases.clear();
+  }
+
+  dispose(): void {
+    this.disconnect();
+    this.leaseChanged.dispose();
+    this.leaseEvent.dispose();
   }
 
   /** Shows this lease and, while it has not ended, follows it live. */
@@ -104,7 +115,7 @@ export class LeaseFollower {
   /** Publishes the lease again (its auto-pay state changed). */
   publish(leaseId: string): RentLease | null {
     const lease = this.rentLease(leaseId);
-    if (lease) this.o.events.emit('rent:lease', lease);
+    if (lease) this.leaseChanged.fire(lease);
     return lease;
   }
 
@@ -136,7 +147,7 @@ export class LeaseFollower {
 
   private onEvent(event: LeaseEvent): void {
     const f = this.leases.get(event.leaseId);
-    this.o.events.emit('rent:lease-event', { leaseId: event.leaseId, event });
+    this.leaseEvent.fire({ leaseId: event.leaseId, event });
     if (!f) return;
     const view = f.view;
     switch (event.type) {

@@ -1,7 +1,8 @@
 import type { Address, Signature } from '@solana/kit';
 import { ApiError } from '../../../common/api/errors';
-import type { ApiEventMap } from '../../../common/api/contract';
-import type { EventBus } from '../../../common/event-bus';
+import { SequencerByKey } from '../../../common/async';
+import { Emitter } from '../../../common/event';
+import type { Event } from '../../../common/event';
 import type { IncrementPayment, LeaseView } from '../../../common/hub/lease-types';
 import { formatTokenAmount } from '../../../common/wallet/token-amount';
 import type { PayOptions } from '../../wallet/wallet-service';
@@ -16,7 +17,6 @@ export interface LeasePayerDeps {
   wallet: WalletModule;
   hub: MarketHub;
   ledger: RentLedger;
-  events: EventBus<ApiEventMap>;
   nowMs: () => number;
   /**
    * How long a signed transfer that the chain does not know may still land (a Solana
@@ -43,42 +43,34 @@ const LAMPORTS_PER_TRANSFER = 5_000n;
  * lease run one at a time, so auto-pay and a manual "pay now" cannot both pay.
  */
 export class LeasePayer {
-  private readonly queues = new Map<string, Promise<unknown>>();
-  private readonly busyLeases = new Set<string>();
+  /** Payments of one lease, one at a time. */
+  private readonly perLease = new SequencerByKey<string>();
+  private readonly receiptsChanged = new Emitter<{ atMs: number }>();
+  /** A receipt was recorded or changed (the UI's `rent:receipts-changed`). */
+  readonly onDidChangeReceipts: Event<{ atMs: number }> = this.receiptsChanged.event;
 
   constructor(private readonly o: LeasePayerDeps) {}
 
+  /** A payment of the lease is running or waiting. */
   busy(leaseId: string): boolean {
-    return this.busyLeases.has(leaseId);
+    return this.perLease.isBusy(leaseId);
+  }
+
+  /** Resolves once no payment runs or waits (the renter is stopping). */
+  idle(): Promise<void> {
+    return this.perLease.idle();
   }
 
   /** Pays what is still unpaid of increment `index` (the lease as the hub last showed it). */
   payIncrement(lease: LeaseView, index: number, approval: PaymentApproval): Promise<void> {
-    return this.serial(lease.leaseId, () => this.payNow(lease, index, approval));
+    return this.perLease.queue(lease.leaseId, () => this.payNow(lease, index, approval));
   }
 
   /** After a restart: hands the hub every recorded payment it may not have heard of. */
   resume(payment: RentPayment): Promise<void> {
-    return this.serial(payment.leaseId, async () => {
+    return this.perLease.queue(payment.leaseId, async () => {
       await this.settle(payment);
     });
-  }
-
-  private async serial<T>(leaseId: string, run: () => Promise<T>): Promise<T> {
-    const before = this.queues.get(leaseId) ?? Promise.resolve();
-    const next = before.catch(() => undefined).then(async () => {
-      this.busyLeases.add(leaseId);
-      try {
-        return await run();
-      } finally {
-        this.busyLeases.delete(leaseId);
-      }
-    });
-    this.queues.set(leaseId, next);
-    void next.catch(() => undefined).then(() => {
-      if (this.queues.get(leaseId) === next) this.queues.delete(leaseId);
-    });
-    return next;
   }
 
   private async payNow(lease: LeaseView, index: number, approval: PaymentApproval): Promise<void> {
@@ -135,7 +127,7 @@ export class LeasePayer {
       { approval, onSigned },
     );
     this.o.ledger.markSent(signature, autoApproved, this.o.nowMs());
-    this.o.events.emit('rent:receipts-changed', { atMs: this.o.nowMs() });
+    this.receiptsChanged.fire({ atMs: this.o.nowMs() });
     await this.o.afterSent?.({ leaseId: lease.leaseId, increment: index, payee: p.payee, signature });
     await this.submit(lease.leaseId, index, p.payee, signature);
   }
@@ -150,7 +142,7 @@ export class LeasePayer {
       const status = await this.o.wallet.network.client().signatureStatus(recorded.signature as Signature);
       if (status && status.err === null) {
         this.o.ledger.markSent(recorded.signature, false, this.o.nowMs());
-        this.o.events.emit('rent:receipts-changed', { atMs: this.o.nowMs() });
+        this.receiptsChanged.fire({ atMs: this.o.nowMs() });
       } else if (status) {
         // Failed on chain: no token moved.
         this.o.ledger.forgetUnsent(recorded.signature);
@@ -175,7 +167,7 @@ export class LeasePayer {
       try {
         await this.o.hub.withSession((c) => c.submitPayment(leaseId, { increment, payee, signature }));
         this.o.ledger.markSubmitted(signature);
-        this.o.events.emit('rent:receipts-changed', { atMs: this.o.nowMs() });
+        this.receiptsChanged.fire({ atMs: this.o.nowMs() });
         return;
       } catch (error) {
         // The hub's RPC may not see the transfer yet: the same signature again is safe.

@@ -1,11 +1,13 @@
 import type Database from 'better-sqlite3';
 import { ApiError } from '../../../common/api/errors';
 import type { rentCalls } from '../../../common/api/rent';
-import type { EventBus } from '../../../common/event-bus';
-import type { ApiEventMap } from '../../../common/api/contract';
+import { Sequencer } from '../../../common/async';
+import type { Event } from '../../../common/event';
+import { DisposableStore } from '../../../common/lifecycle';
 import type { HubHttpClient } from '../../../hub-client/hub-http-client';
 import type { LeaseView } from '../../../common/hub/lease-types';
-import type { RentLease } from '../../../common/market/rent-types';
+import type { RentLease, RentLeaseEvent } from '../../../common/market/rent-types';
+import type { Module } from '../../app/module';
 import type { SettingsStore } from '../../settings/settings-store';
 import type { DomainHandlers } from '../../transport/api-handlers';
 import type { WalletModule } from '../../wallet/wallet-module';
@@ -21,7 +23,6 @@ import { nextUnpaid } from './rent-lease-view';
 export interface RenterModuleDeps {
   ledgerDb: Database.Database;
   settings: SettingsStore;
-  events: EventBus<ApiEventMap>;
   hub: MarketHub;
   wallet: WalletModule;
   nowMs: () => number;
@@ -32,10 +33,14 @@ export interface RenterModuleDeps {
   log?: (message: string, error?: unknown) => void;
 }
 
-export interface RenterModule {
+export interface RenterModule extends Module {
   readonly handlers: DomainHandlers<typeof rentCalls>;
-  start(): Promise<void>;
-  stop(): Promise<void>;
+  /** A followed lease changed (the UI's `rent:lease`). */
+  readonly onDidChangeLease: Event<RentLease>;
+  /** Every live event of a followed lease (the UI's `rent:lease-event`). */
+  readonly onLeaseEvent: Event<RentLeaseEvent>;
+  /** A receipt was recorded or changed (the UI's `rent:receipts-changed`). */
+  readonly onDidChangeReceipts: Event<{ atMs: number }>;
 }
 
 /**
@@ -49,13 +54,14 @@ export interface RenterModule {
  * room, and otherwise ask.
  */
 export function createRenterModule(options: RenterModuleDeps): RenterModule {
-  const { events, hub, wallet, nowMs } = options;
+  const { hub, wallet, nowMs } = options;
+  const disposables = new DisposableStore({ name: 'renter' });
   const log = options.log ?? ((message: string, error?: unknown) => console.warn(message, error ?? ''));
   const ledger = new RentLedger(options.ledgerDb, nowMs);
   const budgets = wallet.budgets;
   let autoPayer: AutoPayer | null = null;
-  const follower = new LeaseFollower({ hub, events, ledger, budgets, log, onChange: (id) => autoPayer?.check(id) });
-  const payer = new LeasePayer({ wallet, hub, ledger, events, nowMs, afterSent: options.afterPaymentSent });
+  const follower = new LeaseFollower({ hub, ledger, budgets, log, onChange: (id) => autoPayer?.check(id) });
+  const payer = new LeasePayer({ wallet, hub, ledger, nowMs, afterSent: options.afterPaymentSent });
   autoPayer = new AutoPayer({
     follower,
     payer,
@@ -66,8 +72,8 @@ export function createRenterModule(options: RenterModuleDeps): RenterModule {
     ...(options.autoPayTickMs !== undefined ? { tickMs: options.autoPayTickMs } : {}),
     log,
   });
-  const offs: Array<() => void> = [];
-  let syncing: Promise<void> = Promise.resolve();
+  /** Syncs with the hub run one at a time. */
+  const syncs = new Sequencer();
 
   const renter = (): string => {
     const address = wallet.vault.activeAddress();
@@ -127,8 +133,8 @@ export function createRenterModule(options: RenterModuleDeps): RenterModule {
   };
   const resync = (force = false) => {
     if (!force && keyNow() === syncedKey) return;
-    syncing = syncing
-      .then(async () => {
+    void syncs
+      .queue(async () => {
         const key = keyNow();
         if (!force && key === syncedKey) return;
         await sync();
@@ -229,20 +235,23 @@ export function createRenterModule(options: RenterModuleDeps): RenterModule {
 
   return {
     handlers,
+    onDidChangeLease: follower.onDidChangeLease,
+    onLeaseEvent: follower.onLeaseEvent,
+    onDidChangeReceipts: payer.onDidChangeReceipts,
     async start() {
-      offs.push(
-        events.on('market:hub', () => resync()),
-        events.on('wallet:changed', () => resync()),
-      );
+      hub.onDidChangeStatus(() => resync(), disposables);
+      wallet.onDidChangeWallet(() => resync(), disposables);
       resync(true);
-      await syncing;
-      autoPayer?.start();
+      await syncs.idle();
+      disposables.add(autoPayer!).start();
     },
-    async stop() {
-      for (const off of offs.splice(0)) off();
-      autoPayer?.stop();
-      follower.disconnect();
-      await syncing;
+    async dispose() {
+      // Listeners and the auto-pay timer first; the follower (its feed) after the last sync,
+      // which may have connected it. A payment in flight is not waited for: it may be
+      // waiting for the user, and the next start hands the hub what it recorded.
+      await disposables.dispose();
+      await syncs.idle();
+      follower.dispose();
     },
   };
 }

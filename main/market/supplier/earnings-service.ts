@@ -1,5 +1,5 @@
-import type { EventBus } from '../../../common/event-bus';
-import type { ApiEventMap } from '../../../common/api/contract';
+import { Emitter } from '../../../common/event';
+import type { Event } from '../../../common/event';
 import type { EarningRow, EarningsCsv, EarningsSummary, ReconcileReport } from '../../../common/market/earnings-types';
 import { PaymentVerifier } from '../../../solana/payments/payment-verifier';
 import type { ChainReader } from '../../../solana/payments/payment-verifier';
@@ -14,10 +14,13 @@ import type { EarningsStore } from './earnings-store';
  * already, and the question now is only whether the chain still says so).
  */
 export class EarningsService {
+  private readonly changed = new Emitter<{ atMs: number }>();
+  /** Rows were checked again (the UI's `earnings:changed`; new rows come from the supplier session). */
+  readonly onDidChange: Event<{ atMs: number }> = this.changed.event;
+
   constructor(
     private readonly store: EarningsStore,
     private readonly wallet: WalletModule,
-    private readonly events: EventBus<ApiEventMap>,
     private readonly nowMs: () => number,
   ) {}
 
@@ -58,7 +61,7 @@ export class EarningsService {
       this.store.setReconcile(row.signature, reason ? 'mismatch' : 'ok', reason, atMs);
       if (reason) mismatched.push({ signature: row.signature, reason });
     }
-    this.events.emit('earnings:changed', { atMs: this.nowMs() });
+    this.changed.fire({ atMs: this.nowMs() });
     return { checked: rows.length, ok: rows.length - mismatched.length, mismatched, atMs: this.nowMs() };
   }
 

@@ -1,5 +1,3 @@
-import type { ApiEventMap } from '../../../common/api/contract';
-import type { EventBus } from '../../../common/event-bus';
 import type { EarningsStore } from './earnings-store';
 import type { EnergyMeter } from './energy-meter';
 import type { StoredLease, SupplierLeaseStore } from './supplier-lease-store';
@@ -8,7 +6,8 @@ export interface LeaseMeterDeps {
   leases: SupplierLeaseStore;
   earnings: EarningsStore;
   energy: EnergyMeter;
-  events: EventBus<ApiEventMap>;
+  /** An earnings row changed (the session announces it). */
+  earningsChanged: () => void;
   nowMs: () => number;
 }
 
@@ -43,6 +42,6 @@ export class LeaseMeter {
     const row = paymentCoveringNow(this.d.earnings.forLease(stored.lease.leaseId), stored.lease.startedAtMs, stored.lease.incrementMs, this.d.nowMs());
     if (!row) return;
     this.d.earnings.accrue(row.signature, delta.gpuSeconds, delta.energyWh);
-    this.d.events.emit('earnings:changed', { atMs: this.d.nowMs() });
+    this.d.earningsChanged();
   }
 }

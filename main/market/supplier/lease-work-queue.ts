@@ -1,25 +1,22 @@
+import { SequencerByKey } from '../../../common/async';
+
 /**
  * One thing at a time per lease (payments, stops, thermal actions), in arrival order: the
  * hub's messages, the paid-through clock and the thermal guard all act on the same lease
  * row and job, and must not interleave. A failed step is logged and does not block the next.
  */
 export class LeaseWorkQueue {
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly perLease = new SequencerByKey<string>();
 
   constructor(private readonly logError: (message: string, error: unknown) => void) {}
 
+  /** Queues `fn` behind the lease's earlier work; resolves when it ran (a failure is logged, not thrown). */
   run(leaseId: string, fn: () => Promise<void>): Promise<void> {
-    const previous = this.queues.get(leaseId) ?? Promise.resolve();
-    const run = previous.then(fn).catch((error: unknown) => this.logError(`[supplier] lease ${leaseId}`, error));
-    this.queues.set(leaseId, run);
-    void run.then(() => {
-      if (this.queues.get(leaseId) === run) this.queues.delete(leaseId);
-    });
-    return run;
+    return this.perLease.queue(leaseId, fn).catch((error: unknown) => this.logError(`[supplier] lease ${leaseId}`, error));
   }
 
   /** Resolves when every lease's queued work is done. */
-  async idle(): Promise<void> {
-    await Promise.all([...this.queues.values()]);
+  idle(): Promise<void> {
+    return this.perLease.idle();
   }
 }

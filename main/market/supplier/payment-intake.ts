@@ -1,5 +1,3 @@
-import type { ApiEventMap } from '../../../common/api/contract';
-import type { EventBus } from '../../../common/event-bus';
 import type { LendNotice, LendTerms } from '../../../common/market/lend-types';
 import type { WalletModule } from '../../wallet/wallet-module';
 import type { EarningsStore } from './earnings-store';
@@ -21,7 +19,8 @@ export interface PaymentIntakeDeps {
   leases: SupplierLeaseStore;
   earnings: EarningsStore;
   wallet: WalletModule;
-  events: EventBus<ApiEventMap>;
+  /** An earnings row was added (the session announces it). */
+  earningsChanged: () => void;
   link: SupplierHubLink;
   lifecycle: SupplierLeaseLifecycle;
   terms: () => LendTerms;
@@ -86,7 +85,7 @@ export class PaymentIntake {
       });
       if (fresh) {
         this.d.notice('payment', 'Payment received', `${formatUsdc(verified.amount)} USDC for lease ${leaseId} (increment ${payment.increment}).`);
-        this.d.events.emit('earnings:changed', { atMs: this.d.nowMs() });
+        this.d.earningsChanged();
       }
     }
     if (paidThroughMs !== null) this.d.leases.extendPaidThrough(leaseId, paidThroughMs);

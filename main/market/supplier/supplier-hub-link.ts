@@ -1,3 +1,4 @@
+import { Sequencer } from '../../../common/async';
 import type { HardwareSnapshot } from '../../../common/hardware/detection';
 import type { Offer } from '../../../common/hub/market-types';
 import type { HubToWorkerMessage } from '../../../common/hub/worker-messages';
@@ -39,7 +40,7 @@ export class SupplierHubLink {
   private clientKey: string | null = null;
   private offers: Offer[] = [];
   private problem: string | null = null;
-  private syncQueue: Promise<unknown> = Promise.resolve();
+  private readonly syncs = new Sequencer();
 
   constructor(private readonly d: SupplierHubLinkDeps) {}
 
@@ -71,14 +72,12 @@ export class SupplierHubLink {
 
   /** Brings the hub session and the offers in line with the settings; serialized. */
   sync(): Promise<void> {
-    const run = this.syncQueue.then(() => this.syncNow());
-    this.syncQueue = run.catch((error: unknown) => this.d.logError('[supplier] sync failed', error));
-    return run.catch(() => undefined);
+    return this.syncs.queue(() => this.syncNow()).catch((error: unknown) => this.d.logError('[supplier] sync failed', error));
   }
 
   /** Resolves when the queued syncs are done. */
-  async idle(): Promise<void> {
-    await this.syncQueue;
+  idle(): Promise<void> {
+    return this.syncs.idle();
   }
 
   /** Closes the socket; the jobs keep running (the next start re-adopts paid ones). */

@@ -1,7 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { lendCalls } from '../../../common/api/lend';
-import type { EventBus } from '../../../common/event-bus';
-import type { ApiEventMap } from '../../../common/api/contract';
+import { Events } from '../../../common/event';
+import type { Event } from '../../../common/event';
+import type { LendNotice, SupplierStatus } from '../../../common/market/lend-types';
+import type { Module } from '../../app/module';
 import type { HardwareService } from '../../hardware/hardware-service';
 import type { TelemetryService } from '../../hardware/telemetry-service';
 import type { TelemetryStore } from '../../ledger/telemetry-store';
@@ -21,7 +23,6 @@ export interface SupplierModuleDeps {
   dataDir: string;
   ledgerDb: Database.Database;
   settings: SettingsStore;
-  events: EventBus<ApiEventMap>;
   hub: MarketHub;
   wallet: WalletModule;
   worker: WorkerService;
@@ -33,12 +34,16 @@ export interface SupplierModuleDeps {
   tickMs?: number;
 }
 
-export interface SupplierModule {
+export interface SupplierModule extends Module {
   readonly handlers: DomainHandlers<typeof lendCalls>;
   readonly session: SupplierSession;
   readonly earnings: EarningsService;
-  start(): Promise<void>;
-  stop(): Promise<void>;
+  /** The supplier's status changed (the UI's `lend:status`). */
+  readonly onDidChangeStatus: Event<SupplierStatus>;
+  /** Something the owner should hear about, such as a paused hot lease (the UI's `lend:notice`). */
+  readonly onNotice: Event<LendNotice>;
+  /** Earnings rows were added or checked (the UI's `earnings:changed`). */
+  readonly onDidChangeEarnings: Event<{ atMs: number }>;
 }
 
 /** Builds the supplier side for the composition root: the session, its stores, earnings, and the lend/earnings handlers. */
@@ -50,19 +55,21 @@ export function createSupplierModule(options: SupplierModuleDeps): SupplierModul
     earnings: earningsStore,
     meter: new EnergyMeter(options.telemetryStore),
     settings: options.settings,
-    events: options.events,
     hub: options.hub,
     wallet: options.wallet,
     worker: options.worker,
     hardware: options.hardware,
+    telemetry: options.telemetry,
     nowMs: options.nowMs,
     ...(options.tickMs !== undefined ? { tickMs: options.tickMs } : {}),
   });
-  const earnings = new EarningsService(earningsStore, options.wallet, options.events, options.nowMs);
-
+  const earnings = new EarningsService(earningsStore, options.wallet, options.nowMs);
   return {
     session,
     earnings,
+    onDidChangeStatus: session.onDidChangeStatus,
+    onNotice: session.onNotice,
+    onDidChangeEarnings: Events.any(session.onDidChangeEarnings, earnings.onDidChange),
     handlers: {
       'lend:status': () => session.status(),
       'lend:terms': () => session.terms(),
@@ -76,6 +83,6 @@ export function createSupplierModule(options: SupplierModuleDeps): SupplierModul
       'earnings:reconcile': () => earnings.reconcile(),
     },
     start: () => session.start(),
-    stop: () => session.stop(),
+    dispose: () => session.stop(),
   };
 }

@@ -1,11 +1,13 @@
-import type { EventBus } from '../../../common/event-bus';
-import type { ApiEventMap } from '../../../common/api/contract';
+import { Emitter } from '../../../common/event';
+import type { Event } from '../../../common/event';
+import { DisposableStore, disposableInterval } from '../../../common/lifecycle';
 import type { HardwareSnapshot } from '../../../common/hardware/detection';
 import type { HubToWorkerMessage } from '../../../common/hub/worker-messages';
 import type { LendNotice, LendTerms, SupplierStatus } from '../../../common/market/lend-types';
 import type { Settings } from '../../../common/settings';
 import type { WorkerClient } from '../../../hub-client/worker-client';
 import type { HardwareService } from '../../hardware/hardware-service';
+import type { TelemetryService } from '../../hardware/telemetry-service';
 import type { SettingsStore } from '../../settings/settings-store';
 import type { WalletModule } from '../../wallet/wallet-module';
 import type { WorkerService } from '../../worker/worker-service';
@@ -28,11 +30,12 @@ export interface SupplierSessionDeps {
   earnings: EarningsStore;
   meter: EnergyMeter;
   settings: SettingsStore;
-  events: EventBus<ApiEventMap>;
   hub: MarketHub;
   wallet: WalletModule;
   worker: WorkerService;
   hardware: HardwareService;
+  /** Its samples drive the thermal guard. */
+  telemetry: TelemetryService;
   nowMs: () => number;
   /** How often paid-through deadlines and metering are checked (1 s by default). */
   tickMs?: number;
@@ -48,8 +51,10 @@ export interface SupplierSessionDeps {
  * verified payments run out, and paused while its GPUs are too hot.
  *
  * It composes one part per job — the hub link, the lease lifecycle, the payment intake,
- * the lease meter and the thermal controller — and routes the app's events, the hub's
- * messages and its own clock to them; the status is computed from what they know.
+ * the lease meter and the thermal controller — and routes the services' events, the hub's
+ * messages and its own clock to them; the status is computed from what they know. It
+ * announces `onDidChangeStatus`, `onNotice` and `onDidChangeEarnings` (the UI's
+ * `lend:status`, `lend:notice` and `earnings:changed`).
  */
 export class SupplierSession {
   private snapshot: HardwareSnapshot | null = null;
@@ -59,8 +64,14 @@ export class SupplierSession {
   private readonly lifecycle: SupplierLeaseLifecycle;
   private readonly payments: PaymentIntake;
   private readonly thermal: ThermalController;
-  private offs: Array<() => void> = [];
-  private ticker: NodeJS.Timeout | null = null;
+  /** Listeners and the clock of one start, released by `stop`. */
+  private running = new DisposableStore({ name: 'SupplierSession' });
+  private readonly statusChanged = new Emitter<SupplierStatus>();
+  private readonly notices = new Emitter<LendNotice>();
+  private readonly earningsChanged = new Emitter<{ atMs: number }>();
+  readonly onDidChangeStatus: Event<SupplierStatus> = this.statusChanged.event;
+  readonly onNotice: Event<LendNotice> = this.notices.event;
+  readonly onDidChangeEarnings: Event<{ atMs: number }> = this.earningsChanged.event;
   private lastStatusJson = '';
   private stopped = false;
 
@@ -71,9 +82,10 @@ export class SupplierSession {
     const terms = (): LendTerms => this.terms();
     const snapshot = (): HardwareSnapshot | null => this.snapshot;
     const stopped = (): boolean => this.stopped;
-    const { leases, earnings, settings, events, wallet, worker, nowMs } = d;
+    const { leases, earnings, settings, wallet, worker, nowMs } = d;
+    const earningsChanged = (): void => this.earningsChanged.fire({ atMs: nowMs() });
     this.queue = new LeaseWorkQueue(logError);
-    this.meter = new LeaseMeter({ leases, earnings, energy: d.meter, events, nowMs });
+    this.meter = new LeaseMeter({ leases, earnings, energy: d.meter, earningsChanged, nowMs });
     this.link = new SupplierHubLink({
       leases,
       settings,
@@ -95,36 +107,31 @@ export class SupplierSession {
       onPaid: (leaseId, payment) => this.payments.onPaid(leaseId, payment),
       sync: () => this.sync(),
     });
-    this.payments = new PaymentIntake({ leases, earnings, wallet, events, link: this.link, lifecycle: this.lifecycle, terms, stopped, notice, publish, nowMs });
+    this.payments = new PaymentIntake({ leases, earnings, wallet, earningsChanged, link: this.link, lifecycle: this.lifecycle, terms, stopped, notice, publish, nowMs });
     this.thermal = new ThermalController(common);
   }
 
   async start(): Promise<void> {
     this.stopped = false;
     this.snapshot = await this.d.hardware.snapshot().catch(() => null);
-    const e = this.d.events;
-    this.offs.push(
-      e.on('market:hub', () => void this.sync()),
-      e.on('hardware:snapshot', (s) => {
-        this.snapshot = s;
-        void this.sync();
-      }),
-      e.on('worker:engine', () => void this.sync()),
-      e.on('wallet:changed', () => void this.sync()),
-      e.on('worker:job-changed', (job) => this.lifecycle.onJobChanged(job)),
-      e.on('worker:job-log', (batch) => this.lifecycle.onJobLog(batch)),
-      e.on('telemetry:samples', (samples) => this.thermal.onSamples(samples)),
-    );
-    this.ticker = setInterval(() => this.tick(), this.d.tickMs ?? 1_000);
-    this.ticker.unref();
+    const store = (this.running = new DisposableStore({ name: 'SupplierSession' }));
+    this.d.hub.onDidChangeStatus(() => void this.sync(), store);
+    this.d.hardware.onDidDetect((s) => {
+      this.snapshot = s;
+      void this.sync();
+    }, store);
+    this.d.worker.onDidChangeEngine(() => void this.sync(), store);
+    this.d.wallet.onDidChangeWallet(() => void this.sync(), store);
+    this.d.worker.onDidChangeJob((job) => this.lifecycle.onJobChanged(job), store);
+    this.d.worker.onJobLog((batch) => this.lifecycle.onJobLog(batch), store);
+    this.d.telemetry.onSamples((samples) => this.thermal.onSamples(samples), store);
+    disposableInterval(() => this.tick(), this.d.tickMs ?? 1_000, store);
     await this.sync();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const off of this.offs.splice(0)) off();
-    if (this.ticker) clearInterval(this.ticker);
-    this.ticker = null;
+    await this.running.dispose();
     await this.link.idle();
     this.meter.meterAll();
     this.lifecycle.stop();
@@ -196,13 +203,13 @@ export class SupplierSession {
     await this.queue.idle();
   }
 
-  /** Emits `lend:status` when anything the status shows changed. */
+  /** Announces the status when anything it shows changed. */
   publish(): void {
     const status = this.status();
     const json = JSON.stringify(status);
     if (json === this.lastStatusJson) return;
     this.lastStatusJson = json;
-    this.d.events.emit('lend:status', status);
+    this.statusChanged.fire(status);
   }
 
   /** The current hub connection (the integration test plays a lying hub through it). */
@@ -238,13 +245,13 @@ export class SupplierSession {
     this.publish();
   }
 
+  /** The settings store announces the change. */
   private updateSettings(patch: Partial<Settings>): void {
-    const next = this.d.settings.update(patch);
-    this.d.events.emit('settings:changed', next);
+    this.d.settings.update(patch);
   }
 
   private notice(kind: LendNotice['kind'], title: string, body: string): void {
-    this.d.events.emit('lend:notice', { kind, title, body, atMs: this.d.nowMs() });
+    this.notices.fire({ kind, title, body, atMs: this.d.nowMs() });
   }
 
   private logError(message: string, error: unknown): void {

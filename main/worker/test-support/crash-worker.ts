@@ -14,7 +14,6 @@ async function main(): Promise<void> {
   const db = openLedgerDb(join(dataDir, 'ledger.db'));
   const worker = new WorkerService({
     db,
-    events: { emit: () => undefined },
     engine: new DockerEngine(parseDockerHost(process.env.DOCKER_HOST)),
     diskReserveBytes: () => 0,
   });

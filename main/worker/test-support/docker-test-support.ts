@@ -14,7 +14,8 @@ import { parseDockerHost } from '../docker-endpoint';
 import { workerLabels } from '../job-resources';
 import { WorkerService } from '../worker-service';
 import type { WorkerServiceDeps } from '../worker-service';
-import type { WorkerEventMap } from '../worker-events';
+import { forwardWorkerEvents } from '../../app/ui-events';
+import type { WorkerEventMap } from '../../app/ui-events';
 
 /**
  * What `npm test` hands the integration tests (scripts/test.mjs starts the private
@@ -74,7 +75,6 @@ export async function startTestWorker(
   const events = new RecordedEvents();
   const worker = new WorkerService({
     db,
-    events,
     engine: new DockerEngine(parseDockerHost(options.dockerHost ?? dockerTestEnv.dockerHost)),
     probeImage: dockerTestEnv.testImage,
     diskReserveBytes: () => 0,
@@ -82,6 +82,7 @@ export async function startTestWorker(
     maxBackoffMs: 1_000,
     ...options,
   });
+  forwardWorkerEvents(worker, events);
   await worker.start();
   return {
     worker,
