@@ -5,7 +5,7 @@ import type { DomainHandlers } from '../transport/api-handlers';
 import { marketHandlers } from './explorer/explorer-handlers';
 import { ExplorerService } from './explorer/explorer-service';
 import { MarketHub } from './market-hub';
-import type { MarketHubOptions } from './market-hub';
+import type { MarketHubDeps } from './market-hub';
 
 export interface MarketModule extends Module {
   /** The hub the market talks to (embedded on Sandbox, a private grid's otherwise). */
@@ -14,7 +14,7 @@ export interface MarketModule extends Module {
 }
 
 /** The market's hub and the explorer's calls, for the composition root. */
-export function createMarketModule(options: MarketHubOptions): MarketModule {
+export function createMarketModule(options: MarketHubDeps): MarketModule {
   const disposables = new DisposableStore({ name: 'market' });
   const hub = new MarketHub(options);
   const explorer = disposables.add(new ExplorerService({ hub, wallet: options.wallet }));
