@@ -83,7 +83,7 @@ if (!app.requestSingleInstanceLock()) {
       },
     });
     // The tray follows the supplier's status and the settings; notices become notifications.
-    const redraw = () => tray?.update(s.supplier.session.status(), { startOnLogin: s.settings.get().startOnLogin, decimals: s.wallet.network.info().usdcDecimals });
+    const redraw = () => tray?.update(s.supplier.session.status(), { startOnLogin: s.settings.get().startOnLogin, token: { symbol: s.wallet.network.info().token, decimals: s.wallet.network.info().decimals } });
     s.events.on('lend:status', redraw);
     s.events.on('earnings:changed', redraw);
     s.events.on('settings:changed', (next) => {

@@ -17,7 +17,7 @@ export interface BalanceWatcherDeps {
 const BALANCE_POLL_MS = 10_000;
 
 /**
- * A wallet's SOL and USDC balances on the current network, and `wallet:balances` published
+ * A wallet's SOL and payment-token balances on the current network, and `wallet:balances` published
  * when the active wallet's change: polled every 10 s only while someone listens, and
  * refreshed at once after the wallet moves money.
  */
@@ -32,16 +32,17 @@ export class BalanceWatcher {
     const network = this.d.network;
     const client = network.client();
     const info = network.info();
-    const mint = info.usdcMint as Address;
-    const [lamports, usdc] = await Promise.all([client.solBalance(owner), client.tokenBalance(owner, mint)]);
+    const mint = info.mint as Address;
+    const [lamports, held] = await Promise.all([client.solBalance(owner), client.tokenBalance(owner, mint)]);
     return {
       address: owner,
       network: info.kind,
       lamports: lamports.toString(),
-      usdc: usdc.amount.toString(),
-      usdcDecimals: info.usdcDecimals,
-      usdcMint: mint,
-      usdcAccount: usdc.account,
+      token: info.token,
+      tokenAmount: held.amount.toString(),
+      decimals: info.decimals,
+      mint,
+      tokenAccount: held.account,
       updatedAtMs: this.d.nowMs(),
     };
   }
@@ -52,7 +53,7 @@ export class BalanceWatcher {
     if (!active || this.d.network.info().status !== 'ready') return;
     try {
       const balances = await this.balances(active);
-      const key = `${balances.network}:${balances.address}:${balances.lamports}:${balances.usdc}`;
+      const key = `${balances.network}:${balances.address}:${balances.lamports}:${balances.tokenAmount}`;
       if (key !== this.lastBalancesKey) {
         this.lastBalancesKey = key;
         this.d.events.emit('wallet:balances', balances);

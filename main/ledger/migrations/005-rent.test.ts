@@ -53,7 +53,7 @@ describe('migration 005: rent', () => {
     databaseAtVersion4();
     let now = 10;
     let db = openLedgerDb(file);
-    const base = { leaseId: 'lease-1', payer: 'P', mint: 'M', network: 'sandbox', reference: 'ref' };
+    const base = { leaseId: 'lease-1', payer: 'P', token: 'USDC', mint: 'M', network: 'sandbox', reference: 'ref' };
     let ledger = new RentLedger(db, () => now);
     ledger.rememberLease('lease-1', 'P', 'http://hub');
     ledger.setAutoPay('lease-1', true);
