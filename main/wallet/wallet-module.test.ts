@@ -140,7 +140,7 @@ describe('wallet module through the API', () => {
 
     const history = await call('wallet:transactions', { limit: 10 });
     const send = history.find((t) => t.signature === sent.signature);
-    expect(send).toMatchObject({ usdcChange: '-250000000', counterparty: supplier.address, purpose: `Send 250 USDC to ${supplier.address}` });
+    expect(send).toMatchObject({ tokenChange: '-250000000', counterparty: supplier.address, purpose: `Send 250 USDC to ${supplier.address}` });
     expect(history.filter((t) => t.purpose === 'Sandbox faucet')).toHaveLength(2);
   });
 
@@ -238,7 +238,7 @@ describe('wallet module through the API', () => {
     expect(state).toMatchObject({ locked: true, passphraseSet: true, activeAddress: renter.address });
     expect((await call('network:get', {})).mint).toBe(mint);
     const balances = await call('wallet:balances', {});
-    expect(balances).toMatchObject({ lamports: (2n * SOL).toString(), usdc: (1000n * USDC).toString() });
+    expect(balances).toMatchObject({ lamports: (2n * SOL).toString(), tokenAmount: (1000n * USDC).toString() });
     expect((await failure(call('wallet:unlock', { passphrase: 'not the passphrase' }))).message).toMatch(/Wrong passphrase/);
   });
 

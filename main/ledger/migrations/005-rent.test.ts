@@ -74,8 +74,8 @@ describe('migration 005: rent', () => {
       ledger.markSubmitted('sig-a');
       expect(ledger.unsubmitted('P').map((p) => p.signature)).toEqual(['sig-b']);
       expect(ledger.receipts('P', 10)).toEqual([
-        { signature: 'sig-b', leaseId: 'lease-1', increment: 1, payee: 'A', amount: '7', paidAtMs: 40, network: 'sandbox', autoApproved: true },
-        { signature: 'sig-a', leaseId: 'lease-1', increment: 0, payee: 'A', amount: '18446744073709551615', paidAtMs: 30, network: 'sandbox', autoApproved: false },
+        { signature: 'sig-b', leaseId: 'lease-1', increment: 1, payee: 'A', amount: '7', token: 'USDC', paidAtMs: 40, network: 'sandbox', autoApproved: true },
+        { signature: 'sig-a', leaseId: 'lease-1', increment: 0, payee: 'A', amount: '18446744073709551615', token: 'USDC', paidAtMs: 30, network: 'sandbox', autoApproved: false },
       ]);
       // A payment that left cannot be replaced by another signature; a lost one can.
       ledger.recordSigned({ ...base, increment: 0, payee: 'A', amount: 1n, signature: 'sig-c', signedAtMs: 60 });
