@@ -1,3 +1,4 @@
+import { USDC } from '../common/money/token-registry';
 import type { OfferSearchQuery } from '../common/hub/market-types';
 import { offerSearchQuerySchema } from '../common/hub/market-types';
 import type { LiveOffer } from '../hub/market/live-offer';
@@ -29,7 +30,7 @@ function naiveSearch(all: readonly LiveOffer[], q: OfferSearchQuery, nowMs: numb
       isWithinSchedule(o.schedule, nowMs),
   );
   matches.sort(q.sort === 'price' ? compareByPrice : q.sort === 'reliability' ? compareByReliability : compareByPerformance);
-  return matches.slice(q.offset, q.offset + q.limit).map(toListing);
+  return matches.slice(q.offset, q.offset + q.limit).map((o) => toListing(o, USDC));
 }
 
 function time(queries: readonly OfferSearchQuery[], run: (q: OfferSearchQuery) => unknown): number[] {

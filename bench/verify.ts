@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { generateKeyPairSigner, getAddressDecoder, getSignatureFromTransaction, getTransactionEncoder } from '@solana/kit';
 import type { KeyPairSigner, Signature } from '@solana/kit';
-import { formatPaymentMemo } from '../common/wallet/payment-memo';
+import { formatPaymentMemo } from '../common/money/payment-memo';
 import { SandboxChainServer } from '../solana/sandbox/sandbox-chain-server';
 import { openLedgerDb } from '../main/ledger/ledger-db';
 import { ChainClient } from '../solana/rpc/chain-client';
@@ -31,6 +31,7 @@ import { buildPaymentInstructions, signInstructions } from '../solana/payments/p
 import type { PaymentRequest } from '../solana/payments/payment-builder';
 import { PaymentVerifier } from '../solana/payments/payment-verifier';
 import type { ChainReader, ExpectedPayment } from '../solana/payments/payment-verifier';
+import { USDC } from '../common/money/token-registry';
 
 const TRANSACTIONS = Number(process.env.BENCH_TRANSACTIONS ?? 10_000);
 if (!Number.isInteger(TRANSACTIONS) || TRANSACTIONS < 1) throw new Error(`BENCH_TRANSACTIONS must be a positive whole number (got ${process.env.BENCH_TRANSACTIONS})`);
@@ -62,7 +63,7 @@ async function setUp(): Promise<{ expected: ExpectedPayment[]; setupPerS: number
     const request: PaymentRequest = {
       recipient: (suppliers[i % SUPPLIERS] as KeyPairSigner).address,
       mint: chain.usdcMint,
-      decimals: 6,
+      token: USDC,
       amount: 1_000_000n + BigInt(i),
       reference: addressDecoder.decode(randomBytes(32)),
       leaseId: `lease-${i % 500}`,

@@ -4,6 +4,7 @@ import type { HubTiming } from './hub-server';
 import { DEFAULT_HUB_LIMITS, DEFAULT_HUB_TIMING, startHub } from './hub-server';
 import { openHubChain } from './payments/hub-chain';
 import type { HubChainChoice } from './payments/hub-chain';
+import { PAYMENT_TOKEN } from '../common/money/token-registry';
 
 // `npm run hub -- --port N --data-dir D (--sandbox-chain | --rpc URL --mint M)`: the hub on
 // its own, for a private grid (one machine runs it, the others point their app at it).
@@ -13,10 +14,10 @@ const USAGE = `Usage: npm run hub -- [--port N] [--host ADDR] [--data-dir DIR] (
   --host ADDR         address to bind (default 127.0.0.1; 0.0.0.0 serves your LAN)
   --data-dir DIR      where hub.db (and the sandbox chain) live (default ./.idlegrid-data/hub)
   --domain NAME       the name sign-in challenges carry (default host:port)
-  --sandbox-chain     serve this hub's own sandbox chain (test SOL and USDC) and check payments on it
+  --sandbox-chain     serve this hub's own sandbox chain (test SOL and ${PAYMENT_TOKEN.symbol}) and check payments on it
   --chain-port N      port of that sandbox chain (default 0: any free port; /v1/info tells clients)
   --rpc URL           or: check payments on this Solana RPC (devnet, mainnet, custom) …
-  --mint MINT         … in this USDC mint
+  --mint MINT         … in this ${PAYMENT_TOKEN.symbol} mint
   --commitment C      confirmed (default) or finalized
   --connect-rate N    worker hellos per second from one address (default 200; raise it when many
                       machines share one address, e.g. a farm behind NAT)
@@ -117,7 +118,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   console.log(`Idlegrid hub: ${hub.url}  (data in ${dataDir})`);
-  console.log(`Chain: ${chain.config.network}${chain.config.rpcUrl ? ` at ${chain.config.rpcUrl}` : ''}, USDC mint ${chain.config.mint}`);
+  console.log(`Chain: ${chain.config.network}${chain.config.rpcUrl ? ` at ${chain.config.rpcUrl}` : ''}, ${(chain.config.token ?? PAYMENT_TOKEN).symbol} mint ${chain.config.mint}`);
   if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
     console.log(`Listening on ${host}: machines on your network can reach this hub. Workers connect to ${hub.url.replace(host, '<this machine>')}.`);
   }

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { HUB_PROTOCOL_VERSION, HUB_RENTER_WS_PATH, HUB_WORKER_WS_PATH } from '../common/hub/hub-protocol';
 import { HubError } from '../common/hub/hub-errors';
 import type { HubInfo } from '../common/hub/http-api';
+import type { Token } from '../common/money/token';
+import { PAYMENT_TOKEN } from '../common/money/token-registry';
 import { SessionTokens } from './auth/session-tokens';
 import { SignInChallenges } from './auth/sign-in-challenges';
 import { ExplorerStatsService } from './explorer/explorer-stats';
@@ -85,6 +87,9 @@ export const DEFAULT_HUB_LIMITS: HubLimits = {
 export interface HubChainConfig {
   /** "sandbox" | "devnet" | "mainnet" | "custom" */
   network: string;
+  /** The token payments are made in: the registry's PAYMENT_TOKEN (USDC) unless given. */
+  token?: Token;
+  /** `token`'s mint on that network. */
   mint: string;
   rpcUrl: string | null;
   /** Null when the hub has no chain to check payments on: payments are then refused, never assumed. */
@@ -132,13 +137,14 @@ const unavailableChain: PaymentCheck = {
 export async function startHub(options: HubServerOptions): Promise<RunningHub> {
   const timing: HubTiming = { ...DEFAULT_HUB_TIMING, ...options.timing };
   const limits: HubLimits = { ...DEFAULT_HUB_LIMITS, ...options.limits };
+  const token = options.chain.token ?? PAYMENT_TOKEN;
   const clock = options.clock ?? systemClock;
   const random = options.random ?? secureRandomBytes;
   const host = options.host ?? '127.0.0.1';
   mkdirSync(options.dataDir, { recursive: true });
   const store = options.store ?? new SqliteHubStore(join(options.dataDir, 'hub.db'));
 
-  const search = new OfferSearch();
+  const search = new OfferSearch(token);
   const freeIndex = new FreeGpuIndex();
   const offers = new OfferBook(search, freeIndex);
   const placement = new GangPlacement(freeIndex);
@@ -174,6 +180,7 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
       toRenter: (leaseId, event) => renterGateway?.publish(leaseId, event),
     },
     terms: {
+      token,
       mint: options.chain.mint,
       incrementMs: timing.incrementMs,
       graceMs: timing.graceMs,
@@ -212,6 +219,7 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
   const info: HubInfo = {
     protocolVersion: HUB_PROTOCOL_VERSION,
     network: options.chain.network,
+    token: token.symbol,
     mint: options.chain.mint,
     rpcUrl: options.chain.rpcUrl,
     incrementMs: timing.incrementMs,

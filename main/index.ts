@@ -84,7 +84,7 @@ if (!app.requestSingleInstanceLock()) {
       setStartOnLogin: (enabled) => void s.settings.update({ startOnLogin: enabled }),
     });
     // The tray follows the supplier's status and the settings; notices become notifications.
-    const redraw = () => tray?.update(s.supplier.session.status(), { startOnLogin: s.settings.get().startOnLogin, decimals: s.wallet.network.info().usdcDecimals });
+    const redraw = () => tray?.update(s.supplier.session.status(), { startOnLogin: s.settings.get().startOnLogin, token: { symbol: s.wallet.network.info().token, decimals: s.wallet.network.info().decimals } });
     s.supplier.onDidChangeStatus(redraw, trayListeners);
     s.supplier.onDidChangeEarnings(redraw, trayListeners);
     s.settings.onDidChange((next) => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { call, event } from './define';
 import type { NetworkInfo } from '../wallet/network';
 import { NETWORK_KINDS } from '../wallet/network';
+import { TOKENS } from '../money/token-registry';
 import type {
   FaucetResult,
   SendResult,
@@ -57,14 +58,15 @@ export const walletCalls = {
   /** Passphrase protection: unlocks for this session (the first unlock sets the passphrase). */
   'wallet:unlock': call<WalletState>()(z.object({ passphrase: z.string().min(1).max(1024) }).strict()),
   'wallet:lock': call<WalletState>()(noParams),
-  /** SOL and USDC of a wallet (the active one when no address is given) on the current network. */
+  /** SOL and the payment token of a wallet (the active one when no address is given) on the current network. */
   'wallet:balances': call<WalletBalances>()(z.object({ address: addressSchema.optional() }).strict()),
-  /** Sends SOL or USDC from the active wallet after the user confirms it. */
+  /** Sends SOL or the payment token from the active wallet after the user confirms it. */
   'wallet:send': call<SendResult>()(
     z
       .object({
         to: addressSchema,
-        token: z.enum(['SOL', 'USDC']),
+        /** 'SOL' or the network's payment token (its symbol). */
+        token: z.enum(['SOL', ...TOKENS.symbols()] as [string, ...string[]]),
         amount: baseUnitsSchema,
         memo: z.string().max(200).optional(),
       })
@@ -95,7 +97,7 @@ export const walletCalls = {
   /** Requests still waiting for an answer (a window opened after they were made). */
   'wallet:pending-confirmations': call<SigningRequest[]>()(noParams),
   'network:get': call<NetworkInfo>()(noParams),
-  /** Switches the network; custom needs an RPC URL and a USDC mint, grid a hub URL. */
+  /** Switches the network; custom needs an RPC URL and the payment token's mint, grid a hub URL. */
   'network:set': call<NetworkInfo>()(
     z
       .object({

@@ -3,9 +3,9 @@ import { z } from 'zod';
 /**
  * Money on the wire: integer base units of the token (USDC has 6 decimals, so 1 USDC is
  * "1000000") as a decimal string, because JSON numbers lose precision past 2^53 and a
- * float is never money. In code it is a bigint.
+ * float is never money. In code it is a bigint; the token travels next to it (`token`,
+ * a symbol of common/money's registry). Text for people: common/money/amount-text.ts.
  */
-export const USDC_DECIMALS = 6;
 
 /** Up to 30 digits, no sign, no leading zeros: far above any supply, far below abuse. */
 export const baseUnitsSchema = z
@@ -33,12 +33,4 @@ export function costForGpuTime(pricePerGpuHour: bigint, gpuCount: number, durati
   const numerator = pricePerGpuHour * BigInt(gpuCount) * BigInt(durationMs);
   const hour = BigInt(MS_PER_HOUR);
   return (numerator + hour - 1n) / hour;
-}
-
-/** "1.5" for 1500000 base units: for messages people read, never for arithmetic. */
-export function describeBaseUnits(value: bigint, decimals = USDC_DECIMALS): string {
-  const scale = 10n ** BigInt(decimals);
-  const whole = value / scale;
-  const fraction = (value % scale).toString().padStart(decimals, '0').replace(/0+$/, '');
-  return fraction ? `${whole}.${fraction}` : `${whole}`;
 }

@@ -41,7 +41,9 @@ export interface HubInfo {
   protocolVersion: number;
   /** "sandbox" | "devnet" | "mainnet" | "custom" */
   network: string;
-  /** The USDC mint payments must use. */
+  /** The symbol of the token payments are made in (common/money's registry). */
+  token: string;
+  /** That token's mint: payments must use it. */
   mint: string;
   /** Where the hub's chain can be reached, when it serves its sandbox chain. */
   rpcUrl: string | null;
@@ -62,7 +64,9 @@ export interface PaymentReceipt {
   leaseId: string;
   increment: number;
   payee: string;
+  /** Base units of `token`. */
   amount: string;
+  token: string;
   signature: string;
   paidAtMs: number;
   /** Every payee of this increment is paid. */

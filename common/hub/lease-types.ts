@@ -128,6 +128,8 @@ export interface LeaseNodeStatus {
 export interface Quote {
   leaseId: string;
   expiresAtMs: number;
+  /** The symbol of the token every amount here is in (common/money's registry). */
+  token: string;
   mint: string;
   incrementMs: number;
   incrementCount: number;
@@ -153,6 +155,8 @@ export interface LeaseView {
   incrementMs: number;
   incrementCount: number;
   graceMs: number;
+  /** The symbol of the token the lease is paid in. */
+  token: string;
   mint: string;
   job: JobSpec;
   placement: GangPlacement;

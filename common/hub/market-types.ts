@@ -122,7 +122,9 @@ export interface OfferListing {
   vramMiB: number;
   gpuCount: number;
   freeGpus: number;
+  /** Base units of `token` (the hub's payment token). */
   pricePerGpuHour: string;
+  token: string;
   interruptible: boolean;
   minLeaseMs: number;
   maxLeaseMs: number;

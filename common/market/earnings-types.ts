@@ -1,5 +1,5 @@
 /**
- * Earnings: one row per verified payment this machine received. Amounts are USDC base
+ * Earnings: one row per verified payment this machine received. Amounts are payment-token base
  * units (decimal strings); energy is measured (power draw of the leased GPUs over the
  * increment's run time) and priced at the owner's electricity price.
  */
@@ -46,6 +46,8 @@ export interface EarningsSummary {
   allTime: EarningsTotals;
   /** The last `days` days, oldest first, including days with nothing. */
   days: EarningsDay[];
+  /** The payment token's symbol and decimals: every amount above is its base units. */
+  token: string;
   decimals: number;
 }
 

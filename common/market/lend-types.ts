@@ -6,11 +6,11 @@ import type { Offer, ScheduleWindow } from '../hub/market-types';
 /**
  * What the owner of this machine offers and the limits it guards: stored in settings
  * (`lendTerms`), published to the hub as one offer per GPU model while sharing is on.
- * Money in USDC base units (decimal strings), time in ms, temperatures in °C.
+ * Money in base units of the network's payment token (decimal strings), time in ms, temperatures in °C.
  */
 export const lendTermsSchema = z
   .object({
-    /** Price per GPU-hour in USDC base units ("450000" = 0.45 USDC). */
+    /** Price per GPU-hour in payment-token base units ("450000" = 0.45 USDC). */
     pricePerGpuHour: baseUnitsSchema.refine((v) => v !== '0', 'the price must be at least 1 base unit per GPU-hour'),
     /** Interruptible: cheaper, and the owner may take the GPU back (gaming) mid-lease. */
     interruptible: z.boolean(),
@@ -20,7 +20,7 @@ export const lendTermsSchema = z
     schedule: z.array(scheduleWindowSchema).max(28),
     /** Above this for 10 s the job's containers are paused; they resume below it − 5 °C. */
     maxTemperatureC: z.number().int().min(50).max(100),
-    /** What the owner pays for electricity, USDC base units per kWh (for net earnings). */
+    /** What the owner pays for electricity, payment-token base units per kWh (for net earnings). */
     electricityPricePerKwh: baseUnitsSchema,
     /** GPUs to share (their ids); empty = every lendable GPU detected. */
     gpuUuids: z.array(z.string().min(1).max(96)).max(64),

@@ -27,5 +27,7 @@ export interface ExplorerOverview {
   /** Samples this app took of the hub's stats, oldest first (for charts). */
   history: ExplorerSample[];
   recentPayments: ExplorerPayment[];
+  /** The hub's payment token and its decimals: the amounts above are its base units. */
+  token: string;
   decimals: number;
 }

@@ -19,7 +19,7 @@ export const rentRequestSchema = z
   });
 export type RentRequest = z.input<typeof rentRequestSchema>;
 
-/** A quote as the UI shows it: the hub's quote plus the token's decimals. */
+/** A quote as the UI shows it: the hub's quote plus its token's decimals. */
 export interface RentQuote extends Quote {
   decimals: number;
 }
@@ -49,7 +49,9 @@ export interface RentReceipt {
   leaseId: string;
   increment: number;
   payee: string;
+  /** Base units of `token`. */
   amount: string;
+  token: string;
   paidAtMs: number;
   network: string;
   autoApproved: boolean;

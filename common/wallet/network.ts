@@ -3,6 +3,9 @@
  * embedded chain on this machine with test SOL and test USDC, so a newcomer can lend,
  * rent and pay offline. Everything that shows money also shows which network it is on.
  */
+import { PAYMENT_TOKEN } from '../money/token-registry';
+import type { TokenNetwork } from '../money/token';
+
 /**
  * 'grid' is a private grid: a hub at a URL the user gives, which names the chain (its
  * sandbox chain, or devnet/mainnet) in its /v1/info; the wallet follows that chain.
@@ -18,19 +21,10 @@ export const NETWORK_LABELS: Record<NetworkKind, string> = {
   custom: 'Custom',
 };
 
-/** USDC has 6 decimals on every cluster; a custom mint's decimals are read from the chain. */
-export const USDC_DECIMALS = 6;
-
-/** Public endpoints and Circle's USDC mints for the clusters with a fixed address. */
-export const NETWORK_PRESETS: Record<'devnet' | 'mainnet', { rpcUrl: string; usdcMint: string }> = {
-  devnet: {
-    rpcUrl: 'https://api.devnet.solana.com',
-    usdcMint: '4zMMC9srt5Ri5X14GAgXhaHii3GnPAEERYPJgZJDncDU',
-  },
-  mainnet: {
-    rpcUrl: 'https://api.mainnet-beta.solana.com',
-    usdcMint: 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v',
-  },
+/** Public endpoints of the clusters whose token mints are fixed (the mints: common/money/token-registry.ts). */
+export const NETWORK_PRESETS: Record<'devnet' | 'mainnet', { rpcUrl: string }> = {
+  devnet: { rpcUrl: 'https://api.devnet.solana.com' },
+  mainnet: { rpcUrl: 'https://api.mainnet-beta.solana.com' },
 };
 
 export type NetworkStatus = 'starting' | 'ready' | 'error';
@@ -41,9 +35,12 @@ export interface NetworkInfo {
   label: string;
   /** Empty while the sandbox chain is starting (its port is picked at start). */
   rpcUrl: string;
-  /** Empty until known (the sandbox makes its mint on first start). */
-  usdcMint: string;
-  usdcDecimals: number;
+  /** The symbol of the token payments are made in on this network (common/money's registry). */
+  token: string;
+  /** That token's mint; empty until known (the sandbox makes its mint on first start). */
+  mint: string;
+  /** The mint's decimals (a custom network's are read from the chain). */
+  decimals: number;
   status: NetworkStatus;
   /** What went wrong and what to do, when status is 'error'. */
   error: string | null;
@@ -53,4 +50,14 @@ export interface NetworkInfo {
 
 export function networkLabel(kind: NetworkKind): string {
   return NETWORK_LABELS[kind];
+}
+
+/** What a network knows about its payment token's mint, for `Token.mint`. */
+export function tokenNetworkOf(info: Pick<NetworkInfo, 'kind' | 'token' | 'mint'>): TokenNetwork {
+  return { kind: info.kind, namedMints: info.mint ? { [info.token]: info.mint } : {} };
+}
+
+/** The payment token and its mint on a network before the chain says more (decimals: the registry's). */
+export function paymentTokenOn(kind: NetworkKind): Pick<NetworkInfo, 'token' | 'mint' | 'decimals'> {
+  return { token: PAYMENT_TOKEN.symbol, mint: PAYMENT_TOKEN.mint({ kind }) ?? '', decimals: PAYMENT_TOKEN.decimals };
 }

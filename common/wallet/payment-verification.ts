@@ -1,3 +1,5 @@
+import { PAYMENT_TOKEN } from '../money/token-registry';
+
 /**
  * Why a payment was not accepted. Workers and the hub branch on the code (retry later,
  * refuse the job, flag the renter); people read the message. Transport failures (the RPC
@@ -33,9 +35,9 @@ export const PAYMENT_REJECTION_MESSAGES: Record<PaymentRejectionReason, string> 
   not_found: 'No transaction with this signature was found on the network. Check the network, or wait and ask again.',
   not_confirmed: 'The payment is on the network but not yet confirmed. Ask again in a few seconds.',
   transaction_failed: 'The payment transaction failed on chain, so nothing was paid. Pay again.',
-  wrong_mint: 'The transaction did not pay in the expected token. Pay in USDC on this network.',
-  token_program_not_allowed: 'The token is held under a token program that is not accepted here (such as Token-2022). Pay with standard SPL USDC.',
-  wrong_recipient: "The payment went to an account the supplier does not own. Pay to the supplier's own USDC account.",
+  wrong_mint: `The transaction did not pay in the expected token. Pay in ${PAYMENT_TOKEN.symbol} on this network.`,
+  token_program_not_allowed: `The token is held under a token program that is not accepted here (such as Token-2022). Pay with standard SPL ${PAYMENT_TOKEN.symbol}.`,
+  wrong_recipient: `The payment went to an account the supplier does not own. Pay to the supplier's own ${PAYMENT_TOKEN.symbol} account.`,
   amount_too_low: 'The payment is smaller than the amount due. Pay the rest in a new payment.',
   missing_reference: "The transaction does not carry this payment's reference key, so it cannot be matched to the request.",
   wrong_memo: 'The transaction has no memo for this lease and increment, so it cannot be matched to the request.',

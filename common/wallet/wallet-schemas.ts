@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isAddress } from '@solana/kit';
-import { isBaseUnits } from './token-amount';
+import { isBaseUnits } from '../money/token-amount';
 
 /** A base58 Solana address (32 bytes). */
 export const addressSchema = z

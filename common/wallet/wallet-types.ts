@@ -38,12 +38,14 @@ export interface WalletBalances {
   network: NetworkKind;
   /** SOL in lamports, as a decimal string. */
   lamports: string;
-  /** USDC in base units, as a decimal string (0 when the token account does not exist yet). */
-  usdc: string;
-  usdcDecimals: number;
-  usdcMint: string;
-  /** The wallet's associated USDC token account (where payments arrive). */
-  usdcAccount: string;
+  /** The symbol of the network's payment token (USDC today). */
+  token: string;
+  /** That token in base units, as a decimal string (0 when the token account does not exist yet). */
+  tokenAmount: string;
+  decimals: number;
+  mint: string;
+  /** The wallet's associated token account for it (where payments arrive). */
+  tokenAccount: string;
   updatedAtMs: number;
 }
 
@@ -58,8 +60,8 @@ export interface WalletTransaction {
   error: string | null;
   /** Change of the wallet's SOL, fees included, in lamports (negative when spent). */
   solChange: string;
-  /** Change of the wallet's USDC in base units. */
-  usdcChange: string;
+  /** Change of the wallet's payment token (the network's `token`) in base units. */
+  tokenChange: string;
   /** The other side of the largest movement, when there is one. */
   counterparty: string | null;
   memo: string | null;
@@ -67,7 +69,8 @@ export interface WalletTransaction {
   purpose: string | null;
 }
 
-export type SendToken = 'SOL' | 'USDC';
+/** 'SOL' or the symbol of the network's payment token. */
+export type SendToken = string;
 
 export interface SendResult {
   signature: string;
@@ -89,7 +92,8 @@ export interface WalletExportResult {
 
 /** What a signing request moves, as shown in the confirmation dialog. */
 export interface SigningTransfer {
-  token: 'SOL' | 'USDC' | 'token';
+  /** 'SOL', a registered token's symbol, or 'token' for a mint the app does not know. */
+  token: string;
   /** null for SOL. */
   mint: string | null;
   /** Base units as a decimal string. */

@@ -1,4 +1,5 @@
 import { HubError } from '../../common/hub/hub-errors';
+import type { TokenUnit } from '../../common/money/token';
 import type { PaymentReceipt, PaymentSubmission } from '../../common/hub/http-api';
 import type { LeaseEndReason, LeaseState } from '../../common/hub/lease-types';
 import type { PaymentCheck } from '../payments/payment-check';
@@ -10,6 +11,8 @@ import type { LiveLease } from './live-lease';
 import { isIncrementPaid } from './live-lease';
 
 export interface LeasePaymentIntakeDeps {
+  /** The hub's lease terms: their token is what payments are checked and receipted in. */
+  terms: { token: TokenUnit };
   store: HubStore;
   clock: HubClock;
   payments: PaymentCheck;
@@ -49,7 +52,7 @@ export class LeasePaymentIntake {
       throw new HubError(lease.endReason === 'unpaid' && lease.startedAtMs === null ? 'reservation_expired' : 'conflict', `Lease ${leaseId} has ended (${lease.endReason}); it takes no more payments.`);
     }
     const verdict = await this.o.payments.verify(
-      { recipient: expected.payee, mint: lease.mint, amount: expected.amount, reference: expected.reference, memo: expected.memo },
+      { recipient: expected.payee, mint: lease.mint, token: this.o.terms.token, amount: expected.amount, reference: expected.reference, memo: expected.memo },
       submission.signature,
     );
     if (!verdict.ok) {
@@ -109,6 +112,7 @@ export class LeasePaymentIntake {
       increment: p.increment,
       payee: p.payee,
       amount: p.amount.toString(10),
+      token: this.o.terms.token.symbol,
       signature: p.signature!,
       paidAtMs: p.paidAtMs!,
       incrementPaid: isIncrementPaid(lease, p.increment),

@@ -3,7 +3,7 @@ import { costForGpuTime } from '../../common/hub/base-units';
 import type { PlacementNode } from '../../common/hub/lease-types';
 import type { ExpectedPayment } from '../store/hub-store';
 import type { RandomBytes } from '../support/hub-clock';
-import { incrementMemo } from '../payments/payment-check';
+import { formatPaymentMemo } from '../../common/money/payment-memo';
 
 /**
  * What each increment costs and whom it pays. A supplier with several machines in one
@@ -48,7 +48,7 @@ export function expectedPayments(
   const out: ExpectedPayment[] = [];
   for (let k = fromIncrement; k < toIncrement; k++) {
     for (const { payee, amount } of amounts) {
-      out.push({ increment: k, payee, amount, reference: newReference(random), memo: incrementMemo(leaseId, k) });
+      out.push({ increment: k, payee, amount, reference: newReference(random), memo: formatPaymentMemo(leaseId, k) });
     }
   }
   return out;

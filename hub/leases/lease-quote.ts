@@ -1,4 +1,5 @@
-import { describeBaseUnits } from '../../common/hub/base-units';
+import { formatAmount } from '../../common/money/amount-text';
+import type { TokenUnit } from '../../common/money/token';
 import { HubError } from '../../common/hub/hub-errors';
 import type { ClusterRequest, NodeState, PlacementNode, Quote } from '../../common/hub/lease-types';
 import type { ReservedNode } from '../placement/gang-placement';
@@ -10,6 +11,8 @@ import { incrementView, toLive } from './live-lease';
 
 /** The hub-wide lease terms a quote is made on. */
 export interface QuoteTerms {
+  /** The hub's payment token: every amount is its base units. */
+  token: TokenUnit;
   mint: string;
   incrementMs: number;
   graceMs: number;
@@ -36,7 +39,8 @@ export function checkIncrementCount(count: number, terms: QuoteTerms): number {
 export function incrementsForBudget(budget: bigint, perIncrement: bigint, offers: ReadonlyArray<{ maxLeaseMs: number; minLeaseMs: number }>, terms: QuoteTerms): number {
   const { incrementMs } = terms;
   if (budget < perIncrement) {
-    throw new HubError('invalid_message', `This cluster costs ${describeBaseUnits(perIncrement)} USDC per increment; a budget of ${describeBaseUnits(budget)} does not buy one. Raise the budget or ask for fewer GPUs.`);
+    const text = (baseUnits: bigint) => formatAmount({ token: terms.token, baseUnits }, { grouping: false });
+    throw new HubError('invalid_message', `This cluster costs ${text(perIncrement)} ${terms.token.symbol} per increment; a budget of ${text(budget)} does not buy one. Raise the budget or ask for fewer GPUs.`);
   }
   const maxByOffers = Math.floor(Math.min(...offers.map((o) => o.maxLeaseMs)) / incrementMs);
   const count = Math.min(Number(budget / perIncrement), maxByOffers, terms.maxIncrementsPerLease);
@@ -99,11 +103,12 @@ export function reservedLease(r: NewReservation): { lease: LiveLease; reason: st
   return { lease, reason };
 }
 
-export function quoteOf(lease: LiveLease, amounts: readonly PayeeAmount[]): Quote {
+export function quoteOf(lease: LiveLease, amounts: readonly PayeeAmount[], token: TokenUnit): Quote {
   const perIncrementTotal = sumAmounts(amounts);
   return {
     leaseId: lease.leaseId,
     expiresAtMs: lease.expiresAtMs,
+    token: token.symbol,
     mint: lease.mint,
     incrementMs: lease.incrementMs,
     incrementCount: lease.incrementCount,

@@ -1,4 +1,5 @@
 import { SequencerByKey } from '../../common/async';
+import type { TokenUnit } from '../../common/money/token';
 import { HubError } from '../../common/hub/hub-errors';
 import type { PaymentReceipt, PaymentSubmission } from '../../common/hub/http-api';
 import type { ClusterRequest, LeaseEndReason, LeaseIncrement, LeaseState, LeaseView, NodeState, Quote } from '../../common/hub/lease-types';
@@ -20,6 +21,8 @@ import type { LiveLease } from './live-lease';
 import { LOG_TAIL_CHUNKS, firstUnpaidIncrement, incrementView, isIncrementPaid, paidThroughMs, toLeaseView, toLive, toWorkerLease } from './live-lease';
 
 export interface LeaseTerms {
+  /** The hub's payment token (common/money's registry): every amount is its base units. */
+  token: TokenUnit;
   mint: string;
   incrementMs: number;
   graceMs: number;
@@ -129,7 +132,7 @@ export class LeaseService {
       this.active.set(leaseId, lease);
       await this.persist(lease, () => this.o.store.createLease({ ...lease, reason }));
       for (const node of nodes) this.o.notifier.toWorker(node.workerId, { type: 'lease.assigned', lease: this.workerLease(lease, node.rank) });
-      return quoteOf(lease, amounts);
+      return quoteOf(lease, amounts, this.o.terms.token);
     } catch (error) {
       this.active.delete(leaseId);
       for (const node of nodes) this.o.offers.release(node.workerId, node.gpuUuids, leaseId);
@@ -165,16 +168,16 @@ export class LeaseService {
   async terminate(renter: string, leaseId: string): Promise<LeaseView> {
     const lease = await this.ownLease(renter, leaseId);
     if (lease.state !== 'ended') await this.end(lease, 'terminated', 'terminated by the renter');
-    return toLeaseView(lease);
+    return toLeaseView(lease, this.o.terms.token);
   }
 
   async view(renter: string, leaseId: string): Promise<LeaseView> {
-    return toLeaseView(await this.ownLease(renter, leaseId));
+    return toLeaseView(await this.ownLease(renter, leaseId), this.o.terms.token);
   }
 
   async list(renter: string, limit: number): Promise<LeaseView[]> {
     const stored = await this.o.store.listRenterLeases(renter, limit);
-    return stored.map((s) => toLeaseView(this.active.get(s.leaseId) ?? s));
+    return stored.map((s) => toLeaseView(this.active.get(s.leaseId) ?? s, this.o.terms.token));
   }
 
   /** A lease of this renter (live if active, from the store if ended); not_found otherwise, even if it is someone else's. */

@@ -1,3 +1,4 @@
+import type { TokenUnit } from '../../common/money/token';
 import type { IncrementPayment, LeaseIncrement, LeaseView } from '../../common/hub/lease-types';
 import type { WorkerLease } from '../../common/hub/worker-messages';
 import type { StoredLease, StoredPayment } from '../store/hub-store';
@@ -61,7 +62,8 @@ export function incrementView(lease: StoredLease, increment: number): LeaseIncre
   return { index: increment, dueAtMs: incrementDueAtMs(lease, increment), payments: paymentsOf(lease, increment).map(wirePayment) };
 }
 
-export function toLeaseView(lease: StoredLease): LeaseView {
+/** The renter's view of a lease; `token` is the hub's payment token (the lease's `mint` is a mint of it). */
+export function toLeaseView(lease: StoredLease, token: TokenUnit): LeaseView {
   let paid = 0n;
   for (const p of lease.payments) if (p.signature !== null) paid += p.amount;
   return {
@@ -76,6 +78,7 @@ export function toLeaseView(lease: StoredLease): LeaseView {
     incrementMs: lease.incrementMs,
     incrementCount: lease.incrementCount,
     graceMs: lease.graceMs,
+    token: token.symbol,
     mint: lease.mint,
     job: lease.request.job,
     placement: lease.placement,

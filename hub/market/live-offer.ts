@@ -1,3 +1,4 @@
+import type { TokenUnit } from '../../common/money/token';
 import type { OfferListing, OfferTerms, ScheduleWindow } from '../../common/hub/market-types';
 
 /**
@@ -79,7 +80,8 @@ export function removeSorted<T>(sorted: T[], item: T, compare: (a: T, b: T) => n
   return true;
 }
 
-export function toListing(o: LiveOffer): OfferListing {
+/** A search result; `token` is the hub's payment token, the unit of `pricePerGpuHour`. */
+export function toListing(o: LiveOffer, token: TokenUnit): OfferListing {
   return {
     offerId: o.offerId,
     workerId: o.workerId,
@@ -89,6 +91,7 @@ export function toListing(o: LiveOffer): OfferListing {
     gpuCount: o.terms.gpuUuids.length,
     freeGpus: o.freeGpus.length,
     pricePerGpuHour: o.terms.pricePerGpuHour,
+    token: token.symbol,
     interruptible: o.interruptible,
     minLeaseMs: o.minLeaseMs,
     maxLeaseMs: o.maxLeaseMs,

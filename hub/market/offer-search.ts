@@ -1,6 +1,8 @@
 import type { OfferSearchPage, OfferSearchQuery } from '../../common/hub/market-types';
 import type { LiveOffer } from './live-offer';
 import { toListing } from './live-offer';
+import type { TokenUnit } from '../../common/money/token';
+import { PAYMENT_TOKEN } from '../../common/money/token-registry';
 import { isWithinSchedule } from '../../common/market/offer-schedule';
 import { SortedOfferLists } from './sorted-offer-lists';
 
@@ -13,6 +15,9 @@ import { SortedOfferLists } from './sorted-offer-lists';
  * lists (`resortByReliability`). Ties break on price, then offer id, so pages are stable.
  */
 export class OfferSearch {
+  /** `token`: the hub's payment token, the unit of every offer's price. */
+  constructor(private readonly token: TokenUnit = PAYMENT_TOKEN) {}
+
   private readonly all = new SortedOfferLists();
   private readonly byModel = new Map<string, SortedOfferLists & { lower: string }>();
   private readonly byRegion = new Map<string, SortedOfferLists>();
@@ -89,9 +94,9 @@ export class OfferSearch {
       if (o.schedule.length > 0 && !isWithinSchedule(o.schedule, nowMs)) continue;
       matched += 1;
       if (matched <= offset) continue;
-      if (page.length === limit) return { offers: page.map(toListing), nextOffset: offset + limit };
+      if (page.length === limit) return { offers: page.map((o) => toListing(o, this.token)), nextOffset: offset + limit };
       page.push(o);
     }
-    return { offers: page.map(toListing), nextOffset: null };
+    return { offers: page.map((o) => toListing(o, this.token)), nextOffset: null };
   }
 }

@@ -16,7 +16,7 @@ export interface OpenHubChain {
 /**
  * The chain a hub checks payments on: its own sandbox chain (started here, served on
  * loopback or the LAN so a private grid's machines pay on it too), or any Solana RPC with
- * a USDC mint (devnet, mainnet, a custom cluster).
+ * a mint of the payment token (devnet, mainnet, a custom cluster).
  */
 export async function openHubChain(choice: HubChainChoice): Promise<OpenHubChain> {
   if (choice.kind === 'rpc') {

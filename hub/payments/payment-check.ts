@@ -5,10 +5,14 @@
  * code. Crediting a signature once is the hub store's job (a unique key), not the
  * checker's, so the same checker can be asked again after a hub restart.
  */
+import type { TokenUnit } from '../../common/money/token';
+
 export interface ExpectedTransfer {
   /** The supplier's wallet (owner of the receiving token account). */
   recipient: string;
   mint: string;
+  /** The token `mint` is a mint of: the verifier checks the mint's decimals against it. */
+  token?: TokenUnit;
   amount: bigint;
   /** The Solana Pay reference key the transfer must include. */
   reference: string;
@@ -31,7 +35,3 @@ export interface PaymentCheck {
   verify(expected: ExpectedTransfer, signature: string): Promise<PaymentCheckResult>;
 }
 
-/** The memo every increment transfer carries. */
-export function incrementMemo(leaseId: string, increment: number): string {
-  return `idlegrid:${leaseId}:${increment}`;
-}

@@ -4,6 +4,7 @@ import type { IncrementPayment } from '../../common/hub/lease-types';
 import { ChainClient } from '../../solana/rpc/chain-client';
 import { buildPaymentInstructions, signInstructions } from '../../solana/payments/payment-builder';
 import type { PaymentRequest } from '../../solana/payments/payment-builder';
+import { USDC } from '../../common/money/token-registry';
 
 /**
  * A renter's wallet on the sandbox chain for tests: funded from the faucet, signs in to
@@ -37,7 +38,7 @@ export class SandboxPayer {
     const request: PaymentRequest = {
       recipient: payment.payee as Address,
       mint: this.mint,
-      decimals: 6,
+      token: USDC,
       amount: BigInt(payment.amount),
       reference: payment.reference as Address,
       leaseId,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SupplierStatus } from '../../common/market/lend-types';
-import { formatTrayUsdc, trayBitmap, trayModel } from './tray-model';
+import { USDC } from '../../common/money/token-registry';
+import { formatTrayAmount, trayBitmap, trayModel } from './tray-model';
 
 const status = (over: Partial<SupplierStatus> = {}): SupplierStatus => ({
   state: 'sharing',
@@ -19,30 +20,31 @@ const status = (over: Partial<SupplierStatus> = {}): SupplierStatus => ({
 
 describe('trayModel', () => {
   it('has one icon per supplier state', () => {
-    const icon = (state: SupplierStatus['state']) => trayModel(status({ state }), { startOnLogin: false, decimals: 6 }).icon;
+    const icon = (state: SupplierStatus['state']) => trayModel(status({ state }), { startOnLogin: false, token: USDC }).icon;
     expect([icon('off'), icon('connecting'), icon('sharing'), icon('running'), icon('paused-hot'), icon('error')]).toEqual(['idle', 'sharing', 'sharing', 'running', 'paused-hot', 'error']);
   });
 
   it("offers Stop sharing while sharing, Start sharing otherwise, and shows today's earnings", () => {
-    const on = trayModel(status(), { startOnLogin: true, decimals: 6 });
+    const on = trayModel(status(), { startOnLogin: true, token: USDC });
     expect(on.menu.map((m) => ('label' in m ? m.label : '—'))).toEqual(['Open Idlegrid', '—', 'Stop sharing', 'Today: 1.23 USDC', '—', 'Start on login', '—', 'Quit']);
     expect(on.menu.find((m) => m.kind === 'toggle')).toMatchObject({ checked: true });
     expect(on.tooltip).toContain('Sharing 8 GPUs');
-    const off = trayModel(status({ state: 'off', sharingEnabled: false, todayEarned: '0' }), { startOnLogin: false, decimals: 6 });
+    const off = trayModel(status({ state: 'off', sharingEnabled: false, todayEarned: '0' }), { startOnLogin: false, token: USDC });
     expect(off.menu).toContainEqual({ kind: 'action', id: 'start-sharing', label: 'Start sharing', enabled: true });
     expect(off.menu).toContainEqual({ kind: 'info', label: 'Today: 0.00 USDC' });
   });
 
   it('works before the first status (disabled sharing item) and keeps the tooltip under 128 characters', () => {
-    const none = trayModel(null, { startOnLogin: false, decimals: 6 });
+    const none = trayModel(null, { startOnLogin: false, token: USDC });
     expect(none.icon).toBe('idle');
     expect(none.menu).toContainEqual({ kind: 'action', id: 'start-sharing', label: 'Start sharing', enabled: false });
-    expect(trayModel(status({ message: 'x'.repeat(500) }), { startOnLogin: false, decimals: 6 }).tooltip.length).toBeLessThan(128);
+    expect(trayModel(status({ message: 'x'.repeat(500) }), { startOnLogin: false, token: USDC }).tooltip.length).toBeLessThan(128);
   });
 
   it('formats amounts rounded down to cents', () => {
-    expect(formatTrayUsdc('999999', 6)).toBe('0.99');
-    expect(formatTrayUsdc('18446744073709551615', 6)).toBe('18446744073709.55');
+    expect(formatTrayAmount('999999', USDC)).toBe('0.99 USDC');
+    expect(formatTrayAmount('18446744073709551615', USDC)).toBe('18446744073709.55 USDC');
+    expect(formatTrayAmount('5', { symbol: 'EURT', decimals: 2 })).toBe('0.05 EURT');
   });
 
   it('draws a state dot on the icon bitmap', () => {

@@ -1,4 +1,6 @@
 import type { SupplierState, SupplierStatus } from '../../common/market/lend-types';
+import { formatAmount } from '../../common/money/amount-text';
+import type { TokenUnit } from '../../common/money/token';
 
 export type TrayIconKind = 'idle' | 'sharing' | 'running' | 'paused-hot' | 'error';
 
@@ -23,22 +25,18 @@ const ICON_BY_STATE: Record<SupplierState, TrayIconKind> = {
   error: 'error',
 };
 
-/** Base units → "1.25" (USDC shows at most 2 decimals in the tray, rounded down: never more than was earned). */
-export function formatTrayUsdc(baseUnits: string, decimals: number): string {
-  const value = BigInt(baseUnits);
-  const cents = value / 10n ** BigInt(Math.max(0, decimals - 2));
-  const whole = cents / 100n;
-  const fraction = (cents % 100n).toString().padStart(2, '0');
-  return `${whole}.${fraction}`;
+/** Base units → "1.25 USDC": the tray shows 2 decimals, rounded down (never more than was earned). */
+export function formatTrayAmount(baseUnits: string, token: TokenUnit): string {
+  return formatAmount({ token, baseUnits: BigInt(baseUnits) }, { minFractionDigits: 2, maxFractionDigits: 2, grouping: false, symbol: true });
 }
 
 /**
  * What the tray shows for the supplier's status: the icon, the tooltip and the menu. Pure,
  * so it is tested without Electron; tray.ts only draws it.
  */
-export function trayModel(status: SupplierStatus | null, options: { startOnLogin: boolean; decimals: number }): TrayModel {
+export function trayModel(status: SupplierStatus | null, options: { startOnLogin: boolean; token: TokenUnit }): TrayModel {
   const state: SupplierState = status?.state ?? 'off';
-  const today = `Today: ${formatTrayUsdc(status?.todayEarned ?? '0', options.decimals)} USDC`;
+  const today = `Today: ${formatTrayAmount(status?.todayEarned ?? '0', options.token)}`;
   const firstLine = status?.message ?? 'Starting…';
   const sharing = status?.sharingEnabled ?? false;
   return {

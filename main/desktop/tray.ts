@@ -1,6 +1,8 @@
 import { Menu, Notification, Tray, nativeImage } from 'electron';
 import type { MenuItemConstructorOptions, NativeImage } from 'electron';
 import type { LendNotice, SupplierStatus } from '../../common/market/lend-types';
+import type { TokenUnit } from '../../common/money/token';
+import { PAYMENT_TOKEN } from '../../common/money/token-registry';
 import { trayBitmap, trayModel } from './tray-model';
 import type { TrayIconKind, TrayMenuItem } from './tray-model';
 
@@ -15,7 +17,7 @@ export interface TrayActions {
 export interface SupplierTray {
   readonly tray: Tray;
   /** Redraws icon, tooltip and menu for a new status or setting. */
-  update(status: SupplierStatus | null, options: { startOnLogin: boolean; decimals: number }): void;
+  update(status: SupplierStatus | null, options: { startOnLogin: boolean; token: TokenUnit }): void;
   /** A desktop notification for a lend notice (job started/ended, payment, heat). */
   notify(notice: LendNotice): void;
   destroy(): void;
@@ -72,6 +74,6 @@ export function createTray(iconPath: string, actions: TrayActions): SupplierTray
       tray.destroy();
     },
   };
-  supplierTray.update(null, { startOnLogin: false, decimals: 6 });
+  supplierTray.update(null, { startOnLogin: false, token: PAYMENT_TOKEN });
   return supplierTray;
 }

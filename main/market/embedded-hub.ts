@@ -3,12 +3,15 @@ import { join } from 'node:path';
 // own sandbox chain. Everywhere else the app talks to a hub only over hub-client/.
 import { ChainPaymentCheck, startHub } from '../../hub';
 import type { HubTiming, RunningHub } from '../../hub';
+import { TOKENS } from '../../common/money/token-registry';
 
 export type { HubTiming, RunningHub };
 
+/** The app's sandbox chain as the network names it: where it is, its payment token and that token's mint. */
 export interface EmbeddedHubChain {
   rpcUrl: string;
-  usdcMint: string;
+  token: string;
+  mint: string;
 }
 
 /** Starts the Sandbox hub on loopback under `<dataDir>/hub`, checking payments on `chain`. */
@@ -17,7 +20,7 @@ export function startEmbeddedHub(dataDir: string, chain: EmbeddedHubChain, timin
     dataDir: join(dataDir, 'hub'),
     host: '127.0.0.1',
     port: 0,
-    chain: { network: 'sandbox', mint: chain.usdcMint, rpcUrl: chain.rpcUrl, payments: ChainPaymentCheck.forRpc(chain.rpcUrl) },
+    chain: { network: 'sandbox', token: TOKENS.get(chain.token), mint: chain.mint, rpcUrl: chain.rpcUrl, payments: ChainPaymentCheck.forRpc(chain.rpcUrl) },
     ...(timing ? { timing } : {}),
   });
 }

@@ -62,7 +62,7 @@ describe('MarketHub', () => {
     expect(status.hubUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(status.info?.network).toBe('sandbox');
     // The hub checks payments on the very chain the wallet pays on.
-    expect(status.info?.mint).toBe(app.wallet.network.info().usdcMint);
+    expect(status.info?.mint).toBe(app.wallet.network.info().mint);
     expect(status.info?.rpcUrl).toBe(app.wallet.network.info().rpcUrl);
   });
 
@@ -93,14 +93,14 @@ describe('MarketHub', () => {
     expect(info.kind).toBe('grid');
     expect(info.status).toBe('ready');
     expect(info.rpcUrl).toBe(gridChain.config.rpcUrl);
-    expect(info.usdcMint).toBe(gridChain.config.mint);
+    expect(info.mint).toBe(gridChain.config.mint);
     expect(info.faucet).toBe(true);
     const status = await waitForHub((s) => s.mode === 'grid' && s.status === 'ready');
     expect(status.hubUrl).toBe(gridHub.url);
     expect(app.hub.embeddedHub()).toBeNull();
     await app.handlers['wallet:faucet']({ sol: true, usdc: true });
     const balances = await app.handlers['wallet:balances']({});
-    expect(balances.usdc).toBe('1000000000');
+    expect(balances.tokenAmount).toBe('1000000000');
     // The grid's hub knows this wallet by a session of its own.
     await app.hub.withSession((client) => client.leases());
     expect(app.hub.status().signedInAs).toBe(app.wallet.vault.activeAddress());

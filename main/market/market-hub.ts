@@ -178,7 +178,7 @@ export class MarketHub {
       this.publish({ mode: 'embedded', hubUrl: null, status: chain.status === 'error' ? 'error' : 'starting', error: chain.status === 'error' ? `The sandbox chain did not start: ${chain.error}` : null, info: null, signedInAs: null });
       return;
     }
-    const key = `${chain.rpcUrl}|${chain.usdcMint}`;
+    const key = `${chain.rpcUrl}|${chain.token}|${chain.mint}`;
     if (!force && this.embedded && this.embeddedKey === key) return;
     await this.closeEmbedded();
     this.publish({ mode: 'embedded', hubUrl: null, status: 'starting', error: null, info: null, signedInAs: null });

@@ -19,7 +19,7 @@ export interface BalanceWatcherDeps {
 const BALANCE_POLL_MS = 10_000;
 
 /**
- * A wallet's SOL and USDC balances on the current network, announced on `onDidChange`
+ * A wallet's SOL and payment-token balances on the current network, announced on `onDidChange`
  * (the UI's `wallet:balances`) when the active wallet's change: polled every 10 s only while someone listens, and
  * refreshed at once after the wallet moves money.
  */
@@ -36,16 +36,17 @@ export class BalanceWatcher {
     const network = this.d.network;
     const client = network.client();
     const info = network.info();
-    const mint = info.usdcMint as Address;
-    const [lamports, usdc] = await Promise.all([client.solBalance(owner), client.tokenBalance(owner, mint)]);
+    const mint = info.mint as Address;
+    const [lamports, held] = await Promise.all([client.solBalance(owner), client.tokenBalance(owner, mint)]);
     return {
       address: owner,
       network: info.kind,
       lamports: lamports.toString(),
-      usdc: usdc.amount.toString(),
-      usdcDecimals: info.usdcDecimals,
-      usdcMint: mint,
-      usdcAccount: usdc.account,
+      token: info.token,
+      tokenAmount: held.amount.toString(),
+      decimals: info.decimals,
+      mint,
+      tokenAccount: held.account,
       updatedAtMs: this.d.nowMs(),
     };
   }
@@ -56,7 +57,7 @@ export class BalanceWatcher {
     if (!active || this.d.network.info().status !== 'ready') return;
     try {
       const balances = await this.balances(active);
-      const key = `${balances.network}:${balances.address}:${balances.lamports}:${balances.usdc}`;
+      const key = `${balances.network}:${balances.address}:${balances.lamports}:${balances.tokenAmount}`;
       if (key !== this.lastBalancesKey) {
         this.lastBalancesKey = key;
         this.changed.fire(balances);

@@ -5,7 +5,8 @@ import { Sequencer } from '../../common/async';
 import { Emitter } from '../../common/event';
 import type { Event } from '../../common/event';
 import type { Settings, SettingsPatch } from '../../common/settings';
-import { NETWORK_PRESETS, USDC_DECIMALS, networkLabel } from '../../common/wallet/network';
+import { NETWORK_PRESETS, networkLabel, paymentTokenOn } from '../../common/wallet/network';
+import { PAYMENT_TOKEN, TOKENS } from '../../common/money/token-registry';
 import type { NetworkInfo, NetworkKind } from '../../common/wallet/network';
 import { SandboxChainServer } from '../../solana/sandbox/sandbox-chain-server';
 import { ChainClient } from '../../solana/rpc/chain-client';
@@ -17,7 +18,9 @@ import type { SettingsStore } from '../settings/settings-store';
 export interface NetworkConfig {
   kind: NetworkKind;
   rpcUrl: string;
-  usdcMint: string;
+  /** The payment token's symbol (common/money's registry) and its mint on this network. */
+  token: string;
+  mint: string;
   /** 'grid' only: the hub whose /v1/info names the chain. */
   hubUrl?: string;
   /** 'grid' only: the network the hub named (sandbox chains have a faucet). */
@@ -40,19 +43,19 @@ export function networkConfigFromSettings(settings: Settings): NetworkConfig {
   switch (settings.network) {
     case 'devnet':
     case 'mainnet':
-      return { kind: settings.network, ...NETWORK_PRESETS[settings.network] };
+      return { kind: settings.network, ...NETWORK_PRESETS[settings.network], token: PAYMENT_TOKEN.symbol, mint: PAYMENT_TOKEN.mint({ kind: settings.network }) ?? '' };
     case 'custom':
-      return { kind: 'custom', rpcUrl: settings.customRpcUrl, usdcMint: settings.customUsdcMint };
+      return { kind: 'custom', rpcUrl: settings.customRpcUrl, token: PAYMENT_TOKEN.symbol, mint: settings.customUsdcMint };
     case 'grid':
-      // The chain is the one the grid's hub names in /v1/info (read when switching).
-      return { kind: 'grid', rpcUrl: '', usdcMint: '', hubUrl: settings.hubUrl };
+      // The chain and its token are the ones the grid's hub names in /v1/info (read when switching).
+      return { kind: 'grid', rpcUrl: '', token: PAYMENT_TOKEN.symbol, mint: '', hubUrl: settings.hubUrl };
     default:
-      return { kind: 'sandbox', rpcUrl: '', usdcMint: '' };
+      return { kind: 'sandbox', rpcUrl: '', token: PAYMENT_TOKEN.symbol, mint: '' };
   }
 }
 
 /** Refuses a custom network that cannot work, with the reason in words. */
-export function validateCustomNetwork(rpcUrl: string, usdcMint: string): void {
+export function validateCustomNetwork(rpcUrl: string, mint: string): void {
   let url: URL;
   try {
     url = new URL(rpcUrl);
@@ -62,7 +65,7 @@ export function validateCustomNetwork(rpcUrl: string, usdcMint: string): void {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ApiError('invalid_params', 'The RPC URL must start with https:// (or http:// for a node on your own network).');
   }
-  if (!isAddress(usdcMint)) throw new ApiError('invalid_params', 'Enter the USDC mint as a Solana address (32–44 base58 characters).');
+  if (!isAddress(mint)) throw new ApiError('invalid_params', `Enter the ${PAYMENT_TOKEN.symbol} mint as a Solana address (32–44 base58 characters).`);
 }
 
 /**
@@ -73,7 +76,7 @@ export function validateCustomNetwork(rpcUrl: string, usdcMint: string): void {
  */
 export class NetworkService {
   private config: NetworkConfig | null = null;
-  private current: NetworkInfo = { kind: 'sandbox', label: 'Sandbox', rpcUrl: '', usdcMint: '', usdcDecimals: USDC_DECIMALS, status: 'starting', error: null, faucet: true };
+  private current: NetworkInfo = { kind: 'sandbox', label: 'Sandbox', rpcUrl: '', ...paymentTokenOn('sandbox'), status: 'starting', error: null, faucet: true };
   private chainClient: ChainClient | null = null;
   private sandbox: SandboxChainServer | null = null;
   /** Switches run one at a time, in the order asked. */
@@ -100,9 +103,10 @@ export class NetworkService {
     return this.chainClient;
   }
 
-  usdcMint(): Address {
+  /** The mint of the network's payment token. */
+  paymentMint(): Address {
     this.client();
-    return this.current.usdcMint as Address;
+    return this.current.mint as Address;
   }
 
   /** The embedded sandbox chain, when the network is Sandbox and it runs. */
@@ -160,7 +164,7 @@ export class NetworkService {
       this.sandbox = null;
       await sandbox.stop();
     }
-    this.publish({ kind: next.kind, label: networkLabel(next.kind), rpcUrl: next.rpcUrl, usdcMint: next.usdcMint, usdcDecimals: USDC_DECIMALS, status: 'starting', error: null, faucet: next.kind === 'sandbox' });
+    this.publish({ kind: next.kind, label: networkLabel(next.kind), rpcUrl: next.rpcUrl, token: next.token, mint: next.mint, decimals: TOKENS.get(next.token).decimals, status: 'starting', error: null, faucet: next.kind === 'sandbox' });
     try {
       if (next.kind === 'sandbox') {
         if (!this.sandbox) {
@@ -175,16 +179,16 @@ export class NetworkService {
         }
         const client = new ChainClient(this.sandbox.url);
         this.chainClient = client;
-        this.publish({ ...this.current, rpcUrl: this.sandbox.url, usdcMint: this.sandbox.chain.usdcMint, usdcDecimals: this.sandbox.chain.usdcDecimals, status: 'ready' });
+        this.publish({ ...this.current, rpcUrl: this.sandbox.url, mint: this.sandbox.chain.usdcMint, decimals: this.sandbox.chain.usdcDecimals, status: 'ready' });
       } else {
         // `next` stays as the settings say (so the same settings compare equal); the grid's chain is resolved beside it.
         const resolved: NetworkConfig = next.kind === 'grid' ? { ...next, ...(await chainOfGrid(next.hubUrl ?? '')) } : next;
-        if (resolved.kind === 'custom') validateCustomNetwork(resolved.rpcUrl, resolved.usdcMint);
+        if (resolved.kind === 'custom') validateCustomNetwork(resolved.rpcUrl, resolved.mint);
         const client = new ChainClient(resolved.rpcUrl);
         // Reading the mint proves the endpoint answers and the mint exists there.
-        const mint = await withTimeout(client.mintInfo(resolved.usdcMint as Address), 15_000, `${resolved.rpcUrl} did not answer within 15 s`);
+        const mint = await withTimeout(client.mintInfo(resolved.mint as Address), 15_000, `${resolved.rpcUrl} did not answer within 15 s`);
         this.chainClient = client;
-        this.publish({ ...this.current, rpcUrl: resolved.rpcUrl, usdcMint: resolved.usdcMint, usdcDecimals: mint.decimals, status: 'ready', faucet: resolved.kind === 'grid' && resolved.hubNetwork === 'sandbox' });
+        this.publish({ ...this.current, rpcUrl: resolved.rpcUrl, token: resolved.token, mint: resolved.mint, decimals: mint.decimals, status: 'ready', faucet: resolved.kind === 'grid' && resolved.hubNetwork === 'sandbox' });
       }
     } catch (error) {
       (this.options.log ?? ((m, e) => console.error(m, e)))(`[wallet] network ${next.kind} failed to start`, error);
@@ -201,18 +205,22 @@ export class NetworkService {
 }
 
 function sameConfig(a: NetworkConfig, b: NetworkConfig): boolean {
-  return a.kind === b.kind && a.rpcUrl === b.rpcUrl && a.usdcMint === b.usdcMint && a.hubUrl === b.hubUrl;
+  return a.kind === b.kind && a.rpcUrl === b.rpcUrl && a.token === b.token && a.mint === b.mint && a.hubUrl === b.hubUrl;
 }
 
 /** Asks a private grid's hub which chain it checks payments on. */
-async function chainOfGrid(hubUrlText: string): Promise<{ rpcUrl: string; usdcMint: string; hubNetwork: string }> {
+async function chainOfGrid(hubUrlText: string): Promise<{ rpcUrl: string; token: string; mint: string; hubNetwork: string }> {
   const hubUrl = normaliseHubUrl(hubUrlText);
   if (!hubUrl) throw new ApiError('invalid_params', 'Enter the private grid hub address, e.g. http://192.168.1.10:7070.');
   const info = await withTimeout(new HubHttpClient({ baseUrl: hubUrl }).info(), 15_000, `The hub at ${hubUrl} did not answer within 15 s`);
   if (!info.rpcUrl) {
     throw new ApiError('unavailable', `The hub at ${hubUrl} does not say where its chain is (${info.network}). Ask its operator for the RPC URL and mint, and choose Custom.`);
   }
-  return { rpcUrl: info.rpcUrl, usdcMint: info.mint, hubNetwork: info.network };
+  const token = TOKENS.find(info.token ?? PAYMENT_TOKEN.symbol);
+  if (!token) {
+    throw new ApiError('unavailable', `The hub at ${hubUrl} takes payments in ${String(info.token).slice(0, 20)}, which this version of the app does not know (it pays in ${TOKENS.symbols().join(', ')}). Update the app or ask the grid's operator.`);
+  }
+  return { rpcUrl: info.rpcUrl, token: token.symbol, mint: info.mint, hubNetwork: info.network };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

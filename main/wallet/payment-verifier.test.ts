@@ -14,7 +14,8 @@ import {
   getMintToCheckedInstruction,
 } from '@solana-program/token';
 import type Database from 'better-sqlite3';
-import { formatPaymentMemo } from '../../common/wallet/payment-memo';
+import { formatPaymentMemo } from '../../common/money/payment-memo';
+import { USDC as USDC_TOKEN } from '../../common/money/token-registry';
 import { SandboxChainServer } from '../../solana/sandbox/sandbox-chain-server';
 import { openLedgerDb } from '../ledger/ledger-db';
 import { ChainClient } from '../../solana/rpc/chain-client';
@@ -78,7 +79,7 @@ describe('PaymentVerifier on the sandbox chain', () => {
     return {
       recipient: supplier.address,
       mint: usdc,
-      decimals: 6,
+      token: USDC_TOKEN,
       amount: 2n * USDC,
       reference: (await generateKeyPairSigner()).address,
       leaseId: `lease-${++leaseCounter}`,

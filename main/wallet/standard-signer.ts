@@ -48,7 +48,7 @@ export class StandardSigner {
     }
     const info = this.d.network.info();
     const client = this.d.network.client();
-    const summary = await summarizeTransaction(new Uint8Array(transaction.messageBytes), address, info.usdcMint, {
+    const summary = await summarizeTransaction(new Uint8Array(transaction.messageBytes), address, { symbol: info.token, mint: info.mint }, {
       tokenAccount: async (account) => {
         const found = await client.accountOwner(account);
         if (!found || (found.owner !== TOKEN_PROGRAM_ADDRESS && found.owner !== TOKEN_2022_PROGRAM) || found.data.length < 165) return null;

@@ -12,8 +12,8 @@ const base58 = getBase58Encoder();
 const utf8 = getUtf8Decoder();
 
 /**
- * The wallet's recent transactions, seen from its side: what its SOL and USDC did, who
- * was on the other side, the memo, and what this app did it for. USDC arrives at the
+ * The wallet's recent transactions, seen from its side: what its SOL and payment token did, who
+ * was on the other side, the memo, and what this app did it for. The token arrives at the
  * wallet's token account, not at the wallet address, so both histories are merged.
  * Finalized transactions never change, so they are cached.
  */
@@ -22,8 +22,8 @@ export class TransactionHistory {
 
   constructor(private readonly purposeOf: (signature: string) => string | null) {}
 
-  async recent(client: ChainClient, owner: Address, usdcMint: Address, limit: number): Promise<WalletTransaction[]> {
-    const [ata] = await findAssociatedTokenPda({ owner, mint: usdcMint, tokenProgram: TOKEN_PROGRAM_ADDRESS });
+  async recent(client: ChainClient, owner: Address, paymentMint: Address, limit: number): Promise<WalletTransaction[]> {
+    const [ata] = await findAssociatedTokenPda({ owner, mint: paymentMint, tokenProgram: TOKEN_PROGRAM_ADDRESS });
     const [mine, tokens] = await Promise.all([client.signaturesForAddress(owner, limit), client.signaturesForAddress(ata, limit)]);
     const bySignature = new Map<string, (typeof mine)[number]>();
     for (const row of [...mine, ...tokens]) bySignature.set(row.signature, row);
@@ -32,7 +32,7 @@ export class TransactionHistory {
     const out: WalletTransaction[] = [];
     for (const row of rows) {
       const tx = await this.fetch(client, row.signature, row.confirmationStatus === 'finalized');
-      out.push(describe(row.signature, tx, row, owner, usdcMint, this.purposeOf(row.signature)));
+      out.push(describe(row.signature, tx, row, owner, paymentMint, this.purposeOf(row.signature)));
     }
     return out;
   }
@@ -63,7 +63,7 @@ function describe(
   tx: JsonEncodedTransaction | null,
   row: SignatureRow,
   owner: string,
-  usdcMint: string,
+  paymentMint: string,
   purpose: string | null,
 ): WalletTransaction {
   const base: WalletTransaction = {
@@ -73,7 +73,7 @@ function describe(
     status: row.err ? 'failed' : row.confirmationStatus === 'finalized' ? 'finalized' : 'confirmed',
     error: row.err ? JSON.stringify(row.err, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) : null,
     solChange: '0',
-    usdcChange: '0',
+    tokenChange: '0',
     counterparty: null,
     memo: row.memo,
     purpose,
@@ -101,22 +101,22 @@ function describe(
 
   const tokenDelta = (who: string) => {
     let total = 0n;
-    for (const b of meta?.postTokenBalances ?? []) if (b.mint === usdcMint && b.owner === who) total += BigInt(b.uiTokenAmount.amount);
-    for (const b of meta?.preTokenBalances ?? []) if (b.mint === usdcMint && b.owner === who) total -= BigInt(b.uiTokenAmount.amount);
+    for (const b of meta?.postTokenBalances ?? []) if (b.mint === paymentMint && b.owner === who) total += BigInt(b.uiTokenAmount.amount);
+    for (const b of meta?.preTokenBalances ?? []) if (b.mint === paymentMint && b.owner === who) total -= BigInt(b.uiTokenAmount.amount);
     return total;
   };
-  const usdcChange = tokenDelta(owner);
-  if (usdcChange !== 0n) {
-    const owners = new Set((meta?.postTokenBalances ?? []).filter((b) => b.mint === usdcMint && b.owner && b.owner !== owner).map((b) => b.owner as string));
+  const tokenChange = tokenDelta(owner);
+  if (tokenChange !== 0n) {
+    const owners = new Set((meta?.postTokenBalances ?? []).filter((b) => b.mint === paymentMint && b.owner && b.owner !== owner).map((b) => b.owner as string));
     for (const other of owners) {
       const delta = tokenDelta(other);
-      if ((usdcChange < 0n && delta > 0n) || (usdcChange > 0n && delta < 0n)) {
+      if ((tokenChange < 0n && delta > 0n) || (tokenChange > 0n && delta < 0n)) {
         counterparty = other;
         break;
       }
     }
     // Tokens minted to us (faucet) have no other token holder: name the mint authority's tx signer.
-    if (usdcChange > 0n && counterparty === null) counterparty = keys[0] ?? null;
+    if (tokenChange > 0n && counterparty === null) counterparty = keys[0] ?? null;
   }
 
   const memos = tx.transaction.message.instructions
@@ -133,7 +133,7 @@ function describe(
   return {
     ...base,
     solChange: solChange.toString(),
-    usdcChange: usdcChange.toString(),
+    tokenChange: tokenChange.toString(),
     counterparty,
     memo: memos.length ? memos.join(' · ') : base.memo,
   };

@@ -3,7 +3,7 @@ import type { Address } from '@solana/kit';
 import { LEGACY_MEMO_PROGRAM_ADDRESS_V3, MEMO_PROGRAM_ADDRESS } from '@solana-program/memo';
 import { ASSOCIATED_TOKEN_PROGRAM_ADDRESS, TOKEN_PROGRAM_ADDRESS } from '@solana-program/token';
 import { ApiError } from '../../common/api/errors';
-import { formatTokenAmount } from '../../common/wallet/token-amount';
+import { formatAmount } from '../../common/money/amount-text';
 import type { SigningTransfer } from '../../common/wallet/wallet-types';
 
 /**
@@ -41,7 +41,8 @@ const utf8 = getUtf8Decoder();
 export async function summarizeTransaction(
   messageBytes: Uint8Array,
   wallet: string,
-  usdcMint: string,
+  /** The network's payment token: its transfers are named by its symbol. */
+  paymentToken: { symbol: string; mint: string },
   lookup: TokenAccountLookup,
 ): Promise<TransactionSummary> {
   let message;
@@ -103,7 +104,7 @@ export async function summarizeTransaction(
         if (decimals === null && mint) decimals = await lookup.mintDecimals(mint as Address).catch(() => null);
         const destinationOwner = createdAtas.get(destination) ?? (await lookup.tokenAccount(destination as Address).catch(() => null))?.owner ?? null;
         transfers.push({
-          token: mint === usdcMint ? 'USDC' : 'token',
+          token: mint === paymentToken.mint ? paymentToken.symbol : 'token',
           mint,
           amount: amount.toString(),
           decimals: decimals ?? 0,
@@ -143,7 +144,7 @@ export async function summarizeTransaction(
 export function describeTransfers(transfers: readonly SigningTransfer[]): string {
   if (transfers.length === 0) return 'Sign a transaction that moves no SOL or tokens from this wallet';
   return transfers
-    .map((t) => `Send ${formatTokenAmount(BigInt(t.amount), t.decimals)} ${t.token === 'token' ? `tokens (${t.mint ?? 'unknown mint'})` : t.token} to ${t.recipient}`)
+    .map((t) => `Send ${formatAmount({ token: { symbol: t.token, decimals: t.decimals }, baseUnits: BigInt(t.amount) })} ${t.token === 'token' ? `tokens (${t.mint ?? 'unknown mint'})` : t.token} to ${t.recipient}`)
     .join('; ');
 }
 

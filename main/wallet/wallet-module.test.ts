@@ -23,6 +23,7 @@ import type Database from 'better-sqlite3';
 import type { ApiCallName, ApiParams, ApiResult } from '../../common/api/contract';
 import { ApiError } from '../../common/api/errors';
 import type { SigningRequest } from '../../common/wallet/wallet-types';
+import { USDC as USDC_TOKEN } from '../../common/money/token-registry';
 import { openLedgerDb } from '../ledger/ledger-db';
 import { SettingsStore } from '../settings/settings-store';
 import { ApiDispatcher } from '../transport/api-dispatcher';
@@ -118,7 +119,7 @@ describe('wallet module through the API', () => {
     const { renter, supplier } = await setUpTwoWallets();
 
     const before = await call('wallet:balances', {});
-    expect(before).toMatchObject({ address: renter.address, network: 'sandbox', lamports: (2n * SOL).toString(), usdc: (1000n * USDC).toString(), usdcMint: network.usdcMint });
+    expect(before).toMatchObject({ address: renter.address, network: 'sandbox', lamports: (2n * SOL).toString(), token: 'USDC', tokenAmount: (1000n * USDC).toString(), mint: network.mint });
 
     const sent = await call('wallet:send', { to: supplier.address, token: 'USDC', amount: (250n * USDC).toString() });
     expect(requests).toHaveLength(1);
@@ -130,12 +131,12 @@ describe('wallet module through the API', () => {
       transfers: [{ token: 'USDC', amount: '250000000', decimals: 6, recipient: supplier.address }],
     });
     expect(requests[0]?.warnings.join(' ')).toMatch(/no USDC account yet/);
-    expect((await call('wallet:balances', { address: supplier.address })).usdc).toBe('250000000');
-    expect((await call('wallet:balances', {})).usdc).toBe('750000000');
+    expect((await call('wallet:balances', { address: supplier.address })).tokenAmount).toBe('250000000');
+    expect((await call('wallet:balances', {})).tokenAmount).toBe('750000000');
 
     const history = await call('wallet:transactions', { limit: 10 });
     const send = history.find((t) => t.signature === sent.signature);
-    expect(send).toMatchObject({ usdcChange: '-250000000', counterparty: supplier.address, purpose: `Send 250 USDC to ${supplier.address}` });
+    expect(send).toMatchObject({ tokenChange: '-250000000', counterparty: supplier.address, purpose: `Send 250 USDC to ${supplier.address}` });
     expect(history.filter((t) => t.purpose === 'Sandbox faucet')).toHaveLength(2);
   });
 
@@ -157,12 +158,12 @@ describe('wallet module through the API', () => {
 
   it('auto-approves lease payments only inside the budget and only when auto-pay is on', async () => {
     const { supplier } = await setUpTwoWallets();
-    const mint = (await call('network:get', {})).usdcMint as Address;
+    const mint = (await call('network:get', {})).mint as Address;
     const references: string[] = [];
     const payment = async (increment: number) => {
       const reference = (await generateKeyPairSigner()).address;
       references[increment] = reference;
-      return wallet.service.pay({ recipient: supplier.address as Address, mint, decimals: 6, amount: 2n * USDC, reference, leaseId: 'lease-9', increment });
+      return wallet.service.pay({ recipient: supplier.address as Address, mint, token: USDC_TOKEN, amount: 2n * USDC, reference, leaseId: 'lease-9', increment });
     };
     wallet.budgets.grant('lease-9', 5n * USDC);
 
@@ -224,21 +225,21 @@ describe('wallet module through the API', () => {
 
   it('keeps wallets and balances across a restart of the app and its sandbox chain', async () => {
     const { renter } = await setUpTwoWallets();
-    const mint = (await call('network:get', {})).usdcMint;
+    const mint = (await call('network:get', {})).mint;
     await wallet.dispose();
     db.close();
 
     await build();
     const state = await call('wallet:list', {});
     expect(state).toMatchObject({ locked: true, passphraseSet: true, activeAddress: renter.address });
-    expect((await call('network:get', {})).usdcMint).toBe(mint);
+    expect((await call('network:get', {})).mint).toBe(mint);
     const balances = await call('wallet:balances', {});
-    expect(balances).toMatchObject({ lamports: (2n * SOL).toString(), usdc: (1000n * USDC).toString() });
+    expect(balances).toMatchObject({ lamports: (2n * SOL).toString(), tokenAmount: (1000n * USDC).toString() });
     expect((await failure(call('wallet:unlock', { passphrase: 'not the passphrase' }))).message).toMatch(/Wrong passphrase/);
   });
 
   it('switches networks from the settings: an unreachable custom RPC is reported, and the sandbox comes back', async () => {
-    const sandboxMint = (await call('network:get', {})).usdcMint;
+    const sandboxMint = (await call('network:get', {})).mint;
     expect((await failure(call('network:set', { kind: 'custom', rpcUrl: 'ftp://example', usdcMint: sandboxMint }))).code).toBe('invalid_params');
 
     const port = await closedPort();
@@ -251,7 +252,7 @@ describe('wallet module through the API', () => {
     expect((await failure(call('wallet:faucet', {}))).code).toBe('unavailable');
 
     const back = await call('network:set', { kind: 'sandbox' });
-    expect(back).toMatchObject({ kind: 'sandbox', status: 'ready', usdcMint: sandboxMint });
+    expect(back).toMatchObject({ kind: 'sandbox', status: 'ready', mint: sandboxMint });
   });
 });
 

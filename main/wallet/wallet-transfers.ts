@@ -4,7 +4,10 @@ import { ApiError } from '../../common/api/errors';
 import { Emitter } from '../../common/event';
 import type { Event } from '../../common/event';
 import type { Settings } from '../../common/settings';
-import { formatTokenAmount } from '../../common/wallet/token-amount';
+import { formatAmount } from '../../common/money/amount-text';
+import { SOL } from '../../common/money/token';
+import { oneToken } from '../../common/money/token-amount';
+import { PAYMENT_TOKEN } from '../../common/money/token-registry';
 import type { FaucetResult, SendResult, SendToken, WalletTransaction } from '../../common/wallet/wallet-types';
 import {
   buildPaymentInstructions,
@@ -72,22 +75,24 @@ export class WalletTransfers {
     const client = this.d.network.client();
     const info = this.d.network.info();
     const to = input.to as Address;
-    const decimals = input.token === 'SOL' ? 9 : info.usdcDecimals;
+    if (input.token !== 'SOL' && input.token !== info.token) throw new ApiError('invalid_params', `${info.label} pays in ${info.token}; send SOL or ${info.token}.`);
+    const unit = input.token === 'SOL' ? SOL : { symbol: info.token, decimals: info.decimals };
+    const decimals = unit.decimals;
     const warnings: string[] = [];
     if (to === from) warnings.push('You are sending to this same wallet.');
     let feeLamports = LAMPORTS_PER_SIGNATURE;
-    if (input.token === 'USDC') {
-      const destination = await client.tokenBalance(to, info.usdcMint as Address);
+    if (input.token !== 'SOL') {
+      const destination = await client.tokenBalance(to, info.mint as Address);
       if (!destination.exists) {
-        warnings.push("The recipient has no USDC account yet: this transaction creates it and you pay its rent (about 0.002 SOL).");
+        warnings.push(`The recipient has no ${info.token} account yet: this transaction creates it and you pay its rent (about 0.002 SOL).`);
         feeLamports += 2_039_280n;
       }
     }
-    const purpose = `Send ${formatTokenAmount(input.amount, decimals)} ${input.token} to ${to}`;
+    const purpose = `Send ${formatAmount({ token: unit, baseUnits: input.amount }, { symbol: true })} to ${to}`;
     await this.confirm({
       kind: 'send',
       purpose,
-      transfers: [{ token: input.token, mint: input.token === 'USDC' ? info.usdcMint : null, amount: input.amount.toString(), decimals, recipient: to }],
+      transfers: [{ token: input.token, mint: input.token === 'SOL' ? null : info.mint, amount: input.amount.toString(), decimals, recipient: to }],
       feeLamports: feeLamports.toString(),
       memo: input.memo ?? null,
       warnings,
@@ -96,7 +101,7 @@ export class WalletTransfers {
     const instructions: Instruction[] =
       input.token === 'SOL'
         ? buildSolTransferInstructions(signer, to, input.amount)
-        : await buildTokenTransferInstructions(signer, { recipient: to, mint: info.usdcMint as Address, decimals, amount: input.amount });
+        : await buildTokenTransferInstructions(signer, { recipient: to, mint: info.mint as Address, decimals, amount: input.amount });
     if (input.memo) instructions.push(memoInstruction(input.memo));
     const { signature, slot } = await this.sendSigned(signer, instructions, 'send', purpose);
     return { signature, slot: Number(slot) };
@@ -111,11 +116,12 @@ export class WalletTransfers {
   async pay(request: PaymentRequest, options: PayOptions = {}): Promise<{ signature: Signature; slot: bigint; autoApproved: boolean }> {
     const from = this.d.accounts.requireActive();
     this.d.accounts.requireUnlocked();
-    const purpose = `Pay lease ${request.leaseId}, increment ${request.increment}: ${formatTokenAmount(request.amount, request.decimals)} USDC to ${request.recipient}`;
+    const amountText = formatAmount({ token: request.token, baseUnits: request.amount }, { symbol: true });
+    const purpose = `Pay lease ${request.leaseId}, increment ${request.increment}: ${amountText} to ${request.recipient}`;
     const approval = options.approval ?? (this.d.settings().autoPayEnabled ? 'budget-or-confirm' : 'confirm');
     const autoApproved = approval !== 'confirm' && this.d.budgets.tryReserve(request.leaseId, request.amount);
     if (approval === 'budget' && !autoApproved) {
-      throw new ApiError('conflict', `The auto-pay budget of lease ${request.leaseId} has no room for ${formatTokenAmount(request.amount, request.decimals)} USDC. Raise the budget or pay this increment yourself.`);
+      throw new ApiError('conflict', `The auto-pay budget of lease ${request.leaseId} has no room for ${amountText}. Raise the budget or pay this increment yourself.`);
     }
     let sent = false;
     try {
@@ -123,7 +129,7 @@ export class WalletTransfers {
         await this.confirm({
           kind: 'payment',
           purpose,
-          transfers: [{ token: 'USDC', mint: request.mint, amount: request.amount.toString(), decimals: request.decimals, recipient: request.recipient }],
+          transfers: [{ token: request.token.symbol, mint: request.mint, amount: request.amount.toString(), decimals: request.token.decimals, recipient: request.recipient }],
           feeLamports: LAMPORTS_PER_SIGNATURE.toString(),
           memo: null,
           warnings: [],
@@ -151,8 +157,8 @@ export class WalletTransfers {
     }
     const client = network.client();
     const lamports = options.sol ? 2n * 1_000_000_000n : 0n;
-    const usdc = options.usdc ? 1_000n * 1_000_000n : 0n;
-    if (lamports === 0n && usdc === 0n) throw new ApiError('invalid_params', 'Ask the faucet for SOL, USDC or both.');
+    const usdc = options.usdc ? 1_000n * oneToken(PAYMENT_TOKEN) : 0n;
+    if (lamports === 0n && usdc === 0n) throw new ApiError('invalid_params', `Ask the faucet for SOL, ${PAYMENT_TOKEN.symbol} or both.`);
     const signatures = await client.sandboxFaucet(address, { lamports, usdc });
     for (const signature of signatures) {
       await client.confirm(signature, { commitment: 'confirmed' });
@@ -166,7 +172,7 @@ export class WalletTransfers {
   async transactions(limit: number): Promise<WalletTransaction[]> {
     const owner = this.d.accounts.requireActive() as Address;
     const client = this.d.network.client();
-    return this.history.recent(client, owner, this.d.network.usdcMint(), limit);
+    return this.history.recent(client, owner, this.d.network.paymentMint(), limit);
   }
 
   private async sendSigned(signer: KeyPairSigner, instructions: Instruction[], kind: WalletActivityKind, purpose: string, onSent?: () => void, onSigned?: (signature: Signature) => void) {

@@ -17,7 +17,8 @@ import {
   getCreateAssociatedTokenIdempotentInstruction,
   getTransferCheckedInstruction,
 } from '@solana-program/token';
-import { formatPaymentMemo } from '../../common/wallet/payment-memo';
+import { formatPaymentMemo } from '../../common/money/payment-memo';
+import type { TokenUnit } from '../../common/money/token';
 import type { Lifetime } from '../rpc/chain-client';
 
 /**
@@ -37,8 +38,9 @@ export interface PaymentRequest {
   /** The supplier's wallet (owner of the receiving token account), not a token account. */
   recipient: Address;
   mint: Address;
-  decimals: number;
-  /** Base units. */
+  /** The token `mint` is a mint of: its decimals go into the checked transfer. */
+  token: TokenUnit;
+  /** Base units of `token`. */
   amount: bigint;
   /** A fresh public key that identifies this payment request (Solana Pay's `reference`). */
   reference: Address;
@@ -53,7 +55,7 @@ export async function buildPaymentInstructions(payer: TransactionSigner, request
   const transfer = await buildTokenTransferInstructions(payer, {
     recipient: request.recipient,
     mint: request.mint,
-    decimals: request.decimals,
+    decimals: request.token.decimals,
     amount: request.amount,
     tokenProgram: request.tokenProgram,
     reference: request.reference,

@@ -4,7 +4,8 @@ import { TOKEN_PROGRAM_ADDRESS } from '@solana-program/token';
 import { LEGACY_MEMO_PROGRAM_ADDRESS_V3, MEMO_PROGRAM_ADDRESS } from '@solana-program/memo';
 import { PAYMENT_REJECTION_MESSAGES } from '../../common/wallet/payment-verification';
 import type { PaymentRejectionReason } from '../../common/wallet/payment-verification';
-import { formatTokenAmount } from '../../common/wallet/token-amount';
+import { formatAmount } from '../../common/money/amount-text';
+import type { TokenUnit } from '../../common/money/token';
 
 export interface TokenBalanceEntry {
   accountIndex: number;
@@ -42,8 +43,13 @@ export interface ExpectedPayment {
   /** The supplier's wallet: the owner of the token account that must receive the money. */
   recipient: string;
   mint: string;
-  /** Base units. */
+  /** Base units of the mint's token. */
   amount: bigint;
+  /**
+   * The token `mint` is a mint of, when the caller knows it: the mint's decimals must then
+   * match the token's, so an amount counted in another token's base units is refused.
+   */
+  token?: TokenUnit;
   reference: string;
   memo: string;
 }
@@ -144,6 +150,10 @@ export class PaymentVerifier {
       return reject('token_program_not_allowed', `The mint is held under ${program}; accepted: ${[...this.allowedPrograms].join(', ')}.`);
     }
     const decimals = forMint[0]?.uiTokenAmount.decimals ?? 0;
+    if (expected.token && expected.token.decimals !== decimals) {
+      return reject('wrong_mint', `Mint ${expected.mint} has ${decimals} decimals; ${expected.token.symbol} has ${expected.token.decimals}.`);
+    }
+    const unit: TokenUnit = expected.token ?? { symbol: 'tokens', decimals };
 
     const received = ownerDelta(pre, post, expected.mint, expected.recipient);
     if (received <= 0n) {
@@ -153,7 +163,7 @@ export class PaymentVerifier {
         : `No token account owned by ${expected.recipient} received ${expected.mint}.`);
     }
     if (received < expected.amount) {
-      return reject('amount_too_low', `Received ${formatTokenAmount(received, decimals)}, expected ${formatTokenAmount(expected.amount, decimals)}.`);
+      return reject('amount_too_low', `Received ${formatAmount({ token: unit, baseUnits: received }, { symbol: !!expected.token })}, expected ${formatAmount({ token: unit, baseUnits: expected.amount }, { symbol: !!expected.token })}.`);
     }
 
     const message = tx.transaction.message;

@@ -16,6 +16,7 @@ import { TOKEN_PROGRAM_ADDRESS, findAssociatedTokenPda } from '@solana-program/t
 import { ApiError } from '../../common/api/errors';
 import { createNodeHttpTransport } from './rpc-http-transport';
 import type { NodeHttpTransport } from './rpc-http-transport';
+import { PAYMENT_TOKEN } from '../../common/money/token-registry';
 
 export interface Lifetime {
   blockhash: Blockhash;
@@ -90,7 +91,7 @@ export class ChainClient {
       const info = await this.rpc.getAccountInfo(mint, { commitment: 'confirmed', encoding: 'base64' }).send();
       const data = info.value ? Buffer.from(info.value.data[0], 'base64') : null;
       if (!info.value || !data || data.length < 82 || data[45] !== 1) {
-        throw new ApiError('invalid_params', `${mint} is not a token mint on this network. Check the USDC mint address in Settings.`);
+        throw new ApiError('invalid_params', `${mint} is not a token mint on this network. Check the ${PAYMENT_TOKEN.symbol} mint address in Settings.`);
       }
       return { decimals: data[44] ?? 0, tokenProgram: info.value.owner };
     });

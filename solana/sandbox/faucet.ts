@@ -18,19 +18,22 @@ import {
   getMintSize,
   getMintToCheckedInstruction,
 } from '@solana-program/token';
+import type { TokenUnit } from '../../common/money/token';
+import { PAYMENT_TOKEN } from '../../common/money/token-registry';
+import { oneToken } from '../../common/money/token-amount';
 
 /**
- * The sandbox faucet hands out test SOL and test USDC with ordinary signed transactions
- * from the faucet's own key (which is also the sandbox USDC mint's authority), so every
- * faucet payment has a signature, shows in history and survives a restart like any other.
+ * The sandbox faucet hands out test SOL and the test payment token (USDC) with ordinary
+ * signed transactions from the faucet's own key (which is also the authority of every
+ * mint the sandbox makes), so every faucet payment has a signature, shows in history and
+ * survives a restart like any other.
  */
-export const SANDBOX_USDC_DECIMALS = 6;
 /** Limits per request: generous for testing, small enough that a typo does not mint a fortune. */
 export const FAUCET_MAX_LAMPORTS = 1_000n * 1_000_000_000n;
-export const FAUCET_MAX_USDC = 1_000_000n * 1_000_000n;
+export const FAUCET_MAX_USDC = 1_000_000n * oneToken(PAYMENT_TOKEN);
 /** What the Wallet view's faucet button asks for. */
 export const FAUCET_DEFAULT_LAMPORTS = 2n * 1_000_000_000n;
-export const FAUCET_DEFAULT_USDC = 1_000n * 1_000_000n;
+export const FAUCET_DEFAULT_USDC = 1_000n * oneToken(PAYMENT_TOKEN);
 
 export interface Lifetime {
   blockhash: string;
@@ -48,7 +51,9 @@ async function signedWire(feePayer: KeyPairSigner, lifetime: Lifetime, instructi
   return new Uint8Array(getTransactionEncoder().encode(tx));
 }
 
-export function createMintTransaction(faucet: KeyPairSigner, mint: KeyPairSigner, rentLamports: bigint, lifetime: Lifetime) {
+/** A new mint of `token` (its decimals) with `authority` as the mint authority. */
+export function createMintTransaction(authority: KeyPairSigner, mint: KeyPairSigner, token: TokenUnit, rentLamports: bigint, lifetime: Lifetime) {
+  const faucet = authority;
   return signedWire(faucet, lifetime, [
     getCreateAccountInstruction({
       payer: faucet,
@@ -57,7 +62,7 @@ export function createMintTransaction(faucet: KeyPairSigner, mint: KeyPairSigner
       space: getMintSize(),
       programAddress: TOKEN_PROGRAM_ADDRESS,
     }),
-    getInitializeMint2Instruction({ mint: mint.address, decimals: SANDBOX_USDC_DECIMALS, mintAuthority: faucet.address }),
+    getInitializeMint2Instruction({ mint: mint.address, decimals: token.decimals, mintAuthority: faucet.address }),
   ]);
 }
 
@@ -67,10 +72,11 @@ export function solFaucetTransaction(faucet: KeyPairSigner, recipient: Address, 
   ]);
 }
 
-export async function usdcFaucetTransaction(faucet: KeyPairSigner, mint: Address, recipient: Address, amount: bigint, lifetime: Lifetime) {
+/** `amount` base units of `token` minted into `recipient`'s associated account (made if missing). */
+export async function tokenFaucetTransaction(faucet: KeyPairSigner, token: TokenUnit, mint: Address, recipient: Address, amount: bigint, lifetime: Lifetime) {
   const [ata] = await findAssociatedTokenPda({ owner: recipient, mint, tokenProgram: TOKEN_PROGRAM_ADDRESS });
   return signedWire(faucet, lifetime, [
     getCreateAssociatedTokenIdempotentInstruction({ payer: faucet, ata, owner: recipient, mint }),
-    getMintToCheckedInstruction({ mint, token: ata, mintAuthority: faucet, amount, decimals: SANDBOX_USDC_DECIMALS }),
+    getMintToCheckedInstruction({ mint, token: ata, mintAuthority: faucet, amount, decimals: token.decimals }),
   ]);
 }

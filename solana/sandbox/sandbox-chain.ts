@@ -9,14 +9,11 @@ import { getMintSize } from '@solana-program/token';
 import { BlockhashQueue, BLOCKHASH_VALID_SLOTS } from './blockhash-queue';
 import { ChainStore } from './chain-store';
 import type { StoredAccount, StoredTransaction, SignatureRow } from './chain-store';
-import {
-  FAUCET_MAX_LAMPORTS,
-  FAUCET_MAX_USDC,
-  SANDBOX_USDC_DECIMALS,
-  createMintTransaction,
-  solFaucetTransaction,
-  usdcFaucetTransaction,
-} from './faucet';
+import { FAUCET_MAX_LAMPORTS, FAUCET_MAX_USDC, createMintTransaction, solFaucetTransaction, tokenFaucetTransaction } from './faucet';
+import { formatAmount } from '../../common/money/amount-text';
+import { SOL } from '../../common/money/token';
+import type { TokenUnit } from '../../common/money/token';
+import { PAYMENT_TOKEN } from '../../common/money/token-registry';
 import { RPC_ERROR, RpcError } from './json-rpc';
 import { describeTransactionError, toRpcTransactionError } from './transaction-error';
 import type { RpcTransactionError } from './transaction-error';
@@ -115,7 +112,7 @@ export class SandboxChain {
     }
   }
 
-  /** The sandbox USDC mint (6 decimals, made on first start, authority: the faucet). */
+  /** The sandbox mint of the payment token, USDC (made on first start, authority: the faucet). */
   get usdcMint(): Address {
     return this.mint;
   }
@@ -125,7 +122,7 @@ export class SandboxChain {
   }
 
   get usdcDecimals(): number {
-    return SANDBOX_USDC_DECIMALS;
+    return PAYMENT_TOKEN.decimals;
   }
 
   get slot(): bigint {
@@ -298,18 +295,33 @@ export class SandboxChain {
     if (sol < 0n || sol > FAUCET_MAX_LAMPORTS || usdc < 0n || usdc > FAUCET_MAX_USDC) {
       throw new RpcError(
         RPC_ERROR.invalidParams,
-        `The sandbox faucet gives at most ${FAUCET_MAX_LAMPORTS / 1_000_000_000n} SOL and ${FAUCET_MAX_USDC / 1_000_000n} USDC per request.`,
+        `The sandbox faucet gives at most ${formatAmount({ token: SOL, baseUnits: FAUCET_MAX_LAMPORTS }, { grouping: false, symbol: true })} and ${formatAmount({ token: PAYMENT_TOKEN, baseUnits: FAUCET_MAX_USDC }, { grouping: false, symbol: true })} per request.`,
       );
     }
     const signatures: string[] = [];
     if (sol > 0n) {
       signatures.push(await this.submit(await solFaucetTransaction(this.faucetSigner, recipient, sol, this.latestBlockhash()), { skipPreflight: false }));
     }
-    if (usdc > 0n) {
-      const wire = await usdcFaucetTransaction(this.faucetSigner, this.usdcMint, recipient, usdc, this.latestBlockhash());
-      signatures.push(await this.submit(wire, { skipPreflight: false }));
-    }
+    if (usdc > 0n) signatures.push(await this.mintTokens(PAYMENT_TOKEN, this.usdcMint, recipient, usdc));
     return signatures;
+  }
+
+  /**
+   * A new mint of `token` with the faucet as its authority, made with a recorded
+   * transaction: the payment token's is made on first start; a second token's (tests,
+   * a grid trying another stablecoin) on request.
+   */
+  async createMint(token: TokenUnit): Promise<Address> {
+    const mint = await generateKeyPairSigner();
+    const rent = this.svm.minimumBalanceForRentExemption(BigInt(getMintSize()));
+    await this.submit(await createMintTransaction(this.faucetSigner, mint, token, rent, this.latestBlockhash()), { skipPreflight: false });
+    return mint.address;
+  }
+
+  /** Test tokens of a mint this chain made: `amount` base units of `token` to `recipient`. */
+  async mintTokens(token: TokenUnit, mint: Address, recipient: Address, amount: bigint): Promise<string> {
+    const wire = await tokenFaucetTransaction(this.faucetSigner, token, mint, recipient, amount, this.latestBlockhash());
+    return this.submit(wire, { skipPreflight: false });
   }
 
   close(): void {
@@ -358,11 +370,9 @@ export class SandboxChain {
     const faucet: StoredAccount = { address: this.faucetSigner.address, lamports: FAUCET_START_LAMPORTS, owner: SYSTEM_PROGRAM, executable: false, data: new Uint8Array() };
     setAccount(this.svm, faucet);
     this.store.commit(null, [], [faucet], [], this.currentSlot);
-    const mint = await generateKeyPairSigner();
-    const rent = this.svm.minimumBalanceForRentExemption(BigInt(getMintSize()));
-    await this.submit(await createMintTransaction(this.faucetSigner, mint, rent, this.latestBlockhash()), { skipPreflight: false });
-    this.store.setMeta('usdc_mint', mint.address);
-    this.mint = mint.address;
+    const mint = await this.createMint(PAYMENT_TOKEN);
+    this.store.setMeta('usdc_mint', mint);
+    this.mint = mint;
   }
 }
 

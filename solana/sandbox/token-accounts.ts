@@ -1,6 +1,7 @@
 import { getAddressDecoder } from '@solana/kit';
 import type { Address } from '@solana/kit';
 import { TOKEN_PROGRAM_ADDRESS } from '@solana-program/token';
+import { formatAmount } from '../../common/money/amount-text';
 
 /**
  * Just enough of the SPL Token account layouts to report token balances the way an RPC
@@ -56,8 +57,6 @@ export function readMintDecimals(programOwner: string, data: Uint8Array): number
 
 /** The `uiTokenAmount` object of RPC token balances. uiAmount is a float only because RPC nodes send one. */
 export function uiTokenAmount(amount: bigint, decimals: number) {
-  const scale = 10n ** BigInt(decimals);
-  const fraction = decimals > 0 ? (amount % scale).toString().padStart(decimals, '0').replace(/0+$/, '') : '';
-  const uiAmountString = `${amount / scale}${fraction ? `.${fraction}` : ''}`;
+  const uiAmountString = formatAmount({ token: { symbol: '', decimals }, baseUnits: amount }, { grouping: false });
   return { amount: amount.toString(), decimals, uiAmount: Number(uiAmountString), uiAmountString };
 }

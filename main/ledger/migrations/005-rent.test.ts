@@ -53,7 +53,7 @@ describe('migration 005: rent', () => {
     databaseAtVersion4();
     let now = 10;
     let db = openLedgerDb(file);
-    const base = { leaseId: 'lease-1', payer: 'P', mint: 'M', network: 'sandbox', reference: 'ref' };
+    const base = { leaseId: 'lease-1', payer: 'P', token: 'USDC', mint: 'M', network: 'sandbox', reference: 'ref' };
     let ledger = new RentLedger(db, () => now);
     ledger.rememberLease('lease-1', 'P', 'http://hub');
     ledger.setAutoPay('lease-1', true);
@@ -74,8 +74,8 @@ describe('migration 005: rent', () => {
       ledger.markSubmitted('sig-a');
       expect(ledger.unsubmitted('P').map((p) => p.signature)).toEqual(['sig-b']);
       expect(ledger.receipts('P', 10)).toEqual([
-        { signature: 'sig-b', leaseId: 'lease-1', increment: 1, payee: 'A', amount: '7', paidAtMs: 40, network: 'sandbox', autoApproved: true },
-        { signature: 'sig-a', leaseId: 'lease-1', increment: 0, payee: 'A', amount: '18446744073709551615', paidAtMs: 30, network: 'sandbox', autoApproved: false },
+        { signature: 'sig-b', leaseId: 'lease-1', increment: 1, payee: 'A', amount: '7', token: 'USDC', paidAtMs: 40, network: 'sandbox', autoApproved: true },
+        { signature: 'sig-a', leaseId: 'lease-1', increment: 0, payee: 'A', amount: '18446744073709551615', token: 'USDC', paidAtMs: 30, network: 'sandbox', autoApproved: false },
       ]);
       // A payment that left cannot be replaced by another signature; a lost one can.
       ledger.recordSigned({ ...base, increment: 0, payee: 'A', amount: 1n, signature: 'sig-c', signedAtMs: 60 });

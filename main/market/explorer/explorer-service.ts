@@ -37,7 +37,7 @@ export class ExplorerService {
       this.history.add(stats);
       this.lastSampleMs = stats.atMs;
     }
-    return { stats, history: this.history.list(), recentPayments, decimals: this.d.wallet.network.info().usdcDecimals };
+    return { stats, history: this.history.list(), recentPayments, token: this.d.wallet.network.info().token, decimals: this.d.wallet.network.info().decimals };
   }
 
   dispose(): Promise<void> {

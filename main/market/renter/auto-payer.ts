@@ -1,6 +1,7 @@
 import { MutableDisposable, disposableInterval } from '../../../common/lifecycle';
 import type { Disposable } from '../../../common/lifecycle';
-import { formatTokenAmount } from '../../../common/wallet/token-amount';
+import { formatAmount } from '../../../common/money/amount-text';
+import type { TokenUnit } from '../../../common/money/token';
 import type { AutoPayBudgets } from '../../wallet/auto-pay-budgets';
 import type { LeaseFollower } from './lease-follower';
 import type { LeasePayer } from './lease-payer';
@@ -12,7 +13,8 @@ export interface AutoPayerDeps {
   payer: LeasePayer;
   ledger: RentLedger;
   budgets: AutoPayBudgets;
-  decimals: () => number;
+  /** The network's payment token (what the budget and increments are counted in). */
+  token: () => TokenUnit;
   nowMs: () => number;
   /** How often due times are looked at. */
   tickMs?: number;
@@ -53,13 +55,14 @@ export class AutoPayer implements Disposable {
     }
     if (this.o.payer.busy(leaseId)) return;
     const index = next.increment.index;
-    const decimals = this.o.decimals();
+    const token = this.o.token();
+    const text = (baseUnits: bigint) => formatAmount({ token, baseUnits }, { symbol: true });
     const budget = this.o.budgets.get(leaseId);
     const room = budget ? budget.limit - budget.spent : 0n;
     if (room < next.amount) {
       this.o.follower.setNote(
         leaseId,
-        `The auto-pay budget has ${formatTokenAmount(room > 0n ? room : 0n, decimals)} USDC left, not enough for increment ${index} (${formatTokenAmount(next.amount, decimals)} USDC). Pay it yourself before it is due, or raise the budget, or the lease ends unpaid.`,
+        `The auto-pay budget has ${text(room > 0n ? room : 0n)} left, not enough for increment ${index} (${text(next.amount)}). Pay it yourself before it is due, or raise the budget, or the lease ends unpaid.`,
       );
       return;
     }

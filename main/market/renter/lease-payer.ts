@@ -4,7 +4,9 @@ import { SequencerByKey } from '../../../common/async';
 import { Emitter } from '../../../common/event';
 import type { Event } from '../../../common/event';
 import type { IncrementPayment, LeaseView } from '../../../common/hub/lease-types';
-import { formatTokenAmount } from '../../../common/wallet/token-amount';
+import { formatAmount } from '../../../common/money/amount-text';
+import { SOL } from '../../../common/money/token';
+import type { TokenUnit } from '../../../common/money/token';
 import type { PayOptions } from '../../wallet/wallet-service';
 import type { WalletModule } from '../../wallet/wallet-module';
 import type { MarketHub } from '../market-hub';
@@ -78,8 +80,8 @@ export class LeasePayer {
     if (!increment) throw new ApiError('not_found', `Lease ${lease.leaseId} has no increment ${index}. Extend the lease to add increments.`);
     const info = this.o.wallet.network.info();
     if (info.status !== 'ready') throw new ApiError('unavailable', `The network is not ready (${info.error ?? 'starting'}). Try again in a moment.`);
-    if (lease.mint !== info.usdcMint) {
-      throw new ApiError('conflict', `The hub takes payments in mint ${lease.mint} but the wallet is on ${info.label} with mint ${info.usdcMint}. Switch the network to the one the hub uses (Settings → Wallet and network).`);
+    if (lease.token !== info.token || lease.mint !== info.mint) {
+      throw new ApiError('conflict', `The hub takes payments in ${lease.token} (mint ${lease.mint}) but the wallet is on ${info.label} with ${info.token} (mint ${info.mint}). Switch the network to the one the hub uses (Settings → Wallet and network).`);
     }
     const toPay: IncrementPayment[] = [];
     for (const p of increment.payments.filter((x) => x.signature === null)) {
@@ -87,26 +89,29 @@ export class LeasePayer {
       if (!recorded || !(await this.settle(recorded))) toPay.push(p);
     }
     if (toPay.length === 0) return;
-    await this.checkFunds(toPay, info.usdcDecimals);
-    for (const p of toPay) await this.payOne(lease, index, p, approval, info.usdcDecimals, info.kind);
+    const token: TokenUnit = { symbol: info.token, decimals: info.decimals };
+    await this.checkFunds(toPay, token);
+    for (const p of toPay) await this.payOne(lease, index, p, approval, token, info.kind);
   }
 
-  private async checkFunds(payments: IncrementPayment[], decimals: number): Promise<void> {
+  private async checkFunds(payments: IncrementPayment[], token: TokenUnit): Promise<void> {
     const total = payments.reduce((sum, p) => sum + BigInt(p.amount), 0n);
     const balances = await this.o.wallet.service.balances();
-    if (BigInt(balances.usdc) < total) {
+    const held = BigInt(balances.tokenAmount);
+    if (held < total) {
+      const text = (baseUnits: bigint) => formatAmount({ token, baseUnits });
       throw new ApiError(
         'conflict',
-        `Not enough USDC: this payment needs ${formatTokenAmount(total, decimals)} USDC and the wallet holds ${formatTokenAmount(BigInt(balances.usdc), decimals)}. Add USDC to ${balances.address} (on Sandbox, use the faucet in Wallet) and pay again.`,
+        `Not enough ${token.symbol}: this payment needs ${text(total)} ${token.symbol} and the wallet holds ${text(held)}. Add ${token.symbol} to ${balances.address} (on Sandbox, use the faucet in Wallet) and pay again.`,
       );
     }
     const fees = LAMPORTS_PER_TRANSFER * BigInt(payments.length) + 2_100_000n * BigInt(payments.length);
     if (BigInt(balances.lamports) < fees) {
-      throw new ApiError('conflict', `Not enough SOL for the network fees (and a supplier's token account, if it has none yet). Add about ${formatTokenAmount(fees, 9)} SOL to ${balances.address} and pay again.`);
+      throw new ApiError('conflict', `Not enough SOL for the network fees (and a supplier's token account, if it has none yet). Add about ${formatAmount({ token: SOL, baseUnits: fees }, { symbol: true })} to ${balances.address} and pay again.`);
     }
   }
 
-  private async payOne(lease: LeaseView, index: number, p: IncrementPayment, approval: PaymentApproval, decimals: number, network: string): Promise<void> {
+  private async payOne(lease: LeaseView, index: number, p: IncrementPayment, approval: PaymentApproval, token: TokenUnit, network: string): Promise<void> {
     const payer = this.o.wallet.vault.activeAddress();
     if (!payer) throw new ApiError('not_found', 'There is no wallet yet. Create or import one in the Wallet view.');
     const onSigned = (signature: Signature) =>
@@ -116,6 +121,7 @@ export class LeasePayer {
         payee: p.payee,
         payer,
         amount: BigInt(p.amount),
+        token: token.symbol,
         mint: lease.mint,
         reference: p.reference,
         network,
@@ -123,7 +129,7 @@ export class LeasePayer {
         signedAtMs: this.o.nowMs(),
       });
     const { signature, autoApproved } = await this.o.wallet.service.pay(
-      { recipient: p.payee as Address, mint: lease.mint as Address, decimals, amount: BigInt(p.amount), reference: p.reference as Address, leaseId: lease.leaseId, increment: index },
+      { recipient: p.payee as Address, mint: lease.mint as Address, token, amount: BigInt(p.amount), reference: p.reference as Address, leaseId: lease.leaseId, increment: index },
       { approval, onSigned },
     );
     this.o.ledger.markSent(signature, autoApproved, this.o.nowMs());

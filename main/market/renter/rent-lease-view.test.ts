@@ -17,6 +17,7 @@ function lease(patch: Partial<LeaseView> = {}): LeaseView {
     incrementMs: 1_000,
     incrementCount: 3,
     graceMs: 100,
+    token: 'USDC',
     mint: 'M',
     job: { image: 'busybox', masterPort: 29500 },
     placement: { nodes: [], gpuCount: 1 },

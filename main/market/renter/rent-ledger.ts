@@ -7,7 +7,9 @@ export interface RentPayment {
   increment: number;
   payee: string;
   payer: string;
+  /** Base units of `token` (a symbol of common/money's registry; `mint` is its mint). */
   amount: bigint;
+  token: string;
   mint: string;
   reference: string;
   network: string;
@@ -34,6 +36,7 @@ interface PaymentRow {
   payee: string;
   payer: string;
   amount_base_units: string;
+  token: string;
   mint: string;
   reference: string;
   network: string;
@@ -54,7 +57,7 @@ interface LeaseRow {
 }
 
 /**
- * The renter's leases and payments in ledger.db (migration 5). Every write is its own
+ * The renter's leases and payments in ledger.db (migrations 5 and 6). Every write is its own
  * transaction on a `synchronous=FULL` database, so a recorded signature is on disk
  * before the transaction carrying it is sent.
  */
@@ -103,13 +106,13 @@ export class RentLedger {
     this.db.transaction(() => {
       this.db
         .prepare(
-          `INSERT INTO rent_payments (lease_id, increment, payee, payer, amount_base_units, mint, reference, network, state, signature, signed_at_ms)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'signed', ?, ?)
+          `INSERT INTO rent_payments (lease_id, increment, payee, payer, amount_base_units, token, mint, reference, network, state, signature, signed_at_ms)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'signed', ?, ?)
            ON CONFLICT(lease_id, increment, payee) DO UPDATE SET
              signature = excluded.signature, reference = excluded.reference, signed_at_ms = excluded.signed_at_ms
            WHERE rent_payments.state = 'signed'`,
         )
-        .run(p.leaseId, p.increment, p.payee, p.payer, p.amount.toString(), p.mint, p.reference, p.network, p.signature, p.signedAtMs);
+        .run(p.leaseId, p.increment, p.payee, p.payer, p.amount.toString(), p.token, p.mint, p.reference, p.network, p.signature, p.signedAtMs);
     })();
   }
 
@@ -159,6 +162,7 @@ export class RentLedger {
         increment: row.increment,
         payee: row.payee,
         amount: row.amount_base_units,
+        token: row.token,
         paidAtMs: row.paid_at_ms ?? row.signed_at_ms,
         network: row.network,
         autoApproved: row.auto_approved === 1,
@@ -177,6 +181,7 @@ function paymentOf(row: PaymentRow): RentPayment {
     payee: row.payee,
     payer: row.payer,
     amount: BigInt(row.amount_base_units),
+    token: row.token,
     mint: row.mint,
     reference: row.reference,
     network: row.network,

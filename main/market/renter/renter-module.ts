@@ -68,7 +68,7 @@ export function createRenterModule(options: RenterModuleDeps): RenterModule {
     ledger,
     budgets,
     nowMs,
-    decimals: () => wallet.network.info().usdcDecimals,
+    token: () => ({ symbol: wallet.network.info().token, decimals: wallet.network.info().decimals }),
     ...(options.autoPayTickMs !== undefined ? { tickMs: options.autoPayTickMs } : {}),
     log,
   });
@@ -168,7 +168,7 @@ export function createRenterModule(options: RenterModuleDeps): RenterModule {
       );
       ledger.rememberLease(quote.leaseId, address, hub.url());
       void follower.refresh(quote.leaseId).catch(() => undefined);
-      return { ...quote, decimals: wallet.network.info().usdcDecimals };
+      return { ...quote, decimals: wallet.network.info().decimals };
     },
     'rent:pay': async ({ leaseId, autoPayBudget }) => {
       const address = renter();

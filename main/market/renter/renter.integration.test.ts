@@ -94,7 +94,7 @@ async function eventually<T>(read: () => T | Promise<T>, ok: (value: T) => boole
 }
 
 const usdcOf = async (owner: string) => (await rpc.tokenBalance(owner as Address, chain.config.mint as Address)).amount;
-const renterUsdc = async () => BigInt((await app.wallet.service.balances()).usdc);
+const renterUsdc = async () => BigInt((await app.wallet.service.balances()).tokenAmount);
 const leaseOf = (leaseId: string) => app.handlers['rent:lease']({ leaseId });
 
 beforeAll(async () => {

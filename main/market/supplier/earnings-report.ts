@@ -1,3 +1,5 @@
+import { formatAmount } from '../../../common/money/amount-text';
+import type { TokenUnit } from '../../../common/money/token';
 import type { EarningsCsv, EarningsDay, EarningsSummary, EarningsTotals } from '../../../common/market/earnings-types';
 import { toEarningRow } from './earnings-store';
 import type { StoredEarning } from './earnings-store';
@@ -35,7 +37,7 @@ function totalsOf(rows: readonly StoredEarning[]): EarningsTotals {
  * Today (since local midnight), the week (the last 7 local days), the month (the last 30)
  * and all time, plus one entry per local day for the chart, oldest first, empty days too.
  */
-export function summarizeEarnings(all: readonly StoredEarning[], nowMs: number, days: number, decimals: number): EarningsSummary {
+export function summarizeEarnings(all: readonly StoredEarning[], nowMs: number, days: number, token: TokenUnit): EarningsSummary {
   const today = localDayStartMs(nowMs);
   const from = (d: number) => all.filter((r) => r.paidAtMs >= localDaysBefore(nowMs, d));
   const series: EarningsDay[] = [];
@@ -50,17 +52,14 @@ export function summarizeEarnings(all: readonly StoredEarning[], nowMs: number, 
     month: totalsOf(from(29)),
     allTime: totalsOf(all),
     days: series,
-    decimals,
+    token: token.symbol,
+    decimals: token.decimals,
   };
 }
 
-/** Base units as a decimal amount ("1234567", 6 → "1.234567"; negative keeps its sign). */
-export function formatUnits(value: bigint, decimals: number): string {
-  const negative = value < 0n;
-  const abs = (negative ? -value : value).toString().padStart(decimals + 1, '0');
-  const whole = abs.slice(0, abs.length - decimals);
-  const fraction = decimals > 0 ? `.${abs.slice(abs.length - decimals)}` : '';
-  return `${negative ? '-' : ''}${whole}${fraction}`;
+/** Base units as a decimal amount with every digit of the token ("1234567" of USDC → "1.234567"; negative keeps its sign). */
+function csvAmount(baseUnits: bigint, token: TokenUnit): string {
+  return formatAmount({ token, baseUnits }, { minFractionDigits: token.decimals, grouping: false });
 }
 
 /** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
@@ -71,24 +70,30 @@ export function csvField(value: string | number | null): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export const EARNINGS_CSV_HEADER = [
+/** The CSV's columns; the money columns name the token their amounts are in ("amount_usdc"). */
+export function earningsCsvHeader(token: TokenUnit): string[] {
+  const unit = token.symbol.toLowerCase();
+  return EARNINGS_CSV_COLUMNS.map((c) => c.replace('{token}', unit));
+}
+
+const EARNINGS_CSV_COLUMNS = [
   'paid_at_utc',
   'signature',
   'network',
   'lease_id',
   'increment',
   'renter',
-  'amount_usdc',
+  'amount_{token}',
   'gpu_seconds',
   'energy_wh',
-  'energy_cost_usdc',
-  'net_usdc',
+  'energy_cost_{token}',
+  'net_{token}',
   'reconcile',
   'reconcile_message',
 ] as const;
 
-export function earningsCsv(rows: readonly StoredEarning[], decimals: number, nowMs: number): EarningsCsv {
-  const lines = [EARNINGS_CSV_HEADER.join(',')];
+export function earningsCsv(rows: readonly StoredEarning[], token: TokenUnit, nowMs: number): EarningsCsv {
+  const lines = [earningsCsvHeader(token).join(',')];
   for (const stored of rows) {
     const r = toEarningRow(stored);
     lines.push(
@@ -99,11 +104,11 @@ export function earningsCsv(rows: readonly StoredEarning[], decimals: number, no
         r.leaseId,
         r.increment,
         r.renter,
-        formatUnits(BigInt(r.amount), decimals),
+        csvAmount(BigInt(r.amount), token),
         r.gpuSeconds,
         r.energyWh,
-        formatUnits(BigInt(r.energyCost), decimals),
-        formatUnits(BigInt(r.net), decimals),
+        csvAmount(BigInt(r.energyCost), token),
+        csvAmount(BigInt(r.net), token),
         r.reconcile,
         r.reconcileMessage,
       ]

@@ -1,6 +1,7 @@
 import { Emitter } from '../../../common/event';
 import type { Event } from '../../../common/event';
 import type { EarningRow, EarningsCsv, EarningsSummary, ReconcileReport } from '../../../common/market/earnings-types';
+import type { TokenUnit } from '../../../common/money/token';
 import { PaymentVerifier } from '../../../solana/payments/payment-verifier';
 import type { ChainReader } from '../../../solana/payments/payment-verifier';
 import type { WalletModule } from '../../wallet/wallet-module';
@@ -25,7 +26,7 @@ export class EarningsService {
   ) {}
 
   summary(days: number): EarningsSummary {
-    return summarizeEarnings(this.store.all(), this.nowMs(), days, this.decimals());
+    return summarizeEarnings(this.store.all(), this.nowMs(), days, this.token());
   }
 
   list(limit: number, beforeMs?: number): EarningRow[] {
@@ -33,7 +34,7 @@ export class EarningsService {
   }
 
   csv(): EarningsCsv {
-    return earningsCsv(this.store.all(), this.decimals(), this.nowMs());
+    return earningsCsv(this.store.all(), this.token(), this.nowMs());
   }
 
   async reconcile(): Promise<ReconcileReport> {
@@ -65,7 +66,9 @@ export class EarningsService {
     return { checked: rows.length, ok: rows.length - mismatched.length, mismatched, atMs: this.nowMs() };
   }
 
-  private decimals(): number {
-    return this.wallet.network.info().usdcDecimals;
+  /** The network's payment token: earnings are its base units. */
+  private token(): TokenUnit {
+    const info = this.wallet.network.info();
+    return { symbol: info.token, decimals: info.decimals };
   }
 }

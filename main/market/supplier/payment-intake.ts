@@ -1,4 +1,7 @@
 import type { LendNotice, LendTerms } from '../../../common/market/lend-types';
+import { formatAmount } from '../../../common/money/amount-text';
+import { formatPaymentMemo } from '../../../common/money/payment-memo';
+import type { TokenUnit } from '../../../common/money/token';
 import type { WalletModule } from '../../wallet/wallet-module';
 import type { EarningsStore } from './earnings-store';
 import type { SupplierHubLink } from './supplier-hub-link';
@@ -84,7 +87,7 @@ export class PaymentIntake {
         paidAtMs: this.d.nowMs(),
       });
       if (fresh) {
-        this.d.notice('payment', 'Payment received', `${formatUsdc(verified.amount)} USDC for lease ${leaseId} (increment ${payment.increment}).`);
+        this.d.notice('payment', 'Payment received', `${formatAmount({ token: this.paymentToken(), baseUnits: verified.amount }, { grouping: false, symbol: true })} for lease ${leaseId} (increment ${payment.increment}).`);
         this.d.earningsChanged();
       }
     }
@@ -124,12 +127,12 @@ export class PaymentIntake {
   }
 
   private memoOf(leaseId: string, increment: number): string {
-    return `idlegrid:${leaseId}:${increment}`;
+    return formatPaymentMemo(leaseId, increment);
   }
-}
 
-function formatUsdc(amount: bigint): string {
-  const whole = amount / 1_000_000n;
-  const fraction = (amount % 1_000_000n).toString().padStart(6, '0').replace(/0+$/, '');
-  return fraction ? `${whole}.${fraction}` : whole.toString();
+  /** The network's payment token: what the leases pay this machine in. */
+  private paymentToken(): TokenUnit {
+    const info = this.d.wallet.network.info();
+    return { symbol: info.token, decimals: info.decimals };
+  }
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkerLease } from '../../../common/hub/worker-messages';
 import { DEFAULT_LEND_TERMS } from '../../../common/market/lend-types';
-import { csvField, earningsCsv, formatUnits } from './earnings-report';
+import { csvField, earningsCsv } from './earnings-report';
+import { USDC } from '../../../common/money/token-registry';
 import { energyCostOf } from './earnings-store';
 import { leaseRefusal } from './lease-admission';
 import { leaseJobId, leaseJobSpec } from './lease-job-spec';
@@ -60,11 +61,11 @@ describe('supplier rules', () => {
 
   it('CSV: header, escaping, amounts in USDC; energy cost from Wh × price per kWh', () => {
     expect(energyCostOf(1000, 150_000n)).toBe(150_000n);
-    expect(formatUnits(-1_500_000n, 6)).toBe('-1.500000');
     expect(csvField('a,"b"')).toBe('"a,""b"""');
     expect(csvField('=cmd()')).toBe("'=cmd()");
-    const csv = earningsCsv([{ signature: 's', leaseId: 'l,1', increment: 0, renter: 'R', amount: 1_000_000n, recipient: 'P', mint: 'M', reference: 'r', memo: 'm', network: 'sandbox', gpuCount: 1, electricityPricePerKwh: 150_000n, paidAtMs: 0, gpuSeconds: 600, energyWh: 50, reconcile: 'ok', reconcileMessage: null, reconciledAtMs: 1 }], 6, 0);
+    const csv = earningsCsv([{ signature: 's', leaseId: 'l,1', increment: 0, renter: 'R', amount: 1_000_000n, recipient: 'P', mint: 'M', reference: 'r', memo: 'm', network: 'sandbox', gpuCount: 1, electricityPricePerKwh: 150_000n, paidAtMs: 0, gpuSeconds: 600, energyWh: 50, reconcile: 'ok', reconcileMessage: null, reconciledAtMs: 1 }], USDC, 0);
     expect(csv.filename).toBe('idlegrid-earnings-1970-01-01.csv');
+    expect(csv.csv.split('\r\n')[0]).toBe('paid_at_utc,signature,network,lease_id,increment,renter,amount_usdc,gpu_seconds,energy_wh,energy_cost_usdc,net_usdc,reconcile,reconcile_message');
     expect(csv.csv.split('\r\n')[1]).toBe('1970-01-01T00:00:00.000Z,s,sandbox,"l,1",0,R,1.000000,600,50,0.007500,0.992500,ok,');
   });
 });

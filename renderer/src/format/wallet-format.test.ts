@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { formatSol, formatTransfer, formatUsdc, shortAddress } from './wallet-format';
+import { USDC } from '../../../common/money/token-registry';
+import { formatMoney, formatSol, formatTransfer, shortAddress } from './wallet-format';
 
 describe('wallet formatting', () => {
   it('shows money exactly, with its unit and sign', () => {
     expect(formatSol('2000000000')).toBe('2 SOL');
     expect(formatSol('-5000', { signed: true })).toBe('−0.000005 SOL');
-    expect(formatUsdc('250000000')).toBe('250.00 USDC');
-    expect(formatUsdc('1500001', 6, { signed: true })).toBe('+1.500001 USDC');
-    expect(formatUsdc('0')).toBe('0.00 USDC');
+    expect(formatMoney('250000000', USDC)).toBe('250.00 USDC');
+    expect(formatMoney('1500001', USDC, { signed: true })).toBe('+1.500001 USDC');
+    expect(formatMoney('0', USDC)).toBe('0.00 USDC');
+    expect(formatMoney(-1234n, { symbol: 'EURT', decimals: 2 })).toBe('−12.34 EURT');
+    expect(formatMoney('5', { symbol: 'NINE', decimals: 9 })).toBe('0.000000005 NINE');
   });
 
   it('shortens addresses and describes transfers', () => {

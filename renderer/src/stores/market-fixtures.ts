@@ -34,6 +34,7 @@ export function earningsSummary(): EarningsSummary {
       { dayStartMs: 0, ...totals('450000', '20000') },
       { dayStartMs: 86_400_000, ...totals('450000', '20000') },
     ],
+    token: 'USDC',
     decimals: 6,
   };
 }
@@ -78,6 +79,7 @@ export function explorerOverview(gpusOnline = 9): ExplorerOverview {
     },
     history: [],
     recentPayments: [],
+    token: 'USDC',
     decimals: 6,
   };
 }

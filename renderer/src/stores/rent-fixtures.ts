@@ -17,6 +17,7 @@ export function offerListing(offerId: string, over: Partial<OfferListing> = {}):
     gpuCount: 8,
     freeGpus: 8,
     pricePerGpuHour: '450000',
+    token: 'USDC',
     interruptible: false,
     minLeaseMs: 0,
     maxLeaseMs: 7 * 86_400_000,
@@ -40,6 +41,7 @@ export function leaseView(leaseId: string, over: Partial<LeaseView> = {}): Lease
     incrementMs: 600_000,
     incrementCount: 6,
     graceMs: 60_000,
+    token: 'USDC',
     mint: 'USDCmint11111111111111111111111111111111111',
     job: { image: 'pytorch/pytorch:2.3.0', command: ['torchrun', 'train.py'], masterPort: 29500 },
     placement: {
@@ -85,6 +87,7 @@ export function rentQuote(leaseId: string): RentQuote {
   return {
     leaseId,
     expiresAtMs: lease.expiresAtMs,
+    token: lease.token,
     mint: lease.mint,
     incrementMs: lease.incrementMs,
     incrementCount: lease.incrementCount,
@@ -104,6 +107,7 @@ export function rentReceipt(signature: string, over: Partial<RentReceipt> = {}):
     increment: 0,
     payee: SUPPLIER_A,
     amount: '150000',
+    token: 'USDC',
     paidAtMs: 2_000,
     network: 'sandbox',
     autoApproved: false,

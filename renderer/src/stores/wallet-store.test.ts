@@ -9,7 +9,7 @@ import { createWalletStore } from './wallet-store';
 const A = '7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU';
 const B = 'CLwhwzPPhQ5EHGADiDf59bMwAd5q92bSii5Uh4VYdMaQ';
 
-const network: NetworkInfo = { kind: 'sandbox', label: 'Sandbox', rpcUrl: 'http://127.0.0.1:1', usdcMint: 'M', usdcDecimals: 6, status: 'ready', error: null, faucet: true };
+const network: NetworkInfo = { kind: 'sandbox', label: 'Sandbox', rpcUrl: 'http://127.0.0.1:1', token: 'USDC', mint: 'M', decimals: 6, status: 'ready', error: null, faucet: true };
 
 function walletState(overrides: Partial<WalletState> = {}): WalletState {
   return {
@@ -25,7 +25,7 @@ function walletState(overrides: Partial<WalletState> = {}): WalletState {
 }
 
 function balances(address: string, usdc: string): WalletBalances {
-  return { address, network: 'sandbox', lamports: '2000000000', usdc, usdcDecimals: 6, usdcMint: 'M', usdcAccount: 'T', updatedAtMs: 1 };
+  return { address, network: 'sandbox', lamports: '2000000000', token: 'USDC', tokenAmount: usdc, decimals: 6, mint: 'M', tokenAccount: 'T', updatedAtMs: 1 };
 }
 
 function request(id: string): SigningRequest {
@@ -63,7 +63,7 @@ describe('wallet store', () => {
     await settle();
     await settle();
     expect(store.getState()).toMatchObject({ loading: false, network, confirmations: [{ id: 'waiting' }] });
-    expect(store.getState().balances?.usdc).toBe('5000000');
+    expect(store.getState().balances?.tokenAmount).toBe('5000000');
   });
 
   it('queues confirmation requests from main and drops them when resolved anywhere', async () => {

@@ -13,7 +13,7 @@ import { LocalWallet } from './local-wallet';
 
 const A = '7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU';
 const B = 'CLwhwzPPhQ5EHGADiDf59bMwAd5q92bSii5Uh4VYdMaQ';
-const network: NetworkInfo = { kind: 'sandbox', label: 'Sandbox', rpcUrl: '', usdcMint: 'M', usdcDecimals: 6, status: 'ready', error: null, faucet: true };
+const network: NetworkInfo = { kind: 'sandbox', label: 'Sandbox', rpcUrl: '', token: 'USDC', mint: 'M', decimals: 6, status: 'ready', error: null, faucet: true };
 const state = (active: string | null, locked = false): WalletState => ({
   wallets: [A, B].map((address, i) => ({ address, label: `W${i}`, createdAtMs: i, protection: 'os-keychain', usable: true, problem: null })),
   activeAddress: active,
@@ -29,7 +29,7 @@ async function setUp(initial: WalletState) {
     .answer('wallet:list', () => initial)
     .answer('network:get', () => network)
     .answer('wallet:pending-confirmations', () => [])
-    .answer('wallet:balances', () => ({ address: A, network: 'sandbox' as const, lamports: '0', usdc: '0', usdcDecimals: 6, usdcMint: 'M', usdcAccount: 'T', updatedAtMs: 1 }))
+    .answer('wallet:balances', () => ({ address: A, network: 'sandbox' as const, lamports: '0', token: 'USDC', tokenAmount: '0', decimals: 6, mint: 'M', tokenAccount: 'T', updatedAtMs: 1 }))
     .answer('wallet:transactions', () => [])
     .answer('wallet:sign-transaction', (p) => ({ signedTransaction: toBase64(new Uint8Array([9, ...atobBytes(p.transaction)])) }))
     .answer('wallet:sign-message', () => ({ signature: toBase64(new Uint8Array(64).fill(1)) }));

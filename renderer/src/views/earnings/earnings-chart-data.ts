@@ -1,8 +1,8 @@
 import type { AlignedData } from 'uplot';
 import type { EarningsDay } from '../../../../common/market/earnings-types';
 
-/** Base units → USDC as a float: for chart heights only, never for amounts shown as text. */
-export function usdcNumber(baseUnits: string, decimals: number): number {
+/** Base units → whole tokens as a float: for chart heights only, never for amounts shown as text. */
+export function chartNumber(baseUnits: string, decimals: number): number {
   return Number(BigInt(baseUnits)) / 10 ** decimals;
 }
 
@@ -10,7 +10,7 @@ export function usdcNumber(baseUnits: string, decimals: number): number {
 export function earningsChartData(days: EarningsDay[], decimals: number): AlignedData {
   return [
     days.map((d) => d.dayStartMs / 1000),
-    days.map((d) => usdcNumber(d.gross, decimals)),
-    days.map((d) => usdcNumber(d.net, decimals)),
+    days.map((d) => chartNumber(d.gross, decimals)),
+    days.map((d) => chartNumber(d.net, decimals)),
   ];
 }

@@ -2,13 +2,14 @@ import type { EarningRow } from '../../../../common/market/earnings-types';
 import { CopyButton } from '../../components/copy-button';
 import { StatusPill } from '../../components/status-pill';
 import { formatDateTime, formatGpuHours, formatKwh, shortSignature } from '../../format/market-format';
-import { formatUsdc, shortAddress } from '../../format/wallet-format';
+import { formatMoney, shortAddress } from '../../format/wallet-format';
+import type { TokenUnit } from '../../../../common/money/token';
 
 const RECONCILE_LABEL = { unchecked: 'Not checked', ok: 'On chain', mismatch: 'Mismatch' } as const;
 const RECONCILE_TONE = { unchecked: 'neutral', ok: 'ok', mismatch: 'error' } as const;
 
 /** Every verified payment this machine received, newest first. */
-export function EarningsTable({ rows, decimals }: { rows: EarningRow[]; decimals: number }) {
+export function EarningsTable({ rows, token }: { rows: EarningRow[]; token: TokenUnit }) {
   return (
     <div className="card card-flush table-wrap">
       <table className="table" data-testid="earnings-table">
@@ -37,14 +38,14 @@ export function EarningsTable({ rows, decimals }: { rows: EarningRow[]; decimals
               <td className="mono" title={`${row.leaseId} · increment ${row.increment} · renter ${row.renter}`}>
                 {shortAddress(row.leaseId)} <span className="muted">#{row.increment}</span>
               </td>
-              <td className="num" data-testid="earnings-row-amount">{formatUsdc(row.amount, decimals)}</td>
+              <td className="num" data-testid="earnings-row-amount">{formatMoney(row.amount, token)}</td>
               <td className="num">{formatGpuHours(row.gpuSeconds)}</td>
               <td className="num" title="Measured energy of the leased GPUs, at your electricity price">
-                {formatUsdc(row.energyCost, decimals)}
+                {formatMoney(row.energyCost, token)}
                 <div className="muted small">{formatKwh(row.energyWh)}</div>
               </td>
               <td className={row.net.startsWith('-') ? 'num amount-out' : 'num'} data-testid="earnings-row-net">
-                {formatUsdc(row.net, decimals)}
+                {formatMoney(row.net, token)}
               </td>
               <td>
                 <StatusPill tone={RECONCILE_TONE[row.reconcile]} title={row.reconcileMessage ?? undefined}>

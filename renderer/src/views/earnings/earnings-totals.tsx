@@ -1,7 +1,7 @@
 import type { EarningsSummary, EarningsTotals } from '../../../../common/market/earnings-types';
 import { StatTile } from '../../components/stat-tile';
 import { formatGpuHours } from '../../format/market-format';
-import { formatUsdc } from '../../format/wallet-format';
+import { formatMoney } from '../../format/wallet-format';
 
 const PERIODS = [
   { key: 'today', label: 'Today' },
@@ -12,6 +12,7 @@ const PERIODS = [
 
 /** Net earnings per period, with what they are made of underneath. */
 export function EarningsTotalsRow({ summary }: { summary: EarningsSummary }) {
+  const token = { symbol: summary.token, decimals: summary.decimals };
   return (
     <div className="stat-tiles" data-testid="earnings-totals">
       {PERIODS.map(({ key, label }) => {
@@ -21,13 +22,13 @@ export function EarningsTotalsRow({ summary }: { summary: EarningsSummary }) {
           <StatTile
             key={key}
             label={`${label} · net`}
-            value={formatUsdc(t.net, summary.decimals)}
+            value={formatMoney(t.net, token)}
             testId={`earnings-${id}-net`}
             detail={
               <>
-                Gross <span data-testid={`earnings-${id}-gross`}>{formatUsdc(t.gross, summary.decimals)}</span>
+                Gross <span data-testid={`earnings-${id}-gross`}>{formatMoney(t.gross, token)}</span>
                 <br />
-                Electricity <span data-testid={`earnings-${id}-electricity`}>{formatUsdc(t.energyCost, summary.decimals)}</span>
+                Electricity <span data-testid={`earnings-${id}-electricity`}>{formatMoney(t.energyCost, token)}</span>
                 <br />
                 {t.payments} payment{t.payments === 1 ? '' : 's'} · {formatGpuHours(t.gpuSeconds)}
               </>

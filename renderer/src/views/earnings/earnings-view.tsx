@@ -13,6 +13,7 @@ import { earningsChartData } from './earnings-chart-data';
 import { EarningsTable } from './earnings-table';
 import { EarningsTotalsRow } from './earnings-totals';
 import { ReconcileResult } from './reconcile-result';
+import { usePaymentToken } from '../../wallet/use-payment-token';
 
 const SERIES: readonly ChartSeries[] = [
   { label: 'Gross', colorIndex: 1 },
@@ -23,6 +24,8 @@ const SERIES: readonly ChartSeries[] = [
 export function EarningsView() {
   const { earnings } = useStores();
   const summary = useStoreState('earnings', (s) => s.summary);
+  const paymentToken = usePaymentToken();
+  const symbol = summary?.token ?? paymentToken.symbol;
   const rows = useStoreState('earnings', (s) => s.rows);
   const loading = useStoreState('earnings', (s) => s.loading);
   const error = useStoreState('earnings', (s) => s.error);
@@ -46,7 +49,7 @@ export function EarningsView() {
     <div className="view" data-testid="view-earnings">
       <PageHeader
         title="Earnings"
-        subtitle="What lending this machine earned, net of electricity. Every payment is a USDC transfer you can check on chain."
+        subtitle={`What lending this machine earned, net of electricity. Every payment is a ${symbol} transfer you can check on chain.`}
         actions={
           <>
             <button type="button" className="button" disabled={busy !== null || rows.length === 0} onClick={() => void reconcile()} data-testid="earnings-reconcile">
@@ -92,7 +95,7 @@ export function EarningsView() {
             <span className="section-meta">Last {summary.days.length} days · gross and net of electricity</span>
           </div>
           <div className="card chart-card">
-            <TimeSeriesChart title="Earned per day" unit="USDC" data={chartData} series={SERIES} decimals={2} height={200} testId="earnings-chart" />
+            <TimeSeriesChart title="Earned per day" unit={symbol} data={chartData} series={SERIES} decimals={2} height={200} testId="earnings-chart" />
             <p className="chart-legend">
               <span className="legend-swatch legend-series-2" /> Gross <span className="legend-swatch legend-series-1" /> Net
             </p>
@@ -108,7 +111,7 @@ export function EarningsView() {
             </h2>
             <span className="section-meta">{rows.length} shown, newest first</span>
           </div>
-          <EarningsTable rows={rows} decimals={summary?.decimals ?? 6} />
+          <EarningsTable rows={rows} token={summary ? { symbol: summary.token, decimals: summary.decimals } : paymentToken} />
         </section>
       ) : null}
     </div>

@@ -1,10 +1,11 @@
 import type { ExplorerPayment } from '../../../../common/hub/http-api';
 import { CopyButton } from '../../components/copy-button';
 import { formatDateTime, shortSignature } from '../../format/market-format';
-import { formatUsdc, shortAddress } from '../../format/wallet-format';
+import { formatMoney, shortAddress } from '../../format/wallet-format';
+import type { TokenUnit } from '../../../../common/money/token';
 
 /** The hub's most recent verified payments, across every supplier and renter. */
-export function ExplorerPaymentsTable({ payments, decimals }: { payments: ExplorerPayment[]; decimals: number }) {
+export function ExplorerPaymentsTable({ payments, token }: { payments: ExplorerPayment[]; token: TokenUnit }) {
   if (payments.length === 0) {
     return (
       <div className="card">
@@ -44,7 +45,7 @@ export function ExplorerPaymentsTable({ payments, decimals }: { payments: Explor
               <td className="mono" title={p.payee}>
                 {shortAddress(p.payee)}
               </td>
-              <td className="num">{formatUsdc(p.amount, decimals)}</td>
+              <td className="num">{formatMoney(p.amount, token)}</td>
             </tr>
           ))}
         </tbody>

@@ -10,10 +10,11 @@ import { TimeSeriesChart } from '../../components/time-series-chart';
 import type { ChartSeries } from '../../components/time-series-chart';
 import { formatShare } from '../../format/market-format';
 import { formatClockTime } from '../../format/time-format';
-import { formatUsdc } from '../../format/wallet-format';
+import { formatMoney } from '../../format/wallet-format';
 import { gpusChartData, utilisationChartData } from './explorer-chart-data';
 import { ExplorerPaymentsTable } from './explorer-payments-table';
 import { GpuModelsBars } from './gpu-models-bars';
+import { usePaymentToken } from '../../wallet/use-payment-token';
 
 const GPU_SERIES: readonly ChartSeries[] = [
   { label: 'Online', colorIndex: 1 },
@@ -26,6 +27,7 @@ const PERCENT: [number, number] = [0, 100];
 export function ExplorerView() {
   const hubError = useStoreState('marketHub', (s) => s.hub?.error ?? null);
   const overview = useStoreState('explorer', (s) => s.overview);
+  const paymentToken = usePaymentToken();
   const loading = useStoreState('explorer', (s) => s.loading);
   const error = useStoreState('explorer', (s) => s.error);
   const lastLoadedAtMs = useStoreState('explorer', (s) => s.lastLoadedAtMs);
@@ -44,7 +46,7 @@ export function ExplorerView() {
   const mostGpus = history?.reduce((m, s) => Math.max(m, s.gpusOnline), 0) ?? 0;
   const gpusRange = useMemo<[number, number]>(() => [0, Math.max(4, Math.ceil(mostGpus * 1.2))], [mostGpus]);
   const stats = overview?.stats;
-  const decimals = overview?.decimals ?? 6;
+  const token = useMemo(() => (overview ? { symbol: overview.token, decimals: overview.decimals } : paymentToken), [overview, paymentToken]);
 
   return (
     <div className="view" data-testid="view-explorer">
@@ -69,8 +71,8 @@ export function ExplorerView() {
               <StatTile label="GPUs online" value={stats.gpusOnline} detail={`on ${stats.workersOnline} machine${stats.workersOnline === 1 ? '' : 's'}`} testId="explorer-gpus-online" />
               <StatTile label="GPUs leased" value={stats.gpusLeased} detail={`${formatShare(stats.utilisation)} utilisation`} testId="explorer-gpus-leased" />
               <StatTile label="Leases running" value={stats.leasesRunning} detail={`${stats.leasesActive} active in all`} testId="explorer-leases-running" />
-              <StatTile label="Paid, last 24 h" value={formatUsdc(stats.volumePaid24h, decimals)} testId="explorer-volume-24h" />
-              <StatTile label="Paid, all time" value={formatUsdc(stats.volumePaidAllTime, decimals)} testId="explorer-volume-all-time" />
+              <StatTile label="Paid, last 24 h" value={formatMoney(stats.volumePaid24h, token)} testId="explorer-volume-24h" />
+              <StatTile label="Paid, all time" value={formatMoney(stats.volumePaidAllTime, token)} testId="explorer-volume-all-time" />
             </div>
           </section>
 
@@ -116,7 +118,7 @@ export function ExplorerView() {
               </h2>
               <span className="section-meta">Verified by the hub on chain</span>
             </div>
-            <ExplorerPaymentsTable payments={overview.recentPayments} decimals={decimals} />
+            <ExplorerPaymentsTable payments={overview.recentPayments} token={token} />
           </section>
         </>
       ) : null}

@@ -5,10 +5,12 @@ import type { Gpu } from '../../../../common/hardware/gpu';
 import type { LendTerms, MarketMedian } from '../../../../common/market/lend-types';
 import { SegmentedControl } from '../../components/segmented-control';
 import { gpuLabel, hasMixedVendors } from '../../format/gpu-label';
-import { formatUsdc } from '../../format/wallet-format';
+import { formatMoney } from '../../format/wallet-format';
+import type { TokenUnit } from '../../../../common/money/token';
 import { ScheduleEditor } from './schedule-editor';
 import { draftFromTerms, draftsEqual, termsFromDraft } from './terms-draft';
 import type { TermsDraft, TermsErrors } from './terms-draft';
+import { usePaymentToken } from '../../wallet/use-payment-token';
 
 const KIND_OPTIONS = [
   { value: 'on-demand', label: 'On-demand' },
@@ -29,7 +31,8 @@ interface OfferTermsFormProps {
 
 /** What renters pay and the limits this machine keeps; checked here, then again by main. */
 export function OfferTermsForm({ terms, gpus, medians, saving, saveError, savedAtMs, sharing, onSave }: OfferTermsFormProps) {
-  const saved = useMemo(() => draftFromTerms(terms), [terms]);
+  const token = usePaymentToken();
+  const saved = useMemo(() => draftFromTerms(terms, token), [terms, token]);
   const [draft, setDraft] = useState<TermsDraft>(saved);
   const [errors, setErrors] = useState<TermsErrors>({});
   const [justSaved, setJustSaved] = useState(false);
@@ -55,7 +58,7 @@ export function OfferTermsForm({ terms, gpus, medians, saving, saveError, savedA
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const checked = termsFromDraft(draft, terms);
+    const checked = termsFromDraft(draft, terms, token);
     setErrors(checked.errors);
     if (!checked.terms) return;
     if (await onSave(checked.terms)) setJustSaved(true);
@@ -81,10 +84,10 @@ export function OfferTermsForm({ terms, gpus, medians, saving, saveError, savedA
       </header>
 
       <div className="terms-grid">
-        <Field label="Price per GPU-hour" htmlFor="lend-terms-price" error={errors.price} hint={<MedianHint models={models} medians={medians} />}>
+        <Field label="Price per GPU-hour" htmlFor="lend-terms-price" error={errors.price} hint={<MedianHint models={models} medians={medians} token={token} />}>
           <div className="input-suffix">
             <input id="lend-terms-price" className="text-input mono" inputMode="decimal" value={draft.price} onChange={(e) => set('price', e.target.value)} aria-invalid={errors.price ? true : undefined} data-testid="lend-terms-price" />
-            <span>USDC</span>
+            <span>{token.symbol}</span>
           </div>
         </Field>
 
@@ -122,7 +125,7 @@ export function OfferTermsForm({ terms, gpus, medians, saving, saveError, savedA
         <Field label="Electricity price" htmlFor="lend-terms-electricity" error={errors.electricityPrice} hint="Per kWh, for earnings net of electricity.">
           <div className="input-suffix">
             <input id="lend-terms-electricity" className="text-input mono" inputMode="decimal" value={draft.electricityPrice} onChange={(e) => set('electricityPrice', e.target.value)} aria-invalid={errors.electricityPrice ? true : undefined} data-testid="lend-terms-electricity" />
-            <span>USDC/kWh</span>
+            <span>{token.symbol}/kWh</span>
           </div>
         </Field>
       </div>
@@ -200,13 +203,13 @@ function Field({ label, htmlFor, hint, error, children }: { label: string; htmlF
 }
 
 /** The hub's median for the models offered, so the owner prices against the market. */
-function MedianHint({ models, medians }: { models: string[]; medians: Record<string, MarketMedian> }) {
+function MedianHint({ models, medians, token }: { models: string[]; medians: Record<string, MarketMedian>; token: TokenUnit }) {
   if (models.length === 0) return <>The market median appears once a GPU is detected.</>;
   const parts = models.map((model) => {
     const m = medians[model];
     if (!m) return `${model}: median not known (no hub)`;
     if (!m.medianPricePerGpuHour) return `${model}: no other offers yet`;
-    return `${model}: median ${formatUsdc(m.medianPricePerGpuHour)} (${m.offers} offer${m.offers === 1 ? '' : 's'})`;
+    return `${model}: median ${formatMoney(m.medianPricePerGpuHour, token)} (${m.offers} offer${m.offers === 1 ? '' : 's'})`;
   });
   return <span data-testid="lend-terms-median">{parts.join(' · ')}</span>;
 }

@@ -1,8 +1,9 @@
 import './sharing-card.css';
 import type { SupplierStatus } from '../../../../common/market/lend-types';
 import { StatusPill } from '../../components/status-pill';
-import { formatUsdc } from '../../format/wallet-format';
+import { formatMoney } from '../../format/wallet-format';
 import { SUPPLIER_STATE_LABELS, SUPPLIER_STATE_TONES } from './supplier-state';
+import { usePaymentToken } from '../../wallet/use-payment-token';
 
 interface SharingCardProps {
   status: SupplierStatus | null;
@@ -15,6 +16,7 @@ interface SharingCardProps {
 
 /** The one big switch: offer this machine's GPUs on the hub, or stop. */
 export function SharingCard({ status, busy, unavailable, onStart, onStop }: SharingCardProps) {
+  const token = usePaymentToken();
   const state = status?.state ?? 'off';
   const on = status?.sharingEnabled ?? false;
   const leasesRunning = status?.leases.filter((l) => l.state !== 'ended').length ?? 0;
@@ -65,7 +67,7 @@ export function SharingCard({ status, busy, unavailable, onStart, onStop }: Shar
         </div>
         <div>
           <dt>Earned today</dt>
-          <dd className="sharing-today" data-testid="lend-today-earned">{status ? formatUsdc(status.todayEarned) : '—'}</dd>
+          <dd className="sharing-today" data-testid="lend-today-earned">{status ? formatMoney(status.todayEarned, token) : '—'}</dd>
         </div>
       </dl>
     </section>

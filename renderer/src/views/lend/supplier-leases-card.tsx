@@ -2,8 +2,9 @@ import './supplier-leases-card.css';
 import type { SupplierLease } from '../../../../common/market/lend-types';
 import { StatusPill } from '../../components/status-pill';
 import { formatDateTime } from '../../format/market-format';
-import { formatUsdc, shortAddress } from '../../format/wallet-format';
+import { formatMoney, shortAddress } from '../../format/wallet-format';
 import { LEASE_STATE_LABELS, LEASE_STATE_TONES } from './supplier-state';
+import { usePaymentToken } from '../../wallet/use-payment-token';
 
 interface SupplierLeasesCardProps {
   leases: SupplierLease[];
@@ -12,6 +13,7 @@ interface SupplierLeasesCardProps {
 
 /** Renters' leases placed on this machine: who, which slice of their cluster, what it earned. */
 export function SupplierLeasesCard({ leases, sharing }: SupplierLeasesCardProps) {
+  const token = usePaymentToken();
   if (leases.length === 0) {
     return (
       <div className="card card-empty" data-testid="supplier-leases-empty">
@@ -64,7 +66,7 @@ export function SupplierLeasesCard({ leases, sharing }: SupplierLeasesCardProps)
               </td>
               <td>{formatDateTime(lease.paidThroughMs)}</td>
               <td className="num" data-testid="supplier-lease-earned">
-                {formatUsdc(lease.earned)}
+                {formatMoney(lease.earned, token)}
               </td>
             </tr>
           ))}

@@ -1,5 +1,6 @@
-import { formatTokenAmount, parseTokenAmount } from '../../../../common/wallet/token-amount';
-import { USDC_DECIMALS } from '../../../../common/wallet/network';
+import { formatAmount, parseAmount } from '../../../../common/money/amount-text';
+import type { TokenUnit } from '../../../../common/money/token';
+import { PAYMENT_TOKEN } from '../../../../common/money/token-registry';
 import { lendTermsSchema } from '../../../../common/market/lend-types';
 import type { LendTerms } from '../../../../common/market/lend-types';
 import { clockToMinutes, minutesToClock } from '../../format/market-format';
@@ -15,7 +16,7 @@ export interface ScheduleWindowDraft {
 
 /**
  * The offer terms as the form holds them: text as typed, in the units people think in
- * (USDC, hours, HH:MM), turned into `LendTerms` (base units, ms, minutes) only on save.
+ * (the payment token, hours, HH:MM), turned into `LendTerms` (base units, ms, minutes) only on save.
  */
 export interface TermsDraft {
   price: string;
@@ -32,15 +33,16 @@ export interface TermsDraft {
 export type TermsField = keyof TermsDraft | `schedule.${number}`;
 export type TermsErrors = Partial<Record<TermsField, string>>;
 
-export function draftFromTerms(terms: LendTerms): TermsDraft {
+/** `token`: the network's payment token, the unit of the prices. */
+export function draftFromTerms(terms: LendTerms, token: TokenUnit = PAYMENT_TOKEN): TermsDraft {
   return {
-    price: formatTokenAmount(BigInt(terms.pricePerGpuHour), USDC_DECIMALS).replace(/,/g, ''),
+    price: formatAmount({ token, baseUnits: BigInt(terms.pricePerGpuHour) }, { grouping: false }),
     interruptible: terms.interruptible,
     minLeaseHours: hoursText(terms.minLeaseMs),
     maxLeaseHours: hoursText(terms.maxLeaseMs),
     schedule: terms.schedule.map((w) => ({ days: [...w.days], start: minutesToClock(w.startMinuteUtc), end: minutesToClock(w.endMinuteUtc) })),
     maxTemperatureC: String(terms.maxTemperatureC),
-    electricityPrice: formatTokenAmount(BigInt(terms.electricityPricePerKwh), USDC_DECIMALS).replace(/,/g, ''),
+    electricityPrice: formatAmount({ token, baseUnits: BigInt(terms.electricityPricePerKwh) }, { grouping: false }),
     gpuUuids: [...terms.gpuUuids],
   };
 }
@@ -58,14 +60,14 @@ function parseHours(text: string): number | null {
  * Checks the draft the way main will (`lendTermsSchema`), with messages that name the
  * field and say what to enter. `base` gives what the form does not edit (region, payout).
  */
-export function termsFromDraft(draft: TermsDraft, base: LendTerms): { terms: LendTerms | null; errors: TermsErrors } {
+export function termsFromDraft(draft: TermsDraft, base: LendTerms, token: TokenUnit = PAYMENT_TOKEN): { terms: LendTerms | null; errors: TermsErrors } {
   const errors: TermsErrors = {};
 
-  const price = parseTokenAmount(draft.price, USDC_DECIMALS);
+  const price = parseAmount(draft.price, token);
   if (!price.ok) errors.price = `Price: ${price.error}`;
-  else if (price.baseUnits === 0n) errors.price = 'Price: enter more than 0 USDC per GPU-hour.';
+  else if (price.baseUnits === 0n) errors.price = `Price: enter more than 0 ${token.symbol} per GPU-hour.`;
 
-  const electricity = parseTokenAmount(draft.electricityPrice, USDC_DECIMALS);
+  const electricity = parseAmount(draft.electricityPrice, token);
   if (!electricity.ok) errors.electricityPrice = `Electricity price: ${electricity.error} Enter 0 if it is free.`;
 
   const minLeaseMs = parseHours(draft.minLeaseHours);

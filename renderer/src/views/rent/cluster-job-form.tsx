@@ -4,6 +4,7 @@ import { RESERVED_ENV_NAMES } from '../../../../common/hub/lease-types';
 import { FormField } from '../../components/form-field';
 import { SegmentedControl } from '../../components/segmented-control';
 import type { JobDraft, JobErrors } from './job-draft';
+import { usePaymentToken } from '../../wallet/use-payment-token';
 
 const LIMIT_OPTIONS = [
   { value: 'duration', label: 'Duration' },
@@ -35,6 +36,7 @@ interface ClusterJobFormProps {
 /** How many GPUs, how placed, what to run and for how long: all the hub needs for a quote. */
 export function ClusterJobForm(props: ClusterJobFormProps) {
   const { draft, errors, onChange, chosenModel, useFilters, filterWords, quoting, quoteError } = props;
+  const token = usePaymentToken();
   const set = <K extends keyof JobDraft>(key: K, value: JobDraft[K]) => onChange({ ...draft, [key]: value });
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -134,7 +136,7 @@ export function ClusterJobForm(props: ClusterJobFormProps) {
             <FormField label="Budget" htmlFor="job-budget" error={errors.budget} hint="As many whole increments as it buys.">
               <div className="input-suffix">
                 <input id="job-budget" className="text-input mono" inputMode="decimal" placeholder="10" value={draft.budget} onChange={(e) => set('budget', e.target.value)} aria-invalid={errors.budget ? true : undefined} data-testid="job-budget" />
-                <span>USDC</span>
+                <span>{token.symbol}</span>
               </div>
             </FormField>
           </div>

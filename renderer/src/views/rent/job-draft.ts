@@ -1,7 +1,9 @@
 import { RESERVED_ENV_NAMES } from '../../../../common/hub/lease-types';
 import type { PlacementConstraints } from '../../../../common/hub/lease-types';
 import type { RentRequest } from '../../../../common/market/rent-types';
-import { parseTokenAmount } from '../../../../common/wallet/token-amount';
+import { parseAmount } from '../../../../common/money/amount-text';
+import type { TokenUnit } from '../../../../common/money/token';
+import { PAYMENT_TOKEN } from '../../../../common/money/token-registry';
 
 /**
  * The job form as typed (all text), and its conversion into a `rent:quote` request with
@@ -129,7 +131,7 @@ function wholeNumber(text: string): number | null {
 }
 
 /** The draft as a request, or the errors to show next to each field. */
-export function requestFromDraft(draft: JobDraft, constraints: Omit<PlacementConstraints, 'sameModel' | 'maxNodes'>, decimals = 6): { request: RentRequest | null; errors: JobErrors } {
+export function requestFromDraft(draft: JobDraft, constraints: Omit<PlacementConstraints, 'sameModel' | 'maxNodes'>, token: TokenUnit = PAYMENT_TOKEN): { request: RentRequest | null; errors: JobErrors } {
   const errors: JobErrors = {};
 
   const gpuCount = wholeNumber(draft.gpuCount);
@@ -170,9 +172,9 @@ export function requestFromDraft(draft: JobDraft, constraints: Omit<PlacementCon
       else if (durationMs > 365 * 86_400_000) errors.hours = 'At most a year.';
     }
   } else {
-    const amount = parseTokenAmount(draft.budget, decimals);
+    const amount = parseAmount(draft.budget, token);
     if (!amount.ok) errors.budget = amount.error;
-    else if (amount.baseUnits === 0n) errors.budget = 'A budget above 0 USDC.';
+    else if (amount.baseUnits === 0n) errors.budget = `A budget above 0 ${token.symbol}.`;
     else budget = amount.baseUnits.toString();
   }
 

@@ -1,16 +1,18 @@
 import './lease-billing-card.css';
 import { useEffect, useState } from 'react';
 import type { RentLease } from '../../../../common/market/rent-types';
-import { formatTokenAmount, parseTokenAmount } from '../../../../common/wallet/token-amount';
+import { formatAmount, parseAmount } from '../../../../common/money/amount-text';
+import type { TokenUnit } from '../../../../common/money/token';
 import { useNow } from '../../app/use-now';
 import { formatDateTime, formatDuration } from '../../format/market-format';
-import { formatUsdc } from '../../format/wallet-format';
+import { formatMoney } from '../../format/wallet-format';
 import type { RentAction } from '../../stores/rent-store';
 import { accruedCost, formatCountdown, perIncrementCost } from './rent-format';
 
 interface LeaseBillingCardProps {
   rentLease: RentLease;
-  decimals: number;
+  /** The lease's payment token. */
+  token: TokenUnit;
   busy: RentAction | null;
   /** The last failed action on this lease, as main said it. */
   error: { action: RentAction; message: string } | null;
@@ -21,23 +23,23 @@ interface LeaseBillingCardProps {
 }
 
 /** What the lease costs and has cost, what is due next, and the renter's levers on it. */
-export function LeaseBillingCard({ rentLease, decimals, busy, error, onPayNext, onSetAutoPay, onExtend, onTerminate }: LeaseBillingCardProps) {
+export function LeaseBillingCard({ rentLease, token, busy, error, onPayNext, onSetAutoPay, onExtend, onTerminate }: LeaseBillingCardProps) {
   const { lease, autoPay, nextDue } = rentLease;
   const now = useNow(1000);
   const ended = lease.state === 'ended';
   const perIncrement = perIncrementCost(lease);
-  const [budget, setBudget] = useState(() => formatTokenAmount(BigInt(autoPay.limit === '0' ? perIncrement * BigInt(Math.max(1, lease.incrementCount)) : BigInt(autoPay.limit)), decimals));
+  const [budget, setBudget] = useState(() => formatAmount({ token, baseUnits: autoPay.limit === '0' ? perIncrement * BigInt(Math.max(1, lease.incrementCount)) : BigInt(autoPay.limit) }));
   const [budgetError, setBudgetError] = useState<string | null>(null);
   const [extendCount, setExtendCount] = useState('1');
   const [confirmTerminate, setConfirmTerminate] = useState(false);
 
   // The limit changed elsewhere (main, another window): show it.
   useEffect(() => {
-    if (autoPay.limit !== '0') setBudget(formatTokenAmount(BigInt(autoPay.limit), decimals));
-  }, [autoPay.limit, decimals]);
+    if (autoPay.limit !== '0') setBudget(formatAmount({ token, baseUnits: BigInt(autoPay.limit) }));
+  }, [autoPay.limit, token]);
 
   const parsedBudget = (): string | null => {
-    const amount = parseTokenAmount(budget, decimals);
+    const amount = parseAmount(budget, token);
     if (!amount.ok) {
       setBudgetError(amount.error);
       return null;
@@ -66,18 +68,18 @@ export function LeaseBillingCard({ rentLease, decimals, busy, error, onPayNext, 
         <div>
           <dt>Cost so far</dt>
           <dd className="mono" data-testid="lease-cost-so-far">
-            {formatUsdc(accruedCost(lease, now), decimals)}
+            {formatMoney(accruedCost(lease, now), token)}
           </dd>
         </div>
         <div>
           <dt>Paid so far</dt>
           <dd className="mono" data-testid="lease-paid-so-far">
-            {formatUsdc(lease.paidSoFar, decimals)}
+            {formatMoney(lease.paidSoFar, token)}
           </dd>
         </div>
         <div>
           <dt>Rate</dt>
-          <dd className="mono">{formatUsdc(perIncrement, decimals)}</dd>
+          <dd className="mono">{formatMoney(perIncrement, token)}</dd>
           <dd className="muted small">per {formatDuration(lease.incrementMs)}</dd>
         </div>
         <div>
@@ -93,7 +95,7 @@ export function LeaseBillingCard({ rentLease, decimals, busy, error, onPayNext, 
         <div className={nextDue.dueAtMs !== null && nextDue.dueAtMs - now < 60_000 ? 'rent-next-due rent-next-due-soon' : 'rent-next-due'} data-testid="lease-next-due" data-increment={nextDue.increment}>
           <div>
             <strong>
-              Increment {nextDue.increment + 1} of {lease.incrementCount}: {formatUsdc(nextDue.amount, decimals)}
+              Increment {nextDue.increment + 1} of {lease.incrementCount}: {formatMoney(nextDue.amount, token)}
             </strong>
             <span className="muted small">
               {nextDue.dueAtMs === null ? 'due when the lease starts' : nextDue.dueAtMs <= now ? 'due now' : `due in ${formatCountdown(nextDue.dueAtMs, now)}`}
@@ -124,7 +126,7 @@ export function LeaseBillingCard({ rentLease, decimals, busy, error, onPayNext, 
         <div className="rent-budget">
           <div className="input-suffix">
             <input className="text-input mono" inputMode="decimal" aria-label="Auto-pay budget" value={budget} onChange={(e) => setBudget(e.target.value)} disabled={ended} aria-invalid={budgetError ? true : undefined} data-testid="lease-autopay-budget" />
-            <span>USDC</span>
+            <span>{token.symbol}</span>
           </div>
           {autoPay.enabled ? (
             <button type="button" className="button button-small" disabled={ended || busy !== null} onClick={() => toggleAutoPay(true)} data-testid="lease-autopay-save">
@@ -140,7 +142,7 @@ export function LeaseBillingCard({ rentLease, decimals, busy, error, onPayNext, 
             <div className={spentShare >= 0.9 ? 'meter-fill meter-fill-warn' : 'meter-fill'} style={{ width: `${Math.min(1, spentShare) * 100}%` }} />
           </div>
           <span className="muted small">
-            {formatUsdc(autoPay.spent, decimals)} of {formatUsdc(autoPay.limit, decimals)} auto-paid
+            {formatMoney(autoPay.spent, token)} of {formatMoney(autoPay.limit, token)} auto-paid
           </span>
         </div>
       ) : null}
@@ -156,7 +158,7 @@ export function LeaseBillingCard({ rentLease, decimals, busy, error, onPayNext, 
             <input id="lease-extend-count" className="text-input mono rent-extend-count" inputMode="numeric" value={extendCount} onChange={(e) => setExtendCount(e.target.value)} aria-invalid={extendValid ? undefined : true} data-testid="lease-extend-count" />
             <span className="muted small">
               × {formatDuration(lease.incrementMs)}
-              {extendValid ? ` = ${formatUsdc(perIncrement * BigInt(extendN), decimals)}` : ''}
+              {extendValid ? ` = ${formatMoney(perIncrement * BigInt(extendN), token)}` : ''}
             </span>
             <button type="button" className="button button-small" disabled={!extendValid || busy !== null} onClick={() => onExtend(extendN)} data-testid="lease-extend">
               {busy === 'extend' ? 'Extending…' : 'Extend'}

@@ -1,5 +1,4 @@
 import './lease-detail.css';
-import { USDC_DECIMALS } from '../../../../common/hub/base-units';
 import type { RentLease } from '../../../../common/market/rent-types';
 import { useStores, useStoreState } from '../../app/store-hooks';
 import { CopyButton } from '../../components/copy-button';
@@ -10,6 +9,7 @@ import { LeaseBillingCard } from './lease-billing-card';
 import { LeaseNodeCard } from './lease-node-card';
 import { LeaseTimeline } from './lease-timeline';
 import { leaseStateText, leaseTone, shortLeaseId } from './rent-format';
+import { useTokenUnit } from '../../wallet/use-payment-token';
 
 const EMPTY_LOGS: RentLease['logs'] = [];
 
@@ -20,6 +20,7 @@ export function LeaseDetail({ rentLease }: { rentLease: RentLease }) {
   const busy = useStoreState('rent', (s) => s.busy);
   const actionError = useStoreState('rent', (s) => s.actionError);
   const { lease, problem } = rentLease;
+  const token = useTokenUnit(lease.token);
   const id = lease.leaseId;
   const live = lease.state !== 'ended';
   const logsByRank = new Map<number, RentLease['logs']>();
@@ -84,7 +85,7 @@ export function LeaseDetail({ rentLease }: { rentLease: RentLease }) {
           <LeaseBillingCard
             key={id}
             rentLease={rentLease}
-            decimals={USDC_DECIMALS}
+            token={token}
             busy={busy}
             error={actionError}
             onPayNext={() => void actions.payNext(id)}
@@ -92,7 +93,7 @@ export function LeaseDetail({ rentLease }: { rentLease: RentLease }) {
             onExtend={(n) => void actions.extend(id, n)}
             onTerminate={() => void actions.terminate(id)}
           />
-          <LeaseTimeline lease={lease} decimals={USDC_DECIMALS} />
+          <LeaseTimeline lease={lease} token={token} />
         </aside>
       </div>
     </div>

@@ -1,3 +1,4 @@
+import { USDC } from '../../../../common/money/token-registry';
 import { describe, expect, it } from 'vitest';
 import { leaseView, rentReceipt, SUPPLIER_A, SUPPLIER_B } from '../../stores/rent-fixtures';
 import { leaseTimeline } from './lease-timeline';
@@ -20,7 +21,7 @@ describe('lease timeline', () => {
         { index: 1, dueAtMs: null, payments: [{ payee: SUPPLIER_A, amount: '150000', reference: 'c', memo: 'm', signature: null, paidAtMs: null }] },
       ],
     });
-    const entries = leaseTimeline(lease, 6);
+    const entries = leaseTimeline(lease, USDC);
     expect(entries.map((e) => e.kind)).toEqual(['state', 'payment', 'state']);
     expect(entries[1]).toMatchObject({ title: 'Paid increment 1: 0.25 USDC', signatures: ['sigA', 'sigB'] });
   });

@@ -1,7 +1,8 @@
 import './lease-timeline.css';
 import type { LeaseView } from '../../../../common/hub/lease-types';
 import { formatDateTime, shortSignature } from '../../format/market-format';
-import { formatUsdc, shortAddress } from '../../format/wallet-format';
+import { formatMoney, shortAddress } from '../../format/wallet-format';
+import type { TokenUnit } from '../../../../common/money/token';
 import { leaseStateText } from './rent-format';
 
 type TimelineEntry =
@@ -9,7 +10,7 @@ type TimelineEntry =
   | { kind: 'payment'; atMs: number; title: string; detail: string; signatures: string[] };
 
 /** State changes and payments of a lease in the order they happened. */
-export function leaseTimeline(lease: LeaseView, decimals: number): TimelineEntry[] {
+export function leaseTimeline(lease: LeaseView, token: TokenUnit): TimelineEntry[] {
   const entries: TimelineEntry[] = lease.transitions.map((t) => ({
     kind: 'state',
     atMs: t.atMs,
@@ -26,7 +27,7 @@ export function leaseTimeline(lease: LeaseView, decimals: number): TimelineEntry
     entries.push({
       kind: 'payment',
       atMs: Math.max(...paid.map((p) => p.paidAtMs ?? 0)),
-      title: `Paid increment ${increment.index + 1}: ${formatUsdc(total, decimals)}`,
+      title: `Paid increment ${increment.index + 1}: ${formatMoney(total, token)}`,
       detail: `${whole ? '' : `${paid.length} of ${increment.payments.length} · `}to ${paid.map((p) => shortAddress(p.payee)).join(', ')}`,
       signatures: paid.map((p) => p.signature ?? ''),
     });
@@ -34,8 +35,8 @@ export function leaseTimeline(lease: LeaseView, decimals: number): TimelineEntry
   return entries.sort((a, b) => a.atMs - b.atMs);
 }
 
-export function LeaseTimeline({ lease, decimals }: { lease: LeaseView; decimals: number }) {
-  const entries = leaseTimeline(lease, decimals);
+export function LeaseTimeline({ lease, token }: { lease: LeaseView; token: TokenUnit }) {
+  const entries = leaseTimeline(lease, token);
   return (
     <section className="card rent-timeline-card" aria-labelledby="lease-timeline-title">
       <h3 className="card-title" id="lease-timeline-title">

@@ -1,5 +1,4 @@
 import './leases-tab.css';
-import { USDC_DECIMALS } from '../../../../common/hub/base-units';
 import { useStores, useStoreState } from '../../app/store-hooks';
 import { useNow } from '../../app/use-now';
 import { EmptyState } from '../../components/empty-state';
@@ -7,18 +6,20 @@ import { ErrorNotice } from '../../components/error-notice';
 import { LoadingState } from '../../components/loading-state';
 import { StatusPill } from '../../components/status-pill';
 import { formatDateTime } from '../../format/market-format';
-import { formatUsdc } from '../../format/wallet-format';
+import { formatMoney } from '../../format/wallet-format';
 import { LeaseDetail } from './lease-detail';
 import { formatCountdown, leaseStateText, leaseTone, shortLeaseId } from './rent-format';
 import { RentNeedsWallet } from './rent-needs-wallet';
 import { RentUnavailable } from './rent-unavailable';
 import { useActiveWallet } from './use-active-wallet';
+import { tokenUnitOf, usePaymentToken } from '../../wallet/use-payment-token';
 
 /** The leases this wallet holds, newest first; one opens in full. */
 export function LeasesTab() {
   const { rent } = useStores();
   const actions = rent.getState();
   const leases = useStoreState('rent', (s) => s.leases);
+  const token = usePaymentToken();
   const order = useStoreState('rent', (s) => s.leaseOrder);
   const loading = useStoreState('rent', (s) => s.leasesLoading);
   const error = useStoreState('rent', (s) => s.leasesError);
@@ -95,7 +96,7 @@ export function LeasesTab() {
                         {lease.job.image}
                       </span>
                     </td>
-                    <td className="num mono">{formatUsdc(lease.paidSoFar, USDC_DECIMALS)}</td>
+                    <td className="num mono">{formatMoney(lease.paidSoFar, tokenUnitOf(lease.token, token))}</td>
                     <td className="muted rent-col-created">{formatDateTime(lease.createdAtMs)}</td>
                   </tr>
                 );

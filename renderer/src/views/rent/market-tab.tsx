@@ -1,5 +1,4 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { USDC_DECIMALS } from '../../../../common/hub/base-units';
 import { useStores, useStoreState } from '../../app/store-hooks';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorNotice } from '../../components/error-notice';
@@ -13,6 +12,7 @@ import type { OfferFilterErrors, OfferFilters } from './offer-query';
 import { OffersTable } from './offers-table';
 import { QuoteCard } from './quote-card';
 import { RentUnavailable } from './rent-unavailable';
+import { usePaymentToken } from '../../wallet/use-payment-token';
 
 const SEARCH_REFRESH_MS = 10_000;
 
@@ -58,10 +58,11 @@ export function MarketTab() {
   }, [quote]);
 
   const constraints = useMemo(() => (useFilters ? constraintsFromQuery(query) : {}), [useFilters, query]);
-  const filterWords = useMemo(() => describeConstraints(constraintsFromQuery(query)), [query]);
+  const token = usePaymentToken();
+  const filterWords = useMemo(() => describeConstraints(constraintsFromQuery(query), token), [query, token]);
 
   const search = (next: OfferFilters = filters) => {
-    const { query: q, errors } = queryFromFilters(next, USDC_DECIMALS);
+    const { query: q, errors } = queryFromFilters(next, token);
     setFilterErrors(errors);
     if (q) void actions.search(q);
   };
@@ -73,7 +74,7 @@ export function MarketTab() {
   };
 
   const askQuote = () => {
-    const { request, errors } = requestFromDraft(draft, chosenModel ? { ...constraints, gpuModel: chosenModel } : constraints, USDC_DECIMALS);
+    const { request, errors } = requestFromDraft(draft, chosenModel ? { ...constraints, gpuModel: chosenModel } : constraints, token);
     setJobErrors(errors);
     if (request) void actions.requestQuote(request);
   };
@@ -126,7 +127,7 @@ export function MarketTab() {
 
         {offers.length > 0 ? (
           <>
-            <OffersTable offers={offers} decimals={USDC_DECIMALS} chosenModel={chosenModel} onChooseModel={setChosenModel} />
+            <OffersTable offers={offers} token={token} chosenModel={chosenModel} onChooseModel={setChosenModel} />
             <div className="rent-pager">
               <button type="button" className="button button-small" disabled={pageOffsets.length === 0 || searching} onClick={() => void actions.previousPage()} data-testid="rent-page-previous">
                 Previous

@@ -4,6 +4,7 @@ import { FormField } from '../../components/form-field';
 import { SegmentedControl } from '../../components/segmented-control';
 import { SORT_OPTIONS } from './offer-query';
 import type { OfferFilterErrors, OfferFilters } from './offer-query';
+import { usePaymentToken } from '../../wallet/use-payment-token';
 
 const KIND_OPTIONS = [
   { value: 'either', label: 'Either' },
@@ -22,6 +23,7 @@ interface OfferFiltersFormProps {
 
 /** The market's filters; Search applies them (and they become the cluster's constraints). */
 export function OfferFiltersForm({ filters, errors, searching, onChange, onSearch, onReset }: OfferFiltersFormProps) {
+  const token = usePaymentToken();
   const set = <K extends keyof OfferFilters>(key: K, value: OfferFilters[K]) => onChange({ ...filters, [key]: value });
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -45,7 +47,7 @@ export function OfferFiltersForm({ filters, errors, searching, onChange, onSearc
         <FormField label="Max price per GPU-hour" htmlFor="rent-filter-price" error={errors.maxPrice}>
           <div className="input-suffix">
             <input id="rent-filter-price" className="text-input mono" inputMode="decimal" placeholder="Any" value={filters.maxPrice} onChange={(e) => set('maxPrice', e.target.value)} aria-invalid={errors.maxPrice ? true : undefined} data-testid="rent-filter-price" />
-            <span>USDC</span>
+            <span>{token.symbol}</span>
           </div>
         </FormField>
         <FormField label="Min reliability" htmlFor="rent-filter-reliability" error={errors.minReliability}>

@@ -1,7 +1,9 @@
 import { OFFER_SORTS } from '../../../../common/hub/market-types';
 import type { OfferSort } from '../../../../common/hub/market-types';
 import type { PlacementConstraints } from '../../../../common/hub/lease-types';
-import { formatTokenAmount, parseTokenAmount } from '../../../../common/wallet/token-amount';
+import { formatAmount, parseAmount } from '../../../../common/money/amount-text';
+import type { TokenUnit } from '../../../../common/money/token';
+import { PAYMENT_TOKEN } from '../../../../common/money/token-registry';
 import type { OfferQuery } from '../../stores/rent-store';
 
 /** The market filters as typed, and the search query (and cluster constraints) they make. */
@@ -10,7 +12,7 @@ export interface OfferFilters {
   /** GB, as people say it; sent as MiB. */
   minVramGb: string;
   minGpus: string;
-  /** USDC per GPU-hour. */
+  /** Payment token per GPU-hour. */
   maxPrice: string;
   /** Percent. */
   minReliability: string;
@@ -28,7 +30,7 @@ export const SORT_OPTIONS: ReadonlyArray<{ value: OfferSort; label: string }> = 
   label: value === 'price' ? 'Lowest price' : value === 'reliability' ? 'Most reliable' : 'Fastest',
 }));
 
-export function queryFromFilters(filters: OfferFilters, decimals = 6): { query: OfferQuery | null; errors: OfferFilterErrors } {
+export function queryFromFilters(filters: OfferFilters, token: TokenUnit = PAYMENT_TOKEN): { query: OfferQuery | null; errors: OfferFilterErrors } {
   const errors: OfferFilterErrors = {};
   const query: OfferQuery = { sort: filters.sort };
   const model = filters.gpuModel.trim();
@@ -44,7 +46,7 @@ export function queryFromFilters(filters: OfferFilters, decimals = 6): { query: 
     else query.minGpus = n;
   }
   if (filters.maxPrice.trim()) {
-    const price = parseTokenAmount(filters.maxPrice, decimals);
+    const price = parseAmount(filters.maxPrice, token);
     if (!price.ok) errors.maxPrice = price.error;
     else query.maxPricePerGpuHour = price.baseUnits.toString();
   }
@@ -75,11 +77,11 @@ export function constraintsFromQuery(query: OfferQuery): Omit<PlacementConstrain
 }
 
 /** One line naming the constraints, for "placed on: V100 · ≥ 16 GB · ≤ 0.50 USDC/GPU-h". */
-export function describeConstraints(c: Omit<PlacementConstraints, 'sameModel' | 'maxNodes'>, decimals = 6): string[] {
+export function describeConstraints(c: Omit<PlacementConstraints, 'sameModel' | 'maxNodes'>, token: TokenUnit = PAYMENT_TOKEN): string[] {
   const parts: string[] = [];
   if (c.gpuModel) parts.push(`model contains “${c.gpuModel}”`);
   if (c.minVramMiB !== undefined) parts.push(`≥ ${Math.round(c.minVramMiB / 1024)} GB VRAM`);
-  if (c.maxPricePerGpuHour) parts.push(`≤ ${formatTokenAmount(BigInt(c.maxPricePerGpuHour), decimals, { minFractionDigits: 2 })} USDC/GPU-h`);
+  if (c.maxPricePerGpuHour) parts.push(`≤ ${formatAmount({ token, baseUnits: BigInt(c.maxPricePerGpuHour) }, { minFractionDigits: 2, symbol: true })}/GPU-h`);
   if (c.minReliability !== undefined) parts.push(`≥ ${Math.round(c.minReliability * 100)} % reliable`);
   if (c.interruptible !== undefined) parts.push(c.interruptible ? 'interruptible only' : 'on-demand only');
   if (c.region) parts.push(`region ${c.region}`);

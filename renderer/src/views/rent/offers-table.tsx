@@ -3,19 +3,21 @@ import type { OfferListing } from '../../../../common/hub/market-types';
 import { ShareMeter } from '../../components/share-meter';
 import { StatusPill } from '../../components/status-pill';
 import { formatDuration } from '../../format/market-format';
-import { formatUsdc } from '../../format/wallet-format';
+import { formatMoney } from '../../format/wallet-format';
+import type { TokenUnit } from '../../../../common/money/token';
 import { formatVram } from './rent-format';
 
 interface OffersTableProps {
   offers: OfferListing[];
-  decimals: number;
+  /** The unit of the prices (the hub's payment token). */
+  token: TokenUnit;
   /** The model the cluster is built from, when the renter picked one. */
   chosenModel: string | null;
   onChooseModel: (model: string | null) => void;
 }
 
 /** One page of the market: what each machine offers and on what terms. */
-export function OffersTable({ offers, decimals, chosenModel, onChooseModel }: OffersTableProps) {
+export function OffersTable({ offers, token, chosenModel, onChooseModel }: OffersTableProps) {
   return (
     <div className="card card-flush table-wrap">
       <table className="table rent-offers" data-testid="rent-offers">
@@ -60,7 +62,7 @@ export function OffersTable({ offers, decimals, chosenModel, onChooseModel }: Of
                   <span className={offer.freeGpus === 0 ? 'muted' : undefined}>{offer.freeGpus}</span>
                   <span className="muted"> / {offer.gpuCount}</span>
                 </td>
-                <td className="num mono" data-testid="offer-price">{formatUsdc(offer.pricePerGpuHour, decimals)}</td>
+                <td className="num mono" data-testid="offer-price">{formatMoney(offer.pricePerGpuHour, token)}</td>
                 <td>
                   <ShareMeter share={offer.reliability} label="Reliability" />
                 </td>

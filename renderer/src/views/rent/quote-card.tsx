@@ -1,11 +1,12 @@
 import './quote-card.css';
 import { useState } from 'react';
 import type { RentQuote } from '../../../../common/market/rent-types';
-import { formatTokenAmount, parseTokenAmount } from '../../../../common/wallet/token-amount';
+import { formatAmount, parseAmount } from '../../../../common/money/amount-text';
+import type { TokenUnit } from '../../../../common/money/token';
 import { useNow } from '../../app/use-now';
 import { FormField } from '../../components/form-field';
 import { formatDuration } from '../../format/market-format';
-import { formatUsdc, shortAddress } from '../../format/wallet-format';
+import { formatMoney, shortAddress } from '../../format/wallet-format';
 import { formatCountdown, formatVram, nodeIncrementCost } from './rent-format';
 
 interface QuoteCardProps {
@@ -21,17 +22,17 @@ interface QuoteCardProps {
 /** The hub's price for the cluster, held until it expires; paying starts the lease. */
 export function QuoteCard({ quote, paying, payError, onPay, onDiscard, onRequote }: QuoteCardProps) {
   const now = useNow(1000);
-  const decimals = quote.decimals;
+  const token: TokenUnit = { symbol: quote.token, decimals: quote.decimals };
   // Off until the renter opts in: no money leaves without a confirmation unless they say so.
   const [autoPay, setAutoPay] = useState(false);
-  const [budget, setBudget] = useState(() => formatTokenAmount(BigInt(quote.total), decimals));
+  const [budget, setBudget] = useState(() => formatAmount({ token, baseUnits: BigInt(quote.total) }));
   const [budgetError, setBudgetError] = useState<string | null>(null);
   const expired = now >= quote.expiresAtMs;
   const payeeCount = new Set(quote.perIncrement.payments.map((p) => p.payee)).size;
 
   const pay = () => {
     if (!autoPay) return onPay(undefined);
-    const amount = parseTokenAmount(budget, decimals);
+    const amount = parseAmount(budget, token);
     if (!amount.ok) return setBudgetError(amount.error);
     setBudgetError(null);
     onPay(amount.baseUnits.toString());
@@ -79,8 +80,8 @@ export function QuoteCard({ quote, paying, payError, onPay, onDiscard, onRequote
                   {node.interruptible ? <span className="rent-badge-warn">interruptible</span> : null}
                 </td>
                 <td>{node.region}</td>
-                <td className="num mono">{formatUsdc(node.pricePerGpuHour, decimals)}</td>
-                <td className="num mono">{formatUsdc(nodeIncrementCost(node, quote.incrementMs), decimals)}</td>
+                <td className="num mono">{formatMoney(node.pricePerGpuHour, token)}</td>
+                <td className="num mono">{formatMoney(nodeIncrementCost(node, quote.incrementMs), token)}</td>
               </tr>
             ))}
           </tbody>
@@ -91,7 +92,7 @@ export function QuoteCard({ quote, paying, payError, onPay, onDiscard, onRequote
         <div>
           <dt>Per increment</dt>
           <dd className="mono" data-testid="quote-per-increment">
-            {formatUsdc(quote.perIncrement.total, decimals)}
+            {formatMoney(quote.perIncrement.total, token)}
           </dd>
           <dd className="muted small">
             {payeeCount} payment{payeeCount === 1 ? '' : 's'} every {formatDuration(quote.incrementMs)}
@@ -99,13 +100,13 @@ export function QuoteCard({ quote, paying, payError, onPay, onDiscard, onRequote
         </div>
         <div>
           <dt>Pay now</dt>
-          <dd className="mono">{formatUsdc(quote.firstIncrement.payments.reduce((s, p) => s + BigInt(p.amount), 0n), decimals)}</dd>
+          <dd className="mono">{formatMoney(quote.firstIncrement.payments.reduce((s, p) => s + BigInt(p.amount), 0n), token)}</dd>
           <dd className="muted small">the first increment</dd>
         </div>
         <div className="rent-quote-total">
           <dt>Total</dt>
           <dd className="mono" data-testid="quote-total">
-            {formatUsdc(quote.total, decimals)}
+            {formatMoney(quote.total, token)}
           </dd>
           <dd className="muted small">for {formatDuration(quote.incrementMs * quote.incrementCount)}</dd>
         </div>
@@ -123,7 +124,7 @@ export function QuoteCard({ quote, paying, payError, onPay, onDiscard, onRequote
           <FormField label="Auto-pay budget" htmlFor="rent-autopay-budget" error={budgetError ?? undefined}>
             <div className="input-suffix">
               <input id="rent-autopay-budget" className="text-input mono" inputMode="decimal" value={budget} onChange={(e) => setBudget(e.target.value)} aria-invalid={budgetError ? true : undefined} data-testid="rent-autopay-budget" />
-              <span>USDC</span>
+              <span>{token.symbol}</span>
             </div>
           </FormField>
         ) : null}
@@ -149,7 +150,7 @@ export function QuoteCard({ quote, paying, payError, onPay, onDiscard, onRequote
             </button>
           ) : (
             <button type="button" className="button button-primary" onClick={pay} disabled={paying} data-testid="rent-pay">
-              {paying ? 'Paying…' : `Pay ${formatUsdc(quote.firstIncrement.payments.reduce((s, p) => s + BigInt(p.amount), 0n), decimals)}`}
+              {paying ? 'Paying…' : `Pay ${formatMoney(quote.firstIncrement.payments.reduce((s, p) => s + BigInt(p.amount), 0n), token)}`}
             </button>
           )}
         </div>

@@ -1,4 +1,3 @@
-import { USDC_DECIMALS } from '../../../../common/hub/base-units';
 import type { RentReceipt } from '../../../../common/market/rent-types';
 import { useStores, useStoreState } from '../../app/store-hooks';
 import { CopyButton } from '../../components/copy-button';
@@ -8,11 +7,12 @@ import { LoadingState } from '../../components/loading-state';
 import { StatTile } from '../../components/stat-tile';
 import { StatusPill } from '../../components/status-pill';
 import { formatDateTime, shortSignature } from '../../format/market-format';
-import { formatUsdc, shortAddress } from '../../format/wallet-format';
+import { formatMoney, shortAddress } from '../../format/wallet-format';
 import { shortLeaseId } from './rent-format';
 import { RentNeedsWallet } from './rent-needs-wallet';
 import { RentUnavailable } from './rent-unavailable';
 import { useActiveWallet } from './use-active-wallet';
+import { tokenUnitOf, usePaymentToken } from '../../wallet/use-payment-token';
 
 const DAY_MS = 86_400_000;
 
@@ -40,7 +40,7 @@ export function SpendingTab() {
   const loading = useStoreState('rent', (s) => s.receiptsLoading);
   const error = useStoreState('rent', (s) => s.receiptsError);
   const totals = spendingTotals(receipts, Date.now());
-  const d = USDC_DECIMALS;
+  const d = usePaymentToken();
   const wallet = useActiveWallet();
   if (wallet === null && receipts.length === 0) {
     return (
@@ -58,10 +58,10 @@ export function SpendingTab() {
       {receipts.length > 0 ? (
         <section className="section" aria-label="Totals">
           <div className="stat-tiles">
-            <StatTile label="Spent in all" value={formatUsdc(totals.all, d)} detail={`${receipts.length} payment${receipts.length === 1 ? '' : 's'} · ${totals.leases} lease${totals.leases === 1 ? '' : 's'}`} testId="spending-total" />
-            <StatTile label="Last 7 days" value={formatUsdc(totals.week, d)} testId="spending-week" />
-            <StatTile label="Last 30 days" value={formatUsdc(totals.month, d)} testId="spending-month" />
-            <StatTile label="Auto-paid" value={formatUsdc(totals.auto, d)} detail="approved within a lease's budget" testId="spending-auto" />
+            <StatTile label="Spent in all" value={formatMoney(totals.all, d)} detail={`${receipts.length} payment${receipts.length === 1 ? '' : 's'} · ${totals.leases} lease${totals.leases === 1 ? '' : 's'}`} testId="spending-total" />
+            <StatTile label="Last 7 days" value={formatMoney(totals.week, d)} testId="spending-week" />
+            <StatTile label="Last 30 days" value={formatMoney(totals.month, d)} testId="spending-month" />
+            <StatTile label="Auto-paid" value={formatMoney(totals.auto, d)} detail="approved within a lease's budget" testId="spending-auto" />
           </div>
         </section>
       ) : null}
@@ -105,7 +105,7 @@ export function SpendingTab() {
                       {shortAddress(r.payee)}
                     </td>
                     <td className="num mono" data-testid="receipt-amount">
-                      {formatUsdc(r.amount, d)}
+                      {formatMoney(r.amount, tokenUnitOf(r.token, d))}
                     </td>
                     <td>
                       <span className="signature-cell">

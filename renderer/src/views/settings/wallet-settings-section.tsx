@@ -10,6 +10,7 @@ import type { NetworkKind } from '../../../../common/wallet/network';
 import { SettingRow } from './setting-row';
 import { SettingsSection } from './settings-section';
 import { ToggleSwitch } from './toggle-switch';
+import { PAYMENT_TOKEN } from '../../../../common/money/token-registry';
 
 const NETWORKS = [
   { value: 'sandbox', label: 'Sandbox' },
@@ -19,12 +20,14 @@ const NETWORKS = [
   { value: 'custom', label: 'Custom' },
 ] as const;
 
+const TOKEN = PAYMENT_TOKEN.symbol;
+
 const HINTS: Record<NetworkKind, string> = {
-  sandbox: 'An embedded Solana chain on this machine, with a faucet for test SOL and test USDC. Works offline; nothing has value.',
+  sandbox: `An embedded Solana chain on this machine, with a faucet for test SOL and test ${TOKEN}. Works offline; nothing has value.`,
   grid: 'A private grid: several machines share one hub (npm run hub). Payments use the chain that hub names.',
-  devnet: `Solana's public test network (${NETWORK_PRESETS.devnet.rpcUrl}), with Circle's devnet USDC. Tokens have no value.`,
-  mainnet: `Real money: Solana mainnet (${NETWORK_PRESETS.mainnet.rpcUrl}) and real USDC.`,
-  custom: 'Any Solana RPC endpoint and USDC mint, such as a private grid’s chain or your own RPC provider.',
+  devnet: `Solana's public test network (${NETWORK_PRESETS.devnet.rpcUrl}), with devnet ${TOKEN}. Tokens have no value.`,
+  mainnet: `Real money: Solana mainnet (${NETWORK_PRESETS.mainnet.rpcUrl}) and real ${TOKEN}.`,
+  custom: `Any Solana RPC endpoint and ${TOKEN} mint, such as a private grid’s chain or your own RPC provider.`,
 };
 
 /** Settings → Wallet and network: which network pays, and whether lease payments may go without asking. */
@@ -70,7 +73,7 @@ export function WalletSettingsSection() {
     <SettingsSection
       id="wallet"
       title="Wallet and network"
-      description="Payments are USDC transfers on the network chosen here; balances and history follow it."
+      description={`Payments are ${TOKEN} transfers on the network chosen here; balances and history follow it.`}
       saving={switching}
     >
       <form onSubmit={apply} data-testid="network-form">
@@ -99,7 +102,7 @@ export function WalletSettingsSection() {
             <SettingRow label="RPC URL" htmlFor="setting-rpc-url">
               <input id="setting-rpc-url" className="text-input mono" value={rpcUrl} onChange={(e) => setRpcUrl(e.target.value)} placeholder="https://…" spellCheck={false} data-testid="setting-rpc-url" />
             </SettingRow>
-            <SettingRow label="USDC mint" htmlFor="setting-usdc-mint" hint="The token accepted as payment on that network.">
+            <SettingRow label={`${TOKEN} mint`} htmlFor="setting-usdc-mint" hint="The token accepted as payment on that network.">
               <input id="setting-usdc-mint" className="text-input mono" value={usdcMint} onChange={(e) => setUsdcMint(e.target.value)} spellCheck={false} data-testid="setting-usdc-mint" />
             </SettingRow>
           </>

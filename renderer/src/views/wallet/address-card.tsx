@@ -2,10 +2,12 @@ import './address-card.css';
 import { useEffect, useState } from 'react';
 import QRCode from 'qrcode';
 import { CopyButton } from '../../components/copy-button';
+import { usePaymentToken } from '../../wallet/use-payment-token';
 
 /** The address to receive at: in full, with copy and a QR code (a data: URL image, as the CSP allows). */
 export function AddressCard({ address, label, note }: { address: string; label: string | null; note?: string }) {
   const [qr, setQr] = useState<string | null>(null);
+  const token = usePaymentToken();
 
   useEffect(() => {
     let live = true;
@@ -23,7 +25,7 @@ export function AddressCard({ address, label, note }: { address: string; label: 
       <div className="address-card-body">
         {qr ? <img className="qr" src={qr} alt={`QR code of ${address}`} width={168} height={168} data-testid="wallet-qr" /> : <div className="qr qr-empty" />}
         <div className="address-card-text">
-          <span className="field-label">Address (to receive SOL and USDC)</span>
+          <span className="field-label">Address (to receive SOL and {token.symbol})</span>
           <div className="address-line">
             <code className="address" data-testid="wallet-address">
               {address}

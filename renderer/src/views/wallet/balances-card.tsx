@@ -2,16 +2,19 @@ import './balances-card.css';
 import { useState } from 'react';
 import { useStores, useStoreState } from '../../app/store-hooks';
 import { NetworkBadge } from '../../app/network-badge';
-import { formatSol, formatUsdc } from '../../format/wallet-format';
+import { formatMoney, formatSol } from '../../format/wallet-format';
 import { formatClockTime } from '../../format/time-format';
 import type { WalletBalances } from '../../../../common/wallet/wallet-types';
+import { usePaymentToken } from '../../wallet/use-payment-token';
 
-/** SOL and USDC on the current network, always with the network's badge; the faucet on the sandbox. */
+/** SOL and the payment token on the current network, always with the network's badge; the faucet on the sandbox. */
 export function BalancesCard({ balances, canUseFaucet }: { balances: WalletBalances | null; canUseFaucet: boolean }) {
   const { wallet } = useStores();
   const faucetBusy = useStoreState('wallet', (s) => s.busy === 'faucet');
   const faucet = useStoreState('wallet', (s) => s.network?.faucet ?? false);
   const [topped, setTopped] = useState(false);
+  const network = usePaymentToken();
+  const token = balances ? { symbol: balances.token, decimals: balances.decimals } : network;
 
   const askFaucet = async () => {
     setTopped(false);
@@ -26,8 +29,8 @@ export function BalancesCard({ balances, canUseFaucet }: { balances: WalletBalan
       </header>
       <dl className="balances">
         <div className="balance">
-          <dt>USDC</dt>
-          <dd data-testid="balance-usdc">{balances ? formatUsdc(balances.usdc, balances.usdcDecimals) : '…'}</dd>
+          <dt>{token.symbol}</dt>
+          <dd data-testid="balance-usdc">{balances ? formatMoney(balances.tokenAmount, token) : '…'}</dd>
         </div>
         <div className="balance">
           <dt>SOL (network fees)</dt>
@@ -41,13 +44,13 @@ export function BalancesCard({ balances, canUseFaucet }: { balances: WalletBalan
         </button>
         {faucet && canUseFaucet ? (
           <button type="button" className="button button-small" onClick={() => void askFaucet()} disabled={faucetBusy} data-testid="faucet-button">
-            {faucetBusy ? 'Asking the faucet…' : 'Get test SOL and USDC'}
+            {faucetBusy ? 'Asking the faucet…' : `Get test SOL and ${token.symbol}`}
           </button>
         ) : null}
       </footer>
       {topped ? (
         <p className="small muted" role="status" data-testid="faucet-done">
-          The sandbox faucet sent 2 test SOL and 1,000 test USDC. Test money only: it exists on this sandbox network alone.
+          The sandbox faucet sent 2 test SOL and 1,000 test {token.symbol}. Test money only: it exists on this sandbox network alone.
         </p>
       ) : null}
     </section>

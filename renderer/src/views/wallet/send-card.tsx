@@ -1,29 +1,29 @@
 import './send-card.css';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { FormEvent } from 'react';
 import { isAddress } from '@solana/kit';
 import { useStores, useStoreState } from '../../app/store-hooks';
 import { CopyButton } from '../../components/copy-button';
 import { SegmentedControl } from '../../components/segmented-control';
-import { parseTokenAmount } from '../../../../common/wallet/token-amount';
+import { parseAmount } from '../../../../common/money/amount-text';
+import { SOL } from '../../../../common/money/token';
 import type { SendToken } from '../../../../common/wallet/wallet-types';
-
-const TOKENS = [
-  { value: 'USDC', label: 'USDC' },
-  { value: 'SOL', label: 'SOL' },
-] as const;
+import { usePaymentToken } from '../../wallet/use-payment-token';
 
 /**
- * Send SOL or USDC. The form only checks the input; main builds the transaction and asks
+ * Send SOL or the network's payment token. The form only checks the input; main builds the transaction and asks
  * for confirmation in the signing dialog, showing exactly what will be signed.
  */
 export function SendCard() {
   const { wallet } = useStores();
   const busy = useStoreState('wallet', (s) => s.busy === 'send');
-  const usdcDecimals = useStoreState('wallet', (s) => s.network?.usdcDecimals ?? 6);
+  const payment = usePaymentToken();
+  const options = useMemo(() => [{ value: payment.symbol, label: payment.symbol }, { value: SOL.symbol, label: SOL.symbol }], [payment.symbol]);
   const from = useStoreState('wallet', (s) => s.wallet?.activeAddress ?? null);
   const [to, setTo] = useState('');
-  const [token, setToken] = useState<SendToken>('USDC');
+  const [chosen, setToken] = useState<SendToken>(payment.symbol);
+  // The network may change under the form: anything but SOL means its payment token.
+  const token = chosen === SOL.symbol ? SOL.symbol : payment.symbol;
   const [amount, setAmount] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const [sent, setSent] = useState<string | null>(null);
@@ -34,7 +34,7 @@ export function SendCard() {
     const recipient = to.trim();
     if (!isAddress(recipient)) return setProblem('That is not a Solana address: 32–44 letters and digits, without 0, O, I or l.');
     if (recipient === from) return setProblem('That is this wallet’s own address.');
-    const parsed = parseTokenAmount(amount, token === 'SOL' ? 9 : usdcDecimals);
+    const parsed = parseAmount(amount, token === SOL.symbol ? SOL : payment);
     if (!parsed.ok) return setProblem(parsed.error);
     if (parsed.baseUnits === 0n) return setProblem('Enter an amount above zero.');
     setProblem(null);
@@ -55,7 +55,7 @@ export function SendCard() {
         </label>
         <div className="field">
           <span className="field-label">Token</span>
-          <SegmentedControl legend="Token" options={TOKENS} value={token} onChange={setToken} testId="send-token" />
+          <SegmentedControl legend="Token" options={options} value={token} onChange={setToken} testId="send-token" />
         </div>
         <label className="field">
           <span className="field-label">Amount</span>

@@ -3,11 +3,12 @@ import { useNow } from '../../app/use-now';
 import { CopyButton } from '../../components/copy-button';
 import { StatusPill } from '../../components/status-pill';
 import { formatAgo } from '../../format/time-format';
-import { formatSol, formatUsdc, shortAddress } from '../../format/wallet-format';
+import { formatMoney, formatSol, shortAddress } from '../../format/wallet-format';
+import type { TokenUnit } from '../../../../common/money/token';
 import type { WalletTransaction } from '../../../../common/wallet/wallet-types';
 
 /** Recent transactions of the active wallet, from the chain, labelled with what this app did them for. */
-export function TransactionsCard({ transactions, usdcDecimals }: { transactions: WalletTransaction[]; usdcDecimals: number }) {
+export function TransactionsCard({ transactions, token }: { transactions: WalletTransaction[]; token: TokenUnit }) {
   const now = useNow(10_000);
   return (
     <section className="card card-flush" data-testid="wallet-transactions">
@@ -22,7 +23,7 @@ export function TransactionsCard({ transactions, usdcDecimals }: { transactions:
                 <th scope="col">When</th>
                 <th scope="col">What</th>
                 <th scope="col" className="num">
-                  USDC
+                  {token.symbol}
                 </th>
                 <th scope="col" className="num">
                   SOL
@@ -39,7 +40,7 @@ export function TransactionsCard({ transactions, usdcDecimals }: { transactions:
                     {tx.purpose ?? tx.memo ?? (tx.counterparty ? `With ${shortAddress(tx.counterparty)}` : 'Transaction')}
                     {tx.purpose && tx.memo ? <span className="small muted tx-memo">{tx.memo}</span> : null}
                   </td>
-                  <td className={`num ${amountClass(tx.usdcChange)}`}>{tx.usdcChange === '0' ? '' : formatUsdc(tx.usdcChange, usdcDecimals, { signed: true })}</td>
+                  <td className={`num ${amountClass(tx.tokenChange)}`}>{tx.tokenChange === '0' ? '' : formatMoney(tx.tokenChange, token, { signed: true })}</td>
                   <td className={`num ${amountClass(tx.solChange)}`}>{tx.solChange === '0' ? '' : formatSol(tx.solChange, { signed: true })}</td>
                   <td>
                     <StatusPill tone={tx.status === 'failed' ? 'error' : tx.status === 'finalized' ? 'ok' : 'info'} title={tx.error ?? undefined}>

@@ -15,6 +15,7 @@ import { ConnectPanel } from './connect-panel';
 import { SendCard } from './send-card';
 import { TransactionsCard } from './transactions-card';
 import { WalletsCard } from './wallets-card';
+import { usePaymentToken } from '../../wallet/use-payment-token';
 
 export function WalletView() {
   const { wallet: walletStore } = useStores();
@@ -62,7 +63,7 @@ function LocalWalletPanels() {
   const state = useStoreState('wallet', (s) => s.wallet);
   const balances = useStoreState('wallet', (s) => s.balances);
   const transactions = useStoreState('wallet', (s) => s.transactions);
-  const usdcDecimals = useStoreState('wallet', (s) => s.network?.usdcDecimals ?? 6);
+  const token = usePaymentToken();
   if (!state) return null;
   const active = state.wallets.find((w) => w.address === state.activeAddress) ?? null;
   return (
@@ -80,7 +81,7 @@ function LocalWalletPanels() {
         </div>
       ) : null}
       {active && !state.locked ? <SendCard /> : null}
-      {active ? <TransactionsCard transactions={transactions} usdcDecimals={usdcDecimals} /> : null}
+      {active ? <TransactionsCard transactions={transactions} token={token} /> : null}
       <WalletsCard />
     </>
   );

@@ -7,11 +7,12 @@ import { hashFor } from '../../app/sections';
 import type { SectionId } from '../../app/sections';
 import { ErrorNotice } from '../../components/error-notice';
 import { Spinner } from '../../components/spinner';
-import { formatSol, formatUsdc } from '../../format/wallet-format';
+import { formatMoney, formatSol } from '../../format/wallet-format';
 import { readyAddress } from '../../stores/wallet-store';
 import { Modal } from '../../wallet/modal';
 import { WalletSetupForm } from '../../wallet/wallet-setup-form';
 import { LOCAL_WALLET_NAME } from '../../wallet/local-wallet';
+import { usePaymentToken } from '../../wallet/use-payment-token';
 
 type Step = 'intro' | 'wallet' | 'funding' | 'done';
 
@@ -37,6 +38,7 @@ function WelcomeSteps({ onClosed }: { onClosed: () => void }) {
   const { wallet, settings } = useStores();
   const walletState = useStoreState('wallet', (s) => s.wallet);
   const balances = useStoreState('wallet', (s) => s.balances);
+  const token = usePaymentToken();
   const walletError = useStoreState('wallet', (s) => s.error);
   const [step, setStep] = useState<Step>('intro');
   const [faucetFailed, setFaucetFailed] = useState(false);
@@ -88,12 +90,12 @@ function WelcomeSteps({ onClosed }: { onClosed: () => void }) {
       <div className="welcome" data-step={step} data-testid="welcome-step" data-value={step}>
         {step === 'intro' ? (
           <>
-            <p className="welcome-lead">Lend your idle GPUs for USDC, or rent a GPU cluster, from this app.</p>
+            <p className="welcome-lead">Lend your idle GPUs for {token.symbol}, or rent a GPU cluster, from this app.</p>
             <div className="welcome-sandbox">
               <span className="tag welcome-tag">Sandbox</span>
               <p>
                 You are on the <strong>sandbox network</strong>: a market hub and a Solana chain running on this machine, with a faucet for
-                test SOL and test USDC. Everything works offline, and nothing here has real value. Switch to a private grid or a real
+                test SOL and test {token.symbol}. Everything works offline, and nothing here has real value. Switch to a private grid or a real
                 network in Settings whenever you like.
               </p>
             </div>
@@ -116,7 +118,7 @@ function WelcomeSteps({ onClosed }: { onClosed: () => void }) {
             <ErrorNotice title="The faucet did not pay" message={walletError ?? 'The sandbox faucet did not answer.'} onRetry={() => void fund()} />
           ) : (
             <p className="welcome-progress" role="status">
-              <Spinner /> Getting test SOL and test USDC from the sandbox faucet…
+              <Spinner /> Getting test SOL and test {token.symbol} from the sandbox faucet…
             </p>
           )
         ) : null}
@@ -125,13 +127,13 @@ function WelcomeSteps({ onClosed }: { onClosed: () => void }) {
           <>
             <p className="welcome-lead">
               Your sandbox wallet holds{' '}
-              <strong data-testid="welcome-usdc">{balances ? formatUsdc(balances.usdc, balances.usdcDecimals) : 'test USDC'}</strong>
+              <strong data-testid="welcome-usdc">{balances ? formatMoney(balances.tokenAmount, { symbol: balances.token, decimals: balances.decimals }) : `test ${token.symbol}`}</strong>
               {balances ? <> and {formatSol(balances.lamports)}</> : null}. What next?
             </p>
             <div className="welcome-choices">
               <button type="button" className="welcome-choice" onClick={() => finish('lend')} data-testid="welcome-lend">
                 <strong>Lend this machine</strong>
-                <span>Set a price and share your GPUs; earn USDC per GPU-hour.</span>
+                <span>Set a price and share your GPUs; earn {token.symbol} per GPU-hour.</span>
               </button>
               <button type="button" className="welcome-choice" onClick={() => finish('rent')} data-testid="welcome-rent">
                 <strong>Rent GPUs</strong>
