@@ -124,14 +124,15 @@ export async function startHeadlessApp(options: HeadlessAppOptions = {}): Promis
   };
 }
 
-/** Answers the first-run welcome with Skip if it shows (it does on a fresh Sandbox data dir). */
+/**
+ * Answers the first-run welcome with Skip if it shows (it does on a fresh Sandbox data dir).
+ * Waits for the app to decide (the dialog, or its "not due" marker) rather than a fixed time,
+ * so a slow start on a loaded machine cannot open the dialog after the spec moved on.
+ */
 async function skipWelcome(page: Page): Promise<void> {
   const skip = page.getByTestId('welcome-skip');
-  try {
-    await skip.waitFor({ timeout: 4_000 });
-  } catch {
-    return; // answered before, or not on Sandbox
-  }
+  await skip.or(page.getByTestId('welcome-not-due')).first().waitFor({ state: 'attached', timeout: 60_000 });
+  if ((await skip.count()) === 0) return; // answered before, or not on Sandbox
   await skip.click();
   await page.getByTestId('welcome-dialog').waitFor({ state: 'detached' });
 }
