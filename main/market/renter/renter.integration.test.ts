@@ -21,9 +21,7 @@ import { ChainClient } from '../../../solana/rpc/chain-client';
 // verify their payments on chain. Payments are real SPL transfers; confirmations are
 // answered through `wallet:confirm`, as the UI does.
 const INCREMENT_MS = 4_000;
-// Long enough for the restart test's renter to stop and start again (wallet, hardware
-// detection, Docker reconcile, hub) before increment 1 falls due, even on a loaded machine.
-const GRACE_MS = 5_000;
+const GRACE_MS = 1_500;
 const PASSPHRASE = 'correct horse battery staple';
 const job = { image: '127.0.0.1:5000/idlegrid/busybox:1', command: ['sh', '-c', 'sleep 3600'], masterPort: 29500 };
 const fixturesBin = resolve(__dirname, '../../../fixtures/bin');
