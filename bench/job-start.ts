@@ -22,6 +22,7 @@ import type { WorkerEventMap } from '../main/worker/worker-events';
 import { WorkerService } from '../main/worker/worker-service';
 import { dockerToolsAvailable, startDockerTestEnv } from '../scripts/test-env/docker-env.mjs';
 import { median } from './_median';
+import { createStderrLogger } from '../main/logging/file-logger';
 
 const runs = Number(process.env.BENCH_RUNS ?? 20);
 const warmups = 2;
@@ -51,10 +52,12 @@ async function main(): Promise<void> {
   const env = await startDockerTestEnv({ registry: false, nvidiaHook: false });
   const dataDir = mkdtempSync(join(tmpdir(), 'idlegrid-bench-job-start-'));
   const db = openLedgerDb(join(dataDir, 'ledger.db'));
-  const events = new EventBus<WorkerEventMap>();
+  const logger = createStderrLogger();
+  const events = new EventBus<WorkerEventMap>((event, error) => logger.error({ err: error, event }, 'an event listener threw'));
   const worker = new WorkerService({
     db,
     events,
+    logger,
     engine: new DockerEngine(parseDockerHost(env.dockerHost)),
     diskReserveBytes: () => 0,
   });

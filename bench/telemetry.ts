@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { replayEnv } from '../main/hardware/nvidia-smi-replay';
 import { TelemetryLineReader, telemetryQueryArgs } from '../main/hardware/telemetry-query';
 import { TelemetrySampler } from '../main/hardware/telemetry-sampler';
+import { silentLogger } from '../common/logger';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 60);
 if (!(seconds > 0)) throw new Error(`BENCH_SECONDS must be a positive number (got ${process.env.BENCH_SECONDS})`);
@@ -67,6 +68,7 @@ async function ours(spawnLog: string): Promise<{ batches: number; gpus: number }
   let batches = 0;
   let gpus = 0;
   const sampler = new TelemetrySampler({
+      logger: silentLogger,
     nowMs: Date.now,
     onSamples: (samples) => {
       batches++;

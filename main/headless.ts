@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     host: args.host,
     port: args.port,
     staticDir: join(__dirname, '../renderer'),
-    dispatcher: new ApiDispatcher(services.handlers),
+    dispatcher: new ApiDispatcher(services.handlers, services.logger.child({ scope: 'api' })),
     events: services.events,
     auth,
   });

@@ -2,10 +2,12 @@ import type { WebSocket } from 'ws';
 import type { z } from 'zod';
 import { HUB_CLOSE } from '../../common/hub/hub-protocol';
 import { HubError } from '../../common/hub/hub-errors';
+import type { Logger } from '../../common/logger';
 import type { RateLimiter } from './rate-limiter';
 
 export interface JsonSocketOptions<M extends { type: string }> {
   socket: WebSocket;
+  logger: Logger;
   schema: z.ZodType<M>;
   /** Messages above this are answered with `too_large` and dropped (the socket's hard cap closes with 1009). */
   maxMessageBytes: number;
@@ -105,7 +107,7 @@ export class JsonSocket<M extends { type: string }> {
         const context = { inReplyTo: message.type, ...(typeof ref === 'string' ? { ref } : {}) };
         if (error instanceof HubError) this.reject(error, context, isClientFault(error));
         else {
-          console.error(`[hub] handling ${message.type} failed:`, error);
+          this.o.logger.error({ err: error, messageType: message.type }, 'handling a socket message failed');
           this.reject(new HubError('internal', 'The hub failed to handle this message; it was not applied. Try again.'), context, false);
         }
       })

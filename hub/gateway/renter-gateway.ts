@@ -10,8 +10,10 @@ import type { LeaseService } from '../leases/lease-service';
 import { JsonSocket } from './json-socket';
 import type { RateLimiter } from './rate-limiter';
 import { remoteHostOf } from './remote-host';
+import type { Logger } from '../../common/logger';
 
 export interface RenterGatewayOptions {
+  logger: Logger;
   sessions: SessionTokens;
   leases: LeaseService;
   limiter: RateLimiter;
@@ -55,6 +57,7 @@ export class RenterGateway {
       const helloTimer = setTimeout(() => ws.close(HUB_CLOSE.helloTimeout, 'no hello in time'), this.o.helloTimeoutMs);
       const session: JsonSocket<RenterMessage> = new JsonSocket<RenterMessage>({
         socket: ws,
+        logger: this.o.logger,
         schema: renterMessageSchema,
         maxMessageBytes: MAX_RENTER_MESSAGE_BYTES,
         rate: () => ({ limiter: this.o.limiter, key: address ? `renter:${address}` : `ip:${remoteHost}` }),

@@ -10,8 +10,10 @@ import type { WorkerSessions } from '../workers/worker-sessions';
 import { JsonSocket } from './json-socket';
 import type { RateLimiter } from './rate-limiter';
 import { remoteHostOf } from './remote-host';
+import type { Logger } from '../../common/logger';
 
 export interface WorkerGatewayOptions {
+  logger: Logger;
   sessions: WorkerSessions;
   workers: WorkerRegistry;
   /** Messages per worker once it has said hello. */
@@ -50,6 +52,7 @@ export class WorkerGateway {
       const helloTimer = setTimeout(() => ws.close(HUB_CLOSE.helloTimeout, 'no hello in time'), this.o.helloTimeoutMs);
       const session: JsonSocket<WorkerMessage> = new JsonSocket<WorkerMessage>({
         socket: ws,
+        logger: this.o.logger,
         schema: workerMessageSchema,
         maxMessageBytes: MAX_WORKER_MESSAGE_BYTES,
         rate: () => (worker ? { limiter: this.o.limiter, key: `worker:${worker.workerId}` } : { limiter: this.o.connectLimiter, key: `ip:${remoteHost}` }),

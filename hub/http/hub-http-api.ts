@@ -19,8 +19,10 @@ import type { HubStore } from '../store/hub-store';
 import type { HubClock } from '../support/hub-clock';
 import type { WorkerRegistry } from '../workers/worker-registry';
 import { readJsonBody } from './json-body';
+import type { Logger } from '../../common/logger';
 
 export interface HubHttpApiOptions {
+  logger: Logger;
   info: HubInfo;
   clock: HubClock;
   store: HubStore;
@@ -135,7 +137,7 @@ export class HubHttpApi {
       .then((body) => send(response, 200, body))
       .catch((error: unknown) => {
         if (error instanceof HubError) return send(response, HTTP_STATUS_OF[error.code], { error: error.toShape() });
-        console.error('[hub] HTTP request failed:', error);
+        this.o.logger.error({ err: error, method: request.method, path: request.url?.split('?')[0] }, 'an HTTP request failed');
         send(response, 500, { error: { code: 'internal', message: 'The hub failed to handle this request; nothing was changed. Try again.' } });
       });
   }

@@ -29,6 +29,9 @@ import { SupplierLeaseValidity } from '../market/supplier/supplier-lease-validit
 import { createRenterModule } from '../market/renter/renter-module';
 import type { RenterModule, RenterModuleOptions } from '../market/renter/renter-module';
 import type { HubTiming } from '../market/embedded-hub';
+import type { Logger } from '../../common/logger';
+import { createFileLogger } from '../logging/file-logger';
+import type { FileLoggerOptions } from '../logging/file-logger';
 
 export interface AppServicesOptions {
   shell: AppInfo['shell'];
@@ -43,9 +46,13 @@ export interface AppServicesOptions {
   supplierTickMs?: number;
   /** Tests: the renter's auto-pay tick, and a hook where a crash between paying and telling the hub is simulated. */
   renter?: Pick<RenterModuleOptions, 'autoPayTickMs' | 'afterPaymentSent'>;
+  /** Tests: smaller log files (5 files of 5 MB by default). */
+  log?: Pick<FileLoggerOptions, 'maxFileBytes' | 'maxFiles' | 'level'>;
 }
 
 export interface AppServices {
+  /** The app's logger (JSON lines under <dataDir>/logs); entries scope it for their transports. */
+  readonly logger: Logger;
   readonly events: EventBus<ApiEventMap>;
   readonly handlers: ApiHandlers;
   readonly settings: SettingsStore;
@@ -70,20 +77,23 @@ export interface AppServices {
 export function createAppServices(options: AppServicesOptions): AppServices {
   const nowMs = options.nowMs ?? Date.now;
   mkdirSync(options.dataDir, { recursive: true });
-  const events = new EventBus<ApiEventMap>();
+  const logFile = createFileLogger({ dataDir: options.dataDir, ...options.log });
+  const logger = logFile.logger;
+  const events = new EventBus<ApiEventMap>((event, error) => logger.error({ err: error, event }, 'an event listener threw'));
   const ledgerDb: Database.Database = openLedgerDb(join(options.dataDir, 'ledger.db'));
   const telemetryStore = TelemetryStore.open(join(options.dataDir, 'telemetry.db'));
   const settings = new SettingsStore(ledgerDb, nowMs);
-  const wallet = createWalletModule({ dataDir: options.dataDir, ledgerDb, settings, events, keyProtection: options.keyProtection, nowMs });
+  const wallet = createWalletModule({ dataDir: options.dataDir, ledgerDb, settings, events, logger: logger.child({ scope: 'wallet' }), keyProtection: options.keyProtection, nowMs });
 
   const hardware = new HardwareService(
     new HardwareDetector({ runner: new ExecFileRunner(), readHostInfo, nowMs }),
     events,
   );
   const telemetry = new TelemetryService({
-    createSource: (callbacks) => new TelemetrySampler({ nowMs, ...callbacks }),
+    createSource: (callbacks) => new TelemetrySampler({ nowMs, logger: logger.child({ scope: 'telemetry' }), ...callbacks }),
     store: telemetryStore,
     events,
+    logger: logger.child({ scope: 'telemetry' }),
     nowMs,
   });
 
@@ -93,9 +103,9 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     nvidiaGpuUuids = snapshot.gpus.filter((gpu) => gpu.vendor === 'nvidia').map((gpu) => gpu.uuid);
   });
   // After a crash, a lease's container is kept only while this machine's verified payments cover it.
-  const worker = new WorkerService({ db: ledgerDb, events, nowMs, nvidiaGpuUuids: () => nvidiaGpuUuids, leaseValidity: new SupplierLeaseValidity(ledgerDb) });
+  const worker = new WorkerService({ db: ledgerDb, events, logger: logger.child({ scope: 'worker' }), nowMs, nvidiaGpuUuids: () => nvidiaGpuUuids, leaseValidity: new SupplierLeaseValidity(ledgerDb) });
 
-  const hub = new MarketHub({ dataDir: options.dataDir, settings, events, wallet, ...(options.embeddedHubTiming ? { embeddedTiming: options.embeddedHubTiming } : {}) });
+  const hub = new MarketHub({ dataDir: options.dataDir, settings, events, wallet, logger: logger.child({ scope: 'market' }), ...(options.embeddedHubTiming ? { embeddedTiming: options.embeddedHubTiming } : {}) });
   const supplier = createSupplierModule({
     dataDir: options.dataDir,
     ledgerDb,
@@ -107,10 +117,11 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     hardware,
     telemetry,
     telemetryStore,
+    logger: logger.child({ scope: 'supplier' }),
     nowMs,
     ...(options.supplierTickMs !== undefined ? { tickMs: options.supplierTickMs } : {}),
   });
-  const renter = createRenterModule({ ledgerDb, settings, events, hub, wallet, nowMs, ...options.renter });
+  const renter = createRenterModule({ ledgerDb, settings, events, hub, wallet, logger: logger.child({ scope: 'rent' }), nowMs, ...options.renter });
 
   const applyTelemetry = (s: Settings) =>
     telemetry.apply({ enabled: s.telemetryEnabled, hasNvidiaGpu: hardware.hasNvidiaGpu() });
@@ -141,6 +152,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
 
   let stopped = false;
   return {
+    logger,
     events,
     handlers,
     settings,
@@ -151,6 +163,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     renter,
     async start() {
       // The network first: on Sandbox this starts the embedded chain on a loopback port.
+      logger.info({ version: options.version, shell: options.shell, platform: process.platform, node: process.versions.node }, 'starting');
       await wallet.start();
       await hardware.detect();
       // Reconciles what a previous run left in Docker (adopts jobs of valid leases).
@@ -175,6 +188,8 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       await wallet.stop();
       telemetryStore.close();
       ledgerDb.close();
+      logger.info('stopped');
+      logFile.close();
     },
   };
 }

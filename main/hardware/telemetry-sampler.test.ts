@@ -7,6 +7,7 @@ import type { TelemetryStatus } from '../../common/hardware/detection';
 import { replayEnv, type ReplayKnobs } from './nvidia-smi-replay';
 import { isProcessAlive, waitUntilGone } from './process-alive';
 import { TelemetrySampler, type TelemetrySamplerDeps } from './telemetry-sampler';
+import { silentLogger } from '../../common/logger';
 
 // Every test runs the sampler against the nvidia-smi replay of the 8× V100S capture.
 let dir: string;
@@ -29,6 +30,7 @@ afterEach(async () => {
 
 function startSampler(knobs: ReplayKnobs, deps: Partial<TelemetrySamplerDeps> = {}): TelemetrySampler {
   sampler = new TelemetrySampler({
+      logger: silentLogger,
     nowMs: Date.now,
     onSamples: (s) => batches.push(s),
     onStatus: (s) => statuses.push(s),
@@ -140,6 +142,7 @@ describe('TelemetrySampler', () => {
 
   it('keeps trying, with backoff, when nvidia-smi is not installed', async () => {
     const s = new TelemetrySampler({
+      logger: silentLogger,
       nowMs: Date.now,
       onSamples: (x) => batches.push(x),
       onStatus: (x) => statuses.push(x),

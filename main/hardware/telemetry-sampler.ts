@@ -3,9 +3,11 @@ import { createInterface, type Interface } from 'node:readline';
 import type { TelemetrySample } from '../../common/hardware/gpu';
 import type { TelemetryState, TelemetryStatus } from '../../common/hardware/detection';
 import { TelemetryLineReader, telemetryQueryArgs } from './telemetry-query';
+import type { Logger } from '../../common/logger';
 
 export interface TelemetrySamplerDeps {
   spawnProcess?: typeof spawn;
+  logger: Logger;
   nowMs: () => number;
   /** One batch per tick: a sample per GPU, all with the same `tMs`. */
   onSamples: (samples: TelemetrySample[]) => void;
@@ -192,7 +194,7 @@ export class TelemetrySampler {
       this.deps.onSamples(samples);
     } catch (error) {
       // A consumer's failure (a full disk) must not stop the stream for the others.
-      console.error('[telemetry] a sample consumer failed', error);
+      this.deps.logger.error({ err: error }, 'a sample consumer failed');
     }
   }
 
@@ -228,7 +230,7 @@ export class TelemetrySampler {
     try {
       this.deps.onStatus(this.status());
     } catch (error) {
-      console.error('[telemetry] a status consumer failed', error);
+      this.deps.logger.error({ err: error }, 'a status consumer failed');
     }
   }
 

@@ -3,6 +3,7 @@ import type { ApiEventMap } from '../../common/api/contract';
 import type { TelemetrySample } from '../../common/hardware/gpu';
 import type { TelemetryStatus } from '../../common/hardware/detection';
 import type { HistoryRange, TelemetrySeries } from '../../common/hardware/history';
+import type { Logger } from '../../common/logger';
 
 export interface TelemetrySource {
   start(): void;
@@ -27,6 +28,8 @@ export interface TelemetryServiceDeps {
   createSource: (callbacks: TelemetrySourceCallbacks) => TelemetrySource;
   store: TelemetryHistoryStore;
   events: EventBus<ApiEventMap>;
+  /** Scope 'telemetry' in the app's log. */
+  logger: Logger;
   nowMs: () => number;
   compactEveryMs?: number;
 }
@@ -100,7 +103,7 @@ export class TelemetryService {
     try {
       this.deps.store.compact(this.deps.nowMs());
     } catch (error) {
-      console.error('[telemetry] downsampling failed; raw samples are kept', error);
+      this.deps.logger.error({ err: error }, 'downsampling failed; raw samples are kept');
     }
   }
 

@@ -11,6 +11,8 @@ import type { HubTiming, RunningHub } from './embedded-hub';
 import { normaliseHubUrl } from '../../common/hub/hub-url';
 import type { SettingsStore } from '../settings/settings-store';
 import type { WalletModule } from '../wallet/wallet-module';
+import type { Logger } from '../../common/logger';
+import { errorText } from '../../common/errors';
 
 export interface MarketHubOptions {
   dataDir: string;
@@ -19,7 +21,8 @@ export interface MarketHubOptions {
   wallet: WalletModule;
   /** Tests: shorter increments and heartbeats for the embedded hub. */
   embeddedTiming?: Partial<HubTiming>;
-  log?: (message: string, error?: unknown) => void;
+  /** Scope 'market' in the app's log; the embedded hub logs under it as 'hub'. */
+  logger: Logger;
 }
 
 /** How often a private grid's hub that did not answer is tried again. */
@@ -184,14 +187,14 @@ export class MarketHub {
     await this.closeEmbedded();
     this.publish({ mode: 'embedded', hubUrl: null, status: 'starting', error: null, info: null, signedInAs: null });
     try {
-      const hub = await startEmbeddedHub(this.o.dataDir, chain, this.o.embeddedTiming);
+      const hub = await startEmbeddedHub(this.o.dataDir, chain, this.o.logger.child({ scope: 'hub' }), this.o.embeddedTiming);
       this.embedded = hub;
       this.embeddedKey = key;
       const info = await new HubHttpClient({ baseUrl: hub.url }).info();
       this.publish({ mode: 'embedded', hubUrl: hub.url, status: 'ready', error: null, info, signedInAs: null });
     } catch (error) {
-      (this.o.log ?? ((m, e) => console.error(m, e)))('[market] the embedded hub did not start', error);
-      this.publish({ mode: 'embedded', hubUrl: null, status: 'error', error: `The embedded hub did not start: ${(error as Error).message}`, info: null, signedInAs: null });
+      this.o.logger.error({ err: error }, 'the embedded hub did not start');
+      this.publish({ mode: 'embedded', hubUrl: null, status: 'error', error: `The embedded hub did not start: ${errorText(error)}`, info: null, signedInAs: null });
     }
   }
 

@@ -10,6 +10,7 @@ import type { TelemetrySample } from '../../common/hardware/gpu';
 import { ApiDispatcher } from './api-dispatcher';
 import { HeadlessAuth } from './headless-auth';
 import { HeadlessServer } from './headless-server';
+import { silentLogger } from '../../common/logger';
 
 // Integration: the real composition root on a temp data dir, the replayed 8× V100
 // nvidia-smi first on PATH, the real server on loopback, and real HTTP/WebSocket clients.
@@ -35,7 +36,7 @@ beforeAll(async () => {
     host: '127.0.0.1',
     port: 0,
     staticDir: ui,
-    dispatcher: new ApiDispatcher(services.handlers, () => {}),
+    dispatcher: new ApiDispatcher(services.handlers, silentLogger),
     events: services.events,
     auth: HeadlessAuth.loadOrCreate(join(dir, 'token'), false),
   });

@@ -9,6 +9,7 @@ import { ApiDispatcher } from './api-dispatcher';
 import type { ApiHandlers } from './api-handlers';
 import { registerIpcTransport } from './ipc-transport';
 import { createTrustedSenderCheck } from './trusted-sender';
+import { silentLogger } from '../../common/logger';
 
 // Electron's binary cannot run on CI machines, so this drives the transport through a
 // recorder with ipcMain's two methods; the real-Electron path is the e2e smoke test.
@@ -21,7 +22,7 @@ function setUp() {
     handle: (channel: string, h: Handler) => void invokeHandlers.set(channel, h),
     on: (channel: string, h: Handler) => void onHandlers.set(channel, h),
   };
-  const events = new EventBus<ApiEventMap>();
+  const events = new EventBus<ApiEventMap>(() => {});
   const handlers = {
     'settings:get': () => DEFAULT_SETTINGS,
     'settings:update': (patch: object) => ({ ...DEFAULT_SETTINGS, ...patch }),
@@ -29,7 +30,7 @@ function setUp() {
   const rendererFile = '/app/out/renderer/index.html';
   registerIpcTransport({
     ipcMain: ipcMain as never,
-    dispatcher: new ApiDispatcher(handlers, () => {}),
+    dispatcher: new ApiDispatcher(handlers, silentLogger),
     events,
     isTrustedUrl: createTrustedSenderCheck({ rendererFile }),
   });

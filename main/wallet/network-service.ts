@@ -10,6 +10,8 @@ import { SandboxChainServer } from '../../solana/sandbox/sandbox-chain-server';
 import { ChainClient } from '../../solana/rpc/chain-client';
 import { HubHttpClient } from '../../hub-client/hub-http-client';
 import { normaliseHubUrl } from '../../common/hub/hub-url';
+import type { Logger } from '../../common/logger';
+import { errorText } from '../../common/errors';
 
 /**
  * Which Solana network the wallet talks to, from the settings: on Sandbox (the default)
@@ -35,7 +37,8 @@ export interface NetworkServiceOptions {
   sandboxPort?: number;
   /** Slot length of the embedded chain (tests use 0: slots advance per transaction). */
   sandboxSlotIntervalMs?: number;
-  log?: (message: string, error: unknown) => void;
+  /** Scope 'wallet'; the sandbox chain logs under it as 'sandbox-chain'. */
+  logger: Logger;
 }
 
 export function networkConfigFromSettings(settings: Settings): NetworkConfig {
@@ -140,6 +143,7 @@ export class NetworkService {
         if (!this.sandbox) {
           const sandbox = new SandboxChainServer({
             dataDir: this.options.sandboxDataDir,
+            logger: this.options.logger.child({ scope: 'sandbox-chain' }),
             port: this.options.sandboxPort ?? 0,
             host: '127.0.0.1',
             slotIntervalMs: this.options.sandboxSlotIntervalMs,
@@ -161,9 +165,8 @@ export class NetworkService {
         this.publish({ ...this.current, rpcUrl: resolved.rpcUrl, usdcMint: resolved.usdcMint, usdcDecimals: mint.decimals, status: 'ready', faucet: resolved.kind === 'grid' && resolved.hubNetwork === 'sandbox' });
       }
     } catch (error) {
-      (this.options.log ?? ((m, e) => console.error(m, e)))(`[wallet] network ${next.kind} failed to start`, error);
-      const message = error instanceof Error ? error.message : String(error);
-      this.publish({ ...this.current, status: 'error', error: message });
+      this.options.logger.error({ err: error, network: next.kind }, 'the network failed to start');
+      this.publish({ ...this.current, status: 'error', error: errorText(error) });
     }
     return this.current;
   }

@@ -31,6 +31,8 @@ import type { ApiHandlers } from '../transport/api-handlers';
 import { PassphraseKeyProtection } from './passphrase-key-protection';
 import { createWalletModule } from './wallet-module';
 import type { WalletModule } from './wallet-module';
+import { silentLogger } from '../../common/logger';
+import { createStderrLogger } from '../logging/file-logger';
 
 // Integration: the wallet domain as the composition root builds it — real vault files,
 // real ledger.db, the embedded sandbox chain on loopback — driven through the API
@@ -55,16 +57,17 @@ describe('wallet module through the API', () => {
   async function build() {
     db = openLedgerDb(join(dataDir, 'ledger.db'));
     settings = new SettingsStore(db, Date.now);
-    events = new EventBus<ApiEventMap>();
+    events = new EventBus<ApiEventMap>(() => {});
     wallet = createWalletModule({
       dataDir,
+      logger: createStderrLogger(),
       ledgerDb: db,
       settings,
       events,
       keyProtection: new PassphraseKeyProtection({ file: join(dataDir, 'wallets', 'passphrase.json'), scrypt: { N: 2 ** 14, r: 8, p: 1 } }),
       sandboxSlotIntervalMs: 0,
     });
-    dispatcher = new ApiDispatcher(wallet.handlers as unknown as ApiHandlers, () => {});
+    dispatcher = new ApiDispatcher(wallet.handlers as unknown as ApiHandlers, silentLogger);
     events.on('wallet:confirm-request', (request) => {
       requests.push(request);
       const approved = answer?.(request);

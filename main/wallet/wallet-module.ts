@@ -17,6 +17,7 @@ import { SigningApprovals } from './signing-approvals';
 import { WalletActivity } from './wallet-activity';
 import { walletHandlers } from './wallet-handlers';
 import { WalletService } from './wallet-service';
+import type { Logger } from '../../common/logger';
 
 /**
  * Builds the wallet domain for the composition root: the vault in `<dataDir>/wallets`,
@@ -29,6 +30,8 @@ export interface WalletModuleOptions {
   ledgerDb: Database.Database;
   settings: SettingsStore;
   events: EventBus<ApiEventMap>;
+  /** Scope 'wallet' in the app's log. */
+  logger: Logger;
   /** Desktop: the OS keychain (safeStorage). Default: a passphrase (headless). */
   keyProtection?: KeyProtection;
   nowMs?: () => number;
@@ -55,7 +58,7 @@ export function createWalletModule(options: WalletModuleOptions): WalletModule {
   const nowMs = options.nowMs ?? Date.now;
   const keyProtection = options.keyProtection ?? new PassphraseKeyProtection({ file: join(dataDir, 'wallets', 'passphrase.json'), nowMs });
   const vault = new KeyVault({ dir: join(dataDir, 'wallets'), exportDir: join(dataDir, 'wallet-exports'), protection: keyProtection, nowMs });
-  const network = new NetworkService({ sandboxDataDir: join(dataDir, 'sandbox-chain'), events, sandboxSlotIntervalMs: options.sandboxSlotIntervalMs });
+  const network = new NetworkService({ sandboxDataDir: join(dataDir, 'sandbox-chain'), events, logger: options.logger, sandboxSlotIntervalMs: options.sandboxSlotIntervalMs });
   const approvals = new SigningApprovals({ events, nowMs });
   const budgets = new AutoPayBudgets(ledgerDb, nowMs);
   const credits = new CreditedPayments(ledgerDb, nowMs);

@@ -4,7 +4,6 @@ import type { JobSpec } from '../../common/worker/job-spec';
 import { ApiError } from '../../common/api/errors';
 import type { ContainerDetails, ContainerEngine } from './container-engine';
 import { EngineError } from './container-engine';
-import { errorText } from './engine-errors';
 import { endingBeforeStart, endingOf, exitedWith, portsOf } from './job-ending';
 import type { JobEnding, StopReason } from './job-ending';
 import type { ContainerEngineEvent } from './engine-monitor';
@@ -14,10 +13,12 @@ import type { JobLogRelay } from './job-log-relay';
 import type { JobRecord, JobStore } from './job-store';
 import { PullProgressTracker } from './pull-progress';
 import type { WorkerEventSink } from './worker-events';
+import type { Logger } from '../../common/logger';
 
 
 export interface JobRunnerOptions {
   engine: ContainerEngine;
+  logger: Logger;
   store: JobStore;
   logs: JobLogRelay;
   events: WorkerEventSink;
@@ -359,7 +360,7 @@ export class JobRunner {
       if (details?.state.paused) await this.options.engine.unpauseContainer(id);
       await this.options.engine.stopContainer(id, active.spec.stopGraceMs);
     } catch (error) {
-      console.warn(`[worker] stopping ${active.spec.jobId} failed: ${errorText(error)}`);
+      this.options.logger.warn({ err: error, jobId: active.spec.jobId }, 'stopping a job failed');
     }
   }
 
@@ -406,7 +407,7 @@ export class JobRunner {
         await attempt();
       } catch (error) {
         // Left for the reconciler, which runs again when the engine is back.
-        console.warn(`[worker] cleanup of ${spec.jobId}: ${errorText(error)}`);
+        this.options.logger.warn({ err: error, jobId: spec.jobId }, 'cleaning up a job failed');
       }
     }
     const leaseStillUsed = [...this.active.values()].some(
@@ -418,7 +419,7 @@ export class JobRunner {
       } catch (error) {
         // 403/409: a container of the lease still uses it; the last one removes it.
         if (!(error instanceof EngineError && error.statusCode !== null && error.statusCode < 500)) {
-          console.warn(`[worker] cleanup of network ${names.network}: ${errorText(error)}`);
+          this.options.logger.warn({ err: error, network: names.network }, 'removing a job network failed');
         }
       }
     }

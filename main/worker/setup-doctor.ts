@@ -6,11 +6,11 @@ import {
   NVIDIA_TOOLKIT_FIX,
   describeEngineUnreachable,
   describePullFailure,
-  errorText,
   isNvidiaHookFailure,
   isNvidiaRuntimeMissing,
 } from './engine-errors';
 import { workerLabels } from './job-resources';
+import { errorText } from '../../common/errors';
 
 export interface DiskSpace {
   freeBytes: number;

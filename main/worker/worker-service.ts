@@ -20,6 +20,7 @@ import { SetupDoctor } from './setup-doctor';
 import type { DiskSpace } from './setup-doctor';
 import { testJobSpec } from './test-job';
 import type { WorkerEventSink } from './worker-events';
+import type { Logger } from '../../common/logger';
 
 /** A tiny public image with a shell: the test job and the GPU probe run it. */
 export const DEFAULT_PROBE_IMAGE = 'busybox:1.36.1';
@@ -28,6 +29,8 @@ export const DEFAULT_DISK_RESERVE_BYTES = 20 * 1024 ** 3;
 export interface WorkerServiceOptions {
   db: Database.Database;
   events: WorkerEventSink;
+  /** Scope 'worker' in the app's log. */
+  logger: Logger;
   nowMs?: () => number;
   engine?: ContainerEngine;
   leaseValidity?: LeaseValidity;
@@ -94,6 +97,7 @@ export class WorkerService {
     });
     this.runner = new JobRunner({
       engine: this.engine,
+      logger: options.logger,
       store: this.store,
       logs: this.logs,
       events: options.events,
@@ -107,6 +111,7 @@ export class WorkerService {
     });
     this.reconciler = new JobReconciler({
       engine: this.engine,
+      logger: options.logger,
       store: this.store,
       runner: this.runner,
       workerId: this.workerId,
@@ -115,6 +120,7 @@ export class WorkerService {
     });
     this.monitor = new EngineMonitor({
       engine: this.engine,
+      logger: options.logger,
       nowMs: this.nowMs,
       labels: workerLabels(this.workerId),
       onConnected: async () => {

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { RPC_ERROR, RawJson, RpcError, rpcError, rpcResult, stringifyRpcJson } from './json-rpc';
 import type { JsonRpcId } from './json-rpc';
 import type { RpcMethod } from './sandbox-rpc-methods';
+import type { Logger } from '../../common/logger';
+import { errorText } from '../../common/errors';
 
 /**
  * Serves JSON-RPC over HTTP POST like a Solana node (single requests and batches), plus
@@ -16,7 +18,7 @@ export interface SandboxRpcServerOptions {
   methods: Record<string, RpcMethod>;
   host?: string;
   port?: number;
-  log?: (message: string, error: unknown) => void;
+  logger: Logger;
 }
 
 export class SandboxRpcServer {
@@ -108,8 +110,8 @@ export class SandboxRpcServer {
       return rpcResult(replyId, result instanceof RawJson ? result.text : stringifyRpcJson(result ?? null));
     } catch (error) {
       if (error instanceof RpcError) return rpcError(replyId, error);
-      (this.options.log ?? ((m, e) => console.error(m, e)))(`[sandbox-chain] ${method} failed`, error);
-      return rpcError(replyId, new RpcError(RPC_ERROR.internal, `Internal error: ${(error as Error).message ?? String(error)}`));
+      this.options.logger.error({ err: error, method }, 'an RPC method failed');
+      return rpcError(replyId, new RpcError(RPC_ERROR.internal, `Internal error: ${errorText(error)}`));
     }
   }
 }

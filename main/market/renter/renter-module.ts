@@ -17,6 +17,7 @@ import type { LeasePayerOptions, PaymentApproval } from './lease-payer';
 import { rentError } from './rent-errors';
 import { RentLedger } from './rent-ledger';
 import { nextUnpaid } from './rent-lease-view';
+import type { Logger } from '../../../common/logger';
 
 export interface RenterModuleOptions {
   ledgerDb: Database.Database;
@@ -29,7 +30,8 @@ export interface RenterModuleOptions {
   autoPayTickMs?: number;
   /** Tests: a hook after a transfer is on chain and before the hub hears of it (to crash there). */
   afterPaymentSent?: LeasePayerOptions['afterSent'];
-  log?: (message: string, error?: unknown) => void;
+  /** Scope 'rent' in the app's log. */
+  logger: Logger;
 }
 
 export interface RenterModule {
@@ -50,11 +52,11 @@ export interface RenterModule {
  */
 export function createRenterModule(options: RenterModuleOptions): RenterModule {
   const { events, hub, wallet, nowMs } = options;
-  const log = options.log ?? ((message: string, error?: unknown) => console.warn(message, error ?? ''));
+  const { logger } = options;
   const ledger = new RentLedger(options.ledgerDb, nowMs);
   const budgets = wallet.budgets;
   let autoPayer: AutoPayer | null = null;
-  const follower = new LeaseFollower({ hub, events, ledger, budgets, log, onChange: (id) => autoPayer?.check(id) });
+  const follower = new LeaseFollower({ hub, events, ledger, budgets, logger, onChange: (id) => autoPayer?.check(id) });
   const payer = new LeasePayer({ wallet, hub, ledger, events, nowMs, afterSent: options.afterPaymentSent });
   autoPayer = new AutoPayer({
     follower,
@@ -64,7 +66,7 @@ export function createRenterModule(options: RenterModuleOptions): RenterModule {
     nowMs,
     decimals: () => wallet.network.info().usdcDecimals,
     ...(options.autoPayTickMs !== undefined ? { tickMs: options.autoPayTickMs } : {}),
-    log,
+    logger,
   });
   const offs: Array<() => void> = [];
   let syncing: Promise<void> = Promise.resolve();
@@ -108,14 +110,14 @@ export function createRenterModule(options: RenterModuleOptions): RenterModule {
     // Older leases than the hub's list shows, still open here.
     for (const record of ledger.openLeases(address, hubUrl)) {
       if (seen.has(record.leaseId)) continue;
-      await follower.refresh(record.leaseId).catch((error) => log(`[rent] lease ${record.leaseId} could not be fetched`, error));
+      await follower.refresh(record.leaseId).catch((error) => logger.warn({ err: error, leaseId: record.leaseId }, 'a lease could not be fetched'));
     }
     for (const payment of ledger.unsubmitted(address)) {
       const view = follower.get(payment.leaseId);
       if (!view || view.state === 'ended') continue;
       void payer.resume(payment).then(
         () => follower.refresh(payment.leaseId),
-        (error) => log(`[rent] payment ${payment.signature} is not with the hub yet`, error),
+        (error) => logger.warn({ err: error, leaseId: payment.leaseId, signature: payment.signature }, 'a payment is not with the hub yet'),
       );
     }
   };
@@ -136,7 +138,7 @@ export function createRenterModule(options: RenterModuleOptions): RenterModule {
       })
       .catch((error: Error) => {
         syncedKey = null;
-        log(`[rent] could not follow the leases: ${error.message}`);
+        logger.warn({ err: error }, 'could not follow the leases');
       });
   };
 

@@ -16,6 +16,7 @@ import { EnergyMeter } from './energy-meter';
 import { medianPrice } from './offer-plan';
 import { SupplierLeaseStore } from './supplier-lease-store';
 import { SupplierSession } from './supplier-session';
+import type { Logger } from '../../../common/logger';
 
 export interface SupplierModuleOptions {
   dataDir: string;
@@ -31,6 +32,8 @@ export interface SupplierModuleOptions {
   nowMs: () => number;
   /** Tests: how often paid-through and metering are checked (1 s by default). */
   tickMs?: number;
+  /** Scope 'supplier' in the app's log. */
+  logger: Logger;
 }
 
 export interface SupplierModule {
@@ -59,6 +62,7 @@ export function createSupplierModule(options: SupplierModuleOptions): SupplierMo
     worker: options.worker,
     hardware: options.hardware,
     nowMs: options.nowMs,
+    logger: options.logger,
     ...(options.tickMs !== undefined ? { tickMs: options.tickMs } : {}),
   });
   const earnings = new EarningsService(earningsStore, options.wallet, options.events, options.nowMs);

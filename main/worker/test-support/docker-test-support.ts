@@ -15,6 +15,9 @@ import { workerLabels } from '../job-resources';
 import { WorkerService } from '../worker-service';
 import type { WorkerServiceOptions } from '../worker-service';
 import type { WorkerEventMap } from '../worker-events';
+import { createStderrLogger } from '../../logging/file-logger';
+
+const stderrLogger = createStderrLogger();
 
 /**
  * What `npm test` hands the integration tests (scripts/test.mjs starts the private
@@ -43,7 +46,7 @@ export function describeWithDocker(name: string, body: () => void): void {
 
 /** A recorder of the worker's events, for assertions on what the UI would have seen. */
 export class RecordedEvents implements Pick<EventBus<WorkerEventMap>, 'emit'> {
-  readonly bus = new EventBus<WorkerEventMap>();
+  readonly bus = new EventBus<WorkerEventMap>((event, error) => stderrLogger.error({ err: error, event }, 'an event listener threw'));
   readonly all: Array<{ event: keyof WorkerEventMap; data: unknown }> = [];
 
   emit<E extends keyof WorkerEventMap>(event: E, data: WorkerEventMap[E]): void {
@@ -75,6 +78,7 @@ export async function startTestWorker(
   const worker = new WorkerService({
     db,
     events,
+    logger: stderrLogger,
     engine: new DockerEngine(parseDockerHost(options.dockerHost ?? dockerTestEnv.dockerHost)),
     probeImage: dockerTestEnv.testImage,
     diskReserveBytes: () => 0,
