@@ -5,6 +5,7 @@ import type { ExplorerPayment, ExplorerStats, HubInfo, PaymentReceipt, PaymentSu
 import type { ClusterRequestInput, LeaseIncrement, LeaseView, Quote } from '../common/hub/lease-types';
 import type { OfferSearchPage, OfferSearchParams } from '../common/hub/market-types';
 import type { ChallengeResponse, SessionResponse } from '../common/hub/sign-in-message';
+import { errorText } from '../common/errors';
 
 /** Signs the exact bytes given with the wallet's ed25519 key (Wallet Standard `solana:signMessage`). */
 export type MessageSigner = (message: Uint8Array) => Promise<Uint8Array>;
@@ -119,7 +120,7 @@ export class HubHttpClient {
     try {
       response = await this.fetch(`${this.baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
     } catch (error) {
-      throw new HubError('unavailable', `The hub at ${this.baseUrl} cannot be reached (${(error as Error).message}). Check the hub address and that it is running.`);
+      throw new HubError('unavailable', `The hub at ${this.baseUrl} cannot be reached (${errorText(error)}). Check the hub address and that it is running.`);
     }
     const text = await response.text();
     let json: unknown;

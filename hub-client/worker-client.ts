@@ -4,6 +4,7 @@ import { HUB_PROTOCOL_VERSION, HUB_WORKER_WS_PATH } from '../common/hub/hub-prot
 import { HubError } from '../common/hub/hub-errors';
 import type { Offer, OfferTermsInput, WorkerHardware } from '../common/hub/market-types';
 import type { HubToWorkerMessage, WorkerMessage } from '../common/hub/worker-messages';
+import { errorText } from '../common/errors';
 
 export interface WorkerClientOptions {
   /** The hub's base URL (http://host:port); the socket goes to ws://host:port/v1/worker. */
@@ -148,7 +149,7 @@ export class WorkerClient extends EventEmitter<WorkerClientEvents> {
           });
         })
         .catch((error: unknown) => {
-          this.emit('refused', new HubError('unauthenticated', `Could not get a session token: ${(error as Error).message}`));
+          this.emit('refused', new HubError('unauthenticated', `Could not get a session token: ${errorText(error)}`));
           socket.close();
         });
     });

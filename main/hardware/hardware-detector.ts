@@ -5,6 +5,7 @@ import type { HostInfoOptions } from './host-info';
 import { otherGpusBesides } from './host-info';
 import { parseNvidiaSmiXml } from './nvidia-smi-xml';
 import { parseRocmSmiJson, ROCM_SMI_ARGS } from './rocm-smi-json';
+import { errorText } from '../../common/errors';
 
 export interface HardwareDetectorDeps {
   runner: CommandRunner;
@@ -95,7 +96,7 @@ export class HardwareDetector {
         },
       };
     } catch (error) {
-      return none(source, 'failed', `nvidia-smi answered, but its report could not be read: ${(error as Error).message}`,
+      return none(source, 'failed', `nvidia-smi answered, but its report could not be read: ${errorText(error)}`,
         'Update the NVIDIA driver; if this persists, report it with the output of `nvidia-smi -q -x`.');
     }
   }
@@ -132,7 +133,7 @@ export class HardwareDetector {
         },
       };
     } catch (error) {
-      return none(source, 'failed', `rocm-smi answered, but its report could not be read: ${(error as Error).message}`,
+      return none(source, 'failed', `rocm-smi answered, but its report could not be read: ${errorText(error)}`,
         'Update ROCm; if this persists, report it with the output of `rocm-smi --json`.');
     }
   }

@@ -4,6 +4,7 @@ import type { TelemetrySample } from '../../common/hardware/gpu';
 import type { TelemetryState, TelemetryStatus } from '../../common/hardware/detection';
 import { TelemetryLineReader, telemetryQueryArgs } from './telemetry-query';
 import type { Logger } from '../../common/logger';
+import { errorText } from '../../common/errors';
 
 export interface TelemetrySamplerDeps {
   spawnProcess?: typeof spawn;
@@ -117,7 +118,7 @@ export class TelemetrySampler {
         windowsHide: true,
       });
     } catch (error) {
-      this.scheduleRestart(`${command} could not be started (${(error as Error).message})`);
+      this.scheduleRestart(`${command} could not be started (${errorText(error)})`);
       return;
     }
     this.child = child;

@@ -170,7 +170,7 @@ export class MarketHub {
         const info = await new HubHttpClient({ baseUrl: hubUrl }).info();
         this.publish({ mode: 'grid', hubUrl, status: 'ready', error: null, info, signedInAs: null });
       } catch (error) {
-        this.publish({ mode: 'grid', hubUrl, status: 'error', error: `${(error as Error).message}`, info: null, signedInAs: null });
+        this.publish({ mode: 'grid', hubUrl, status: 'error', error: `${errorText(error)}`, info: null, signedInAs: null });
         this.retryLater();
       }
       return;

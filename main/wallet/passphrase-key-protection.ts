@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { ApiError } from '../../common/api/errors';
 import { writeFileAtomic } from './atomic-file';
 import type { LockableKeyProtection, SealedSecret } from './key-protection';
+import { errorText } from '../../common/errors';
 
 /**
  * Headless rigs have no OS keychain, so wallet secrets are sealed with a key derived
@@ -167,7 +168,7 @@ export class PassphraseKeyProtection implements LockableKeyProtection {
     try {
       parsed = JSON.parse(readFileSync(this.options.file, 'utf8')) as PassphraseFile;
     } catch (error) {
-      throw new ApiError('internal', `The wallet passphrase file (${this.options.file}) cannot be read: ${(error as Error).message}. It was left as it is.`);
+      throw new ApiError('internal', `The wallet passphrase file (${this.options.file}) cannot be read: ${errorText(error)}. It was left as it is.`);
     }
     const kdf = parsed?.kdf;
     if (parsed?.format !== 'idlegrid-passphrase' || kdf?.name !== 'scrypt' || !Number.isInteger(kdf.N) || !parsed.check?.ciphertext) {

@@ -16,6 +16,7 @@ import { TOKEN_PROGRAM_ADDRESS, findAssociatedTokenPda } from '@solana-program/t
 import { ApiError } from '../../common/api/errors';
 import { createNodeHttpTransport } from './rpc-http-transport';
 import type { NodeHttpTransport } from './rpc-http-transport';
+import { errorText } from '../../common/errors';
 
 /**
  * What Idlegrid asks of a Solana RPC endpoint (the sandbox chain or any cluster), over
@@ -209,7 +210,7 @@ function bigintText(_key: string, value: unknown): unknown {
 }
 
 function unreachable(rpcUrl: string, error: unknown): ApiError {
-  const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+  const cause = (error as { cause?: { code?: string } }).cause?.code ?? errorText(error);
   return new ApiError('unavailable', `Could not reach the Solana RPC at ${rpcUrl} (${cause}). Check the network in Settings, or your connection.`);
 }
 
@@ -241,5 +242,5 @@ export function toApiError(error: unknown, rpcUrl: string): ApiError {
     return new ApiError('unavailable', `The Solana RPC at ${rpcUrl} answered with an error: ${error.message}`);
   }
   if (error instanceof TypeError || (error as { cause?: unknown }).cause) return unreachable(rpcUrl, error);
-  return new ApiError('internal', `Solana RPC call failed: ${(error as Error).message ?? String(error)}`);
+  return new ApiError('internal', `Solana RPC call failed: ${errorText(error)}`);
 }

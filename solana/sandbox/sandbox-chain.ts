@@ -24,6 +24,7 @@ import { decimalsOf, decodeCompiledMessage, memoSummary, messageJson, metaJson }
 import { accountChanged, createRuntime, keypairBytesFromSeed, lamportsOf, setAccount } from './litesvm-runtime';
 import type { CompiledMessage } from './transaction-record';
 import { readMintDecimals, readTokenAccount } from './token-accounts';
+import { errorText } from '../../common/errors';
 
 /**
  * The sandbox network's chain: a real Solana runtime (LiteSVM) with a clock of slots,
@@ -195,7 +196,7 @@ export class SandboxChain {
       transaction = transactionDecoder.decode(wire);
       message = decodeCompiledMessage(transaction.messageBytes);
     } catch (error) {
-      throw new RpcError(RPC_ERROR.invalidParams, `failed to deserialize transaction: ${(error as Error).message}`);
+      throw new RpcError(RPC_ERROR.invalidParams, `failed to deserialize transaction: ${errorText(error)}`);
     }
     const feePayer = message.staticAccounts[0];
     const firstSignature = feePayer ? transaction.signatures[feePayer] : null;

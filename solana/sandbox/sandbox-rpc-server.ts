@@ -74,7 +74,7 @@ export class SandboxRpcServer {
     try {
       body = await readBody(req);
     } catch (error) {
-      return send(res, 413, rpcError(null, new RpcError(RPC_ERROR.invalidRequest, (error as Error).message)));
+      return send(res, 413, rpcError(null, new RpcError(RPC_ERROR.invalidRequest, errorText(error))));
     }
     let parsed: unknown;
     try {

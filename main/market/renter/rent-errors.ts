@@ -2,6 +2,7 @@ import { ApiError } from '../../../common/api/errors';
 import type { ApiErrorCode } from '../../../common/api/errors';
 import { HubError } from '../../../common/hub/hub-errors';
 import type { HubErrorCode } from '../../../common/hub/hub-errors';
+import { errorText } from '../../../common/errors';
 
 const API_CODE_OF: Record<HubErrorCode, ApiErrorCode> = {
   invalid_message: 'invalid_params',
@@ -48,7 +49,7 @@ export function rentError(error: unknown, doing: string): ApiError {
         return new ApiError(code, `Could not ${doing}: ${error.message}`);
     }
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorText(error);
   return new ApiError('internal', `Could not ${doing}: ${message}`);
 }
 
