@@ -103,7 +103,7 @@ export class WorkerClient extends EventEmitter<WorkerClientEvents> {
   async publishOffer(terms: OfferTermsInput, offerId?: string): Promise<Offer> {
     const ref = `r${++this.refCounter}`;
     const reply = await this.request(ref, { type: 'offer.publish', ref, ...(offerId ? { offerId } : {}), terms } as WorkerMessage);
-    if (reply.type !== 'offer.published') throw new HubError('internal', `unexpected reply ${reply.type}`);
+    if (reply.type !== 'offer.published') throw new HubError('internal', `unexpected reply ${reply.type}`, 'unexpected_reply');
     return reply.offer;
   }
 
@@ -149,7 +149,7 @@ export class WorkerClient extends EventEmitter<WorkerClientEvents> {
           });
         })
         .catch((error: unknown) => {
-          this.emit('refused', new HubError('unauthenticated', `Could not get a session token: ${errorText(error)}`));
+          this.emit('refused', new HubError('unauthenticated', `Could not get a session token: ${errorText(error)}`, 'session_token_failed'));
           socket.close();
         });
     });
@@ -161,7 +161,7 @@ export class WorkerClient extends EventEmitter<WorkerClientEvents> {
       this.welcome = null;
       this.stopHeartbeats();
       for (const [ref, pending] of this.pendingRefs) {
-        pending.reject(new HubError('unavailable', 'The connection to the hub closed before it answered.'));
+        pending.reject(new HubError('unavailable', 'The connection to the hub closed before it answered.', 'connection_closed'));
         this.pendingRefs.delete(ref);
       }
       this.emit('disconnected', { code, reason: reason.toString() });

@@ -124,7 +124,7 @@ export interface RunningHub {
 
 const unavailableChain: PaymentCheck = {
   async verify() {
-    throw new HubError('unavailable', 'This hub has no chain to verify payments on. Start it with --sandbox-chain or --rpc URL --mint M.');
+    throw new HubError('unavailable', 'This hub has no chain to verify payments on. Start it with --sandbox-chain or --rpc URL --mint M.', 'no_chain');
   },
 };
 

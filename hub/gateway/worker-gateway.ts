@@ -59,7 +59,7 @@ export class WorkerGateway {
         closeWhenLimited: () => worker === null,
         onMessage: async (message) => {
           if (message.type === 'hello') {
-            if (helloSeen) throw new HubError('out_of_order', 'This socket already said hello; send it once per connection.');
+            if (helloSeen) throw new HubError('out_of_order', 'This socket already said hello; send it once per connection.', 'hello_repeated');
             helloSeen = true;
             try {
               worker = await this.o.sessions.hello(message, link);
@@ -75,7 +75,7 @@ export class WorkerGateway {
             }
             return;
           }
-          if (!worker) throw new HubError('unauthenticated', `Say hello with a session token before ${message.type}.`);
+          if (!worker) throw new HubError('unauthenticated', `Say hello with a session token before ${message.type}.`, 'hello_missing');
           await this.o.sessions.handle(worker, message);
         },
       });

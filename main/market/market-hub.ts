@@ -60,7 +60,7 @@ export class MarketHub {
   /** The hub's base URL; `unavailable` (with what to do) while there is none. */
   url(): string {
     if (this.current.status !== 'ready' || !this.current.hubUrl) {
-      throw new ApiError('unavailable', this.current.error ?? 'The market hub is still starting. Try again in a moment.');
+      throw new ApiError('unavailable', this.current.error ?? 'The market hub is still starting. Try again in a moment.', 'hub_not_ready');
     }
     return this.current.hubUrl;
   }
@@ -83,7 +83,7 @@ export class MarketHub {
   async token(address?: string): Promise<string> {
     const hubUrl = this.url();
     const who = address ?? this.o.wallet.vault.activeAddress();
-    if (!who) throw new ApiError('unavailable', 'Create or import a wallet first (Wallet): the hub knows you by your wallet address.');
+    if (!who) throw new ApiError('unavailable', 'Create or import a wallet first (Wallet): the hub knows you by your wallet address.', 'no_wallet');
     const s = this.sessions.get(who);
     if (s && s.hubUrl === hubUrl && s.expiresAtMs - Date.now() > 60_000) return s.token;
     let pending = this.signingIn.get(who);

@@ -5,6 +5,8 @@ import type { ApiEventMap } from '../../common/api/contract';
 import { API_CALL_NAMES } from '../../common/api/contract';
 import { IPC_EVENT_CHANNEL, IPC_SUBSCRIBE_CHANNEL } from '../../common/api/wire';
 import { DEFAULT_SETTINGS } from '../../common/settings';
+import { ApiError } from '../../common/api/errors';
+import type { ApiErrorShape } from '../../common/api/errors';
 import { ApiDispatcher } from './api-dispatcher';
 import type { ApiHandlers } from './api-handlers';
 import { registerIpcTransport } from './ipc-transport';
@@ -26,6 +28,7 @@ function setUp() {
   const handlers = {
     'settings:get': () => DEFAULT_SETTINGS,
     'settings:update': (patch: object) => ({ ...DEFAULT_SETTINGS, ...patch }),
+    'hardware:detect': () => Promise.reject(new ApiError('unavailable', 'nvidia-smi is busy; try again.', 'gpu_busy')),
   } as unknown as ApiHandlers;
   const rendererFile = '/app/out/renderer/index.html';
   registerIpcTransport({
@@ -63,6 +66,15 @@ describe('IPC transport', () => {
     const { invokeHandlers, appUrl, from } = setUp();
     const out = await invokeHandlers.get('settings:update')!(from(appUrl), { theme: 42 });
     expect(out).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
+  });
+
+  it("carries a refusal's stable reason next to its code and words", async () => {
+    const { invokeHandlers, appUrl, from } = setUp();
+    // Electron copies the answer with the structured clone algorithm; the renderer rebuilds an ApiError from it.
+    const out = structuredClone(await invokeHandlers.get('hardware:detect')!(from(appUrl), {})) as { ok: false; error: ApiErrorShape };
+    expect(out).toEqual({ ok: false, error: { code: 'unavailable', message: 'nvidia-smi is busy; try again.', reason: 'gpu_busy' } });
+    const rebuilt = ApiError.fromShape(out.error);
+    expect([rebuilt.code, rebuilt.reason, rebuilt.message]).toEqual(['unavailable', 'gpu_busy', 'nvidia-smi is busy; try again.']);
   });
 
   it('sends events only after a trusted subscribe, and stops after unsubscribe or destroy', () => {

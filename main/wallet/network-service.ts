@@ -62,12 +62,12 @@ export function validateCustomNetwork(rpcUrl: string, usdcMint: string): void {
   try {
     url = new URL(rpcUrl);
   } catch {
-    throw new ApiError('invalid_params', 'Enter the RPC URL in full, such as https://api.devnet.solana.com.');
+    throw new ApiError('invalid_params', 'Enter the RPC URL in full, such as https://api.devnet.solana.com.', 'rpc_url_missing');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ApiError('invalid_params', 'The RPC URL must start with https:// (or http:// for a node on your own network).');
+    throw new ApiError('invalid_params', 'The RPC URL must start with https:// (or http:// for a node on your own network).', 'rpc_url_scheme');
   }
-  if (!isAddress(usdcMint)) throw new ApiError('invalid_params', 'Enter the USDC mint as a Solana address (32–44 base58 characters).');
+  if (!isAddress(usdcMint)) throw new ApiError('invalid_params', 'Enter the USDC mint as a Solana address (32–44 base58 characters).', 'mint_invalid');
 }
 
 export class NetworkService {
@@ -91,6 +91,7 @@ export class NetworkService {
         this.current.status === 'starting'
           ? `The ${this.current.label} network is still starting. Try again in a moment.`
           : `The ${this.current.label} network is not available: ${this.current.error ?? 'unknown error'}`,
+        'network_not_ready',
       );
     }
     return this.chainClient;
@@ -184,17 +185,17 @@ function sameConfig(a: NetworkConfig, b: NetworkConfig): boolean {
 /** Asks a private grid's hub which chain it checks payments on. */
 async function chainOfGrid(hubUrlText: string): Promise<{ rpcUrl: string; usdcMint: string; hubNetwork: string }> {
   const hubUrl = normaliseHubUrl(hubUrlText);
-  if (!hubUrl) throw new ApiError('invalid_params', 'Enter the private grid hub address, e.g. http://192.168.1.10:7070.');
+  if (!hubUrl) throw new ApiError('invalid_params', 'Enter the private grid hub address, e.g. http://192.168.1.10:7070.', 'grid_hub_missing');
   const info = await withTimeout(new HubHttpClient({ baseUrl: hubUrl }).info(), 15_000, `The hub at ${hubUrl} did not answer within 15 s`);
   if (!info.rpcUrl) {
-    throw new ApiError('unavailable', `The hub at ${hubUrl} does not say where its chain is (${info.network}). Ask its operator for the RPC URL and mint, and choose Custom.`);
+    throw new ApiError('unavailable', `The hub at ${hubUrl} does not say where its chain is (${info.network}). Ask its operator for the RPC URL and mint, and choose Custom.`, 'grid_chain_unknown');
   }
   return { rpcUrl: info.rpcUrl, usdcMint: info.mint, hubNetwork: info.network };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new ApiError('unavailable', `${message}. Check the URL and your connection.`)), ms);
+    const timer = setTimeout(() => reject(new ApiError('unavailable', `${message}. Check the URL and your connection.`, 'network_timeout')), ms);
     timer.unref();
     promise.then(
       (value) => {

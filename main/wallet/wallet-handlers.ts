@@ -40,7 +40,7 @@ export function walletHandlers({ wallet, network, approvals, settings, events }:
     'network:set': async ({ kind, rpcUrl, usdcMint, hubUrl }) => {
       if (kind === 'custom') validateCustomNetwork(rpcUrl ?? '', usdcMint ?? '');
       const gridHub = kind === 'grid' ? normaliseHubUrl(hubUrl ?? '') : null;
-      if (kind === 'grid' && !gridHub) throw new ApiError('invalid_params', 'Enter the private grid hub address, e.g. http://192.168.1.10:7070.');
+      if (kind === 'grid' && !gridHub) throw new ApiError('invalid_params', 'Enter the private grid hub address, e.g. http://192.168.1.10:7070.', 'grid_hub_missing');
       const next = settings.update(
         kind === 'custom'
           ? { network: kind, customRpcUrl: rpcUrl ?? '', customUsdcMint: usdcMint ?? '' }

@@ -182,7 +182,7 @@ export class WorkerService {
 
   job(jobId: string): Job {
     const record = this.store.get(jobId);
-    if (!record) throw new ApiError('not_found', `There is no job ${jobId} on this machine.`);
+    if (!record) throw new ApiError('not_found', `There is no job ${jobId} on this machine.`, 'job_not_found');
     return record.job;
   }
 
@@ -218,7 +218,7 @@ export class WorkerService {
     if (this.monitor.status().state !== 'connected') {
       const { check } = await this.doctor.checkDocker();
       if (check.status === 'fail') {
-        throw new ApiError('unavailable', `${check.summary} ${check.fix ?? ''}`.trim());
+        throw new ApiError('unavailable', `${check.summary} ${check.fix ?? ''}`.trim(), 'engine_not_ready');
       }
     }
     const spec = testJobSpec(this.probeImage, this.nvidiaGpuUuids(), this.nowMs());
@@ -249,6 +249,6 @@ export class WorkerService {
 
   private requireEngine(): void {
     const status = this.monitor.status();
-    if (status.state === 'disconnected') throw new ApiError('unavailable', status.message);
+    if (status.state === 'disconnected') throw new ApiError('unavailable', status.message, 'engine_disconnected');
   }
 }

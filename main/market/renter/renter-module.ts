@@ -73,7 +73,7 @@ export function createRenterModule(options: RenterModuleOptions): RenterModule {
 
   const renter = (): string => {
     const address = wallet.vault.activeAddress();
-    if (!address) throw new ApiError('not_found', 'There is no wallet yet. Create or import one in the Wallet view: you rent and pay with it.');
+    if (!address) throw new ApiError('not_found', 'There is no wallet yet. Create or import one in the Wallet view: you rent and pay with it.', 'no_wallet');
     return address;
   };
 
@@ -169,7 +169,7 @@ export function createRenterModule(options: RenterModuleOptions): RenterModule {
     'rent:pay': async ({ leaseId, autoPayBudget }) => {
       const address = renter();
       const view = await leaseNow(leaseId);
-      if (view.state === 'ended') throw new ApiError('conflict', `Lease ${leaseId} has ended (${view.endReason}); ask for a new quote.`);
+      if (view.state === 'ended') throw new ApiError('conflict', `Lease ${leaseId} has ended (${view.endReason}); ask for a new quote.`, 'lease_ended');
       ledger.rememberLease(leaseId, address, hub.url());
       if (autoPayBudget !== undefined) {
         budgets.grant(leaseId, BigInt(autoPayBudget));
@@ -183,7 +183,7 @@ export function createRenterModule(options: RenterModuleOptions): RenterModule {
       renter();
       const view = await leaseNow(leaseId);
       const next = nextUnpaid(view);
-      if (!next) throw new ApiError('conflict', view.state === 'ended' ? `Lease ${leaseId} has ended; nothing more can be paid.` : `Every increment of lease ${leaseId} is paid. Extend it to add more.`);
+      if (!next) throw new ApiError('conflict', view.state === 'ended' ? `Lease ${leaseId} has ended; nothing more can be paid.` : `Every increment of lease ${leaseId} is paid. Extend it to add more.`, 'nothing_to_pay');
       follower.track(view);
       await payer.payIncrement(view, next.increment.index, approvalFor(leaseId));
       return follower.refresh(leaseId);
@@ -215,7 +215,7 @@ export function createRenterModule(options: RenterModuleOptions): RenterModule {
       }
       if (budget !== undefined) budgets.grant(leaseId, BigInt(budget));
       if (enabled && !budgets.get(leaseId)) {
-        throw new ApiError('invalid_params', 'Give a budget to turn auto-pay on: the most it may pay for this lease without asking.');
+        throw new ApiError('invalid_params', 'Give a budget to turn auto-pay on: the most it may pay for this lease without asking.', 'auto_pay_budget_missing');
       }
       ledger.setAutoPay(leaseId, enabled);
       follower.publish(leaseId);
