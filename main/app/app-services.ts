@@ -32,6 +32,7 @@ import type { HubTiming } from '../market/embedded-hub';
 import type { Logger } from '../../common/logger';
 import { createFileLogger } from '../logging/file-logger';
 import type { FileLoggerOptions } from '../logging/file-logger';
+import { buildDiagnostics } from './diagnostics';
 
 export interface AppServicesOptions {
   shell: AppInfo['shell'];
@@ -136,6 +137,16 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const handlers: ApiHandlers = {
     'app:info': () => info,
     'settings:get': () => settings.get(),
+    'app:export-diagnostics': () =>
+      buildDiagnostics({
+        info,
+        logFiles: () => logFile.files(),
+        hardware: () => hardware.snapshot(),
+        doctor: () => worker.lastDoctorReport(),
+        walletAddresses: () => wallet.vault.state().wallets.map((w) => w.address),
+        state: () => ({ wallets: wallet.vault.state(), network: wallet.network.info(), market: hub.status(), engine: worker.engineStatus(), settings: settings.get() }),
+        nowMs,
+      }),
     'settings:update': async (patch) => {
       const next = settings.update(patch);
       events.emit('settings:changed', next);

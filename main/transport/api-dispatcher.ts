@@ -33,7 +33,11 @@ export class ApiDispatcher {
       const result = await handler(parsed.data);
       return { ok: true, result: result ?? null };
     } catch (error) {
-      if (error instanceof ApiError) return { ok: false, error: error.toShape() };
+      if (error instanceof ApiError) {
+        // Refusals are part of a bug report's story; their params may hold secrets, so only the call and codes.
+        this.logger.info({ method, code: error.code, reason: error.reason }, 'a call was refused');
+        return { ok: false, error: error.toShape() };
+      }
       if (error instanceof ZodError) return fail('invalid_params', `Invalid input for ${method}: ${describeZodError(error)}`);
       this.logger.error({ err: error, method }, 'an API call failed');
       return fail('internal', `${method} failed: ${errorText(error)}. If this keeps happening, restart Idlegrid and report it with the log.`);
