@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useAppStore, useStores } from '../../app/store-hooks';
+import { useStoreState, useStores } from '../../app/store-hooks';
 import { downloadTextFile } from '../../app/download-file';
 import { ErrorNotice } from '../../components/error-notice';
 import { SettingRow } from './setting-row';
@@ -11,7 +11,7 @@ import { SettingRow } from './setting-row';
  */
 export function DiagnosticsRow() {
   const { app } = useStores();
-  const { busy, error } = useAppStore((s) => s.diagnostics);
+  const { busy, error } = useStoreState('app', (s) => s.diagnostics);
   const [saved, setSaved] = useState<string | null>(null);
 
   const exportDiagnostics = async () => {
