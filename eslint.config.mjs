@@ -63,6 +63,21 @@ export default tseslint.config(
     },
   },
   {
+    // No console.* in the layers: services log through the injected Logger (common/logger.ts),
+    // so every line lands in <dataDir>/logs with secrets redacted. Entries print for people.
+    files: ['{common,sqlite,solana,hub-client,hub,main,preload,renderer}/**/*.{ts,tsx}'],
+    ignores: [
+      'main/index.ts',
+      'main/headless.ts',
+      'hub/hub-cli.ts',
+      'solana/sandbox/sandbox-chain-cli.ts',
+      '**/*.test.{ts,tsx}',
+      '**/testing/**',
+      '**/test-support/**',
+    ],
+    rules: { 'no-console': 'error' },
+  },
+  {
     files: ['**/*.{js,mjs,cjs}'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

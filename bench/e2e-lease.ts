@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createAppServices } from '../main/app/app-services';
 import type { AppServices } from '../main/app/app-services';
-import { startHub } from '../hub';
+import { createStreamLogger, startHub } from '../hub';
 import { openHubChain } from '../hub';
 import { dockerToolsAvailable, startDockerTestEnv } from '../scripts/test-env/docker-env.mjs';
 import { median } from './_median';
@@ -95,8 +95,8 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'idlegrid-bench-e2e-lease-'));
   const children: ChildProcess[] = [];
   let renter: AppServices | null = null;
-  const chain = await openHubChain({ kind: 'sandbox', dataDir: join(dir, 'hub'), host: '127.0.0.1', port: 0 });
-  const hub = await startHub({ dataDir: join(dir, 'hub'), host: '127.0.0.1', port: 0, chain: chain.config });
+  const chain = await openHubChain({ kind: 'sandbox', logger: createStreamLogger(2, 'warn'), dataDir: join(dir, 'hub'), host: '127.0.0.1', port: 0 });
+  const hub = await startHub({ logger: createStreamLogger(2, 'warn'), dataDir: join(dir, 'hub'), host: '127.0.0.1', port: 0, chain: chain.config });
   try {
     process.env.DOCKER_HOST = dockerEnv.dockerHost;
     children.push(await startSupplier(join(dir, 'v100'), 'nvidia-smi-q-x.v100s-x8.xml', hub.url, 1, dockerEnv.env));

@@ -20,6 +20,7 @@ import { parseDockerHost } from '../main/worker/docker-endpoint';
 import { WorkerService } from '../main/worker/worker-service';
 import { dockerToolsAvailable, startDockerTestEnv } from '../scripts/test-env/docker-env.mjs';
 import { median } from './_median';
+import { createStderrLogger } from '../main/logging/file-logger';
 
 const runs = Number(process.env.BENCH_RUNS ?? 20);
 const warmups = 2;
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
   const db = openLedgerDb(join(dataDir, 'ledger.db'));
   const worker = new WorkerService({
     db,
+    logger: createStderrLogger(),
     engine: new DockerEngine(parseDockerHost(env.dockerHost)),
     diskReserveBytes: () => 0,
   });

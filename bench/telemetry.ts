@@ -19,6 +19,7 @@ import { AMD_TELEMETRY_STREAM } from '../main/hardware/vendors/amd/amd-telemetry
 import { parseRocmSmiTelemetry, ROCM_TELEMETRY_ARGS } from '../main/hardware/vendors/amd/rocm-smi-json';
 import { NVIDIA_TELEMETRY_STREAM } from '../main/hardware/vendors/nvidia/nvidia-telemetry';
 import { TelemetryLineReader, telemetryQueryArgs } from '../main/hardware/vendors/nvidia/telemetry-query';
+import { silentLogger } from '../common/logger';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 60);
 if (!(seconds > 0)) throw new Error(`BENCH_SECONDS must be a positive number (got ${process.env.BENCH_SECONDS})`);
@@ -84,6 +85,7 @@ async function ours(stream: TelemetryStream, spawnLog: string): Promise<Run> {
   let gpus = 0;
   const sampler = new TelemetrySampler({
     stream,
+    logger: silentLogger,
     nowMs: Date.now,
     onSamples: (samples) => {
       batches++;

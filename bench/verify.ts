@@ -32,6 +32,7 @@ import type { PaymentRequest } from '../solana/payments/payment-builder';
 import { PaymentVerifier } from '../solana/payments/payment-verifier';
 import type { ChainReader, ExpectedPayment } from '../solana/payments/payment-verifier';
 import { USDC } from '../common/money/token-registry';
+import { silentLogger } from '../common/logger';
 
 const TRANSACTIONS = Number(process.env.BENCH_TRANSACTIONS ?? 10_000);
 if (!Number.isInteger(TRANSACTIONS) || TRANSACTIONS < 1) throw new Error(`BENCH_TRANSACTIONS must be a positive whole number (got ${process.env.BENCH_TRANSACTIONS})`);
@@ -45,7 +46,7 @@ const chainDir = join(dir, 'chain');
 const addressDecoder = getAddressDecoder();
 
 async function setUp(): Promise<{ expected: ExpectedPayment[]; setupPerS: number }> {
-  const server = new SandboxChainServer({ dataDir: chainDir, slotIntervalMs: 0 });
+  const server = new SandboxChainServer({ logger: silentLogger, dataDir: chainDir, slotIntervalMs: 0 });
   await server.start();
   const chain = server.chain;
   const renter = await generateKeyPairSigner();

@@ -4,8 +4,13 @@
  */
 export type Listener<D> = (data: D) => void;
 
+/** Told when a listener throws; main passes its logger here (common/ has no logger of its own). */
+export type ListenerErrorHandler = (event: string, error: unknown) => void;
+
 export class EventBus<Events extends Record<string, unknown>> {
   private readonly listeners = new Map<keyof Events, Set<Listener<never>>>();
+
+  constructor(private readonly onListenerError: ListenerErrorHandler) {}
 
   on<E extends keyof Events>(event: E, listener: Listener<Events[E]>): () => void {
     let set = this.listeners.get(event);
@@ -28,7 +33,7 @@ export class EventBus<Events extends Record<string, unknown>> {
         (listener as Listener<Events[E]>)(data);
       } catch (error) {
         // One broken listener must not stop the others (a closed window, a dead socket).
-        console.error(`[event-bus] listener for ${String(event)} threw`, error);
+        this.onListenerError(String(event), error);
       }
     }
   }

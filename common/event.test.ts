@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { Emitter, Events, liveEventListeners } from './event';
 import { DisposableStore } from './lifecycle';
+import { setUnexpectedErrorHandler } from './errors';
 
 describe('Emitter', () => {
   it('delivers to subscribers until they unsubscribe', () => {
@@ -37,6 +38,24 @@ describe('Emitter', () => {
     emitter.fire(7);
     expect(fn).toHaveBeenCalledWith(7);
     expect(errors).toHaveLength(1);
+  });
+
+  it('without an error callback, reports a listener that throws to the unexpected-error handler, until it is put back', () => {
+    const reported: Array<{ what: string; error: unknown }> = [];
+    const restore = setUnexpectedErrorHandler((what, error) => reported.push({ what, error }));
+    const emitter = new Emitter<number>();
+    const broken = new Error('broken');
+    emitter.event(() => {
+      throw broken;
+    });
+    emitter.fire(1);
+    restore();
+    const inner: unknown[] = [];
+    const restoreInner = setUnexpectedErrorHandler((_what, error) => inner.push(error));
+    emitter.fire(2);
+    restoreInner();
+    expect(reported).toEqual([{ what: 'an event listener threw', error: broken }]);
+    expect(inner).toEqual([broken]);
   });
 
   it('the same function subscribed twice is called twice and unsubscribed one at a time', () => {

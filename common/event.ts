@@ -1,5 +1,6 @@
 import type { Disposable, DisposableStore } from './lifecycle';
 import { toDisposable } from './lifecycle';
+import { reportUnexpectedError } from './errors';
 
 /**
  * A typed event a service exposes, VS Code style: `readonly onDidChangeStatus: Event<Status>`.
@@ -51,7 +52,7 @@ export class Emitter<T> implements Disposable {
       try {
         entry.fn(value);
       } catch (error) {
-        (this.options.onListenerError ?? ((e: unknown) => console.error('[event] a listener threw', e)))(error);
+        (this.options.onListenerError ?? ((e: unknown) => reportUnexpectedError('an event listener threw', e)))(error);
       }
     }
   }

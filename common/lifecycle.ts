@@ -1,3 +1,5 @@
+import { reportUnexpectedError } from './errors';
+
 /**
  * Lifecycles: whatever a service starts (a listener, a timer, a socket, a child
  * process, another service) is registered as a `Disposable` in the service's
@@ -61,7 +63,7 @@ export class DisposableStore implements Disposable {
   /** Registers `item` and returns it, so `const x = store.add(new X())` reads naturally. */
   add<T extends Disposable>(item: T): T {
     if (this.disposing) {
-      const warn = this.options.onAddAfterDispose ?? ((text: string) => console.warn(text));
+      const warn = this.options.onAddAfterDispose ?? ((text: string) => reportUnexpectedError(text));
       warn(`[lifecycle] ${this.options.name ?? 'a store'} was already disposed; the item added to it was disposed at once`);
       const result = item.dispose();
       if (isPromise(result)) result.catch(() => undefined);

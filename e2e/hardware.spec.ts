@@ -3,6 +3,8 @@ import { startHeadlessApp } from './support/headless-app';
 import type { HeadlessApp } from './support/headless-app';
 import { HomePage } from './pages/home-page';
 import { ThermalsPage } from './pages/thermals-page';
+import { SettingsPage } from './pages/settings-page';
+import { readFileSync } from 'node:fs';
 import { SECTIONS, AppShell } from './pages/app-shell';
 
 // The headless app with the replayed 8× Tesla V100S capture, in real Chromium.
@@ -30,6 +32,24 @@ test('the Thermals chart receives live samples', async ({ page }) => {
   const first = await thermals.plottedSamples();
   // The replayed nvidia-smi ticks once a second: new points must keep arriving.
   await expect.poll(() => thermals.plottedSamples(), { timeout: 20_000 }).toBeGreaterThan(first + 2);
+});
+
+test('Settings → About exports one diagnostics file with the versions and the detected GPUs', async ({ page }) => {
+  await app.open(page);
+  const settings = await new SettingsPage(page).open();
+  const download = await settings.exportDiagnostics();
+  expect(download.suggestedFilename()).toMatch(/^idlegrid-diagnostics-.*\.json$/);
+  const bundle = JSON.parse(readFileSync((await download.path())!, 'utf8')) as {
+    kind: string;
+    versions: { app: string; node: string };
+    hardware: { gpus: Array<{ name: string }> };
+    logs: unknown[];
+  };
+  expect(bundle.kind).toBe('idlegrid-diagnostics');
+  expect(bundle.versions.node).toMatch(/^\d+\.\d+\.\d+$/);
+  expect(bundle.hardware.gpus).toHaveLength(8);
+  expect(bundle.logs.length).toBeGreaterThan(0);
+  await expect(settings.diagnosticsResult()).toContainText(download.suggestedFilename());
 });
 
 test('every section opens, with no error on the page', async ({ page }) => {

@@ -5,6 +5,7 @@ import type { ExplorerPayment, ExplorerStats, HubInfo, PaymentReceipt, PaymentSu
 import type { ClusterRequestInput, LeaseIncrement, LeaseView, Quote } from '../common/hub/lease-types';
 import type { OfferSearchPage, OfferSearchParams } from '../common/hub/market-types';
 import type { ChallengeResponse, SessionResponse } from '../common/hub/sign-in-message';
+import { errorText } from '../common/errors';
 
 /** Signs the exact bytes given with the wallet's ed25519 key (Wallet Standard `solana:signMessage`). */
 export type MessageSigner = (message: Uint8Array) => Promise<Uint8Array>;
@@ -46,9 +47,9 @@ export class HubHttpClient {
    */
   async signIn(address: string, sign: MessageSigner, expectedDomain?: string): Promise<SessionResponse> {
     const { challenge, message } = await this.requestChallenge(address);
-    if (challenge.address !== address) throw new HubError('forbidden', 'The hub sent a challenge for another address; not signing it.');
+    if (challenge.address !== address) throw new HubError('forbidden', 'The hub sent a challenge for another address; not signing it.', 'challenge_wrong_address');
     if (expectedDomain !== undefined && challenge.domain !== expectedDomain) {
-      throw new HubError('forbidden', `The challenge names ${challenge.domain}, not ${expectedDomain}; not signing it.`);
+      throw new HubError('forbidden', `The challenge names ${challenge.domain}, not ${expectedDomain}; not signing it.`, 'challenge_wrong_domain');
     }
     const signature = base58.decode(await sign(new TextEncoder().encode(message)));
     const session = await this.createSession({ address, nonce: challenge.nonce, signature });
@@ -119,19 +120,19 @@ export class HubHttpClient {
     try {
       response = await this.fetch(`${this.baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
     } catch (error) {
-      throw new HubError('unavailable', `The hub at ${this.baseUrl} cannot be reached (${(error as Error).message}). Check the hub address and that it is running.`);
+      throw new HubError('unavailable', `The hub at ${this.baseUrl} cannot be reached (${errorText(error)}). Check the hub address and that it is running.`, 'hub_unreachable');
     }
     const text = await response.text();
     let json: unknown;
     try {
       json = text ? JSON.parse(text) : null;
     } catch {
-      throw new HubError('internal', `The hub answered ${response.status} with something that is not JSON.`);
+      throw new HubError('internal', `The hub answered ${response.status} with something that is not JSON.`, 'reply_not_json');
     }
     if (!response.ok) {
       const error = (json as { error?: unknown } | null)?.error;
       if (isHubErrorShape(error)) throw new HubError(error.code, error.message, error.reason);
-      throw new HubError('internal', `The hub answered ${response.status} without an error description.`);
+      throw new HubError('internal', `The hub answered ${response.status} without an error description.`, 'reply_without_error');
     }
     return json as T;
   }

@@ -4,6 +4,7 @@ import { HUB_PROTOCOL_VERSION, HUB_WORKER_WS_PATH } from '../common/hub/hub-prot
 import { HubError } from '../common/hub/hub-errors';
 import type { Offer, OfferTermsInput, WorkerHardware } from '../common/hub/market-types';
 import type { HubToWorkerMessage, WorkerMessage } from '../common/hub/worker-messages';
+import { errorText } from '../common/errors';
 
 export interface WorkerClientOptions {
   /** The hub's base URL (http://host:port); the socket goes to ws://host:port/v1/worker. */
@@ -102,7 +103,7 @@ export class WorkerClient extends EventEmitter<WorkerClientEvents> {
   async publishOffer(terms: OfferTermsInput, offerId?: string): Promise<Offer> {
     const ref = `r${++this.refCounter}`;
     const reply = await this.request(ref, { type: 'offer.publish', ref, ...(offerId ? { offerId } : {}), terms } as WorkerMessage);
-    if (reply.type !== 'offer.published') throw new HubError('internal', `unexpected reply ${reply.type}`);
+    if (reply.type !== 'offer.published') throw new HubError('internal', `unexpected reply ${reply.type}`, 'unexpected_reply');
     return reply.offer;
   }
 
@@ -148,7 +149,7 @@ export class WorkerClient extends EventEmitter<WorkerClientEvents> {
           });
         })
         .catch((error: unknown) => {
-          this.emit('refused', new HubError('unauthenticated', `Could not get a session token: ${(error as Error).message}`));
+          this.emit('refused', new HubError('unauthenticated', `Could not get a session token: ${errorText(error)}`, 'session_token_failed'));
           socket.close();
         });
     });
@@ -160,7 +161,7 @@ export class WorkerClient extends EventEmitter<WorkerClientEvents> {
       this.welcome = null;
       this.stopHeartbeats();
       for (const [ref, pending] of this.pendingRefs) {
-        pending.reject(new HubError('unavailable', 'The connection to the hub closed before it answered.'));
+        pending.reject(new HubError('unavailable', 'The connection to the hub closed before it answered.', 'connection_closed'));
         this.pendingRefs.delete(ref);
       }
       this.emit('disconnected', { code, reason: reason.toString() });

@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import type { HubTiming } from './hub-server';
 import { DEFAULT_HUB_LIMITS, DEFAULT_HUB_TIMING, startHub } from './hub-server';
 import { openHubChain } from './payments/hub-chain';
+import { createStreamLogger } from './logging/stream-logger';
+import { errorText } from '../common/errors';
 import type { HubChainChoice } from './payments/hub-chain';
 import { PAYMENT_TOKEN } from '../common/money/token-registry';
 
@@ -68,7 +70,7 @@ async function main(): Promise<void> {
       strict: true,
     }));
   } catch (error) {
-    fail((error as Error).message);
+    fail(errorText(error));
   }
   if (values.help) {
     console.log(USAGE);
@@ -83,10 +85,12 @@ async function main(): Promise<void> {
     if (values[flag] !== undefined) timing[key] = wholeNumber(flag, values[flag] as string, DEFAULT_HUB_TIMING[key], 1);
   }
 
+  // The hub's own log: JSON lines on stdout, beside the lines for people below.
+  const logger = createStreamLogger(1);
   let choice: HubChainChoice;
   if (values['sandbox-chain']) {
     if (values.rpc || values.mint) fail('Give either --sandbox-chain or --rpc with --mint, not both.');
-    choice = { kind: 'sandbox', dataDir, host, port: wholeNumber('chain-port', values['chain-port'] as string | undefined, 0) };
+    choice = { kind: 'sandbox', logger: logger.child({ scope: 'sandbox-chain' }), dataDir, host, port: wholeNumber('chain-port', values['chain-port'] as string | undefined, 0) };
   } else if (values.rpc && values.mint) {
     const commitment = (values.commitment as string | undefined) ?? 'confirmed';
     if (commitment !== 'confirmed' && commitment !== 'finalized') fail('--commitment is confirmed or finalized.');
@@ -99,21 +103,21 @@ async function main(): Promise<void> {
   try {
     chain = await openHubChain(choice);
   } catch (error) {
-    console.error(`The hub's chain could not start: ${(error as Error).message}`);
+    console.error(`The hub's chain could not start: ${errorText(error)}`);
     process.exit(1);
   }
   let hub;
   try {
     const connectsPerSec = wholeNumber('connect-rate', values['connect-rate'] as string | undefined, DEFAULT_HUB_LIMITS.connectsPerSec, 1);
     const limits = { connectsPerSec, connectBurst: Math.max(DEFAULT_HUB_LIMITS.connectBurst, connectsPerSec * 5) };
-    hub = await startHub({ dataDir, host, port, ...(values.domain ? { domain: values.domain as string } : {}), chain: chain.config, timing, limits });
+    hub = await startHub({ logger, dataDir, host, port, ...(values.domain ? { domain: values.domain as string } : {}), chain: chain.config, timing, limits });
   } catch (error) {
     await chain.stop();
     const code = (error as NodeJS.ErrnoException).code;
     console.error(
       code === 'EADDRINUSE'
         ? `Port ${port} is already in use, so the hub cannot listen there. Pick another --port or stop the other program.`
-        : `The hub could not start: ${(error as Error).message}`,
+        : `The hub could not start: ${errorText(error)}`,
     );
     process.exit(1);
   }

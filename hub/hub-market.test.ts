@@ -155,7 +155,7 @@ describe('hub market: workers, offers, search, gang placement', () => {
 
     const feed = await RawSocket.open(hub.url, HUB_RENTER_WS_PATH);
     feed.send({ type: 'subscribe', leaseId: quote.leaseId });
-    expect(await feed.next((m) => m.type === 'error')).toMatchObject({ code: 'unauthenticated', inReplyTo: 'subscribe' });
+    expect(await feed.next((m) => m.type === 'error')).toMatchObject({ code: 'unauthenticated', inReplyTo: 'subscribe', reason: 'hello_missing' });
     feed.send({ type: 'hello', protocolVersion: HUB_PROTOCOL_VERSION, token: client.token });
     await feed.next((m) => m.type === 'welcome');
     feed.send({ type: 'subscribe', leaseId: quote.leaseId });
@@ -169,8 +169,9 @@ describe('hub market: workers, offers, search, gang placement', () => {
     other.send({ type: 'hello', protocolVersion: HUB_PROTOCOL_VERSION, token: stranger.token });
     await other.next((m) => m.type === 'welcome');
     other.send({ type: 'subscribe', leaseId: quote.leaseId });
-    expect(await other.next((m) => m.type === 'error')).toMatchObject({ code: 'not_found' });
-    expect((await refusal(stranger.lease(quote.leaseId))).code).toBe('not_found');
+    // The stable reason travels with the code on the socket and over HTTP, rebuilt by the client.
+    expect(await other.next((m) => m.type === 'error')).toMatchObject({ code: 'not_found', reason: 'lease_not_found' });
+    expect(await refusal(stranger.lease(quote.leaseId))).toMatchObject({ code: 'not_found', reason: 'lease_not_found' });
     expect((await refusal(stranger.terminate(quote.leaseId))).code).toBe('not_found');
 
     await client.terminate(quote.leaseId);
@@ -198,7 +199,7 @@ describe('hub market: workers, offers, search, gang placement', () => {
   it('rejects malformed, oversized, unauthenticated and out-of-order messages with a reason while other connections carry on', async () => {
     const socket = await RawSocket.open(hub.url, HUB_WORKER_WS_PATH);
     socket.send('{not json');
-    expect(await socket.next((m) => m.type === 'error')).toMatchObject({ code: 'invalid_message' });
+    expect(await socket.next((m) => m.type === 'error')).toMatchObject({ code: 'invalid_message', reason: 'message_not_json' });
     socket.send({ type: 'heartbeat', seq: 1, sentAtMs: Date.now() });
     expect(await socket.next((m) => m.type === 'error')).toMatchObject({ code: 'unauthenticated', inReplyTo: 'heartbeat' });
     socket.send({ type: 'teleport' });

@@ -18,6 +18,7 @@ import { createTestWallet } from './testing/test-wallet';
 import { killAllWorkers, WorkerHandle } from './testing/worker-handle';
 import type { WorkerProcessConfig } from './testing/worker-process';
 import { refusal } from './testing/refusal';
+import { testLogger } from './testing/test-logger';
 
 // Payments against the real sandbox chain (LiteSVM behind JSON-RPC on loopback): real SPL
 // transfers with memo and reference, built by the wallet's payment builder, verified by
@@ -32,7 +33,7 @@ let mint: string;
 
 beforeAll(async () => {
   chainDir = mkdtempSync(join(tmpdir(), 'idlegrid-hub-chain-'));
-  chain = new SandboxChainServer({ dataDir: chainDir, slotIntervalMs: 0 });
+  chain = new SandboxChainServer({ logger: testLogger, dataDir: chainDir, slotIntervalMs: 0 });
   await chain.start();
   mint = chain.chain.usdcMint;
 });

@@ -27,6 +27,7 @@ import type { HubClock, RandomBytes } from './support/hub-clock';
 import { secureRandomBytes, systemClock } from './support/hub-clock';
 import { WorkerRegistry } from './workers/worker-registry';
 import { WorkerSessions } from './workers/worker-sessions';
+import type { Logger } from '../common/logger';
 
 /** Every interval the hub runs on, in ms. Defaults suit a real market; tests shrink them. */
 export interface HubTiming {
@@ -107,6 +108,8 @@ export interface HubServerOptions {
   limits?: Partial<HubLimits>;
   clock?: HubClock;
   random?: RandomBytes;
+  /** Where the hub logs (the CLI: JSON lines on stdout; the app: its log files, scope 'hub'). */
+  logger: Logger;
   /** Use this store instead of <dataDir>/hub.db. */
   store?: HubStore;
 }
@@ -126,7 +129,7 @@ export interface RunningHub {
 
 const unavailableChain: PaymentCheck = {
   async verify() {
-    throw new HubError('unavailable', 'This hub has no chain to verify payments on. Start it with --sandbox-chain or --rpc URL --mint M.');
+    throw new HubError('unavailable', 'This hub has no chain to verify payments on. Start it with --sandbox-chain or --rpc URL --mint M.', 'no_chain');
   },
 };
 
@@ -205,8 +208,9 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
   const requestLimiter = new RateLimiter(clock, limits.requestsPerSec, limits.requestBurst);
   const workerSessions = new WorkerSessions({ store, clock, random, sessions, workers, offers, leases, heartbeatIntervalMs: timing.heartbeatIntervalMs });
   const connectLimiter = new RateLimiter(clock, limits.connectsPerSec, limits.connectBurst);
-  const workerGateway = new WorkerGateway({ sessions: workerSessions, workers, limiter: workerLimiter, connectLimiter, helloTimeoutMs: timing.helloTimeoutMs });
-  renterGateway = new RenterGateway({ sessions, leases, limiter: requestLimiter, helloTimeoutMs: timing.helloTimeoutMs });
+  const logger = options.logger;
+  const workerGateway = new WorkerGateway({ logger, sessions: workerSessions, workers, limiter: workerLimiter, connectLimiter, helloTimeoutMs: timing.helloTimeoutMs });
+  renterGateway = new RenterGateway({ logger, sessions, leases, limiter: requestLimiter, helloTimeoutMs: timing.helloTimeoutMs });
   const explorer = new ExplorerStatsService(store, clock, workers, leases);
 
   const server = createServer();
@@ -228,7 +232,7 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
     heartbeatIntervalMs: timing.heartbeatIntervalMs,
   };
   const challenges = new SignInChallenges({ domain: options.domain ?? `${host}:${port}`, clock, random });
-  const api = new HubHttpApi({ info, clock, store, challenges, sessions, search, leases, workers, explorer, limiter: requestLimiter });
+  const api = new HubHttpApi({ logger, info, clock, store, challenges, sessions, search, leases, workers, explorer, limiter: requestLimiter });
   server.on('request', (req, res) => api.handle(req, res));
   server.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://hub.invalid').pathname;
@@ -246,7 +250,7 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
       busy = true;
       Promise.resolve()
         .then(run)
-        .catch((error: unknown) => console.error('[hub] periodic task failed:', error))
+        .catch((error: unknown) => logger.error({ err: error }, 'a periodic task failed'))
         .finally(() => (busy = false));
     }, ms);
     timer.unref();

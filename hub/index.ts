@@ -4,4 +4,5 @@ export { startHub, DEFAULT_HUB_TIMING, DEFAULT_HUB_LIMITS } from './hub-server';
 export type { HubTiming, HubLimits, HubChainConfig, HubServerOptions, RunningHub } from './hub-server';
 export { openHubChain } from './payments/hub-chain';
 export type { HubChainChoice, OpenHubChain } from './payments/hub-chain';
+export { createStreamLogger } from './logging/stream-logger';
 export { ChainPaymentCheck } from './payments/chain-payment-check';

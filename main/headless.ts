@@ -5,6 +5,7 @@ import { createAppServices } from './app/app-services';
 import { ApiDispatcher } from './transport/api-dispatcher';
 import { HeadlessAuth } from './transport/headless-auth';
 import { HeadlessServer } from './transport/headless-server';
+import { errorText } from '../common/errors';
 
 // Headless entry: the same services and UI as the desktop app, served over HTTP and
 // a WebSocket on 127.0.0.1 with an access token, for rigs without a desktop.
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
     host: args.host,
     port: args.port,
     staticDir: join(__dirname, '../renderer'),
-    dispatcher: new ApiDispatcher(services.handlers),
+    dispatcher: new ApiDispatcher(services.handlers, services.logger.child({ scope: 'api' })),
     events: services.events,
     auth,
   });
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
     console.error(
       code === 'EADDRINUSE'
         ? `Port ${args.port} on ${args.host} is already in use: pick another with --port, or stop the other server.`
-        : `Could not listen on ${args.host}:${args.port}: ${(error as Error).message}`,
+        : `Could not listen on ${args.host}:${args.port}: ${errorText(error)}`,
     );
     await services.stop();
     process.exit(1);

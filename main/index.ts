@@ -73,7 +73,7 @@ if (!app.requestSingleInstanceLock()) {
     // Wallet keys sealed by the OS keychain; a passphrase where there is no real keychain.
     const keyProtection = chooseDesktopKeyProtection(safeStorage, { file: join(dataDir, 'wallets', 'passphrase.json') });
     services = createAppServices({ shell: 'desktop', dataDir, version: app.getVersion(), keyProtection });
-    registerIpcTransport({ ipcMain, dispatcher: new ApiDispatcher(services.handlers), events: services.events, isTrustedUrl });
+    registerIpcTransport({ ipcMain, dispatcher: new ApiDispatcher(services.handlers, services.logger.child({ scope: 'api' })), events: services.events, isTrustedUrl });
     const s = services;
     const applyLoginItem = (openAtLogin: boolean) => app.setLoginItemSettings({ openAtLogin });
     tray = createTray(join(__dirname, '../../resources/tray.png'), {

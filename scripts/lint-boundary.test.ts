@@ -37,6 +37,32 @@ describe('process boundary lint', () => {
   });
 });
 
+describe('no console outside the entries (services log through the injected Logger)', () => {
+  const consoleErrors = async (filePath: string) =>
+    (await ruleIds("export function f(e: unknown) {\n  console.error('failed', e);\n}\n", filePath)).filter((id) => id === 'no-console');
+
+  it.each([
+    'main/worker/probe.ts',
+    'main/app/probe.ts',
+    'hub/gateway/probe.ts',
+    'hub-client/probe.ts',
+    'solana/sandbox/probe.ts',
+    'sqlite/probe.ts',
+    'common/probe.ts',
+    'preload/probe.ts',
+    'renderer/src/views/probe.tsx',
+  ])('%s may not call console', async (file) => {
+    expect(await consoleErrors(file)).toEqual(['no-console']);
+  });
+
+  it.each(['main/index.ts', 'main/headless.ts', 'hub/hub-cli.ts', 'solana/sandbox/sandbox-chain-cli.ts', 'main/worker/probe.test.ts', 'scripts/probe.ts', 'bench/probe.ts'])(
+    'the entry or tool %s may',
+    async (file) => {
+      expect(await consoleErrors(file)).toEqual([]);
+    },
+  );
+});
+
 describe('layers point one way (eslint/layers.mjs)', () => {
   const layerErrors = async (code: string, filePath: string) => {
     const [result] = await eslint.lintText(`${code}\nexport const x = 1;\n`, { filePath });

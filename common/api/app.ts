@@ -11,12 +11,20 @@ export interface AppInfo {
   platform: string;
 }
 
+/** One JSON file for a bug report: recent logs, doctor, versions, hardware; no secrets, addresses shortened. */
+export interface DiagnosticsExport {
+  filename: string;
+  json: string;
+}
+
 const noParams = z.object({}).strict();
 
 export const appCalls = {
   'app:info': call<AppInfo>()(noParams),
   'settings:get': call<Settings>()(noParams),
   'settings:update': call<Settings>()(settingsPatchSchema),
+  /** Builds the diagnostics file; the UI saves it (the same way on desktop and headless). */
+  'app:export-diagnostics': call<DiagnosticsExport>()(noParams),
 };
 
 export const appEvents = {

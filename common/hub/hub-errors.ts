@@ -1,7 +1,8 @@
 /**
  * Every refusal the hub sends carries one of these codes and a message in plain words
- * that says what happened and what to do. The same shape is used on HTTP
- * (`{ error: { code, message } }`) and on the sockets (`{ type: 'error', code, message }`).
+ * that says what happened and what to do, and where it has one a stable `reason`. The same
+ * shape is used on HTTP (`{ error: { code, message, reason? } }`) and on the sockets
+ * (`{ type: 'error', code, message, reason? }`).
  */
 export const HUB_ERROR_CODES = [
   'invalid_message',
@@ -28,7 +29,10 @@ export type HubErrorCode = (typeof HUB_ERROR_CODES)[number];
 export interface HubErrorShape {
   code: HubErrorCode;
   message: string;
-  /** For `payment_rejected`: the verifier's reason code (wrong_mint, short_amount, …). */
+  /**
+   * The refusal's stable snake_case name where it has one (`lease_not_found`, `gpu_busy`);
+   * for `payment_rejected`, the verifier's reason (wrong_mint, short_amount, …).
+   */
   reason?: string;
 }
 

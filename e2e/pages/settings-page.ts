@@ -1,4 +1,4 @@
-import type { Locator, Page } from '@playwright/test';
+import type { Download, Locator, Page } from '@playwright/test';
 import { AppShell } from './app-shell';
 
 /** Settings: network (including a private grid's hub), start on login, the market hub. */
@@ -23,6 +23,17 @@ export class SettingsPage {
     await this.hubUrlField().fill(hubUrl);
     await this.page.getByTestId('network-apply').click();
     await this.page.locator('[data-testid="market-hub"][data-mode="grid"][data-status="ready"]').waitFor({ timeout });
+  }
+
+  /** About → Export diagnostics: the saved file. */
+  async exportDiagnostics(): Promise<Download> {
+    const download = this.page.waitForEvent('download');
+    await this.page.getByTestId('settings-export-diagnostics').click();
+    return download;
+  }
+
+  diagnosticsResult(): Locator {
+    return this.page.getByTestId('settings-diagnostics-result');
   }
 
   hubUrlField(): Locator {

@@ -54,20 +54,20 @@ export class SignInChallenges {
   redeem(request: SessionRequest): string {
     const nowMs = this.options.clock.nowMs();
     if (this.redeemed.has(request.nonce)) {
-      throw new HubError('challenge_replayed', 'This sign-in challenge was already used. Ask the hub for a new challenge and sign that.');
+      throw new HubError('challenge_replayed', 'This sign-in challenge was already used. Ask the hub for a new challenge and sign that.', 'challenge_replayed');
     }
     const challenge = this.pending.get(request.nonce);
     if (!challenge || challenge.address !== request.address) {
-      throw new HubError('unknown_challenge', 'This hub did not issue that challenge to this address (or has restarted since). Ask for a new challenge.');
+      throw new HubError('unknown_challenge', 'This hub did not issue that challenge to this address (or has restarted since). Ask for a new challenge.', 'unknown_challenge');
     }
     if (nowMs >= challenge.expiresAtMs) {
       this.pending.delete(request.nonce);
-      throw new HubError('challenge_expired', 'The sign-in challenge expired before it was signed. Ask for a new challenge and sign it within 5 minutes.');
+      throw new HubError('challenge_expired', 'The sign-in challenge expired before it was signed. Ask for a new challenge and sign it within 5 minutes.', 'challenge_expired');
     }
     const message = new TextEncoder().encode(signInMessageText(challenge));
     if (!verifyWalletSignature(request.address, message, request.signature)) {
       // A bad signature does not burn the challenge: the real owner may still sign it.
-      throw new HubError('bad_signature', 'The signature does not match this address and challenge. Sign the exact challenge text with the wallet of this address.');
+      throw new HubError('bad_signature', 'The signature does not match this address and challenge. Sign the exact challenge text with the wallet of this address.', 'bad_signature');
     }
     this.pending.delete(request.nonce);
     this.redeemed.set(request.nonce, challenge.expiresAtMs);

@@ -3,10 +3,12 @@ import type { z } from 'zod';
 import { Sequencer } from '../../common/async';
 import { HUB_CLOSE } from '../../common/hub/hub-protocol';
 import { HubError } from '../../common/hub/hub-errors';
+import type { Logger } from '../../common/logger';
 import type { RateLimiter } from './rate-limiter';
 
 export interface JsonSocketDeps<M extends { type: string }> {
   socket: WebSocket;
+  logger: Logger;
   schema: z.ZodType<M>;
   /** Messages above this are answered with `too_large` and dropped (the socket's hard cap closes with 1009). */
   maxMessageBytes: number;
@@ -68,31 +70,31 @@ export class JsonSocket<M extends { type: string }> {
 
   private receive(data: Buffer | Buffer[] | ArrayBuffer, isBinary: boolean): void {
     const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-    if (isBinary) return this.reject(new HubError('invalid_message', 'Messages are JSON text frames, not binary.'));
+    if (isBinary) return this.reject(new HubError('invalid_message', 'Messages are JSON text frames, not binary.', 'binary_frame'));
     if (bytes.length > this.o.maxMessageBytes) {
-      return this.reject(new HubError('too_large', `A message may be at most ${this.o.maxMessageBytes} bytes; this one was ${bytes.length}. Split log output into smaller chunks.`));
+      return this.reject(new HubError('too_large', `A message may be at most ${this.o.maxMessageBytes} bytes; this one was ${bytes.length}. Split log output into smaller chunks.`, 'message_too_large'));
     }
     const { limiter, key } = this.o.rate();
     if (!limiter.take(key)) {
       if (this.o.closeWhenLimited?.()) {
-        this.reject(new HubError('rate_limited', 'Too many connections from your address right now; reconnect in a few seconds.'), {}, false);
+        this.reject(new HubError('rate_limited', 'Too many connections from your address right now; reconnect in a few seconds.', 'too_many_connections'), {}, false);
         this.close(HUB_CLOSE.abusive, 'too many connections from this address; retry later');
         return;
       }
-      return this.reject(new HubError('rate_limited', 'Too many messages; this one was dropped. Slow down (heartbeats every few seconds, logs batched).'));
+      return this.reject(new HubError('rate_limited', 'Too many messages; this one was dropped. Slow down (heartbeats every few seconds, logs batched).', 'too_many_messages'));
     }
     let json: unknown;
     try {
       json = JSON.parse(bytes.toString('utf8'));
     } catch {
-      return this.reject(new HubError('invalid_message', 'That message is not valid JSON.'));
+      return this.reject(new HubError('invalid_message', 'That message is not valid JSON.', 'message_not_json'));
     }
     const parsed = this.o.schema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
       const type = typeof (json as { type?: unknown })?.type === 'string' ? (json as { type: string }).type : undefined;
-      return this.reject(new HubError('invalid_message', `Invalid ${type ?? 'message'}${where}: ${issue?.message ?? 'does not match the protocol'}.`), type ? { inReplyTo: type } : {});
+      return this.reject(new HubError('invalid_message', `Invalid ${type ?? 'message'}${where}: ${issue?.message ?? 'does not match the protocol'}.`, 'message_invalid'), type ? { inReplyTo: type } : {});
     }
     if (this.inbox.size >= this.maxQueued) {
       this.close(HUB_CLOSE.abusive, 'too many messages waiting');
@@ -106,8 +108,8 @@ export class JsonSocket<M extends { type: string }> {
         const context = { inReplyTo: message.type, ...(typeof ref === 'string' ? { ref } : {}) };
         if (error instanceof HubError) this.reject(error, context, isClientFault(error));
         else {
-          console.error(`[hub] handling ${message.type} failed:`, error);
-          this.reject(new HubError('internal', 'The hub failed to handle this message; it was not applied. Try again.'), context, false);
+          this.o.logger.error({ err: error, messageType: message.type }, 'handling a socket message failed');
+          this.reject(new HubError('internal', 'The hub failed to handle this message; it was not applied. Try again.', 'handler_failed'), context, false);
         }
       });
   }

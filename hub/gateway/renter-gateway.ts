@@ -10,8 +10,10 @@ import type { LeaseService } from '../leases/lease-service';
 import { JsonSocket } from './json-socket';
 import type { RateLimiter } from './rate-limiter';
 import { remoteHostOf } from './remote-host';
+import type { Logger } from '../../common/logger';
 
 export interface RenterGatewayDeps {
+  logger: Logger;
   sessions: SessionTokens;
   leases: LeaseService;
   limiter: RateLimiter;
@@ -55,20 +57,21 @@ export class RenterGateway {
       const helloTimer = setTimeout(() => ws.close(HUB_CLOSE.helloTimeout, 'no hello in time'), this.o.helloTimeoutMs);
       const session: JsonSocket<RenterMessage> = new JsonSocket<RenterMessage>({
         socket: ws,
+        logger: this.o.logger,
         schema: renterMessageSchema,
         maxMessageBytes: MAX_RENTER_MESSAGE_BYTES,
         rate: () => ({ limiter: this.o.limiter, key: address ? `renter:${address}` : `ip:${remoteHost}` }),
         onMessage: async (message) => {
           if (message.type === 'hello') {
-            if (address) throw new HubError('out_of_order', 'This socket already said hello.');
+            if (address) throw new HubError('out_of_order', 'This socket already said hello.', 'hello_repeated');
             if (message.protocolVersion !== HUB_PROTOCOL_VERSION) {
-              session.reject(new HubError('version_mismatch', `This hub speaks protocol ${HUB_PROTOCOL_VERSION}; update Idlegrid.`), { inReplyTo: 'hello' });
+              session.reject(new HubError('version_mismatch', `This hub speaks protocol ${HUB_PROTOCOL_VERSION}; update Idlegrid.`, 'protocol_version_mismatch'), { inReplyTo: 'hello' });
               session.close(HUB_CLOSE.versionMismatch, 'protocol version mismatch');
               return;
             }
             const who = await this.o.sessions.resolve(message.token);
             if (!who) {
-              session.reject(new HubError('unauthenticated', 'The session token is unknown or expired. Sign in again.'), { inReplyTo: 'hello' });
+              session.reject(new HubError('unauthenticated', 'The session token is unknown or expired. Sign in again.', 'session_token_invalid'), { inReplyTo: 'hello' });
               session.close(HUB_CLOSE.unauthenticated, 'sign in again');
               return;
             }
@@ -77,9 +80,9 @@ export class RenterGateway {
             session.send({ type: 'welcome', protocolVersion: HUB_PROTOCOL_VERSION, address });
             return;
           }
-          if (!address) throw new HubError('unauthenticated', `Say hello with a session token before ${message.type}.`);
+          if (!address) throw new HubError('unauthenticated', `Say hello with a session token before ${message.type}.`, 'hello_missing');
           if (message.type === 'subscribe') {
-            if (mine.size >= (this.o.maxSubscriptionsPerSocket ?? 100)) throw new HubError('conflict', 'Too many subscriptions on one socket; unsubscribe from ended leases first.');
+            if (mine.size >= (this.o.maxSubscriptionsPerSocket ?? 100)) throw new HubError('conflict', 'Too many subscriptions on one socket; unsubscribe from ended leases first.', 'too_many_subscriptions');
             const lease = await this.o.leases.leaseFor(address, message.leaseId);
             mine.add(message.leaseId);
             let set = this.subscribers.get(message.leaseId);

@@ -10,8 +10,10 @@ import type { WorkerSessions } from '../workers/worker-sessions';
 import { JsonSocket } from './json-socket';
 import type { RateLimiter } from './rate-limiter';
 import { remoteHostOf } from './remote-host';
+import type { Logger } from '../../common/logger';
 
 export interface WorkerGatewayDeps {
+  logger: Logger;
   sessions: WorkerSessions;
   workers: WorkerRegistry;
   /** Messages per worker once it has said hello. */
@@ -50,13 +52,14 @@ export class WorkerGateway {
       const helloTimer = setTimeout(() => ws.close(HUB_CLOSE.helloTimeout, 'no hello in time'), this.o.helloTimeoutMs);
       const session: JsonSocket<WorkerMessage> = new JsonSocket<WorkerMessage>({
         socket: ws,
+        logger: this.o.logger,
         schema: workerMessageSchema,
         maxMessageBytes: MAX_WORKER_MESSAGE_BYTES,
         rate: () => (worker ? { limiter: this.o.limiter, key: `worker:${worker.workerId}` } : { limiter: this.o.connectLimiter, key: `ip:${remoteHost}` }),
         closeWhenLimited: () => worker === null,
         onMessage: async (message) => {
           if (message.type === 'hello') {
-            if (helloSeen) throw new HubError('out_of_order', 'This socket already said hello; send it once per connection.');
+            if (helloSeen) throw new HubError('out_of_order', 'This socket already said hello; send it once per connection.', 'hello_repeated');
             helloSeen = true;
             try {
               worker = await this.o.sessions.hello(message, link);
@@ -72,7 +75,7 @@ export class WorkerGateway {
             }
             return;
           }
-          if (!worker) throw new HubError('unauthenticated', `Say hello with a session token before ${message.type}.`);
+          if (!worker) throw new HubError('unauthenticated', `Say hello with a session token before ${message.type}.`, 'hello_missing');
           await this.o.sessions.handle(worker, message);
         },
       });

@@ -19,8 +19,10 @@ import type { HubStore } from '../store/hub-store';
 import type { HubClock } from '../support/hub-clock';
 import type { WorkerRegistry } from '../workers/worker-registry';
 import { readJsonBody } from './json-body';
+import type { Logger } from '../../common/logger';
 
 export interface HubHttpApiDeps {
+  logger: Logger;
   info: HubInfo;
   clock: HubClock;
   store: HubStore;
@@ -135,7 +137,7 @@ export class HubHttpApi {
       .then((body) => send(response, 200, body))
       .catch((error: unknown) => {
         if (error instanceof HubError) return send(response, HTTP_STATUS_OF[error.code], { error: error.toShape() });
-        console.error('[hub] HTTP request failed:', error);
+        this.o.logger.error({ err: error, method: request.method, path: request.url?.split('?')[0] }, 'an HTTP request failed');
         send(response, 500, { error: { code: 'internal', message: 'The hub failed to handle this request; nothing was changed. Try again.' } });
       });
   }
@@ -143,9 +145,9 @@ export class HubHttpApi {
   private async dispatch(request: IncomingMessage): Promise<unknown> {
     const url = new URL(request.url ?? '/', 'http://hub.invalid');
     const matching = this.routes.filter((r) => r.pattern.test(url.pathname));
-    if (matching.length === 0) throw new HubError('not_found', `There is no ${url.pathname} on this hub. See /v1/info.`);
+    if (matching.length === 0) throw new HubError('not_found', `There is no ${url.pathname} on this hub. See /v1/info.`, 'route_not_found');
     const route = matching.find((r) => r.method === request.method);
-    if (!route) throw new HubError('invalid_message', `${url.pathname} does not take ${request.method}; use ${matching.map((r) => r.method).join(' or ')}.`);
+    if (!route) throw new HubError('invalid_message', `${url.pathname} does not take ${request.method}; use ${matching.map((r) => r.method).join(' or ')}.`, 'method_not_allowed');
     const params = route.pattern.exec(url.pathname)!.slice(1);
     let address = '';
     if (route.auth) {
@@ -154,7 +156,7 @@ export class HubHttpApi {
       const who = token ? await this.o.sessions.resolve(token) : null;
       if (!who) {
         if (!this.o.limiter.take(`ip:${remoteHostOf(request)}`)) throw rateLimited();
-        throw new HubError('unauthenticated', 'Sign in first (POST /v1/auth/challenge, then /v1/auth/session) and send Authorization: Bearer <token>.');
+        throw new HubError('unauthenticated', 'Sign in first (POST /v1/auth/challenge, then /v1/auth/session) and send Authorization: Bearer <token>.', 'sign_in_required');
       }
       address = who;
     }
@@ -168,7 +170,7 @@ export class HubHttpApi {
 
   private async workerReputation(workerId: string): Promise<WorkerReputation> {
     const worker = this.o.workers.get(workerId);
-    if (!worker) throw new HubError('not_found', `No worker ${workerId} is known here.`);
+    if (!worker) throw new HubError('not_found', `No worker ${workerId} is known here.`, 'worker_not_found');
     const nowMs = this.o.clock.nowMs();
     return {
       workerId,
@@ -198,11 +200,11 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-  throw new HubError('invalid_message', `${where}${issue?.message ?? 'invalid request'}`);
+  throw new HubError('invalid_message', `${where}${issue?.message ?? 'invalid request'}`, 'request_invalid');
 }
 
 function rateLimited(): HubError {
-  return new HubError('rate_limited', 'Too many requests; slow down and try again in a second.');
+  return new HubError('rate_limited', 'Too many requests; slow down and try again in a second.', 'too_many_requests');
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {

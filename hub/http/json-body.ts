@@ -33,7 +33,7 @@ export function readJsonBody(request: IncomingMessage, maxBytes: number): Promis
       try {
         resolve(JSON.parse(text));
       } catch {
-        reject(new HubError('invalid_message', 'The request body is not valid JSON.'));
+        reject(new HubError('invalid_message', 'The request body is not valid JSON.', 'body_not_json'));
       }
     });
     request.on('error', (error) => {
@@ -43,5 +43,5 @@ export function readJsonBody(request: IncomingMessage, maxBytes: number): Promis
 }
 
 function tooLarge(maxBytes: number, size: number): HubError {
-  return new HubError('too_large', `A request body may be at most ${maxBytes} bytes; this one has ${size} or more.`);
+  return new HubError('too_large', `A request body may be at most ${maxBytes} bytes; this one has ${size} or more.`, 'body_too_large');
 }

@@ -42,14 +42,14 @@ export class LeasePaymentIntake {
     const lease = await this.o.ownLease(renter, leaseId);
     const expected = lease.payments.find((p) => p.increment === submission.increment && p.payee === submission.payee);
     if (!expected) {
-      throw new HubError('not_found', `Lease ${leaseId} expects no payment to ${submission.payee} for increment ${submission.increment}. Check the quote's payees and the increment number.`);
+      throw new HubError('not_found', `Lease ${leaseId} expects no payment to ${submission.payee} for increment ${submission.increment}. Check the quote's payees and the increment number.`, 'payee_not_expected');
     }
     if (expected.signature === submission.signature) return this.receipt(lease, expected); // a retry after a lost answer
     if (expected.signature !== null) {
-      throw new HubError('conflict', `Increment ${submission.increment} to ${submission.payee} is already paid by ${expected.signature}. Do not pay it twice.`);
+      throw new HubError('conflict', `Increment ${submission.increment} to ${submission.payee} is already paid by ${expected.signature}. Do not pay it twice.`, 'increment_already_paid');
     }
     if (lease.state === 'ended') {
-      throw new HubError(lease.endReason === 'unpaid' && lease.startedAtMs === null ? 'reservation_expired' : 'conflict', `Lease ${leaseId} has ended (${lease.endReason}); it takes no more payments.`);
+      throw new HubError(lease.endReason === 'unpaid' && lease.startedAtMs === null ? 'reservation_expired' : 'conflict', `Lease ${leaseId} has ended (${lease.endReason}); it takes no more payments.`, 'lease_ended');
     }
     const verdict = await this.o.payments.verify(
       { recipient: expected.payee, mint: lease.mint, token: this.o.terms.token, amount: expected.amount, reference: expected.reference, memo: expected.memo },
@@ -77,12 +77,12 @@ export class LeasePaymentIntake {
     if (credit.status === 'duplicate-signature') {
       const to = credit.creditedTo;
       if (to.leaseId === leaseId && to.increment === submission.increment && to.payee === submission.payee) return this.receipt(lease, expected);
-      throw new HubError('conflict', `Transaction ${submission.signature} is already credited to lease ${to.leaseId}, increment ${to.increment}. Each payment needs its own transfer.`);
+      throw new HubError('conflict', `Transaction ${submission.signature} is already credited to lease ${to.leaseId}, increment ${to.increment}. Each payment needs its own transfer.`, 'signature_already_credited');
     }
     if (credit.status === 'already-paid') {
-      throw new HubError('conflict', `Increment ${submission.increment} to ${submission.payee} is already paid by ${credit.signature}.`);
+      throw new HubError('conflict', `Increment ${submission.increment} to ${submission.payee} is already paid by ${credit.signature}.`, 'increment_already_paid');
     }
-    if (credit.status === 'unknown-payment') throw new HubError('not_found', `Lease ${leaseId} has no such payment.`);
+    if (credit.status === 'unknown-payment') throw new HubError('not_found', `Lease ${leaseId} has no such payment.`, 'payment_not_found');
 
     // Credited: from here on, synchronous decisions on the in-memory lease.
     expected.signature = submission.signature;

@@ -30,6 +30,7 @@ export function checkIncrementCount(count: number, terms: QuoteTerms): number {
     throw new HubError(
       'invalid_message',
       `That is ${count} increments of ${terms.incrementMs / 60_000} min; one lease holds at most ${terms.maxIncrementsPerLease}. Ask for a shorter lease and extend it later.`,
+      'too_many_increments',
     );
   }
   return count;
@@ -40,13 +41,13 @@ export function incrementsForBudget(budget: bigint, perIncrement: bigint, offers
   const { incrementMs } = terms;
   if (budget < perIncrement) {
     const text = (baseUnits: bigint) => formatAmount({ token: terms.token, baseUnits }, { grouping: false });
-    throw new HubError('invalid_message', `This cluster costs ${text(perIncrement)} ${terms.token.symbol} per increment; a budget of ${text(budget)} does not buy one. Raise the budget or ask for fewer GPUs.`);
+    throw new HubError('invalid_message', `This cluster costs ${text(perIncrement)} ${terms.token.symbol} per increment; a budget of ${text(budget)} does not buy one. Raise the budget or ask for fewer GPUs.`, 'budget_too_small');
   }
   const maxByOffers = Math.floor(Math.min(...offers.map((o) => o.maxLeaseMs)) / incrementMs);
   const count = Math.min(Number(budget / perIncrement), maxByOffers, terms.maxIncrementsPerLease);
   const minMs = Math.max(...offers.map((o) => o.minLeaseMs));
   if (count < 1 || count * incrementMs < minMs) {
-    throw new HubError('no_capacity', `The machines found need leases between ${minMs} ms and ${maxByOffers * incrementMs} ms; this budget buys ${count * incrementMs} ms. Change the budget or give a duration.`);
+    throw new HubError('no_capacity', `The machines found need leases between ${minMs} ms and ${maxByOffers * incrementMs} ms; this budget buys ${count * incrementMs} ms. Change the budget or give a duration.`, 'lease_length_out_of_range');
   }
   return count;
 }

@@ -110,7 +110,7 @@ export class LeaseService {
     let reservations = 0;
     for (const l of this.active.values()) if (l.renter === renter && l.state === 'reserved') reservations += 1;
     if (reservations >= terms.maxReservationsPerRenter) {
-      throw new HubError('conflict', `You already hold ${reservations} unpaid reservations. Pay or terminate one before asking for another quote.`);
+      throw new HubError('conflict', `You already hold ${reservations} unpaid reservations. Pay or terminate one before asking for another quote.`, 'too_many_reservations');
     }
     const incrementCount = request.durationMs === undefined ? null : checkIncrementCount(Math.ceil(request.durationMs / terms.incrementMs), terms);
     const leaseId = makeId('lease', this.o.random);
@@ -122,6 +122,7 @@ export class LeaseService {
       throw new HubError(
         'no_capacity',
         `No set of online machines can hold ${request.gpuCount} GPU(s) with these constraints right now. Ask for fewer GPUs, relax the model, VRAM, price, region or reliability limits, or try again later. (Your own offers are never placed for you: to rent your own GPUs, pay from another wallet.)`,
+        'no_matching_gpus',
       );
     }
     const nodes = placementNodes(reserved);
@@ -146,13 +147,13 @@ export class LeaseService {
 
   async extend(renter: string, leaseId: string, increments: number): Promise<LeaseIncrement[]> {
     const lease = await this.ownLease(renter, leaseId);
-    if (lease.state === 'ended') throw new HubError('conflict', `Lease ${leaseId} has ended; ask for a new quote instead.`);
+    if (lease.state === 'ended') throw new HubError('conflict', `Lease ${leaseId} has ended; ask for a new quote instead.`, 'lease_ended');
     const newCount = lease.incrementCount + increments;
     checkIncrementCount(newCount, this.o.terms);
     const offers = lease.placement.nodes.map((n) => this.o.offers.get(n.offerId));
     const maxMs = Math.min(...offers.map((o) => o?.maxLeaseMs ?? Infinity));
     if (newCount * lease.incrementMs > maxMs) {
-      throw new HubError('conflict', `A supplier of this lease allows at most ${maxMs} ms per lease; ${newCount} increments would be ${newCount * lease.incrementMs} ms. Extend by fewer increments.`);
+      throw new HubError('conflict', `A supplier of this lease allows at most ${maxMs} ms per lease; ${newCount} increments would be ${newCount * lease.incrementMs} ms. Extend by fewer increments.`, 'lease_too_long');
     }
     const amounts = perIncrementAmounts(lease.placement.nodes, lease.incrementMs);
     const added = expectedPayments(leaseId, lease.incrementCount, newCount, amounts, this.o.random);
@@ -183,7 +184,7 @@ export class LeaseService {
   /** A lease of this renter (live if active, from the store if ended); not_found otherwise, even if it is someone else's. */
   private async ownLease(renter: string, leaseId: string): Promise<LiveLease> {
     const lease = this.active.get(leaseId) ?? (await this.storedLease(leaseId));
-    if (!lease || lease.renter !== renter) throw new HubError('not_found', `You have no lease ${leaseId}.`);
+    if (!lease || lease.renter !== renter) throw new HubError('not_found', `You have no lease ${leaseId}.`, 'lease_not_found');
     return lease;
   }
 
@@ -233,9 +234,9 @@ export class LeaseService {
   async nodeEvent(workerId: string, event: Extract<WorkerMessage, { type: 'lease.node' }>): Promise<void> {
     const lease = this.active.get(event.leaseId);
     const node = lease?.placement.nodes.find((n) => n.workerId === workerId);
-    if (!lease || !node) throw new HubError('not_found', `This machine has no active lease ${event.leaseId}; stop anything it runs for it.`);
+    if (!lease || !node) throw new HubError('not_found', `This machine has no active lease ${event.leaseId}; stop anything it runs for it.`, 'lease_not_found');
     if (!hasStarted(lease.state)) {
-      throw new HubError('out_of_order', `Lease ${event.leaseId} is ${lease.state}: do not start it before the hub says it is paid (lease.paid).`);
+      throw new HubError('out_of_order', `Lease ${event.leaseId} is ${lease.state}: do not start it before the hub says it is paid (lease.paid).`, 'lease_not_paid');
     }
     const nowMs = this.o.clock.nowMs();
     const status = lease.nodes[node.rank]!;
@@ -275,7 +276,7 @@ export class LeaseService {
   logChunk(workerId: string, chunk: Extract<WorkerMessage, { type: 'lease.log' }>): void {
     const lease = this.active.get(chunk.leaseId);
     const node = lease?.placement.nodes.find((n) => n.workerId === workerId);
-    if (!lease || !node) throw new HubError('not_found', `This machine has no active lease ${chunk.leaseId}.`);
+    if (!lease || !node) throw new HubError('not_found', `This machine has no active lease ${chunk.leaseId}.`, 'lease_not_found');
     const entry = { rank: node.rank, stream: chunk.stream, text: chunk.text, atMs: this.o.clock.nowMs() };
     lease.logTail.push(entry);
     if (lease.logTail.length > LOG_TAIL_CHUNKS) lease.logTail.shift();

@@ -49,17 +49,17 @@ export class OfferBook {
     const gpus = terms.gpuUuids.map((uuid) => owner.gpus.find((g) => g.uuid === uuid));
     const missing = terms.gpuUuids.filter((_, i) => !gpus[i]);
     if (missing.length > 0) {
-      throw new HubError('invalid_message', `This machine did not register GPU ${missing.join(', ')}. Offer only GPUs listed in the hello.`);
+      throw new HubError('invalid_message', `This machine did not register GPU ${missing.join(', ')}. Offer only GPUs listed in the hello.`, 'gpu_not_registered');
     }
     const models = new Set(gpus.map((g) => g!.model));
     if (models.size > 1) {
-      throw new HubError('invalid_message', `An offer holds GPUs of one model; this one mixes ${[...models].join(' and ')}. Publish one offer per model.`);
+      throw new HubError('invalid_message', `An offer holds GPUs of one model; this one mixes ${[...models].join(' and ')}. Publish one offer per model.`, 'offer_mixes_models');
     }
     for (const other of this.byWorker.get(owner.workerId) ?? []) {
       if (other.offerId === replacingOfferId) continue;
       const shared = other.terms.gpuUuids.filter((u) => terms.gpuUuids.includes(u));
       if (shared.length > 0) {
-        throw new HubError('conflict', `GPU ${shared.join(', ')} is already in offer ${other.offerId}. Withdraw that offer or leave the GPU out.`);
+        throw new HubError('conflict', `GPU ${shared.join(', ')} is already in offer ${other.offerId}. Withdraw that offer or leave the GPU out.`, 'gpu_in_other_offer');
       }
     }
     return { gpuModel: gpus[0]!.model, vramMiB: Math.min(...gpus.map((g) => g!.vramMiB)) };

@@ -3,6 +3,7 @@ import { ChainClient } from '../../solana/rpc/chain-client';
 import { PaymentVerifier } from '../../solana/payments/payment-verifier';
 import type { ChainReader } from '../../solana/payments/payment-verifier';
 import type { ExpectedTransfer, PaymentCheck, PaymentCheckResult } from './payment-check';
+import { errorText } from '../../common/errors';
 
 const RETRYABLE = new Set(['not_found', 'not_confirmed']);
 
@@ -39,7 +40,7 @@ export class ChainPaymentCheck implements PaymentCheck {
       return {
         ok: false,
         reason: 'chain_unreachable',
-        message: `The hub could not ask the chain at ${this.rpcUrl} about this payment (${(error as Error).message}).`,
+        message: `The hub could not ask the chain at ${this.rpcUrl} about this payment (${errorText(error)}).`,
         retryable: true,
       };
     }

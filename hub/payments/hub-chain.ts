@@ -2,9 +2,10 @@ import { join } from 'node:path';
 import { SandboxChainServer } from '../../solana/sandbox/sandbox-chain-server';
 import type { HubChainConfig } from '../hub-server';
 import { ChainPaymentCheck } from './chain-payment-check';
+import type { Logger } from '../../common/logger';
 
 export type HubChainChoice =
-  | { kind: 'sandbox'; dataDir: string; host: string; port: number; slotIntervalMs?: number }
+  | { kind: 'sandbox'; dataDir: string; host: string; port: number; slotIntervalMs?: number; logger: Logger }
   | { kind: 'rpc'; rpcUrl: string; mint: string; network?: string; commitment?: 'confirmed' | 'finalized' };
 
 export interface OpenHubChain {
@@ -27,6 +28,7 @@ export async function openHubChain(choice: HubChainChoice): Promise<OpenHubChain
   }
   const server = new SandboxChainServer({
     dataDir: join(choice.dataDir, 'sandbox-chain'),
+    logger: choice.logger,
     host: choice.host,
     port: choice.port,
     ...(choice.slotIntervalMs !== undefined ? { slotIntervalMs: choice.slotIntervalMs } : {}),

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HubServerOptions, RunningHub } from '../hub-server';
 import { startHub } from '../hub-server';
+import { testLogger } from './test-logger';
 
 /**
  * A real hub on loopback in the test's own process, on a fresh data dir, with no chain
@@ -17,6 +18,7 @@ export async function startTestHub(options: Partial<HubServerOptions> = {}): Pro
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'idlegrid-hub-test-'));
   const hub = await startHub({
     dataDir,
+    logger: testLogger,
     chain: { network: 'sandbox', mint: 'Gh9ZwEmdLJ8DscKNTkTqPbNwLNNBjuSzaG9Vp2KGtKJr', rpcUrl: null, payments: null },
     ...options,
   });

@@ -5,6 +5,7 @@ import type { WorkerLease } from '../../common/hub/worker-messages';
 import { WorkerClient } from '../../hub-client/worker-client';
 import { ChainPaymentCheck } from '../payments/chain-payment-check';
 import { testWalletFromHex } from './test-wallet';
+import { errorText } from '../../common/errors';
 
 /**
  * A worker as its own process, for the hub's integration tests: signs in with the wallet
@@ -94,7 +95,7 @@ async function onPaid(leaseId: string, payment: { increment: number; signature: 
   }
 }
 
-const fatal = (error: unknown) => report({ event: 'fatal', message: (error as Error).message });
+const fatal = (error: unknown) => report({ event: 'fatal', message: errorText(error) });
 
 client.on('message', (message) => {
   report({ event: 'hub', message });
@@ -150,6 +151,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  report({ event: 'fatal', message: (error as Error).message });
+  report({ event: 'fatal', message: errorText(error) });
   process.exit(1);
 });

@@ -35,10 +35,10 @@ export class WorkerSessions {
 
   async hello(hello: WorkerHello, link: WorkerLink): Promise<LiveWorker> {
     if (hello.protocolVersion !== HUB_PROTOCOL_VERSION) {
-      throw new HubError('version_mismatch', `This hub speaks protocol ${HUB_PROTOCOL_VERSION}; the worker sent ${hello.protocolVersion}. Update Idlegrid on this machine (or the hub).`);
+      throw new HubError('version_mismatch', `This hub speaks protocol ${HUB_PROTOCOL_VERSION}; the worker sent ${hello.protocolVersion}. Update Idlegrid on this machine (or the hub).`, 'protocol_version_mismatch');
     }
     const owner = await this.o.sessions.resolve(hello.token);
-    if (!owner) throw new HubError('unauthenticated', 'The session token is unknown or expired. Sign in again with the wallet and reconnect.');
+    if (!owner) throw new HubError('unauthenticated', 'The session token is unknown or expired. Sign in again with the wallet and reconnect.', 'session_token_invalid');
     const { gpus, problems } = this.checkHardware(hello.hardware.gpus, owner, hello.machineId);
     const nowMs = this.o.clock.nowMs();
     const stored = await this.o.store.upsertWorker({
@@ -112,7 +112,7 @@ export class WorkerSessions {
         return this.publish(worker, message);
       case 'offer.withdraw': {
         const offer = this.o.offers.get(message.offerId);
-        if (!offer || offer.workerId !== worker.workerId) throw new HubError('not_found', `This machine has no offer ${message.offerId}.`);
+        if (!offer || offer.workerId !== worker.workerId) throw new HubError('not_found', `This machine has no offer ${message.offerId}.`, 'offer_not_found');
         this.o.offers.withdraw(message.offerId);
         await this.o.store.withdrawOffer(message.offerId, this.o.clock.nowMs());
         worker.link?.send({ type: 'offer.withdrawn', ref: message.ref, offerId: message.offerId });
@@ -129,7 +129,7 @@ export class WorkerSessions {
   private async publish(worker: LiveWorker, message: Extract<WorkerMessage, { type: 'offer.publish' }>): Promise<void> {
     if (message.offerId !== undefined) {
       const existing = this.o.offers.get(message.offerId);
-      if (!existing || existing.workerId !== worker.workerId) throw new HubError('not_found', `This machine has no offer ${message.offerId} to update; publish without an offerId to make a new one.`);
+      if (!existing || existing.workerId !== worker.workerId) throw new HubError('not_found', `This machine has no offer ${message.offerId} to update; publish without an offerId to make a new one.`, 'offer_not_found');
     }
     const owner: OfferOwner = {
       workerId: worker.workerId,

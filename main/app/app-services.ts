@@ -25,6 +25,11 @@ import type { RenterModule, RenterModuleDeps } from '../market/renter/renter-mod
 import type { HubTiming } from '../market/embedded-hub';
 import type { Module } from './module';
 import { forwardUiEvents } from './ui-events';
+import type { Logger } from '../../common/logger';
+import { setUnexpectedErrorHandler } from '../../common/errors';
+import { createFileLogger } from '../logging/file-logger';
+import type { FileLoggerOptions } from '../logging/file-logger';
+import { buildDiagnostics } from './diagnostics';
 
 export interface AppServicesOptions {
   shell: AppInfo['shell'];
@@ -39,9 +44,13 @@ export interface AppServicesOptions {
   supplierTickMs?: number;
   /** Tests: the renter's auto-pay tick, and a hook where a crash between paying and telling the hub is simulated. */
   renter?: Pick<RenterModuleDeps, 'autoPayTickMs' | 'afterPaymentSent'>;
+  /** Tests: smaller log files (5 files of 5 MB by default). */
+  log?: Pick<FileLoggerOptions, 'maxFileBytes' | 'maxFiles' | 'level'>;
 }
 
 export interface AppServices {
+  /** The app's logger (JSON lines under <dataDir>/logs); entries scope it for their transports. */
+  readonly logger: Logger;
   /** The UI events, for the transports: services' typed events get their UI names here. */
   readonly events: EventBus<ApiEventMap>;
   readonly handlers: ApiHandlers;
@@ -70,7 +79,16 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   mkdirSync(options.dataDir, { recursive: true });
   // Disposed in reverse: the UI forwarding first, then the modules from last to first, the databases last.
   const disposables = new DisposableStore({ name: 'app' });
-  const events = new EventBus<ApiEventMap>();
+  const logFile = createFileLogger({ dataDir: options.dataDir, ...options.log });
+  const logger = logFile.logger;
+  // Disposed last of all, so the modules' last words reach the file.
+  disposables.defer(() => {
+    logger.info('stopped');
+    logFile.close();
+  });
+  // Listener failures and late additions to disposed stores (common/ has no logger) go to the log too.
+  disposables.defer(setUnexpectedErrorHandler((what, error) => logger.error({ err: error }, what)));
+  const events = new EventBus<ApiEventMap>((event, error) => logger.error({ err: error, event }, 'an event listener threw'));
   const ledgerDb = openLedgerDb(join(options.dataDir, 'ledger.db'));
   disposables.defer(() => ledgerDb.close());
   const telemetryStore = TelemetryStore.open(join(options.dataDir, 'telemetry.db'));
@@ -82,13 +100,13 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   // left in Docker), and the market last (the hub needs the chain, the supplier the worker
   // and the GPUs). The wallet polls balances only while a UI listens for them.
   const balancesWatched = () => events.listenerCount('wallet:balances') > 0;
-  const wallet = createWalletModule({ dataDir: options.dataDir, ledgerDb, settings, balancesWatched, keyProtection: options.keyProtection, nowMs });
-  const hardware = createHardwareModule({ settings, telemetryStore, nowMs });
-  const workerModule = createWorkerModule({ db: ledgerDb, hardware: hardware.hardware, gpuVendors: hardware.gpuVendors, nowMs, leaseValidity: new SupplierLeaseValidity(ledgerDb) });
+  const wallet = createWalletModule({ dataDir: options.dataDir, ledgerDb, settings, balancesWatched, logger: logger.child({ scope: 'wallet' }), keyProtection: options.keyProtection, nowMs });
+  const hardware = createHardwareModule({ settings, telemetryStore, logger: logger.child({ scope: 'hardware' }), nowMs });
+  const workerModule = createWorkerModule({ db: ledgerDb, hardware: hardware.hardware, gpuVendors: hardware.gpuVendors, logger: logger.child({ scope: 'worker' }), nowMs, leaseValidity: new SupplierLeaseValidity(ledgerDb) });
   const worker = workerModule.worker;
-  const market = createMarketModule({ dataDir: options.dataDir, settings, wallet, ...(options.embeddedHubTiming ? { embeddedTiming: options.embeddedHubTiming } : {}) });
+  const market = createMarketModule({ dataDir: options.dataDir, settings, wallet, logger: logger.child({ scope: 'market' }), ...(options.embeddedHubTiming ? { embeddedTiming: options.embeddedHubTiming } : {}) });
   const hub = market.hub;
-  const renter = createRenterModule({ ledgerDb, settings, hub, wallet, nowMs, ...options.renter });
+  const renter = createRenterModule({ ledgerDb, settings, hub, wallet, logger: logger.child({ scope: 'rent' }), nowMs, ...options.renter });
   const supplier = createSupplierModule({
     dataDir: options.dataDir,
     ledgerDb,
@@ -99,6 +117,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     hardware: hardware.hardware,
     telemetry: hardware.telemetry,
     telemetryStore,
+    logger: logger.child({ scope: 'supplier' }),
     nowMs,
     ...(options.supplierTickMs !== undefined ? { tickMs: options.supplierTickMs } : {}),
   });
@@ -116,6 +135,16 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const handlers: ApiHandlers = {
     'app:info': () => info,
     'settings:get': () => settings.get(),
+    'app:export-diagnostics': () =>
+      buildDiagnostics({
+        info,
+        logFiles: () => logFile.files(),
+        hardware: () => hardware.hardware.snapshot(),
+        doctor: () => worker.lastDoctorReport(),
+        walletAddresses: () => wallet.vault.state().wallets.map((w) => w.address),
+        state: () => ({ wallets: wallet.vault.state(), network: wallet.network.info(), market: hub.status(), engine: worker.engineStatus(), settings: settings.get() }),
+        nowMs,
+      }),
     'settings:update': async (patch) => {
       const next = settings.update(patch);
       await hardware.applyTelemetry(next);
@@ -130,6 +159,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   };
 
   return {
+    logger,
     events,
     handlers,
     settings,
@@ -140,6 +170,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     supplier,
     renter,
     async start() {
+      logger.info({ version: options.version, shell: options.shell, platform: process.platform, node: process.versions.node }, 'starting');
       for (const module of modules) {
         // Stopped while starting (a signal during start-up): the rest never starts.
         if (disposables.isDisposed) return;

@@ -1,5 +1,6 @@
 import type { hardwareCalls } from '../../common/api/hardware';
 import { DisposableStore } from '../../common/lifecycle';
+import type { Logger } from '../../common/logger';
 import type { Settings } from '../../common/settings';
 import type { Module } from '../app/module';
 import type { TelemetryStore } from '../ledger/telemetry-store';
@@ -17,6 +18,8 @@ import type { GpuVendorDriver } from './vendors/gpu-vendor';
 export interface HardwareModuleDeps {
   settings: SettingsStore;
   telemetryStore: TelemetryStore;
+  /** Scope 'hardware' in the app's log; telemetry logs under a 'telemetry' child. */
+  logger: Logger;
   nowMs: () => number;
 }
 
@@ -35,10 +38,12 @@ export function createHardwareModule(deps: HardwareModuleDeps): HardwareModule {
   const { nowMs } = deps;
   const disposables = new DisposableStore({ name: 'hardware' });
   const gpuVendors = createGpuVendorDrivers();
+  const telemetryLogger = deps.logger.child({ scope: 'telemetry' });
   const hardware = new HardwareService(new HardwareDetector({ runner: new ExecFileRunner(), readHostInfo, nowMs, drivers: gpuVendors }));
   const telemetry = new TelemetryService({
-    createSource: (callbacks) => createGpuTelemetrySource(gpuVendors, hardware.gpus(), { nowMs, ...callbacks }),
+    createSource: (callbacks) => createGpuTelemetrySource(gpuVendors, hardware.gpus(), { nowMs, logger: telemetryLogger, ...callbacks }),
     store: deps.telemetryStore,
+    logger: telemetryLogger,
     nowMs,
   });
   const applyTelemetry = (s: Settings) =>

@@ -8,6 +8,7 @@ import { replayEnv, type ReplayKnobs } from './nvidia-smi-replay';
 import { isProcessAlive, waitUntilGone } from './process-alive';
 import { TelemetrySampler, type TelemetrySamplerDeps } from './telemetry-sampler';
 import { NVIDIA_TELEMETRY_STREAM } from './vendors/nvidia/nvidia-telemetry';
+import { silentLogger } from '../../common/logger';
 
 // Every test runs the sampler against the nvidia-smi replay of the 8× V100S capture.
 let dir: string;
@@ -31,6 +32,7 @@ afterEach(async () => {
 function startSampler(knobs: ReplayKnobs, deps: Partial<TelemetrySamplerDeps> = {}): TelemetrySampler {
   sampler = new TelemetrySampler({
     stream: NVIDIA_TELEMETRY_STREAM,
+    logger: silentLogger,
     nowMs: Date.now,
     onSamples: (s) => batches.push(s),
     onStatus: (s) => statuses.push(s),
@@ -143,6 +145,7 @@ describe('TelemetrySampler', () => {
   it('keeps trying, with backoff, when nvidia-smi is not installed', async () => {
     const s = new TelemetrySampler({
       stream: NVIDIA_TELEMETRY_STREAM,
+      logger: silentLogger,
       nowMs: Date.now,
       onSamples: (x) => batches.push(x),
       onStatus: (x) => statuses.push(x),

@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface, type Interface } from 'node:readline';
 import type { TelemetrySample } from '../../common/hardware/gpu';
 import type { TelemetryState, TelemetryStatus } from '../../common/hardware/detection';
+import type { Logger } from '../../common/logger';
+import { errorText } from '../../common/errors';
 
 /**
  * A vendor tool that prints readings as lines for as long as it runs (main/hardware/vendors
@@ -29,6 +31,7 @@ export interface TelemetryStreamReader {
 export interface TelemetrySamplerDeps {
   stream: TelemetryStream;
   spawnProcess?: typeof spawn;
+  logger: Logger;
   nowMs: () => number;
   /** One batch per tick: a sample per GPU, all with the same `tMs`. */
   onSamples: (samples: TelemetrySample[]) => void;
@@ -142,7 +145,7 @@ export class TelemetrySampler {
         detached: stream.processGroup === true,
       });
     } catch (error) {
-      this.scheduleRestart(`${command} could not be started (${(error as Error).message})`);
+      this.scheduleRestart(`${command} could not be started (${errorText(error)})`);
       return;
     }
     this.child = child;
@@ -225,7 +228,7 @@ export class TelemetrySampler {
       this.deps.onSamples(samples);
     } catch (error) {
       // A consumer's failure (a full disk) must not stop the stream for the others.
-      console.error('[telemetry] a sample consumer failed', error);
+      this.deps.logger.error({ err: error }, 'a sample consumer failed');
     }
   }
 
@@ -266,7 +269,7 @@ export class TelemetrySampler {
     try {
       this.deps.onStatus(this.status());
     } catch (error) {
-      console.error('[telemetry] a status consumer failed', error);
+      this.deps.logger.error({ err: error }, 'a status consumer failed');
     }
   }
 

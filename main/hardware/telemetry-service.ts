@@ -4,6 +4,7 @@ import { MutableDisposable, disposableInterval } from '../../common/lifecycle';
 import type { TelemetrySample } from '../../common/hardware/gpu';
 import type { TelemetryStatus } from '../../common/hardware/detection';
 import type { HistoryRange, TelemetrySeries } from '../../common/hardware/history';
+import type { Logger } from '../../common/logger';
 
 export interface TelemetrySource {
   start(): void;
@@ -27,6 +28,8 @@ export interface TelemetryServiceDeps {
   /** Makes the vendors' samplers for the detected GPUs; called when telemetry starts, never per sample. */
   createSource: (callbacks: TelemetrySourceCallbacks) => TelemetrySource;
   store: TelemetryHistoryStore;
+  /** Scope 'telemetry' in the app's log. */
+  logger: Logger;
   nowMs: () => number;
   compactEveryMs?: number;
 }
@@ -104,7 +107,7 @@ export class TelemetryService {
     try {
       this.deps.store.compact(this.deps.nowMs());
     } catch (error) {
-      console.error('[telemetry] downsampling failed; raw samples are kept', error);
+      this.deps.logger.error({ err: error }, 'downsampling failed; raw samples are kept');
     }
   }
 

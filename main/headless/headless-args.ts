@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { errorText } from '../../common/errors';
 
 export interface HeadlessArgs {
   host: string;
@@ -39,7 +40,7 @@ export function parseHeadlessArgs(argv: string[]): { ok: true; args: HeadlessArg
       strict: true,
     }));
   } catch (error) {
-    return { ok: false, error: (error as Error).message };
+    return { ok: false, error: errorText(error) };
   }
   const port = values.port === undefined ? 5190 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {

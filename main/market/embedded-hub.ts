@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ChainPaymentCheck, startHub } from '../../hub';
 import type { HubTiming, RunningHub } from '../../hub';
 import { TOKENS } from '../../common/money/token-registry';
+import type { Logger } from '../../common/logger';
 
 export type { HubTiming, RunningHub };
 
@@ -15,8 +16,9 @@ export interface EmbeddedHubChain {
 }
 
 /** Starts the Sandbox hub on loopback under `<dataDir>/hub`, checking payments on `chain`. */
-export function startEmbeddedHub(dataDir: string, chain: EmbeddedHubChain, timing?: Partial<HubTiming>): Promise<RunningHub> {
+export function startEmbeddedHub(dataDir: string, chain: EmbeddedHubChain, logger: Logger, timing?: Partial<HubTiming>): Promise<RunningHub> {
   return startHub({
+    logger,
     dataDir: join(dataDir, 'hub'),
     host: '127.0.0.1',
     port: 0,

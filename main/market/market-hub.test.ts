@@ -6,6 +6,7 @@ import { createAppServices } from '../app/app-services';
 import type { AppServices } from '../app/app-services';
 import type { MarketHubStatus } from '../../common/market/market-hub-types';
 import { startHub } from '../../hub';
+import { testLogger } from '../../hub/testing/test-logger';
 import type { RunningHub } from '../../hub';
 import { openHubChain } from '../../hub';
 import type { OpenHubChain } from '../../hub';
@@ -43,8 +44,8 @@ beforeAll(async () => {
   process.env.PATH = `${bin}:${savedPath}`;
   app = createAppServices({ shell: 'headless', dataDir: join(dir, 'data'), version: '0.0.0-test' });
   await app.start();
-  gridChain = await openHubChain({ kind: 'sandbox', dataDir: join(dir, 'grid'), host: '127.0.0.1', port: 0, slotIntervalMs: 0 });
-  gridHub = await startHub({ dataDir: join(dir, 'grid'), host: '127.0.0.1', port: 0, chain: gridChain.config });
+  gridChain = await openHubChain({ kind: 'sandbox', logger: testLogger, dataDir: join(dir, 'grid'), host: '127.0.0.1', port: 0, slotIntervalMs: 0 });
+  gridHub = await startHub({ logger: testLogger, dataDir: join(dir, 'grid'), host: '127.0.0.1', port: 0, chain: gridChain.config });
 }, 60_000);
 
 afterAll(async () => {

@@ -13,6 +13,8 @@ import type { HubTiming, RunningHub } from './embedded-hub';
 import { normaliseHubUrl } from '../../common/hub/hub-url';
 import type { SettingsStore } from '../settings/settings-store';
 import type { WalletModule } from '../wallet/wallet-module';
+import type { Logger } from '../../common/logger';
+import { errorText } from '../../common/errors';
 
 export interface MarketHubDeps {
   dataDir: string;
@@ -20,7 +22,8 @@ export interface MarketHubDeps {
   wallet: WalletModule;
   /** Tests: shorter increments and heartbeats for the embedded hub. */
   embeddedTiming?: Partial<HubTiming>;
-  log?: (message: string, error?: unknown) => void;
+  /** Scope 'market' in the app's log; the embedded hub logs under it as 'hub'. */
+  logger: Logger;
 }
 
 /** How often a private grid's hub that did not answer is tried again. */
@@ -61,7 +64,7 @@ export class MarketHub {
   /** The hub's base URL; `unavailable` (with what to do) while there is none. */
   url(): string {
     if (this.current.status !== 'ready' || !this.current.hubUrl) {
-      throw new ApiError('unavailable', this.current.error ?? 'The market hub is still starting. Try again in a moment.');
+      throw new ApiError('unavailable', this.current.error ?? 'The market hub is still starting. Try again in a moment.', 'hub_not_ready');
     }
     return this.current.hubUrl;
   }
@@ -84,7 +87,7 @@ export class MarketHub {
   async token(address?: string): Promise<string> {
     const hubUrl = this.url();
     const who = address ?? this.o.wallet.vault.activeAddress();
-    if (!who) throw new ApiError('unavailable', 'Create or import a wallet first (Wallet): the hub knows you by your wallet address.');
+    if (!who) throw new ApiError('unavailable', 'Create or import a wallet first (Wallet): the hub knows you by your wallet address.', 'no_wallet');
     const s = this.sessions.get(who);
     if (s && s.hubUrl === hubUrl && s.expiresAtMs - Date.now() > 60_000) return s.token;
     let pending = this.signingIn.get(who);
@@ -166,7 +169,7 @@ export class MarketHub {
         const info = await new HubHttpClient({ baseUrl: hubUrl }).info();
         this.publish({ mode: 'grid', hubUrl, status: 'ready', error: null, info, signedInAs: null });
       } catch (error) {
-        this.publish({ mode: 'grid', hubUrl, status: 'error', error: `${(error as Error).message}`, info: null, signedInAs: null });
+        this.publish({ mode: 'grid', hubUrl, status: 'error', error: `${errorText(error)}`, info: null, signedInAs: null });
         this.retryLater();
       }
       return;
@@ -183,14 +186,14 @@ export class MarketHub {
     await this.closeEmbedded();
     this.publish({ mode: 'embedded', hubUrl: null, status: 'starting', error: null, info: null, signedInAs: null });
     try {
-      const hub = await startEmbeddedHub(this.o.dataDir, chain, this.o.embeddedTiming);
+      const hub = await startEmbeddedHub(this.o.dataDir, chain, this.o.logger.child({ scope: 'hub' }), this.o.embeddedTiming);
       this.embedded = hub;
       this.embeddedKey = key;
       const info = await new HubHttpClient({ baseUrl: hub.url }).info();
       this.publish({ mode: 'embedded', hubUrl: hub.url, status: 'ready', error: null, info, signedInAs: null });
     } catch (error) {
-      (this.o.log ?? ((m, e) => console.error(m, e)))('[market] the embedded hub did not start', error);
-      this.publish({ mode: 'embedded', hubUrl: null, status: 'error', error: `The embedded hub did not start: ${(error as Error).message}`, info: null, signedInAs: null });
+      this.o.logger.error({ err: error }, 'the embedded hub did not start');
+      this.publish({ mode: 'embedded', hubUrl: null, status: 'error', error: `The embedded hub did not start: ${errorText(error)}`, info: null, signedInAs: null });
     }
   }
 

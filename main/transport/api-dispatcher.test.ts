@@ -3,6 +3,8 @@ import { ApiError } from '../../common/api/errors';
 import { DEFAULT_SETTINGS } from '../../common/settings';
 import { ApiDispatcher } from './api-dispatcher';
 import type { ApiHandlers } from './api-handlers';
+import { silentLogger } from '../../common/logger';
+import { memoryLogger } from '../../common/testing/memory-logger';
 
 function handlers(overrides: Partial<ApiHandlers> = {}): ApiHandlers {
   const unused = () => {
@@ -22,7 +24,7 @@ function handlers(overrides: Partial<ApiHandlers> = {}): ApiHandlers {
 }
 
 describe('ApiDispatcher', () => {
-  const silent = () => {};
+  const silent = silentLogger;
 
   it('runs a known call with parsed params', async () => {
     const d = new ApiDispatcher(handlers(), silent);
@@ -74,15 +76,15 @@ describe('ApiDispatcher', () => {
   });
 
   it('turns an unexpected throw into internal, and logs it', async () => {
-    const logged: string[] = [];
+    const logger = memoryLogger();
     const d = new ApiDispatcher(
       handlers({ 'hardware:detect': () => { throw new TypeError('boom'); } }),
-      (m) => logged.push(m),
+      logger,
     );
     const out = await d.dispatch('hardware:detect', {});
     expect(out).toMatchObject({ ok: false, error: { code: 'internal' } });
     expect(!out.ok && out.error.message).toContain('boom');
-    expect(logged).toEqual(['[api] hardware:detect failed']);
+    expect(logger.lines).toMatchObject([{ level: 'error', message: 'an API call failed', fields: { method: 'hardware:detect' } }]);
   });
 
   it('does not treat inherited object keys as calls', async () => {

@@ -2,6 +2,8 @@ import { ZodError } from 'zod';
 import { apiCalls, isApiCallName } from '../../common/api/contract';
 import { ApiError } from '../../common/api/errors';
 import type { ApiErrorShape } from '../../common/api/errors';
+import { errorText } from '../../common/errors';
+import type { Logger } from '../../common/logger';
 import type { ApiHandlers } from './api-handlers';
 
 export type DispatchOutcome = { ok: true; result: unknown } | { ok: false; error: ApiErrorShape };
@@ -14,7 +16,7 @@ export type DispatchOutcome = { ok: true; result: unknown } | { ok: false; error
 export class ApiDispatcher {
   constructor(
     private readonly handlers: ApiHandlers,
-    private readonly log: (message: string, error: unknown) => void = (m, e) => console.error(m, e),
+    private readonly logger: Logger,
   ) {}
 
   async dispatch(method: unknown, params: unknown): Promise<DispatchOutcome> {
@@ -31,11 +33,14 @@ export class ApiDispatcher {
       const result = await handler(parsed.data);
       return { ok: true, result: result ?? null };
     } catch (error) {
-      if (error instanceof ApiError) return { ok: false, error: error.toShape() };
+      if (error instanceof ApiError) {
+        // Refusals are part of a bug report's story; their params may hold secrets, so only the call and codes.
+        this.logger.info({ method, code: error.code, reason: error.reason }, 'a call was refused');
+        return { ok: false, error: error.toShape() };
+      }
       if (error instanceof ZodError) return fail('invalid_params', `Invalid input for ${method}: ${describeZodError(error)}`);
-      this.log(`[api] ${method} failed`, error);
-      const detail = error instanceof Error ? error.message : String(error);
-      return fail('internal', `${method} failed: ${detail}. If this keeps happening, restart Idlegrid and report it with the log.`);
+      this.logger.error({ err: error, method }, 'an API call failed');
+      return fail('internal', `${method} failed: ${errorText(error)}. If this keeps happening, restart Idlegrid and report it with the log.`);
     }
   }
 }

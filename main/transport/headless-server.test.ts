@@ -10,6 +10,8 @@ import type { TelemetrySample } from '../../common/hardware/gpu';
 import { ApiDispatcher } from './api-dispatcher';
 import { HeadlessAuth } from './headless-auth';
 import { HeadlessServer } from './headless-server';
+import { silentLogger } from '../../common/logger';
+import { ApiError, isApiErrorShape } from '../../common/api/errors';
 
 // Integration: the real composition root on a temp data dir, the replayed 8× V100
 // nvidia-smi first on PATH, the real server on loopback, and real HTTP/WebSocket clients.
@@ -35,7 +37,7 @@ beforeAll(async () => {
     host: '127.0.0.1',
     port: 0,
     staticDir: ui,
-    dispatcher: new ApiDispatcher(services.handlers, () => {}),
+    dispatcher: new ApiDispatcher(services.handlers, silentLogger),
     events: services.events,
     auth: HeadlessAuth.loadOrCreate(join(dir, 'token'), false),
   });
@@ -151,6 +153,15 @@ describe('WebSocket /api', () => {
     const gpus = (snapshot as { result: { gpus: Array<{ name: string }> } }).result.gpus;
     expect(gpus).toHaveLength(8);
     expect(gpus.every((g) => g.name.includes('V100'))).toBe(true);
+    ws.close();
+  });
+
+  it("carries a refusal's stable reason next to its code and words, and the client rebuilds it", async () => {
+    const ws = await openSocket(goodHeaders());
+    const frame = await call(ws, 7, 'worker:job-history', { jobId: 'no-such-job' });
+    expect(frame).toEqual({ type: 'error', id: 7, error: { code: 'not_found', message: 'There is no job no-such-job on this machine.', reason: 'job_not_found' } });
+    const shape = (frame as { error: unknown }).error;
+    expect(isApiErrorShape(shape) && ApiError.fromShape(shape).reason).toBe('job_not_found');
     ws.close();
   });
 

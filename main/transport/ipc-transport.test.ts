@@ -5,10 +5,13 @@ import type { ApiEventMap } from '../../common/api/contract';
 import { API_CALL_NAMES } from '../../common/api/contract';
 import { IPC_EVENT_CHANNEL, IPC_SUBSCRIBE_CHANNEL } from '../../common/api/wire';
 import { DEFAULT_SETTINGS } from '../../common/settings';
+import { ApiError } from '../../common/api/errors';
+import type { ApiErrorShape } from '../../common/api/errors';
 import { ApiDispatcher } from './api-dispatcher';
 import type { ApiHandlers } from './api-handlers';
 import { registerIpcTransport } from './ipc-transport';
 import { createTrustedSenderCheck } from './trusted-sender';
+import { silentLogger } from '../../common/logger';
 
 // Electron's binary cannot run on CI machines, so this drives the transport through a
 // recorder with ipcMain's two methods; the real-Electron path is the e2e smoke test.
@@ -21,15 +24,16 @@ function setUp() {
     handle: (channel: string, h: Handler) => void invokeHandlers.set(channel, h),
     on: (channel: string, h: Handler) => void onHandlers.set(channel, h),
   };
-  const events = new EventBus<ApiEventMap>();
+  const events = new EventBus<ApiEventMap>(() => {});
   const handlers = {
     'settings:get': () => DEFAULT_SETTINGS,
     'settings:update': (patch: object) => ({ ...DEFAULT_SETTINGS, ...patch }),
+    'hardware:detect': () => Promise.reject(new ApiError('unavailable', 'nvidia-smi is busy; try again.', 'gpu_busy')),
   } as unknown as ApiHandlers;
   const rendererFile = '/app/out/renderer/index.html';
   registerIpcTransport({
     ipcMain: ipcMain as never,
-    dispatcher: new ApiDispatcher(handlers, () => {}),
+    dispatcher: new ApiDispatcher(handlers, silentLogger),
     events,
     isTrustedUrl: createTrustedSenderCheck({ rendererFile }),
   });
@@ -62,6 +66,15 @@ describe('IPC transport', () => {
     const { invokeHandlers, appUrl, from } = setUp();
     const out = await invokeHandlers.get('settings:update')!(from(appUrl), { theme: 42 });
     expect(out).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
+  });
+
+  it("carries a refusal's stable reason next to its code and words", async () => {
+    const { invokeHandlers, appUrl, from } = setUp();
+    // Electron copies the answer with the structured clone algorithm; the renderer rebuilds an ApiError from it.
+    const out = structuredClone(await invokeHandlers.get('hardware:detect')!(from(appUrl), {})) as { ok: false; error: ApiErrorShape };
+    expect(out).toEqual({ ok: false, error: { code: 'unavailable', message: 'nvidia-smi is busy; try again.', reason: 'gpu_busy' } });
+    const rebuilt = ApiError.fromShape(out.error);
+    expect([rebuilt.code, rebuilt.reason, rebuilt.message]).toEqual(['unavailable', 'gpu_busy', 'nvidia-smi is busy; try again.']);
   });
 
   it('sends events only after a trusted subscribe, and stops after unsubscribe or destroy', () => {

@@ -10,6 +10,7 @@ import { PassphraseKeyProtection } from './passphrase-key-protection';
 import { SafeStorageKeyProtection, chooseDesktopKeyProtection } from './safe-storage-key-protection';
 import type { SafeStorageLike } from './safe-storage-key-protection';
 import { makeSolanaCliKeyfile } from './solana-cli-keyfile-fixture';
+import { allFiles, secretForms } from './test-support/secret-scan';
 
 const FAST_SCRYPT = { N: 2 ** 14, r: 8, p: 1 };
 
@@ -38,30 +39,6 @@ class InMemoryKeychain implements SafeStorageLike {
     decipher.setAuthTag(encrypted.subarray(12, 28));
     return Buffer.concat([decipher.update(encrypted.subarray(28)), decipher.final()]).toString('utf8');
   }
-}
-
-/** Every file under `dir`, read as bytes. */
-function allFiles(dir: string): Array<{ path: string; bytes: Buffer }> {
-  const out: Array<{ path: string; bytes: Buffer }> = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...allFiles(path));
-    else out.push({ path, bytes: readFileSync(path) });
-  }
-  return out;
-}
-
-/** The ways a leaked secret could sit in a file: raw bytes and every text encoding of them. */
-function secretForms(secret: Uint8Array): Buffer[] {
-  const seed = secret.subarray(0, 32);
-  const forms = [Buffer.from(seed), Buffer.from(secret)];
-  for (const bytes of [seed, secret]) {
-    forms.push(Buffer.from(getBase58Decoder().decode(bytes)));
-    forms.push(Buffer.from(Buffer.from(bytes).toString('base64')));
-    forms.push(Buffer.from(Buffer.from(bytes).toString('hex')));
-    forms.push(Buffer.from(Array.from(bytes).join(',')));
-  }
-  return forms;
 }
 
 describe.each([

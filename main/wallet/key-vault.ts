@@ -83,14 +83,14 @@ export class KeyVault {
     if (existsSync(this.walletPath(keypair.address))) {
       keypair.bytes.fill(0);
       const existing = this.readAll().wallets.find((w) => w.address === keypair.address);
-      throw new ApiError('conflict', `This wallet is already in Idlegrid${existing ? ` as "${existing.label}"` : ''}; it was not imported again.`);
+      throw new ApiError('conflict', `This wallet is already in Idlegrid${existing ? ` as "${existing.label}"` : ''}; it was not imported again.`, 'wallet_exists');
     }
     return this.store(keypair, label);
   }
 
   select(address: string): void {
     const wallet = this.requireWallet(address);
-    if (!wallet.usable) throw new ApiError('conflict', wallet.problem ?? 'This wallet cannot be used here.');
+    if (!wallet.usable) throw new ApiError('conflict', wallet.problem ?? 'This wallet cannot be used here.', 'wallet_unusable');
     writeFileAtomic(join(this.options.dir, ACTIVE_FILE), `${JSON.stringify({ address })}\n`);
   }
 
@@ -109,7 +109,7 @@ export class KeyVault {
     try {
       const signer = await createKeyPairSignerFromBytes(bytes, false);
       if (signer.address !== address) {
-        throw new ApiError('internal', `The wallet file for ${address} holds another key. It was left as it is; restore it from a backup.`);
+        throw new ApiError('internal', `The wallet file for ${address} holds another key. It was left as it is; restore it from a backup.`, 'wallet_file_key_mismatch');
       }
       return signer;
     } finally {
@@ -125,8 +125,8 @@ export class KeyVault {
   async export(address: string, format: WalletExportResult['format'], passphrase?: string): Promise<WalletExportResult> {
     const protection = this.options.protection;
     if (isLockable(protection)) {
-      if (!passphrase) throw new ApiError('invalid_params', 'Enter your wallet passphrase to export a key.');
-      if (!(await protection.verifyPassphrase(passphrase))) throw new ApiError('invalid_params', 'Wrong passphrase. Nothing was exported.');
+      if (!passphrase) throw new ApiError('invalid_params', 'Enter your wallet passphrase to export a key.', 'passphrase_missing');
+      if (!(await protection.verifyPassphrase(passphrase))) throw new ApiError('invalid_params', 'Wrong passphrase. Nothing was exported.', 'passphrase_wrong');
     }
     const bytes = await this.openSecret(address);
     try {
@@ -160,11 +160,11 @@ export class KeyVault {
       const reopened = await this.options.protection.open(sealed, keypair.address);
       const ok = (await verifyKeypairBytes(reopened)) === keypair.address;
       reopened.fill(0);
-      if (!ok) throw new ApiError('internal', 'The encrypted key did not read back correctly; nothing was saved. Try again.');
+      if (!ok) throw new ApiError('internal', 'The encrypted key did not read back correctly; nothing was saved. Try again.', 'wallet_write_failed');
       try {
         writeNewFile(this.walletPath(keypair.address), serialize(file));
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new ApiError('conflict', 'This wallet is already in Idlegrid; it was not imported again.');
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new ApiError('conflict', 'This wallet is already in Idlegrid; it was not imported again.', 'wallet_exists');
         throw error;
       }
       writeFileAtomic(join(this.options.dir, ACTIVE_FILE), `${JSON.stringify({ address: keypair.address })}\n`);
@@ -176,14 +176,14 @@ export class KeyVault {
 
   private async openSecret(address: string): Promise<Uint8Array> {
     const wallet = this.requireWallet(address);
-    if (!wallet.usable) throw new ApiError('conflict', wallet.problem ?? 'This wallet cannot be used here.');
+    if (!wallet.usable) throw new ApiError('conflict', wallet.problem ?? 'This wallet cannot be used here.', 'wallet_unusable');
     const file = this.readWalletFile(address);
     return this.options.protection.open(file.sealed, address);
   }
 
   private requireWallet(address: string): WalletAccount {
     const wallet = this.readAll().wallets.find((w) => w.address === address);
-    if (!wallet) throw new ApiError('not_found', `No wallet ${address} on this machine. Create or import it first.`);
+    if (!wallet) throw new ApiError('not_found', `No wallet ${address} on this machine. Create or import it first.`, 'wallet_not_found');
     return wallet;
   }
 

@@ -38,13 +38,14 @@ export async function generateKeypairBytes(): Promise<KeypairBytes> {
 /** Checks that the public half matches the seed; returns the address. */
 export async function verifyKeypairBytes(bytes: Uint8Array): Promise<Address> {
   if (bytes.length !== KEYPAIR_BYTES) {
-    throw new ApiError('invalid_params', `A Solana keypair has ${KEYPAIR_BYTES} bytes; this one has ${bytes.length}.`);
+    throw new ApiError('invalid_params', `A Solana keypair has ${KEYPAIR_BYTES} bytes; this one has ${bytes.length}.`, 'keypair_wrong_length');
   }
   const pub = await publicKeyFromSeed(bytes.subarray(0, 32));
   if (!Buffer.from(pub).equals(Buffer.from(bytes.subarray(32)))) {
     throw new ApiError(
       'invalid_params',
       'This key is damaged: its public half does not belong to its secret half. Export it again from the wallet it came from.',
+      'keypair_damaged',
     );
   }
   return addressDecoder.decode(pub);
@@ -63,10 +64,10 @@ export async function parseSecretKey(text: string): Promise<KeypairBytes> {
     try {
       values = JSON.parse(trimmed);
     } catch {
-      throw new ApiError('invalid_params', 'This looks like a Solana CLI key file but is not valid JSON. Paste the whole file, from [ to ].');
+      throw new ApiError('invalid_params', 'This looks like a Solana CLI key file but is not valid JSON. Paste the whole file, from [ to ].', 'key_file_not_json');
     }
     if (!Array.isArray(values) || values.length !== KEYPAIR_BYTES || !values.every((v) => Number.isInteger(v) && v >= 0 && v <= 255)) {
-      throw new ApiError('invalid_params', `A Solana CLI key file is a JSON array of ${KEYPAIR_BYTES} numbers from 0 to 255; this one is not.`);
+      throw new ApiError('invalid_params', `A Solana CLI key file is a JSON array of ${KEYPAIR_BYTES} numbers from 0 to 255; this one is not.`, 'key_file_malformed');
     }
     bytes = Uint8Array.from(values as number[]);
   } else {
@@ -74,6 +75,7 @@ export async function parseSecretKey(text: string): Promise<KeypairBytes> {
       throw new ApiError(
         'invalid_params',
         'Not a key Idlegrid can read. Paste a Solana CLI key file (a JSON array of 64 numbers) or a base58 secret key.',
+        'key_unreadable',
       );
     }
     bytes = new Uint8Array(getBase58Encoder().encode(trimmed));
@@ -82,6 +84,7 @@ export async function parseSecretKey(text: string): Promise<KeypairBytes> {
       throw new ApiError(
         'invalid_params',
         'That is 32 bytes: a public address or a bare seed, not a full secret key. Paste the 64-byte secret key (base58) or the key file.',
+        'key_is_public_or_seed',
       );
     }
   }

@@ -13,6 +13,8 @@ import { ChainClient } from '../../solana/rpc/chain-client';
 import { HubHttpClient } from '../../hub-client/hub-http-client';
 import { normaliseHubUrl } from '../../common/hub/hub-url';
 import type { SettingsStore } from '../settings/settings-store';
+import type { Logger } from '../../common/logger';
+import { errorText } from '../../common/errors';
 
 /** A network as the service runs it: the kind, its RPC and USDC mint, and for a grid its hub. */
 export interface NetworkConfig {
@@ -36,7 +38,8 @@ export interface NetworkServiceDeps {
   sandboxPort?: number;
   /** Slot length of the embedded chain (tests use 0: slots advance per transaction). */
   sandboxSlotIntervalMs?: number;
-  log?: (message: string, error: unknown) => void;
+  /** Scope 'wallet'; the sandbox chain logs under it as 'sandbox-chain'. */
+  logger: Logger;
 }
 
 export function networkConfigFromSettings(settings: Settings): NetworkConfig {
@@ -60,12 +63,12 @@ export function validateCustomNetwork(rpcUrl: string, mint: string): void {
   try {
     url = new URL(rpcUrl);
   } catch {
-    throw new ApiError('invalid_params', 'Enter the RPC URL in full, such as https://api.devnet.solana.com.');
+    throw new ApiError('invalid_params', 'Enter the RPC URL in full, such as https://api.devnet.solana.com.', 'rpc_url_missing');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ApiError('invalid_params', 'The RPC URL must start with https:// (or http:// for a node on your own network).');
+    throw new ApiError('invalid_params', 'The RPC URL must start with https:// (or http:// for a node on your own network).', 'rpc_url_scheme');
   }
-  if (!isAddress(mint)) throw new ApiError('invalid_params', `Enter the ${PAYMENT_TOKEN.symbol} mint as a Solana address (32–44 base58 characters).`);
+  if (!isAddress(mint)) throw new ApiError('invalid_params', `Enter the ${PAYMENT_TOKEN.symbol} mint as a Solana address (32–44 base58 characters).`, 'mint_invalid');
 }
 
 /**
@@ -98,6 +101,7 @@ export class NetworkService {
         this.current.status === 'starting'
           ? `The ${this.current.label} network is still starting. Try again in a moment.`
           : `The ${this.current.label} network is not available: ${this.current.error ?? 'unknown error'}`,
+        'network_not_ready',
       );
     }
     return this.chainClient;
@@ -131,7 +135,7 @@ export class NetworkService {
     const { kind, rpcUrl, usdcMint, hubUrl } = choice;
     if (kind === 'custom') validateCustomNetwork(rpcUrl ?? '', usdcMint ?? '');
     const gridHub = kind === 'grid' ? normaliseHubUrl(hubUrl ?? '') : null;
-    if (kind === 'grid' && !gridHub) throw new ApiError('invalid_params', 'Enter the private grid hub address, e.g. http://192.168.1.10:7070.');
+    if (kind === 'grid' && !gridHub) throw new ApiError('invalid_params', 'Enter the private grid hub address, e.g. http://192.168.1.10:7070.', 'grid_hub_missing');
     const patch: SettingsPatch =
       kind === 'custom'
         ? { network: kind, customRpcUrl: rpcUrl ?? '', customUsdcMint: usdcMint ?? '' }
@@ -170,6 +174,7 @@ export class NetworkService {
         if (!this.sandbox) {
           const sandbox = new SandboxChainServer({
             dataDir: this.options.sandboxDataDir,
+            logger: this.options.logger.child({ scope: 'sandbox-chain' }),
             port: this.options.sandboxPort ?? 0,
             host: '127.0.0.1',
             slotIntervalMs: this.options.sandboxSlotIntervalMs,
@@ -191,9 +196,8 @@ export class NetworkService {
         this.publish({ ...this.current, rpcUrl: resolved.rpcUrl, token: resolved.token, mint: resolved.mint, decimals: mint.decimals, status: 'ready', faucet: resolved.kind === 'grid' && resolved.hubNetwork === 'sandbox' });
       }
     } catch (error) {
-      (this.options.log ?? ((m, e) => console.error(m, e)))(`[wallet] network ${next.kind} failed to start`, error);
-      const message = error instanceof Error ? error.message : String(error);
-      this.publish({ ...this.current, status: 'error', error: message });
+      this.options.logger.error({ err: error, network: next.kind }, 'the network failed to start');
+      this.publish({ ...this.current, status: 'error', error: errorText(error) });
     }
     return this.current;
   }
@@ -211,10 +215,10 @@ function sameConfig(a: NetworkConfig, b: NetworkConfig): boolean {
 /** Asks a private grid's hub which chain it checks payments on. */
 async function chainOfGrid(hubUrlText: string): Promise<{ rpcUrl: string; token: string; mint: string; hubNetwork: string }> {
   const hubUrl = normaliseHubUrl(hubUrlText);
-  if (!hubUrl) throw new ApiError('invalid_params', 'Enter the private grid hub address, e.g. http://192.168.1.10:7070.');
+  if (!hubUrl) throw new ApiError('invalid_params', 'Enter the private grid hub address, e.g. http://192.168.1.10:7070.', 'grid_hub_missing');
   const info = await withTimeout(new HubHttpClient({ baseUrl: hubUrl }).info(), 15_000, `The hub at ${hubUrl} did not answer within 15 s`);
   if (!info.rpcUrl) {
-    throw new ApiError('unavailable', `The hub at ${hubUrl} does not say where its chain is (${info.network}). Ask its operator for the RPC URL and mint, and choose Custom.`);
+    throw new ApiError('unavailable', `The hub at ${hubUrl} does not say where its chain is (${info.network}). Ask its operator for the RPC URL and mint, and choose Custom.`, 'grid_chain_unknown');
   }
   const token = TOKENS.find(info.token ?? PAYMENT_TOKEN.symbol);
   if (!token) {
@@ -225,7 +229,7 @@ async function chainOfGrid(hubUrlText: string): Promise<{ rpcUrl: string; token:
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new ApiError('unavailable', `${message}. Check the URL and your connection.`)), ms);
+    const timer = setTimeout(() => reject(new ApiError('unavailable', `${message}. Check the URL and your connection.`, 'network_timeout')), ms);
     timer.unref();
     promise.then(
       (value) => {

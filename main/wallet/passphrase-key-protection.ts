@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { ApiError } from '../../common/api/errors';
 import { writeFileAtomic } from './atomic-file';
 import type { LockableKeyProtection, SealedSecret } from './key-protection';
+import { errorText } from '../../common/errors';
 
 export const MIN_PASSPHRASE_LENGTH = 8;
 export const DEFAULT_AUTO_LOCK_MS = 15 * 60_000;
@@ -78,7 +79,7 @@ export class PassphraseKeyProtection implements LockableKeyProtection {
   async unlock(passphrase: string): Promise<void> {
     if (!this.isConfigured()) {
       if (passphrase.length < MIN_PASSPHRASE_LENGTH) {
-        throw new ApiError('invalid_params', `Choose a passphrase of at least ${MIN_PASSPHRASE_LENGTH} characters. It protects your wallet keys on this machine.`);
+        throw new ApiError('invalid_params', `Choose a passphrase of at least ${MIN_PASSPHRASE_LENGTH} characters. It protects your wallet keys on this machine.`, 'passphrase_too_short');
       }
       const params = this.options.scrypt ?? DEFAULT_SCRYPT;
       const salt = randomBytes(16);
@@ -95,7 +96,7 @@ export class PassphraseKeyProtection implements LockableKeyProtection {
       return;
     }
     const key = await this.deriveAndCheck(passphrase);
-    if (!key) throw new ApiError('invalid_params', 'Wrong passphrase. Nothing was changed; try again.');
+    if (!key) throw new ApiError('invalid_params', 'Wrong passphrase. Nothing was changed; try again.', 'passphrase_wrong');
     this.setKey(key);
   }
 
@@ -129,12 +130,12 @@ export class PassphraseKeyProtection implements LockableKeyProtection {
 
   async open(sealed: SealedSecret, associatedData: string): Promise<Uint8Array> {
     if (!this.canOpen(sealed.scheme)) {
-      throw new ApiError('conflict', 'This wallet was encrypted by the desktop app (OS keychain). Open it there, or export it there and import it here.');
+      throw new ApiError('conflict', 'This wallet was encrypted by the desktop app (OS keychain). Open it there, or export it there and import it here.', 'wallet_sealed_by_keychain');
     }
     const key = this.useKey();
     const plain = decrypt(key, sealed, associatedData);
     if (!plain) {
-      throw new ApiError('internal', 'This wallet file does not decrypt with the unlocked passphrase: it was damaged or edited. It was left as it is; restore it from a backup or export.');
+      throw new ApiError('internal', 'This wallet file does not decrypt with the unlocked passphrase: it was damaged or edited. It was left as it is; restore it from a backup or export.', 'wallet_decrypt_failed');
     }
     return plain;
   }
@@ -156,7 +157,7 @@ export class PassphraseKeyProtection implements LockableKeyProtection {
     if (!this.key) {
       throw new ApiError('forbidden', this.isConfigured()
         ? 'The wallet is locked. Unlock it with your passphrase in the Wallet view.'
-        : 'Choose a wallet passphrase first (Wallet view): it encrypts your keys on this machine.');
+        : 'Choose a wallet passphrase first (Wallet view): it encrypts your keys on this machine.', 'wallet_locked');
     }
     this.lastUsedMs = this.nowMs();
     return this.key;
@@ -167,11 +168,11 @@ export class PassphraseKeyProtection implements LockableKeyProtection {
     try {
       parsed = JSON.parse(readFileSync(this.options.file, 'utf8')) as PassphraseFile;
     } catch (error) {
-      throw new ApiError('internal', `The wallet passphrase file (${this.options.file}) cannot be read: ${(error as Error).message}. It was left as it is.`);
+      throw new ApiError('internal', `The wallet passphrase file (${this.options.file}) cannot be read: ${errorText(error)}. It was left as it is.`, 'passphrase_file_unreadable');
     }
     const kdf = parsed?.kdf;
     if (parsed?.format !== 'idlegrid-passphrase' || kdf?.name !== 'scrypt' || !Number.isInteger(kdf.N) || !parsed.check?.ciphertext) {
-      throw new ApiError('internal', `The wallet passphrase file (${this.options.file}) is damaged. It was left as it is; restore it from a backup.`);
+      throw new ApiError('internal', `The wallet passphrase file (${this.options.file}) is damaged. It was left as it is; restore it from a backup.`, 'passphrase_file_damaged');
     }
     return parsed;
   }

@@ -25,6 +25,7 @@ import type { PaymentRequest } from '../../solana/payments/payment-builder';
 import { PaymentVerifier } from '../../solana/payments/payment-verifier';
 import type { ChainReader, ExpectedPayment } from '../../solana/payments/payment-verifier';
 import { TOKEN_2022_PROGRAM } from './transaction-summary';
+import { silentLogger } from '../../common/logger';
 
 // Integration: real payments on the sandbox chain over loopback JSON-RPC, built by the
 // payment builder, verified through the real RPC client; credits in a real ledger.db.
@@ -46,7 +47,7 @@ describe('PaymentVerifier on the sandbox chain', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'idlegrid-verify-'));
-    server = new SandboxChainServer({ dataDir: join(dir, 'chain'), slotIntervalMs: 0, finalizationDepthSlots: FINALIZATION_DEPTH });
+    server = new SandboxChainServer({ logger: silentLogger, dataDir: join(dir, 'chain'), slotIntervalMs: 0, finalizationDepthSlots: FINALIZATION_DEPTH });
     await server.start();
     client = new ChainClient(server.url);
     chain = {

@@ -49,18 +49,18 @@ export class SafeStorageKeyProtection implements KeyProtection {
 
   async open(sealed: SealedSecret, associatedData: string): Promise<Uint8Array> {
     if (!this.canOpen(sealed.scheme)) {
-      throw new ApiError('conflict', 'This wallet was encrypted with a passphrase (headless mode). Export it there and import it here.');
+      throw new ApiError('conflict', 'This wallet was encrypted with a passphrase (headless mode). Export it there and import it here.', 'wallet_sealed_by_passphrase');
     }
     this.assertAvailable();
     let text: string;
     try {
       text = this.safeStorage.decryptString(Buffer.from(sealed.ciphertext ?? '', 'base64'));
     } catch {
-      throw new ApiError('internal', "The OS keychain could not decrypt this wallet: it was sealed by another user account or machine, or the file was edited. It was left as it is.");
+      throw new ApiError('internal', "The OS keychain could not decrypt this wallet: it was sealed by another user account or machine, or the file was edited. It was left as it is.", 'keychain_decrypt_failed');
     }
     const prefix = `${associatedData}:`;
     if (!text.startsWith(prefix)) {
-      throw new ApiError('internal', 'This wallet file holds the key of another address: it was edited or swapped. It was left as it is.');
+      throw new ApiError('internal', 'This wallet file holds the key of another address: it was edited or swapped. It was left as it is.', 'wallet_file_key_mismatch');
     }
     return new Uint8Array(Buffer.from(text.slice(prefix.length), 'base64'));
   }
@@ -73,7 +73,7 @@ export class SafeStorageKeyProtection implements KeyProtection {
 
   private assertAvailable(): void {
     if (!this.safeStorage.isEncryptionAvailable()) {
-      throw new ApiError('unavailable', 'The OS keychain is not available, so wallet keys cannot be encrypted or opened. Sign in to your desktop session (on Linux: start a keyring such as GNOME Keyring) and try again.');
+      throw new ApiError('unavailable', 'The OS keychain is not available, so wallet keys cannot be encrypted or opened. Sign in to your desktop session (on Linux: start a keyring such as GNOME Keyring) and try again.', 'keychain_unavailable');
     }
   }
 }

@@ -67,7 +67,7 @@ export class SigningApprovals {
   /** The UI's answer. Unknown or already answered ids are `not_found` (another window answered first). */
   decide(id: string, approved: boolean): SigningOutcome {
     if (!this.pendingById.has(id)) {
-      throw new ApiError('not_found', 'This signing request was already answered or has expired. Nothing was signed by this answer.');
+      throw new ApiError('not_found', 'This signing request was already answered or has expired. Nothing was signed by this answer.', 'signing_request_not_found');
     }
     const outcome: SigningOutcome = approved ? 'approved' : 'rejected';
     this.finish(id, outcome);
@@ -92,9 +92,9 @@ export class SigningApprovals {
     if (outcome === 'approved') {
       pending.resolve();
     } else if (outcome === 'rejected') {
-      pending.reject(new ApiError('forbidden', `You declined: ${pending.request.purpose}. Nothing was signed.`));
+      pending.reject(new ApiError('forbidden', `You declined: ${pending.request.purpose}. Nothing was signed.`, 'signing_declined'));
     } else {
-      pending.reject(new ApiError('forbidden', `No answer in time for: ${pending.request.purpose}. Nothing was signed; try again.`));
+      pending.reject(new ApiError('forbidden', `No answer in time for: ${pending.request.purpose}. Nothing was signed; try again.`, 'signing_timed_out'));
     }
   }
 }

@@ -44,7 +44,7 @@ export class StandardSigner {
     try {
       transaction = transactionDecoder.decode(Buffer.from(transactionBase64, 'base64'));
     } catch {
-      throw new ApiError('invalid_params', 'This is not a Solana transaction Idlegrid can read, so it was not signed.');
+      throw new ApiError('invalid_params', 'This is not a Solana transaction Idlegrid can read, so it was not signed.', 'transaction_unreadable');
     }
     const info = this.d.network.info();
     const client = this.d.network.client();
@@ -80,7 +80,7 @@ export class StandardSigner {
     this.d.accounts.requireUnlocked();
     const bytes = new Uint8Array(Buffer.from(messageBase64, 'base64'));
     if (looksLikeTransactionMessage(bytes)) {
-      throw new ApiError('invalid_params', 'This "message" is a Solana transaction in disguise; signing it could move your funds, so it was refused.');
+      throw new ApiError('invalid_params', 'This "message" is a Solana transaction in disguise; signing it could move your funds, so it was refused.', 'message_is_transaction');
     }
     await this.confirm({
       kind: 'message',
@@ -110,7 +110,7 @@ export class StandardSigner {
     const text = new TextDecoder().decode(message);
     const lines = text.split('\n');
     if (!/ wants you to sign in to the Idlegrid hub with your Solana account:$/.test(lines[0] ?? '') || lines[1] !== address) {
-      throw new ApiError('invalid_params', 'Only an Idlegrid hub sign-in for the active wallet is signed without asking.');
+      throw new ApiError('invalid_params', 'Only an Idlegrid hub sign-in for the active wallet is signed without asking.', 'sign_in_message_refused');
     }
     const signer = await this.d.vault.signer(address);
     return { address, signature: new Uint8Array(await signBytes(signer.keyPair.privateKey, message)) };

@@ -49,17 +49,17 @@ export async function summarizeTransaction(
   try {
     message = messageDecoder.decode(messageBytes);
   } catch {
-    throw new ApiError('invalid_params', 'This is not a Solana transaction Idlegrid can read, so it was not signed.');
+    throw new ApiError('invalid_params', 'This is not a Solana transaction Idlegrid can read, so it was not signed.', 'transaction_unreadable');
   }
   if (message.version !== 'legacy' && message.version !== 0) {
-    throw new ApiError('invalid_params', `Transaction version ${String(message.version)} is not supported, so it was not signed.`);
+    throw new ApiError('invalid_params', `Transaction version ${String(message.version)} is not supported, so it was not signed.`, 'transaction_version_unsupported');
   }
   const keys: string[] = [...message.staticAccounts];
   const numSigners = message.header.numSignerAccounts;
   const signers = keys.slice(0, numSigners);
   const warnings: string[] = [];
   if (!signers.includes(wallet)) {
-    throw new ApiError('invalid_params', `This transaction does not ask ${wallet} to sign, so there is nothing to sign with it.`);
+    throw new ApiError('invalid_params', `This transaction does not ask ${wallet} to sign, so there is nothing to sign with it.`, 'transaction_not_for_wallet');
   }
   if (message.version === 0 && (message.addressTableLookups?.length ?? 0) > 0) {
     warnings.push('It uses address lookup tables: some accounts it touches are not listed here.');

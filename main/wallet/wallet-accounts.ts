@@ -62,7 +62,7 @@ export class WalletAccounts {
   async unlock(passphrase: string): Promise<WalletState> {
     const protection = this.d.vault.protection;
     if (!isLockable(protection)) {
-      throw new ApiError('conflict', 'This app keeps keys in the OS keychain; there is no passphrase to enter.');
+      throw new ApiError('conflict', 'This app keeps keys in the OS keychain; there is no passphrase to enter.', 'no_passphrase_protection');
     }
     await protection.unlock(passphrase);
     return this.publishState();
@@ -76,13 +76,13 @@ export class WalletAccounts {
 
   requireActive(): string {
     const active = this.d.vault.activeAddress();
-    if (!active) throw new ApiError('not_found', 'There is no wallet yet. Create or import one in the Wallet view.');
+    if (!active) throw new ApiError('not_found', 'There is no wallet yet. Create or import one in the Wallet view.', 'no_wallet');
     return active;
   }
 
   requireWallet(address: string): void {
     if (!this.d.vault.state().wallets.some((w) => w.address === address && w.usable)) {
-      throw new ApiError('not_found', `Wallet ${address} is not on this machine (or cannot be opened here).`);
+      throw new ApiError('not_found', `Wallet ${address} is not on this machine (or cannot be opened here).`, 'wallet_not_found');
     }
   }
 
@@ -91,7 +91,7 @@ export class WalletAccounts {
     if (!protection.isUnlocked()) {
       throw new ApiError('forbidden', protection.kind === 'passphrase'
         ? 'The wallet is locked. Unlock it with your passphrase, then try again.'
-        : 'The OS keychain is not available, so the wallet cannot sign. Sign in to your desktop session and try again.');
+        : 'The OS keychain is not available, so the wallet cannot sign. Sign in to your desktop session and try again.', protection.kind === 'passphrase' ? 'wallet_locked' : 'keychain_unavailable');
     }
   }
 

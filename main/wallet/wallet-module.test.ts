@@ -31,6 +31,8 @@ import type { ApiHandlers } from '../transport/api-handlers';
 import { PassphraseKeyProtection } from './passphrase-key-protection';
 import { createWalletModule } from './wallet-module';
 import type { WalletModule } from './wallet-module';
+import { silentLogger } from '../../common/logger';
+import { createStderrLogger } from '../logging/file-logger';
 
 // Integration: the wallet domain as the composition root builds it — real vault files,
 // real ledger.db, the embedded sandbox chain on loopback — driven through the API
@@ -56,12 +58,13 @@ describe('wallet module through the API', () => {
     settings = new SettingsStore(db, Date.now);
     wallet = createWalletModule({
       dataDir,
+      logger: createStderrLogger(),
       ledgerDb: db,
       settings,
       keyProtection: new PassphraseKeyProtection({ file: join(dataDir, 'wallets', 'passphrase.json'), scrypt: { N: 2 ** 14, r: 8, p: 1 } }),
       sandboxSlotIntervalMs: 0,
     });
-    dispatcher = new ApiDispatcher(wallet.handlers as unknown as ApiHandlers, () => {});
+    dispatcher = new ApiDispatcher(wallet.handlers as unknown as ApiHandlers, silentLogger);
     wallet.approvals.onDidRequest((request) => {
       requests.push(request);
       const approved = answer?.(request);

@@ -19,6 +19,7 @@ import { SigningApprovals } from './signing-approvals';
 import { WalletActivity } from './wallet-activity';
 import { walletHandlers } from './wallet-handlers';
 import { WalletService } from './wallet-service';
+import type { Logger } from '../../common/logger';
 
 /**
  * Builds the wallet domain for the composition root: the vault in `<dataDir>/wallets`,
@@ -32,6 +33,8 @@ export interface WalletModuleDeps {
   settings: SettingsStore;
   /** Whether a UI shows balances now: they are polled only then. */
   balancesWatched?: () => boolean;
+  /** Scope 'wallet' in the app's log. */
+  logger: Logger;
   /** Desktop: the OS keychain (safeStorage). Default: a passphrase (headless). */
   keyProtection?: KeyProtection;
   nowMs?: () => number;
@@ -62,7 +65,7 @@ export function createWalletModule(options: WalletModuleDeps): WalletModule {
   const keyProtection = options.keyProtection ?? new PassphraseKeyProtection({ file: join(dataDir, 'wallets', 'passphrase.json'), nowMs });
   const vault = new KeyVault({ dir: join(dataDir, 'wallets'), exportDir: join(dataDir, 'wallet-exports'), protection: keyProtection, nowMs });
   const disposables = new DisposableStore({ name: 'wallet' });
-  const network = new NetworkService({ sandboxDataDir: join(dataDir, 'sandbox-chain'), settings, sandboxSlotIntervalMs: options.sandboxSlotIntervalMs });
+  const network = new NetworkService({ sandboxDataDir: join(dataDir, 'sandbox-chain'), settings, logger: options.logger, sandboxSlotIntervalMs: options.sandboxSlotIntervalMs });
   const approvals = new SigningApprovals({ nowMs });
   const budgets = new AutoPayBudgets(ledgerDb, nowMs);
   const credits = new CreditedPayments(ledgerDb, nowMs);

@@ -71,7 +71,7 @@ export class WalletTransfers {
   async send(input: { to: string; token: SendToken; amount: bigint; memo?: string }): Promise<SendResult> {
     const from = this.d.accounts.requireActive();
     this.d.accounts.requireUnlocked();
-    if (input.amount <= 0n) throw new ApiError('invalid_params', 'Enter an amount above zero.');
+    if (input.amount <= 0n) throw new ApiError('invalid_params', 'Enter an amount above zero.', 'amount_not_positive');
     const client = this.d.network.client();
     const info = this.d.network.info();
     const to = input.to as Address;
@@ -121,7 +121,7 @@ export class WalletTransfers {
     const approval = options.approval ?? (this.d.settings().autoPayEnabled ? 'budget-or-confirm' : 'confirm');
     const autoApproved = approval !== 'confirm' && this.d.budgets.tryReserve(request.leaseId, request.amount);
     if (approval === 'budget' && !autoApproved) {
-      throw new ApiError('conflict', `The auto-pay budget of lease ${request.leaseId} has no room for ${amountText}. Raise the budget or pay this increment yourself.`);
+      throw new ApiError('conflict', `The auto-pay budget of lease ${request.leaseId} has no room for ${amountText}. Raise the budget or pay this increment yourself.`, 'auto_pay_budget_exhausted');
     }
     let sent = false;
     try {
@@ -153,12 +153,12 @@ export class WalletTransfers {
     const network = this.d.network;
     // The embedded sandbox and a private grid whose hub serves a sandbox chain have one.
     if (!network.info().faucet) {
-      throw new ApiError('unavailable', `The faucet exists only on sandbox chains; you are on ${network.info().label}.`);
+      throw new ApiError('unavailable', `The faucet exists only on sandbox chains; you are on ${network.info().label}.`, 'faucet_unavailable');
     }
     const client = network.client();
     const lamports = options.sol ? 2n * 1_000_000_000n : 0n;
     const usdc = options.usdc ? 1_000n * oneToken(PAYMENT_TOKEN) : 0n;
-    if (lamports === 0n && usdc === 0n) throw new ApiError('invalid_params', `Ask the faucet for SOL, ${PAYMENT_TOKEN.symbol} or both.`);
+    if (lamports === 0n && usdc === 0n) throw new ApiError('invalid_params', `Ask the faucet for SOL, ${PAYMENT_TOKEN.symbol} or both.`, 'faucet_nothing_asked');
     const signatures = await client.sandboxFaucet(address, { lamports, usdc });
     for (const signature of signatures) {
       await client.confirm(signature, { commitment: 'confirmed' });

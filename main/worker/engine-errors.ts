@@ -1,5 +1,6 @@
 import { explainGpuContainerFailure } from '../hardware/vendors';
 import { EngineError } from './container-engine';
+import { errorText } from '../../common/errors';
 
 /**
  * Engine failures in words an owner can act on. Docker's own messages are precise but
@@ -92,12 +93,6 @@ export function describeStartFailure(error: unknown, endpoint: string): string {
     return `The job's command could not be started in its image (${shorten(raw)}). The renter's image or command is wrong.`;
   }
   return `Docker could not start the job: ${shorten(raw)}`;
-}
-
-export function errorText(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (typeof error === 'string') return error;
-  return String(error);
 }
 
 function shorten(text: string, max = 300): string {

@@ -3,6 +3,7 @@ import type { EngineStatus } from '../../common/worker/job';
 import type { ContainerEngine } from './container-engine';
 import { describeEngineUnreachable } from './engine-errors';
 import { JsonLineReader } from './json-line-reader';
+import type { Logger } from '../../common/logger';
 
 /** A Docker event about one of the worker's containers, typed. */
 export interface ContainerEngineEvent {
@@ -18,6 +19,7 @@ export interface ContainerEngineEvent {
 
 export interface EngineMonitorDeps {
   engine: ContainerEngine;
+  logger: Logger;
   nowMs: () => number;
   /** Only events of containers with these labels (the worker's own). */
   labels: Record<string, string>;
@@ -169,7 +171,7 @@ export class EngineMonitor {
         atMs,
       });
     } catch (error) {
-      console.error('[worker] engine event handler failed', error);
+      this.options.logger.error({ err: error }, 'an engine event handler failed');
     }
   }
 

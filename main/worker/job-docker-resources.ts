@@ -1,16 +1,18 @@
 import type { JobSpec } from '../../common/worker/job-spec';
 import type { ContainerEngine } from './container-engine';
 import { EngineError } from './container-engine';
-import { errorText } from './engine-errors';
 import type { JobLogRelay } from './job-log-relay';
 import { jobResourceNames, leaseLabels } from './job-resources';
 import { PullProgressTracker } from './pull-progress';
 import type { WorkerEvents } from './worker-events';
+import type { Logger } from '../../common/logger';
 
 export interface JobDockerResourcesDeps {
   engine: ContainerEngine;
   logs: JobLogRelay;
   events: WorkerEvents;
+  /** Scope 'worker' in the app's log: clean-up failures the reconciler retries later. */
+  logger: Logger;
   workerId: string;
   nowMs: () => number;
   /** Pull progress events at most this often per job (the last one always goes out). */
@@ -71,7 +73,7 @@ export class JobDockerResources {
       if (details?.state.paused) await this.options.engine.unpauseContainer(containerId);
       await this.options.engine.stopContainer(containerId, spec.stopGraceMs);
     } catch (error) {
-      console.warn(`[worker] stopping ${spec.jobId} failed: ${errorText(error)}`);
+      this.options.logger.warn({ err: error, jobId: spec.jobId }, 'stopping a job failed');
     }
   }
 
@@ -87,7 +89,7 @@ export class JobDockerResources {
         await attempt();
       } catch (error) {
         // Left for the reconciler, which runs again when the engine is back.
-        console.warn(`[worker] cleanup of ${spec.jobId}: ${errorText(error)}`);
+        this.options.logger.warn({ err: error, jobId: spec.jobId }, 'cleaning up a job failed');
       }
     }
     if (!leaseStillUsed()) {
@@ -96,7 +98,7 @@ export class JobDockerResources {
       } catch (error) {
         // 403/409: a container of the lease still uses it; the last one removes it.
         if (!(error instanceof EngineError && error.statusCode !== null && error.statusCode < 500)) {
-          console.warn(`[worker] cleanup of network ${names.network}: ${errorText(error)}`);
+          this.options.logger.warn({ err: error, network: names.network }, 'removing a job network failed');
         }
       }
     }

@@ -1,9 +1,9 @@
-import { errorText } from './engine-errors';
 import type { ContainerEngine } from './container-engine';
 import type { JobRunner } from './job-runner';
 import type { JobStore } from './job-store';
 import { LABEL, workerLabels } from './job-resources';
 import type { LeaseValidity } from './lease-validity';
+import type { Logger } from '../../common/logger';
 
 export interface ReconcileReport {
   adopted: string[];
@@ -16,6 +16,7 @@ export interface ReconcileReport {
 
 export interface JobReconcilerDeps {
   engine: ContainerEngine;
+  logger: Logger;
   store: JobStore;
   runner: JobRunner;
   workerId: string;
@@ -113,7 +114,7 @@ export class JobReconciler {
       done.push(name);
     } catch (error) {
       // Tried again on the next reconcile (next start, next reconnect).
-      console.warn(`[worker] reconcile could not remove ${name}: ${errorText(error)}`);
+      this.options.logger.warn({ err: error, container: name }, 'reconcile could not remove a container');
     }
   }
 }

@@ -16,9 +16,11 @@ import { JobDockerResources } from './job-docker-resources';
 import { JobWaiters, StopRequested, activeJob } from './active-job';
 import type { ActiveJob } from './active-job';
 import type { WorkerEvents } from './worker-events';
+import type { Logger } from '../../common/logger';
 
 export interface JobRunnerDeps {
   engine: ContainerEngine;
+  logger: Logger;
   store: JobStore;
   logs: JobLogRelay;
   events: WorkerEvents;
@@ -65,12 +67,12 @@ export class JobRunner {
 
   /** Accepts a job and starts it in the background; resolves once it is recorded as queued. */
   async submit(spec: JobSpec, options: { isTest?: boolean } = {}): Promise<Job> {
-    if (this.detached) throw new ApiError('unavailable', 'The worker is shutting down; try again after the app restarts.');
+    if (this.detached) throw new ApiError('unavailable', 'The worker is shutting down; try again after the app restarts.', 'worker_shutting_down');
     const refusal = await this.options.admit?.(spec);
-    if (refusal) throw new ApiError('conflict', refusal);
+    if (refusal) throw new ApiError('conflict', refusal, 'job_not_admitted');
     const job = this.options.store.insert(spec, { isTest: options.isTest ?? false });
     if (!job) {
-      throw new ApiError('conflict', `Job ${spec.jobId} was already accepted on this machine; a job id is never run twice.`);
+      throw new ApiError('conflict', `Job ${spec.jobId} was already accepted on this machine; a job id is never run twice.`, 'job_id_reused');
     }
     this.announce(job);
     const active = this.track(spec, null);
@@ -92,7 +94,7 @@ export class JobRunner {
   /** Resolves with the job once `check` holds (checked now and at every change). */
   waitFor(jobId: string, check: (job: Job) => boolean): Promise<Job> {
     const now = this.options.store.get(jobId)?.job;
-    if (!now) return Promise.reject(new ApiError('not_found', `There is no job ${jobId} on this machine.`));
+    if (!now) return Promise.reject(new ApiError('not_found', `There is no job ${jobId} on this machine.`, 'job_not_found'));
     if (check(now)) return Promise.resolve(now);
     return this.waiters.wait(jobId, check);
   }
@@ -104,11 +106,11 @@ export class JobRunner {
   /** Stops a job: SIGTERM, its grace period, SIGKILL; resolves when it has ended and been removed. */
   async stop(jobId: string, reason: StopReason): Promise<Job> {
     const record = this.options.store.get(jobId);
-    if (!record) throw new ApiError('not_found', `There is no job ${jobId} on this machine.`);
+    if (!record) throw new ApiError('not_found', `There is no job ${jobId} on this machine.`, 'job_not_found');
     if (isTerminalJobState(record.job.state)) return record.job;
     const active = this.active.get(jobId);
     if (!active || !active.watching) {
-      throw new ApiError('unavailable', 'Docker is not reachable right now, so the job cannot be stopped; it is stopped as soon as Docker is back.');
+      throw new ApiError('unavailable', 'Docker is not reachable right now, so the job cannot be stopped; it is stopped as soon as Docker is back.', 'engine_unreachable');
     }
     if (!active.stopRequest) {
       active.stopRequest = reason;
@@ -137,7 +139,7 @@ export class JobRunner {
 
   async stats(jobId: string): Promise<JobStats> {
     const active = this.active.get(jobId);
-    if (!active?.containerId) throw new ApiError('not_found', `Job ${jobId} has no running container.`);
+    if (!active?.containerId) throw new ApiError('not_found', `Job ${jobId} has no running container.`, 'job_not_running');
     const stats = await this.options.engine.containerStats(active.containerId);
     return { jobId, atMs: this.options.nowMs(), ...stats };
   }
@@ -373,7 +375,7 @@ export class JobRunner {
     const active = this.active.get(jobId);
     const current = this.options.store.get(jobId)?.job.state;
     if (!active?.containerId || !active.watching || current !== state) {
-      throw new ApiError('conflict', `Job ${jobId} is ${current ?? 'unknown'}, not ${state}.`);
+      throw new ApiError('conflict', `Job ${jobId} is ${current ?? 'unknown'}, not ${state}.`, 'job_state_mismatch');
     }
     return active;
   }

@@ -4,7 +4,8 @@ import type { ContainerEngine, EngineInfo } from './container-engine';
 import { EngineError } from './container-engine';
 import type { ContainerGpuDevices } from '../hardware/vendors';
 import { explainGpuContainerFailure } from '../hardware/vendors';
-import { describeEngineUnreachable, describePullFailure, errorText } from './engine-errors';
+import { describeEngineUnreachable, describePullFailure } from './engine-errors';
+import { errorText } from '../../common/errors';
 import { workerLabels } from './job-resources';
 
 export interface DiskSpace {

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { workerCalls } from '../../common/api/worker';
 import { DisposableStore } from '../../common/lifecycle';
+import type { Logger } from '../../common/logger';
 import type { Module } from '../app/module';
 import type { HardwareService } from '../hardware/hardware-service';
 import { containerGpuDevices } from '../hardware/vendors';
@@ -14,6 +15,8 @@ export interface WorkerModuleDeps {
   db: Database.Database;
   hardware: HardwareService;
   gpuVendors: readonly GpuVendorDriver[];
+  /** Scope 'worker' in the app's log. */
+  logger: Logger;
   nowMs: () => number;
   /** After a crash, a lease's container is kept only while this says the lease is paid for. */
   leaseValidity: LeaseValidity;
@@ -31,6 +34,7 @@ export function createWorkerModule(deps: WorkerModuleDeps): WorkerModule {
   // The worker hands a job the GPUs of the last detection, each as its vendor's driver says.
   const worker = new WorkerService({
     db: deps.db,
+    logger: deps.logger,
     nowMs: deps.nowMs,
     gpuUuids: () => gpus().filter((gpu) => gpu.lendable).map((gpu) => gpu.uuid),
     gpuDevices: (uuids) => containerGpuDevices(deps.gpuVendors, gpus(), uuids),

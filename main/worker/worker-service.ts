@@ -23,6 +23,7 @@ import { SetupDoctor } from './setup-doctor';
 import type { DiskSpace } from './setup-doctor';
 import { testJobSpec } from './test-job';
 import { WorkerEvents } from './worker-events';
+import type { Logger } from '../../common/logger';
 
 /** A tiny public image with a shell: the test job and the GPU probe run it. */
 export const DEFAULT_PROBE_IMAGE = 'busybox:1.36.1';
@@ -30,6 +31,8 @@ export const DEFAULT_DISK_RESERVE_BYTES = 20 * 1024 ** 3;
 
 export interface WorkerServiceDeps {
   db: Database.Database;
+  /** Scope 'worker' in the app's log. */
+  logger: Logger;
   nowMs?: () => number;
   engine?: ContainerEngine;
   leaseValidity?: LeaseValidity;
@@ -112,6 +115,7 @@ export class WorkerService {
     });
     this.runner = new JobRunner({
       engine: this.engine,
+      logger: options.logger,
       store: this.store,
       logs: this.logs,
       events: this.events,
@@ -126,6 +130,7 @@ export class WorkerService {
     });
     this.reconciler = new JobReconciler({
       engine: this.engine,
+      logger: options.logger,
       store: this.store,
       runner: this.runner,
       workerId: this.workerId,
@@ -134,6 +139,7 @@ export class WorkerService {
     });
     this.monitor = new EngineMonitor({
       engine: this.engine,
+      logger: options.logger,
       nowMs: this.nowMs,
       labels: workerLabels(this.workerId),
       onConnected: async () => {
@@ -195,7 +201,7 @@ export class WorkerService {
 
   job(jobId: string): Job {
     const record = this.store.get(jobId);
-    if (!record) throw new ApiError('not_found', `There is no job ${jobId} on this machine.`);
+    if (!record) throw new ApiError('not_found', `There is no job ${jobId} on this machine.`, 'job_not_found');
     return record.job;
   }
 
@@ -231,7 +237,7 @@ export class WorkerService {
     if (this.monitor.status().state !== 'connected') {
       const { check } = await this.doctor.checkDocker();
       if (check.status === 'fail') {
-        throw new ApiError('unavailable', `${check.summary} ${check.fix ?? ''}`.trim());
+        throw new ApiError('unavailable', `${check.summary} ${check.fix ?? ''}`.trim(), 'engine_not_ready');
       }
     }
     const spec = testJobSpec(this.probeImage, this.gpuUuids(), this.nowMs());
@@ -262,6 +268,6 @@ export class WorkerService {
 
   private requireEngine(): void {
     const status = this.monitor.status();
-    if (status.state === 'disconnected') throw new ApiError('unavailable', status.message);
+    if (status.state === 'disconnected') throw new ApiError('unavailable', status.message, 'engine_disconnected');
   }
 }

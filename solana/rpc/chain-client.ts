@@ -17,6 +17,7 @@ import { ApiError } from '../../common/api/errors';
 import { createNodeHttpTransport } from './rpc-http-transport';
 import type { NodeHttpTransport } from './rpc-http-transport';
 import { PAYMENT_TOKEN } from '../../common/money/token-registry';
+import { errorText } from '../../common/errors';
 
 export interface Lifetime {
   blockhash: Blockhash;
@@ -91,7 +92,7 @@ export class ChainClient {
       const info = await this.rpc.getAccountInfo(mint, { commitment: 'confirmed', encoding: 'base64' }).send();
       const data = info.value ? Buffer.from(info.value.data[0], 'base64') : null;
       if (!info.value || !data || data.length < 82 || data[45] !== 1) {
-        throw new ApiError('invalid_params', `${mint} is not a token mint on this network. Check the ${PAYMENT_TOKEN.symbol} mint address in Settings.`);
+        throw new ApiError('invalid_params', `${mint} is not a token mint on this network. Check the ${PAYMENT_TOKEN.symbol} mint address in Settings.`, 'not_a_mint');
       }
       return { decimals: data[44] ?? 0, tokenProgram: info.value.owner };
     });
@@ -127,18 +128,18 @@ export class ChainClient {
       const status = await this.signatureStatus(signature);
       if (status) {
         if (status.err) {
-          throw new ApiError('conflict', `The transaction failed on chain (${JSON.stringify(status.err, bigintText)}); nothing was transferred except the network fee.`);
+          throw new ApiError('conflict', `The transaction failed on chain (${JSON.stringify(status.err, bigintText)}); nothing was transferred except the network fee.`, 'transaction_failed');
         }
         const rank = status.confirmationStatus === 'finalized' ? 2 : status.confirmationStatus === 'confirmed' ? 1 : 0;
         if (rank >= wanted) return { slot: status.slot };
       } else if (options.lastValidBlockHeight !== undefined) {
         const height = await this.call(() => this.rpc.getBlockHeight({ commitment: 'confirmed' }).send());
         if (height > options.lastValidBlockHeight) {
-          throw new ApiError('unavailable', 'The transaction expired before the network included it; nothing was transferred. Try again.');
+          throw new ApiError('unavailable', 'The transaction expired before the network included it; nothing was transferred. Try again.', 'transaction_expired');
         }
       }
       if (Date.now() > deadline) {
-        throw new ApiError('unavailable', `The network has not confirmed transaction ${signature} yet. Check it later in Recent transactions before trying again.`);
+        throw new ApiError('unavailable', `The network has not confirmed transaction ${signature} yet. Check it later in Recent transactions before trying again.`, 'transaction_unconfirmed');
       }
       await this.sleep(POLL_MS);
     }
@@ -192,7 +193,7 @@ export class ChainClient {
     } catch (error) {
       throw unreachable(this.rpcUrl, error);
     }
-    if (body.error) throw new ApiError('unavailable', `The sandbox chain refused ${method}: ${body.error.message}`);
+    if (body.error) throw new ApiError('unavailable', `The sandbox chain refused ${method}: ${body.error.message}`, 'rpc_refused');
     return body.result as T;
   }
 
@@ -210,8 +211,8 @@ function bigintText(_key: string, value: unknown): unknown {
 }
 
 function unreachable(rpcUrl: string, error: unknown): ApiError {
-  const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-  return new ApiError('unavailable', `Could not reach the Solana RPC at ${rpcUrl} (${cause}). Check the network in Settings, or your connection.`);
+  const cause = (error as { cause?: { code?: string } }).cause?.code ?? errorText(error);
+  return new ApiError('unavailable', `Could not reach the Solana RPC at ${rpcUrl} (${cause}). Check the network in Settings, or your connection.`, 'rpc_unreachable');
 }
 
 /** Turns kit and fetch errors into messages a person can act on (by error code: kit's texts differ in production builds). */
@@ -221,26 +222,26 @@ export function toApiError(error: unknown, rpcUrl: string): ApiError {
     const logs = (error.context.logs ?? []).join('\n');
     const cause = error.cause;
     if (isSolanaError(cause, SOLANA_ERROR__TRANSACTION_ERROR__INSUFFICIENT_FUNDS_FOR_FEE) || isSolanaError(cause, SOLANA_ERROR__TRANSACTION_ERROR__ACCOUNT_NOT_FOUND)) {
-      return new ApiError('conflict', 'This wallet has no SOL to pay the network fee. Add some SOL (on the sandbox: use the faucet) and try again.');
+      return new ApiError('conflict', 'This wallet has no SOL to pay the network fee. Add some SOL (on the sandbox: use the faucet) and try again.', 'no_sol_for_fee');
     }
     if (/insufficient (lamports|funds)/i.test(logs)) {
-      return new ApiError('conflict', 'Not enough balance for this transfer and its network fee. Add funds (on the sandbox: use the faucet) and try again.');
+      return new ApiError('conflict', 'Not enough balance for this transfer and its network fee. Add funds (on the sandbox: use the faucet) and try again.', 'insufficient_funds');
     }
     if (isSolanaError(cause, SOLANA_ERROR__TRANSACTION_ERROR__INSUFFICIENT_FUNDS_FOR_RENT)) {
-      return new ApiError('conflict', 'A new account must receive at least the rent-exempt minimum (about 0.00089 SOL). Send more, or send to an account that already exists.');
+      return new ApiError('conflict', 'A new account must receive at least the rent-exempt minimum (about 0.00089 SOL). Send more, or send to an account that already exists.', 'below_rent_exempt_minimum');
     }
     if (isSolanaError(cause, SOLANA_ERROR__TRANSACTION_ERROR__BLOCKHASH_NOT_FOUND)) {
-      return new ApiError('unavailable', 'The network no longer accepts this transaction (its blockhash expired). Nothing was transferred; try again.');
+      return new ApiError('unavailable', 'The network no longer accepts this transaction (its blockhash expired). Nothing was transferred; try again.', 'blockhash_expired');
     }
     if (isSolanaError(cause, SOLANA_ERROR__TRANSACTION_ERROR__ALREADY_PROCESSED)) {
-      return new ApiError('conflict', 'This exact transaction was already sent; it is not sent twice.');
+      return new ApiError('conflict', 'This exact transaction was already sent; it is not sent twice.', 'transaction_duplicate');
     }
     const detail = logs.split('\n').filter((line) => /failed|error/i.test(line)).pop() ?? (cause instanceof Error ? cause.message : error.message);
-    return new ApiError('conflict', `The network refused the transaction (${detail}). Nothing was transferred.`);
+    return new ApiError('conflict', `The network refused the transaction (${detail}). Nothing was transferred.`, 'transaction_refused');
   }
   if (isSolanaError(error)) {
-    return new ApiError('unavailable', `The Solana RPC at ${rpcUrl} answered with an error: ${error.message}`);
+    return new ApiError('unavailable', `The Solana RPC at ${rpcUrl} answered with an error: ${error.message}`, 'rpc_unavailable');
   }
   if (error instanceof TypeError || (error as { cause?: unknown }).cause) return unreachable(rpcUrl, error);
-  return new ApiError('internal', `Solana RPC call failed: ${(error as Error).message ?? String(error)}`);
+  return new ApiError('internal', `Solana RPC call failed: ${errorText(error)}`, 'rpc_failed');
 }

@@ -1,6 +1,9 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SandboxChainServer } from './sandbox-chain-server';
+import pino from 'pino';
+import { errorText } from '../../common/errors';
+import { jsonLoggerOptions } from '../../common/logger';
 
 // `npm run sandbox-chain -- --port N --data-dir D`: the sandbox chain on its own, for a
 // private grid's machines to share or for poking at it with any Solana client.
@@ -26,7 +29,7 @@ async function main(): Promise<void> {
       strict: true,
     }));
   } catch (error) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    console.error(`${errorText(error)}\n\n${USAGE}`);
     process.exit(2);
   }
   if (values.help) {
@@ -40,11 +43,11 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const dataDir = resolve(values['data-dir'] ?? '.idlegrid-data/sandbox-chain');
-  const server = new SandboxChainServer({ dataDir, port, host: values.host ?? '127.0.0.1', slotIntervalMs });
+  const server = new SandboxChainServer({ logger: pino(jsonLoggerOptions('info'), pino.destination({ fd: 1, sync: true })), dataDir, port, host: values.host ?? '127.0.0.1', slotIntervalMs });
   try {
     await server.start();
   } catch (error) {
-    console.error(`The sandbox chain could not start: ${(error as Error).message}`);
+    console.error(`The sandbox chain could not start: ${errorText(error)}`);
     process.exit(1);
   }
   console.log(`Sandbox chain: ${server.url}  (data in ${dataDir})`);

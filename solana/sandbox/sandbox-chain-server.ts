@@ -2,11 +2,14 @@ import { SandboxChain } from './sandbox-chain';
 import type { SandboxChainOptions } from './sandbox-chain';
 import { createSandboxRpcMethods } from './sandbox-rpc-methods';
 import { SandboxRpcServer } from './sandbox-rpc-server';
+import type { Logger } from '../../common/logger';
 
 export interface SandboxChainServerOptions extends SandboxChainOptions {
   host?: string;
   /** 0 (the default) picks a free port. */
   port?: number;
+  /** Scope 'sandbox-chain' in the app's log; the CLI's JSON lines on stdout. */
+  logger: Logger;
 }
 
 /**
@@ -24,7 +27,7 @@ export class SandboxChainServer {
   async start(): Promise<void> {
     if (this.server) return;
     const chain = await SandboxChain.open(this.options);
-    const server = new SandboxRpcServer({ methods: createSandboxRpcMethods(chain), host: this.options.host, port: this.options.port });
+    const server = new SandboxRpcServer({ logger: this.options.logger, methods: createSandboxRpcMethods(chain), host: this.options.host, port: this.options.port });
     try {
       await server.start();
     } catch (error) {

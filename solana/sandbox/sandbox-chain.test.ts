@@ -25,6 +25,7 @@ import { getTransferSolInstruction } from '@solana-program/system';
 import { LEGACY_MEMO_PROGRAM_ADDRESS_V3, getAddMemoInstruction } from '@solana-program/memo';
 import { TOKEN_PROGRAM_ADDRESS, findAssociatedTokenPda, getTransferCheckedInstruction } from '@solana-program/token';
 import { SandboxChainServer } from './sandbox-chain-server';
+import { silentLogger } from '../../common/logger';
 
 // Integration: the sandbox chain served on loopback, driven through @solana/kit's real
 // JSON-RPC client, as the app and any Solana tool would use it.
@@ -58,7 +59,7 @@ describe('sandbox chain over JSON-RPC', () => {
   let rpc: Rpc<SolanaRpcApi>;
 
   async function start(options: { finalizationDepthSlots?: number } = {}) {
-    server = new SandboxChainServer({ dataDir: dir, slotIntervalMs: 0, ...options });
+    server = new SandboxChainServer({ logger: silentLogger, dataDir: dir, slotIntervalMs: 0, ...options });
     await server.start();
     rpc = createSolanaRpc(server.url);
   }

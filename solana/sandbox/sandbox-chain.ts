@@ -23,6 +23,7 @@ import type { CompiledMessage } from './transaction-record';
 import { readMintDecimals, readTokenAccount } from './token-accounts';
 import { reaches } from './sandbox-chain-types';
 import type { ChainAccount, Commitment, SandboxChainOptions, SignatureStatus } from './sandbox-chain-types';
+import { errorText } from '../../common/errors';
 
 export type { ChainAccount, Commitment, SandboxChainOptions, SignatureStatus } from './sandbox-chain-types';
 
@@ -168,7 +169,7 @@ export class SandboxChain {
       transaction = transactionDecoder.decode(wire);
       message = decodeCompiledMessage(transaction.messageBytes);
     } catch (error) {
-      throw new RpcError(RPC_ERROR.invalidParams, `failed to deserialize transaction: ${(error as Error).message}`);
+      throw new RpcError(RPC_ERROR.invalidParams, `failed to deserialize transaction: ${errorText(error)}`);
     }
     const feePayer = message.staticAccounts[0];
     const firstSignature = feePayer ? transaction.signatures[feePayer] : null;

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RPC_ERROR, RpcError, stringifyRpcJson } from './json-rpc';
 import { SandboxRpcServer } from './sandbox-rpc-server';
+import { silentLogger } from '../../common/logger';
 
 // The HTTP side of the sandbox chain, against a real server on loopback.
 
@@ -13,6 +14,7 @@ describe('SandboxRpcServer', () => {
 
   async function start() {
     server = new SandboxRpcServer({
+      logger: silentLogger,
       methods: {
         echo: (params) => params,
         big: () => ({ lamports: 2n ** 64n - 1n, nested: [1n, 'x'] }),
@@ -23,7 +25,6 @@ describe('SandboxRpcServer', () => {
           throw new Error('boom');
         },
       },
-      log: () => {},
     });
     await server.start();
     return server.url;

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { RPC_ERROR, RawJson, RpcError, rpcError, rpcResult, stringifyRpcJson } from './json-rpc';
 import type { JsonRpcId } from './json-rpc';
 import type { RpcMethod } from './sandbox-rpc-methods';
+import type { Logger } from '../../common/logger';
+import { errorText } from '../../common/errors';
 
 const MAX_BODY_BYTES = 256 * 1024;
 const MAX_BATCH = 100;
@@ -12,7 +14,7 @@ export interface SandboxRpcServerDeps {
   methods: Record<string, RpcMethod>;
   host?: string;
   port?: number;
-  log?: (message: string, error: unknown) => void;
+  logger: Logger;
 }
 
 /**
@@ -72,7 +74,7 @@ export class SandboxRpcServer {
     try {
       body = await readBody(req);
     } catch (error) {
-      return send(res, 413, rpcError(null, new RpcError(RPC_ERROR.invalidRequest, (error as Error).message)));
+      return send(res, 413, rpcError(null, new RpcError(RPC_ERROR.invalidRequest, errorText(error))));
     }
     let parsed: unknown;
     try {
@@ -108,8 +110,8 @@ export class SandboxRpcServer {
       return rpcResult(replyId, result instanceof RawJson ? result.text : stringifyRpcJson(result ?? null));
     } catch (error) {
       if (error instanceof RpcError) return rpcError(replyId, error);
-      (this.options.log ?? ((m, e) => console.error(m, e)))(`[sandbox-chain] ${method} failed`, error);
-      return rpcError(replyId, new RpcError(RPC_ERROR.internal, `Internal error: ${(error as Error).message ?? String(error)}`));
+      this.options.logger.error({ err: error, method }, 'an RPC method failed');
+      return rpcError(replyId, new RpcError(RPC_ERROR.internal, `Internal error: ${errorText(error)}`));
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { Gpu, GpuVendor } from '../../../common/hardware/gpu';
 import type { GpuSourceStatus } from '../../../common/hardware/detection';
+import type { Logger } from '../../../common/logger';
 import type { CommandOutcome } from '../command-runner';
 import type { TelemetrySource, TelemetrySourceCallbacks } from '../telemetry-service';
 
@@ -41,6 +42,8 @@ export interface GpuContainerFailure {
 export interface VendorTelemetryOptions extends TelemetrySourceCallbacks {
   /** The vendor's GPUs from the last detection (AMD readings are matched to them by card). */
   gpus: readonly Gpu[];
+  /** Where the sampler says what failed (a consumer that threw). */
+  logger: Logger;
   nowMs: () => number;
   intervalMs?: number;
   /** Environment of the tool's child (tests and benchmarks put the replays on PATH). */

@@ -7,6 +7,7 @@ import type { LeaseFollower } from './lease-follower';
 import type { LeasePayer } from './lease-payer';
 import type { RentLedger } from './rent-ledger';
 import { dueAtMs, nextUnpaid } from './rent-lease-view';
+import type { Logger } from '../../../common/logger';
 
 export interface AutoPayerDeps {
   follower: LeaseFollower;
@@ -18,7 +19,7 @@ export interface AutoPayerDeps {
   nowMs: () => number;
   /** How often due times are looked at. */
   tickMs?: number;
-  log?: (message: string, error?: unknown) => void;
+  logger: Logger;
 }
 
 /**
@@ -70,7 +71,7 @@ export class AutoPayer implements Disposable {
       .payIncrement(view, index, 'budget')
       .then(() => this.o.follower.setNote(leaseId, null))
       .catch((error: Error) => {
-        this.o.log?.(`[rent] auto-pay of lease ${leaseId}, increment ${index} failed`, error);
+        this.o.logger.warn({ err: error, leaseId, increment: index }, 'auto-pay of an increment failed');
         this.o.follower.setNote(leaseId, `Auto-pay could not pay increment ${index}: ${error.message}`);
       });
   }

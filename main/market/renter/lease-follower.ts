@@ -10,6 +10,7 @@ import type { MarketHub } from '../market-hub';
 import type { RentLedger } from './rent-ledger';
 import { rentLeaseOf } from './rent-lease-view';
 import type { RentLogLine } from './rent-lease-view';
+import type { Logger } from '../../../common/logger';
 
 /** Recent log lines kept per lease (all ranks together): enough to read, bounded in memory. */
 export const MAX_LOG_LINES_PER_LEASE = 500;
@@ -27,7 +28,7 @@ export interface LeaseFollowerDeps {
   budgets: AutoPayBudgets;
   /** Called after a lease changed (auto-pay looks at it). */
   onChange?: (leaseId: string) => void;
-  log?: (message: string, error?: unknown) => void;
+  logger: Logger;
 }
 
 /**
@@ -59,7 +60,7 @@ export class LeaseFollower implements Disposable {
     const feed = new RenterFeed({ hubUrl, token: () => this.o.hub.token(address) });
     feed.on('lease', (view) => this.onSnapshot(view));
     feed.on('event', (event) => this.onEvent(event));
-    feed.on('refused', (error) => this.o.log?.(`[rent] the hub refused: ${error.message}`));
+    feed.on('refused', (error) => this.o.logger.warn({ code: error.code, reason: error.reason, detail: error.message }, 'the hub refused'));
     feed.start();
     this.feed = feed;
   }
@@ -189,7 +190,7 @@ export class LeaseFollower implements Disposable {
     if (this.refreshing.has(leaseId)) return;
     this.refreshing.add(leaseId);
     void this.refresh(leaseId)
-      .catch((error) => this.o.log?.(`[rent] could not refresh lease ${leaseId}`, error))
+      .catch((error) => this.o.logger.warn({ err: error, leaseId }, 'could not refresh a lease'))
       .finally(() => this.refreshing.delete(leaseId));
   }
 

@@ -77,11 +77,11 @@ export class LeasePayer {
 
   private async payNow(lease: LeaseView, index: number, approval: PaymentApproval): Promise<void> {
     const increment = lease.increments.find((i) => i.index === index);
-    if (!increment) throw new ApiError('not_found', `Lease ${lease.leaseId} has no increment ${index}. Extend the lease to add increments.`);
+    if (!increment) throw new ApiError('not_found', `Lease ${lease.leaseId} has no increment ${index}. Extend the lease to add increments.`, 'increment_not_found');
     const info = this.o.wallet.network.info();
-    if (info.status !== 'ready') throw new ApiError('unavailable', `The network is not ready (${info.error ?? 'starting'}). Try again in a moment.`);
+    if (info.status !== 'ready') throw new ApiError('unavailable', `The network is not ready (${info.error ?? 'starting'}). Try again in a moment.`, 'network_not_ready');
     if (lease.token !== info.token || lease.mint !== info.mint) {
-      throw new ApiError('conflict', `The hub takes payments in ${lease.token} (mint ${lease.mint}) but the wallet is on ${info.label} with ${info.token} (mint ${info.mint}). Switch the network to the one the hub uses (Settings → Wallet and network).`);
+      throw new ApiError('conflict', `The hub takes payments in ${lease.token} (mint ${lease.mint}) but the wallet is on ${info.label} with ${info.token} (mint ${info.mint}). Switch the network to the one the hub uses (Settings → Wallet and network).`, 'payment_mint_mismatch');
     }
     const toPay: IncrementPayment[] = [];
     for (const p of increment.payments.filter((x) => x.signature === null)) {
@@ -103,17 +103,18 @@ export class LeasePayer {
       throw new ApiError(
         'conflict',
         `Not enough ${token.symbol}: this payment needs ${text(total)} ${token.symbol} and the wallet holds ${text(held)}. Add ${token.symbol} to ${balances.address} (on Sandbox, use the faucet in Wallet) and pay again.`,
+        'insufficient_token_balance',
       );
     }
     const fees = LAMPORTS_PER_TRANSFER * BigInt(payments.length) + 2_100_000n * BigInt(payments.length);
     if (BigInt(balances.lamports) < fees) {
-      throw new ApiError('conflict', `Not enough SOL for the network fees (and a supplier's token account, if it has none yet). Add about ${formatAmount({ token: SOL, baseUnits: fees }, { symbol: true })} to ${balances.address} and pay again.`);
+      throw new ApiError('conflict', `Not enough SOL for the network fees (and a supplier's token account, if it has none yet). Add about ${formatAmount({ token: SOL, baseUnits: fees }, { symbol: true })} to ${balances.address} and pay again.`, 'insufficient_sol');
     }
   }
 
   private async payOne(lease: LeaseView, index: number, p: IncrementPayment, approval: PaymentApproval, token: TokenUnit, network: string): Promise<void> {
     const payer = this.o.wallet.vault.activeAddress();
-    if (!payer) throw new ApiError('not_found', 'There is no wallet yet. Create or import one in the Wallet view.');
+    if (!payer) throw new ApiError('not_found', 'There is no wallet yet. Create or import one in the Wallet view.', 'no_wallet');
     const onSigned = (signature: Signature) =>
       this.o.ledger.recordSigned({
         leaseId: lease.leaseId,
@@ -157,6 +158,7 @@ export class LeasePayer {
         throw new ApiError(
           'conflict',
           `The payment to ${recorded.payee} for increment ${recorded.increment} (transaction ${recorded.signature}) was signed and is not on chain yet. Wait a minute and pay again: it will be paid once, not twice.`,
+          'payment_pending_on_chain',
         );
       } else {
         this.o.ledger.forgetUnsent(recorded.signature);
@@ -182,7 +184,7 @@ export class LeasePayer {
           continue;
         }
         const mapped = rentError(error, `hand payment ${signature} to the hub`);
-        throw new ApiError(mapped.code, `${mapped.message} The transfer itself is on chain and recorded under Spending; paying again later submits it, it does not pay twice.`);
+        throw new ApiError(mapped.code, `${mapped.message} The transfer itself is on chain and recorded under Spending; paying again later submits it, it does not pay twice.`, mapped.reason);
       }
     }
   }

@@ -2,6 +2,7 @@ import { ApiError } from '../../../common/api/errors';
 import type { ApiErrorCode } from '../../../common/api/errors';
 import { HubError } from '../../../common/hub/hub-errors';
 import type { HubErrorCode } from '../../../common/hub/hub-errors';
+import { errorText } from '../../../common/errors';
 
 const API_CODE_OF: Record<HubErrorCode, ApiErrorCode> = {
   invalid_message: 'invalid_params',
@@ -33,22 +34,24 @@ export function rentError(error: unknown, doing: string): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof HubError) {
     const code = API_CODE_OF[error.code];
+    // The hub's stable reason where it gave one, else its code (no_capacity, reservation_expired, …).
+    const reason = error.reason ?? error.code;
     switch (error.code) {
       case 'no_capacity':
-        return new ApiError(code, `No GPUs match this request. ${error.message} Widen the filters (model, VRAM, price, reliability, region) or ask for fewer GPUs.`);
+        return new ApiError(code, `No GPUs match this request. ${error.message} Widen the filters (model, VRAM, price, reliability, region) or ask for fewer GPUs.`, reason);
       case 'reservation_expired':
-        return new ApiError(code, `The quote expired before it was paid, so the GPUs went back to the market. Ask for a new quote and pay it before it expires.`);
+        return new ApiError(code, `The quote expired before it was paid, so the GPUs went back to the market. Ask for a new quote and pay it before it expires.`, reason);
       case 'payment_rejected':
-        return new ApiError(code, `The hub did not accept the payment: ${error.message}`);
+        return new ApiError(code, `The hub did not accept the payment: ${error.message}`, reason);
       case 'rate_limited':
-        return new ApiError(code, `The hub asks to slow down: ${error.message} Try again in a few seconds.`);
+        return new ApiError(code, `The hub asks to slow down: ${error.message} Try again in a few seconds.`, reason);
       case 'version_mismatch':
-        return new ApiError(code, `The hub speaks another protocol version: ${error.message} Update Idlegrid or the hub.`);
+        return new ApiError(code, `The hub speaks another protocol version: ${error.message} Update Idlegrid or the hub.`, reason);
       default:
-        return new ApiError(code, `Could not ${doing}: ${error.message}`);
+        return new ApiError(code, `Could not ${doing}: ${error.message}`, reason);
     }
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorText(error);
   return new ApiError('internal', `Could not ${doing}: ${message}`);
 }
 

@@ -19,6 +19,7 @@ import type { LeasePayerDeps, PaymentApproval } from './lease-payer';
 import { rentError } from './rent-errors';
 import { RentLedger } from './rent-ledger';
 import { nextUnpaid } from './rent-lease-view';
+import type { Logger } from '../../../common/logger';
 
 export interface RenterModuleDeps {
   ledgerDb: Database.Database;
@@ -30,7 +31,8 @@ export interface RenterModuleDeps {
   autoPayTickMs?: number;
   /** Tests: a hook after a transfer is on chain and before the hub hears of it (to crash there). */
   afterPaymentSent?: LeasePayerDeps['afterSent'];
-  log?: (message: string, error?: unknown) => void;
+  /** Scope 'rent' in the app's log. */
+  logger: Logger;
 }
 
 export interface RenterModule extends Module {
@@ -56,11 +58,11 @@ export interface RenterModule extends Module {
 export function createRenterModule(options: RenterModuleDeps): RenterModule {
   const { hub, wallet, nowMs } = options;
   const disposables = new DisposableStore({ name: 'renter' });
-  const log = options.log ?? ((message: string, error?: unknown) => console.warn(message, error ?? ''));
+  const { logger } = options;
   const ledger = new RentLedger(options.ledgerDb, nowMs);
   const budgets = wallet.budgets;
   let autoPayer: AutoPayer | null = null;
-  const follower = new LeaseFollower({ hub, ledger, budgets, log, onChange: (id) => autoPayer?.check(id) });
+  const follower = new LeaseFollower({ hub, ledger, budgets, logger, onChange: (id) => autoPayer?.check(id) });
   const payer = new LeasePayer({ wallet, hub, ledger, nowMs, afterSent: options.afterPaymentSent });
   autoPayer = new AutoPayer({
     follower,
@@ -70,14 +72,14 @@ export function createRenterModule(options: RenterModuleDeps): RenterModule {
     nowMs,
     token: () => ({ symbol: wallet.network.info().token, decimals: wallet.network.info().decimals }),
     ...(options.autoPayTickMs !== undefined ? { tickMs: options.autoPayTickMs } : {}),
-    log,
+    logger,
   });
   /** Syncs with the hub run one at a time. */
   const syncs = new Sequencer();
 
   const renter = (): string => {
     const address = wallet.vault.activeAddress();
-    if (!address) throw new ApiError('not_found', 'There is no wallet yet. Create or import one in the Wallet view: you rent and pay with it.');
+    if (!address) throw new ApiError('not_found', 'There is no wallet yet. Create or import one in the Wallet view: you rent and pay with it.', 'no_wallet');
     return address;
   };
 
@@ -114,14 +116,14 @@ export function createRenterModule(options: RenterModuleDeps): RenterModule {
     // Older leases than the hub's list shows, still open here.
     for (const record of ledger.openLeases(address, hubUrl)) {
       if (seen.has(record.leaseId)) continue;
-      await follower.refresh(record.leaseId).catch((error) => log(`[rent] lease ${record.leaseId} could not be fetched`, error));
+      await follower.refresh(record.leaseId).catch((error) => logger.warn({ err: error, leaseId: record.leaseId }, 'a lease could not be fetched'));
     }
     for (const payment of ledger.unsubmitted(address)) {
       const view = follower.get(payment.leaseId);
       if (!view || view.state === 'ended') continue;
       void payer.resume(payment).then(
         () => follower.refresh(payment.leaseId),
-        (error) => log(`[rent] payment ${payment.signature} is not with the hub yet`, error),
+        (error) => logger.warn({ err: error, leaseId: payment.leaseId, signature: payment.signature }, 'a payment is not with the hub yet'),
       );
     }
   };
@@ -142,7 +144,7 @@ export function createRenterModule(options: RenterModuleDeps): RenterModule {
       })
       .catch((error: Error) => {
         syncedKey = null;
-        log(`[rent] could not follow the leases: ${error.message}`);
+        logger.warn({ err: error }, 'could not follow the leases');
       });
   };
 
@@ -173,7 +175,7 @@ export function createRenterModule(options: RenterModuleDeps): RenterModule {
     'rent:pay': async ({ leaseId, autoPayBudget }) => {
       const address = renter();
       const view = await leaseNow(leaseId);
-      if (view.state === 'ended') throw new ApiError('conflict', `Lease ${leaseId} has ended (${view.endReason}); ask for a new quote.`);
+      if (view.state === 'ended') throw new ApiError('conflict', `Lease ${leaseId} has ended (${view.endReason}); ask for a new quote.`, 'lease_ended');
       ledger.rememberLease(leaseId, address, hub.url());
       if (autoPayBudget !== undefined) {
         budgets.grant(leaseId, BigInt(autoPayBudget));
@@ -187,7 +189,7 @@ export function createRenterModule(options: RenterModuleDeps): RenterModule {
       renter();
       const view = await leaseNow(leaseId);
       const next = nextUnpaid(view);
-      if (!next) throw new ApiError('conflict', view.state === 'ended' ? `Lease ${leaseId} has ended; nothing more can be paid.` : `Every increment of lease ${leaseId} is paid. Extend it to add more.`);
+      if (!next) throw new ApiError('conflict', view.state === 'ended' ? `Lease ${leaseId} has ended; nothing more can be paid.` : `Every increment of lease ${leaseId} is paid. Extend it to add more.`, 'nothing_to_pay');
       follower.track(view);
       await payer.payIncrement(view, next.increment.index, approvalFor(leaseId));
       return follower.refresh(leaseId);
@@ -219,7 +221,7 @@ export function createRenterModule(options: RenterModuleDeps): RenterModule {
       }
       if (budget !== undefined) budgets.grant(leaseId, BigInt(budget));
       if (enabled && !budgets.get(leaseId)) {
-        throw new ApiError('invalid_params', 'Give a budget to turn auto-pay on: the most it may pay for this lease without asking.');
+        throw new ApiError('invalid_params', 'Give a budget to turn auto-pay on: the most it may pay for this lease without asking.', 'auto_pay_budget_missing');
       }
       ledger.setAutoPay(leaseId, enabled);
       follower.publish(leaseId);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RentLease, RentLeaseEvent } from '../../../common/market/rent-types';
 import type { SigningRequest } from '../../../common/wallet/wallet-types';
 import { startHub } from '../../../hub';
+import { testLogger } from '../../../hub/testing/test-logger';
 import type { RunningHub } from '../../../hub';
 import { openHubChain } from '../../../hub';
 import type { OpenHubChain } from '../../../hub';
@@ -103,8 +104,9 @@ beforeAll(async () => {
   mkdirSync(bin);
   symlinkSync(join(fixturesBin, 'nvidia-smi'), join(bin, 'nvidia-smi'));
   process.env.PATH = `${bin}:${savedPath}`;
-  chain = await openHubChain({ kind: 'sandbox', dataDir: join(dir, 'grid'), host: '127.0.0.1', port: 0, slotIntervalMs: 0 });
+  chain = await openHubChain({ kind: 'sandbox', logger: testLogger, dataDir: join(dir, 'grid'), host: '127.0.0.1', port: 0, slotIntervalMs: 0 });
   hub = await startHub({
+      logger: testLogger,
     dataDir: join(dir, 'grid'),
     host: '127.0.0.1',
     port: 0,

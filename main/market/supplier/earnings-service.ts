@@ -8,6 +8,7 @@ import type { WalletModule } from '../../wallet/wallet-module';
 import { earningsCsv, summarizeEarnings } from './earnings-report';
 import { toEarningRow } from './earnings-store';
 import type { EarningsStore } from './earnings-store';
+import { errorText } from '../../../common/errors';
 
 /**
  * The Earnings view's calls: summary, list, CSV and reconcile. Reconcile asks the chain
@@ -53,7 +54,7 @@ export class EarningsService {
         reason = `Paid on ${row.network}; the app is on ${kind} now. Switch the network to check this row.`;
       } else {
         const result = await verifier.verify({ signature: row.signature, recipient: row.recipient, mint: row.mint, amount: row.amount, reference: row.reference, memo: row.memo }).catch(
-          (error: unknown) => ({ ok: false as const, message: `The chain could not be asked: ${(error as Error).message}` }),
+          (error: unknown) => ({ ok: false as const, message: `The chain could not be asked: ${errorText(error)}` }),
         );
         if (!result.ok) reason = result.message;
         else if (result.receivedAmount < row.amount) reason = `The chain shows ${result.receivedAmount} base units received, less than the ${row.amount} recorded.`;

@@ -7,6 +7,7 @@ import type { EarningsStore } from './earnings-store';
 import type { SupplierHubLink } from './supplier-hub-link';
 import type { SupplierLeaseLifecycle } from './supplier-lease-lifecycle';
 import type { StoredLease, SupplierLeaseStore } from './supplier-lease-store';
+import { errorText } from '../../../common/errors';
 
 /** A payment the hub says a renter made for one increment of a lease on this machine. */
 export interface PaymentNotice {
@@ -108,7 +109,7 @@ export class PaymentIntake {
           { signature: payment.signature, recipient: this.payout(), mint: lease.mint, amount: BigInt(expected), reference: payment.reference, memo: this.memoOf(lease.leaseId, payment.increment) },
           { network: this.network(), leaseId: lease.leaseId, increment: payment.increment },
         )
-        .catch((error: unknown) => ({ ok: false as const, reason: 'not_found' as const, message: `The chain could not be asked: ${(error as Error).message}` }));
+        .catch((error: unknown) => ({ ok: false as const, reason: 'not_found' as const, message: `The chain could not be asked: ${errorText(error)}` }));
       if (result.ok) return { ok: true, amount: result.receivedAmount };
       // Credited before but not in earnings: the app stopped between the two writes. The credit store saw it verified.
       if (result.reason === 'already_credited' && this.d.wallet.credits.isCredited(payment.signature)) return { ok: true, amount: BigInt(expected) };

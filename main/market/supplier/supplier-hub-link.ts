@@ -10,6 +10,7 @@ import type { WorkerService } from '../../worker/worker-service';
 import type { MarketHub } from '../market-hub';
 import { planOffers, sharedGpus, workerHardware } from './offer-plan';
 import type { SupplierLeaseStore } from './supplier-lease-store';
+import { errorText } from '../../../common/errors';
 
 export interface SupplierHubLinkDeps {
   leases: SupplierLeaseStore;
@@ -106,7 +107,7 @@ export class SupplierHubLink {
     try {
       hubUrl = this.d.hub.url();
     } catch (error) {
-      return this.fail(`The market hub cannot be reached: ${(error as Error).message}`);
+      return this.fail(`The market hub cannot be reached: ${errorText(error)}`);
     }
     const engine = this.d.worker.engineStatus();
     if (engine.state === 'disconnected') return this.fail(`Docker is not running: ${engine.message} Start Docker (or run the setup doctor on Home), and sharing resumes by itself.`);
@@ -143,7 +144,7 @@ export class SupplierHubLink {
         await client.start();
       } catch (error) {
         if (this.client === client) this.disconnect();
-        return this.fail(`The hub refused this machine: ${(error as Error).message}`);
+        return this.fail(`The hub refused this machine: ${errorText(error)}`);
       }
     }
     this.setProblem(null);

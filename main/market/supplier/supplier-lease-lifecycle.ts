@@ -15,6 +15,7 @@ import { sharedGpus } from './offer-plan';
 import type { PaymentNotice } from './payment-intake';
 import type { SupplierHubLink } from './supplier-hub-link';
 import type { StoredLease, SupplierLeaseStore } from './supplier-lease-store';
+import { errorText } from '../../../common/errors';
 
 export interface SupplierLeaseLifecycleDeps {
   leases: SupplierLeaseStore;
@@ -109,7 +110,7 @@ export class SupplierLeaseLifecycle {
       this.d.leases.update(lease.leaseId, { jobId: job.id, state: 'pulling' });
       this.d.link.worker?.reportNode(lease.leaseId, 'pulling');
     } catch (error) {
-      await this.endLease(lease.leaseId, `This machine could not start the job: ${(error as Error).message}`, { report: { state: 'failed', cause: 'supplier' } });
+      await this.endLease(lease.leaseId, `This machine could not start the job: ${errorText(error)}`, { report: { state: 'failed', cause: 'supplier' } });
     }
   }
 

@@ -18,6 +18,7 @@ import { EnergyMeter } from './energy-meter';
 import { marketMedian } from './market-median';
 import { SupplierLeaseStore } from './supplier-lease-store';
 import { SupplierSession } from './supplier-session';
+import type { Logger } from '../../../common/logger';
 
 export interface SupplierModuleDeps {
   dataDir: string;
@@ -32,6 +33,8 @@ export interface SupplierModuleDeps {
   nowMs: () => number;
   /** Tests: how often paid-through and metering are checked (1 s by default). */
   tickMs?: number;
+  /** Scope 'supplier' in the app's log. */
+  logger: Logger;
 }
 
 export interface SupplierModule extends Module {
@@ -61,6 +64,7 @@ export function createSupplierModule(options: SupplierModuleDeps): SupplierModul
     hardware: options.hardware,
     telemetry: options.telemetry,
     nowMs: options.nowMs,
+    logger: options.logger,
     ...(options.tickMs !== undefined ? { tickMs: options.tickMs } : {}),
   });
   const earnings = new EarningsService(earningsStore, options.wallet, options.nowMs);

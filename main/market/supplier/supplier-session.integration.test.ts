@@ -6,6 +6,7 @@ import { HubHttpClient } from '../../../hub-client/hub-http-client';
 import type { Quote } from '../../../common/hub/lease-types';
 import type { LendNotice, SupplierStatus } from '../../../common/market/lend-types';
 import { startHub } from '../../../hub';
+import { testLogger } from '../../../hub/testing/test-logger';
 import type { RunningHub } from '../../../hub';
 import { openHubChain } from '../../../hub';
 import type { OpenHubChain } from '../../../hub';
@@ -55,8 +56,9 @@ describeWithDocker('supplier session (real hub, chain and Docker)', () => {
     process.env.PATH = `${bin}:${savedPath}`;
     process.env.IDLEGRID_REPLAY_TEMP_C_FILE = tempFile;
 
-    chain = await openHubChain({ kind: 'sandbox', dataDir: join(dir, 'grid'), host: '127.0.0.1', port: 0, slotIntervalMs: 0 });
+    chain = await openHubChain({ kind: 'sandbox', logger: testLogger, dataDir: join(dir, 'grid'), host: '127.0.0.1', port: 0, slotIntervalMs: 0 });
     hub = await startHub({
+      logger: testLogger,
       dataDir: join(dir, 'grid'),
       host: '127.0.0.1',
       port: 0,

@@ -24,6 +24,7 @@ import { SupplierLeaseLifecycle } from './supplier-lease-lifecycle';
 import type { SupplierLeaseStore } from './supplier-lease-store';
 import { supplierStatus } from './supplier-status';
 import { ThermalController } from './thermal-controller';
+import type { Logger } from '../../../common/logger';
 
 export interface SupplierSessionDeps {
   leases: SupplierLeaseStore;
@@ -39,7 +40,8 @@ export interface SupplierSessionDeps {
   nowMs: () => number;
   /** How often paid-through deadlines and metering are checked (1 s by default). */
   tickMs?: number;
-  log?: (message: string, error?: unknown) => void;
+  /** Scope 'supplier' in the app's log. */
+  logger: Logger;
 }
 
 /**
@@ -255,6 +257,6 @@ export class SupplierSession {
   }
 
   private logError(message: string, error: unknown): void {
-    (this.d.log ?? ((m, e) => console.error(m, e)))(message, error);
+    this.d.logger.error({ err: error }, message);
   }
 }

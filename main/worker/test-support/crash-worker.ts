@@ -7,6 +7,7 @@ import { openLedgerDb } from '../../ledger/ledger-db';
 import { DockerEngine } from '../docker-engine';
 import { parseDockerHost } from '../docker-endpoint';
 import { WorkerService } from '../worker-service';
+import { createStderrLogger } from '../../logging/file-logger';
 
 async function main(): Promise<void> {
   const [dataDir, specJson] = process.argv.slice(2);
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
   const db = openLedgerDb(join(dataDir, 'ledger.db'));
   const worker = new WorkerService({
     db,
+    logger: createStderrLogger(),
     engine: new DockerEngine(parseDockerHost(process.env.DOCKER_HOST)),
     diskReserveBytes: () => 0,
   });

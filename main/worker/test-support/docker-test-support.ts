@@ -16,6 +16,9 @@ import { WorkerService } from '../worker-service';
 import type { WorkerServiceDeps } from '../worker-service';
 import { forwardWorkerEvents } from '../../app/ui-events';
 import type { WorkerEventMap } from '../../app/ui-events';
+import { createStderrLogger } from '../../logging/file-logger';
+
+const stderrLogger = createStderrLogger();
 
 /**
  * What `npm test` hands the integration tests (scripts/test.mjs starts the private
@@ -44,7 +47,7 @@ export function describeWithDocker(name: string, body: () => void): void {
 
 /** A recorder of the worker's events, for assertions on what the UI would have seen. */
 export class RecordedEvents implements Pick<EventBus<WorkerEventMap>, 'emit'> {
-  readonly bus = new EventBus<WorkerEventMap>();
+  readonly bus = new EventBus<WorkerEventMap>((event, error) => stderrLogger.error({ err: error, event }, 'an event listener threw'));
   readonly all: Array<{ event: keyof WorkerEventMap; data: unknown }> = [];
 
   emit<E extends keyof WorkerEventMap>(event: E, data: WorkerEventMap[E]): void {
@@ -75,6 +78,7 @@ export async function startTestWorker(
   const events = new RecordedEvents();
   const worker = new WorkerService({
     db,
+    logger: stderrLogger,
     engine: new DockerEngine(parseDockerHost(options.dockerHost ?? dockerTestEnv.dockerHost)),
     probeImage: dockerTestEnv.testImage,
     diskReserveBytes: () => 0,

@@ -7,7 +7,7 @@ export function createIpcClient(bridge: IdlegridBridge): ApiClient {
   return {
     async call(name, params) {
       const fn = bridge.calls[name] as (p: unknown) => Promise<
-        { ok: true; result: unknown } | { ok: false; error: { code: never; message: string } }
+        { ok: true; result: unknown } | { ok: false; error: { code: never; message: string; reason?: string } }
       >;
       if (typeof fn !== 'function') {
         throw new ApiError('unknown_call', `The desktop app does not offer "${name}". Update the app.`);

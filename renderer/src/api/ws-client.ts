@@ -59,6 +59,9 @@ export function createWsClient(url = defaultUrl()): ApiClient {
       }
       const id = frame.id;
       if (id === null) {
+        // A frame the server could not tie to a call (it could not read ours): no caller to
+        // reject, so the browser's console, this transport's own log, is where it goes.
+        // eslint-disable-next-line no-console
         console.warn('[api] server error', frame.type === 'error' ? frame.error : frame);
         return;
       }

@@ -1,7 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { StoreApi } from 'zustand/vanilla';
 import type { ApiClient } from '../../../common/api/client';
-import type { AppInfo } from '../../../common/api/app';
+import type { AppInfo, DiagnosticsExport } from '../../../common/api/app';
 import { errorMessage } from './error-message';
 import { startOnce } from './start-once';
 
@@ -15,9 +15,13 @@ export interface AppStoreState {
   info: AppInfo | null;
   infoError: string | null;
   connection: ConnectionState;
+  /** Settings → About "Export diagnostics": busy while the file is built, then what happened. */
+  diagnostics: { busy: boolean; error: string | null };
 
   start(): () => void;
   loadInfo(): Promise<void>;
+  /** The diagnostics file to save, or null when building it failed (the error is in `diagnostics`). */
+  exportDiagnostics(): Promise<DiagnosticsExport | null>;
 }
 
 export type AppStore = StoreApi<AppStoreState>;
@@ -37,6 +41,7 @@ export function createAppStore(client: ApiClient, options: AppStoreOptions = {})
     info: null,
     infoError: null,
     connection: client.onConnectionChange ? 'connecting' : 'connected',
+    diagnostics: { busy: false, error: null },
 
     start: startOnce(() => {
       let offConnection = () => {};
@@ -60,6 +65,19 @@ export function createAppStore(client: ApiClient, options: AppStoreOptions = {})
         set((s) => ({ info, infoError: null, connection: s.connection === 'connecting' ? 'connected' : s.connection }));
       } catch (error) {
         set({ infoError: errorMessage(error) });
+      }
+    },
+
+    async exportDiagnostics() {
+      if (get().diagnostics.busy) return null;
+      set({ diagnostics: { busy: true, error: null } });
+      try {
+        const file = await client.call('app:export-diagnostics', {});
+        set({ diagnostics: { busy: false, error: null } });
+        return file;
+      } catch (error) {
+        set({ diagnostics: { busy: false, error: errorMessage(error) } });
+        return null;
       }
     },
   }));

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../../common/settings';
 import type { AppInfo } from '../../../common/api/app';
+import { ApiError } from '../../../common/api/errors';
 import { createAppStore } from './app-store';
 import { createStores, startStores } from './create-stores';
 import { ScriptedApiClient, settle } from './scripted-api-client';
@@ -19,6 +20,22 @@ function answeringClient(withConnection = true): ScriptedApiClient {
 describe('app store', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
+
+  it('exports diagnostics: busy while main builds the file, then the file, or the error in words', async () => {
+    let finish: (file: { filename: string; json: string }) => void = () => {};
+    const client = answeringClient().answer('app:export-diagnostics', () => new Promise((resolve) => (finish = resolve)));
+    const store = createAppStore(client);
+    const pending = store.getState().exportDiagnostics();
+    expect(store.getState().diagnostics).toEqual({ busy: true, error: null });
+    expect(await store.getState().exportDiagnostics()).toBeNull(); // one at a time
+    finish({ filename: 'idlegrid-diagnostics-x.json', json: '{}' });
+    expect(await pending).toEqual({ filename: 'idlegrid-diagnostics-x.json', json: '{}' });
+    expect(store.getState().diagnostics).toEqual({ busy: false, error: null });
+
+    client.answer('app:export-diagnostics', () => Promise.reject(new ApiError('internal', 'The log folder could not be read.')));
+    expect(await store.getState().exportDiagnostics()).toBeNull();
+    expect(store.getState().diagnostics).toEqual({ busy: false, error: 'The log folder could not be read.' });
+  });
 
   it('counts a transport without connection events (desktop IPC) as connected', () => {
     const store = createAppStore(answeringClient(false));

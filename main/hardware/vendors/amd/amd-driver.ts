@@ -1,4 +1,5 @@
 import type { Gpu } from '../../../../common/hardware/gpu';
+import { errorText } from '../../../../common/errors';
 import { TelemetrySampler } from '../../telemetry-sampler';
 import type { TelemetrySource } from '../../telemetry-service';
 import type { GpuVendorDriver, ToolRun, VendorDetection, VendorTelemetryOptions } from '../gpu-vendor';
@@ -52,7 +53,7 @@ export class AmdDriver implements GpuVendorDriver {
         },
       };
     } catch (error) {
-      return noGpus(source, 'failed', `rocm-smi answered, but its report could not be read: ${(error as Error).message}`,
+      return noGpus(source, 'failed', `rocm-smi answered, but its report could not be read: ${errorText(error)}`,
         'Update ROCm; if this persists, report it with the output of `rocm-smi --json`.');
     }
   }

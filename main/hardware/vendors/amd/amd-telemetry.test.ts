@@ -7,6 +7,7 @@ import type { TelemetryStatus } from '../../../../common/hardware/detection';
 import { replayEnv, type ReplayKnobs } from '../../nvidia-smi-replay';
 import { isProcessAlive, waitUntilGone } from '../../process-alive';
 import { TelemetrySampler } from '../../telemetry-sampler';
+import { silentLogger } from '../../../../common/logger';
 import { AMD_TELEMETRY_STREAM, RocmLoopReader } from './amd-telemetry';
 
 // The sampler on the AMD stream, against the rocm-smi replay of the real 4× MI100 capture.
@@ -30,6 +31,7 @@ afterEach(async () => {
 function start(knobs: ReplayKnobs = {}, options: { intervalMs?: number; stallTimeoutMs?: number } = {}): TelemetrySampler {
   sampler = new TelemetrySampler({
     stream: AMD_TELEMETRY_STREAM,
+    logger: silentLogger,
     nowMs: Date.now,
     onSamples: (s) => batches.push(s),
     onStatus: (s) => statuses.push(s),

@@ -1,4 +1,5 @@
 import type { Gpu } from '../../../../common/hardware/gpu';
+import { errorText } from '../../../../common/errors';
 import { TelemetrySampler } from '../../telemetry-sampler';
 import type { TelemetrySource } from '../../telemetry-service';
 import type { GpuVendorDriver, ToolRun, VendorDetection, VendorTelemetryOptions } from '../gpu-vendor';
@@ -56,7 +57,7 @@ export class NvidiaDriver implements GpuVendorDriver {
         },
       };
     } catch (error) {
-      return noGpus(source, 'failed', `nvidia-smi answered, but its report could not be read: ${(error as Error).message}`,
+      return noGpus(source, 'failed', `nvidia-smi answered, but its report could not be read: ${errorText(error)}`,
         'Update the NVIDIA driver; if this persists, report it with the output of `nvidia-smi -q -x`.');
     }
   }

@@ -8,7 +8,7 @@ import { PageHeader } from '../../components/page-header';
 import { TimeSeriesChart } from '../../components/time-series-chart';
 import type { ChartSeries } from '../../components/time-series-chart';
 import { hashFor } from '../../app/sections';
-import { downloadTextFile } from './download-file';
+import { downloadTextFile } from '../../app/download-file';
 import { earningsChartData } from './earnings-chart-data';
 import { EarningsTable } from './earnings-table';
 import { EarningsTotalsRow } from './earnings-totals';

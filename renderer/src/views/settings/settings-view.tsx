@@ -11,6 +11,7 @@ import { SettingsSection } from './settings-section';
 import { ToggleSwitch } from './toggle-switch';
 import { MarketSettingsSection } from './market-settings-section';
 import { WalletSettingsSection } from './wallet-settings-section';
+import { DiagnosticsRow } from './diagnostics-row';
 
 const THEME_OPTIONS = [
   { value: 'system', label: 'System' },
@@ -111,6 +112,7 @@ export function SettingsView() {
         ) : (
           <p className="muted">Version information is not available yet.</p>
         )}
+        <DiagnosticsRow />
       </SettingsSection>
     </div>
   );

@@ -1,0 +1,70 @@
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface RotatingFileOptions {
+  dir: string;
+  /** The live file is `<base>.log`; older ones `<base>.1.log` (newest) … `<base>.<maxFiles-1>.log`. */
+  baseName: string;
+  /** A file is rotated before a write would take it past this size. */
+  maxFileBytes: number;
+  /** Files kept in all, the live one included; the oldest is deleted on rotation. */
+  maxFiles: number;
+}
+
+/**
+ * A size-capped set of log files written synchronously: pino writes one JSON line per
+ * call, so a line never straddles two files and nothing is lost on a crash right after
+ * a log call. Synchronous, and in this thread, because pino's transports need worker
+ * threads, which we avoid in the Electron main process. At most maxFiles × maxFileBytes
+ * of logs are ever on disk (a single line larger than a file is cut to the file size).
+ */
+export class RotatingFile {
+  private fd: number;
+  private size: number;
+
+  constructor(private readonly o: RotatingFileOptions) {
+    if (o.maxFiles < 1 || o.maxFileBytes < 1) throw new Error('A rotating log needs at least one file of at least one byte.');
+    mkdirSync(o.dir, { recursive: true });
+    const live = this.pathOf(0);
+    this.size = existsSync(live) ? statSync(live).size : 0;
+    this.fd = openSync(live, 'a', 0o600);
+  }
+
+  /** The files that exist, oldest first (the live one last). */
+  files(): string[] {
+    const paths: string[] = [];
+    for (let i = this.o.maxFiles - 1; i >= 0; i--) {
+      if (existsSync(this.pathOf(i))) paths.push(this.pathOf(i));
+    }
+    return paths;
+  }
+
+  write(chunk: string): boolean {
+    let bytes = Buffer.from(chunk, 'utf8');
+    if (bytes.length > this.o.maxFileBytes) bytes = bytes.subarray(0, this.o.maxFileBytes);
+    if (this.size > 0 && this.size + bytes.length > this.o.maxFileBytes) this.rotate();
+    writeSync(this.fd, bytes);
+    this.size += bytes.length;
+    return true;
+  }
+
+  close(): void {
+    if (this.fd < 0) return;
+    closeSync(this.fd);
+    this.fd = -1;
+  }
+
+  private rotate(): void {
+    closeSync(this.fd);
+    rmSync(this.pathOf(this.o.maxFiles - 1), { force: true });
+    for (let i = this.o.maxFiles - 2; i >= 0; i--) {
+      if (existsSync(this.pathOf(i))) renameSync(this.pathOf(i), this.pathOf(i + 1));
+    }
+    this.fd = openSync(this.pathOf(0), 'a', 0o600);
+    this.size = 0;
+  }
+
+  private pathOf(index: number): string {
+    return join(this.o.dir, index === 0 ? `${this.o.baseName}.log` : `${this.o.baseName}.${index}.log`);
+  }
+}
