@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPairSigner, getSignatureFromTransaction } from '@solana/kit';
 import type { Address, KeyPairSigner } from '@solana/kit';
+import { silentLogger } from '../../common/logger';
 import { formatAmount, parseAmount } from '../../common/money/amount-text';
 import { formatPaymentMemo } from '../../common/money/payment-memo';
 import { defineToken } from '../../common/money/token';
@@ -35,7 +36,7 @@ describe('a second stablecoin, end to end on the sandbox chain', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'idlegrid-second-token-'));
-    server = new SandboxChainServer({ dataDir: join(dir, 'chain'), slotIntervalMs: 0 });
+    server = new SandboxChainServer({ dataDir: join(dir, 'chain'), slotIntervalMs: 0, logger: silentLogger });
     await server.start();
     client = new ChainClient(server.url);
     chain = {
