@@ -1,75 +1,23 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TelemetrySample } from '../../../../common/hardware/gpu';
-import type { TelemetryStatus } from '../../../../common/hardware/detection';
-import { replayEnv, type ReplayKnobs } from '../../nvidia-smi-replay';
+import { describe, expect, it } from 'vitest';
+import type { ReplayKnobs } from '../../nvidia-smi-replay';
 import { isProcessAlive, waitUntilGone } from '../../process-alive';
-import { TelemetrySampler } from '../../telemetry-sampler';
-import { silentLogger } from '../../../../common/logger';
+import { samplerRun, until } from '../../test-support/sampler-run';
 import { AMD_TELEMETRY_STREAM, RocmLoopReader } from './amd-telemetry';
 
 // The sampler on the AMD stream, against the rocm-smi replay of the real 4× MI100 capture.
-let dir: string;
-let spawnLog: string;
-let sampler: TelemetrySampler | null;
-let batches: TelemetrySample[][];
-let statuses: TelemetryStatus[];
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'idlegrid-amd-telemetry-'));
-  spawnLog = join(dir, 'spawns.log');
-  sampler = null;
-  batches = [];
-  statuses = [];
-});
-afterEach(async () => {
-  await sampler?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function start(knobs: ReplayKnobs = {}, options: { intervalMs?: number; stallTimeoutMs?: number } = {}): TelemetrySampler {
-  sampler = new TelemetrySampler({
-    stream: AMD_TELEMETRY_STREAM,
-    logger: silentLogger,
-    nowMs: Date.now,
-    onSamples: (s) => batches.push(s),
-    onStatus: (s) => statuses.push(s),
-    env: replayEnv({ IDLEGRID_REPLAY_SPAWN_LOG: spawnLog, ...knobs }),
-    minBackoffMs: 100,
-    maxBackoffMs: 200,
-    ...options,
-  });
-  sampler.start();
-  return sampler;
-}
-
-/** The rocm-smi runs the loop made: [startedAtMs, pid]. */
-function rocmRuns(): Array<[number, number]> {
-  if (!existsSync(spawnLog)) return [];
-  return readFileSync(spawnLog, 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => l.split(' '))
-    .map(([t, pid]) => [Number(t), Number(pid)]);
-}
-
-async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const run = samplerRun('idlegrid-amd-telemetry-', AMD_TELEMETRY_STREAM);
+/** Short backoffs, so restarts show within a test. */
+const start = (knobs: ReplayKnobs = {}, options: { intervalMs?: number; stallTimeoutMs?: number } = {}) =>
+  run.start(knobs, { minBackoffMs: 100, maxBackoffMs: 200, ...options });
 
 describe('AMD telemetry: rocm-smi in one long-lived shell loop', () => {
   it('reads the four MI100 every tick from ONE child of ours, with the ids detection gives them', async () => {
     const s = start({}, { intervalMs: 300 });
-    await until(() => batches.length >= 3);
+    await until(() => run.batches.length >= 3);
     expect(s.status()).toMatchObject({ state: 'running', spawns: 1, message: 'Reading 4 GPUs every 300 ms.' });
     // The loop ran rocm-smi once per tick; the app started one process.
-    expect(rocmRuns().length).toBeGreaterThanOrEqual(3);
-    const first = batches[0]!;
+    expect(run.spawns().length).toBeGreaterThanOrEqual(3);
+    const first = run.batches[0]!;
     expect(first.map((g) => [g.gpuIndex, g.gpuUuid])).toEqual([
       [0, '0x79ccd55167a2124a'],
       [1, '0x4edfb117a17a07d'],
@@ -93,21 +41,21 @@ describe('AMD telemetry: rocm-smi in one long-lived shell loop', () => {
   it('a failing rocm-smi ends the loop with its words, and the loop is started again with backoff', async () => {
     const s = start({ IDLEGRID_REPLAY_ROCM_MODE: 'fail' });
     await until(() => s.status().spawns >= 2);
-    expect(statuses.find((x) => x.state === 'restarting')?.message).toMatch(
+    expect(run.statuses.find((x) => x.state === 'restarting')?.message).toMatch(
       /^sh exited with code 1: rocm-smi replay: simulated failure \(IDLEGRID_REPLAY_ROCM_MODE=fail\); starting it again in 0\.1 s\.$/,
     );
-    expect(batches).toEqual([]);
+    expect(run.batches).toEqual([]);
   });
 
   it('a hung rocm-smi is killed with its loop (the whole process group), and stop leaves nothing running', async () => {
     const s = start({ IDLEGRID_REPLAY_ROCM_MODE: 'hang' }, { intervalMs: 200, stallTimeoutMs: 800 });
-    await until(() => rocmRuns().length >= 1);
-    const hungPid = rocmRuns()[0]![1];
-    await until(() => statuses.some((x) => x.state === 'restarting'));
-    expect(statuses.find((x) => x.state === 'restarting')?.message).toBe('sh printed nothing for 0.8 s; starting it again in 0.1 s.');
+    await until(() => run.spawns().length >= 1);
+    const hungPid = run.spawns()[0]![1];
+    await until(() => run.statuses.some((x) => x.state === 'restarting'));
+    expect(run.statuses.find((x) => x.state === 'restarting')?.message).toBe('sh printed nothing for 0.8 s; starting it again in 0.1 s.');
     expect(await waitUntilGone(hungPid, 3000)).toBe(true);
-    await until(() => rocmRuns().length >= 2);
-    const secondPid = rocmRuns()[1]![1];
+    await until(() => run.spawns().length >= 2);
+    const secondPid = run.spawns()[1]![1];
     expect(isProcessAlive(secondPid)).toBe(true);
     await s.stop();
     expect(await waitUntilGone(secondPid, 3000)).toBe(true);
