@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 
 /**
  * What the worker needs from a container engine. The job runner, reconciler and
@@ -39,6 +39,12 @@ export interface ContainerEngine {
   listContainers(labels: Record<string, string>): Promise<ContainerSummary[]>;
   /** Resolves when the container is no longer running, with its exit code. */
   waitContainer(id: string, signal?: AbortSignal): Promise<{ exitCode: number }>;
+  /**
+   * Attaches to a created container's stdin, stdout and stderr (before it starts, so no
+   * output is missed): write to the stream for stdin; what it reads is Docker's
+   * multiplexed frames (containers without a TTY). For the attestation's dialogue.
+   */
+  attachContainer(id: string): Promise<Duplex>;
   /** The raw log stream (Docker's multiplexed frames when the container has no TTY). */
   containerLogs(id: string, options: LogsOptions): Promise<Readable>;
   containerStats(id: string): Promise<ContainerStats>;

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import Docker from 'dockerode';
 import type {
   ContainerCreateSpec,
@@ -273,6 +274,11 @@ export class DockerEngine implements ContainerEngine {
         reject(signal?.aborted ? new EngineError('aborted', null, 'ABORT_ERR') : new EngineError('Docker closed the connection while waiting for the container', null, 'ECONNRESET'));
       });
     });
+  }
+
+  async attachContainer(id: string): Promise<Duplex> {
+    const stream = await wrap(() => this.docker.getContainer(id).attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true }));
+    return stream as unknown as Duplex;
   }
 
   async containerLogs(id: string, options: LogsOptions): Promise<Readable> {
