@@ -14,7 +14,7 @@
 // mesh's torch.distributed tests and CI (.ci/run builds it before the tests).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,13 +40,10 @@ const DPKG_EXCLUDES = [
   'path-exclude=/usr/lib/aarch64-linux-gnu/*.a',
 ];
 
-// After the install: apt's lists and caches, byte-code caches and the test suites that
-// numpy and torch ship (none of it runs in a job).
-const TRIM_HOOK = [
-  'rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/* "$1"/var/log/*',
-  'find "$1"/usr -depth -name __pycache__ -type d -exec rm -rf {} +',
-  'rm -rf "$1"/usr/lib/python3/dist-packages/numpy/*/tests "$1"/usr/lib/python3/dist-packages/torch/testing/_internal/generated',
-].join(' && ');
+// After the install (torch-trim.sh): apt's lists and caches, byte-code caches, test
+// programs and suites, and every shared library python3, numpy and torch do not load.
+const TRIM_SCRIPT = join(dirname(scriptPath), 'torch-trim.sh');
+const TRIM_HOOK = `sh ${TRIM_SCRIPT} "$1"`;
 
 /** The cache folder for locally built images. */
 export function imageCacheDir() {
@@ -57,7 +54,7 @@ const SUITE = 'bookworm';
 
 /** Where the rootfs tarball of this recipe lives: the name carries the recipe's hash (suite, packages, trimming). */
 export function torchImageTarball() {
-  const recipe = JSON.stringify({ SUITE, variant: 'apt', PACKAGES, DPKG_EXCLUDES, TRIM_HOOK });
+  const recipe = JSON.stringify({ SUITE, variant: 'apt', PACKAGES, DPKG_EXCLUDES, trim: readFileSync(TRIM_SCRIPT, 'utf8') });
   const hash = createHash('sha256').update(recipe).digest('hex').slice(0, 12);
   return join(imageCacheDir(), `idlegrid-torch-${hash}.tar`);
 }

@@ -162,8 +162,9 @@ def main():
     base_b = matrix_base(seed, TAG_B)
 
     try:
-        # The working set: the whole product stays in device memory until the opening.
-        products = [torch.empty((rows_per_device, n), dtype=torch.float32, device=d) for d in devices]
+        # The working set, touched at once (zeros, not empty: the memory is really taken, so
+        # a machine without it fails now), then holding the product until the opening.
+        products = [torch.zeros((rows_per_device, n), dtype=torch.float32, device=d) for d in devices]
         digests = [torch.empty((rows_per_device, 2), dtype=torch.int64, device=d) for d in devices]
         factors = [matrix_rows(base_b, 0, n, n, d) for d in devices]
         columns = [torch.arange(n, dtype=torch.int64, device=d) for d in devices]

@@ -58,7 +58,7 @@ describe.skipIf(skipReason !== null)('attestation in a container (torch on the C
     });
     started.push(container);
     const verifier = new AttestationVerifier({ sha256, randomU32, params, leased: claim });
-    const outcome = await attestNode(container, verifier, () => performance.now(), params.deadlineMs, { readyMs: 120_000, openingMs: 30_000 });
+    const outcome = await attestNode(container, verifier, () => performance.now(), params.deadlineMs, { readyMs: 240_000, openingMs: 60_000 });
     await container.dispose();
     return outcome;
   }
@@ -68,38 +68,38 @@ describe.skipIf(skipReason !== null)('attestation in a container (torch on the C
     expect(outcome.message).toMatch(/^Passed/);
     expect(outcome).toMatchObject({ passed: true, reason: null });
     expect(outcome.elapsedMs).toBeLessThan(outcome.deadlineMs);
-  }, 180_000);
+  }, 360_000);
 
   it('a node that answers late fails as attestation_late', async () => {
     const script = patch(ATTEST_PY, '    held = sum(', '    time.sleep(4)\n    held = sum(');
     const outcome = await attest({ script, params: { deadlineMs: 2_000 } });
     expect(outcome).toMatchObject({ passed: false, reason: 'attestation_late' });
     expect(outcome.message).toMatch(/did not commit within|committed after/);
-  }, 180_000);
+  }, 360_000);
 
   it('a node whose product is wrong (consistently committed) fails as attestation_wrong_row', async () => {
     const script = patch(ATTEST_PY, 'torch.matmul(a, factors[g], out=out)\n', 'torch.matmul(a, factors[g], out=out)\n                    out[:, 7] += 1\n');
     const outcome = await attest({ script });
     expect(outcome).toMatchObject({ passed: false, reason: 'attestation_wrong_row' });
-  }, 180_000);
+  }, 360_000);
 
   it('a node that commits before computing fails as attestation_bad_commitment', async () => {
     const script = patch(ATTEST_PY, '"root": levels[-1][0].hex(),', '"root": "ab" * 32,');
     const outcome = await attest({ script });
     expect(outcome).toMatchObject({ passed: false, reason: 'attestation_bad_commitment' });
-  }, 180_000);
+  }, 360_000);
 
   it('a node claiming more memory than it holds fails as attestation_memory_short', async () => {
     // 512 GiB claimed → a 384 MiB product on the sandbox's scale, in a 320 MiB container.
     const outcome = await attest({ vramMiB: 512 * 1024, memoryLimitBytes: 320 * 1024 * 1024 });
     expect(outcome).toMatchObject({ passed: false, reason: 'attestation_memory_short' });
-  }, 180_000);
+  }, 360_000);
 
   it('a container given other GPUs than the leased ones fails as attestation_gpu_mismatch', async () => {
     const outcome = await attest({ givenGpus: ['GPU-00000000-0000-0000-0000-000000000000'] });
     expect(outcome).toMatchObject({ passed: false, reason: 'attestation_gpu_mismatch' });
     expect(outcome.message).toContain('GPU-00000000');
-  }, 180_000);
+  }, 360_000);
 });
 
 /** The real script with one change (a dishonest node); fails loudly if the anchor moved. */
