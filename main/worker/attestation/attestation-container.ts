@@ -20,6 +20,8 @@ export const ATTESTATION_LABEL = 'io.idlegrid.attestation';
 const MIB = 1024 * 1024;
 /** Python, torch and the temporaries beside the product (CPU: all of it is host memory). */
 const PROCESS_OVERHEAD_BYTES = 768 * MIB;
+/** A CUDA context and its libraries take a few GiB of host memory of their own. */
+const CUDA_PROCESS_OVERHEAD_BYTES = 4096 * MIB;
 
 export interface AttestationContainerSpec {
   leaseId: string;
@@ -59,7 +61,7 @@ export class AttestationContainer implements AttestationChannel {
   ) {}
 
   static async start(engine: ContainerEngine, spec: AttestationContainerSpec, logger: Logger = silentLogger): Promise<AttestationContainer> {
-    const memory = spec.memoryLimitBytes ?? spec.hostWorkingSetBytes + PROCESS_OVERHEAD_BYTES;
+    const memory = spec.memoryLimitBytes ?? spec.hostWorkingSetBytes + (spec.device === 'cuda' ? CUDA_PROCESS_OVERHEAD_BYTES : PROCESS_OVERHEAD_BYTES);
     const hasGpus = spec.gpuUuids.length > 0;
     const id = await engine.createContainer({
       name: `idlegrid-attest-${spec.leaseId}-${spec.rank}`.slice(0, 120),
