@@ -7,7 +7,7 @@ import { CPU_SANDBOX, gpuClassOf } from './gpu-catalog';
  *
  * The node multiplies A (rows × n) by B (n × n). B is shared; A is `blocksPerGpu` n×n
  * blocks per GPU, so the product C fills the working set: rows·n·4 bytes ≈ `WORKING_SET_
- * FRACTION` of each GPU's claimed memory. Keeping C in device memory until the opening is
+ * FRACTION` of each GPU's claimed memory beyond RESERVED_MIB. Keeping C in device memory until the opening is
  * the memory proof: a GPU with less memory than claimed cannot allocate it. The verifier's
  * cost is B·r (n² entries) once plus k·n per opened row, whatever `rows` is; so n is fixed
  * by what the verifier can afford (bench `attest`), and the GPU's work grows with its
@@ -26,7 +26,13 @@ export const SANDBOX_N = 256;
 export const SANDBOX_K = 16;
 export const SANDBOX_GROUP_ROWS = 64;
 
-export const WORKING_SET_FRACTION = 0.75;
+/**
+ * The product fills this share of each GPU's claimed memory after RESERVED_MIB for the CUDA
+ * context and the script's temporaries (about 1.5 GiB at n = 8192), so an 8 GiB card still
+ * fits its honest share and an 80 GiB card holds 62 GiB.
+ */
+export const WORKING_SET_FRACTION = 0.8;
+export const RESERVED_MIB = 2048;
 /** The sandbox's CPU holds 1/1024 of the claimed memory: a 24 GiB claim is an 18 MiB product. */
 export const SANDBOX_MEMORY_SCALE = 1 / 1024;
 /** Bytes of memory traffic per product entry for the element-wise passes (int64 temporaries). */
@@ -70,7 +76,7 @@ export function attestationParams(claim: AttestationClaim, device: AttestationDe
   const sandbox = device === 'cpu';
   const n = sandbox ? SANDBOX_N : PRODUCTION_N;
   const gpuClass = sandbox ? CPU_SANDBOX : gpuClassOf(claim.gpuModel);
-  const claimedBytes = claim.vramMiB * 1024 * 1024;
+  const claimedBytes = Math.max(0, claim.vramMiB - RESERVED_MIB) * 1024 * 1024;
   const target = claimedBytes * WORKING_SET_FRACTION * (sandbox ? SANDBOX_MEMORY_SCALE : 1);
   const blockBytes = n * n * 4;
   const blocksPerGpu = Math.max(1, Math.floor(target / blockBytes));
