@@ -33,14 +33,17 @@ export const SANDBOX_GROUP_ROWS = 64;
  */
 export const WORKING_SET_FRACTION = 0.8;
 export const RESERVED_MIB = 2048;
-/** The sandbox's CPU holds 1/1024 of the claimed memory: a 24 GiB claim is an 18 MiB product. */
-export const SANDBOX_MEMORY_SCALE = 1 / 1024;
+/**
+ * The sandbox's CPU holds 1/4096 of the claimed memory: a 24 GiB claim is a 4.4 MiB product,
+ * seconds of torch on one core, so a shared and busy test machine still meets the deadline.
+ */
+export const SANDBOX_MEMORY_SCALE = 1 / 4096;
 /** Bytes of memory traffic per product entry for the element-wise passes (int64 temporaries). */
 export const ELEMENTWISE_BYTES = 400;
 export const SLACK = 2;
 export const PRODUCTION_FIXED_MS = 1_500;
 /** The sandbox runs on a shared CPU: a long fixed allowance so load does not fail an honest node. */
-export const SANDBOX_FIXED_MS = 20_000;
+export const SANDBOX_FIXED_MS = 30_000;
 
 export type AttestationDevice = 'cuda' | 'cpu';
 

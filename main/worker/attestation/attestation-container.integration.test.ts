@@ -90,8 +90,8 @@ describe.skipIf(skipReason !== null)('attestation in a container (torch on the C
   }, 360_000);
 
   it('a node claiming more memory than it holds fails as attestation_memory_short', async () => {
-    // 512 GiB claimed → a 384 MiB product on the sandbox's scale, in a 320 MiB container.
-    const outcome = await attest({ vramMiB: 512 * 1024, memoryLimitBytes: 320 * 1024 * 1024 });
+    // 2 TiB claimed → a 409 MiB product on the sandbox's scale (1/4096), in a 320 MiB container.
+    const outcome = await attest({ vramMiB: 2 * 1024 * 1024, memoryLimitBytes: 320 * 1024 * 1024 });
     expect(outcome).toMatchObject({ passed: false, reason: 'attestation_memory_short' });
   }, 360_000);
 
