@@ -6,7 +6,7 @@ import { observe } from './observe';
 
 /** A little of everything the hub writes: sessions, workers and offers, leases in several states, payments and facts. */
 async function fill(store: HubStore): Promise<void> {
-  await store.saveSession({ tokenHash: 'hash-1', address: 'addr-1', createdAtMs: 10, expiresAtMs: 9_000 });
+  await store.saveSession({ tokenHash: 'hash-1', address: 'addr-1', audience: 'renter', createdAtMs: 10, expiresAtMs: 9_000 });
   for (const w of WORKERS) await store.upsertWorker(workerUpsert(w, { atMs: 100 }));
   await store.recordPresence([{ workerId: 'wkr-1', addOnlineMs: 1_234, lastSeenMs: 3_000 }]);
   await store.recordHardwareCheck('wkr-2', true);
