@@ -89,8 +89,16 @@ describe('MarketHub', () => {
     expect(await app.hub.token(account.address)).toBe(first);
   });
 
-  it('refuses to sign anything but a hub sign-in without asking', async () => {
-    await expect(app.wallet.service.signHubSignIn(new TextEncoder().encode('transfer everything'))).rejects.toThrow(/Only an Idlegrid hub sign-in/);
+  it('refuses to sign anything but a sign-in to this hub without asking', async () => {
+    const origin = app.hub.url();
+    await expect(app.wallet.service.signHubSignIn(new TextEncoder().encode('transfer everything'), { origin, audience: 'renter' })).rejects.toThrow(/Only an Idlegrid sign-in/);
+    // The wallet itself refuses a sign-in naming another hub, or another audience, than the one asked for.
+    const address = app.wallet.vault.activeAddress()!;
+    const text = (domain: string, audience: string) =>
+      new TextEncoder().encode([`${domain} wants you to sign in to the Idlegrid hub with your Solana account:`, address, '', `Domain: ${domain}`, `Audience: ${audience}`, 'Nonce: n'].join('\n'));
+    await expect(app.wallet.service.signHubSignIn(text('https://other-hub.example', 'renter'), { origin, audience: 'renter' })).rejects.toThrow(/Only an Idlegrid sign-in/);
+    await expect(app.wallet.service.signHubSignIn(text(origin, 'worker'), { origin, audience: 'renter' })).rejects.toThrow(/another hub or purpose/);
+    expect((await app.wallet.service.signHubSignIn(text(origin, 'renter'), { origin, audience: 'renter' })).address).toBe(address);
   });
 
   it('follows a private grid: its hub, and the chain that hub names (with its faucet)', async () => {
@@ -121,8 +129,7 @@ describe('MarketHub', () => {
         up.on('data', (c: Buffer) => chunks.push(c));
         up.on('end', () => {
           const body = Buffer.concat(chunks);
-          const token = /"token":"([A-Za-z0-9_-]+)"/.exec(body.toString())?.[1];
-          if (token) stolen.push(token);
+          if (req.url === '/v1/auth/session' && up.statusCode === 200) stolen.push((JSON.parse(body.toString()) as { token: string }).token);
           res.writeHead(up.statusCode ?? 502, up.headers);
           res.end(body);
         });
@@ -149,8 +156,9 @@ describe('MarketHub', () => {
       expect(refused?.reason).toBe('challenge_wrong_domain');
       expect(refused?.message).toContain(gridHub.origin);
     } finally {
-      await new Promise<void>((done) => relay.close(() => done()));
+      const closed = new Promise<void>((done) => relay.close(() => done()));
       relay.closeAllConnections();
+      await closed;
     }
   });
 
