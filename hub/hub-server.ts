@@ -165,7 +165,7 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
   const random = options.random ?? secureRandomBytes;
   const host = options.host ?? '127.0.0.1';
   const configuredOrigin = checkHubExposure({ host, tls: options.tls !== undefined, ...(options.publicOrigin !== undefined ? { publicOrigin: options.publicOrigin } : {}) });
-  mkdirSync(options.dataDir, { recursive: true });
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const store = options.store ?? new SqliteHubStore(join(options.dataDir, 'hub.db'));
 
   const search = new OfferSearch(token);

@@ -21,6 +21,8 @@ async function main(): Promise<void> {
     return;
   }
   const dataDir = resolve(args.dataDir);
+  // Files the app makes are the user's alone; createAppServices checks and repairs the data dir.
+  process.umask(0o077);
   const version = (JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { version: string }).version;
   const services = createAppServices({ shell: 'headless', dataDir, version });
   const auth = HeadlessAuth.loadOrCreate(join(dataDir, 'headless-token'), args.newToken);

@@ -177,7 +177,7 @@ describe('MarketHub', () => {
 
   it('refuses a plain-http hub beyond loopback and private networks unless the user accepted the warning (issue 14 item 1)', async () => {
     // Refused before any connection is tried (198.18.0.0/15 is not a private range).
-    const refused = await app.handlers['network:set']({ kind: 'grid', hubUrl: 'http://198.18.0.1:7070' }).then(() => null, (e: unknown) => e as { reason?: string; message: string });
+    const refused = await Promise.resolve().then(() => app.handlers['network:set']({ kind: 'grid', hubUrl: 'http://198.18.0.1:7070' })).then(() => null, (e: unknown) => e as { reason?: string; message: string });
     expect(refused?.reason).toBe('plain_http_hub');
     expect(refused?.message).toMatch(/unencrypted/);
     expect(app.wallet.network.info().kind).not.toBe('grid');
