@@ -83,7 +83,7 @@ describe('data dir modes (issue 14 item 6)', () => {
     } finally {
       await app.stop();
     }
-  });
+  }, 120_000); // starts the whole app twice (chain, hub, telemetry)
 
   it('refuses to start on a data dir holding a file another user owns, and says which and what to do', async () => {
     if (process.getuid?.() !== 0) {
