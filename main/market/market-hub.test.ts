@@ -180,7 +180,8 @@ describe('MarketHub', () => {
     const refused = await Promise.resolve().then(() => app.handlers['network:set']({ kind: 'grid', hubUrl: 'http://198.18.0.1:7070' })).then(() => null, (e: unknown) => e as { reason?: string; message: string });
     expect(refused?.reason).toBe('plain_http_hub');
     expect(refused?.message).toMatch(/unencrypted/);
-    expect(app.wallet.network.info().kind).not.toBe('grid');
+    // Nothing moved: the app stays on the hub it had.
+    expect(app.hub.status().hubUrl).toBe(gridHub.url);
   });
 
   it('says what to do when the grid hub address is wrong or unreachable', async () => {
