@@ -124,7 +124,7 @@ async function main(): Promise<void> {
     // client here shares one address, like a farm behind one NAT: raise the per-address
     // connect rate as such a farm's operator would.
     const { child: hub, match } = await startProcess(
-      ['hub/hub-cli.ts', '--port', '0', '--data-dir', dataDir, '--rpc', 'http://127.0.0.1:9', '--mint', 'So11111111111111111111111111111111111111112', '--heartbeat-interval-ms', String(heartbeatMs), '--connect-rate', '5000'],
+      ['hub/hub-cli.ts', '--port', '0', '--data-dir', dataDir, '--rpc', 'http://127.0.0.1:9', '--mint', 'So11111111111111111111111111111111111111112', '--heartbeat-interval-ms', String(heartbeatMs), '--connect-rate', '5000', '--max-sockets-per-address', '1000000'],
       /Idlegrid hub: (http:\/\/\S+)/,
     );
     const url = match[1]!;
@@ -132,7 +132,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < wallets; i++) {
       const wallet = createTestWallet();
       const client = new HubHttpClient({ baseUrl: url });
-      tokens.push((await client.signIn(wallet.address, wallet.signMessage)).token);
+      tokens.push((await client.signIn(wallet.address, wallet.signMessage, 'worker')).token);
     }
     log(`hub at ${url}; steps ${steps.join(', ')} sessions, ${measureMs} ms each…`);
     const ours = await runSteps(url, hub.pid!, tokens, steps, true);

@@ -4,7 +4,8 @@ import { HUB_HTTP, leasePath } from '../common/hub/http-api';
 import type { ExplorerPayment, ExplorerStats, HubInfo, PaymentReceipt, PaymentSubmission, RenterReputation, WorkerReputation } from '../common/hub/http-api';
 import type { ClusterRequestInput, LeaseIncrement, LeaseView, Quote } from '../common/hub/lease-types';
 import type { OfferSearchPage, OfferSearchParams } from '../common/hub/market-types';
-import type { ChallengeResponse, SessionResponse } from '../common/hub/sign-in-message';
+import { signInMessageText } from '../common/hub/sign-in-message';
+import type { ChallengeResponse, SessionAudience, SessionResponse, SignInChallenge } from '../common/hub/sign-in-message';
 import { errorText } from '../common/errors';
 
 /** Signs the exact bytes given with the wallet's ed25519 key (Wallet Standard `solana:signMessage`). */
@@ -40,25 +41,35 @@ export class HubHttpClient {
     return this.call('GET', HUB_HTTP.info);
   }
 
+  /** The origin this client talks to: the only domain it signs in to. */
+  get origin(): string {
+    return new URL(this.baseUrl).origin;
+  }
+
   /**
-   * Sign-in: asks for a challenge, checks it names this address and this hub's domain
-   * (a hub relaying another hub's challenge would otherwise get a session there), signs
-   * it and exchanges the signature for a session token, which later calls send.
+   * Sign-in: asks for a challenge, checks it names this address, the audience asked for
+   * and this hub's origin (a hub relaying another hub's challenge would otherwise get a
+   * session there), signs it and exchanges the signature for a session token, which
+   * later calls send.
    */
-  async signIn(address: string, sign: MessageSigner, expectedDomain?: string): Promise<SessionResponse> {
-    const { challenge, message } = await this.requestChallenge(address);
-    if (challenge.address !== address) throw new HubError('forbidden', 'The hub sent a challenge for another address; not signing it.', 'challenge_wrong_address');
-    if (expectedDomain !== undefined && challenge.domain !== expectedDomain) {
-      throw new HubError('forbidden', `The challenge names ${challenge.domain}, not ${expectedDomain}; not signing it.`, 'challenge_wrong_domain');
-    }
+  async signIn(address: string, sign: MessageSigner, audience: SessionAudience = 'renter'): Promise<SessionResponse> {
+    const { challenge, message } = await this.requestChallenge(address, audience);
+    checkChallenge(challenge, message, { address, audience, origin: this.origin });
     const signature = base58.decode(await sign(new TextEncoder().encode(message)));
     const session = await this.createSession({ address, nonce: challenge.nonce, signature });
     this.token = session.token;
     return session;
   }
 
-  requestChallenge(address: string): Promise<ChallengeResponse> {
-    return this.call('POST', HUB_HTTP.challenge, { address });
+  requestChallenge(address: string, audience: SessionAudience = 'renter'): Promise<ChallengeResponse> {
+    return this.call('POST', HUB_HTTP.challenge, { address, audience });
+  }
+
+  /** Revokes this client's session at the hub (sign-out) and forgets the token. */
+  async signOut(): Promise<void> {
+    if (!this.token) return;
+    await this.call('POST', HUB_HTTP.signOut, {});
+    this.token = null;
   }
 
   createSession(body: { address: string; nonce: string; signature: string }): Promise<SessionResponse> {
@@ -136,4 +147,22 @@ export class HubHttpClient {
     }
     return json as T;
   }
+}
+
+/**
+ * Refuses to sign a challenge that is not exactly what this client asked for: its
+ * address, its audience, and the origin of the hub it is talking to, in the text that
+ * gets signed (not just the JSON beside it).
+ */
+export function checkChallenge(challenge: SignInChallenge, message: string, expected: { address: string; audience: SessionAudience; origin: string }): void {
+  if (challenge.address !== expected.address) throw new HubError('forbidden', 'The hub sent a challenge for another address; not signing it.', 'challenge_wrong_address');
+  if (challenge.domain !== expected.origin) {
+    throw new HubError(
+      'forbidden',
+      `The hub at ${expected.origin} sent a sign-in challenge for ${challenge.domain}. Signing it would sign you in there, so Idlegrid refused. Use the hub's own address (its public origin), or stop using this hub.`,
+      'challenge_wrong_domain',
+    );
+  }
+  if (challenge.audience !== expected.audience) throw new HubError('forbidden', `The hub sent a ${String(challenge.audience)} challenge where a ${expected.audience} one was asked for; not signing it.`, 'challenge_wrong_audience');
+  if (message !== signInMessageText(challenge)) throw new HubError('forbidden', 'The challenge text does not match its fields; not signing it.', 'challenge_text_mismatch');
 }

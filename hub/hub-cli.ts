@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { HubTiming } from './hub-server';
 import { DEFAULT_HUB_LIMITS, DEFAULT_HUB_TIMING, startHub } from './hub-server';
 import { openHubChain } from './payments/hub-chain';
+import { checkHubExposure } from './http/public-origin';
 import { createStreamLogger } from './logging/stream-logger';
 import { errorText } from '../common/errors';
 import type { HubChainChoice } from './payments/hub-chain';
@@ -10,12 +12,16 @@ import { PAYMENT_TOKEN } from '../common/money/token-registry';
 
 // `npm run hub -- --port N --data-dir D (--sandbox-chain | --rpc URL --mint M)`: the hub on
 // its own, for a private grid (one machine runs it, the others point their app at it).
-const USAGE = `Usage: npm run hub -- [--port N] [--host ADDR] [--data-dir DIR] (--sandbox-chain [--chain-port N] | --rpc URL --mint MINT)
+const USAGE = `Usage: npm run hub -- [--port N] [--host ADDR --public-origin URL] [--tls-cert FILE --tls-key FILE] [--data-dir DIR] (--sandbox-chain [--chain-port N] | --rpc URL --mint MINT)
 
   --port N            port for HTTP and the worker/renter sockets (default 7070; 0 picks a free one)
-  --host ADDR         address to bind (default 127.0.0.1; 0.0.0.0 serves your LAN)
+  --host ADDR         address to bind (default 127.0.0.1; 0.0.0.0 serves your LAN, and needs --public-origin)
+  --public-origin URL the address apps reach this hub by, which wallets sign in to: https://hub.example.org
+                      (TLS here or at a reverse proxy), or http://<private LAN address>:<port> on a LAN.
+                      Required beyond loopback; never 0.0.0.0. Apps refuse sign-ins naming any other.
+  --tls-cert FILE     PEM certificate (chain): serve HTTPS and WSS directly …
+  --tls-key FILE      … with this PEM key
   --data-dir DIR      where hub.db (and the sandbox chain) live (default ./.idlegrid-data/hub)
-  --domain NAME       the name sign-in challenges carry (default host:port)
   --sandbox-chain     serve this hub's own sandbox chain (test SOL and ${PAYMENT_TOKEN.symbol}) and check payments on it
   --chain-port N      port of that sandbox chain (default 0: any free port; /v1/info tells clients)
   --rpc URL           or: check payments on this Solana RPC (devnet, mainnet, custom) …
@@ -23,6 +29,9 @@ const USAGE = `Usage: npm run hub -- [--port N] [--host ADDR] [--data-dir DIR] (
   --commitment C      confirmed (default) or finalized
   --connect-rate N    worker hellos per second from one address (default 200; raise it when many
                       machines share one address, e.g. a farm behind NAT)
+  --max-sockets-per-address N
+                      sockets one address (an IPv6 /64) may hold at once (default ${DEFAULT_HUB_LIMITS.maxSocketsPerAddress}; raise it with
+                      --connect-rate for a farm behind one NAT)
 
 Timing (ms), for private grids and tests: --increment-ms, --grace-ms, --reservation-ttl-ms,
 --heartbeat-interval-ms, --supplier-lost-grace-ms, --tick-ms`;
@@ -57,7 +66,10 @@ async function main(): Promise<void> {
         port: { type: 'string' },
         host: { type: 'string' },
         'data-dir': { type: 'string' },
-        domain: { type: 'string' },
+        'public-origin': { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'max-sockets-per-address': { type: 'string' },
         'sandbox-chain': { type: 'boolean' },
         'chain-port': { type: 'string' },
         rpc: { type: 'string' },
@@ -85,6 +97,22 @@ async function main(): Promise<void> {
     if (values[flag] !== undefined) timing[key] = wholeNumber(flag, values[flag] as string, DEFAULT_HUB_TIMING[key], 1);
   }
 
+  const publicOrigin = values['public-origin'] as string | undefined;
+  let tls: { cert: Buffer; key: Buffer } | undefined;
+  if (values['tls-cert'] || values['tls-key']) {
+    if (!values['tls-cert'] || !values['tls-key']) fail('Give both --tls-cert and --tls-key.');
+    try {
+      tls = { cert: readFileSync(values['tls-cert'] as string), key: readFileSync(values['tls-key'] as string) };
+    } catch (error) {
+      fail(`The TLS certificate or key cannot be read: ${errorText(error)}`);
+    }
+  }
+  try {
+    checkHubExposure({ host, tls: tls !== undefined, ...(publicOrigin !== undefined ? { publicOrigin } : {}) });
+  } catch (error) {
+    fail(errorText(error));
+  }
+
   // The hub's own log: JSON lines on stdout, beside the lines for people below.
   const logger = createStreamLogger(1);
   let choice: HubChainChoice;
@@ -109,8 +137,9 @@ async function main(): Promise<void> {
   let hub;
   try {
     const connectsPerSec = wholeNumber('connect-rate', values['connect-rate'] as string | undefined, DEFAULT_HUB_LIMITS.connectsPerSec, 1);
-    const limits = { connectsPerSec, connectBurst: Math.max(DEFAULT_HUB_LIMITS.connectBurst, connectsPerSec * 5) };
-    hub = await startHub({ logger, dataDir, host, port, ...(values.domain ? { domain: values.domain as string } : {}), chain: chain.config, timing, limits });
+    const maxSocketsPerAddress = wholeNumber('max-sockets-per-address', values['max-sockets-per-address'] as string | undefined, DEFAULT_HUB_LIMITS.maxSocketsPerAddress, 1);
+    const limits = { connectsPerSec, connectBurst: Math.max(DEFAULT_HUB_LIMITS.connectBurst, connectsPerSec * 5), maxSocketsPerAddress };
+    hub = await startHub({ logger, dataDir, host, port, ...(publicOrigin !== undefined ? { publicOrigin } : {}), ...(tls ? { tls } : {}), chain: chain.config, timing, limits });
   } catch (error) {
     await chain.stop();
     const code = (error as NodeJS.ErrnoException).code;
@@ -122,9 +151,10 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   console.log(`Idlegrid hub: ${hub.url}  (data in ${dataDir})`);
+  console.log(`Sign-in domain: ${hub.origin}${hub.origin.startsWith('http:') && host !== '127.0.0.1' && host !== '::1' && host !== 'localhost' ? ' (plain HTTP: only for a private network; apps will warn)' : ''}`);
   console.log(`Chain: ${chain.config.network}${chain.config.rpcUrl ? ` at ${chain.config.rpcUrl}` : ''}, ${(chain.config.token ?? PAYMENT_TOKEN).symbol} mint ${chain.config.mint}`);
   if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
-    console.log(`Listening on ${host}: machines on your network can reach this hub. Workers connect to ${hub.url.replace(host, '<this machine>')}.`);
+    console.log(`Listening on ${host}: machines on your network can reach this hub at ${hub.origin}.`);
   }
   let stopping = false;
   const stop = (signal: string) => {

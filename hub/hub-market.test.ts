@@ -24,6 +24,14 @@ async function renter(hub: TestHub): Promise<{ client: HubHttpClient; wallet: Te
   return { client, wallet };
 }
 
+/** A supplier's session: the worker audience, which opens the worker socket. */
+async function supplier(hub: TestHub): Promise<{ client: HubHttpClient; wallet: TestWallet }> {
+  const wallet = createTestWallet();
+  const client = new HubHttpClient({ baseUrl: hub.url });
+  await client.signIn(wallet.address, wallet.signMessage, 'worker');
+  return { client, wallet };
+}
+
 const job = { image: '127.0.0.1:5000/idlegrid/busybox:1', command: ['sh', '-c', 'echo hi'] };
 const v100 = (n: number, extra: Partial<ClusterRequestInput['constraints']> = {}): ClusterRequestInput => ({
   gpuCount: n,
@@ -206,7 +214,7 @@ describe('hub market: workers, offers, search, gang placement', () => {
     expect(await socket.next((m) => m.type === 'error')).toMatchObject({ code: 'invalid_message' });
 
     // The raw worker's supplier and the renter are different wallets (a renter is never placed on its own offers).
-    const { client: supplierClient, wallet } = await renter(hub);
+    const { client: supplierClient, wallet } = await supplier(hub);
     const { client } = await renter(hub);
     const rig = gpus(MODELS.rtx2080.name, 1, MODELS.rtx2080.vramMiB, `raw-${wallet.address.slice(0, 6)}`);
     const hello = { type: 'hello', protocolVersion: HUB_PROTOCOL_VERSION, token: supplierClient.token, machineId: 'machine-raw-0001', hardware: hardware(rig), region: 'eu-west' };
@@ -278,7 +286,7 @@ describe('hub market: workers, offers, search, gang placement', () => {
   });
 
   it('rate-limits a flooding worker socket per identity with a reason', async () => {
-    const { client } = await renter(hub);
+    const { client } = await supplier(hub);
     const rig = gpus(MODELS.rtx2080.name, 1, MODELS.rtx2080.vramMiB, 'flood');
     const socket = await RawSocket.open(hub.url, HUB_WORKER_WS_PATH);
     socket.send({ type: 'hello', protocolVersion: HUB_PROTOCOL_VERSION, token: client.token, machineId: 'machine-flood-01', hardware: hardware(rig), region: 'eu-west' });
@@ -336,7 +344,7 @@ describe('hub market: connection storms', () => {
   it('limits hellos per address and closes the extra sockets with a reason, so they retry with backoff', async () => {
     const hub = await startTestHub({ limits: { connectsPerSec: 1, connectBurst: 2 } });
     try {
-      const { client } = await renter(hub);
+      const { client } = await supplier(hub);
       const hello = (i: number) => ({
         type: 'hello',
         protocolVersion: HUB_PROTOCOL_VERSION,

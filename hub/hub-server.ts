@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTlsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { HUB_PROTOCOL_VERSION, HUB_RENTER_WS_PATH, HUB_WORKER_WS_PATH } from '../common/hub/hub-protocol';
 import { HubError } from '../common/hub/hub-errors';
@@ -11,10 +12,12 @@ import { PAYMENT_TOKEN } from '../common/money/token-registry';
 import { SessionTokens } from './auth/session-tokens';
 import { SignInChallenges } from './auth/sign-in-challenges';
 import { ExplorerStatsService } from './explorer/explorer-stats';
+import { ConnectionGuard } from './gateway/connection-guard';
 import { RateLimiter } from './gateway/rate-limiter';
 import { RenterGateway } from './gateway/renter-gateway';
 import { WorkerGateway } from './gateway/worker-gateway';
 import { HubHttpApi } from './http/hub-http-api';
+import { checkHubExposure, loopbackOrigin } from './http/public-origin';
 import { LeaseService } from './leases/lease-service';
 import { OfferBook } from './market/offer-book';
 import { OfferSearch } from './market/offer-search';
@@ -72,6 +75,11 @@ export interface HubLimits {
   requestBurst: number;
   maxIncrementsPerLease: number;
   maxReservationsPerRenter: number;
+  /** TCP sockets (HTTP and both WebSockets) one remote address (an IPv6 /64) may hold at once. */
+  maxSocketsPerAddress: number;
+  /** Sign-in challenges waiting to be signed, per remote address and in all. */
+  maxChallengesPerAddress: number;
+  maxPendingChallenges: number;
 }
 
 export const DEFAULT_HUB_LIMITS: HubLimits = {
@@ -83,6 +91,9 @@ export const DEFAULT_HUB_LIMITS: HubLimits = {
   requestBurst: 100,
   maxIncrementsPerLease: 1_000,
   maxReservationsPerRenter: 10,
+  maxSocketsPerAddress: 256,
+  maxChallengesPerAddress: 64,
+  maxPendingChallenges: 100_000,
 };
 
 export interface HubChainConfig {
@@ -101,8 +112,14 @@ export interface HubServerOptions {
   dataDir: string;
   host?: string;
   port?: number;
-  /** Named in sign-in challenges; defaults to host:port. */
-  domain?: string;
+  /**
+   * The origin clients reach the hub by (https://hub.example.org, or http://<LAN address>:port
+   * on a private network): sign-in challenges name it and the app refuses any other.
+   * Required when `host` is not loopback; on loopback it defaults to the hub's own URL.
+   */
+  publicOrigin?: string;
+  /** PEM certificate (chain) and key: the hub serves HTTPS and WSS itself. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
   chain: HubChainConfig;
   timing?: Partial<HubTiming>;
   limits?: Partial<HubLimits>;
@@ -115,7 +132,10 @@ export interface HubServerOptions {
 }
 
 export interface RunningHub {
+  /** Where the hub listens (http(s)://host:port). */
   url: string;
+  /** The origin its sign-in challenges name (see HubServerOptions.publicOrigin). */
+  origin: string;
   port: number;
   server: Server;
   store: HubStore;
@@ -144,7 +164,8 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
   const clock = options.clock ?? systemClock;
   const random = options.random ?? secureRandomBytes;
   const host = options.host ?? '127.0.0.1';
-  mkdirSync(options.dataDir, { recursive: true });
+  const configuredOrigin = checkHubExposure({ host, tls: options.tls !== undefined, ...(options.publicOrigin !== undefined ? { publicOrigin: options.publicOrigin } : {}) });
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const store = options.store ?? new SqliteHubStore(join(options.dataDir, 'hub.db'));
 
   const search = new OfferSearch(token);
@@ -209,11 +230,19 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
   const workerSessions = new WorkerSessions({ store, clock, random, sessions, workers, offers, leases, heartbeatIntervalMs: timing.heartbeatIntervalMs });
   const connectLimiter = new RateLimiter(clock, limits.connectsPerSec, limits.connectBurst);
   const logger = options.logger;
-  const workerGateway = new WorkerGateway({ logger, sessions: workerSessions, workers, limiter: workerLimiter, connectLimiter, helloTimeoutMs: timing.helloTimeoutMs });
+  const workerGateway = new WorkerGateway({ logger, sessions: workerSessions, sessionTokens: sessions, workers, limiter: workerLimiter, connectLimiter, helloTimeoutMs: timing.helloTimeoutMs });
   renterGateway = new RenterGateway({ logger, sessions, leases, limiter: requestLimiter, helloTimeoutMs: timing.helloTimeoutMs });
   const explorer = new ExplorerStatsService(store, clock, workers, leases);
 
-  const server = createServer();
+  const server: Server = options.tls
+    ? createTlsServer({ cert: options.tls.cert, key: options.tls.key, handshakeTimeout: timing.helloTimeoutMs, minVersion: 'TLSv1.2' })
+    : createServer();
+  // A slow or silent client gets the hello timeout, not Node's minute of waiting for headers.
+  server.headersTimeout = timing.helloTimeoutMs;
+  server.requestTimeout = Math.max(30_000, timing.helloTimeoutMs);
+  const guard = new ConnectionGuard({ maxSocketsPerAddress: limits.maxSocketsPerAddress, idleTimeoutMs: timing.helloTimeoutMs });
+  guard.attach(server, !options.tls);
+  if (options.tls) server.on('secureConnection', (socket: Socket) => guard.armIdleTimeout(socket));
   server.listen(options.port ?? 0, host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -231,7 +260,8 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
     reservationTtlMs: timing.reservationTtlMs,
     heartbeatIntervalMs: timing.heartbeatIntervalMs,
   };
-  const challenges = new SignInChallenges({ domain: options.domain ?? `${host}:${port}`, clock, random });
+  const origin = configuredOrigin ?? loopbackOrigin(host, port, options.tls !== undefined);
+  const challenges = new SignInChallenges({ domain: origin, clock, random, maxPending: limits.maxPendingChallenges, maxPendingPerRequester: limits.maxChallengesPerAddress });
   const api = new HubHttpApi({ logger, info, clock, store, challenges, sessions, search, leases, workers, explorer, limiter: requestLimiter });
   server.on('request', (req, res) => api.handle(req, res));
   server.on('upgrade', (req, socket, head) => {
@@ -275,7 +305,8 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
 
   let closed = false;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: loopbackOrigin(host, port, options.tls !== undefined),
+    origin,
     port,
     server,
     store,

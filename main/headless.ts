@@ -5,6 +5,8 @@ import { createAppServices } from './app/app-services';
 import { ApiDispatcher } from './transport/api-dispatcher';
 import { HeadlessAuth } from './transport/headless-auth';
 import { HeadlessServer } from './transport/headless-server';
+import { loadOrMakeSelfSigned, loadTlsFiles } from './transport/headless-tls';
+import type { HeadlessTls } from './transport/headless-tls';
 import { errorText } from '../common/errors';
 
 // Headless entry: the same services and UI as the desktop app, served over HTTP and
@@ -21,12 +23,29 @@ async function main(): Promise<void> {
     return;
   }
   const dataDir = resolve(args.dataDir);
+  // Files the app makes are the user's alone; createAppServices checks and repairs the data dir.
+  process.umask(0o077);
   const version = (JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { version: string }).version;
   const services = createAppServices({ shell: 'headless', dataDir, version });
   const auth = HeadlessAuth.loadOrCreate(join(dataDir, 'headless-token'), args.newToken);
+  let tls: HeadlessTls | undefined;
+  try {
+    if (args.selfSigned) {
+      const names = [...new Set(['127.0.0.1', 'localhost', ...(args.host === '0.0.0.0' || args.host === '::' ? [] : [args.host]), ...args.allowedHosts])];
+      tls = loadOrMakeSelfSigned(dataDir, names);
+    } else if (args.tlsCert && args.tlsKey) {
+      tls = loadTlsFiles(args.tlsCert, args.tlsKey);
+    }
+  } catch (error) {
+    console.error(`The TLS certificate could not be loaded: ${errorText(error)}`);
+    await services.stop();
+    process.exit(1);
+  }
   const server = new HeadlessServer({
     host: args.host,
     port: args.port,
+    tls,
+    allowedHosts: args.allowedHosts,
     staticDir: join(__dirname, '../renderer'),
     dispatcher: new ApiDispatcher(services.handlers, services.logger.child({ scope: 'api' })),
     events: services.events,
@@ -45,7 +64,11 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   if (args.host !== '127.0.0.1' && args.host !== 'localhost' && args.host !== '::1') {
-    console.warn(`Warning: listening on ${args.host}: anyone on your network with the link below can control this machine's Idlegrid.`);
+    console.warn(`Warning: listening on ${args.host}: anyone on your network with the link below can control this machine's Idlegrid. Keep the link secret.`);
+  }
+  if (tls) {
+    console.log(`TLS certificate SHA-256 fingerprint: ${tls.fingerprint256}${tls.made ? ' (new)' : ''}`);
+    if (args.selfSigned) console.log('Self-signed: your browser will warn once; check that the fingerprint it shows is this one before you accept.');
   }
   console.log(`Idlegrid ${version} (headless) — data in ${dataDir}`);
   console.log(`Open: ${server.accessUrl}`);

@@ -67,6 +67,9 @@ if (!app.requestSingleInstanceLock()) {
     void s.stop().finally(() => app.quit());
   });
 
+  // Files the app makes (exports, diagnostics, anything a library creates) are the user's
+  // alone; the data dir itself is checked and repaired by createAppServices.
+  process.umask(0o077);
   void app.whenReady().then(() => {
     denyAllPermissions();
     const dataDir = app.getPath('userData');

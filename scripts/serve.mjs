@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm run serve -- [--port N] [--host ADDR] [--data-dir DIR]`: the headless app.
+// `npm run serve -- [--port N] [--host ADDR --self-signed] [--data-dir DIR]`: the headless app
+// (any --host but loopback needs --self-signed or --tls-cert/--tls-key; see README).
 // Builds main and the renderer first when the sources changed since the last build,
 // so a fresh clone and a just-edited tree both serve what is on disk.
 import { spawn, spawnSync } from 'node:child_process';

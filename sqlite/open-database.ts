@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { closeSync, openSync } from 'node:fs';
 import { migrate } from './migration';
 import type { Migration } from './migration';
 
@@ -19,6 +20,7 @@ export interface OpenDatabaseOptions {
 
 /** Every SQLite file of the app and the hub opens this way: WAL, a busy timeout, then migrations. */
 export function openDatabase(filePath: string, options: OpenDatabaseOptions): Database.Database {
+  createPrivately(filePath);
   const db = new Database(filePath);
   try {
     // WAL lets readers (the UI, reports) run while a writer commits.
@@ -32,4 +34,15 @@ export function openDatabase(filePath: string, options: OpenDatabaseOptions): Da
     db.close();
     throw error;
   }
+}
+
+/**
+ * Creates the database file readable by its owner only (0600) before SQLite opens it:
+ * SQLite creates a new file 0644, and gives its -wal and -shm files the database file's
+ * own mode, so this one mode keeps all three private. An existing file keeps its mode
+ * (the app checks its data dir at start). `:memory:` and temp databases are left alone.
+ */
+function createPrivately(filePath: string): void {
+  if (filePath === ':memory:' || filePath === '') return;
+  closeSync(openSync(filePath, 'a', 0o600));
 }

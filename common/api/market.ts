@@ -9,6 +9,8 @@ export const marketCalls = {
   'market:hub': call<MarketHubStatus>()(noParams),
   /** Tries the hub again now (after fixing the URL or starting it). */
   'market:reconnect': call<MarketHubStatus>()(noParams),
+  /** Revokes this app's sessions at the hub (renter and worker) and forgets them; the next market call signs in again. */
+  'market:sign-out': call<MarketHubStatus>()(noParams),
   'explorer:overview': call<ExplorerOverview>()(z.object({ payments: z.number().int().min(1).max(200).default(20) }).strict()),
 };
 

@@ -106,6 +106,11 @@ export const walletCalls = {
         usdcMint: addressSchema.optional(),
         /** 'grid': the private grid's hub (its /v1/info names the chain). */
         hubUrl: z.string().max(500).optional(),
+        /**
+         * 'grid': the user saw the warning that this hub is plain http beyond loopback and
+         * private networks (sign-ins and session tokens would cross the network in clear).
+         */
+        acceptPlainHttp: z.boolean().optional(),
       })
       .strict(),
   ),

@@ -7,8 +7,9 @@ import { solanaAddressSchema, transactionSignatureSchema } from './solana-string
  * `Authorization: Bearer <session token>` from sign-in.
  *
  *   GET  /v1/info                          hub facts: protocol, network, mint, increments
- *   POST /v1/auth/challenge                { address } → a challenge to sign
- *   POST /v1/auth/session                  { address, nonce, signature } → { token }
+ *   POST /v1/auth/challenge                { address, audience? } → a challenge to sign
+ *   POST /v1/auth/session                  { address, nonce, signature } → { token, audience }
+ *   POST /v1/auth/sign-out                 (any session) → the token is revoked
  *   GET  /v1/offers?…                      search (filters, sort, offset/limit)
  *   POST /v1/quotes               (auth)   a cluster request → a quote; the GPUs are held
  *   GET  /v1/leases               (auth)   the caller's leases, newest first
@@ -25,6 +26,7 @@ export const HUB_HTTP = {
   info: '/v1/info',
   challenge: '/v1/auth/challenge',
   session: '/v1/auth/session',
+  signOut: '/v1/auth/sign-out',
   offers: '/v1/offers',
   quotes: '/v1/quotes',
   leases: '/v1/leases',

@@ -8,8 +8,17 @@ import { solanaAddressSchema, transactionSignatureSchema } from './solana-string
  * Solana's layout so a wallet shows the person what they are signing, and it names the
  * domain, so a challenge from one hub cannot be replayed at another.
  */
+/**
+ * What a session may do: `renter` (search, quote, pay, follow and end leases) or `worker`
+ * (a supplier machine's socket). A leaked worker session cannot act as the renter.
+ */
+export const SESSION_AUDIENCES = ['renter', 'worker'] as const;
+export type SessionAudience = (typeof SESSION_AUDIENCES)[number];
+
 export interface SignInChallenge {
+  /** The hub's public origin (https://hub.example.org): the app refuses a challenge naming any other. */
   domain: string;
+  audience: SessionAudience;
   address: string;
   nonce: string;
   issuedAtMs: number;
@@ -22,14 +31,15 @@ export function signInMessageText(c: SignInChallenge): string {
     c.address,
     '',
     `Domain: ${c.domain}`,
+    `Audience: ${c.audience}`,
     `Nonce: ${c.nonce}`,
     `Issued At: ${new Date(c.issuedAtMs).toISOString()}`,
     `Expiration Time: ${new Date(c.expiresAtMs).toISOString()}`,
   ].join('\n');
 }
 
-export const challengeRequestSchema = z.object({ address: solanaAddressSchema });
-export type ChallengeRequest = z.infer<typeof challengeRequestSchema>;
+export const challengeRequestSchema = z.object({ address: solanaAddressSchema, audience: z.enum(SESSION_AUDIENCES).default('renter') });
+export type ChallengeRequest = z.input<typeof challengeRequestSchema>;
 
 export interface ChallengeResponse {
   challenge: SignInChallenge;
@@ -48,5 +58,6 @@ export type SessionRequest = z.infer<typeof sessionRequestSchema>;
 export interface SessionResponse {
   token: string;
   address: string;
+  audience: SessionAudience;
   expiresAtMs: number;
 }

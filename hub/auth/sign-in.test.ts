@@ -25,10 +25,10 @@ describe('sign-in by wallet signature (real hub on loopback)', () => {
     const client = new HubHttpClient({ baseUrl: hub.url });
     expect((await failure(client.leases())).code).toBe('unauthenticated');
     const { challenge, message } = await client.requestChallenge(wallet.address);
-    expect(message).toContain(`Domain: 127.0.0.1:${hub.port}`);
+    expect(message).toContain(`Domain: http://127.0.0.1:${hub.port}`);
     expect(message).toContain(`Nonce: ${challenge.nonce}`);
     expect(message).toContain(wallet.address);
-    const session = await client.signIn(wallet.address, wallet.signMessage, `127.0.0.1:${hub.port}`);
+    const session = await client.signIn(wallet.address, wallet.signMessage);
     expect(session.address).toBe(wallet.address);
     expect(await client.leases()).toEqual([]);
   });

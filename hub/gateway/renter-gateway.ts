@@ -5,6 +5,7 @@ import { HUB_CLOSE, HUB_PROTOCOL_VERSION, MAX_RENTER_MESSAGE_BYTES } from '../..
 import { HubError } from '../../common/hub/hub-errors';
 import { renterMessageSchema } from '../../common/hub/renter-messages';
 import type { LeaseEvent, RenterMessage } from '../../common/hub/renter-messages';
+import { hashToken } from '../auth/session-tokens';
 import type { SessionTokens } from '../auth/session-tokens';
 import type { LeaseService } from '../leases/lease-service';
 import { JsonSocket } from './json-socket';
@@ -53,6 +54,7 @@ export class RenterGateway {
     this.wss.handleUpgrade(request, socket, head, (ws) => {
       const remoteHost = remoteHostOf(request);
       let address: string | null = null;
+      let tokenHash: string | null = null;
       const mine = new Set<string>();
       const helloTimer = setTimeout(() => ws.close(HUB_CLOSE.helloTimeout, 'no hello in time'), this.o.helloTimeoutMs);
       const session: JsonSocket<RenterMessage> = new JsonSocket<RenterMessage>({
@@ -70,12 +72,16 @@ export class RenterGateway {
               return;
             }
             const who = await this.o.sessions.resolve(message.token);
-            if (!who) {
-              session.reject(new HubError('unauthenticated', 'The session token is unknown or expired. Sign in again.', 'session_token_invalid'), { inReplyTo: 'hello' });
+            if (!who || who.audience !== 'renter') {
+              const refusal = who
+                ? new HubError('unauthenticated', 'This session was made for a worker, not for renting: sign in again as a renter.', 'session_wrong_audience')
+                : new HubError('unauthenticated', 'The session token is unknown or expired. Sign in again.', 'session_token_invalid');
+              session.reject(refusal, { inReplyTo: 'hello' });
               session.close(HUB_CLOSE.unauthenticated, 'sign in again');
               return;
             }
-            address = who;
+            address = who.address;
+            tokenHash = hashToken(message.token);
             clearTimeout(helloTimer);
             session.send({ type: 'welcome', protocolVersion: HUB_PROTOCOL_VERSION, address });
             return;
@@ -97,8 +103,12 @@ export class RenterGateway {
           session.send({ type: 'unsubscribed', leaseId: message.leaseId });
         },
       });
+      const stopWatching = this.o.sessions.onRevoked((revoked) => {
+        if (revoked === tokenHash) session.close(HUB_CLOSE.unauthenticated, 'signed out');
+      });
       ws.on('error', () => undefined);
       ws.on('close', () => {
+        stopWatching();
         clearTimeout(helloTimer);
         for (const leaseId of mine) this.unsubscribe(leaseId, session);
       });

@@ -7,6 +7,8 @@ import { workerMessageSchema } from '../../common/hub/worker-messages';
 import type { WorkerMessage } from '../../common/hub/worker-messages';
 import type { LiveWorker, WorkerLink, WorkerRegistry } from '../workers/worker-registry';
 import type { WorkerSessions } from '../workers/worker-sessions';
+import { hashToken } from '../auth/session-tokens';
+import type { SessionTokens } from '../auth/session-tokens';
 import { JsonSocket } from './json-socket';
 import type { RateLimiter } from './rate-limiter';
 import { remoteHostOf } from './remote-host';
@@ -15,6 +17,8 @@ import type { Logger } from '../../common/logger';
 export interface WorkerGatewayDeps {
   logger: Logger;
   sessions: WorkerSessions;
+  /** To close a worker's socket when its session is revoked. */
+  sessionTokens: SessionTokens;
   workers: WorkerRegistry;
   /** Messages per worker once it has said hello. */
   limiter: RateLimiter;
@@ -49,6 +53,7 @@ export class WorkerGateway {
       const remoteHost = remoteHostOf(request);
       let worker: LiveWorker | null = null;
       let helloSeen = false;
+      let tokenHash: string | null = null;
       const helloTimer = setTimeout(() => ws.close(HUB_CLOSE.helloTimeout, 'no hello in time'), this.o.helloTimeoutMs);
       const session: JsonSocket<WorkerMessage> = new JsonSocket<WorkerMessage>({
         socket: ws,
@@ -63,6 +68,7 @@ export class WorkerGateway {
             helloSeen = true;
             try {
               worker = await this.o.sessions.hello(message, link);
+              tokenHash = hashToken(message.token);
               clearTimeout(helloTimer);
             } catch (error) {
               helloSeen = false;
@@ -84,8 +90,12 @@ export class WorkerGateway {
         send: (message) => session.send(message),
         close: (code, reason) => session.close(code, reason),
       };
+      const stopWatching = this.o.sessionTokens.onRevoked((revoked) => {
+        if (revoked === tokenHash) session.close(HUB_CLOSE.unauthenticated, 'signed out');
+      });
       ws.on('error', () => undefined); // a reset socket also emits close, handled below
       ws.on('close', () => {
+        stopWatching();
         clearTimeout(helloTimer);
         if (worker) this.o.workers.disconnect(worker.workerId, link, 'the socket closed');
       });

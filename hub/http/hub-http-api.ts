@@ -10,7 +10,7 @@ import { challengeRequestSchema, sessionRequestSchema } from '../../common/hub/s
 import type { SessionTokens } from '../auth/session-tokens';
 import type { SignInChallenges } from '../auth/sign-in-challenges';
 import type { ExplorerStatsService } from '../explorer/explorer-stats';
-import { remoteHostOf } from '../gateway/remote-host';
+import { addressKeyOf, remoteHostOf } from '../gateway/remote-host';
 import type { RateLimiter } from '../gateway/rate-limiter';
 import type { LeaseService } from '../leases/lease-service';
 import type { OfferSearch } from '../market/offer-search';
@@ -41,12 +41,15 @@ interface Call {
   params: string[];
   /** The signed-in address; set for routes that need it. */
   address: string;
+  /** The session token; set for routes that need it. */
+  token: string;
 }
 
 interface Route {
   method: 'GET' | 'POST';
   pattern: RegExp;
-  auth: boolean;
+  /** true: a renter session; 'any': a session of either audience (sign-out); false: none. */
+  auth: boolean | 'any';
   run(call: Call): Promise<unknown>;
 }
 
@@ -67,16 +70,25 @@ export class HubHttpApi {
         method: 'POST',
         pattern: exact(HUB_HTTP.challenge),
         auth: false,
-        run: async (c) => this.o.challenges.issue(parse(challengeRequestSchema, await this.body(c)).address),
+        run: async (c) => {
+          const { address, audience } = parse(challengeRequestSchema, await this.body(c));
+          return this.o.challenges.issue(address, audience, addressKeyOf(c.request.socket.remoteAddress));
+        },
       },
       {
         method: 'POST',
         pattern: exact(HUB_HTTP.session),
         auth: false,
         run: async (c) => {
-          const address = this.o.challenges.redeem(parse(sessionRequestSchema, await this.body(c)));
-          return { address, ...(await this.o.sessions.create(address)) };
+          const { address, audience } = this.o.challenges.redeem(parse(sessionRequestSchema, await this.body(c)));
+          return { address, audience, ...(await this.o.sessions.create(address, audience)) };
         },
+      },
+      {
+        method: 'POST',
+        pattern: exact(HUB_HTTP.signOut),
+        auth: 'any',
+        run: async (c) => ({ signedOut: await this.o.sessions.revoke(c.token) }),
       },
       {
         method: 'GET',
@@ -150,18 +162,23 @@ export class HubHttpApi {
     if (!route) throw new HubError('invalid_message', `${url.pathname} does not take ${request.method}; use ${matching.map((r) => r.method).join(' or ')}.`, 'method_not_allowed');
     const params = route.pattern.exec(url.pathname)!.slice(1);
     let address = '';
+    let token = '';
     if (route.auth) {
       const header = request.headers.authorization ?? '';
-      const token = /^Bearer ([A-Za-z0-9_-]{1,256})$/.exec(header)?.[1];
+      token = /^Bearer ([A-Za-z0-9_-]{1,256})$/.exec(header)?.[1] ?? '';
       const who = token ? await this.o.sessions.resolve(token) : null;
       if (!who) {
         if (!this.o.limiter.take(`ip:${remoteHostOf(request)}`)) throw rateLimited();
         throw new HubError('unauthenticated', 'Sign in first (POST /v1/auth/challenge, then /v1/auth/session) and send Authorization: Bearer <token>.', 'sign_in_required');
       }
-      address = who;
+      // A worker's session runs its machine's socket; it may not act as the renter.
+      if (route.auth === true && who.audience !== 'renter') {
+        throw new HubError('forbidden', 'This session was made for a worker machine, not for renting. Sign in as a renter (audience "renter").', 'session_wrong_audience');
+      }
+      address = who.address;
     }
     if (!this.o.limiter.take(address ? `http:${address}` : `ip:${remoteHostOf(request)}`)) throw rateLimited();
-    return route.run({ request, url, params, address });
+    return route.run({ request, url, params, address, token });
   }
 
   private body(call: Call): Promise<unknown> {

@@ -1,3 +1,4 @@
+import type { SessionAudience } from '../../common/hub/sign-in-message';
 import type { ClusterRequest, GangPlacement, LeaseEndReason, LeaseNodeStatus, LeaseState, LeaseTransition, NodeState } from '../../common/hub/lease-types';
 import type { OfferTerms, WorkerHardware } from '../../common/hub/market-types';
 
@@ -29,6 +30,8 @@ export interface HubStore {
   // Sessions
   saveSession(session: StoredSession): Promise<void>;
   findSession(tokenHash: string): Promise<StoredSession | null>;
+  /** Deletes one session (sign-out); true when it existed. */
+  deleteSession(tokenHash: string): Promise<boolean>;
   /** Deletes the sessions with `expiresAtMs <= nowMs`; returns how many. */
   deleteExpiredSessions(nowMs: number): Promise<number>;
 
@@ -88,6 +91,7 @@ export interface HubStore {
 export interface StoredSession {
   tokenHash: string;
   address: string;
+  audience: SessionAudience;
   createdAtMs: number;
   expiresAtMs: number;
 }

@@ -26,7 +26,7 @@ describe('SqliteHubStore', () => {
     const store = new SqliteHubStore(freshPath());
     expect(store.connection.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.connection.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(store.connection.pragma('user_version', { simple: true })).toBe(4);
+    expect(store.connection.pragma('user_version', { simple: true })).toBe(5);
     await store.close();
   });
 
@@ -35,7 +35,7 @@ describe('SqliteHubStore', () => {
     const level = () => store.connection.pragma('synchronous', { simple: true });
     expect(level()).toBe(FULL);
     const writes: [string, () => Promise<unknown>, number][] = [
-      ['saveSession', () => store.saveSession({ tokenHash: 'h', address: 'a', createdAtMs: 1, expiresAtMs: 2 }), NORMAL],
+      ['saveSession', () => store.saveSession({ tokenHash: 'h', address: 'a', audience: 'renter', createdAtMs: 1, expiresAtMs: 2 }), NORMAL],
       ['createLease', () => store.createLease(newLease('lease-a')), FULL],
       ['upsertWorker', () => store.upsertWorker(workerUpsert('wkr-1')), NORMAL],
       ['creditPayment', () => store.creditPayment(credit('lease-a', 0, 'sig-1')), FULL],

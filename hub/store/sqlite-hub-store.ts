@@ -55,8 +55,9 @@ export class SqliteHubStore implements HubStore {
   private prepare() {
     const db = this.db;
     return {
-      saveSession: db.prepare('INSERT OR REPLACE INTO sessions (token_hash, address, created_at_ms, expires_at_ms) VALUES (?, ?, ?, ?)'),
-      findSession: db.prepare('SELECT token_hash, address, created_at_ms, expires_at_ms FROM sessions WHERE token_hash = ?'),
+      saveSession: db.prepare('INSERT OR REPLACE INTO sessions (token_hash, address, created_at_ms, expires_at_ms, audience) VALUES (?, ?, ?, ?, ?)'),
+      findSession: db.prepare('SELECT token_hash, address, created_at_ms, expires_at_ms, audience FROM sessions WHERE token_hash = ?'),
+      deleteSession: db.prepare('DELETE FROM sessions WHERE token_hash = ?'),
       deleteExpiredSessions: db.prepare('DELETE FROM sessions WHERE expires_at_ms <= ?'),
       findWorker: db.prepare('SELECT * FROM workers WHERE owner = ? AND machine_id = ?'),
       insertWorker: db.prepare(
@@ -131,12 +132,17 @@ export class SqliteHubStore implements HubStore {
 
   async saveSession(s: StoredSession): Promise<void> {
     this.setDurability('NORMAL');
-    this.stmt.saveSession.run(s.tokenHash, s.address, s.createdAtMs, s.expiresAtMs);
+    this.stmt.saveSession.run(s.tokenHash, s.address, s.createdAtMs, s.expiresAtMs, s.audience);
+  }
+
+  async deleteSession(tokenHash: string): Promise<boolean> {
+    this.setDurability('NORMAL');
+    return this.stmt.deleteSession.run(tokenHash).changes > 0;
   }
 
   async findSession(tokenHash: string): Promise<StoredSession | null> {
     const row = this.stmt.findSession.get(tokenHash) as SessionRow | undefined;
-    return row ? { tokenHash: row.token_hash, address: row.address, createdAtMs: row.created_at_ms, expiresAtMs: row.expires_at_ms } : null;
+    return row ? { tokenHash: row.token_hash, address: row.address, audience: row.audience, createdAtMs: row.created_at_ms, expiresAtMs: row.expires_at_ms } : null;
   }
 
   async deleteExpiredSessions(nowMs: number): Promise<number> {

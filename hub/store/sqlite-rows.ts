@@ -5,6 +5,7 @@ import type { StoredLease, StoredWorker, WorkerFacts } from './hub-store';
 export interface SessionRow {
   token_hash: string;
   address: string;
+  audience: 'renter' | 'worker';
   created_at_ms: number;
   expires_at_ms: number;
 }

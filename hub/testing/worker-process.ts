@@ -61,7 +61,7 @@ const client = new WorkerClient({
   reconnectMinMs: 100,
   reconnectMaxMs: 1_000,
   token: async () => {
-    if (!token) token = (await http.signIn(wallet.address, (m) => wallet.signMessage(m))).token;
+    if (!token) token = (await http.signIn(wallet.address, (m) => wallet.signMessage(m), 'worker')).token;
     return token;
   },
 });

@@ -37,8 +37,12 @@ export class WorkerSessions {
     if (hello.protocolVersion !== HUB_PROTOCOL_VERSION) {
       throw new HubError('version_mismatch', `This hub speaks protocol ${HUB_PROTOCOL_VERSION}; the worker sent ${hello.protocolVersion}. Update Idlegrid on this machine (or the hub).`, 'protocol_version_mismatch');
     }
-    const owner = await this.o.sessions.resolve(hello.token);
-    if (!owner) throw new HubError('unauthenticated', 'The session token is unknown or expired. Sign in again with the wallet and reconnect.', 'session_token_invalid');
+    const holder = await this.o.sessions.resolve(hello.token);
+    if (!holder) throw new HubError('unauthenticated', 'The session token is unknown or expired. Sign in again with the wallet and reconnect.', 'session_token_invalid');
+    if (holder.audience !== 'worker') {
+      throw new HubError('unauthenticated', 'This session was made for renting, not for a worker: sign in again with the worker audience.', 'session_wrong_audience');
+    }
+    const owner = holder.address;
     const { gpus, problems } = this.checkHardware(hello.hardware.gpus, owner, hello.machineId);
     const nowMs = this.o.clock.nowMs();
     const stored = await this.o.store.upsertWorker({

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventBus } from '../../common/event-bus';
 import type { ApiEventMap } from '../../common/api/contract';
@@ -16,6 +15,7 @@ import type { KeyProtection } from '../wallet/key-protection';
 import type { WorkerService } from '../worker/worker-service';
 import { createWorkerModule } from '../worker/worker-module';
 import type { MarketHub } from '../market/market-hub';
+import { secureDataDir } from './data-dir-modes';
 import { createMarketModule } from '../market/market-module';
 import { createSupplierModule } from '../market/supplier/supplier-module';
 import type { SupplierModule } from '../market/supplier/supplier-module';
@@ -76,11 +76,13 @@ export interface AppServices {
  */
 export function createAppServices(options: AppServicesOptions): AppServices {
   const nowMs = options.nowMs ?? Date.now;
-  mkdirSync(options.dataDir, { recursive: true });
+  // Private before anything in it is opened; refused (with what to do) when another user owns part of it.
+  const repairedModes = secureDataDir(options.dataDir);
   // Disposed in reverse: the UI forwarding first, then the modules from last to first, the databases last.
   const disposables = new DisposableStore({ name: 'app' });
   const logFile = createFileLogger({ dataDir: options.dataDir, ...options.log });
   const logger = logFile.logger;
+  if (repairedModes.length > 0) logger.warn({ paths: repairedModes.slice(0, 50), count: repairedModes.length }, 'made the data dir private again (0700 directories, 0600 files)');
   // Disposed last of all, so the modules' last words reach the file.
   disposables.defer(() => {
     logger.info('stopped');

@@ -24,7 +24,7 @@ export class RotatingFile {
 
   constructor(private readonly o: RotatingFileOptions) {
     if (o.maxFiles < 1 || o.maxFileBytes < 1) throw new Error('A rotating log needs at least one file of at least one byte.');
-    mkdirSync(o.dir, { recursive: true });
+    mkdirSync(o.dir, { recursive: true, mode: 0o700 });
     const live = this.pathOf(0);
     this.size = existsSync(live) ? statSync(live).size : 0;
     this.fd = openSync(live, 'a', 0o600);

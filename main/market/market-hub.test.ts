@@ -1,4 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +12,8 @@ import { testLogger } from '../../hub/testing/test-logger';
 import type { RunningHub } from '../../hub';
 import { openHubChain } from '../../hub';
 import type { OpenHubChain } from '../../hub';
+import { HubError } from '../../common/hub/hub-errors';
+import { HubHttpClient } from '../../hub-client/hub-http-client';
 
 // Integration: the real composition root on a temp dir. On Sandbox it must run its own hub
 // over its own chain; switched to a private grid it must follow that hub and its chain.
@@ -85,8 +89,16 @@ describe('MarketHub', () => {
     expect(await app.hub.token(account.address)).toBe(first);
   });
 
-  it('refuses to sign anything but a hub sign-in without asking', async () => {
-    await expect(app.wallet.service.signHubSignIn(new TextEncoder().encode('transfer everything'))).rejects.toThrow(/Only an Idlegrid hub sign-in/);
+  it('refuses to sign anything but a sign-in to this hub without asking', async () => {
+    const origin = app.hub.url();
+    await expect(app.wallet.service.signHubSignIn(new TextEncoder().encode('transfer everything'), { origin, audience: 'renter' })).rejects.toThrow(/Only an Idlegrid sign-in/);
+    // The wallet itself refuses a sign-in naming another hub, or another audience, than the one asked for.
+    const address = app.wallet.vault.activeAddress()!;
+    const text = (domain: string, audience: string) =>
+      new TextEncoder().encode([`${domain} wants you to sign in to the Idlegrid hub with your Solana account:`, address, '', `Domain: ${domain}`, `Audience: ${audience}`, 'Nonce: n'].join('\n'));
+    await expect(app.wallet.service.signHubSignIn(text('https://other-hub.example', 'renter'), { origin, audience: 'renter' })).rejects.toThrow(/Only an Idlegrid sign-in/);
+    await expect(app.wallet.service.signHubSignIn(text(origin, 'worker'), { origin, audience: 'renter' })).rejects.toThrow(/another hub or purpose/);
+    expect((await app.wallet.service.signHubSignIn(text(origin, 'renter'), { origin, audience: 'renter' })).address).toBe(address);
   });
 
   it('follows a private grid: its hub, and the chain that hub names (with its faucet)', async () => {
@@ -105,6 +117,71 @@ describe('MarketHub', () => {
     // The grid's hub knows this wallet by a session of its own.
     await app.hub.withSession((client) => client.leases());
     expect(app.hub.status().signedInAs).toBe(app.wallet.vault.activeAddress());
+  });
+
+  it('refuses a challenge another hub relays (issue 14 item 1): the relaying hub gets no session at the real one', async () => {
+    // A "private grid hub" the user points the app at, which relays every request to
+    // another hub (gridHub) and keeps any session token that passes through.
+    const stolen: string[] = [];
+    const relay = createServer((req, res) => {
+      const upstream = httpRequest({ host: '127.0.0.1', port: gridHub.port, method: req.method, path: req.url, headers: { ...req.headers, host: `127.0.0.1:${gridHub.port}` } }, (up) => {
+        const chunks: Buffer[] = [];
+        up.on('data', (c: Buffer) => chunks.push(c));
+        up.on('end', () => {
+          const body = Buffer.concat(chunks);
+          if (req.url === '/v1/auth/session' && up.statusCode === 200) stolen.push((JSON.parse(body.toString()) as { token: string }).token);
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          res.end(body);
+        });
+      });
+      upstream.on('error', () => res.destroy());
+      req.pipe(upstream);
+    });
+    await new Promise<void>((done) => relay.listen(0, '127.0.0.1', done));
+    try {
+      const relayUrl = `http://127.0.0.1:${(relay.address() as AddressInfo).port}`;
+      const info = await app.handlers['network:set']({ kind: 'grid', hubUrl: relayUrl });
+      expect(info.status).toBe('ready');
+      await waitForHub((s) => s.mode === 'grid' && s.status === 'ready' && s.hubUrl === relayUrl);
+      const refused = await app.hub.withSession((client) => client.leases()).then(
+        () => null,
+        (error: unknown) => error as HubError,
+      );
+      // Whatever happened, the relay must not hold a session at the real hub.
+      for (const token of stolen) {
+        await expect(new HubHttpClient({ baseUrl: gridHub.url, token }).leases()).rejects.toThrow();
+      }
+      expect(stolen).toEqual([]);
+      expect(refused).toBeInstanceOf(HubError);
+      expect(refused?.reason).toBe('challenge_wrong_domain');
+      expect(refused?.message).toContain(gridHub.origin);
+    } finally {
+      const closed = new Promise<void>((done) => relay.close(() => done()));
+      relay.closeAllConnections();
+      await closed;
+    }
+  });
+
+  it('signs out: the hub revokes the session and the app forgets it (issue 14 item 1)', async () => {
+    await app.handlers['network:set']({ kind: 'grid', hubUrl: gridHub.url });
+    await waitForHub((s) => s.mode === 'grid' && s.status === 'ready' && s.hubUrl === gridHub.url);
+    const token = await app.hub.token();
+    expect(await new HubHttpClient({ baseUrl: gridHub.url, token }).leases()).toEqual([]);
+    const status = await app.handlers['market:sign-out']({});
+    expect(status.signedInAs).toBeNull();
+    const revoked = await new HubHttpClient({ baseUrl: gridHub.url, token }).leases().then(() => null, (e: unknown) => e as HubError);
+    expect(revoked?.code).toBe('unauthenticated');
+    // The next market call signs in afresh.
+    expect(await app.hub.token()).not.toBe(token);
+  });
+
+  it('refuses a plain-http hub beyond loopback and private networks unless the user accepted the warning (issue 14 item 1)', async () => {
+    // Refused before any connection is tried (198.18.0.0/15 is not a private range).
+    const refused = await Promise.resolve().then(() => app.handlers['network:set']({ kind: 'grid', hubUrl: 'http://198.18.0.1:7070' })).then(() => null, (e: unknown) => e as { reason?: string; message: string });
+    expect(refused?.reason).toBe('plain_http_hub');
+    expect(refused?.message).toMatch(/unencrypted/);
+    // Nothing moved: the app stays on the hub it had.
+    expect(app.hub.status().hubUrl).toBe(gridHub.url);
   });
 
   it('says what to do when the grid hub address is wrong or unreachable', async () => {

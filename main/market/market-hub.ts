@@ -15,6 +15,11 @@ import type { SettingsStore } from '../settings/settings-store';
 import type { WalletModule } from '../wallet/wallet-module';
 import type { Logger } from '../../common/logger';
 import { errorText } from '../../common/errors';
+import type { SessionAudience } from '../../common/hub/sign-in-message';
+
+function sessionKey(address: string, audience: SessionAudience): string {
+  return `${audience}:${address}`;
+}
 
 export interface MarketHubDeps {
   dataDir: string;
@@ -45,7 +50,7 @@ export class MarketHub {
   private current: MarketHubStatus = { mode: 'none', hubUrl: null, status: 'starting', error: null, info: null, signedInAs: null };
   private embedded: RunningHub | null = null;
   private embeddedKey: string | null = null;
-  /** Hub sessions by wallet address (each wallet signs in on its own). */
+  /** Hub sessions by wallet address and audience (each wallet signs in on its own, as renter and as worker). */
   private readonly sessions = new Map<string, { hubUrl: string; token: string; expiresAtMs: number }>();
   private readonly signingIn = new Map<string, Promise<string>>();
   /** Moves from hub to hub run one at a time. */
@@ -84,32 +89,66 @@ export class MarketHub {
    * default), signing in when needed. The supplier session passes its payout wallet, so
    * switching the active wallet to rent does not change who the machine's supplier is.
    */
-  async token(address?: string): Promise<string> {
+  async token(address?: string, audience: SessionAudience = 'renter'): Promise<string> {
     const hubUrl = this.url();
     const who = address ?? this.o.wallet.vault.activeAddress();
     if (!who) throw new ApiError('unavailable', 'Create or import a wallet first (Wallet): the hub knows you by your wallet address.', 'no_wallet');
-    const s = this.sessions.get(who);
+    const key = sessionKey(who, audience);
+    const s = this.sessions.get(key);
     if (s && s.hubUrl === hubUrl && s.expiresAtMs - Date.now() > 60_000) return s.token;
-    let pending = this.signingIn.get(who);
+    let pending = this.signingIn.get(key);
     if (!pending) {
-      pending = this.signIn(hubUrl, who).finally(() => this.signingIn.delete(who));
-      this.signingIn.set(who, pending);
+      pending = this.signIn(hubUrl, who, audience).finally(() => this.signingIn.delete(key));
+      this.signingIn.set(key, pending);
     }
     return pending;
   }
 
-  /** Runs `fn` with a client signed in as `address` (the active wallet by default); signs in again once if the hub forgot the session. */
+  /** Drops a session the hub refused (revoked or forgotten), so the next `token()` signs in again. */
+  forgetSession(address: string, audience: SessionAudience, token?: string): void {
+    const key = sessionKey(address, audience);
+    if (token === undefined || this.sessions.get(key)?.token === token) this.sessions.delete(key);
+  }
+
+  /** Runs `fn` with a client signed in as `address` (the active wallet by default) as a renter; signs in again once if the hub forgot the session. */
   async withSession<T>(fn: (client: HubHttpClient) => Promise<T>, address?: string): Promise<T> {
     const attempt = async () => fn(new HubHttpClient({ baseUrl: this.url(), token: await this.token(address) }));
     try {
       return await attempt();
     } catch (error) {
       if (error instanceof HubError && error.code === 'unauthenticated') {
-        this.sessions.delete(address ?? this.o.wallet.vault.activeAddress() ?? '');
+        this.sessions.delete(sessionKey(address ?? this.o.wallet.vault.activeAddress() ?? '', 'renter'));
         return attempt();
       }
       throw error;
     }
+  }
+
+  /**
+   * Sign out (`market:sign-out`): every session this app holds at the current hub is
+   * revoked there and forgotten here. The next market call signs in afresh; a machine
+   * that is sharing reconnects with a new worker session.
+   */
+  async signOut(): Promise<MarketHubStatus> {
+    const hubUrl = this.current.hubUrl;
+    const ours = [...this.sessions.entries()].filter(([, s]) => s.hubUrl === hubUrl);
+    for (const [key] of ours) this.sessions.delete(key);
+    const failures: string[] = [];
+    await Promise.all(
+      ours.map(async ([, s]) => {
+        try {
+          await new HubHttpClient({ baseUrl: s.hubUrl, token: s.token }).signOut();
+        } catch (error) {
+          // Unauthenticated means the hub has already forgotten it: signed out all the same.
+          if (!(error instanceof HubError && error.code === 'unauthenticated')) failures.push(errorText(error));
+        }
+      }),
+    );
+    if (this.current.signedInAs !== null) this.publish({ ...this.current, signedInAs: null });
+    if (failures.length > 0) {
+      throw new ApiError('unavailable', `Signed out here, but the hub could not be told (${failures[0]}); its sessions end when they expire. Try again when the hub is reachable.`, 'sign_out_incomplete');
+    }
+    return this.current;
   }
 
   async start(): Promise<void> {
@@ -118,7 +157,7 @@ export class MarketHub {
     this.o.wallet.onDidChangeWallet((state) => {
       // `signedInAs` is about the active wallet (the renter); other sessions stay.
       const active = state.activeAddress;
-      const signedInAs = active && this.sessions.get(active)?.hubUrl === this.current.hubUrl ? active : null;
+      const signedInAs = active && this.sessions.get(sessionKey(active, 'renter'))?.hubUrl === this.current.hubUrl ? active : null;
       if (signedInAs !== this.current.signedInAs) this.publish({ ...this.current, signedInAs });
     }, this.disposables);
     await this.follow();
@@ -206,12 +245,17 @@ export class MarketHub {
     }, GRID_RETRY_MS);
   }
 
-  private async signIn(hubUrl: string, address: string): Promise<string> {
+  /**
+   * Signs in at `hubUrl`: the client refuses a challenge that names another origin than
+   * this hub's (a hub relaying another hub's challenge), and the wallet checks the text
+   * again before signing it without asking.
+   */
+  private async signIn(hubUrl: string, address: string, audience: SessionAudience): Promise<string> {
     const client = new HubHttpClient({ baseUrl: hubUrl });
     const wallet = this.o.wallet.service;
-    const session = await client.signIn(address, async (message) => (await wallet.signHubSignIn(message, address)).signature);
-    this.sessions.set(address, { hubUrl, token: session.token, expiresAtMs: session.expiresAtMs });
-    if (this.current.hubUrl === hubUrl && address === this.o.wallet.vault.activeAddress()) this.publish({ ...this.current, signedInAs: address });
+    const session = await client.signIn(address, async (message) => (await wallet.signHubSignIn(message, { address, origin: client.origin, audience })).signature, audience);
+    this.sessions.set(sessionKey(address, audience), { hubUrl, token: session.token, expiresAtMs: session.expiresAtMs });
+    if (audience === 'renter' && this.current.hubUrl === hubUrl && address === this.o.wallet.vault.activeAddress()) this.publish({ ...this.current, signedInAs: address });
     return session.token;
   }
 

@@ -1,6 +1,8 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { parse as parseCookie, serialize as serializeCookie } from 'cookie';
 import sirv from 'sirv';
@@ -14,6 +16,8 @@ import type { ServerFrame } from '../../common/api/wire';
 import type { ApiDispatcher } from './api-dispatcher';
 import { SESSION_COOKIE, SESSION_MAX_AGE_MS } from './headless-auth';
 import type { HeadlessAuth } from './headless-auth';
+import { hostReach } from '../../common/hub/hub-url';
+import { TokenGuessThrottle } from './token-guess-throttle';
 
 /** A client this far behind on events is slow or gone: drop its events, not our memory. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
@@ -39,6 +43,12 @@ export interface HeadlessServerDeps {
   dispatcher: ApiDispatcher;
   events: EventBus<ApiEventMap>;
   auth: HeadlessAuth;
+  /** PEM certificate and key: HTTPS and WSS. Required to listen beyond loopback. */
+  tls?: { cert: string | Buffer; key: string | Buffer } | undefined;
+  /** Host names (or addresses) browsers may use besides loopback and the bound address, e.g. the rig's DNS name. */
+  allowedHosts?: string[];
+  /** Wrong access tokens tolerated per remote address in `windowMs` before it is refused for the rest of the window. */
+  tokenGuesses?: { maxFailures: number; windowMs: number };
 }
 
 /**
@@ -53,8 +63,10 @@ export class HeadlessServer {
   private wss: WebSocketServer | null = null;
   private boundPort = 0;
   private readonly serveStatic: ((req: IncomingMessage, res: ServerResponse, next: () => void) => void) | null;
+  private readonly guesses: TokenGuessThrottle;
 
   constructor(private readonly options: HeadlessServerDeps) {
+    this.guesses = new TokenGuessThrottle(options.tokenGuesses ?? { maxFailures: 10, windowMs: 15 * 60_000 });
     this.serveStatic = options.staticDir
       ? sirv(options.staticDir, { single: true, etag: true, dev: false, gzip: false, brotli: false })
       : null;
@@ -71,11 +83,23 @@ export class HeadlessServer {
 
   get origin(): string {
     const host = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host;
-    return `http://${host}:${this.boundPort}`;
+    return `${this.scheme}://${host}:${this.boundPort}`;
+  }
+
+  private get scheme(): 'http' | 'https' {
+    return this.options.tls ? 'https' : 'http';
   }
 
   async start(): Promise<void> {
-    const server = createServer((req, res) => this.handleHttp(req, res));
+    // Beyond loopback the token, the cookie and every API frame would otherwise cross the
+    // network in clear: refuse, saying how to get TLS.
+    if (hostReach(this.options.host) !== 'loopback' && !this.options.tls) {
+      throw new Error(
+        `Listening on ${this.options.host} exposes this machine's Idlegrid to the network, so it needs TLS: add --self-signed (a certificate is made and its fingerprint printed) or --tls-cert FILE --tls-key FILE. Or keep the default 127.0.0.1 and use an SSH tunnel.`,
+      );
+    }
+    const handler = (req: IncomingMessage, res: ServerResponse) => this.handleHttp(req, res);
+    const server: Server = this.options.tls ? createTlsServer({ cert: this.options.tls.cert, key: this.options.tls.key, minVersion: 'TLSv1.2' }, handler) : createServer(handler);
     const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
     server.on('upgrade', (req, socket, head) => this.handleUpgrade(wss, req, socket, head));
     await new Promise<void>((resolve, reject) => {
@@ -98,18 +122,36 @@ export class HeadlessServer {
     this.wss = null;
   }
 
+  /**
+   * The Host headers answered (a DNS-rebinding page sends its own name): loopback names,
+   * the bound address, the names given with --allowed-host and, when bound to every
+   * address, this machine's interface addresses. Always checked, whatever the bind.
+   */
   private allowedHosts(): Set<string> {
+    if (this.hostAllowList && this.hostAllowListPort === this.boundPort) return this.hostAllowList;
     const port = this.boundPort;
-    const hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
-    if (this.options.host !== '0.0.0.0' && this.options.host !== '::') {
-      hosts.add(this.origin.replace(/^http:\/\//, ''));
+    const names = new Set(['127.0.0.1', 'localhost', '[::1]', ...(this.options.allowedHosts ?? [])]);
+    if (hostReach(this.options.host) === 'unspecified') {
+      for (const addresses of Object.values(networkInterfaces())) {
+        for (const a of addresses ?? []) names.add(a.family === 'IPv6' ? `[${a.address.split('%')[0]}]` : a.address);
+      }
+    } else {
+      names.add(this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host);
     }
+    const hosts = new Set<string>();
+    for (const name of names) {
+      hosts.add(`${name.toLowerCase()}:${port}`);
+      if (port === (this.options.tls ? 443 : 80)) hosts.add(name.toLowerCase());
+    }
+    this.hostAllowList = hosts;
+    this.hostAllowListPort = port;
     return hosts;
   }
 
-  /** On 0.0.0.0 any Host may be legitimate (a LAN address); otherwise only ours. */
+  private hostAllowList: Set<string> | null = null;
+  private hostAllowListPort = -1;
+
   private hostAllowed(host: string | undefined): boolean {
-    if (this.options.host === '0.0.0.0' || this.options.host === '::') return true;
     return host !== undefined && this.allowedHosts().has(host.toLowerCase());
   }
 
@@ -121,7 +163,14 @@ export class HeadlessServer {
     const url = new URL(req.url ?? '/', this.origin);
     const token = url.searchParams.get('token');
     if (token !== null) {
+      const address = req.socket.remoteAddress ?? 'unknown';
+      const waitMs = this.guesses.lockedForMs(address);
+      if (waitMs > 0) {
+        res.setHeader('Retry-After', String(Math.ceil(waitMs / 1000)));
+        return sendPage(res, 429, 'Too many wrong access links', `Your address tried too many wrong access links. Wait ${Math.ceil(waitMs / 60_000)} minute(s), then open the exact URL that <code>npm run serve</code> printed.`);
+      }
       if (!this.options.auth.checkToken(token)) {
+        this.guesses.failed(address);
         return sendPage(res, 401, 'This access link is not valid', 'The token in the link does not match this Idlegrid server. Open the exact URL that <code>npm run serve</code> printed; if the server was started with <code>--new-token</code>, the old link no longer works.');
       }
       // Exchange the token for a cookie, then drop it from the address bar and history.
@@ -131,12 +180,14 @@ export class HeadlessServer {
         serializeCookie(SESSION_COOKIE, this.options.auth.issueSessionCookieValue(), {
           httpOnly: true,
           sameSite: 'strict',
+          // Over TLS the browser must never send it in clear (a plain-http page on the same host).
+          secure: this.options.tls !== undefined,
           path: '/',
           maxAge: Math.floor(SESSION_MAX_AGE_MS / 1000),
         }),
       );
       res.statusCode = 303;
-      res.setHeader('Location', `${url.pathname}${url.search}${url.hash}`);
+      res.setHeader('Location', localRedirect(url));
       return void res.end();
     }
     if (!this.hasSession(req)) {
@@ -160,7 +211,7 @@ export class HeadlessServer {
     if (!this.hostAllowed(req.headers.host)) return rejectUpgrade(socket, 421, 'Misdirected Request');
     // A page from any other origin must not drive this API with the user's cookie.
     const origin = req.headers.origin;
-    if (!origin || origin !== `http://${req.headers.host}`) return rejectUpgrade(socket, 403, 'Forbidden');
+    if (!origin || origin !== `${this.scheme}://${req.headers.host}`) return rejectUpgrade(socket, 403, 'Forbidden');
     const authorized = this.hasSession(req);
     wss.handleUpgrade(req, socket, head, (ws) => {
       if (!authorized) {
@@ -220,6 +271,18 @@ export class HeadlessServer {
     });
     ws.on('error', () => ws.terminate());
   }
+}
+
+/**
+ * Where to send the browser after the token is exchanged: the same path on this server,
+ * never elsewhere. A path that starts with two slashes or a backslash (after the URL
+ * parser removed dot segments, e.g. "/.//evil.example") would be read by the browser as
+ * another host, so it becomes "/".
+ */
+function localRedirect(url: URL): string {
+  const path = url.pathname;
+  if (!path.startsWith('/') || path.startsWith('//') || path.includes('\\')) return `/${url.search}`;
+  return `${path}${url.search}`;
 }
 
 function errorFrame(id: number | null, code: 'invalid_params' | 'unknown_call', message: string): ServerFrame {

@@ -11,7 +11,7 @@ import type { NetworkInfo, NetworkKind } from '../../common/wallet/network';
 import { SandboxChainServer } from '../../solana/sandbox/sandbox-chain-server';
 import { ChainClient } from '../../solana/rpc/chain-client';
 import { HubHttpClient } from '../../hub-client/hub-http-client';
-import { normaliseHubUrl } from '../../common/hub/hub-url';
+import { isPlainHttpBeyondPrivate, normaliseHubUrl } from '../../common/hub/hub-url';
 import type { SettingsStore } from '../settings/settings-store';
 import type { Logger } from '../../common/logger';
 import { errorText } from '../../common/errors';
@@ -131,11 +131,20 @@ export class NetworkService {
    * The user's choice of network (`network:set`): checked, applied at once (a network that
    * failed is tried again), then saved in the settings, whose announcement reaches the rest.
    */
-  async select(choice: { kind: NetworkKind; rpcUrl?: string | undefined; usdcMint?: string | undefined; hubUrl?: string | undefined }): Promise<NetworkInfo> {
+  async select(choice: { kind: NetworkKind; rpcUrl?: string | undefined; usdcMint?: string | undefined; hubUrl?: string | undefined; acceptPlainHttp?: boolean | undefined }): Promise<NetworkInfo> {
     const { kind, rpcUrl, usdcMint, hubUrl } = choice;
     if (kind === 'custom') validateCustomNetwork(rpcUrl ?? '', usdcMint ?? '');
     const gridHub = kind === 'grid' ? normaliseHubUrl(hubUrl ?? '') : null;
     if (kind === 'grid' && !gridHub) throw new ApiError('invalid_params', 'Enter the private grid hub address, e.g. http://192.168.1.10:7070.', 'grid_hub_missing');
+    // Beyond loopback and private ranges, plain http would carry the wallet's sign-in and
+    // session token in clear: only after the user has seen that warning.
+    if (gridHub && isPlainHttpBeyondPrivate(gridHub) && choice.acceptPlainHttp !== true) {
+      throw new ApiError(
+        'invalid_params',
+        `${gridHub} is plain HTTP beyond your own network: your sign-in and session with that hub would cross the internet unencrypted, and anyone on the way could act as you there. Use the hub's https:// address, or confirm that you accept this.`,
+        'plain_http_hub',
+      );
+    }
     const patch: SettingsPatch =
       kind === 'custom'
         ? { network: kind, customRpcUrl: rpcUrl ?? '', customUsdcMint: usdcMint ?? '' }

@@ -8,6 +8,7 @@ import {
 } from '@solana/kit';
 import { TOKEN_PROGRAM_ADDRESS } from '@solana-program/token';
 import { ApiError } from '../../common/api/errors';
+import type { SessionAudience } from '../../common/hub/sign-in-message';
 import type { KeyVault } from './key-vault';
 import type { NetworkService } from './network-service';
 import { signingDraft } from './signing-approvals';
@@ -99,18 +100,22 @@ export class StandardSigner {
   }
 
   /**
-   * Signs the hub's sign-in challenge with a vault wallet (the active one by default), without a confirmation: it
-   * is this app's own session with the hub the user chose, and no money moves. Only text
-   * in the sign-in layout naming that address is signed, so nothing else can pass here.
+   * Signs the hub's sign-in challenge with a vault wallet, without a confirmation: it is
+   * this app's own session with the hub the user chose, and no money moves. Only text in
+   * the sign-in layout naming that address, the origin of the hub the app is talking to
+   * and the audience asked for is signed, so a hub cannot relay another hub's challenge
+   * (that would sign the user in there) and nothing else can pass here.
    */
-  async signHubSignIn(message: Uint8Array, walletAddress?: string): Promise<{ address: string; signature: Uint8Array }> {
-    const address = walletAddress ?? this.d.accounts.requireActive();
+  async signHubSignIn(message: Uint8Array, expected: { address?: string; origin: string; audience: SessionAudience }): Promise<{ address: string; signature: Uint8Array }> {
+    const address = expected.address ?? this.d.accounts.requireActive();
     this.d.accounts.requireWallet(address);
     this.d.accounts.requireUnlocked();
-    const text = new TextDecoder().decode(message);
-    const lines = text.split('\n');
-    if (!/ wants you to sign in to the Idlegrid hub with your Solana account:$/.test(lines[0] ?? '') || lines[1] !== address) {
-      throw new ApiError('invalid_params', 'Only an Idlegrid hub sign-in for the active wallet is signed without asking.', 'sign_in_message_refused');
+    const lines = new TextDecoder().decode(message).split('\n');
+    if (lines[0] !== `${expected.origin} wants you to sign in to the Idlegrid hub with your Solana account:` || lines[1] !== address) {
+      throw new ApiError('invalid_params', `Only an Idlegrid sign-in to ${expected.origin} for this wallet is signed without asking.`, 'sign_in_message_refused');
+    }
+    if (!lines.includes(`Domain: ${expected.origin}`) || !lines.includes(`Audience: ${expected.audience}`)) {
+      throw new ApiError('invalid_params', `This sign-in names another hub or purpose than ${expected.origin} (${expected.audience}); it was not signed.`, 'sign_in_message_refused');
     }
     const signer = await this.d.vault.signer(address);
     return { address, signature: new Uint8Array(await signBytes(signer.keyPair.privateKey, message)) };

@@ -1,3 +1,4 @@
+import type { SessionAudience } from '../../common/hub/sign-in-message';
 import type { Signature } from '@solana/kit';
 import type { Event } from '../../common/event';
 import type { Settings } from '../../common/settings';
@@ -133,8 +134,8 @@ export class WalletService {
   }
 
   /** Signs the hub's sign-in challenge without a confirmation; see StandardSigner.signHubSignIn. */
-  signHubSignIn(message: Uint8Array, walletAddress?: string): Promise<{ address: string; signature: Uint8Array }> {
-    return this.signer.signHubSignIn(message, walletAddress);
+  signHubSignIn(message: Uint8Array, expected: { address?: string; origin: string; audience: SessionAudience }): Promise<{ address: string; signature: Uint8Array }> {
+    return this.signer.signHubSignIn(message, expected);
   }
 
   /** Publishes balances when they change, while someone listens; safe to call often. */

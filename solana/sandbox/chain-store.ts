@@ -1,3 +1,4 @@
+import { closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 
 const SCHEMA_VERSION = 1;
@@ -49,6 +50,9 @@ export class ChainStore {
   private readonly statements;
 
   private constructor(filePath: string) {
+    // Created 0600 before SQLite opens it (SQLite would make it 0644, and its -wal/-shm
+    // take that mode): it holds the faucet's key, which other local users must not read.
+    if (filePath !== ':memory:') closeSync(openSync(filePath, 'a', 0o600));
     this.db = new Database(filePath);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');

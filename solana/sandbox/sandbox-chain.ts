@@ -66,7 +66,7 @@ export class SandboxChain {
   }
 
   static async open(options: SandboxChainOptions): Promise<SandboxChain> {
-    mkdirSync(options.dataDir, { recursive: true });
+    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
     const resolved = {
       slotIntervalMs: options.slotIntervalMs ?? 400,
       confirmationDepthSlots: options.confirmationDepthSlots ?? 0,

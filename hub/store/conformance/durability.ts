@@ -6,7 +6,7 @@ import { observe } from './observe';
 
 /** A little of everything the hub writes: sessions, workers and offers, leases in several states, payments and facts. */
 async function fill(store: HubStore): Promise<void> {
-  await store.saveSession({ tokenHash: 'hash-1', address: 'addr-1', createdAtMs: 10, expiresAtMs: 9_000 });
+  await store.saveSession({ tokenHash: 'hash-1', address: 'addr-1', audience: 'renter', createdAtMs: 10, expiresAtMs: 9_000 });
   for (const w of WORKERS) await store.upsertWorker(workerUpsert(w, { atMs: 100 }));
   await store.recordPresence([{ workerId: 'wkr-1', addOnlineMs: 1_234, lastSeenMs: 3_000 }]);
   await store.recordHardwareCheck('wkr-2', true);
@@ -32,7 +32,7 @@ export function describeDurability(subject: StoreUnderTest): void {
       const before = await observe(store, ['lease-a', 'lease-b']);
       store = await subject.reopen(store);
       expect(await observe(store, ['lease-a', 'lease-b'])).toEqual(before);
-      expect(await store.findSession('hash-1')).toEqual({ tokenHash: 'hash-1', address: 'addr-1', createdAtMs: 10, expiresAtMs: 9_000 });
+      expect(await store.findSession('hash-1')).toEqual({ tokenHash: 'hash-1', address: 'addr-1', audience: 'renter', createdAtMs: 10, expiresAtMs: 9_000 });
       // The worker of a known machine is still known: its id and online time come back.
       const again = await store.upsertWorker(workerUpsert('wkr-new', { machineId: 'machine-wkr-1', atMs: 4_000 }));
       expect([again.workerId, again.onlineMs, again.firstSeenMs]).toEqual(['wkr-1', 1_234, 100]);

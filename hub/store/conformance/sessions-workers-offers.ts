@@ -6,23 +6,33 @@ export function describeSessionsWorkersOffers(subject: StoreUnderTest): void {
   describe('sessions', () => {
     it('finds a session by its token hash; saving the hash again replaces it', async () => {
       const store = await subject.open();
-      await store.saveSession({ tokenHash: 'hash-1', address: 'addr-1', createdAtMs: 10, expiresAtMs: 1_000 });
-      expect(await store.findSession('hash-1')).toEqual({ tokenHash: 'hash-1', address: 'addr-1', createdAtMs: 10, expiresAtMs: 1_000 });
+      await store.saveSession({ tokenHash: 'hash-1', address: 'addr-1', audience: 'renter', createdAtMs: 10, expiresAtMs: 1_000 });
+      expect(await store.findSession('hash-1')).toEqual({ tokenHash: 'hash-1', address: 'addr-1', audience: 'renter', createdAtMs: 10, expiresAtMs: 1_000 });
       expect(await store.findSession('hash-2')).toBeNull();
-      await store.saveSession({ tokenHash: 'hash-1', address: 'addr-2', createdAtMs: 20, expiresAtMs: 2_000 });
-      expect(await store.findSession('hash-1')).toEqual({ tokenHash: 'hash-1', address: 'addr-2', createdAtMs: 20, expiresAtMs: 2_000 });
+      await store.saveSession({ tokenHash: 'hash-1', address: 'addr-2', audience: 'worker', createdAtMs: 20, expiresAtMs: 2_000 });
+      expect(await store.findSession('hash-1')).toEqual({ tokenHash: 'hash-1', address: 'addr-2', audience: 'worker', createdAtMs: 20, expiresAtMs: 2_000 });
     });
 
     it('deletes exactly the sessions expired at the given time (expiry <= now) and counts them', async () => {
       const store = await subject.open();
       for (const [hash, expiresAtMs] of [['early', 500], ['at-now', 1_000], ['later', 1_001]] as const) {
-        await store.saveSession({ tokenHash: hash, address: 'addr', createdAtMs: 1, expiresAtMs });
+        await store.saveSession({ tokenHash: hash, address: 'addr', audience: 'renter', createdAtMs: 1, expiresAtMs });
       }
       expect(await store.deleteExpiredSessions(1_000)).toBe(2);
       expect(await store.findSession('early')).toBeNull();
       expect(await store.findSession('at-now')).toBeNull();
-      expect(await store.findSession('later')).toEqual({ tokenHash: 'later', address: 'addr', createdAtMs: 1, expiresAtMs: 1_001 });
+      expect(await store.findSession('later')).toEqual({ tokenHash: 'later', address: 'addr', audience: 'renter', createdAtMs: 1, expiresAtMs: 1_001 });
       expect(await store.deleteExpiredSessions(1_000)).toBe(0);
+    });
+
+    it('deletes one session by its hash (sign-out) and says whether it existed', async () => {
+      const store = await subject.open();
+      await store.saveSession({ tokenHash: 'out-1', address: 'addr', audience: 'renter', createdAtMs: 1, expiresAtMs: 5_000 });
+      await store.saveSession({ tokenHash: 'out-2', address: 'addr', audience: 'worker', createdAtMs: 1, expiresAtMs: 5_000 });
+      expect(await store.deleteSession('out-1')).toBe(true);
+      expect(await store.deleteSession('out-1')).toBe(false);
+      expect(await store.findSession('out-1')).toBeNull();
+      expect(await store.findSession('out-2')).toMatchObject({ audience: 'worker' });
     });
   });
 

@@ -7,6 +7,7 @@ export function marketHandlers(hub: MarketHub, explorer: ExplorerService): Domai
   return {
     'market:hub': () => hub.status(),
     'market:reconnect': () => hub.reconnect(),
+    'market:sign-out': () => hub.signOut(),
     'explorer:overview': ({ payments }) => explorer.overview(payments),
   };
 }

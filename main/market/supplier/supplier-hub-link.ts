@@ -127,7 +127,8 @@ export class SupplierHubLink {
       this.d.publish();
       const client = new WorkerClient({
         hubUrl,
-        token: () => this.d.hub.token(payout),
+        // The worker audience: this session can run the machine's socket, not rent.
+        token: () => this.d.hub.token(payout, 'worker'),
         machineId: this.d.leases.machineId(),
         hardware: workerHardware(snapshot),
         region: settings.lendTerms.region,
@@ -140,6 +141,10 @@ export class SupplierHubLink {
         if (client === this.client) this.d.onMessage(m);
       });
       client.on('disconnected', () => this.d.publish());
+      // A revoked or forgotten session: drop it, so the reconnect signs in again.
+      client.on('refused', (error) => {
+        if (error.code === 'unauthenticated') this.d.hub.forgetSession(payout, 'worker');
+      });
       try {
         await client.start();
       } catch (error) {

@@ -7,5 +7,16 @@ export function MarketHubStatusLine({ compact = false }: { compact?: boolean }) 
   const hub = useStoreState('marketHub', (s) => s.hub);
   const busy = useStoreState('marketHub', (s) => s.busy === 'reconnect');
   const error = useStoreState('marketHub', (s) => s.error);
-  return <MarketHubStatusView hub={hub} busy={busy} error={error} onReconnect={() => void marketHub.getState().reconnect()} compact={compact} />;
+  const signingOut = useStoreState('marketHub', (s) => s.busy === 'sign-out');
+  return (
+    <MarketHubStatusView
+      hub={hub}
+      busy={busy}
+      error={error}
+      onReconnect={() => void marketHub.getState().reconnect()}
+      onSignOut={() => void marketHub.getState().signOut()}
+      signingOut={signingOut}
+      compact={compact}
+    />
+  );
 }

@@ -15,10 +15,14 @@ export interface MarketHubStatusProps {
   /** The last reconnect's error, shown when the hub has none of its own. */
   error: string | null;
   onReconnect(): void;
+  /** Revokes the app's sessions at this hub (shown while signed in). */
+  onSignOut?: () => void;
+  /** A sign-out is under way. */
+  signingOut?: boolean;
   compact?: boolean;
 }
 
-export function MarketHubStatusView({ hub, busy, error, onReconnect, compact = false }: MarketHubStatusProps) {
+export function MarketHubStatusView({ hub, busy, error, onReconnect, onSignOut, signingOut = false, compact = false }: MarketHubStatusProps) {
   const where = !hub ? 'Looking for the hub…' : hub.mode === 'embedded' ? 'Sandbox hub on this machine' : hub.mode === 'grid' ? 'Private grid hub' : 'No hub';
   const tone = !hub ? 'neutral' : hub.status === 'ready' ? 'ok' : hub.status === 'starting' ? 'info' : 'error';
   const label = !hub ? 'Unknown' : hub.status === 'ready' ? 'Connected' : hub.status === 'starting' ? 'Connecting…' : 'Not reachable';
@@ -52,7 +56,19 @@ export function MarketHubStatusView({ hub, busy, error, onReconnect, compact = f
           ) : null}
         </p>
       ) : null}
-      {hub?.signedInAs && !compact ? <p className="hub-status-signed muted small">Signed in as <code>{hub.signedInAs}</code></p> : null}
+      {hub?.signedInAs && !compact ? (
+        <p className="hub-status-signed muted small">
+          Signed in as <code>{hub.signedInAs}</code>
+          {onSignOut ? (
+            <>
+              {' '}
+              <button type="button" className="button button-small" disabled={signingOut} onClick={onSignOut} data-testid="market-sign-out" title="End this app's sessions at the hub; the next market action signs in again">
+                {signingOut ? 'Signing out…' : 'Sign out'}
+              </button>
+            </>
+          ) : null}
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -46,6 +46,22 @@ describe('market hub store', () => {
     expect(store.getState().error).toMatch(/npm run hub/);
   });
 
+  it('passes the plain-http acceptance only when the view asks for it', async () => {
+    const c = new ScriptedApiClient().answer('network:set', () => gridNetwork).answer('market:hub', () => hubStatus({ mode: 'grid' }));
+    const store = createMarketHubStore(c);
+    await store.getState().joinGrid('http://hub.example.org:7070', { acceptPlainHttp: true });
+    expect(c.callsOf('network:set')).toEqual([{ kind: 'grid', hubUrl: 'http://hub.example.org:7070', acceptPlainHttp: true }]);
+  });
+
+  it('signs out and shows the hub no longer signed in', async () => {
+    const c = new ScriptedApiClient().answer('market:sign-out', () => hubStatus({ signedInAs: null }));
+    const store = createMarketHubStore(c);
+    await store.getState().signOut();
+    expect(c.callsOf('market:sign-out')).toHaveLength(1);
+    expect(store.getState().hub?.signedInAs).toBeNull();
+    expect(store.getState().busy).toBeNull();
+  });
+
   it('explains bad hub URLs', () => {
     expect(hubUrlProblem('')).toMatch(/Enter/);
     expect(hubUrlProblem('ftp://x')).toMatch(/http/);

@@ -14,15 +14,21 @@ import { startOnce } from './start-once';
 export interface MarketHubStoreState {
   hub: MarketHubStatus | null;
   loading: boolean;
-  busy: 'reconnect' | 'grid' | null;
+  busy: 'reconnect' | 'grid' | 'sign-out' | null;
   /** A failed load or action (the hub's own trouble is `hub.error`). */
   error: string | null;
 
   start(): () => void;
   load(): Promise<void>;
   reconnect(): Promise<void>;
-  /** Switches the network to the private grid at `hubUrl`; the network (or null on failure). */
-  joinGrid(hubUrl: string): Promise<NetworkInfo | null>;
+  /**
+   * Switches the network to the private grid at `hubUrl`; the network (or null on failure).
+   * A plain-http hub beyond loopback and private networks needs `acceptPlainHttp`, given
+   * only after the view has shown its warning.
+   */
+  joinGrid(hubUrl: string, options?: { acceptPlainHttp?: boolean }): Promise<NetworkInfo | null>;
+  /** Revokes this app's sessions at the hub; the next market call signs in again. */
+  signOut(): Promise<void>;
   dismissError(): void;
 }
 
@@ -79,7 +85,7 @@ export function createMarketHubStore(client: ApiClient): MarketHubStore {
       }
     },
 
-    async joinGrid(hubUrl) {
+    async joinGrid(hubUrl, options = {}) {
       const problem = hubUrlProblem(hubUrl);
       if (problem) {
         set({ error: problem });
@@ -87,7 +93,7 @@ export function createMarketHubStore(client: ApiClient): MarketHubStore {
       }
       set({ busy: 'grid', error: null });
       try {
-        const network = await client.call('network:set', { kind: 'grid', hubUrl: hubUrl.trim() });
+        const network = await client.call('network:set', { kind: 'grid', hubUrl: hubUrl.trim(), ...(options.acceptPlainHttp ? { acceptPlainHttp: true } : {}) });
         if (network.status === 'error' && network.error) set({ error: network.error });
         void get().load();
         return network;
@@ -96,6 +102,17 @@ export function createMarketHubStore(client: ApiClient): MarketHubStore {
         return null;
       } finally {
         set((s) => (s.busy === 'grid' ? { busy: null } : {}));
+      }
+    },
+
+    async signOut() {
+      set({ busy: 'sign-out', error: null });
+      try {
+        set({ hub: await client.call('market:sign-out', {}) });
+      } catch (error) {
+        set({ error: errorMessage(error) });
+      } finally {
+        set((s) => (s.busy === 'sign-out' ? { busy: null } : {}));
       }
     },
 

@@ -11,6 +11,7 @@ import { SettingRow } from './setting-row';
 import { SettingsSection } from './settings-section';
 import { ToggleSwitch } from './toggle-switch';
 import { PAYMENT_TOKEN } from '../../../../common/money/token-registry';
+import { isPlainHttpBeyondPrivate, normaliseHubUrl } from '../../../../common/hub/hub-url';
 
 const NETWORKS = [
   { value: 'sandbox', label: 'Sandbox' },
@@ -43,6 +44,9 @@ export function WalletSettingsSection() {
   const [rpcUrl, setRpcUrl] = useState(settings?.customRpcUrl ?? '');
   const [usdcMint, setUsdcMint] = useState(settings?.customUsdcMint ?? '');
   const [hubUrl, setHubUrl] = useState(settings?.hubUrl ?? '');
+  const [acceptPlainHttp, setAcceptPlainHttp] = useState(false);
+  const normalisedHub = normaliseHubUrl(hubUrl);
+  const plainHttpWarning = kind === 'grid' && normalisedHub !== null && isPlainHttpBeyondPrivate(normalisedHub);
 
   useEffect(() => {
     if (network) setKind(network.kind);
@@ -58,7 +62,8 @@ export function WalletSettingsSection() {
     event.preventDefault();
     // A grid is joined through its hub, which names the chain (the hub store checks the URL first).
     if (kind === 'grid') {
-      void marketHub.getState().joinGrid(hubUrl);
+      if (plainHttpWarning && !acceptPlainHttp) return;
+      void marketHub.getState().joinGrid(hubUrl, { acceptPlainHttp: plainHttpWarning && acceptPlainHttp });
       return;
     }
     void wallet.getState().setNetwork(kind, kind === 'custom' ? { rpcUrl: rpcUrl.trim(), usdcMint: usdcMint.trim() } : undefined);
@@ -88,6 +93,7 @@ export function WalletSettingsSection() {
               value={hubUrl}
               onChange={(e) => {
                 setHubUrl(e.target.value);
+                setAcceptPlainHttp(false);
                 if (gridError) marketHub.getState().dismissError();
               }}
               placeholder="http://…"
@@ -96,6 +102,18 @@ export function WalletSettingsSection() {
               data-testid="settings-hub-url"
             />
           </SettingRow>
+        ) : null}
+        {plainHttpWarning ? (
+          <div className="field-warning" role="alert" data-testid="settings-plain-http-warning">
+            <p>
+              <strong>{normalisedHub}</strong> is plain HTTP beyond your own network. Your wallet&apos;s sign-in and your session with this hub would cross the
+              internet unencrypted: anyone on the way could act as you there (see your leases, end them). Ask the hub&apos;s operator for its https:// address.
+            </p>
+            <label className="checkbox-row">
+              <input type="checkbox" checked={acceptPlainHttp} onChange={(e) => setAcceptPlainHttp(e.target.checked)} data-testid="settings-accept-plain-http" /> Use this
+              plain-HTTP hub anyway
+            </label>
+          </div>
         ) : null}
         {kind === 'custom' ? (
           <>
@@ -115,7 +133,7 @@ export function WalletSettingsSection() {
                 {network.status === 'ready' ? 'Connected' : network.status === 'starting' ? 'Starting…' : 'Not reachable'}
               </StatusPill>
             ) : null}
-            <button type="submit" className="button button-small button-primary" disabled={!changed || switching} data-testid="network-apply">
+            <button type="submit" className="button button-small button-primary" disabled={!changed || switching || (plainHttpWarning && !acceptPlainHttp)} data-testid="network-apply">
               Switch network
             </button>
           </span>
