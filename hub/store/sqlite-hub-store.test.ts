@@ -26,7 +26,7 @@ describe('SqliteHubStore', () => {
     const store = new SqliteHubStore(freshPath());
     expect(store.connection.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.connection.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(store.connection.pragma('user_version', { simple: true })).toBe(4);
+    expect(store.connection.pragma('user_version', { simple: true })).toBe(5);
     await store.close();
   });
 
