@@ -19,6 +19,11 @@ export interface PrivatePostgres {
   url(database: string): string;
   /** Creates an empty database and returns its URL. */
   createDatabase(name: string): Promise<string>;
+  /**
+   * Stops the server the way a power cut would (`-m immediate`: no checkpoint, no flush of
+   * anything not already in the WAL on disk), then starts it again on the same data.
+   */
+  crashAndRestart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -66,10 +71,11 @@ export async function startPrivatePostgres(options: { fsync?: boolean } = {}): P
     rmSync(dir, { recursive: true, force: true });
   };
   const handle = { stopSync };
+  let settings = '';
   try {
     run('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-instructions']);
     started.add(handle);
-    const settings = [
+    settings = [
       "-c listen_addresses=''",
       `-c unix_socket_directories=${dir}`,
       `-c port=${port}`,
@@ -98,6 +104,10 @@ export async function startPrivatePostgres(options: { fsync?: boolean } = {}): P
         await admin.end();
       }
       return url(name);
+    },
+    async crashAndRestart() {
+      run('pg_ctl', ['stop', '-D', dataDir, '-m', 'immediate', '-w']);
+      run('pg_ctl', ['start', '-D', dataDir, '-w', '-t', '60', '-l', join(dir, 'postgres.log'), '-o', settings]);
     },
     async stop() {
       await new Promise<void>((resolve) => {

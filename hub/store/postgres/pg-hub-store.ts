@@ -31,6 +31,12 @@ const types: pg.CustomTypesConfig = {
 
 const UNIQUE_VIOLATION = '23505';
 
+/** A connection error (the server went away), not a refusal by the server: the connection cannot be reused. */
+function connectionLost(error: unknown): boolean {
+  if (!(error instanceof pg.DatabaseError)) return true;
+  return error.code?.startsWith('08') === true || error.code?.startsWith('57P') === true;
+}
+
 function quoteIdent(name: string): string {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`A schema name is lower-case letters, digits and _; got "${name}".`);
   return `"${name}"`;
@@ -67,9 +73,13 @@ export class PgHubStore implements HubStore {
     const path = options.schema ? ` -c search_path=${quoteIdent(options.schema)}` : '';
     this.money = new pg.Pool({ connectionString: options.url, max, types, options: `-c synchronous_commit=on${path}` });
     this.light = new pg.Pool({ connectionString: options.url, max, types, options: `-c synchronous_commit=off${path}` });
-    // An idle connection the server drops (a restart) is an error on the pool, not a crash of the hub.
-    this.money.on('error', () => undefined);
-    this.light.on('error', () => undefined);
+    for (const pool of [this.money, this.light]) {
+      // A connection the server drops (a restart, a failover) is an error of the queries on
+      // it and of the pool, never an unhandled 'error' event that ends the hub: idle ones
+      // are reported on the pool, checked-out ones on the client between two queries.
+      pool.on('error', () => undefined);
+      pool.on('connect', (client) => client.on('error', () => undefined));
+    }
   }
 
   /** Connects and brings the schema up to date (one instance at a time: an advisory lock). */
@@ -97,16 +107,18 @@ export class PgHubStore implements HubStore {
 
   private async tx<T>(pool: pg.Pool, work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await pool.connect();
+    let broken = false;
     try {
       await client.query('BEGIN');
       const result = await work(client);
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      broken = connectionLost(error);
+      if (!broken) await client.query('ROLLBACK').catch(() => (broken = true));
       throw error;
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 
@@ -304,38 +316,50 @@ export class PgHubStore implements HubStore {
 
   /** Leases and their nodes, payments and transitions in four queries, whatever the count. */
   private async leasesWhere(where: string, values: unknown[]): Promise<StoredLease[]> {
-    const client = await this.money.connect();
-    try {
-      // One snapshot for the four reads, so a lease never comes back half updated.
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const leases = (await client.query<LeaseRow>(`SELECT * FROM leases WHERE ${where}`, values)).rows;
-      if (leases.length === 0) {
-        await client.query('COMMIT');
-        return [];
-      }
+    type Keyed<R> = R & { lease_id: string };
+    const rows = await this.readOnly(async (c) => {
+      const leases = (await c.query<LeaseRow>(`SELECT * FROM leases WHERE ${where}`, values)).rows;
+      if (leases.length === 0) return { leases, nodes: [], payments: [], transitions: [] };
       const ids = leases.map((l) => l.lease_id);
-      const nodes = (await client.query<NodeRow & { lease_id: string }>('SELECT * FROM lease_nodes WHERE lease_id = ANY($1::text[]) ORDER BY lease_id, rank', [ids])).rows;
+      const nodes = (await c.query<Keyed<NodeRow>>('SELECT * FROM lease_nodes WHERE lease_id = ANY($1::text[]) ORDER BY lease_id, rank', [ids])).rows;
       const payments = (
-        await client.query<PaymentRow & { lease_id: string }>(
+        await c.query<Keyed<PaymentRow>>(
           `SELECT lease_id, increment, payee, amount::text AS amount, reference, memo, signature, paid_at_ms, on_time::int AS on_time
            FROM lease_payments WHERE lease_id = ANY($1::text[]) ORDER BY lease_id, increment, payee COLLATE "C"`,
           [ids],
         )
       ).rows;
-      const transitions = (await client.query<TransitionRow & { lease_id: string }>('SELECT * FROM lease_transitions WHERE lease_id = ANY($1::text[]) ORDER BY lease_id, seq', [ids])).rows;
+      const transitions = (await c.query<Keyed<TransitionRow>>('SELECT * FROM lease_transitions WHERE lease_id = ANY($1::text[]) ORDER BY lease_id, seq', [ids])).rows;
+      return { leases, nodes, payments, transitions };
+    });
+    const group = <R extends { lease_id: string }>(list: R[]) => {
+      const byLease = new Map<string, R[]>();
+      for (const r of list) {
+        const bucket = byLease.get(r.lease_id);
+        if (bucket) bucket.push(r);
+        else byLease.set(r.lease_id, [r]);
+      }
+      return byLease;
+    };
+    const [n, p, t] = [group(rows.nodes), group(rows.payments), group(rows.transitions)];
+    return rows.leases.map((l) => leaseFromRows(l, n.get(l.lease_id) ?? [], p.get(l.lease_id) ?? [], t.get(l.lease_id) ?? []));
+  }
+
+  /** Several reads in one snapshot, so a lease never comes back half updated by another instance. */
+  private async readOnly<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.money.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const result = await work(client);
       await client.query('COMMIT');
-      const group = <R extends { lease_id: string }>(rows: R[]) => {
-        const byLease = new Map<string, R[]>();
-        for (const r of rows) byLease.set(r.lease_id, [...(byLease.get(r.lease_id) ?? []), r]);
-        return byLease;
-      };
-      const [n, p, t] = [group(nodes), group(payments), group(transitions)];
-      return leases.map((l) => leaseFromRows(l, n.get(l.lease_id) ?? [], p.get(l.lease_id) ?? [], t.get(l.lease_id) ?? []));
+      return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      broken = connectionLost(error);
+      if (!broken) await client.query('ROLLBACK').catch(() => (broken = true));
       throw error;
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 
