@@ -8,7 +8,7 @@ import type { HubStoreFactory } from './conformance';
 import type { HubStore } from './hub-store';
 import { SqliteHubStore } from './sqlite-hub-store';
 import { PgHubStore } from './postgres/pg-hub-store';
-import { startPrivatePostgres } from '../testing/private-postgres';
+import { postgresAvailable, startPrivatePostgres } from '../testing/private-postgres';
 import type { PrivatePostgres } from '../testing/private-postgres';
 
 /** hub.db in a temp folder of its own per test; every open in the test reaches the same file. */
@@ -62,7 +62,7 @@ function postgresFactory(): HubStoreFactory {
   };
 }
 
-describeHubStoreConformance([sqliteFactory(), postgresFactory()]);
+describeHubStoreConformance(postgresAvailable('the PostgreSQL store conformance') ? [sqliteFactory(), postgresFactory()] : [sqliteFactory()]);
 
 /**
  * The suite reaches stores only through factories; importing an implementation would

@@ -43,6 +43,16 @@ export function postgresBinDir(): string | null {
   return which.status === 0 && found ? join(found, '..') : null;
 }
 
+/**
+ * Whether PostgreSQL's binaries are here; when not, prints why the tests that need them
+ * skip (like the Docker tests without DOCKER_HOST) and returns false.
+ */
+export function postgresAvailable(what: string): boolean {
+  if (postgresBinDir()) return true;
+  console.warn(`[test] skipping ${what}: PostgreSQL is not installed (apt-get install postgresql; .ci/run installs it).`);
+  return false;
+}
+
 const started = new Set<{ stopSync(): void }>();
 process.on('exit', () => {
   for (const s of started) s.stopSync();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPrivatePostgres } from '../../testing/private-postgres';
+import { postgresAvailable, startPrivatePostgres } from '../../testing/private-postgres';
 import type { PrivatePostgres } from '../../testing/private-postgres';
 import { credit, newLease, workerUpsert } from '../conformance/fixtures';
 import { PgHubStore } from './pg-hub-store';
@@ -9,14 +9,17 @@ import { PgHubStore } from './pg-hub-store';
 // use, surviving a crash of the database server, and schemas.
 
 let cluster: PrivatePostgres;
+const HAVE_POSTGRES = postgresAvailable('PgHubStore tests');
+
 beforeAll(async () => {
+  if (!HAVE_POSTGRES) return;
   cluster = await startPrivatePostgres();
 }, 90_000);
 afterAll(async () => {
   await cluster?.stop();
 }, 90_000);
 
-describe('PgHubStore', () => {
+describe.skipIf(!HAVE_POSTGRES)('PgHubStore', () => {
   it('commits money and lease writes with synchronous_commit=on', async () => {
     const store = await PgHubStore.open({ url: cluster.url('postgres'), schema: 'sync_setting' });
     try {
