@@ -9,7 +9,7 @@ import type { HubChainChoice } from './payments/hub-chain';
 import { PAYMENT_TOKEN } from '../common/money/token-registry';
 import { describeHubStore, openHubStore } from './store/open-hub-store';
 import type { HubStore } from './store/hub-store';
-import { PgLeadership } from './store/postgres/pg-leadership';
+import type { PgLeadership } from './store/postgres/pg-leadership';
 
 // `npm run hub -- --port N --data-dir D (--sandbox-chain | --rpc URL --mint M)`: the hub on
 // its own, for a private grid (one machine runs it, the others point their app at it).
@@ -127,6 +127,7 @@ async function main(): Promise<void> {
   let leadership: PgLeadership | null = null;
   if (storeLocation !== undefined && storeLocation !== 'sqlite') {
     try {
+      const { PgLeadership } = await import('./store/postgres/pg-leadership');
       leadership = await PgLeadership.acquire(storeLocation, {
         onWaiting: () => console.log('Standing by: another hub instance is active on this database; this one takes over when it stops.'),
         onLost: (error) => {

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import type { HubStore } from './hub-store';
-import { PgHubStore } from './postgres/pg-hub-store';
 import { SqliteHubStore } from './sqlite-hub-store';
 
 /**
@@ -10,7 +9,11 @@ import { SqliteHubStore } from './sqlite-hub-store';
  */
 export async function openHubStore(location: string | undefined, dataDir: string): Promise<HubStore> {
   if (location === undefined || location === 'sqlite') return new SqliteHubStore(join(dataDir, 'hub.db'));
-  if (/^postgres(ql)?:\/\//.test(location)) return PgHubStore.open({ url: location });
+  if (/^postgres(ql)?:\/\//.test(location)) {
+    // Loaded only when asked for: a SQLite hub (the app's Sandbox) never loads the pg client.
+    const { PgHubStore } = await import('./postgres/pg-hub-store');
+    return PgHubStore.open({ url: location });
+  }
   throw new Error(`--store is "sqlite" or a postgres:// URL; got "${location}".`);
 }
 
