@@ -136,6 +136,8 @@ async function main(): Promise<void> {
     });
     standby.child.kill('SIGTERM');
     await cluster.stop();
+    // Printed now too: the baseline takes as long again, and a run cut short keeps this.
+    console.log(JSON.stringify({ phase: 'postgres', workers, ...summary(ours) }));
 
     log('baseline: a SQLite hub killed and restarted at once on the same data dir and port…');
     const port = await freePort();
