@@ -141,19 +141,22 @@ export class PgHubStore implements HubStore {
   }
 
   async upsertWorker(input: WorkerUpsert): Promise<StoredWorker> {
-    return this.tx(this.light, async (c) => {
-      const { rows } = await c.query<WorkerRow>(
-        `INSERT INTO workers (worker_id, owner, machine_id, hardware_json, region, advertised_host, first_seen_ms, last_seen_ms)
+    // One statement (one round trip, atomic): every hello runs it, thousands at once when
+    // workers move to an instance that took over.
+    const { rows } = await this.light.query<WorkerRow>(
+      `WITH w AS (
+         INSERT INTO workers (worker_id, owner, machine_id, hardware_json, region, advertised_host, first_seen_ms, last_seen_ms)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
          ON CONFLICT (owner, machine_id) DO UPDATE SET hardware_json = excluded.hardware_json, region = excluded.region,
            advertised_host = excluded.advertised_host, last_seen_ms = excluded.last_seen_ms
-         RETURNING *`,
-        [input.newWorkerId, input.owner, input.machineId, JSON.stringify(input.hardware), input.region, input.advertisedHost, input.atMs],
-      );
-      const row = rows[0]!;
-      await c.query('INSERT INTO worker_facts (worker_id) VALUES ($1) ON CONFLICT DO NOTHING', [row.worker_id]);
-      return workerFromRow(row);
-    });
+         RETURNING *
+       ), facts AS (
+         INSERT INTO worker_facts (worker_id) SELECT worker_id FROM w ON CONFLICT DO NOTHING
+       )
+       SELECT * FROM w`,
+      [input.newWorkerId, input.owner, input.machineId, JSON.stringify(input.hardware), input.region, input.advertisedHost, input.atMs],
+    );
+    return workerFromRow(rows[0]!);
   }
 
   async listWorkers(): Promise<StoredWorker[]> {
