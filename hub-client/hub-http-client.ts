@@ -14,6 +14,12 @@ export type MessageSigner = (message: Uint8Array) => Promise<Uint8Array>;
 export interface HubHttpClientOptions {
   /** e.g. http://127.0.0.1:7070 */
   baseUrl: string;
+  /**
+   * Other instances of the same hub. A call that cannot reach the current instance goes to
+   * the next, and later calls stay there: a GET after any network failure, a POST only when
+   * the connection was refused (it certainly never arrived, so it cannot happen twice).
+   */
+  otherBaseUrls?: readonly string[];
   fetch?: typeof fetch;
   /** The session token, if already signed in. */
   token?: string;
@@ -28,13 +34,19 @@ const base58 = getBase58Decoder();
  */
 export class HubHttpClient {
   private readonly fetch: typeof fetch;
-  private readonly baseUrl: string;
+  private readonly baseUrls: string[];
+  private current = 0;
   token: string | null;
 
   constructor(options: HubHttpClientOptions) {
     this.fetch = options.fetch ?? ((...args) => globalThis.fetch(...args));
-    this.baseUrl = options.baseUrl.replace(/\/$/, '');
+    this.baseUrls = [options.baseUrl, ...(options.otherBaseUrls ?? [])].map((u) => u.replace(/\/$/, ''));
     this.token = options.token ?? null;
+  }
+
+  /** The instance calls go to now. */
+  get baseUrl(): string {
+    return this.baseUrls[this.current]!;
   }
 
   info(): Promise<HubInfo> {
@@ -127,11 +139,18 @@ export class HubHttpClient {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.token) headers.authorization = `Bearer ${this.token}`;
-    let response: Response;
-    try {
-      response = await this.fetch(`${this.baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-    } catch (error) {
-      throw new HubError('unavailable', `The hub at ${this.baseUrl} cannot be reached (${errorText(error)}). Check the hub address and that it is running.`, 'hub_unreachable');
+    let response: Response | null = null;
+    for (let tried = 0; response === null; tried += 1) {
+      try {
+        response = await this.fetch(`${this.baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+      } catch (error) {
+        const refused = (error as { cause?: { code?: unknown } }).cause?.code === 'ECONNREFUSED';
+        if (tried + 1 < this.baseUrls.length && (method === 'GET' || refused)) {
+          this.current = (this.current + 1) % this.baseUrls.length;
+          continue;
+        }
+        throw new HubError('unavailable', `The hub at ${this.baseUrl} cannot be reached (${errorText(error)}). Check the hub address and that it is running.`, 'hub_unreachable');
+      }
     }
     const text = await response.text();
     let json: unknown;

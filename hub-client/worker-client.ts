@@ -9,6 +9,12 @@ import { errorText } from '../common/errors';
 export interface WorkerClientOptions {
   /** The hub's base URL (http://host:port); the socket goes to ws://host:port/v1/worker. */
   hubUrl: string;
+  /**
+   * Other instances of the same hub (one database behind them all). When a connection drops
+   * or cannot be made, the next attempt goes to the next URL in turn: a worker whose hub
+   * instance died reaches one that took over.
+   */
+  otherHubUrls?: readonly string[];
   /** Returns a session token (signing in again if needed); called before every hello. */
   token(): Promise<string>;
   machineId: string;
@@ -43,6 +49,7 @@ export class WorkerClient extends EventEmitter<WorkerClientEvents> {
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private attempt = 0;
+  private urlIndex = 0;
   private seq = 0;
   private refCounter = 0;
   private stopped = false;
@@ -54,6 +61,12 @@ export class WorkerClient extends EventEmitter<WorkerClientEvents> {
 
   constructor(private readonly o: WorkerClientOptions) {
     super();
+  }
+
+  /** The hub URL the current (or next) connection goes to. */
+  get hubUrl(): string {
+    const urls = [this.o.hubUrl, ...(this.o.otherHubUrls ?? [])];
+    return urls[this.urlIndex % urls.length]!;
   }
 
   get connected(): boolean {
@@ -129,7 +142,7 @@ export class WorkerClient extends EventEmitter<WorkerClientEvents> {
 
   private connect(): void {
     if (this.stopped) return;
-    const url = new URL(HUB_WORKER_WS_PATH, this.o.hubUrl.replace(/^http/, 'ws'));
+    const url = new URL(HUB_WORKER_WS_PATH, this.hubUrl.replace(/^http/, 'ws'));
     const socket = new WebSocket(url, { perMessageDeflate: false });
     this.socket = socket;
     socket.on('open', () => {
@@ -165,6 +178,9 @@ export class WorkerClient extends EventEmitter<WorkerClientEvents> {
         this.pendingRefs.delete(ref);
       }
       this.emit('disconnected', { code, reason: reason.toString() });
+      // The next attempt tries the next instance (with one URL, the same one again). A
+      // refusal that another instance would repeat (sign in again, protocol) gets the same.
+      this.urlIndex += 1;
       this.scheduleReconnect();
     });
   }

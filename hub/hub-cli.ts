@@ -9,10 +9,13 @@ import { createStreamLogger } from './logging/stream-logger';
 import { errorText } from '../common/errors';
 import type { HubChainChoice } from './payments/hub-chain';
 import { PAYMENT_TOKEN } from '../common/money/token-registry';
+import { describeHubStore, openHubStore } from './store/open-hub-store';
+import type { HubStore } from './store/hub-store';
+import type { PgLeadership } from './store/postgres/pg-leadership';
 
 // `npm run hub -- --port N --data-dir D (--sandbox-chain | --rpc URL --mint M)`: the hub on
 // its own, for a private grid (one machine runs it, the others point their app at it).
-const USAGE = `Usage: npm run hub -- [--port N] [--host ADDR --public-origin URL] [--tls-cert FILE --tls-key FILE] [--data-dir DIR] (--sandbox-chain [--chain-port N] | --rpc URL --mint MINT)
+const USAGE = `Usage: npm run hub -- [--port N] [--host ADDR --public-origin URL] [--tls-cert FILE --tls-key FILE] [--data-dir DIR] [--store URL] (--sandbox-chain [--chain-port N] | --rpc URL --mint MINT)
 
   --port N            port for HTTP and the worker/renter sockets (default 7070; 0 picks a free one)
   --host ADDR         address to bind (default 127.0.0.1; 0.0.0.0 serves your LAN, and needs --public-origin)
@@ -22,6 +25,9 @@ const USAGE = `Usage: npm run hub -- [--port N] [--host ADDR --public-origin URL
   --tls-cert FILE     PEM certificate (chain): serve HTTPS and WSS directly …
   --tls-key FILE      … with this PEM key
   --data-dir DIR      where hub.db (and the sandbox chain) live (default ./.idlegrid-data/hub)
+  --store URL         where the hub keeps its state: "sqlite" (default: hub.db in --data-dir, one
+                      hub process) or postgres://user:pass@host:5432/db (a PostgreSQL database that
+                      several hub instances may share)
   --sandbox-chain     serve this hub's own sandbox chain (test SOL and ${PAYMENT_TOKEN.symbol}) and check payments on it
   --chain-port N      port of that sandbox chain (default 0: any free port; /v1/info tells clients)
   --rpc URL           or: check payments on this Solana RPC (devnet, mainnet, custom) …
@@ -70,6 +76,7 @@ async function main(): Promise<void> {
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         'max-sockets-per-address': { type: 'string' },
+        store: { type: 'string' },
         'sandbox-chain': { type: 'boolean' },
         'chain-port': { type: 'string' },
         rpc: { type: 'string' },
@@ -134,13 +141,43 @@ async function main(): Promise<void> {
     console.error(`The hub's chain could not start: ${errorText(error)}`);
     process.exit(1);
   }
+  const storeLocation = values.store as string | undefined;
+  let store: HubStore;
+  try {
+    store = await openHubStore(storeLocation, dataDir);
+  } catch (error) {
+    await chain.stop();
+    console.error(`The hub's store (${describeHubStore(storeLocation, dataDir)}) could not be opened: ${errorText(error)}`);
+    process.exit(1);
+  }
+  // On PostgreSQL one instance is active at a time; the others stand by and take over the
+  // moment its database session ends (README: several instances).
+  let leadership: PgLeadership | null = null;
+  if (storeLocation !== undefined && storeLocation !== 'sqlite') {
+    try {
+      const { PgLeadership } = await import('./store/postgres/pg-leadership');
+      leadership = await PgLeadership.acquire(storeLocation, {
+        onWaiting: () => console.log('Standing by: another hub instance is active on this database; this one takes over when it stops.'),
+        onLost: (error) => {
+          console.error(`Lost the database session that made this hub instance the active one${error ? ` (${errorText(error)})` : ''}; stopping so that another can take over.`);
+          process.exit(1);
+        },
+      });
+    } catch (error) {
+      await store.close();
+      await chain.stop();
+      console.error(`The hub could not reach its database (${describeHubStore(storeLocation, dataDir)}): ${errorText(error)}`);
+      process.exit(1);
+    }
+  }
   let hub;
   try {
     const connectsPerSec = wholeNumber('connect-rate', values['connect-rate'] as string | undefined, DEFAULT_HUB_LIMITS.connectsPerSec, 1);
     const maxSocketsPerAddress = wholeNumber('max-sockets-per-address', values['max-sockets-per-address'] as string | undefined, DEFAULT_HUB_LIMITS.maxSocketsPerAddress, 1);
     const limits = { connectsPerSec, connectBurst: Math.max(DEFAULT_HUB_LIMITS.connectBurst, connectsPerSec * 5), maxSocketsPerAddress };
-    hub = await startHub({ logger, dataDir, host, port, ...(publicOrigin !== undefined ? { publicOrigin } : {}), ...(tls ? { tls } : {}), chain: chain.config, timing, limits });
+    hub = await startHub({ logger, dataDir, host, port, store, ...(publicOrigin !== undefined ? { publicOrigin } : {}), ...(tls ? { tls } : {}), chain: chain.config, timing, limits });
   } catch (error) {
+    await store.close();
     await chain.stop();
     const code = (error as NodeJS.ErrnoException).code;
     console.error(
@@ -150,7 +187,7 @@ async function main(): Promise<void> {
     );
     process.exit(1);
   }
-  console.log(`Idlegrid hub: ${hub.url}  (data in ${dataDir})`);
+  console.log(`Idlegrid hub: ${hub.url}  (data in ${dataDir}; state in ${describeHubStore(storeLocation, dataDir)})`);
   console.log(`Sign-in domain: ${hub.origin}${hub.origin.startsWith('http:') && host !== '127.0.0.1' && host !== '::1' && host !== 'localhost' ? ' (plain HTTP: only for a private network; apps will warn)' : ''}`);
   console.log(`Chain: ${chain.config.network}${chain.config.rpcUrl ? ` at ${chain.config.rpcUrl}` : ''}, ${(chain.config.token ?? PAYMENT_TOKEN).symbol} mint ${chain.config.mint}`);
   if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
@@ -163,6 +200,7 @@ async function main(): Promise<void> {
     console.log(`${signal}: stopping the hub…`);
     void hub
       .close()
+      .then(() => leadership?.release())
       .then(() => chain.stop())
       .finally(() => process.exit(0));
   };

@@ -13,6 +13,7 @@ import { SessionTokens } from './auth/session-tokens';
 import { SignInChallenges } from './auth/sign-in-challenges';
 import { ExplorerStatsService } from './explorer/explorer-stats';
 import { ConnectionGuard } from './gateway/connection-guard';
+import { PublicExplorerPage } from './explorer/public-explorer-page';
 import { RateLimiter } from './gateway/rate-limiter';
 import { RenterGateway } from './gateway/renter-gateway';
 import { WorkerGateway } from './gateway/worker-gateway';
@@ -263,7 +264,11 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
   const origin = configuredOrigin ?? loopbackOrigin(host, port, options.tls !== undefined);
   const challenges = new SignInChallenges({ domain: origin, clock, random, maxPending: limits.maxPendingChallenges, maxPendingPerRequester: limits.maxChallengesPerAddress });
   const api = new HubHttpApi({ logger, info, clock, store, challenges, sessions, search, leases, workers, explorer, limiter: requestLimiter });
-  server.on('request', (req, res) => api.handle(req, res));
+  const explorerPage = new PublicExplorerPage();
+  server.on('request', (req, res) => {
+    if (explorerPage.serves(new URL(req.url ?? '/', 'http://hub.invalid').pathname)) explorerPage.handle(req, res);
+    else api.handle(req, res);
+  });
   server.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://hub.invalid').pathname;
     if (path === HUB_WORKER_WS_PATH) workerGateway.handleUpgrade(req, socket, head);

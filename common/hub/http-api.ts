@@ -21,6 +21,8 @@ import { solanaAddressSchema, transactionSignatureSchema } from './solana-string
  *   GET  /v1/reputation/renters/:address   a renter's payment record
  *   GET  /v1/explorer/stats                GPUs online by model, utilisation, volume
  *   GET  /v1/explorer/payments?limit=      recent payments with signatures
+ *   GET  /v1/explorer/machines             machines online by GPU model and region
+ *   GET  /explorer                         the public explorer page (HTML; no wallet, no sign-in)
  */
 export const HUB_HTTP = {
   info: '/v1/info',
@@ -32,6 +34,8 @@ export const HUB_HTTP = {
   leases: '/v1/leases',
   explorerStats: '/v1/explorer/stats',
   explorerPayments: '/v1/explorer/payments',
+  explorerMachines: '/v1/explorer/machines',
+  explorerPage: '/explorer',
   workerReputation: '/v1/reputation/workers',
   renterReputation: '/v1/reputation/renters',
 } as const;
@@ -110,6 +114,12 @@ export interface ExplorerStats {
   leasesActive: number;
   volumePaid24h: string;
   volumePaidAllTime: string;
+}
+
+/** Machines online, grouped by GPU model and region (a machine with two models counts in both). */
+export interface ExplorerMachines {
+  atMs: number;
+  groups: Array<{ gpuModel: string; region: string; machines: number; gpus: number }>;
 }
 
 export interface ExplorerPayment {

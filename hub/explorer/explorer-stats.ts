@@ -1,4 +1,4 @@
-import type { ExplorerPayment, ExplorerStats } from '../../common/hub/http-api';
+import type { ExplorerMachines, ExplorerPayment, ExplorerStats } from '../../common/hub/http-api';
 import type { LeaseService } from '../leases/lease-service';
 import type { HubStore } from '../store/hub-store';
 import type { HubClock } from '../support/hub-clock';
@@ -59,6 +59,24 @@ export class ExplorerStatsService {
       volumePaid24h: (await this.store.volumePaidSince(atMs - 86_400_000)).toString(10),
       volumePaidAllTime: (await this.store.volumePaidAllTime()).toString(10),
     };
+  }
+
+  machines(): ExplorerMachines {
+    const groups = new Map<string, { gpuModel: string; region: string; machines: number; gpus: number }>();
+    for (const worker of this.workers.all()) {
+      if (!worker.link) continue;
+      const models = new Map<string, number>();
+      for (const gpu of worker.hardware.gpus) models.set(gpu.model, (models.get(gpu.model) ?? 0) + 1);
+      for (const [gpuModel, gpus] of models) {
+        const key = JSON.stringify([gpuModel, worker.region]);
+        const row = groups.get(key) ?? { gpuModel, region: worker.region, machines: 0, gpus: 0 };
+        row.machines += 1;
+        row.gpus += gpus;
+        groups.set(key, row);
+      }
+    }
+    const order = (a: { gpus: number; gpuModel: string; region: string }, b: typeof a) => b.gpus - a.gpus || a.gpuModel.localeCompare(b.gpuModel) || a.region.localeCompare(b.region);
+    return { atMs: this.clock.nowMs(), groups: [...groups.values()].sort(order) };
   }
 
   async recentPayments(limit: number): Promise<ExplorerPayment[]> {

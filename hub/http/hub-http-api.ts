@@ -135,6 +135,7 @@ export class HubHttpApi {
         run: async (c) => this.renterReputation(parse(addressParamSchema, c.params[0])),
       },
       { method: 'GET', pattern: exact(HUB_HTTP.explorerStats), auth: false, run: async () => this.o.explorer.stats() },
+      { method: 'GET', pattern: exact(HUB_HTTP.explorerMachines), auth: false, run: async () => this.o.explorer.machines() },
       {
         method: 'GET',
         pattern: exact(HUB_HTTP.explorerPayments),

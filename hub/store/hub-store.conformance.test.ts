@@ -2,11 +2,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ts from 'typescript';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { describeHubStoreConformance } from './conformance';
 import type { HubStoreFactory } from './conformance';
 import type { HubStore } from './hub-store';
 import { SqliteHubStore } from './sqlite-hub-store';
+import { PgHubStore } from './postgres/pg-hub-store';
+import { postgresAvailable, startPrivatePostgres } from '../testing/private-postgres';
+import type { PrivatePostgres } from '../testing/private-postgres';
 
 /** hub.db in a temp folder of its own per test; every open in the test reaches the same file. */
 function sqliteFactory(): HubStoreFactory {
@@ -28,7 +31,38 @@ function sqliteFactory(): HubStoreFactory {
   };
 }
 
-describeHubStoreConformance([sqliteFactory()]);
+/**
+ * A schema of its own per test on one private PostgreSQL cluster (started at the first
+ * open, stopped after the file); every open in the test is another PgHubStore (other
+ * pools, as another hub instance would have) on that schema.
+ */
+function postgresFactory(): HubStoreFactory {
+  let cluster: Promise<PrivatePostgres> | null = null;
+  let url: string | null = null;
+  let schema: string | null = null;
+  let count = 0;
+  const opened: HubStore[] = [];
+  afterAll(async () => {
+    if (cluster) await (await cluster).stop();
+  });
+  return {
+    name: 'PgHubStore',
+    async open() {
+      cluster ??= startPrivatePostgres();
+      url ??= (await cluster).url('postgres');
+      schema ??= `conformance_${++count}`;
+      const store = await PgHubStore.open({ url, schema, poolSize: 4 });
+      opened.push(store);
+      return store;
+    },
+    async close() {
+      for (const store of opened.splice(0)) await store.close();
+      schema = null;
+    },
+  };
+}
+
+describeHubStoreConformance(postgresAvailable('the PostgreSQL store conformance') ? [sqliteFactory(), postgresFactory()] : [sqliteFactory()]);
 
 /**
  * The suite reaches stores only through factories; importing an implementation would

@@ -1,6 +1,7 @@
 import type { SessionAudience } from '../../common/hub/sign-in-message';
 import type { ClusterRequest, GangPlacement, LeaseEndReason, LeaseNodeStatus, LeaseState, LeaseTransition, NodeState } from '../../common/hub/lease-types';
 import type { OfferTerms, WorkerHardware } from '../../common/hub/market-types';
+import { HubError } from '../../common/hub/hub-errors';
 
 /**
  * What the hub keeps durably. Every method is async so a PostgreSQL implementation (for
@@ -19,6 +20,10 @@ import type { OfferTerms, WorkerHardware } from '../../common/hub/market-types';
  *   moved. Ended is final: no change leaves 'ended', whatever its `from` says.
  * - `createLease` and `extendLease` are all or nothing: a call that throws leaves no row
  *   of the lease, its nodes, payments or transitions behind.
+ * - A GPU (worker id, GPU uuid) is held by at most one lease that has not ended: a
+ *   `createLease` that places a held GPU throws `GpuHeldError` and writes nothing (a unique
+ *   key, so two hub instances placing the same GPU at once cannot both win). The lease's
+ *   GPUs are free again in the transition that ends it.
  * - Money and lease rows are on disk when the promise resolves (SQLite: synchronous=FULL),
  *   and from then on every read sees them: from this instance, another instance on the
  *   same storage, or a store opened on it after a restart.
@@ -86,6 +91,17 @@ export interface HubStore {
 
   /** May be called more than once. */
   close(): Promise<void>;
+}
+
+/**
+ * Another lease (placed by another hub instance a moment ago) holds one of the GPUs of this
+ * lease. A refusal the renter can act on: ask for a quote again.
+ */
+export class GpuHeldError extends HubError {
+  constructor(leaseId: string) {
+    super('no_capacity', `Another request took one of the GPUs picked for ${leaseId} a moment ago. Ask for a quote again.`, 'gpu_taken');
+    this.name = 'GpuHeldError';
+  }
 }
 
 export interface StoredSession {

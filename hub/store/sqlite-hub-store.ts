@@ -17,6 +17,7 @@ import type {
   WorkerFacts,
   WorkerUpsert,
 } from './hub-store';
+import { GpuHeldError } from './hub-store';
 import { openDatabase } from '../../sqlite/open-database';
 import { leaseFromRows, workerFactsFromRow, workerFromRow } from './sqlite-rows';
 import type { SessionRow, WorkerRow, OfferRow, LeaseRow, NodeRow, PaymentRow, TransitionRow, RecentPaymentRow, WorkerFactsRow, RenterFactsRow } from './sqlite-rows';
@@ -86,6 +87,8 @@ export class SqliteHubStore implements HubStore {
          VALUES (?, ?, 'reserved', NULL, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertNode: db.prepare("INSERT INTO lease_nodes (lease_id, rank, worker_id, state, message, updated_at_ms) VALUES (?, ?, ?, 'assigned', NULL, ?)"),
+      insertHold: db.prepare('INSERT INTO gpu_holds (worker_id, gpu_uuid, lease_id) VALUES (?, ?, ?)'),
+      releaseHolds: db.prepare('DELETE FROM gpu_holds WHERE lease_id = ?'),
       insertPayment: db.prepare('INSERT INTO lease_payments (lease_id, increment, payee, amount, reference, memo) VALUES (?, ?, ?, ?, ?, ?)'),
       insertTransition: db.prepare(
         `INSERT INTO lease_transitions (lease_id, seq, from_state, to_state, end_reason, at_ms, reason)
@@ -253,6 +256,16 @@ export class SqliteHubStore implements HubStore {
         JSON.stringify(lease.placement),
       );
       for (const node of lease.placement.nodes) this.stmt.insertNode.run(lease.leaseId, node.rank, node.workerId, lease.createdAtMs);
+      for (const node of lease.placement.nodes) {
+        for (const uuid of node.gpuUuids) {
+          try {
+            this.stmt.insertHold.run(node.workerId, uuid, lease.leaseId);
+          } catch (error) {
+            if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new GpuHeldError(lease.leaseId);
+            throw error;
+          }
+        }
+      }
       this.insertPayments(lease.leaseId, lease.payments);
       this.stmt.insertTransition.run(lease.leaseId, lease.leaseId, null, 'reserved', null, lease.createdAtMs, lease.reason);
     })();
@@ -270,6 +283,7 @@ export class SqliteHubStore implements HubStore {
       const changed = this.stmt.casLease.run(c.to, c.endReason, c.startedAtMs ?? null, c.to, c.atMs, c.leaseId, c.from).changes;
       if (changed === 0) return false;
       this.stmt.insertTransition.run(c.leaseId, c.leaseId, c.from, c.to, c.endReason, c.atMs, c.reason);
+      if (c.to === 'ended') this.stmt.releaseHolds.run(c.leaseId);
       if (c.facts) {
         for (const w of c.facts.workersCompleted) this.stmt.factCompleted.run(w);
         for (const w of c.facts.workersEndedBySupplier) this.stmt.factSupplierEnded.run(w);

@@ -8,8 +8,10 @@ import type { WorkerHardware } from '../../common/hub/market-types';
  * collects heartbeat round trips for a while, `exit` leaves.
  */
 type Command =
-  | { cmd: 'grow'; count: number; hubUrl: string; tokens: string[]; prefix: string }
+  | { cmd: 'grow'; count: number; hubUrl: string; otherHubUrls?: string[]; tokens: string[]; prefix: string; reconnectMinMs?: number; reconnectMaxMs?: number }
   | { cmd: 'measure'; ms: number }
+  /** From now on, note when each session is welcomed again (the failover benchmark); `welcomed` when all are, or at `timeoutMs`. */
+  | { cmd: 'arm'; timeoutMs: number }
   | { cmd: 'exit' };
 
 const clients: WorkerClient[] = [];
@@ -26,12 +28,13 @@ async function grow(c: Extract<Command, { cmd: 'grow' }>): Promise<number> {
       const i = clients.length;
       const client = new WorkerClient({
         hubUrl: c.hubUrl,
+        ...(c.otherHubUrls ? { otherHubUrls: c.otherHubUrls } : {}),
         token: async () => c.tokens[i % c.tokens.length]!,
         machineId: `${c.prefix}-${String(i).padStart(6, '0')}`,
         hardware: hardware(i, c.prefix),
         region: 'eu-west',
-        reconnectMinMs: 1_000,
-        reconnectMaxMs: 10_000,
+        reconnectMinMs: c.reconnectMinMs ?? 1_000,
+        reconnectMaxMs: c.reconnectMaxMs ?? 10_000,
       });
       clients.push(client);
       starts.push(client.start().catch(() => (failed += 1)));
@@ -44,6 +47,25 @@ async function grow(c: Extract<Command, { cmd: 'grow' }>): Promise<number> {
 process.on('message', (command: Command) => {
   if (command.cmd === 'grow') {
     void grow(command).then((failed) => process.send?.({ event: 'grown', sessions: clients.filter((c) => c.connected).length, failed }));
+  } else if (command.cmd === 'arm') {
+    const welcomedAtMs: Array<number | null> = clients.map(() => null);
+    let pending = clients.length;
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      process.send?.({ event: 'welcomed', welcomedAtMs });
+    };
+    const timer = setTimeout(finish, command.timeoutMs);
+    clients.forEach((c, i) => {
+      c.once('welcome', () => {
+        welcomedAtMs[i] = Date.now();
+        pending -= 1;
+        if (pending === 0) finish();
+      });
+    });
+    process.send?.({ event: 'armed' });
   } else if (command.cmd === 'measure') {
     for (const c of clients) c.heartbeatRttMs.length = 0;
     setTimeout(() => {

@@ -18,6 +18,8 @@ import { errorText } from '../../common/errors';
  */
 export interface WorkerProcessConfig {
   hubUrl: string;
+  /** Other instances of the hub to fail over to (WorkerClient's otherHubUrls). */
+  otherHubUrls?: string[];
   walletHex: string;
   machineId: string;
   hardware: WorkerHardware;
@@ -55,6 +57,7 @@ let token: string | null = null;
 
 const client = new WorkerClient({
   hubUrl: config.hubUrl,
+  ...(config.otherHubUrls ? { otherHubUrls: config.otherHubUrls } : {}),
   machineId: config.machineId,
   hardware: config.hardware,
   region: config.region,

@@ -13,6 +13,8 @@ export interface LeaseFixture {
   createdAtMs?: number;
   incrementCount?: number;
   amount?: bigint;
+  /** The GPUs of rank 0 and rank 1 (by default each lease has GPUs of its own). */
+  gpuUuids?: [string[], string[]];
 }
 
 /** What one increment of `leaseId` expects: one payment to each node's supplier. */
@@ -48,7 +50,7 @@ export function newLease(leaseId: string, f: LeaseFixture = {}): NewLease {
         supplier: SUPPLIERS[rank]!,
         gpuModel: 'NVIDIA GeForce RTX 4090',
         vramMiB: 24_564,
-        gpuUuids: rank === 0 ? ['GPU-a0', 'GPU-a1'] : ['GPU-b0'],
+        gpuUuids: f.gpuUuids?.[rank] ?? (rank === 0 ? [`GPU-${leaseId}-a0`, `GPU-${leaseId}-a1`] : [`GPU-${leaseId}-b0`]),
         pricePerGpuHour: '1000000',
         region: 'eu-west',
         interruptible: rank === 1,

@@ -1,6 +1,7 @@
 import { afterEach, describe } from 'vitest';
 import type { HubStore } from '../hub-store';
 import { describeDurability } from './durability';
+import { describeGpuHolds } from './gpu-holds';
 import { describeLeases } from './leases';
 import { describePayments } from './payments';
 import { describeSessionsWorkersOffers } from './sessions-workers-offers';
@@ -49,5 +50,6 @@ export function describeHubStoreConformance(factories: readonly HubStoreFactory[
     describeTransitions(subject);
     describePayments(subject);
     describeDurability(subject);
+    describeGpuHolds(subject);
   });
 }
