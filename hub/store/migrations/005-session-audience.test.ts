@@ -9,7 +9,7 @@ describe('hub migration 005: session audience', () => {
     db.pragma('foreign_keys = ON');
     migrate(db, HUB_MIGRATIONS, 4);
     db.prepare('INSERT INTO sessions VALUES (?, ?, ?, ?)').run('ab'.repeat(32), 'So11111111111111111111111111111111111111112', 1, 2);
-    migrate(db, HUB_MIGRATIONS);
+    migrate(db, HUB_MIGRATIONS, 5);
     expect(schemaVersion(db)).toBe(5);
     expect(db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(0);
     const insert = db.prepare('INSERT INTO sessions (token_hash, address, created_at_ms, expires_at_ms, audience) VALUES (?, ?, ?, ?, ?)');

@@ -124,16 +124,21 @@ export class PgHubStore implements HubStore {
 
   async saveSession(s: StoredSession): Promise<void> {
     await this.light.query(
-      `INSERT INTO sessions (token_hash, address, created_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (token_hash) DO UPDATE SET address = excluded.address, created_at_ms = excluded.created_at_ms, expires_at_ms = excluded.expires_at_ms`,
-      [s.tokenHash, s.address, s.createdAtMs, s.expiresAtMs],
+      `INSERT INTO sessions (token_hash, address, created_at_ms, expires_at_ms, audience) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (token_hash) DO UPDATE SET address = excluded.address, created_at_ms = excluded.created_at_ms, expires_at_ms = excluded.expires_at_ms, audience = excluded.audience`,
+      [s.tokenHash, s.address, s.createdAtMs, s.expiresAtMs, s.audience],
     );
   }
 
+  async deleteSession(tokenHash: string): Promise<boolean> {
+    // Sign-out must not come back after a crash: the durable pool.
+    return ((await this.money.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash])).rowCount ?? 0) > 0;
+  }
+
   async findSession(tokenHash: string): Promise<StoredSession | null> {
-    const { rows } = await this.money.query('SELECT token_hash, address, created_at_ms, expires_at_ms FROM sessions WHERE token_hash = $1', [tokenHash]);
+    const { rows } = await this.money.query('SELECT token_hash, address, created_at_ms, expires_at_ms, audience FROM sessions WHERE token_hash = $1', [tokenHash]);
     const row = rows[0];
-    return row ? { tokenHash: row.token_hash, address: row.address, createdAtMs: row.created_at_ms, expiresAtMs: row.expires_at_ms } : null;
+    return row ? { tokenHash: row.token_hash, address: row.address, audience: row.audience, createdAtMs: row.created_at_ms, expiresAtMs: row.expires_at_ms } : null;
   }
 
   async deleteExpiredSessions(nowMs: number): Promise<number> {

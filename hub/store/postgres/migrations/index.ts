@@ -4,6 +4,7 @@ import { pgWorkersAndOffersMigration } from './002-workers-and-offers';
 import { pgLeasesMigration } from './003-leases';
 import { pgPaymentsMigration } from './004-payments';
 import { pgGpuHoldsMigration } from './005-gpu-holds';
+import { pgSessionAudienceMigration } from './006-session-audience';
 
 /** Every migration of the hub's PostgreSQL database, in order; migrations.test.ts tests each on a database holding rows. */
 export const PG_HUB_MIGRATIONS: readonly PgMigration[] = [
@@ -12,4 +13,5 @@ export const PG_HUB_MIGRATIONS: readonly PgMigration[] = [
   pgLeasesMigration,
   pgPaymentsMigration,
   pgGpuHoldsMigration,
+  pgSessionAudienceMigration,
 ];

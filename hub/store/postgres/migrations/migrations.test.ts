@@ -109,7 +109,7 @@ describe.skipIf(!HAVE_POSTGRES)('hub PostgreSQL migrations', () => {
     const placement = (gpus: string[]) => JSON.stringify({ nodes: [{ rank: 0, workerId: 'wkr-1', gpuUuids: gpus }] });
     await db.query(lease, ['lease-running', 'running', null, placement(['GPU-0', 'GPU-1'])]);
     await db.query(lease, ['lease-ended', 'ended', 'completed', placement(['GPU-0', 'GPU-2'])]);
-    expect(await migratePg(db, PG_HUB_MIGRATIONS)).toBe(5);
+    expect(await migratePg(db, PG_HUB_MIGRATIONS, 5)).toBe(5);
     expect((await db.query('SELECT worker_id, gpu_uuid, lease_id FROM gpu_holds ORDER BY gpu_uuid')).rows).toEqual([
       { worker_id: 'wkr-1', gpu_uuid: 'GPU-0', lease_id: 'lease-running' },
       { worker_id: 'wkr-1', gpu_uuid: 'GPU-1', lease_id: 'lease-running' },
@@ -120,15 +120,28 @@ describe.skipIf(!HAVE_POSTGRES)('hub PostgreSQL migrations', () => {
     await rejects(db.query(hold, ['wkr-3', 'GPU-0', 'lease-missing']), FOREIGN_KEY);
   });
 
+  it('006 session audience: drops sessions made without one; renter or worker from then on', async () => {
+    const db = await freshDatabase();
+    await migratePg(db, PG_HUB_MIGRATIONS, 5);
+    await db.query('INSERT INTO sessions VALUES ($1, $2, 1, 2)', ['ab'.repeat(32), 'addr']);
+    expect(await migratePg(db, PG_HUB_MIGRATIONS, 6)).toBe(6);
+    expect((await db.query('SELECT count(*)::int AS n FROM sessions')).rows[0].n).toBe(0);
+    const insert = 'INSERT INTO sessions (token_hash, address, created_at_ms, expires_at_ms, audience) VALUES ($1, $2, 1, 2, $3)';
+    await db.query(insert, ['cd'.repeat(32), 'addr', 'worker']);
+    await db.query(insert, ['ef'.repeat(32), 'addr', 'renter']);
+    await rejects(db.query(insert, ['01'.repeat(32), 'addr', 'admin']), CHECK);
+    expect((await db.query('SELECT audience FROM sessions ORDER BY token_hash')).rows.map((r) => r.audience)).toEqual(['worker', 'renter']);
+  });
+
   it('applies each migration once when two instances migrate at once, and refuses a database from a newer hub', async () => {
     const db = await freshDatabase();
     const other = new pg.Client({ connectionString: cluster.url(`migrations_${count}`) });
     await other.connect();
     clients.push(other);
-    expect(await Promise.all([migratePg(db, PG_HUB_MIGRATIONS), migratePg(other, PG_HUB_MIGRATIONS)])).toEqual([5, 5]);
-    expect((await db.query('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5]);
-    await db.query("INSERT INTO schema_migrations (version, name) VALUES (6, 'from the future')");
-    expect(await pgSchemaVersion(db)).toBe(6);
+    expect(await Promise.all([migratePg(db, PG_HUB_MIGRATIONS), migratePg(other, PG_HUB_MIGRATIONS)])).toEqual([6, 6]);
+    expect((await db.query('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6]);
+    await db.query("INSERT INTO schema_migrations (version, name) VALUES (7, 'from the future')");
+    expect(await pgSchemaVersion(db)).toBe(7);
     await expect(migratePg(db, PG_HUB_MIGRATIONS)).rejects.toThrow(/newer Idlegrid hub/);
   });
 });
