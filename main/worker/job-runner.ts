@@ -17,11 +17,15 @@ import { JobWaiters, StopRequested, activeJob } from './active-job';
 import type { ActiveJob } from './active-job';
 import type { WorkerEvents } from './worker-events';
 import type { Logger } from '../../common/logger';
+import type { StorageHealth } from './storage-health';
+import { storageFailureText } from '../../sqlite/storage-failure';
 
 export interface JobRunnerDeps {
   engine: ContainerEngine;
   logger: Logger;
   store: JobStore;
+  /** Told of every write to the jobs table: a full disk degrades the worker, it does not end the app. */
+  storage: StorageHealth;
   logs: JobLogRelay;
   events: WorkerEvents;
   workerId: string;
@@ -70,13 +74,20 @@ export class JobRunner {
     if (this.detached) throw new ApiError('unavailable', 'The worker is shutting down; try again after the app restarts.', 'worker_shutting_down');
     const refusal = await this.options.admit?.(spec);
     if (refusal) throw new ApiError('conflict', refusal, 'job_not_admitted');
-    const job = this.options.store.insert(spec, { isTest: options.isTest ?? false });
+    let job: Job | null;
+    try {
+      job = this.options.storage.write('job accepted', () => this.options.store.insert(spec, { isTest: options.isTest ?? false }));
+    } catch (error) {
+      const text = storageFailureText(error);
+      if (text) throw new ApiError('unavailable', `${text} No job is taken until then.`, 'storage_failing');
+      throw error;
+    }
     if (!job) {
       throw new ApiError('conflict', `Job ${spec.jobId} was already accepted on this machine; a job id is never run twice.`, 'job_id_reused');
     }
     this.announce(job);
     const active = this.track(spec, null);
-    void this.lifecycle(active);
+    this.inBackground(active, this.lifecycle(active), 'job lifecycle');
     return job;
   }
 
@@ -118,7 +129,7 @@ export class JobRunner {
         active.abort.abort(); // still pulling: stop the download
       } else {
         this.setState(jobId, { state: 'stopping' });
-        void this.stopContainer(active);
+        this.inBackground(active, this.stopContainer(active), 'job stop');
       }
     }
     return this.whenEnded(jobId);
@@ -162,7 +173,7 @@ export class JobRunner {
     const lastMs = this.options.logs.lastLineAtMs(record.job.id);
     this.options.logs.note(record.job.id, existing ? 'Docker is back; following the job again.' : 'Idlegrid restarted; following the running job again.');
     this.armDeadline(active);
-    void this.watch(active, lastMs === null ? { tail: 1000 } : { sinceMs: lastMs });
+    this.inBackground(active, this.watch(active, lastMs === null ? { tail: 1000 } : { sinceMs: lastMs }), 'job watch');
   }
 
   /**
@@ -222,7 +233,8 @@ export class JobRunner {
       const gpus = spec.gpuUuids.length > 0 ? this.options.gpuDevices(spec.gpuUuids) : { deviceRequests: [], devices: [] };
       const create = hardenedContainerSpec(spec, names, jobLabels(this.options.workerId, spec.leaseId, spec.jobId), gpus);
       active.containerId = await this.options.engine.createContainer(create);
-      this.options.store.attachContainer(spec.jobId, active.containerId);
+      const containerId = active.containerId;
+      this.options.storage.write('job container', () => this.options.store.attachContainer(spec.jobId, containerId));
       this.checkStop(active);
       await this.options.engine.startContainer(active.containerId);
       const startedAtMs = this.options.nowMs();
@@ -230,7 +242,7 @@ export class JobRunner {
       const details = spec.exposedPorts.length > 0 ? await this.options.engine.inspectContainer(active.containerId) : null;
       if (active.stopRequest) {
         // Stopped while it was being created: it stays "stopping" and is stopped now.
-        void this.stopContainer(active);
+        this.inBackground(active, this.stopContainer(active), 'job stop');
       } else {
         this.setState(spec.jobId, {
           state: 'running',
@@ -380,8 +392,25 @@ export class JobRunner {
     return active;
   }
 
+  /**
+   * Work started in the background must never reject unhandled (Node ends the app). A
+   * write the disk refused leaves the job as last recorded, unwatched: the next reconcile
+   * (at start, on reconnect, or the owner's next job) settles it once writes go through;
+   * Docker's side was removed on the way out.
+   */
+  private inBackground(active: ActiveJob, work: Promise<unknown>, what: string): void {
+    work.catch((error: unknown) => {
+      if (!this.options.storage.failed(what, error)) this.options.logger.error({ err: error, jobId: active.spec.jobId, what }, 'a job step failed unexpectedly');
+      if (this.active.get(active.spec.jobId) === active) {
+        if (active.deadlineTimer) clearTimeout(active.deadlineTimer);
+        active.watching = false;
+        this.active.delete(active.spec.jobId);
+      }
+    });
+  }
+
   private setState(jobId: string, change: Parameters<JobStore['transition']>[1]): Job {
-    const job = this.options.store.transition(jobId, change);
+    const job = this.options.storage.write('job state', () => this.options.store.transition(jobId, change));
     this.announce(job);
     return job;
   }
