@@ -5,6 +5,7 @@ import { ApiError } from '../../common/api/errors';
 import type { ContainerDetails, ContainerEngine } from './container-engine';
 import { EngineError } from './container-engine';
 import { endingBeforeStart, endingOf, exitedWith, portsOf } from './job-ending';
+import { describePullFailure } from './engine-errors';
 import type { JobEnding, StopReason } from './job-ending';
 import type { ContainerEngineEvent } from './engine-monitor';
 import type { ContainerGpuDevices } from '../hardware/vendors';
@@ -60,6 +61,7 @@ export interface JobRunnerDeps {
  */
 export class JobRunner {
   private readonly active = new Map<string, ActiveJob>();
+  private readonly resumes = new Map<string, number>();
   private readonly waiters = new JobWaiters();
   private detached = false;
 
@@ -89,6 +91,11 @@ export class JobRunner {
     const active = this.track(spec, null);
     this.inBackground(active, this.lifecycle(active), 'job lifecycle');
     return job;
+  }
+
+  /** True when this process lost Docker while it held the job (vs. an app restart). */
+  wasEngineLost(jobId: string): boolean {
+    return this.active.get(jobId)?.engineLost ?? false;
   }
 
   /** Jobs this process is running or watching. */
@@ -177,6 +184,31 @@ export class JobRunner {
   }
 
   /**
+   * Whether a job that had not started (no container yet, or one never started) may be
+   * taken up again: its lease is still valid and it was not resumed too often in this
+   * process (a Docker that fails every pull must end the job some time).
+   */
+  canStartOver(jobId: string): boolean {
+    return (this.resumes.get(jobId) ?? 0) < MAX_RESUMES;
+  }
+
+  /**
+   * Takes up a job whose image pull or container start was cut short by a restart of
+   * the app or of Docker: the lease is paid and nothing ran yet, so it starts over
+   * (pull again, Docker keeps the layers it has) instead of failing the lease.
+   */
+  startOver(record: JobRecord, why: 'app' | 'engine'): void {
+    if (this.detached) return;
+    this.resumes.set(record.job.id, (this.resumes.get(record.job.id) ?? 0) + 1);
+    const active = this.track(record.spec, null);
+    this.options.logs.note(
+      record.job.id,
+      why === 'app' ? 'Idlegrid restarted before the job started; download again and start it.' : 'Docker is back before the job started; download again and start it.',
+    );
+    this.inBackground(active, this.lifecycle(active), 'job lifecycle (resumed)');
+  }
+
+  /**
    * Ends a job this process was not watching (found by the reconciler): its container
    * has ended, is gone, or was stopped because its lease is over (`stopped`).
    */
@@ -260,6 +292,13 @@ export class JobRunner {
         this.lostWatch(active);
         return;
       }
+      if (!active.containerId && !active.stopRequest && !(error instanceof StopRequested) && (await this.engineWentAway(active, error))) {
+        // Docker restarted during the pull or before the container existed: not the
+        // renter's image. The reconnect's reconcile resumes the job (issue 19, item 10).
+        this.options.logs.note(spec.jobId, 'Docker went away before the job started; it starts again when Docker is back.');
+        this.lostWatch(active);
+        return;
+      }
       const ended = endingBeforeStart(active.spec, error, {
         stopRequest: active.stopRequest ?? (error instanceof StopRequested || active.abort.signal.aborted ? 'owner-stopped' : null),
         phase: active.phase,
@@ -270,6 +309,19 @@ export class JobRunner {
       await this.removeResources(spec, active.containerId);
       await this.finish(spec.jobId, ended);
     }
+  }
+
+  /**
+   * Was a failure before the container existed Docker going away? Certain for a refused
+   * connection; for a pull that broke off with any other words than the registry's own
+   * (not found, denied, plain HTTP), the engine's event stream tells within a moment.
+   */
+  private async engineWentAway(active: ActiveJob, error: unknown): Promise<boolean> {
+    if (error instanceof EngineError && error.isConnectionFailure) return true;
+    if (active.phase !== 'pull') return false;
+    const kind = describePullFailure(active.spec.image, error, this.options.engine.endpoint).kind;
+    if (kind === 'not-found' || kind === 'auth' || kind === 'insecure') return false;
+    return (await this.options.engineGoingAway?.(3_000)) ?? false;
   }
 
   private async ensureImage(active: ActiveJob): Promise<void> {
@@ -426,6 +478,9 @@ export class JobRunner {
     this.waiters.notify(job);
   }
 }
+
+/** How often one process takes up a job that had not started before it ends it. */
+const MAX_RESUMES = 3;
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
