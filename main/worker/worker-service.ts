@@ -50,6 +50,8 @@ export interface WorkerServiceDeps {
   gpuDevices?: (gpuUuids: readonly string[]) => ContainerGpuDevices;
   diskReserveBytes?: () => number;
   diskSpace?: (path: string) => Promise<DiskSpace | null>;
+  /** The hub's clock minus this machine's (null: not measured): the doctor warns when it is off. */
+  clockOffsetMs?: () => number | null;
   /** New log lines go out as one event per job this often (200 ms by default). */
   logFlushIntervalMs?: number;
   /** Pull progress events at most this often per job. */
@@ -120,6 +122,7 @@ export class WorkerService {
       gpuDevices,
       diskReserveBytes: options.diskReserveBytes ?? (() => DEFAULT_DISK_RESERVE_BYTES),
       ...(options.diskSpace ? { diskSpace: options.diskSpace } : {}),
+      ...(options.clockOffsetMs ? { clockOffsetMs: options.clockOffsetMs } : {}),
     });
     const admission = new JobAdmission({
       engine: this.engine,
