@@ -58,5 +58,5 @@ if (skip) console.warn(`[skip] a job on a full data disk: ${skip}`);
     const next = testSpec();
     await t.worker.submit(next);
     expect((await t.worker.runner.whenEnded(next.jobId)).state).toBe('succeeded');
-  });
+  }, 120_000);
 });
