@@ -95,6 +95,7 @@ export class WorkerService {
   readonly onDidChangeStorage: Event<StorageStatus>;
   private readonly storage: StorageHealth;
   private readonly storageRetry = new MutableDisposable<Disposable>();
+  private readonly storageListener: Disposable;
   private stopped = false;
 
   constructor(private readonly options: WorkerServiceDeps) {
@@ -103,7 +104,7 @@ export class WorkerService {
     this.store = new JobStore(options.db, this.nowMs);
     this.storage = new StorageHealth(options.logger, this.nowMs);
     this.onDidChangeStorage = this.storage.onDidChange;
-    this.storage.onDidChange((status) => this.retryWhileStorageFails(status));
+    this.storageListener = this.storage.onDidChange((status) => this.retryWhileStorageFails(status));
     this.workerId = this.store.workerId();
     this.probeImage = options.probeImage ?? DEFAULT_PROBE_IMAGE;
     this.gpuUuids = options.gpuUuids ?? (() => []);
@@ -191,7 +192,8 @@ export class WorkerService {
   /** Lets go of Docker; containers of running jobs keep running (the next start adopts them). */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.retryWhileStorageFails({ state: 'ok', message: null, sinceMs: null });
+    this.storageListener.dispose();
+    void this.storageRetry.clear();
     this.runner.detach();
     await this.monitor.stop();
   }
