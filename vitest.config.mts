@@ -7,6 +7,8 @@ export default defineConfig({
   test: {
     include: ['{main,common,solana,sqlite,hub-client,hub,renderer,preload,scripts,bench}/**/*.test.{ts,tsx}'],
     environment: 'node',
+    // A background promise that rejects unhandled fails the test (issue 19, item 2).
+    setupFiles: ['scripts/test-env/fail-on-unhandled-rejection.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { buildIsStale, markBuilt } from '../scripts/build-freshness.mjs';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { cpuPercent, round, sampleProc } from './_proc-stats';
@@ -27,9 +28,12 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(join(root, 'out', 'main', 'headless.js'))) {
-    console.log('building…');
-    spawnSync(join(root, 'node_modules', '.bin', 'electron-vite'), ['build'], { cwd: root, stdio: 'inherit' });
+  // Never measure a stale build: build when any source changed since out/ was made.
+  if (buildIsStale(root)) {
+    console.log('building (out/ is older than the sources)…');
+    const built = spawnSync(join(root, 'node_modules', '.bin', 'electron-vite'), ['build'], { cwd: root, stdio: 'inherit' });
+    if (built.status !== 0) throw new Error('the build failed: the idle bench measures only a build of the sources on disk');
+    markBuilt(root);
   }
   const dir = mkdtempSync(join(tmpdir(), 'idlegrid-bench-idle-'));
   const server = spawn(process.execPath, [join(root, 'out', 'main', 'headless.js'), '--port', '0', '--data-dir', dir], {

@@ -80,6 +80,59 @@ function firstFit(offers: readonly LiveOffer[], market: BenchMarket, r: BenchReq
   return chosen.map(({ offer, count }) => ({ offer, gpuUuids: market.book.take(offer, count, leaseId) }));
 }
 
+/** Whether an offer may hold any GPU of this request (the constraints, the lease length, the schedule). */
+function admits(o: LiveOffer, r: BenchRequest, nowMs: number): boolean {
+  const c = r.constraints;
+  const needle = c.gpuModel?.toLowerCase();
+  const maxPrice = c.maxPricePerGpuHour === undefined ? null : BigInt(c.maxPricePerGpuHour);
+  return (
+    (needle === undefined || o.gpuModelLower.includes(needle)) &&
+    o.vramMiB >= (c.minVramMiB ?? 0) &&
+    o.reliability >= (c.minReliability ?? 0) &&
+    (maxPrice === null || o.pricePerGpuHour <= maxPrice) &&
+    (c.interruptible === undefined || o.interruptible === c.interruptible) &&
+    (c.region === undefined || o.region === c.region) &&
+    r.leaseDurationMs >= o.minLeaseMs &&
+    r.leaseDurationMs <= o.maxLeaseMs &&
+    isWithinSchedule(o.schedule, nowMs)
+  );
+}
+
+/**
+ * Fast and wrong is no result. On a fresh market, each request alone: every plan ours
+ * makes must satisfy the request (exact GPU count, constraints, one model when asked,
+ * at most maxNodes machines, no more than a machine has free), and ours must find one
+ * whenever one exists (checked exhaustively: per model group, the largest free counts
+ * first, up to maxNodes machines). Returns the requests that broke a rule.
+ */
+function crossCheck(market: BenchMarket, offers: readonly LiveOffer[], list: readonly BenchRequest[], nowMs: number): string[] {
+  const problems: string[] = [];
+  list.forEach((r, i) => {
+    const plan = market.placement.plan({ ...r, nowMs });
+    const eligible = offers.filter((o) => o.freeGpus.length > 0 && admits(o, r, nowMs));
+    const byModel = new Map<string, LiveOffer[]>();
+    for (const o of eligible) byModel.set(o.gpuModel, [...(byModel.get(o.gpuModel) ?? []), o]);
+    const groups = r.constraints.sameModel ? [...byModel.values()] : [eligible];
+    const feasible = groups.some((group) => {
+      const counts = group.map((o) => o.freeGpus.length).sort((a, b) => b - a);
+      return counts.slice(0, r.constraints.maxNodes ?? counts.length).reduce((s, n) => s + n, 0) >= r.gpuCount;
+    });
+    if (!plan) {
+      if (feasible) problems.push(`request ${i}: placeable, but no plan`);
+      return;
+    }
+    const total = plan.reduce((s, n) => s + n.gpuCount, 0);
+    if (total !== r.gpuCount) problems.push(`request ${i}: ${total} GPUs planned for ${r.gpuCount}`);
+    if (r.constraints.maxNodes !== undefined && plan.length > r.constraints.maxNodes) problems.push(`request ${i}: ${plan.length} machines for maxNodes ${r.constraints.maxNodes}`);
+    if (r.constraints.sameModel && new Set(plan.map((n) => n.offer.gpuModel)).size > 1) problems.push(`request ${i}: mixed models`);
+    for (const n of plan) {
+      if (!admits(n.offer, r, nowMs)) problems.push(`request ${i}: offer ${n.offer.offerId} breaks the constraints`);
+      if (n.gpuCount > n.offer.freeGpus.length) problems.push(`request ${i}: ${n.gpuCount} GPUs of ${n.offer.offerId}, which has ${n.offer.freeGpus.length} free`);
+    }
+  });
+  return problems;
+}
+
 function summarize(r: RunResult) {
   const sorted = [...r.latenciesMs].sort((a, b) => a - b);
   return {
@@ -110,6 +163,14 @@ function main(): void {
   collectGarbage();
   const baseline = summarize(run(naive, list.slice(0, baselineRequests), (r, id) => firstFit(offers, naive, r, id, nowMs)));
 
+  const checkCount = Math.min(requests, Number(process.env.BENCH_CHECK_REQUESTS ?? 2_000));
+  console.log(`cross-check: ${checkCount} requests, each alone on a fresh market…`);
+  const fresh = buildMarket(machines, 42);
+  const freshOffers = [...Array(machines).keys()].map((i) => fresh.book.get(`ofr-${String(i).padStart(7, '0')}`)!);
+  const problems = crossCheck(fresh, freshOffers, list.slice(0, checkCount), nowMs);
+  for (const p of problems.slice(0, 10)) console.log(`cross-check: ${p}`);
+  if (problems.length > 0) process.exitCode = 1;
+
   console.log(
     JSON.stringify({
       bench: 'placement',
@@ -119,6 +180,8 @@ function main(): void {
       ...ours,
       baseline: { name: 'first-fit scan over every machine', requests: baselineRequests, ...baseline },
       ratio_vs_baseline: round(ours.placements_per_s / baseline.placements_per_s, 2),
+      cross_checked: checkCount,
+      mismatches: problems.length,
       target: { placements_per_s: 1000, p99_ms: 10 },
     }),
   );

@@ -72,6 +72,14 @@ function main(): void {
   console.log(`baseline: filter + sort per query, ${baselineQueries} queries…`);
   collectGarbage();
   const baseline = stats(time(queries.slice(0, baselineQueries), (q) => naiveSearch(all, q, nowMs)));
+  // Fast and wrong is no result: both must return the same page, offer by offer, in order.
+  let mismatches = 0;
+  for (const q of queries.slice(0, baselineQueries)) {
+    const fast = market.search.search(q, nowMs).offers.map((o) => o.offerId).join(',');
+    const slow = naiveSearch(all, q, nowMs).map((o) => o.offerId).join(',');
+    if (fast !== slow) mismatches++;
+  }
+  if (mismatches > 0) process.exitCode = 1;
   console.log(
     JSON.stringify({
       bench: 'search',
@@ -81,6 +89,8 @@ function main(): void {
       ...ours,
       baseline: { name: 'filter every offer, sort matches, slice', queries: baselineQueries, ...baseline },
       p99_ratio_vs_baseline: round(baseline.p99_ms / ours.p99_ms, 1),
+      cross_checked: baselineQueries,
+      mismatches,
       target: { p99_ms: 20 },
     }),
   );

@@ -173,17 +173,22 @@ async function main(): Promise<void> {
     console.log(line('amd ours (one sh looping rocm-smi)', amd));
     const amdBase = await measure('amd-baseline', (log) => baseline('rocm-smi', ROCM_TELEMETRY_ARGS, parseRocm, log));
     console.log(line('amd baseline (this process spawns rocm-smi per second)', amdBase));
-    const gpus = a.gpus || 8;
+    // Per-GPU figures divide by the GPUs each phase really read: a phase that read none
+    // measured nothing, and the bench says so instead of assuming a count.
+    const counted = { ours: a.gpus, baseline: b.gpus, 'amd ours': amd.gpus, 'amd baseline': amdBase.gpus };
+    const empty = Object.entries(counted).filter(([, n]) => n === 0).map(([name]) => name);
+    if (empty.length > 0) throw new Error(`no GPU was read in: ${empty.join(', ')} (is fixtures/bin first on PATH?)`);
+    const gpus = a.gpus;
     const cpuPerGpu = a.cpuPct / gpus;
-    const baselineCpuPerGpu = b.cpuPct / (b.gpus || 8);
+    const baselineCpuPerGpu = b.cpuPct / b.gpus;
     const ratio = baselineCpuPerGpu > 0 ? cpuPerGpu / baselineCpuPerGpu : null;
     console.log(
       `ours uses ${ratio === null ? 'n/a' : `${(ratio * 100).toFixed(1)}%`} of the baseline's CPU; ` +
         `target: 1 spawn, ≤ 0.3% CPU per GPU → ${a.spawns === 1 && cpuPerGpu <= 0.3 ? 'met' : 'NOT met'}`,
     );
-    const amdGpus = amd.gpus || 4;
+    const amdGpus = amd.gpus;
     const amdCpuPerGpu = amd.cpuPct / amdGpus;
-    const amdBaselineCpuPerGpu = amdBase.cpuPct / (amdBase.gpus || 4);
+    const amdBaselineCpuPerGpu = amdBase.cpuPct / amdBase.gpus;
     const amdRatio = amdBaselineCpuPerGpu > 0 ? amdCpuPerGpu / amdBaselineCpuPerGpu : null;
     console.log(
       `amd: ours uses ${amdRatio === null ? 'n/a' : `${(amdRatio * 100).toFixed(1)}%`} of the baseline's CPU in this process; ` +

@@ -25,6 +25,8 @@ export interface WorkerClientOptions {
   /** Reconnect backoff: starts here, doubles up to the maximum, with jitter. */
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
+  /** This machine's clock (tests skew it); the hub's time is measured against it. */
+  nowMs?: () => number;
 }
 
 type Welcome = Extract<HubToWorkerMessage, { type: 'welcome' }>;
@@ -58,6 +60,11 @@ export class WorkerClient extends EventEmitter<WorkerClientEvents> {
   readonly heartbeatRttMs: number[] = [];
   workerId: string | null = null;
   welcome: Welcome | null = null;
+  /**
+   * The hub's clock minus this machine's, from the welcome and every heartbeat (half the
+   * round trip added); null until the hub has told its time. Kept across reconnects.
+   */
+  clockOffsetMs: number | null = null;
 
   constructor(private readonly o: WorkerClientOptions) {
     super();
@@ -194,15 +201,20 @@ export class WorkerClient extends EventEmitter<WorkerClientEvents> {
     }
     switch (message.type) {
       case 'welcome':
+        if (typeof message.hubNowMs === 'number') this.clockOffsetMs = message.hubNowMs - this.now();
         this.attempt = 0;
         this.workerId = message.workerId;
         this.welcome = message;
         this.startHeartbeats(message.heartbeatIntervalMs);
         this.emit('welcome', message);
         break;
-      case 'heartbeat.ack':
-        this.heartbeatRttMs.push(Date.now() - message.sentAtMs);
+      case 'heartbeat.ack': {
+        const receivedAtMs = this.now();
+        const rttMs = receivedAtMs - message.sentAtMs;
+        this.heartbeatRttMs.push(rttMs);
+        if (typeof message.hubNowMs === 'number') this.clockOffsetMs = message.hubNowMs + Math.round(rttMs / 2) - receivedAtMs;
         break;
+      }
       case 'offer.published':
       case 'offer.withdrawn':
         this.settle(message.ref, message);
@@ -229,9 +241,13 @@ export class WorkerClient extends EventEmitter<WorkerClientEvents> {
     pending.resolve(message);
   }
 
+  private now(): number {
+    return (this.o.nowMs ?? Date.now)();
+  }
+
   private startHeartbeats(intervalMs: number): void {
     this.stopHeartbeats();
-    this.heartbeatTimer = setInterval(() => this.send({ type: 'heartbeat', seq: ++this.seq, sentAtMs: Date.now() }), intervalMs);
+    this.heartbeatTimer = setInterval(() => this.send({ type: 'heartbeat', seq: ++this.seq, sentAtMs: this.now() }), intervalMs);
   }
 
   private stopHeartbeats(): void {

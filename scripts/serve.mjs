@@ -4,28 +4,12 @@
 // Builds main and the renderer first when the sources changed since the last build,
 // so a fresh clone and a just-edited tree both serve what is on disk.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildIsStale, markBuilt } from './build-freshness.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const stamp = join(root, 'out', '.build-stamp');
-
-function newestMtimeMs(path) {
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let newest = 0;
-  for (const entry of readdirSync(path)) {
-    if (entry === 'node_modules' || entry.endsWith('.test.ts')) continue;
-    newest = Math.max(newest, newestMtimeMs(join(path, entry)));
-  }
-  return newest;
-}
-
-const sources = ['main', 'preload', 'renderer', 'common', 'hub', 'electron.vite.config.ts', 'package.json']
-  .map((p) => join(root, p))
-  .filter(existsSync);
-const stale = !existsSync(stamp) || Math.max(...sources.map(newestMtimeMs)) > statSync(stamp).mtimeMs;
+const stale = buildIsStale(root);
 
 if (stale && process.env.IDLEGRID_SKIP_BUILD !== '1') {
   console.log('Building Idlegrid (main and UI)…');
@@ -37,7 +21,7 @@ if (stale && process.env.IDLEGRID_SKIP_BUILD !== '1') {
     console.error('The build failed (see above). Fix it, or run `npm run build` to see the whole output.');
     process.exit(built.status ?? 1);
   }
-  writeFileSync(stamp, new Date().toISOString());
+  markBuilt(root);
 }
 
 const child = spawn(process.execPath, [join(root, 'out', 'main', 'headless.js'), ...process.argv.slice(2)], {

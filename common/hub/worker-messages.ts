@@ -85,6 +85,8 @@ export type HubToWorkerMessage =
       protocolVersion: number;
       workerId: string;
       heartbeatIntervalMs: number;
+      /** The hub's clock when it sent this: lease deadlines are in hub time (the worker measures its offset). */
+      hubNowMs?: number;
       /** Offers the hub already holds for this machine (after a reconnect). */
       offers: Offer[];
       /** Leases this machine should be running or preparing: keep these, stop any other. */
@@ -94,7 +96,7 @@ export type HubToWorkerMessage =
     }
   | { type: 'offer.published'; ref: string; offer: Offer }
   | { type: 'offer.withdrawn'; ref: string; offerId: string }
-  | { type: 'heartbeat.ack'; seq: number; sentAtMs: number }
+  | { type: 'heartbeat.ack'; seq: number; sentAtMs: number; hubNowMs?: number }
   /** Sent when a lease is placed on this machine, and again whenever it changes (extended). */
   | { type: 'lease.assigned'; lease: WorkerLease }
   | {

@@ -46,6 +46,26 @@ function lease(state: StoredLease['state'], paidIncrements: number[], extra: Par
 const options = { supplierLostGraceMs: 30_000 };
 
 describe('lease deadlines', () => {
+  // Issue 19, item 9: the end reason follows what happened, whatever the timings.
+  it('ends "unpaid", not "completed", when the grace outlasts the lease and the last increment was never paid', () => {
+    const start = 100_000;
+    const longGrace = lease('running', [0, 1], { graceMs: INC + 1 });
+    const endMs = start + 3 * INC;
+    expect(dueAction(longGrace, endMs - 1, options)).toBeNull();
+    expect(dueAction(longGrace, endMs, options)).toEqual({ kind: 'unpaid', increment: 2 });
+  });
+
+  it('ends "unpaid" after a hub restart near the end when the renter still did not pay, "completed" when every increment was paid', () => {
+    const start = 100_000;
+    const endMs = start + 3 * INC;
+    // The hub came back just before the end: the renter gets until notBeforeMs to pay.
+    const restored = lease('running', [0, 1], { notBeforeMs: endMs + GRACE });
+    expect(dueAction(restored, endMs, options)).toBeNull();
+    expect(dueAction(restored, endMs + GRACE, options)).toEqual({ kind: 'unpaid', increment: 2 });
+    const paidUp = lease('running', [0, 1, 2], { notBeforeMs: endMs + GRACE });
+    expect(dueAction(paidUp, endMs, options)).toEqual({ kind: 'completed' });
+  });
+
   it('expires an unpaid reservation at its deadline, not before', () => {
     expect(dueAction(lease('reserved', []), 119_999, options)).toBeNull();
     expect(dueAction(lease('reserved', []), 120_000, options)).toEqual({ kind: 'reservation-expired' });

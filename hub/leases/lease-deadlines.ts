@@ -25,8 +25,8 @@ export type DeadlineLease = StoredLease & {
 
 /**
  * What, if anything, must happen to a lease at `nowMs`. Pure: the lease service applies
- * the result. The order matters: a lease whose paid time has run out completes rather
- * than ending unpaid, and money questions come before machine questions.
+ * the result. A lease completes only when every increment was paid and used; one with an
+ * unpaid increment ends unpaid (issue 19, item 9). Money questions come before machine questions.
  */
 export function dueAction(lease: DeadlineLease, nowMs: number, options: DeadlineOptions): LeaseDue | null {
   if (lease.state === 'ended') return null;
@@ -34,11 +34,16 @@ export function dueAction(lease: DeadlineLease, nowMs: number, options: Deadline
     if (nowMs >= Math.max(lease.expiresAtMs, lease.notBeforeMs)) return { kind: 'reservation-expired' };
   } else if (hasStarted(lease.state)) {
     const endMs = leaseEndMs(lease);
-    if (endMs !== null && nowMs >= endMs) return { kind: 'completed' };
     const unpaid = firstUnpaidIncrement(lease);
     if (unpaid < lease.incrementCount) {
+      // An increment never paid ends the lease "unpaid" — after its grace, or at the
+      // lease's end when the grace outlasts it (a long grace, a hub restart near the
+      // end): "completed" would say the renter paid for what ran.
       const due = incrementDueAtMs(lease, unpaid);
-      if (due !== null && nowMs >= Math.max(due + lease.graceMs, lease.notBeforeMs)) return { kind: 'unpaid', increment: unpaid };
+      const deadline = due === null ? null : Math.min(due + lease.graceMs, endMs ?? Number.POSITIVE_INFINITY);
+      if (deadline !== null && nowMs >= Math.max(deadline, lease.notBeforeMs)) return { kind: 'unpaid', increment: unpaid };
+    } else if (endMs !== null && nowMs >= endMs) {
+      return { kind: 'completed' };
     }
   }
   const lost = [...lease.lostSinceMs].filter(([, sinceMs]) => nowMs - sinceMs >= options.supplierLostGraceMs).map(([id]) => id);

@@ -98,8 +98,9 @@ export class LeaseService {
         if (!this.o.workers.isOnline(node.workerId)) lease.lostSinceMs.set(node.workerId, nowMs);
       }
       if (lease.state === 'reserved' && isIncrementPaid(lease, 0)) {
-        const startedAtMs = Math.max(...lease.payments.filter((p) => p.increment === 0).map((p) => p.paidAtMs ?? nowMs));
-        await this.transition(lease, 'paid', null, 'first increment paid (recovered after a hub restart)', startedAtMs);
+        // The paid period starts when the machines are told to start: now, as they come
+        // back — not at the pre-crash credit, which would charge the renter the downtime.
+        await this.transition(lease, 'paid', null, 'first increment paid (recovered after a hub restart)', nowMs);
       }
     }
   }

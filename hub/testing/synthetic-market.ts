@@ -130,8 +130,9 @@ export function buildQueries(count: number, seed: number): OfferSearchQueryInput
   return out;
 }
 
+/** NaN for an empty sample: no measurement is never a passing one (NaN ≤ limit is false). */
 export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
+  if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 

@@ -73,6 +73,7 @@ export class WorkerSessions {
       protocolVersion: HUB_PROTOCOL_VERSION,
       workerId: worker.workerId,
       heartbeatIntervalMs: this.o.heartbeatIntervalMs,
+      hubNowMs: this.o.clock.nowMs(),
       offers: this.o.offers.ofWorker(worker.workerId).map((offer) => this.o.offers.toWire(offer, nowMs)),
       leases: this.o.leases.leasesOfWorker(worker.workerId),
       hardwareCheck: { passed, problems },
@@ -110,7 +111,7 @@ export class WorkerSessions {
     switch (message.type) {
       case 'heartbeat':
         this.o.workers.heartbeat(worker);
-        worker.link?.send({ type: 'heartbeat.ack', seq: message.seq, sentAtMs: message.sentAtMs });
+        worker.link?.send({ type: 'heartbeat.ack', seq: message.seq, sentAtMs: message.sentAtMs, hubNowMs: this.o.clock.nowMs() });
         return;
       case 'offer.publish':
         return this.publish(worker, message);

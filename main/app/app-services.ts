@@ -20,6 +20,7 @@ import { createMarketModule } from '../market/market-module';
 import { createSupplierModule } from '../market/supplier/supplier-module';
 import type { SupplierModule } from '../market/supplier/supplier-module';
 import { SupplierLeaseValidity } from '../market/supplier/supplier-lease-validity';
+import { HubTime } from '../market/hub-time';
 import { createRenterModule } from '../market/renter/renter-module';
 import type { RenterModule, RenterModuleDeps } from '../market/renter/renter-module';
 import type { HubTiming } from '../market/embedded-hub';
@@ -104,7 +105,17 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const balancesWatched = () => events.listenerCount('wallet:balances') > 0;
   const wallet = createWalletModule({ dataDir: options.dataDir, ledgerDb, settings, balancesWatched, logger: logger.child({ scope: 'wallet' }), keyProtection: options.keyProtection, nowMs });
   const hardware = createHardwareModule({ settings, telemetryStore, logger: logger.child({ scope: 'hardware' }), nowMs });
-  const workerModule = createWorkerModule({ db: ledgerDb, hardware: hardware.hardware, gpuVendors: hardware.gpuVendors, logger: logger.child({ scope: 'worker' }), nowMs, leaseValidity: new SupplierLeaseValidity(ledgerDb) });
+  // The hub's clock as the supplier's socket measures it: lease deadlines, the doctor's clock check.
+  const hubTime = new HubTime(nowMs);
+  const workerModule = createWorkerModule({
+    db: ledgerDb,
+    hardware: hardware.hardware,
+    gpuVendors: hardware.gpuVendors,
+    logger: logger.child({ scope: 'worker' }),
+    nowMs,
+    leaseValidity: new SupplierLeaseValidity(ledgerDb, hubTime),
+    clockOffsetMs: () => hubTime.offset(),
+  });
   const worker = workerModule.worker;
   const market = createMarketModule({ dataDir: options.dataDir, settings, wallet, logger: logger.child({ scope: 'market' }), ...(options.embeddedHubTiming ? { embeddedTiming: options.embeddedHubTiming } : {}) });
   const hub = market.hub;
@@ -121,6 +132,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     telemetryStore,
     logger: logger.child({ scope: 'supplier' }),
     nowMs,
+    hubTime,
     ...(options.supplierTickMs !== undefined ? { tickMs: options.supplierTickMs } : {}),
   });
   const modules: Module[] = [wallet, hardware, workerModule, market, renter, supplier];

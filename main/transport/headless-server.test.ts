@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import type { AppServices } from '../app/app-services';
 import type { ServerFrame } from '../../common/api/wire';
 import type { TelemetrySample } from '../../common/hardware/gpu';
 import { ApiDispatcher } from './api-dispatcher';
-import { HeadlessAuth } from './headless-auth';
+import { HeadlessAuth, SESSION_COOKIE, SESSION_MAX_AGE_MS } from './headless-auth';
 import { HeadlessServer } from './headless-server';
 import { silentLogger } from '../../common/logger';
 import { ApiError, isApiErrorShape } from '../../common/api/errors';
@@ -131,7 +131,67 @@ describe('HTTP: token exchange and access', () => {
   });
 });
 
+describe('session cookie expiry', () => {
+  // A cookie is signed with the same token by a HeadlessAuth whose clock says when it was issued.
+  const cookieIssuedAgo = (ageMs: number) =>
+    `${SESSION_COOKIE}=${new HeadlessAuth(readFileSync(join(dir, 'token'), 'utf8').trim(), () => Date.now() - ageMs).issueSessionCookieValue()}`;
+
+  it('accepts a cookie just inside its 30 days, over HTTP and WebSocket', async () => {
+    const fresh = cookieIssuedAgo(SESSION_MAX_AGE_MS - 60_000);
+    expect((await fetch(`http://127.0.0.1:${server.port}/`, { headers: { Cookie: fresh } })).status).toBe(200);
+    const ws = await openSocket({ Cookie: fresh, Origin: `http://127.0.0.1:${server.port}` });
+    const reply = await call(ws, 1, 'app:info', {});
+    ws.close();
+    expect(reply.type).toBe('result');
+  });
+
+  it('refuses a cookie past its 30 days: 401 over HTTP, 4401 over WebSocket', async () => {
+    const expired = cookieIssuedAgo(SESSION_MAX_AGE_MS + 1_000);
+    expect((await fetch(`http://127.0.0.1:${server.port}/`, { headers: { Cookie: expired } })).status).toBe(401);
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api`, { headers: { Cookie: expired, Origin: `http://127.0.0.1:${server.port}` } });
+    const [code] = await new Promise<[number, string]>((done) => ws.once('close', (c, r) => done([c, r.toString()])));
+    expect(code).toBe(4401);
+  });
+
+  it('expires exactly at SESSION_MAX_AGE_MS on the auth\'s own clock', () => {
+    let now = 1_000_000;
+    const auth = new HeadlessAuth('t'.repeat(43), () => now);
+    const value = auth.issueSessionCookieValue();
+    now += SESSION_MAX_AGE_MS - 1;
+    expect(auth.checkSessionCookieValue(value)).toBe(true);
+    now += 1;
+    expect(auth.checkSessionCookieValue(value)).toBe(false);
+  });
+});
+
 describe('WebSocket /api', () => {
+  it('refuses a socket with a foreign Host header (DNS rebinding) with 421, even with the cookie and a matching Origin', async () => {
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((done) => {
+      const req = request({
+        host: '127.0.0.1',
+        port: server.port,
+        path: '/api',
+        headers: {
+          Host: 'evil.example:80',
+          Origin: 'http://evil.example:80',
+          Cookie: cookie,
+          Connection: 'Upgrade',
+          Upgrade: 'websocket',
+          'Sec-WebSocket-Version': '13',
+          'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        done(res.statusCode ?? 0);
+      });
+      req.on('upgrade', () => done(101));
+      req.end();
+    });
+    expect(status).toBe(421);
+  });
+
   it('refuses a socket from another Origin', async () => {
     await expect(openSocket({ Cookie: cookie, Origin: 'http://evil.example' })).rejects.toThrow('HTTP 403');
     await expect(openSocket({ Cookie: cookie })).rejects.toThrow('HTTP 403');

@@ -53,6 +53,26 @@ export class AutoPayBudgets {
     }).immediate();
   }
 
+  /**
+   * At start, before any payment runs: each budget's spent becomes what the recorded
+   * payments say (`recorded`, by lease). A crash between reserving and signing left a
+   * reservation no payment stands for; without this the budget leaks it for good.
+   * Returns the leases whose budget changed.
+   */
+  reconcile(recorded: ReadonlyMap<string, bigint>): string[] {
+    return this.db.transaction(() => {
+      const changed: string[] = [];
+      const rows = this.db.prepare<[], { lease_id: string; spent_base_units: string }>('SELECT lease_id, spent_base_units FROM auto_pay_budgets').all();
+      for (const row of rows) {
+        const spent = recorded.get(row.lease_id) ?? 0n;
+        if (BigInt(row.spent_base_units) === spent) continue;
+        this.setSpent.run(spent.toString(), this.nowMs(), row.lease_id);
+        changed.push(row.lease_id);
+      }
+      return changed;
+    }).immediate();
+  }
+
   /** Gives back a reservation whose payment never left (signing or sending failed). */
   release(leaseId: string, amount: bigint): void {
     this.db.transaction(() => {

@@ -36,8 +36,12 @@ export interface PayOptions {
    * 'budget-or-confirm' when on, else 'confirm'.
    */
   approval?: 'budget' | 'budget-or-confirm' | 'confirm';
-  /** Called with the signature once the transaction is signed, before it is sent. */
-  onSigned?: (signature: Signature) => void;
+  /**
+   * Called with the signature once the transaction is signed, before it is sent, and
+   * whether the lease's auto-pay budget holds it (recorded with it, so a restart can
+   * rebuild the budget from the payments: issue 19, item 7).
+   */
+  onSigned?: (signature: Signature, meta: { autoApproved: boolean }) => void;
 }
 
 export interface WalletTransfersDeps {
@@ -137,9 +141,10 @@ export class WalletTransfers {
       }
       const signer = await this.d.vault.signer(from);
       const instructions = await buildPaymentInstructions(signer, request);
+      const onSigned = options.onSigned;
       const result = await this.sendSigned(signer, instructions, 'payment', purpose, () => {
         sent = true;
-      }, options.onSigned);
+      }, onSigned ? (signature) => onSigned(signature, { autoApproved }) : undefined);
       return { ...result, autoApproved };
     } catch (error) {
       // Give the budget back only when the payment certainly did not leave.

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { isTerminalJobState } from '../../common/worker/job';
 import type { EngineStatus } from '../../common/worker/job';
-import { dockerToolsAvailable, startDockerTestEnv } from '../../scripts/test-env/docker-env.mjs';
+import { buildBusyboxImage, dockerToolsAvailable, pushImage, startDockerTestEnv } from '../../scripts/test-env/docker-env.mjs';
+import { startThrottledProxy } from '../../scripts/test-env/throttled-proxy.mjs';
 import type { DockerTestEnv } from '../../scripts/test-env/docker-env.mjs';
 import { describeWithDocker, eventually, leftovers, startTestWorker, testSpec, untilRunning } from './test-support/docker-test-support';
 import type { TestWorker } from './test-support/docker-test-support';
@@ -66,14 +67,42 @@ describeWithDocker('Docker restarted mid-job', () => {
       expect(await leftovers(t.worker.workerId, env.dockerHost)).toEqual({ containers: [], volumes: [], networks: [] });
     }, 120_000);
   });
+
+  // Issue 19, item 10: a Docker restart during the image pull used to end the job as
+  // "pull-failed", which the hub counts against the renter's image.
+  describeRestart('during the image pull: the engine, not the renter\'s image, is the cause', false, (ctx) => {
+    it('starts the job over when Docker is back, and never reports it as the image\'s fault', async () => {
+      const { env, t } = ctx();
+      const image = `${env.registry}/idlegrid/restart-pull:${Date.now().toString(36)}`;
+      await buildBusyboxImage({ dockerHost: env.dockerHost, ref: image, dir: env.dir, extraBytes: 24 * 1024 * 1024 });
+      pushImage({ dockerHost: env.dockerHost, ref: image, removeLocal: true });
+      const proxy = await startThrottledProxy({ target: env.registry!, bytesPerSecond: 2 * 1024 * 1024 });
+      try {
+        const spec = testSpec({ image: image.replace(env.registry!, proxy.address), command: ['sh', '-c', 'echo ran-after-restart'] });
+        const downloading = new Promise<void>((resolve) => t.worker.onPullProgress((p) => p.jobId === spec.jobId && p.bytesDone > 0 && resolve()));
+        await t.worker.submit(spec);
+        await downloading;
+        await env.restartDockerd();
+
+        const job = await t.worker.runner.whenEnded(spec.jobId);
+        const history = t.worker.history(spec.jobId);
+        expect(history.filter((h) => h.reason === 'pull-failed')).toEqual([]);
+        expect(job).toMatchObject({ state: 'succeeded', endReason: 'exited' });
+        expect(t.worker.jobLogs(spec.jobId).lines.some((l) => l.text === 'ran-after-restart')).toBe(true);
+        expect(await leftovers(t.worker.workerId, env.dockerHost)).toEqual({ containers: [], volumes: [], networks: [] });
+      } finally {
+        await proxy.stop();
+      }
+    }, 180_000);
+  }, true);
 });
 
-function describeRestart(name: string, liveRestore: boolean, body: (ctx: () => { env: DockerTestEnv; t: TestWorker }) => void): void {
+function describeRestart(name: string, liveRestore: boolean, body: (ctx: () => { env: DockerTestEnv; t: TestWorker }) => void, registry = false): void {
   describeWithDocker(name, () => {
     let env: DockerTestEnv | null = null;
     let t: TestWorker | null = null;
     beforeAll(async () => {
-      env = await startDockerTestEnv({ isolated: true, registry: false, nvidiaHook: false, liveRestore });
+      env = await startDockerTestEnv({ isolated: true, registry, nvidiaHook: false, liveRestore });
       t = await startTestWorker({ dockerHost: env.dockerHost, probeImage: env.testImage });
     }, 120_000);
     afterAll(async () => {

@@ -16,6 +16,8 @@ import {
   startTestWorker,
   testSpec,
 } from './test-support/docker-test-support';
+import { buildBusyboxImage, pushImage } from '../../scripts/test-env/docker-env.mjs';
+import { startThrottledProxy } from '../../scripts/test-env/throttled-proxy.mjs';
 
 const root = join(__dirname, '..', '..');
 
@@ -23,10 +25,10 @@ const root = join(__dirname, '..', '..');
  * Runs a worker in a child process, lets it start `spec`, then kills it with SIGKILL:
  * no shutdown code runs, exactly as in a crash. Returns its data dir and what it said.
  */
-async function startJobThenCrash(spec: JobSpecInput): Promise<{ dataDir: string; workerId: string; job: Job }> {
+async function startJobThenCrash(spec: JobSpecInput, until: 'running' | 'pulling' = 'running'): Promise<{ dataDir: string; workerId: string; job: Job }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'idlegrid-crash-'));
   // node itself with tsx as a loader (not the tsx wrapper, whose child would outlive the kill).
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'test-support', 'crash-worker.ts'), dataDir, JSON.stringify(spec)], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'test-support', 'crash-worker.ts'), dataDir, JSON.stringify(spec), until], {
     cwd: root,
     env: { ...process.env, DOCKER_HOST: dockerTestEnv.dockerHost },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -49,7 +51,7 @@ async function startJobThenCrash(spec: JobSpecInput): Promise<{ dataDir: string;
   child.kill('SIGKILL');
   await exited;
   const said = JSON.parse(firstLine) as { workerId: string; job: Job };
-  expect(said.job.state).toBe('running');
+  expect(said.job.state).toBe(until);
   return { dataDir, ...said };
 }
 
@@ -94,6 +96,60 @@ describeWithDocker('Crash safety: the worker reconciles Docker with the jobs tab
     }
   });
 
+  // Issue 19, item 4: a kill during the image download used to settle the job as
+  // "interrupted" at the next start, and the paid lease failed.
+  it('after kill -9 during the image pull, resumes the job of a valid lease: pulls again and runs it', async () => {
+    const image = `${dockerTestEnv.registry}/idlegrid/resume-pull:${Date.now().toString(36)}`;
+    await buildBusyboxImage({ dockerHost: dockerTestEnv.dockerHost, ref: image, extraBytes: 16 * 1024 * 1024 });
+    pushImage({ dockerHost: dockerTestEnv.dockerHost, ref: image, removeLocal: true });
+    // Through a 2 MB/s proxy the download takes seconds: the kill lands in the middle of it.
+    const proxy = await startThrottledProxy({ target: dockerTestEnv.registry, bytesPerSecond: 2 * 1024 * 1024 });
+    const slowImage = image.replace(dockerTestEnv.registry, proxy.address);
+    try {
+      const spec = testSpec({ image: slowImage, command: ['sh', '-c', 'echo resumed-and-ran'] });
+      const crashed = await startJobThenCrash(spec, 'pulling');
+
+      const t = await startTestWorker({ dataDir: crashed.dataDir });
+      try {
+        const job = await t.worker.runner.whenEnded(spec.jobId);
+        expect(job).toMatchObject({ state: 'succeeded', endReason: 'exited', exitCode: 0 });
+        expect(t.worker.jobLogs(spec.jobId).lines.some((l) => l.text === 'resumed-and-ran')).toBe(true);
+        expect(t.worker.jobLogs(spec.jobId).lines.some((l) => l.stream === 'worker' && /download again/.test(l.text))).toBe(true);
+        const states = t.worker.history(spec.jobId).map((h) => h.state);
+        expect(states.filter((s) => s === 'interrupted' || s === 'failed')).toEqual([]);
+        expect(states.slice(-3)).toEqual(['creating', 'running', 'succeeded']);
+        expect(await leftovers(t.worker.workerId)).toEqual({ containers: [], volumes: [], networks: [] });
+      } finally {
+        await t.close();
+      }
+    } finally {
+      await proxy.stop();
+      await rawDocker().getImage(slowImage).remove({ force: true }).catch(() => undefined);
+    }
+  }, 120_000);
+
+  it('after kill -9 during the image pull, ends the job of a lease that is no longer valid', async () => {
+    const image = `${dockerTestEnv.registry}/idlegrid/resume-pull-invalid:${Date.now().toString(36)}`;
+    await buildBusyboxImage({ dockerHost: dockerTestEnv.dockerHost, ref: image, extraBytes: 16 * 1024 * 1024 });
+    pushImage({ dockerHost: dockerTestEnv.dockerHost, ref: image, removeLocal: true });
+    const proxy = await startThrottledProxy({ target: dockerTestEnv.registry, bytesPerSecond: 2 * 1024 * 1024 });
+    const slowImage = image.replace(dockerTestEnv.registry, proxy.address);
+    try {
+      const spec = testSpec({ image: slowImage, command: ['sh', '-c', 'echo should-not-run'] });
+      const crashed = await startJobThenCrash(spec, 'pulling');
+      const t = await startTestWorker({ dataDir: crashed.dataDir, leaseValidity: { isValid: () => false } });
+      try {
+        expect(t.worker.job(spec.jobId)).toMatchObject({ state: 'interrupted', endReason: 'worker-restarted' });
+        expect(await leftovers(t.worker.workerId)).toEqual({ containers: [], volumes: [], networks: [] });
+      } finally {
+        await t.close();
+      }
+    } finally {
+      await proxy.stop();
+      await rawDocker().getImage(slowImage).remove({ force: true }).catch(() => undefined);
+    }
+  }, 120_000);
+
   it('records the exit of a job that ended while the app was down, once', async () => {
     const spec = testSpec({ command: ['sh', '-c', 'sleep 1; exit 7'] });
     const crashed = await startJobThenCrash(spec);
@@ -106,7 +162,7 @@ describeWithDocker('Crash safety: the worker reconciles Docker with the jobs tab
       expect(await leftovers(t.worker.workerId)).toEqual({ containers: [], volumes: [], networks: [] });
       // A second start finds nothing more to do.
       const report = await t.worker.reconciler.reconcile();
-      expect(report).toEqual({ adopted: [], settled: [], removedContainers: [], removedVolumes: [], removedNetworks: [] });
+      expect(report).toEqual({ adopted: [], resumed: [], settled: [], removedContainers: [], removedVolumes: [], removedNetworks: [] });
     } finally {
       await t.close();
     }

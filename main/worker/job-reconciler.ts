@@ -7,12 +7,17 @@ import type { Logger } from '../../common/logger';
 
 export interface ReconcileReport {
   adopted: string[];
+  /** Jobs of valid leases that had not started (cut off during the pull): started over. */
+  resumed: string[];
   /** Jobs ended by the reconcile (finished while unwatched, lease over, container gone). */
   settled: string[];
   removedContainers: string[];
   removedVolumes: string[];
   removedNetworks: string[];
 }
+
+/** A job in these states has no container that ever ran. */
+const NOT_STARTED = new Set<string>(['queued', 'pulling', 'creating']);
 
 export interface JobReconcilerDeps {
   engine: ContainerEngine;
@@ -27,7 +32,8 @@ export interface JobReconcilerDeps {
 /**
  * Makes Docker and the jobs table agree, at start and whenever the engine comes back.
  * For each job the table says is active but nobody watches: a running container of a
- * valid lease is adopted; one whose lease is over is stopped; an ended or missing
+ * valid lease is adopted; a job of a valid lease that never started is resumed (pulled
+ * again); one whose lease is over is stopped; an ended or missing
  * container ends the job with what Docker says. Then everything carrying this
  * worker's labels that no watched job owns — containers, scratch volumes, lease
  * networks — is removed: nothing is left orphaned, and no job is counted twice
@@ -62,7 +68,7 @@ export class JobReconciler {
 
   private async pass(): Promise<ReconcileReport> {
     const { engine, store, runner, workerId } = this.options;
-    const report: ReconcileReport = { adopted: [], settled: [], removedContainers: [], removedVolumes: [], removedNetworks: [] };
+    const report: ReconcileReport = { adopted: [], resumed: [], settled: [], removedContainers: [], removedVolumes: [], removedNetworks: [] };
     const mine = workerLabels(workerId);
 
     const containers = await engine.listContainers(mine);
@@ -82,6 +88,18 @@ export class JobReconciler {
         if (details.state.paused) await engine.unpauseContainer(details.id);
         await engine.stopContainer(details.id, record.spec.stopGraceMs);
         await runner.settle(record, await engine.inspectContainer(details.id), 'lease-ended');
+      } else if (
+        NOT_STARTED.has(record.job.state) &&
+        (!details || details.state.startedAtMs === null) &&
+        runner.canStartOver(jobId) &&
+        this.options.leaseValidity.isValid(record.job, this.options.nowMs())
+      ) {
+        // Cut off before it ran (app or Docker restarted during the pull): a paid lease
+        // is not failed for that; its job starts over. A created, never-started container goes first.
+        if (details) await engine.removeContainer(details.id);
+        runner.startOver(record, runner.wasEngineLost(jobId) ? 'engine' : 'app');
+        report.resumed.push(jobId);
+        continue;
       } else {
         await runner.settle(record, details);
       }

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Job } from '../../common/worker/job';
 import { jobResourceNames } from './job-resources';
@@ -185,6 +186,24 @@ describeWithDocker('JobRunner on a real Docker engine', () => {
     // Batched (a flood sends its newest lines, a few events a second), never one event per line.
     expect(batches.length).toBeLessThan(50);
   });
+
+  it('bounds the container log Docker keeps on disk (json-file, 3 × 10 MB) when a job prints without end', async () => {
+    // 40 MB of output in 64 KiB lines: more than the three files may hold.
+    const spec = testSpec({ command: ['sh', '-c', 'i=0; while [ $i -lt 640 ]; do head -c 65535 /dev/zero | tr "\\0" x; echo; i=$((i+1)); done; echo PRINTED; sleep 600'] });
+    await t.worker.submit(spec);
+    const job = await running(spec.jobId);
+    await eventually(() => output(spec.jobId).includes('PRINTED'), 60_000, 'the job to print 40 MB');
+    const inspect = await rawDocker().getContainer(job.containerId!).inspect();
+    expect(inspect.HostConfig.LogConfig).toEqual({ Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '3' } });
+    const { readdirSync, statSync } = await import('node:fs');
+    const { basename, dirname } = await import('node:path');
+    const logDir = dirname(inspect.LogPath);
+    const files = readdirSync(logDir).filter((f) => f.startsWith(basename(inspect.LogPath)));
+    const bytes = files.reduce((n, f) => n + statSync(join(logDir, f)).size, 0);
+    expect(files.length).toBeGreaterThan(1); // it did rotate
+    expect(bytes).toBeLessThanOrEqual(3 * 10 * 1024 * 1024 + 256 * 1024);
+    await t.worker.stopJob(spec.jobId);
+  }, 120_000);
 
   it('reports a non-zero exit as a failure with its exit code, and records every transition', async () => {
     const spec = testSpec({ command: ['sh', '-c', 'echo working; exit 3'] });

@@ -5,6 +5,7 @@ import { ApiError } from '../../common/api/errors';
 import type { ContainerDetails, ContainerEngine } from './container-engine';
 import { EngineError } from './container-engine';
 import { endingBeforeStart, endingOf, exitedWith, portsOf } from './job-ending';
+import { describePullFailure } from './engine-errors';
 import type { JobEnding, StopReason } from './job-ending';
 import type { ContainerEngineEvent } from './engine-monitor';
 import type { ContainerGpuDevices } from '../hardware/vendors';
@@ -17,11 +18,15 @@ import { JobWaiters, StopRequested, activeJob } from './active-job';
 import type { ActiveJob } from './active-job';
 import type { WorkerEvents } from './worker-events';
 import type { Logger } from '../../common/logger';
+import type { StorageHealth } from './storage-health';
+import { storageFailureText } from '../../sqlite/storage-failure';
 
 export interface JobRunnerDeps {
   engine: ContainerEngine;
   logger: Logger;
   store: JobStore;
+  /** Told of every write to the jobs table: a full disk degrades the worker, it does not end the app. */
+  storage: StorageHealth;
   logs: JobLogRelay;
   events: WorkerEvents;
   workerId: string;
@@ -56,6 +61,7 @@ export interface JobRunnerDeps {
  */
 export class JobRunner {
   private readonly active = new Map<string, ActiveJob>();
+  private readonly resumes = new Map<string, number>();
   private readonly waiters = new JobWaiters();
   private detached = false;
 
@@ -70,14 +76,26 @@ export class JobRunner {
     if (this.detached) throw new ApiError('unavailable', 'The worker is shutting down; try again after the app restarts.', 'worker_shutting_down');
     const refusal = await this.options.admit?.(spec);
     if (refusal) throw new ApiError('conflict', refusal, 'job_not_admitted');
-    const job = this.options.store.insert(spec, { isTest: options.isTest ?? false });
+    let job: Job | null;
+    try {
+      job = this.options.storage.write('job accepted', () => this.options.store.insert(spec, { isTest: options.isTest ?? false }));
+    } catch (error) {
+      const text = storageFailureText(error);
+      if (text) throw new ApiError('unavailable', `${text} No job is taken until then.`, 'storage_failing');
+      throw error;
+    }
     if (!job) {
       throw new ApiError('conflict', `Job ${spec.jobId} was already accepted on this machine; a job id is never run twice.`, 'job_id_reused');
     }
     this.announce(job);
     const active = this.track(spec, null);
-    void this.lifecycle(active);
+    this.inBackground(active, this.lifecycle(active), 'job lifecycle');
     return job;
+  }
+
+  /** True when this process lost Docker while it held the job (vs. an app restart). */
+  wasEngineLost(jobId: string): boolean {
+    return this.active.get(jobId)?.engineLost ?? false;
   }
 
   /** Jobs this process is running or watching. */
@@ -118,7 +136,7 @@ export class JobRunner {
         active.abort.abort(); // still pulling: stop the download
       } else {
         this.setState(jobId, { state: 'stopping' });
-        void this.stopContainer(active);
+        this.inBackground(active, this.stopContainer(active), 'job stop');
       }
     }
     return this.whenEnded(jobId);
@@ -162,7 +180,32 @@ export class JobRunner {
     const lastMs = this.options.logs.lastLineAtMs(record.job.id);
     this.options.logs.note(record.job.id, existing ? 'Docker is back; following the job again.' : 'Idlegrid restarted; following the running job again.');
     this.armDeadline(active);
-    void this.watch(active, lastMs === null ? { tail: 1000 } : { sinceMs: lastMs });
+    this.inBackground(active, this.watch(active, lastMs === null ? { tail: 1000 } : { sinceMs: lastMs }), 'job watch');
+  }
+
+  /**
+   * Whether a job that had not started (no container yet, or one never started) may be
+   * taken up again: its lease is still valid and it was not resumed too often in this
+   * process (a Docker that fails every pull must end the job some time).
+   */
+  canStartOver(jobId: string): boolean {
+    return (this.resumes.get(jobId) ?? 0) < MAX_RESUMES;
+  }
+
+  /**
+   * Takes up a job whose image pull or container start was cut short by a restart of
+   * the app or of Docker: the lease is paid and nothing ran yet, so it starts over
+   * (pull again, Docker keeps the layers it has) instead of failing the lease.
+   */
+  startOver(record: JobRecord, why: 'app' | 'engine'): void {
+    if (this.detached) return;
+    this.resumes.set(record.job.id, (this.resumes.get(record.job.id) ?? 0) + 1);
+    const active = this.track(record.spec, null);
+    this.options.logs.note(
+      record.job.id,
+      why === 'app' ? 'Idlegrid restarted before the job started; download again and start it.' : 'Docker is back before the job started; download again and start it.',
+    );
+    this.inBackground(active, this.lifecycle(active), 'job lifecycle (resumed)');
   }
 
   /**
@@ -222,7 +265,8 @@ export class JobRunner {
       const gpus = spec.gpuUuids.length > 0 ? this.options.gpuDevices(spec.gpuUuids) : { deviceRequests: [], devices: [] };
       const create = hardenedContainerSpec(spec, names, jobLabels(this.options.workerId, spec.leaseId, spec.jobId), gpus);
       active.containerId = await this.options.engine.createContainer(create);
-      this.options.store.attachContainer(spec.jobId, active.containerId);
+      const containerId = active.containerId;
+      this.options.storage.write('job container', () => this.options.store.attachContainer(spec.jobId, containerId));
       this.checkStop(active);
       await this.options.engine.startContainer(active.containerId);
       const startedAtMs = this.options.nowMs();
@@ -230,7 +274,7 @@ export class JobRunner {
       const details = spec.exposedPorts.length > 0 ? await this.options.engine.inspectContainer(active.containerId) : null;
       if (active.stopRequest) {
         // Stopped while it was being created: it stays "stopping" and is stopped now.
-        void this.stopContainer(active);
+        this.inBackground(active, this.stopContainer(active), 'job stop');
       } else {
         this.setState(spec.jobId, {
           state: 'running',
@@ -248,6 +292,13 @@ export class JobRunner {
         this.lostWatch(active);
         return;
       }
+      if (!active.containerId && !active.stopRequest && !(error instanceof StopRequested) && (await this.engineWentAway(active, error))) {
+        // Docker restarted during the pull or before the container existed: not the
+        // renter's image. The reconnect's reconcile resumes the job (issue 19, item 10).
+        this.options.logs.note(spec.jobId, 'Docker went away before the job started; it starts again when Docker is back.');
+        this.lostWatch(active);
+        return;
+      }
       const ended = endingBeforeStart(active.spec, error, {
         stopRequest: active.stopRequest ?? (error instanceof StopRequested || active.abort.signal.aborted ? 'owner-stopped' : null),
         phase: active.phase,
@@ -258,6 +309,19 @@ export class JobRunner {
       await this.removeResources(spec, active.containerId);
       await this.finish(spec.jobId, ended);
     }
+  }
+
+  /**
+   * Was a failure before the container existed Docker going away? Certain for a refused
+   * connection; for a pull that broke off with any other words than the registry's own
+   * (not found, denied, plain HTTP), the engine's event stream tells within a moment.
+   */
+  private async engineWentAway(active: ActiveJob, error: unknown): Promise<boolean> {
+    if (error instanceof EngineError && error.isConnectionFailure) return true;
+    if (active.phase !== 'pull') return false;
+    const kind = describePullFailure(active.spec.image, error, this.options.engine.endpoint).kind;
+    if (kind === 'not-found' || kind === 'auth' || kind === 'insecure') return false;
+    return (await this.options.engineGoingAway?.(3_000)) ?? false;
   }
 
   private async ensureImage(active: ActiveJob): Promise<void> {
@@ -380,8 +444,25 @@ export class JobRunner {
     return active;
   }
 
+  /**
+   * Work started in the background must never reject unhandled (Node ends the app). A
+   * write the disk refused leaves the job as last recorded, unwatched: the next reconcile
+   * (at start, on reconnect, or the owner's next job) settles it once writes go through;
+   * Docker's side was removed on the way out.
+   */
+  private inBackground(active: ActiveJob, work: Promise<unknown>, what: string): void {
+    work.catch((error: unknown) => {
+      if (!this.options.storage.failed(what, error)) this.options.logger.error({ err: error, jobId: active.spec.jobId, what }, 'a job step failed unexpectedly');
+      if (this.active.get(active.spec.jobId) === active) {
+        if (active.deadlineTimer) clearTimeout(active.deadlineTimer);
+        active.watching = false;
+        this.active.delete(active.spec.jobId);
+      }
+    });
+  }
+
   private setState(jobId: string, change: Parameters<JobStore['transition']>[1]): Job {
-    const job = this.options.store.transition(jobId, change);
+    const job = this.options.storage.write('job state', () => this.options.store.transition(jobId, change));
     this.announce(job);
     return job;
   }
@@ -397,6 +478,9 @@ export class JobRunner {
     this.waiters.notify(job);
   }
 }
+
+/** How often one process takes up a job that had not started before it ends it. */
+const MAX_RESUMES = 3;
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());

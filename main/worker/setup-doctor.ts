@@ -8,6 +8,9 @@ import { describeEngineUnreachable, describePullFailure } from './engine-errors'
 import { errorText } from '../../common/errors';
 import { workerLabels } from './job-resources';
 
+/** Beyond this the doctor warns that the clock is off (the same bound as main/market/hub-time.ts). */
+const CLOCK_WARN_OFFSET_MS = 5_000;
+
 export interface DiskSpace {
   freeBytes: number;
   totalBytes: number;
@@ -27,6 +30,8 @@ export interface SetupDoctorDeps {
   diskReserveBytes: () => number;
   /** Free space of a local path; null when it cannot be measured. */
   diskSpace?: (path: string) => Promise<DiskSpace | null>;
+  /** The hub's clock minus this machine's, null while not measured (no hub yet): checked when known. */
+  clockOffsetMs?: () => number | null;
   /** Longest wait for Docker to answer before it counts as not running. */
   timeoutMs?: number;
 }
@@ -65,9 +70,33 @@ export class SetupDoctor {
       docker.check,
       info ? await this.checkGpuRuntime() : skipped('gpu-runtime', 'GPU support for containers', 'Needs Docker first.'),
       info ? await this.checkDisk(info) : skipped('disk', 'Disk for jobs', 'Needs Docker first.'),
+      ...this.checkClock(),
     ];
     this.last = { checkedAtMs: this.options.nowMs(), checks, ready: checks.every((c) => c.status !== 'fail') };
     return this.last;
+  }
+
+  /**
+   * Lease deadlines are the hub's; the supplier follows the hub's clock, but a clock off by
+   * more than a few seconds also misdates logs and earnings: the owner should fix it.
+   */
+  checkClock(): DoctorCheck[] {
+    const offsetMs = this.options.clockOffsetMs?.() ?? null;
+    if (offsetMs === null) return [];
+    const seconds = Math.round(Math.abs(offsetMs) / 1000);
+    if (Math.abs(offsetMs) <= CLOCK_WARN_OFFSET_MS) {
+      return [{ id: 'clock', title: 'Clock', status: 'ok', summary: "This machine's clock agrees with the hub's.", fix: null, detail: `offset ${offsetMs} ms` }];
+    }
+    return [
+      {
+        id: 'clock',
+        title: 'Clock',
+        status: 'warn',
+        summary: `This machine's clock is ${seconds} s ${offsetMs < 0 ? 'ahead of' : 'behind'} the hub's. Leases follow the hub's clock, so jobs are not cut short, but times in logs and earnings are off.`,
+        fix: 'Turn on automatic time (NTP): on Linux `sudo timedatectl set-ntp true`; on Windows and macOS, "Set time automatically" in the date and time settings.',
+        detail: `offset ${offsetMs} ms (hub − this machine)`,
+      },
+    ];
   }
 
   async checkDocker(): Promise<{ check: DoctorCheck; info: EngineInfo | null }> {

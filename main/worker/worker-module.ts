@@ -20,6 +20,8 @@ export interface WorkerModuleDeps {
   nowMs: () => number;
   /** After a crash, a lease's container is kept only while this says the lease is paid for. */
   leaseValidity: LeaseValidity;
+  /** The hub's clock minus this machine's (null: not measured): the doctor's clock check. */
+  clockOffsetMs?: () => number | null;
 }
 
 export interface WorkerModule extends Module {
@@ -39,6 +41,7 @@ export function createWorkerModule(deps: WorkerModuleDeps): WorkerModule {
     gpuUuids: () => gpus().filter((gpu) => gpu.lendable).map((gpu) => gpu.uuid),
     gpuDevices: (uuids) => containerGpuDevices(deps.gpuVendors, gpus(), uuids),
     leaseValidity: deps.leaseValidity,
+    ...(deps.clockOffsetMs ? { clockOffsetMs: deps.clockOffsetMs } : {}),
   });
   return {
     worker,

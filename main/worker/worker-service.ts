@@ -3,6 +3,8 @@ import { ApiError } from '../../common/api/errors';
 import type { DoctorCheck, DoctorReport, TestJobResult } from '../../common/worker/doctor';
 import type { EngineStatus, Job, JobLogBatch, JobLogs, JobStats, JobTransition, PullProgress } from '../../common/worker/job';
 import type { Event } from '../../common/event';
+import { MutableDisposable, disposableInterval } from '../../common/lifecycle';
+import type { Disposable } from '../../common/lifecycle';
 import { jobSpecSchema } from '../../common/worker/job-spec';
 import type { JobSpec, JobSpecInput } from '../../common/worker/job-spec';
 import type { ContainerGpuDevices } from '../hardware/vendors';
@@ -20,6 +22,8 @@ import { JobStore } from './job-store';
 import { deadlineLeaseValidity } from './lease-validity';
 import type { LeaseValidity } from './lease-validity';
 import { SetupDoctor } from './setup-doctor';
+import { StorageHealth } from './storage-health';
+import type { StorageStatus } from './storage-health';
 import type { DiskSpace } from './setup-doctor';
 import { testJobSpec } from './test-job';
 import { WorkerEvents } from './worker-events';
@@ -46,12 +50,16 @@ export interface WorkerServiceDeps {
   gpuDevices?: (gpuUuids: readonly string[]) => ContainerGpuDevices;
   diskReserveBytes?: () => number;
   diskSpace?: (path: string) => Promise<DiskSpace | null>;
+  /** The hub's clock minus this machine's (null: not measured): the doctor warns when it is off. */
+  clockOffsetMs?: () => number | null;
   /** New log lines go out as one event per job this often (200 ms by default). */
   logFlushIntervalMs?: number;
   /** Pull progress events at most this often per job. */
   progressIntervalMs?: number;
   /** Longest `start` waits for Docker's first answer and the reconcile. */
   startTimeoutMs?: number;
+  /** While writes to ledger.db fail, the reconcile (which records what it could not) is tried this often. */
+  storageRetryMs?: number;
   /** Reconnect back-off after Docker went away. */
   initialBackoffMs?: number;
   maxBackoffMs?: number;
@@ -83,11 +91,20 @@ export class WorkerService {
   /** Docker connected, went away, is being retried. */
   readonly onDidChangeEngine: Event<EngineStatus> = this.events.engineChanged.event;
   readonly onDoctorReport: Event<DoctorReport> = this.events.doctorReport.event;
+  /** Writes to ledger.db failed (disk full) or go through again. */
+  readonly onDidChangeStorage: Event<StorageStatus>;
+  private readonly storage: StorageHealth;
+  private readonly storageRetry = new MutableDisposable<Disposable>();
+  private readonly storageListener: Disposable;
+  private stopped = false;
 
   constructor(private readonly options: WorkerServiceDeps) {
     this.nowMs = options.nowMs ?? Date.now;
     this.engine = options.engine ?? new DockerEngine();
     this.store = new JobStore(options.db, this.nowMs);
+    this.storage = new StorageHealth(options.logger, this.nowMs);
+    this.onDidChangeStorage = this.storage.onDidChange;
+    this.storageListener = this.storage.onDidChange((status) => this.retryWhileStorageFails(status));
     this.workerId = this.store.workerId();
     this.probeImage = options.probeImage ?? DEFAULT_PROBE_IMAGE;
     this.gpuUuids = options.gpuUuids ?? (() => []);
@@ -106,6 +123,7 @@ export class WorkerService {
       gpuDevices,
       diskReserveBytes: options.diskReserveBytes ?? (() => DEFAULT_DISK_RESERVE_BYTES),
       ...(options.diskSpace ? { diskSpace: options.diskSpace } : {}),
+      ...(options.clockOffsetMs ? { clockOffsetMs: options.clockOffsetMs } : {}),
     });
     const admission = new JobAdmission({
       engine: this.engine,
@@ -117,6 +135,7 @@ export class WorkerService {
       engine: this.engine,
       logger: options.logger,
       store: this.store,
+      storage: this.storage,
       logs: this.logs,
       events: this.events,
       workerId: this.workerId,
@@ -143,7 +162,10 @@ export class WorkerService {
       nowMs: this.nowMs,
       labels: workerLabels(this.workerId),
       onConnected: async () => {
-        await this.reconciler.reconcile();
+        // A full disk is not Docker's fault: Docker is connected; the storage retry settles later.
+        await this.reconciler.reconcile().catch((error: unknown) => {
+          if (!this.storage.failed('reconcile', error)) throw error;
+        });
       },
       onEvent: (event) => this.runner.onEngineEvent(event),
       onStatus: (status) => this.events.engineChanged.fire(status),
@@ -169,8 +191,16 @@ export class WorkerService {
 
   /** Lets go of Docker; containers of running jobs keep running (the next start adopts them). */
   async stop(): Promise<void> {
+    this.stopped = true;
+    this.storageListener.dispose();
+    void this.storageRetry.clear();
     this.runner.detach();
     await this.monitor.stop();
+  }
+
+  /** Whether the worker can record its jobs (a full disk says so here instead of ending the app). */
+  storageStatus(): StorageStatus {
+    return this.storage.status();
   }
 
   engineStatus(): EngineStatus {
@@ -264,6 +294,21 @@ export class WorkerService {
       fix: job.endReason === 'pull-failed' ? 'Check the internet connection, then run the test job again.' : null,
       detail: job.exitCode === null ? null : `exit code ${job.exitCode}`,
     };
+  }
+
+  /** Jobs that ended while nothing could be written are settled by a reconcile once writes go through. */
+  private retryWhileStorageFails(status: StorageStatus): void {
+    if (status.state === 'ok' || this.stopped) {
+      this.storageRetry.clear();
+      return;
+    }
+    if (this.storageRetry.value) return;
+    this.storageRetry.value = disposableInterval(() => {
+      if (this.monitor.status().state !== 'connected') return;
+      this.reconciler.reconcile().catch((error: unknown) => {
+        if (!this.storage.failed('reconcile', error)) this.options.logger.warn({ err: error }, 'the reconcile after a storage failure failed');
+      });
+    }, this.options.storageRetryMs ?? 30_000);
   }
 
   private requireEngine(): void {

@@ -115,8 +115,9 @@ export class LeasePayer {
   private async payOne(lease: LeaseView, index: number, p: IncrementPayment, approval: PaymentApproval, token: TokenUnit, network: string): Promise<void> {
     const payer = this.o.wallet.vault.activeAddress();
     if (!payer) throw new ApiError('not_found', 'There is no wallet yet. Create or import one in the Wallet view.', 'no_wallet');
-    const onSigned = (signature: Signature) =>
+    const onSigned = (signature: Signature, meta: { autoApproved: boolean }) =>
       this.o.ledger.recordSigned({
+        autoApproved: meta.autoApproved,
         leaseId: lease.leaseId,
         increment: index,
         payee: p.payee,
@@ -148,7 +149,7 @@ export class LeasePayer {
     if (recorded.state === 'signed') {
       const status = await this.o.wallet.network.client().signatureStatus(recorded.signature as Signature);
       if (status && status.err === null) {
-        this.o.ledger.markSent(recorded.signature, false, this.o.nowMs());
+        this.o.ledger.markSent(recorded.signature, null, this.o.nowMs());
         this.receiptsChanged.fire({ atMs: this.o.nowMs() });
       } else if (status) {
         // Failed on chain: no token moved.

@@ -102,24 +102,36 @@ export class RentLedger {
    * Records a signed transfer before it is sent. A row still 'signed' for the same
    * payment (a send that certainly never landed, see LeasePayer) is replaced.
    */
-  recordSigned(p: Omit<RentPayment, 'state' | 'paidAtMs' | 'submittedAtMs' | 'autoApproved'>): void {
+  recordSigned(p: Omit<RentPayment, 'state' | 'paidAtMs' | 'submittedAtMs' | 'autoApproved'> & { autoApproved?: boolean }): void {
     this.db.transaction(() => {
       this.db
         .prepare(
-          `INSERT INTO rent_payments (lease_id, increment, payee, payer, amount_base_units, token, mint, reference, network, state, signature, signed_at_ms)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'signed', ?, ?)
+          `INSERT INTO rent_payments (lease_id, increment, payee, payer, amount_base_units, token, mint, reference, network, state, signature, auto_approved, signed_at_ms)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'signed', ?, ?, ?)
            ON CONFLICT(lease_id, increment, payee) DO UPDATE SET
-             signature = excluded.signature, reference = excluded.reference, signed_at_ms = excluded.signed_at_ms
+             signature = excluded.signature, reference = excluded.reference, auto_approved = excluded.auto_approved, signed_at_ms = excluded.signed_at_ms
            WHERE rent_payments.state = 'signed'`,
         )
-        .run(p.leaseId, p.increment, p.payee, p.payer, p.amount.toString(), p.token, p.mint, p.reference, p.network, p.signature, p.signedAtMs);
+        .run(p.leaseId, p.increment, p.payee, p.payer, p.amount.toString(), p.token, p.mint, p.reference, p.network, p.signature, p.autoApproved ? 1 : 0, p.signedAtMs);
     })();
   }
 
-  markSent(signature: string, autoApproved: boolean, paidAtMs: number): void {
+  /** On chain. `autoApproved` null keeps what was recorded at signing (a payment found again after a restart). */
+  markSent(signature: string, autoApproved: boolean | null, paidAtMs: number): void {
     this.db
-      .prepare(`UPDATE rent_payments SET state = 'sent', auto_approved = ?, paid_at_ms = ? WHERE signature = ? AND state = 'signed'`)
-      .run(autoApproved ? 1 : 0, paidAtMs, signature);
+      .prepare(`UPDATE rent_payments SET state = 'sent', auto_approved = COALESCE(?, auto_approved), paid_at_ms = ? WHERE signature = ? AND state = 'signed'`)
+      .run(autoApproved === null ? null : autoApproved ? 1 : 0, paidAtMs, signature);
+  }
+
+  /**
+   * What each lease's auto-pay budget holds by the record: the auto-approved transfers
+   * that may have left (signed, sent or credited; one that certainly never left is deleted).
+   */
+  autoApprovedSpent(): Map<string, bigint> {
+    const totals = new Map<string, bigint>();
+    const rows = this.db.prepare<[], { lease_id: string; amount_base_units: string }>('SELECT lease_id, amount_base_units FROM rent_payments WHERE auto_approved = 1').all();
+    for (const row of rows) totals.set(row.lease_id, (totals.get(row.lease_id) ?? 0n) + BigInt(row.amount_base_units));
+    return totals;
   }
 
   markSubmitted(signature: string): void {

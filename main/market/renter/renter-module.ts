@@ -241,6 +241,10 @@ export function createRenterModule(options: RenterModuleDeps): RenterModule {
     onLeaseEvent: follower.onLeaseEvent,
     onDidChangeReceipts: payer.onDidChangeReceipts,
     async start() {
+      // Before any payment runs: budgets match the recorded payments (a crash between
+      // reserving a budget and signing must not leak it).
+      const healed = budgets.reconcile(ledger.autoApprovedSpent());
+      if (healed.length > 0) logger.warn({ leases: healed }, 'auto-pay budgets reconciled with the recorded payments');
       hub.onDidChangeStatus(() => resync(), disposables);
       wallet.onDidChangeWallet(() => resync(), disposables);
       resync(true);

@@ -1,5 +1,6 @@
 import { Sequencer } from '../../../common/async';
 import type { HardwareSnapshot } from '../../../common/hardware/detection';
+import type { HubTime } from '../hub-time';
 import type { Offer } from '../../../common/hub/market-types';
 import type { HubToWorkerMessage } from '../../../common/hub/worker-messages';
 import type { Settings } from '../../../common/settings';
@@ -13,6 +14,9 @@ import type { SupplierLeaseStore } from './supplier-lease-store';
 import { errorText } from '../../../common/errors';
 
 export interface SupplierHubLinkDeps {
+  nowMs: () => number;
+  /** Told the hub's clock offset at each welcome and heartbeat. */
+  hubTime: HubTime;
   leases: SupplierLeaseStore;
   settings: SettingsStore;
   hub: MarketHub;
@@ -135,9 +139,11 @@ export class SupplierHubLink {
         agent: 'idlegrid-app',
         reconnectMinMs: 500,
         reconnectMaxMs: 15_000,
+        nowMs: this.d.nowMs,
       });
       this.client = client;
       client.on('message', (m) => {
+        if ((m.type === 'welcome' || m.type === 'heartbeat.ack') && client.clockOffsetMs !== null) this.d.hubTime.measured(client.clockOffsetMs);
         if (client === this.client) this.d.onMessage(m);
       });
       client.on('disconnected', () => this.d.publish());

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Job } from '../../../common/worker/job';
 import { deadlineLeaseValidity } from '../../worker/lease-validity';
 import type { LeaseValidity } from '../../worker/lease-validity';
+import type { HubTime } from '../hub-time';
 
 /**
  * After a crash the worker asks this before re-adopting a container: a renter's lease is
@@ -12,7 +13,10 @@ import type { LeaseValidity } from '../../worker/lease-validity';
 export class SupplierLeaseValidity implements LeaseValidity {
   private readonly lookup: Database.Statement<[string], { paid_through_ms: number | null; grace_ms: number; state: string }>;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly hubTime: HubTime,
+  ) {
     this.lookup = db.prepare('SELECT paid_through_ms, grace_ms, state FROM supplier_leases WHERE lease_id = ?');
   }
 
@@ -20,6 +24,11 @@ export class SupplierLeaseValidity implements LeaseValidity {
     const row = job.isTest ? undefined : this.lookup.get(job.leaseId);
     if (!row) return deadlineLeaseValidity.isValid(job, nowMs);
     if (row.state === 'ended' || row.paid_through_ms === null) return false;
-    return nowMs < row.paid_through_ms + row.grace_ms && nowMs < job.deadlineAtMs;
+    // Paid-through is the hub's time. Not knowing it yet (at start, before the hub's
+    // welcome), a paid lease is kept: the welcome lists the leases to keep and the
+    // supplier's clock (in hub time) ends the unpaid ones; never on local time alone.
+    const hubNowMs = this.hubTime.nowMs();
+    const paidNow = hubNowMs === null || hubNowMs < row.paid_through_ms + row.grace_ms;
+    return paidNow && nowMs < job.deadlineAtMs;
   }
 }

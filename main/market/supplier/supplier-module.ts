@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { HubTime } from '../hub-time';
 import type { lendCalls } from '../../../common/api/lend';
 import { Events } from '../../../common/event';
 import type { Event } from '../../../common/event';
@@ -31,6 +32,8 @@ export interface SupplierModuleDeps {
   telemetry: TelemetryService;
   telemetryStore: TelemetryStore;
   nowMs: () => number;
+  /** The hub's clock, measured by the worker socket: lease deadlines use it. */
+  hubTime: HubTime;
   /** Tests: how often paid-through and metering are checked (1 s by default). */
   tickMs?: number;
   /** Scope 'supplier' in the app's log. */
@@ -64,6 +67,7 @@ export function createSupplierModule(options: SupplierModuleDeps): SupplierModul
     hardware: options.hardware,
     telemetry: options.telemetry,
     nowMs: options.nowMs,
+    hubTime: options.hubTime,
     logger: options.logger,
     ...(options.tickMs !== undefined ? { tickMs: options.tickMs } : {}),
   });

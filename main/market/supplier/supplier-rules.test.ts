@@ -32,6 +32,25 @@ describe('supplier rules', () => {
     expect(g.observe(s(31_000, 85), 31_000, 80, leases)).toEqual([]);
   });
 
+  it('thermal guard boundaries: exactly at the maximum never pauses; exactly at maximum − 5 °C stays paused', () => {
+    const g = new ThermalGuard();
+    const s = (t: number, c: number) => [{ gpuUuid: 'GPU-a', gpuIndex: 0, tMs: t, temperatureC: c, powerW: 100, utilizationPct: 0, vramUsedMiB: 0, fanPct: 0, smClockMHz: 0 }];
+    const leases = [{ leaseId: 'L1', gpuUuids: ['GPU-a'], paused: false }];
+    // At the maximum (80 °C) for a minute: within the owner's limit, no pause.
+    for (let t = 0; t <= 60_000; t += 5_000) expect(g.observe(s(t, 80), t, 80, leases)).toEqual([]);
+    expect(g.state(80, ['GPU-a']).hotSinceMs).toBeNull();
+    // One degree above, for exactly THERMAL_PAUSE_AFTER_MS: paused.
+    expect(g.observe(s(61_000, 81), 61_000, 80, leases)).toEqual([]);
+    expect(g.observe(s(70_999, 81), 70_999, 80, leases)).toEqual([]);
+    expect(g.observe(s(71_000, 81), 71_000, 80, leases)).toEqual([{ leaseId: 'L1', action: 'pause', temperatureC: 81 }]);
+    const paused = [{ ...leases[0]!, paused: true }];
+    // At maximum − 5 (75 °C), however long: still paused (hysteresis is strict).
+    for (let t = 72_000; t <= 130_000; t += 5_000) expect(g.observe(s(t, 75), t, 80, paused)).toEqual([]);
+    expect(g.state(80, ['GPU-a']).pausedSinceMs).toBe(71_000);
+    // One degree below: resumed.
+    expect(g.observe(s(131_000, 74), 131_000, 80, paused)).toEqual([{ leaseId: 'L1', action: 'resume', temperatureC: 74 }]);
+  });
+
   it('refuses leases outside the owner\'s limits, in words', () => {
     const terms = { ...DEFAULT_LEND_TERMS, minLeaseMs: 3_600_000, schedule: [{ days: [0], startMinuteUtc: 0, endMinuteUtc: 1 }] };
     expect(leaseRefusal(lease({ gpuUuids: ['GPU-x'] }), DEFAULT_LEND_TERMS, ['GPU-a'], 0)).toMatch(/does not share GPU GPU-x/);

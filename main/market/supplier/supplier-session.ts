@@ -1,5 +1,6 @@
 import { Emitter } from '../../../common/event';
 import type { Event } from '../../../common/event';
+import type { HubTime } from '../hub-time';
 import { DisposableStore, disposableInterval } from '../../../common/lifecycle';
 import type { HardwareSnapshot } from '../../../common/hardware/detection';
 import type { HubToWorkerMessage } from '../../../common/hub/worker-messages';
@@ -38,6 +39,8 @@ export interface SupplierSessionDeps {
   /** Its samples drive the thermal guard. */
   telemetry: TelemetryService;
   nowMs: () => number;
+  /** The hub's clock (measured by the worker socket): paid-through deadlines are in it. */
+  hubTime: HubTime;
   /** How often paid-through deadlines and metering are checked (1 s by default). */
   tickMs?: number;
   /** Scope 'supplier' in the app's log. */
@@ -100,6 +103,8 @@ export class SupplierSession {
       onMessage: (message) => this.onHubMessage(message),
       publish,
       logError,
+      nowMs,
+      hubTime: d.hubTime,
     });
     const common = { leases, worker, link: this.link, meter: this.meter, queue: this.queue, terms, notice, publish, nowMs, logError };
     this.lifecycle = new SupplierLeaseLifecycle({
@@ -242,7 +247,10 @@ export class SupplierSession {
 
   /** The clock: unpaid leases end, running ones are metered. */
   private tick(): void {
-    this.lifecycle.endUnpaid(this.d.nowMs());
+    // Deadlines are the hub's: a clock ahead of the hub's must not cut a paid job short,
+    // so without the hub's time (never connected since start) nothing is ended here.
+    const hubNowMs = this.d.hubTime.nowMs();
+    if (hubNowMs !== null) this.lifecycle.endUnpaid(hubNowMs);
     this.meter.meterAll();
     this.publish();
   }

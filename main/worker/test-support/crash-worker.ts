@@ -1,6 +1,7 @@
 // A worker in a process of its own, for the crash test: it starts a job, says so on
 // stdout, and then waits to be killed with SIGKILL (as a crash or `kill -9` would).
-//   tsx crash-worker.ts DATA_DIR SPEC_JSON      (DOCKER_HOST names the engine)
+//   tsx crash-worker.ts DATA_DIR SPEC_JSON [running|pulling]   (DOCKER_HOST names the engine)
+// With `pulling` it says so (and waits to be killed) once the image download has begun.
 import { join } from 'node:path';
 import { isTerminalJobState } from '../../../common/worker/job';
 import { openLedgerDb } from '../../ledger/ledger-db';
@@ -10,7 +11,7 @@ import { WorkerService } from '../worker-service';
 import { createStderrLogger } from '../../logging/file-logger';
 
 async function main(): Promise<void> {
-  const [dataDir, specJson] = process.argv.slice(2);
+  const [dataDir, specJson, until = 'running'] = process.argv.slice(2);
   if (!dataDir || !specJson || !process.env.DOCKER_HOST) throw new Error('usage: crash-worker.ts DATA_DIR SPEC_JSON (with DOCKER_HOST)');
   const db = openLedgerDb(join(dataDir, 'ledger.db'));
   const worker = new WorkerService({
@@ -21,8 +22,10 @@ async function main(): Promise<void> {
   });
   await worker.start();
   const spec = JSON.parse(specJson) as { jobId: string };
+  const downloading = new Promise<void>((resolve) => worker.onPullProgress((p) => p.jobId === spec.jobId && p.bytesDone > 0 && resolve()));
   await worker.submit(spec as never);
-  const job = await worker.runner.waitFor(spec.jobId, (j) => j.state === 'running' || isTerminalJobState(j.state));
+  if (until === 'pulling') await Promise.race([downloading, worker.runner.whenEnded(spec.jobId)]);
+  const job = until === 'pulling' ? worker.job(spec.jobId) : await worker.runner.waitFor(spec.jobId, (j) => j.state === 'running' || isTerminalJobState(j.state));
   process.stdout.write(`${JSON.stringify({ workerId: worker.workerId, job })}\n`);
   // Stay alive, holding the job, until killed.
   setInterval(() => undefined, 60_000);

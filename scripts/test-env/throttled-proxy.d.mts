@@ -1,0 +1,1 @@
+export function startThrottledProxy(options: { target: string; bytesPerSecond: number }): Promise<{ address: string; stop(): Promise<void> }>;
