@@ -25,6 +25,14 @@ import type { OfferTerms, WorkerHardware } from '../../common/hub/market-types';
  * - Lists come in a stated order only where a method says so; a lease's nodes are by rank,
  *   its payments by increment then payee, its transitions in the order they happened.
  */
+/** A GPU UUID and the (owner, machine) it belongs to. */
+export interface GpuBinding {
+  gpuUuid: string;
+  owner: string;
+  machineId: string;
+  boundAtMs: number;
+}
+
 export interface HubStore {
   // Sessions
   saveSession(session: StoredSession): Promise<void>;
@@ -45,6 +53,13 @@ export interface HubStore {
    */
   recordPresence(entries: readonly PresenceEntry[]): Promise<void>;
   recordHardwareCheck(workerId: string, passed: boolean): Promise<void>;
+  /**
+   * Binds each UUID not bound yet to (owner, machineId) and returns every UUID's binding,
+   * in the order given. The first binding wins, also between instances (a unique key).
+   */
+  bindGpus(owner: string, machineId: string, gpuUuids: readonly string[], atMs: number): Promise<GpuBinding[]>;
+  /** Rebinds a UUID (its owner's session or signed release was checked by the caller). */
+  moveGpuBinding(binding: GpuBinding): Promise<void>;
   /** Saves a new offer, or replaces a known one's terms and makes it active again (keeping its first `createdAtMs`). */
   saveOffer(offer: StoredOffer): Promise<void>;
   /** Takes an offer out of the active list; an unknown id is no error. */

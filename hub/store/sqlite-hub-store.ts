@@ -3,6 +3,7 @@ import type { NodeState } from '../../common/hub/lease-types';
 import type {
   CreditResult,
   ExpectedPayment,
+  GpuBinding,
   HubStore,
   LeaseStateChange,
   NewLease,
@@ -67,6 +68,9 @@ export class SqliteHubStore implements HubStore {
       updateWorker: db.prepare('UPDATE workers SET hardware_json = ?, region = ?, advertised_host = ?, last_seen_ms = ? WHERE worker_id = ?'),
       listWorkers: db.prepare('SELECT * FROM workers ORDER BY worker_id'),
       presence: db.prepare('UPDATE workers SET online_ms = online_ms + ?, last_seen_ms = max(last_seen_ms, ?) WHERE worker_id = ?'),
+      bindGpu: db.prepare('INSERT OR IGNORE INTO gpu_bindings (gpu_uuid, owner, machine_id, bound_at_ms) VALUES (?, ?, ?, ?)'),
+      gpuBinding: db.prepare('SELECT gpu_uuid, owner, machine_id, bound_at_ms FROM gpu_bindings WHERE gpu_uuid = ?'),
+      moveGpuBinding: db.prepare('UPDATE gpu_bindings SET owner = ?, machine_id = ?, bound_at_ms = ? WHERE gpu_uuid = ?'),
       hardwareCheck: db.prepare(
         `UPDATE worker_facts SET hardware_checks_total = hardware_checks_total + 1,
            hardware_checks_passed = hardware_checks_passed + ? WHERE worker_id = ?`,
@@ -199,6 +203,23 @@ export class SqliteHubStore implements HubStore {
   async recordHardwareCheck(workerId: string, passed: boolean): Promise<void> {
     this.setDurability('NORMAL');
     this.stmt.hardwareCheck.run(passed ? 1 : 0, workerId);
+  }
+
+  async bindGpus(owner: string, machineId: string, gpuUuids: readonly string[], atMs: number): Promise<GpuBinding[]> {
+    // A binding decides who may lease a GPU out: on disk before the hub acts on it.
+    this.setDurability('FULL');
+    return this.db.transaction(() =>
+      gpuUuids.map((uuid) => {
+        this.stmt.bindGpu.run(uuid, owner, machineId, atMs);
+        const row = this.stmt.gpuBinding.get(uuid) as { gpu_uuid: string; owner: string; machine_id: string; bound_at_ms: number };
+        return { gpuUuid: row.gpu_uuid, owner: row.owner, machineId: row.machine_id, boundAtMs: row.bound_at_ms };
+      }),
+    )();
+  }
+
+  async moveGpuBinding(binding: GpuBinding): Promise<void> {
+    this.setDurability('FULL');
+    this.stmt.moveGpuBinding.run(binding.owner, binding.machineId, binding.boundAtMs, binding.gpuUuid);
   }
 
   async saveOffer(offer: StoredOffer): Promise<void> {
