@@ -318,8 +318,10 @@ describe('hub market: deadlines and presence', () => {
     expect(view.transitions.at(-1)!.reason).toMatch(/not paid before the reservation expired/);
     expect(view.transitions.at(-1)!.atMs).toBeGreaterThanOrEqual(quote.expiresAtMs);
     expect((await client.searchOffers()).offers.map((o) => o.freeGpus)).toEqual([2]);
-    // An expired reservation is not a missed payment: the renter's record stays clean.
-    expect((await client.renterReputation((await client.leases())[0]!.renter)).incrementsMissed).toBe(0);
+    // An expired reservation is not a missed payment, but it is on the renter's record (issue 14.4).
+    const reputation = await client.renterReputation((await client.leases())[0]!.renter);
+    expect([reputation.incrementsMissed, reputation.reservationsExpired]).toEqual([0, 1]);
+    expect(reputation.score).toBeLessThan(1);
   });
 
   it('declares a worker offline when its heartbeats stop; it reconnects and resumes', async () => {

@@ -72,6 +72,13 @@ export interface HubLimits {
   requestBurst: number;
   maxIncrementsPerLease: number;
   maxReservationsPerRenter: number;
+  /** Unpaid reservations per remote address (many throwaway wallets, one address), and the GPUs they hold. */
+  maxReservationsPerAddress: number;
+  maxReservedGpusPerAddress: number;
+  /** Unpaid reservations on the whole hub. */
+  maxUnpaidReservations: number;
+  /** The most of any machine's GPUs that unpaid reservations may hold together (at least one GPU). */
+  unpaidMachineShare: number;
 }
 
 export const DEFAULT_HUB_LIMITS: HubLimits = {
@@ -83,6 +90,10 @@ export const DEFAULT_HUB_LIMITS: HubLimits = {
   requestBurst: 100,
   maxIncrementsPerLease: 1_000,
   maxReservationsPerRenter: 10,
+  maxReservationsPerAddress: 10,
+  maxReservedGpusPerAddress: 16,
+  maxUnpaidReservations: 2_000,
+  unpaidMachineShare: 0.5,
 };
 
 export interface HubChainConfig {
@@ -149,7 +160,7 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
 
   const search = new OfferSearch(token);
   const freeIndex = new FreeGpuIndex();
-  const offers = new OfferBook(search, freeIndex);
+  const offers = new OfferBook(search, freeIndex, limits.unpaidMachineShare);
   const placement = new GangPlacement(freeIndex);
   let leases: LeaseService | null = null;
   const workers = new WorkerRegistry({
@@ -191,6 +202,9 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
       supplierLostGraceMs: timing.supplierLostGraceMs,
       maxIncrementsPerLease: limits.maxIncrementsPerLease,
       maxReservationsPerRenter: limits.maxReservationsPerRenter,
+      maxReservationsPerAddress: limits.maxReservationsPerAddress,
+      maxReservedGpusPerAddress: limits.maxReservedGpusPerAddress,
+      maxUnpaidReservations: limits.maxUnpaidReservations,
     },
   });
 

@@ -16,6 +16,8 @@ export interface LiveLease extends StoredLease {
   supplierCaused: Set<string>;
   /** No unpaid end before this (a grace period after a hub restart); 0 for leases made since. */
   notBeforeMs: number;
+  /** The address the quote came from (memory only: limits reservations per address). */
+  remoteHost?: string;
 }
 
 export const LOG_TAIL_CHUNKS = 100;

@@ -200,6 +200,8 @@ export interface LeaseEndFacts {
   workersEndedBySupplier: string[];
   /** The renter missed an increment (ended unpaid). */
   renterMissedIncrement: boolean;
+  /** The renter's quote expired unpaid: GPUs held for nothing (issue 14.4). */
+  renterLetReservationExpire?: boolean;
 }
 
 export interface LeaseStateChange {
@@ -255,4 +257,6 @@ export interface RenterFacts {
   incrementsOnTime: number;
   incrementsLate: number;
   incrementsMissed: number;
+  /** Quotes that expired unpaid. */
+  reservationsExpired: number;
 }

@@ -103,6 +103,7 @@ export class SqliteHubStore implements HubStore {
       factSupplierEnded: db.prepare('UPDATE worker_facts SET leases_ended_by_supplier = leases_ended_by_supplier + 1 WHERE worker_id = ?'),
       renterFactsRow: db.prepare('INSERT OR IGNORE INTO renter_facts (address) VALUES (?)'),
       renterMissed: db.prepare('UPDATE renter_facts SET increments_missed = increments_missed + 1 WHERE address = ?'),
+      renterExpired: db.prepare('UPDATE renter_facts SET reservations_expired = reservations_expired + 1 WHERE address = ?'),
       renterOnTime: db.prepare('UPDATE renter_facts SET increments_on_time = increments_on_time + 1 WHERE address = ?'),
       renterLate: db.prepare('UPDATE renter_facts SET increments_late = increments_late + 1 WHERE address = ?'),
       setNodeState: db.prepare('UPDATE lease_nodes SET state = ?, message = ?, updated_at_ms = ? WHERE lease_id = ? AND rank = ?'),
@@ -293,6 +294,11 @@ export class SqliteHubStore implements HubStore {
           this.stmt.renterFactsRow.run(renter);
           this.stmt.renterMissed.run(renter);
         }
+        if (c.facts.renterLetReservationExpire) {
+          const renter = (this.stmt.getLease.get(c.leaseId) as LeaseRow).renter;
+          this.stmt.renterFactsRow.run(renter);
+          this.stmt.renterExpired.run(renter);
+        }
       }
       return true;
     })();
@@ -393,6 +399,7 @@ export class SqliteHubStore implements HubStore {
       incrementsOnTime: row?.increments_on_time ?? 0,
       incrementsLate: row?.increments_late ?? 0,
       incrementsMissed: row?.increments_missed ?? 0,
+      reservationsExpired: row?.reservations_expired ?? 0,
     };
   }
 

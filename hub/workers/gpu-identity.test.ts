@@ -60,7 +60,7 @@ describe('GPU identity (issue 14.3)', () => {
   let offerId = '';
 
   it('shows renters per-lease opaque GPU ids, never UUIDs (quote, lease, explorer)', async () => {
-    hub = await startTestHub({ dataDir, timing: { heartbeatIntervalMs: 500, reservationTtlMs: 120_000, tickMs: 100 } });
+    hub = await startTestHub({ dataDir, timing: { heartbeatIntervalMs: 60_000, reservationTtlMs: 120_000, tickMs: 100 } });
     const { socket } = await hello(supplier, 'machine-victim-01', rig);
     socket.send({ type: 'offer.publish', ref: 'o1', terms: offerTerms(rig.map((g) => g.uuid), '400000') });
     offerId = String(((await socket.next((m) => m.type === 'offer.published')) as { offer: { offerId: string } }).offer.offerId);
@@ -105,7 +105,7 @@ describe('GPU identity (issue 14.3)', () => {
   it('keeps the binding across a hub restart (durable), so the takeover fails on a fresh hub too', async () => {
     for (const s of sockets.splice(0)) s.close();
     await hub!.stop();
-    hub = await startTestHub({ dataDir, timing: { heartbeatIntervalMs: 500, reservationTtlMs: 120_000, tickMs: 100 } });
+    hub = await startTestHub({ dataDir, timing: { heartbeatIntervalMs: 60_000, reservationTtlMs: 120_000, tickMs: 100 } });
     const { welcome: thiefWelcome } = await hello(thief, 'machine-thief-01', rig);
     expect(thiefWelcome.hardwareCheck.passed).toBe(false);
     const { welcome } = await hello(supplier, 'machine-victim-01', rig);

@@ -4,6 +4,7 @@ import { workersAndOffersMigration } from './002-workers-and-offers';
 import { leasesMigration } from './003-leases';
 import { paymentsMigration } from './004-payments';
 import { gpuBindingsMigration } from './005-gpu-bindings';
+import { reservationsExpiredMigration } from './006-reservations-expired';
 
 /**
  * Every hub.db migration, in order. Add a file `NNN-name.ts` and append it here; each has
@@ -15,4 +16,5 @@ export const HUB_MIGRATIONS: readonly Migration[] = [
   leasesMigration,
   paymentsMigration,
   gpuBindingsMigration,
+  reservationsExpiredMigration,
 ];
