@@ -93,6 +93,8 @@ export interface RenterReputation {
   incrementsOnTime: number;
   incrementsLate: number;
   incrementsMissed: number;
+  /** Quotes left to expire unpaid. */
+  reservationsExpired: number;
   score: number;
 }
 
