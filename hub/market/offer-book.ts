@@ -216,7 +216,9 @@ export class OfferBook {
       return;
     }
     const machine = this.machineGpus.get(offer.workerId) ?? offer.terms.gpuUuids.length;
-    const cap = Math.max(1, Math.floor(this.unpaidMachineShare * machine));
+    // A machine of one or two GPUs (most gamers' rigs) cannot be split usefully: capping it
+    // would make it unrentable as a whole, so the share applies from three GPUs up.
+    const cap = machine <= 2 ? machine : Math.max(2, Math.floor(this.unpaidMachineShare * machine));
     let unpaid = 0;
     if (held) for (const leaseId of held.values()) if (this.unpaidLeases.has(leaseId)) unpaid += 1;
     offer.freeGpus = free.slice(0, Math.max(0, cap - unpaid));
