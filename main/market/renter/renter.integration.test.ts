@@ -15,6 +15,7 @@ import { createTestWallet } from '../../../hub/testing/test-wallet';
 import { killAllWorkers, WorkerHandle } from '../../../hub/testing/worker-handle';
 import { createAppServices } from '../../app/app-services';
 import type { AppServices } from '../../app/app-services';
+import { PassphraseKeyProtection } from '../../wallet/passphrase-key-protection';
 import { ChainClient } from '../../../solana/rpc/chain-client';
 
 // Integration: the renter as the real composition root (a private grid), a real hub on
@@ -60,6 +61,9 @@ async function startRenter(dataDir: string, create: boolean): Promise<AppService
     shell: 'headless',
     dataDir,
     version: '0.0.0-test',
+    // Every approval checks the passphrase again (issue 14.2): test-strength scrypt keeps
+    // that check quick next to 4-second increments.
+    keyProtection: new PassphraseKeyProtection({ file: join(dataDir, 'wallets', 'passphrase.json'), scrypt: { N: 2 ** 14, r: 8, p: 1 } }),
     renter: {
       autoPayTickMs: 100,
       afterPaymentSent: () => {
