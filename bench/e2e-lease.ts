@@ -111,7 +111,7 @@ async function main(): Promise<void> {
     await renter.handlers['wallet:faucet']({ sol: true, usdc: true });
     // The renter clicks "Pay" in every confirmation at once.
     const app = renter;
-    app.events.on('wallet:confirm-request', (request) => void app.handlers['wallet:confirm']({ id: request.id, approved: true }));
+    app.events.on('wallet:confirm-request', (request) => void app.handlers['wallet:confirm']({ id: request.id, approved: true, passphrase: 'bench passphrase' }));
 
     const image = dockerEnv.testImage;
     const leaseOnce = async (): Promise<number> => {

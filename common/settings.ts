@@ -19,6 +19,13 @@ const settingsFields = {
   customUsdcMint: z.string().max(44),
   /** Lease payments inside a renter's per-lease budget are signed without asking (off by default). */
   autoPayEnabled: z.boolean(),
+  /**
+   * The owner's bounds on auto-pay, in base units of the payment token: no lease's budget
+   * above the ceiling, and no more than the daily cap auto-paid in any 24 hours. Raising
+   * either needs the owner's confirmation (issue 14.2).
+   */
+  autoPayCeiling: z.string().regex(/^[0-9]{1,30}$/),
+  autoPayDailyCap: z.string().regex(/^[0-9]{1,30}$/),
   /** Network 'grid' only: the private grid's hub, e.g. http://192.168.1.10:7070. */
   hubUrl: z.string().max(500),
   /** Lend: what this machine offers and the limits it guards. */
@@ -45,6 +52,9 @@ export const DEFAULT_SETTINGS: Settings = {
   customRpcUrl: '',
   customUsdcMint: '',
   autoPayEnabled: false,
+  // 100 and 50 USDC (6 decimals).
+  autoPayCeiling: '100000000',
+  autoPayDailyCap: '50000000',
   hubUrl: '',
   lendTerms: DEFAULT_LEND_TERMS,
   sharingEnabled: false,

@@ -41,6 +41,8 @@ test('creates a wallet, uses the faucet, sees balances update, and sends USDC to
   await expect(confirm.getByTestId('confirm-transfers')).toContainText('250 USDC');
   await expect(confirm.getByTestId('confirm-transfers')).toContainText(supplier);
   await expect(confirm.getByTestId('network-badge')).toHaveText('Sandbox');
+  // Headless approvals need the passphrase again (issue 14.2).
+  await confirm.getByTestId('confirm-passphrase').fill('correct horse battery staple');
   await confirm.getByTestId('confirm-approve').click();
 
   await expect(page.getByTestId('send-done')).toBeVisible();

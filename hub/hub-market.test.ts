@@ -92,7 +92,7 @@ describe('hub market: workers, offers, search, gang placement', () => {
   it('places a cluster across two workers, tells each its rank and peers, and frees it all on terminate', async () => {
     const { client } = await renter(hub);
     const quote = await client.quote(v100(9));
-    expect(quote.placement.nodes.map((n) => [n.rank, n.workerId, n.gpuUuids.length])).toEqual([
+    expect(quote.placement.nodes.map((n) => [n.rank, n.workerId, n.gpuIds.length])).toEqual([
       [0, a.workerId, 8],
       [1, c.workerId, 1],
     ]);
@@ -112,7 +112,7 @@ describe('hub market: workers, offers, search, gang placement', () => {
     expect(assignedC.lease.worldSize).toBe(2);
     expect(assignedC.lease.masterAddr).toBe('127.0.0.1');
     expect(assignedC.lease.peers.map((p) => p.workerId)).toEqual([a.workerId, c.workerId]);
-    expect(assignedC.lease.gpuUuids).toEqual(quote.placement.nodes[1]!.gpuUuids);
+    expect(assignedC.lease.gpuUuids).toHaveLength(quote.placement.nodes[1]!.gpuIds.length);
     expect(assignedC.lease.payments.map((p) => p.amount)).toEqual(Array(quote.incrementCount).fill(quote.perIncrement.payments[1]!.amount));
 
     const search = await client.searchOffers({ gpuModel: 'V100' });
@@ -146,7 +146,10 @@ describe('hub market: workers, offers, search, gang placement', () => {
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(won).toHaveLength(2);
     expect(lost.map((r) => (r.reason as HubError).code)).toEqual(Array(4).fill('no_capacity'));
-    const gpusWon = won.flatMap((q) => q.placement.nodes.flatMap((n) => n.gpuUuids));
+    // Renters see opaque ids only; the worker is told the exact GPUs of each lease.
+    expect(won.every((q) => q.placement.nodes.every((n) => n.workerId === c.workerId))).toBe(true);
+    const assigned = await Promise.all(won.map((q) => c.waitForHub('lease.assigned', (m) => m.lease.leaseId === q.leaseId)));
+    const gpusWon = assigned.flatMap((m) => m.lease.gpuUuids);
     expect(new Set(gpusWon).size).toBe(2);
     expect(gpusWon.every((g) => g.startsWith('GPU-c-'))).toBe(true);
     expect((await big.searchOffers({ gpuModel: 'V100' })).offers).toEqual([]);
@@ -323,8 +326,10 @@ describe('hub market: deadlines and presence', () => {
     expect(view.transitions.at(-1)!.reason).toMatch(/not paid before the reservation expired/);
     expect(view.transitions.at(-1)!.atMs).toBeGreaterThanOrEqual(quote.expiresAtMs);
     expect((await client.searchOffers()).offers.map((o) => o.freeGpus)).toEqual([2]);
-    // An expired reservation is not a missed payment: the renter's record stays clean.
-    expect((await client.renterReputation((await client.leases())[0]!.renter)).incrementsMissed).toBe(0);
+    // An expired reservation is not a missed payment, but it is on the renter's record (issue 14.4).
+    const reputation = await client.renterReputation((await client.leases())[0]!.renter);
+    expect([reputation.incrementsMissed, reputation.reservationsExpired]).toEqual([0, 1]);
+    expect(reputation.score).toBeLessThan(1);
   });
 
   it('declares a worker offline when its heartbeats stop; it reconnects and resumes', async () => {

@@ -81,6 +81,13 @@ export interface HubLimits {
   /** Sign-in challenges waiting to be signed, per remote address and in all. */
   maxChallengesPerAddress: number;
   maxPendingChallenges: number;
+  /** Unpaid reservations per remote address (many throwaway wallets, one address), and the GPUs they hold. */
+  maxReservationsPerAddress: number;
+  maxReservedGpusPerAddress: number;
+  /** Unpaid reservations on the whole hub. */
+  maxUnpaidReservations: number;
+  /** The most of any machine's GPUs that unpaid reservations may hold together (at least one GPU). */
+  unpaidMachineShare: number;
 }
 
 export const DEFAULT_HUB_LIMITS: HubLimits = {
@@ -95,6 +102,10 @@ export const DEFAULT_HUB_LIMITS: HubLimits = {
   maxSocketsPerAddress: 256,
   maxChallengesPerAddress: 64,
   maxPendingChallenges: 100_000,
+  maxReservationsPerAddress: 10,
+  maxReservedGpusPerAddress: 16,
+  maxUnpaidReservations: 2_000,
+  unpaidMachineShare: 0.5,
 };
 
 export interface HubChainConfig {
@@ -171,7 +182,7 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
 
   const search = new OfferSearch(token);
   const freeIndex = new FreeGpuIndex();
-  const offers = new OfferBook(search, freeIndex);
+  const offers = new OfferBook(search, freeIndex, limits.unpaidMachineShare);
   const placement = new GangPlacement(freeIndex);
   let leases: LeaseService | null = null;
   const workers = new WorkerRegistry({
@@ -213,6 +224,9 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
       supplierLostGraceMs: timing.supplierLostGraceMs,
       maxIncrementsPerLease: limits.maxIncrementsPerLease,
       maxReservationsPerRenter: limits.maxReservationsPerRenter,
+      maxReservationsPerAddress: limits.maxReservationsPerAddress,
+      maxReservedGpusPerAddress: limits.maxReservedGpusPerAddress,
+      maxUnpaidReservations: limits.maxUnpaidReservations,
     },
   });
 

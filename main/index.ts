@@ -6,6 +6,7 @@ import { createAppServices } from './app/app-services';
 import { chooseDesktopKeyProtection } from './wallet/safe-storage-key-protection';
 import type { AppServices } from './app/app-services';
 import { createSecureWindow, denyAllPermissions, lockDownWebContents } from './desktop/secure-window';
+import { createNativeConfirmationPrompt } from './desktop/native-confirmation-prompt';
 import { createTray } from './desktop/tray';
 import type { SupplierTray } from './desktop/tray';
 import { ApiDispatcher } from './transport/api-dispatcher';
@@ -75,7 +76,8 @@ if (!app.requestSingleInstanceLock()) {
     const dataDir = app.getPath('userData');
     // Wallet keys sealed by the OS keychain; a passphrase where there is no real keychain.
     const keyProtection = chooseDesktopKeyProtection(safeStorage, { file: join(dataDir, 'wallets', 'passphrase.json') });
-    services = createAppServices({ shell: 'desktop', dataDir, version: app.getVersion(), keyProtection });
+    // Confirmations are approved in a main-process dialog, never through the API (issue 14.2).
+    services = createAppServices({ shell: 'desktop', dataDir, version: app.getVersion(), keyProtection, confirmationPrompt: createNativeConfirmationPrompt() });
     registerIpcTransport({ ipcMain, dispatcher: new ApiDispatcher(services.handlers, services.logger.child({ scope: 'api' })), events: services.events, isTrustedUrl });
     const s = services;
     const applyLoginItem = (openAtLogin: boolean) => app.setLoginItemSettings({ openAtLogin });

@@ -90,9 +90,13 @@ export const walletCalls = {
   'wallet:sign-message': call<{ signature: string }>()(
     z.object({ address: addressSchema, message: base64Schema(MAX_MESSAGE_BYTES).min(1) }).strict(),
   ),
-  /** The UI's answer to a `wallet:confirm-request`. */
+  /**
+   * The UI's answer to a `wallet:confirm-request`. Headless: approving needs the wallet
+   * passphrase again; desktop: only the main process's dialog approves (this call can only
+   * decline). Declining needs nothing.
+   */
   'wallet:confirm': call<{ outcome: SigningOutcome }>()(
-    z.object({ id: z.string().min(1).max(64), approved: z.boolean() }).strict(),
+    z.object({ id: z.string().min(1).max(64), approved: z.boolean(), passphrase: z.string().max(1024).optional() }).strict(),
   ),
   /** Requests still waiting for an answer (a window opened after they were made). */
   'wallet:pending-confirmations': call<SigningRequest[]>()(noParams),

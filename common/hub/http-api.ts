@@ -99,6 +99,8 @@ export interface RenterReputation {
   incrementsOnTime: number;
   incrementsLate: number;
   incrementsMissed: number;
+  /** Quotes left to expire unpaid. */
+  reservationsExpired: number;
   score: number;
 }
 

@@ -80,6 +80,20 @@ export interface GangPlacement {
   gpuCount: number;
 }
 
+/**
+ * A node as the renter sees it: the GPUs by per-lease opaque ids, never by their UUIDs
+ * (a UUID is the supplier's; shown to renters it was the key to a takeover, issue 14.3).
+ */
+export type RenterPlacementNode = Omit<PlacementNode, 'gpuUuids'> & {
+  /** One id per GPU, unique within this lease and unrelated to the GPU's UUID or other leases. */
+  gpuIds: string[];
+};
+
+export interface RenterPlacement {
+  nodes: RenterPlacementNode[];
+  gpuCount: number;
+}
+
 export const LEASE_STATES = ['reserved', 'paid', 'starting', 'running', 'ended'] as const;
 export type LeaseState = (typeof LEASE_STATES)[number];
 
@@ -134,7 +148,7 @@ export interface Quote {
   incrementMs: number;
   incrementCount: number;
   graceMs: number;
-  placement: GangPlacement;
+  placement: RenterPlacement;
   /** Per increment: what each supplier is paid, and the sum. */
   perIncrement: { total: string; payments: Array<{ payee: string; amount: string }> };
   total: string;
@@ -159,7 +173,7 @@ export interface LeaseView {
   token: string;
   mint: string;
   job: JobSpec;
-  placement: GangPlacement;
+  placement: RenterPlacement;
   nodes: LeaseNodeStatus[];
   increments: LeaseIncrement[];
   transitions: LeaseTransition[];

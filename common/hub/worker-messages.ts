@@ -26,6 +26,11 @@ export const workerHelloSchema = z.object({
   /** Where peers of a cluster reach this machine; the address the hub sees if absent. */
   advertisedHost: z.string().min(1).max(255).optional(),
   agent: z.string().max(64).optional(),
+  /**
+   * GPUs bought from (or moved from) another owner: each GPU's release, the text of
+   * `gpuReleaseMessage(uuid, thisOwner)` signed by the wallet the GPU is bound to (base58).
+   */
+  gpuReleases: z.array(z.object({ uuid: z.string().min(1).max(96), signature: z.string().min(64).max(100) })).max(64).optional(),
 });
 
 export const workerMessageSchema = z.discriminatedUnion('type', [

@@ -103,7 +103,13 @@ export interface SigningTransfer {
   recipient: string;
 }
 
-export type SigningRequestKind = 'send' | 'payment' | 'transaction' | 'message';
+/**
+ * What the owner is asked to allow: money or a signature ('send', 'payment',
+ * 'transaction', 'message'), or a change that lets money move later without asking
+ * ('auto-pay': granting or raising an auto-pay budget or its limits; 'network': which
+ * chain and hub the wallet uses).
+ */
+export type SigningRequestKind = 'send' | 'payment' | 'transaction' | 'message' | 'auto-pay' | 'network';
 
 /**
  * Main asks the UI to confirm what it is about to sign (event `wallet:confirm-request`);
@@ -129,6 +135,12 @@ export interface SigningRequest {
   message: string | null;
   /** Things the user should know before approving (unknown programs, not the fee payer…). */
   warnings: string[];
+  /**
+   * How the owner approves (issue 14.2): 'dialog' — only in the desktop app's own
+   * confirmation window (the UI can only decline); 'passphrase' — with the wallet
+   * passphrase (headless).
+   */
+  approval: 'dialog' | 'passphrase';
   createdAtMs: number;
   expiresAtMs: number;
 }

@@ -1,5 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
 import { AppShell } from './app-shell';
+import { E2E_PASSPHRASE } from '../support/e2e-passphrase';
 
 export interface OfferFilterInput {
   gpuModel?: string;
@@ -216,6 +217,7 @@ export class RentPage {
   async approvePayment(timeout = 30_000): Promise<void> {
     const dialog = this.page.getByTestId('confirm-dialog');
     await dialog.waitFor({ timeout });
+    await dialog.getByTestId('confirm-passphrase').fill(E2E_PASSPHRASE);
     await dialog.getByTestId('confirm-approve').click();
     await dialog.waitFor({ state: 'detached', timeout });
   }

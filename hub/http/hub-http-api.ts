@@ -100,7 +100,7 @@ export class HubHttpApi {
         method: 'POST',
         pattern: exact(HUB_HTTP.quotes),
         auth: true,
-        run: async (c) => this.o.leases.quote(c.address, parse(clusterRequestSchema, await this.body(c))),
+        run: async (c) => this.o.leases.quote(c.address, parse(clusterRequestSchema, await this.body(c)), remoteHostOf(c.request)),
       },
       {
         method: 'GET',

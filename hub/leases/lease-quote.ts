@@ -7,7 +7,7 @@ import type { RandomBytes } from '../support/hub-clock';
 import type { PayeeAmount } from './lease-pricing';
 import { expectedPayments, sumAmounts } from './lease-pricing';
 import type { LiveLease } from './live-lease';
-import { incrementView, toLive } from './live-lease';
+import { incrementView, renterPlacement, toLive } from './live-lease';
 
 /** The hub-wide lease terms a quote is made on. */
 export interface QuoteTerms {
@@ -114,7 +114,7 @@ export function quoteOf(lease: LiveLease, amounts: readonly PayeeAmount[], token
     incrementMs: lease.incrementMs,
     incrementCount: lease.incrementCount,
     graceMs: lease.graceMs,
-    placement: lease.placement,
+    placement: renterPlacement(lease.leaseId, lease.placement),
     perIncrement: { total: perIncrementTotal.toString(10), payments: amounts.map((a) => ({ payee: a.payee, amount: a.amount.toString(10) })) },
     total: (perIncrementTotal * BigInt(lease.incrementCount)).toString(10),
     firstIncrement: incrementView(lease, 0),

@@ -31,6 +31,9 @@ export interface LeaseTerms {
   supplierLostGraceMs: number;
   maxIncrementsPerLease: number;
   maxReservationsPerRenter: number;
+  maxReservationsPerAddress: number;
+  maxReservedGpusPerAddress: number;
+  maxUnpaidReservations: number;
 }
 
 /** Where lease news goes: the workers' sockets and the renters' subscriptions. */
@@ -94,7 +97,7 @@ export class LeaseService {
       lease.notBeforeMs = nowMs + this.o.terms.graceMs;
       this.active.set(lease.leaseId, lease);
       for (const node of lease.placement.nodes) {
-        this.o.offers.hold(node.workerId, node.gpuUuids, lease.leaseId);
+        this.o.offers.hold(node.workerId, node.gpuUuids, lease.leaseId, lease.state === 'reserved');
         if (!this.o.workers.isOnline(node.workerId)) lease.lostSinceMs.set(node.workerId, nowMs);
       }
       if (lease.state === 'reserved' && isIncrementPaid(lease, 0)) {
@@ -105,13 +108,44 @@ export class LeaseService {
     }
   }
 
-  async quote(renter: string, request: ClusterRequest): Promise<Quote> {
+  /**
+   * Reserves GPUs for a renter (quotes are free, so they are bounded: per renter, per
+   * remote address, on the whole hub, and per machine in the offer book; a renter whose
+   * reservations keep expiring unpaid may hold only one at a time).
+   */
+  async quote(renter: string, request: ClusterRequest, remoteHost?: string): Promise<Quote> {
     const { terms } = this.o;
     const nowMs = this.o.clock.nowMs();
+    const facts = await this.o.store.renterFacts(renter);
+    // Placement priority: expired reservations beyond the renter's paid increments cost it
+    // its parallel reservations (issue 14.4).
+    const renterLimit = facts.reservationsExpired > facts.incrementsOnTime + 2 ? 1 : terms.maxReservationsPerRenter;
     let reservations = 0;
-    for (const l of this.active.values()) if (l.renter === renter && l.state === 'reserved') reservations += 1;
-    if (reservations >= terms.maxReservationsPerRenter) {
-      throw new HubError('conflict', `You already hold ${reservations} unpaid reservations. Pay or terminate one before asking for another quote.`, 'too_many_reservations');
+    let unpaid = 0;
+    let fromAddress = 0;
+    let gpusFromAddress = 0;
+    for (const l of this.active.values()) {
+      if (l.state !== 'reserved') continue;
+      unpaid += 1;
+      if (l.renter === renter) reservations += 1;
+      if (remoteHost !== undefined && l.remoteHost === remoteHost) {
+        fromAddress += 1;
+        gpusFromAddress += l.placement.gpuCount;
+      }
+    }
+    if (reservations >= renterLimit) {
+      const why = renterLimit === 1 && terms.maxReservationsPerRenter > 1 ? ` (${facts.reservationsExpired} of your reservations expired unpaid, so you may hold one at a time)` : '';
+      throw new HubError('conflict', `You already hold ${reservations} unpaid reservation(s)${why}. Pay or terminate one before asking for another quote.`, 'too_many_reservations');
+    }
+    if (remoteHost !== undefined && (fromAddress >= terms.maxReservationsPerAddress || gpusFromAddress + request.gpuCount > terms.maxReservedGpusPerAddress)) {
+      throw new HubError(
+        'rate_limited',
+        `Unpaid reservations from your address already hold ${gpusFromAddress} GPU(s) in ${fromAddress} quote(s); an address may hold at most ${terms.maxReservedGpusPerAddress} GPUs in ${terms.maxReservationsPerAddress} quotes. Pay or terminate one first.`,
+        'address_reservation_limit',
+      );
+    }
+    if (unpaid >= terms.maxUnpaidReservations) {
+      throw new HubError('no_capacity', 'The hub holds as many unpaid reservations as it takes right now. Try again in a few minutes.', 'hub_reservation_limit');
     }
     const incrementCount = request.durationMs === undefined ? null : checkIncrementCount(Math.ceil(request.durationMs / terms.incrementMs), terms);
     const leaseId = makeId('lease', this.o.random);
@@ -131,6 +165,7 @@ export class LeaseService {
       const amounts = perIncrementAmounts(nodes, terms.incrementMs);
       const count = incrementCount ?? incrementsForBudget(BigInt(request.budget!), sumAmounts(amounts), reserved.map((r) => r.offer), terms);
       const { lease, reason } = reservedLease({ leaseId, renter, request, nodes, incrementCount: count, amounts, nowMs, terms, random: this.o.random });
+      if (remoteHost !== undefined) lease.remoteHost = remoteHost;
       this.active.set(leaseId, lease);
       await this.persist(lease, () => this.o.store.createLease({ ...lease, reason }));
       for (const node of nodes) this.o.notifier.toWorker(node.workerId, { type: 'lease.assigned', lease: this.workerLease(lease, node.rank) });
@@ -317,6 +352,7 @@ export class LeaseService {
     if (startedAtMs !== undefined) lease.startedAtMs = startedAtMs;
     if (to === 'ended') lease.endedAtMs = atMs;
     lease.transitions.push({ from, to, endReason, atMs, reason });
+    if (from === 'reserved' && to === 'paid') this.o.offers.markPaid(lease.leaseId, lease.placement.nodes.map((n) => n.workerId));
     this.o.notifier.toRenter(lease.leaseId, { type: 'lease.state', leaseId: lease.leaseId, state: to, endReason, atMs, reason });
     const change = { leaseId: lease.leaseId, from, to, endReason, atMs, reason, ...(startedAtMs !== undefined ? { startedAtMs } : {}), ...(facts ? { facts } : {}) };
     const written = await this.persist(lease, () => this.o.store.transitionLease(change));
@@ -345,6 +381,7 @@ export class LeaseService {
             ? [...lease.supplierCaused]
             : [],
       renterMissedIncrement: reason === 'unpaid' && started,
+      renterLetReservationExpire: reason === 'unpaid' && !started,
     };
     this.active.delete(lease.leaseId);
     for (const node of lease.placement.nodes) {

@@ -1,5 +1,5 @@
 import type { TokenUnit } from '../../common/money/token';
-import type { IncrementPayment, LeaseIncrement, LeaseView } from '../../common/hub/lease-types';
+import type { GangPlacement, IncrementPayment, LeaseIncrement, LeaseView, RenterPlacement } from '../../common/hub/lease-types';
 import type { WorkerLease } from '../../common/hub/worker-messages';
 import type { StoredLease, StoredPayment } from '../store/hub-store';
 
@@ -16,6 +16,8 @@ export interface LiveLease extends StoredLease {
   supplierCaused: Set<string>;
   /** No unpaid end before this (a grace period after a hub restart); 0 for leases made since. */
   notBeforeMs: number;
+  /** The address the quote came from (memory only: limits reservations per address). */
+  remoteHost?: string;
 }
 
 export const LOG_TAIL_CHUNKS = 100;
@@ -62,6 +64,18 @@ export function incrementView(lease: StoredLease, increment: number): LeaseIncre
   return { index: increment, dueAtMs: incrementDueAtMs(lease, increment), payments: paymentsOf(lease, increment).map(wirePayment) };
 }
 
+/**
+ * The placement as a renter sees it: each GPU by an id made from the lease and its place in
+ * the cluster (`<leaseId>.<rank>.<n>`), so it says nothing about the GPU's UUID and differs
+ * between leases of the same GPU.
+ */
+export function renterPlacement(leaseId: string, placement: GangPlacement): RenterPlacement {
+  return {
+    gpuCount: placement.gpuCount,
+    nodes: placement.nodes.map(({ gpuUuids, ...node }) => ({ ...node, gpuIds: gpuUuids.map((_, i) => `${leaseId}.${node.rank}.${i}`) })),
+  };
+}
+
 /** The renter's view of a lease; `token` is the hub's payment token (the lease's `mint` is a mint of it). */
 export function toLeaseView(lease: StoredLease, token: TokenUnit): LeaseView {
   let paid = 0n;
@@ -81,7 +95,7 @@ export function toLeaseView(lease: StoredLease, token: TokenUnit): LeaseView {
     token: token.symbol,
     mint: lease.mint,
     job: lease.request.job,
-    placement: lease.placement,
+    placement: renterPlacement(lease.leaseId, lease.placement),
     nodes: lease.nodes.map((n) => ({ ...n })),
     increments: Array.from({ length: lease.incrementCount }, (_, k) => incrementView(lease, k)),
     transitions: lease.transitions.map((t) => ({ ...t })),

@@ -30,10 +30,20 @@ export class OfferBook {
   private readonly listedOffers = new Set<LiveOffer>();
   /** workerId → GPU uuid → lease id holding it. */
   private readonly held = new Map<string, Map<string, string>>();
+  /** Leases holding GPUs without having paid yet (reservations from a quote). */
+  private readonly unpaidLeases = new Set<string>();
+  /** workerId → how many GPUs the machine reports (the base of the unpaid share). */
+  private readonly machineGpus = new Map<string, number>();
 
+  /**
+   * `unpaidMachineShare`: the most of any machine's GPUs that unpaid reservations may hold
+   * together (at least one GPU); 1 = no cap. Quotes are free, so without it a caller could
+   * hold every GPU of every machine for nothing (issue 14.4).
+   */
   constructor(
     private readonly search: OfferSearch,
     private readonly freeIndex: FreeGpuIndex,
+    private readonly unpaidMachineShare = 1,
   ) {}
 
   get(offerId: string): LiveOffer | undefined {
@@ -67,6 +77,7 @@ export class OfferBook {
 
   /** Adds or replaces an offer (already validated). */
   upsert(owner: OfferOwner, offerId: string, terms: OfferTerms, gpuModel: string, vramMiB: number): LiveOffer {
+    this.machineGpus.set(owner.workerId, owner.gpus.length);
     const existing = this.offers.get(offerId);
     if (existing) this.unlist(existing);
     const price = BigInt(terms.pricePerGpuHour);
@@ -126,12 +137,19 @@ export class OfferBook {
   take(offer: LiveOffer, count: number, leaseId: string): string[] {
     const gpus = offer.freeGpus.slice(0, count);
     if (gpus.length !== count) throw new Error(`offer ${offer.offerId} has ${offer.freeGpus.length} free GPUs, not ${count}`);
-    this.hold(offer.workerId, gpus, leaseId);
+    this.hold(offer.workerId, gpus, leaseId, true);
     return gpus;
   }
 
+  /** The lease's first increment is paid: its GPUs no longer count against the unpaid share. */
+  markPaid(leaseId: string, workerIds: readonly string[]): void {
+    if (!this.unpaidLeases.delete(leaseId)) return;
+    for (const workerId of new Set(workerIds)) this.refreshWorker(workerId);
+  }
+
   /** Marks GPUs as held by a lease (placement, or restoring active leases after a restart). */
-  hold(workerId: string, gpuUuids: readonly string[], leaseId: string): void {
+  hold(workerId: string, gpuUuids: readonly string[], leaseId: string, unpaid = false): void {
+    if (unpaid) this.unpaidLeases.add(leaseId);
     let held = this.held.get(workerId);
     if (!held) this.held.set(workerId, (held = new Map()));
     for (const uuid of gpuUuids) {
@@ -148,6 +166,8 @@ export class OfferBook {
     if (!held) return;
     for (const uuid of gpuUuids) if (held.get(uuid) === leaseId) held.delete(uuid);
     if (held.size === 0) this.held.delete(workerId);
+    // Callers release every node of a lease together (it ended, or its quote failed).
+    this.unpaidLeases.delete(leaseId);
     this.refreshWorker(workerId);
   }
 
@@ -184,9 +204,24 @@ export class OfferBook {
     }
   }
 
+  /**
+   * Free = not held by any lease, and within what unpaid reservations may still take of
+   * this machine (every new hold comes from a quote, so it is unpaid at first).
+   */
   private recomputeFree(offer: LiveOffer): void {
     const held = this.held.get(offer.workerId);
-    offer.freeGpus = held ? offer.terms.gpuUuids.filter((u) => !held.has(u)) : [...offer.terms.gpuUuids];
+    const free = held ? offer.terms.gpuUuids.filter((u) => !held.has(u)) : [...offer.terms.gpuUuids];
+    if (this.unpaidMachineShare >= 1) {
+      offer.freeGpus = free;
+      return;
+    }
+    const machine = this.machineGpus.get(offer.workerId) ?? offer.terms.gpuUuids.length;
+    // A machine of one or two GPUs (most gamers' rigs) cannot be split usefully: capping it
+    // would make it unrentable as a whole, so the share applies from three GPUs up.
+    const cap = machine <= 2 ? machine : Math.max(2, Math.floor(this.unpaidMachineShare * machine));
+    let unpaid = 0;
+    if (held) for (const leaseId of held.values()) if (this.unpaidLeases.has(leaseId)) unpaid += 1;
+    offer.freeGpus = free.slice(0, Math.max(0, cap - unpaid));
   }
 
   private list(offer: LiveOffer): void {

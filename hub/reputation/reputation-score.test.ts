@@ -23,10 +23,13 @@ describe('reputation scores', () => {
   });
 
   it('ranks a renter by increments paid on time, late and missed', () => {
-    const base = { address: 'r', incrementsOnTime: 10, incrementsLate: 0, incrementsMissed: 0 };
+    const base = { address: 'r', incrementsOnTime: 10, incrementsLate: 0, incrementsMissed: 0, reservationsExpired: 0 };
     expect(renterScore(base)).toBe(1);
     expect(renterScore({ ...base, incrementsLate: 5 })).toBeLessThan(1);
     expect(renterScore({ ...base, incrementsMissed: 5 })).toBeLessThan(renterScore({ ...base, incrementsLate: 5 }));
-    expect(renterScore({ address: 'r', incrementsOnTime: 0, incrementsLate: 0, incrementsMissed: 0 })).toBe(1);
+    expect(renterScore({ address: 'r', incrementsOnTime: 0, incrementsLate: 0, incrementsMissed: 0, reservationsExpired: 0 })).toBe(1);
+    // A quote left to expire counts against the renter, less than a missed increment.
+    expect(renterScore({ ...base, reservationsExpired: 5 })).toBeLessThan(1);
+    expect(renterScore({ ...base, reservationsExpired: 5 })).toBeGreaterThan(renterScore({ ...base, incrementsMissed: 5 }));
   });
 });

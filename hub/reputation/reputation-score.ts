@@ -8,7 +8,8 @@ import type { RenterFacts, WorkerFacts } from '../store/hub-store';
  * ended by the supplier's side (with one of each assumed, so a newcomer starts at 0.5
  * rather than at 0 or 1 and a single lease cannot swing it to an extreme), 10 % hardware
  * checks passed.
- * Renter: increments paid on time against late and missed ones, with the same prior.
+ * Renter: increments paid on time against late and missed ones, with the same prior; a
+ * quote left to expire unpaid (GPUs held for nothing) counts as half a missed increment.
  */
 export interface WorkerReputationInput {
   facts: WorkerFacts;
@@ -30,7 +31,7 @@ export function workerScore({ facts, onlineMs, knownForMs }: WorkerReputationInp
 
 export function renterScore(facts: RenterFacts): number {
   const good = facts.incrementsOnTime + 0.5 * facts.incrementsLate + 1;
-  const all = facts.incrementsOnTime + facts.incrementsLate + facts.incrementsMissed + 1;
+  const all = facts.incrementsOnTime + facts.incrementsLate + facts.incrementsMissed + 0.5 * facts.reservationsExpired + 1;
   return round3(good / all);
 }
 

@@ -31,6 +31,14 @@ import { HubError } from '../../common/hub/hub-errors';
  * - Lists come in a stated order only where a method says so; a lease's nodes are by rank,
  *   its payments by increment then payee, its transitions in the order they happened.
  */
+/** A GPU UUID and the (owner, machine) it belongs to. */
+export interface GpuBinding {
+  gpuUuid: string;
+  owner: string;
+  machineId: string;
+  boundAtMs: number;
+}
+
 export interface HubStore {
   // Sessions
   saveSession(session: StoredSession): Promise<void>;
@@ -53,6 +61,13 @@ export interface HubStore {
    */
   recordPresence(entries: readonly PresenceEntry[]): Promise<void>;
   recordHardwareCheck(workerId: string, passed: boolean): Promise<void>;
+  /**
+   * Binds each UUID not bound yet to (owner, machineId) and returns every UUID's binding,
+   * in the order given. The first binding wins, also between instances (a unique key).
+   */
+  bindGpus(owner: string, machineId: string, gpuUuids: readonly string[], atMs: number): Promise<GpuBinding[]>;
+  /** Rebinds a UUID (its owner's session or signed release was checked by the caller). */
+  moveGpuBinding(binding: GpuBinding): Promise<void>;
   /** Saves a new offer, or replaces a known one's terms and makes it active again (keeping its first `createdAtMs`). */
   saveOffer(offer: StoredOffer): Promise<void>;
   /** Takes an offer out of the active list; an unknown id is no error. */
@@ -205,6 +220,8 @@ export interface LeaseEndFacts {
   workersEndedBySupplier: string[];
   /** The renter missed an increment (ended unpaid). */
   renterMissedIncrement: boolean;
+  /** The renter's quote expired unpaid: GPUs held for nothing (issue 14.4). */
+  renterLetReservationExpire?: boolean;
 }
 
 export interface LeaseStateChange {
@@ -260,4 +277,6 @@ export interface RenterFacts {
   incrementsOnTime: number;
   incrementsLate: number;
   incrementsMissed: number;
+  /** Quotes that expired unpaid. */
+  reservationsExpired: number;
 }

@@ -3,6 +3,7 @@ import type { NodeState } from '../../common/hub/lease-types';
 import type {
   CreditResult,
   ExpectedPayment,
+  GpuBinding,
   HubStore,
   LeaseStateChange,
   NewLease,
@@ -69,6 +70,9 @@ export class SqliteHubStore implements HubStore {
       updateWorker: db.prepare('UPDATE workers SET hardware_json = ?, region = ?, advertised_host = ?, last_seen_ms = ? WHERE worker_id = ?'),
       listWorkers: db.prepare('SELECT * FROM workers ORDER BY worker_id'),
       presence: db.prepare('UPDATE workers SET online_ms = online_ms + ?, last_seen_ms = max(last_seen_ms, ?) WHERE worker_id = ?'),
+      bindGpu: db.prepare('INSERT OR IGNORE INTO gpu_bindings (gpu_uuid, owner, machine_id, bound_at_ms) VALUES (?, ?, ?, ?)'),
+      gpuBinding: db.prepare('SELECT gpu_uuid, owner, machine_id, bound_at_ms FROM gpu_bindings WHERE gpu_uuid = ?'),
+      moveGpuBinding: db.prepare('UPDATE gpu_bindings SET owner = ?, machine_id = ?, bound_at_ms = ? WHERE gpu_uuid = ?'),
       hardwareCheck: db.prepare(
         `UPDATE worker_facts SET hardware_checks_total = hardware_checks_total + 1,
            hardware_checks_passed = hardware_checks_passed + ? WHERE worker_id = ?`,
@@ -103,6 +107,7 @@ export class SqliteHubStore implements HubStore {
       factSupplierEnded: db.prepare('UPDATE worker_facts SET leases_ended_by_supplier = leases_ended_by_supplier + 1 WHERE worker_id = ?'),
       renterFactsRow: db.prepare('INSERT OR IGNORE INTO renter_facts (address) VALUES (?)'),
       renterMissed: db.prepare('UPDATE renter_facts SET increments_missed = increments_missed + 1 WHERE address = ?'),
+      renterExpired: db.prepare('UPDATE renter_facts SET reservations_expired = reservations_expired + 1 WHERE address = ?'),
       renterOnTime: db.prepare('UPDATE renter_facts SET increments_on_time = increments_on_time + 1 WHERE address = ?'),
       renterLate: db.prepare('UPDATE renter_facts SET increments_late = increments_late + 1 WHERE address = ?'),
       setNodeState: db.prepare('UPDATE lease_nodes SET state = ?, message = ?, updated_at_ms = ? WHERE lease_id = ? AND rank = ?'),
@@ -210,6 +215,23 @@ export class SqliteHubStore implements HubStore {
     this.stmt.hardwareCheck.run(passed ? 1 : 0, workerId);
   }
 
+  async bindGpus(owner: string, machineId: string, gpuUuids: readonly string[], atMs: number): Promise<GpuBinding[]> {
+    // A binding decides who may lease a GPU out: on disk before the hub acts on it.
+    this.setDurability('FULL');
+    return this.db.transaction(() =>
+      gpuUuids.map((uuid) => {
+        this.stmt.bindGpu.run(uuid, owner, machineId, atMs);
+        const row = this.stmt.gpuBinding.get(uuid) as { gpu_uuid: string; owner: string; machine_id: string; bound_at_ms: number };
+        return { gpuUuid: row.gpu_uuid, owner: row.owner, machineId: row.machine_id, boundAtMs: row.bound_at_ms };
+      }),
+    )();
+  }
+
+  async moveGpuBinding(binding: GpuBinding): Promise<void> {
+    this.setDurability('FULL');
+    this.stmt.moveGpuBinding.run(binding.owner, binding.machineId, binding.boundAtMs, binding.gpuUuid);
+  }
+
   async saveOffer(offer: StoredOffer): Promise<void> {
     this.setDurability('NORMAL');
     this.stmt.saveOffer.run({
@@ -291,6 +313,11 @@ export class SqliteHubStore implements HubStore {
           const renter = (this.stmt.getLease.get(c.leaseId) as LeaseRow).renter;
           this.stmt.renterFactsRow.run(renter);
           this.stmt.renterMissed.run(renter);
+        }
+        if (c.facts.renterLetReservationExpire) {
+          const renter = (this.stmt.getLease.get(c.leaseId) as LeaseRow).renter;
+          this.stmt.renterFactsRow.run(renter);
+          this.stmt.renterExpired.run(renter);
         }
       }
       return true;
@@ -392,6 +419,7 @@ export class SqliteHubStore implements HubStore {
       incrementsOnTime: row?.increments_on_time ?? 0,
       incrementsLate: row?.increments_late ?? 0,
       incrementsMissed: row?.increments_missed ?? 0,
+      reservationsExpired: row?.reservations_expired ?? 0,
     };
   }
 

@@ -98,6 +98,7 @@ export interface RenterFactsRow {
   increments_on_time: number;
   increments_late: number;
   increments_missed: number;
+  reservations_expired: number;
 }
 
 export function workerFromRow(r: WorkerRow): StoredWorker {

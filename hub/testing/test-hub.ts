@@ -21,6 +21,9 @@ export async function startTestHub(options: Partial<HubServerOptions> = {}): Pro
     logger: testLogger,
     chain: { network: 'sandbox', mint: 'Gh9ZwEmdLJ8DscKNTkTqPbNwLNNBjuSzaG9Vp2KGtKJr', rpcUrl: null, payments: null },
     ...options,
+    // Tests quote whole machines from fresh wallets, all from 127.0.0.1: the reservation
+    // caps of issue 14.4 are off unless a test sets them (reservation-limits.test.ts does).
+    limits: { unpaidMachineShare: 1, maxReservationsPerAddress: 1_000, maxReservedGpusPerAddress: 100_000, ...options.limits },
   });
   return {
     ...hub,

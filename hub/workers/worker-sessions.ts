@@ -5,7 +5,9 @@ import type { WorkerHello, WorkerMessage } from '../../common/hub/worker-message
 import type { SessionTokens } from '../auth/session-tokens';
 import type { LeaseService } from '../leases/lease-service';
 import type { OfferBook, OfferOwner } from '../market/offer-book';
-import type { HubStore } from '../store/hub-store';
+import { gpuReleaseMessage } from '../../common/hub/gpu-release';
+import { verifyWalletSignature } from '../auth/ed25519-signature';
+import type { GpuBinding, HubStore } from '../store/hub-store';
 import type { HubClock, RandomBytes } from '../support/hub-clock';
 import { makeId } from '../support/hub-clock';
 import type { LiveWorker, WorkerLink, WorkerRegistry } from './worker-registry';
@@ -28,7 +30,7 @@ export interface WorkerSessionsDeps {
  * message go back to the worker.
  */
 export class WorkerSessions {
-  /** GPU uuid → the online worker that registered it: the same GPU cannot be in two machines. */
+  /** GPU uuid → the worker that last registered it (the durable owner is in the store's bindings). */
   private readonly gpuOwners = new Map<string, string>();
 
   constructor(private readonly o: WorkerSessionsDeps) {}
@@ -43,8 +45,8 @@ export class WorkerSessions {
       throw new HubError('unauthenticated', 'This session was made for renting, not for a worker: sign in again with the worker audience.', 'session_wrong_audience');
     }
     const owner = holder.address;
-    const { gpus, problems } = this.checkHardware(hello.hardware.gpus, owner, hello.machineId);
     const nowMs = this.o.clock.nowMs();
+    const { gpus, problems } = await this.checkHardware(hello, owner, nowMs);
     const stored = await this.o.store.upsertWorker({
       newWorkerId: makeId('wkr', this.o.random),
       owner,
@@ -82,24 +84,50 @@ export class WorkerSessions {
   }
 
   /**
-   * Drops GPUs that cannot be leased safely: a uuid listed twice, or one another online
-   * machine already registered (two machines claiming one GPU means one of them is wrong).
+   * Drops GPUs that cannot be leased safely: a uuid listed twice; one bound to another
+   * owner (the first (owner, machine) to register a UUID keeps it — a UUID is no secret,
+   * so "whoever claims it while the owner is offline" would be a takeover, issue 14.3)
+   * unless the hello carries that owner's signed release; one still registered by another
+   * of this owner's machines that is online. A refused claim never touches the
+   * incumbent: its binding, machine and offers stay as they are.
    */
-  private checkHardware(gpus: readonly HubGpu[], owner: string, machineId: string): { gpus: HubGpu[]; problems: string[] } {
+  private async checkHardware(hello: WorkerHello, owner: string, nowMs: number): Promise<{ gpus: HubGpu[]; problems: string[] }> {
     const problems: string[] = [];
     const seen = new Set<string>();
-    const kept: HubGpu[] = [];
-    for (const gpu of gpus) {
+    const unique: HubGpu[] = [];
+    for (const gpu of hello.hardware.gpus) {
       if (seen.has(gpu.uuid)) {
         problems.push(`GPU ${gpu.uuid} is listed twice`);
         continue;
       }
       seen.add(gpu.uuid);
-      const holder = this.gpuOwners.get(gpu.uuid);
-      const holderWorker = holder === undefined ? undefined : this.o.workers.get(holder);
-      if (holderWorker && holderWorker.link && !(holderWorker.owner === owner && holderWorker.machineId === machineId)) {
-        problems.push(`GPU ${gpu.uuid} is already registered by another machine (${holder})`);
-        continue;
+      unique.push(gpu);
+    }
+    const bindings = await this.o.store.bindGpus(owner, hello.machineId, unique.map((g) => g.uuid), nowMs);
+    const releases = new Map((hello.gpuReleases ?? []).map((r) => [r.uuid, r.signature]));
+    const kept: HubGpu[] = [];
+    for (const [i, gpu] of unique.entries()) {
+      const binding = bindings[i]!;
+      const mine = binding.owner === owner && binding.machineId === hello.machineId;
+      if (!mine) {
+        const moved: GpuBinding = { gpuUuid: gpu.uuid, owner, machineId: hello.machineId, boundAtMs: nowMs };
+        if (binding.owner === owner) {
+          // The owner's own session is its proof; the machine it leaves must be offline.
+          const holder = this.gpuOwners.get(gpu.uuid);
+          const holderWorker = holder === undefined ? undefined : this.o.workers.get(holder);
+          if (holderWorker?.link && holderWorker.machineId === binding.machineId) {
+            problems.push(`GPU ${gpu.uuid} is already registered by another of your machines that is online (${holder})`);
+            continue;
+          }
+        } else {
+          const signature = releases.get(gpu.uuid);
+          const released = signature !== undefined && verifyWalletSignature(binding.owner, new TextEncoder().encode(gpuReleaseMessage(gpu.uuid, owner)), signature);
+          if (!released) {
+            problems.push(`GPU ${gpu.uuid} is bound to another owner's machine; it can move only with a release signed by that owner's wallet`);
+            continue;
+          }
+        }
+        await this.o.store.moveGpuBinding(moved);
       }
       if (gpu.vramMiB === 0) problems.push(`GPU ${gpu.uuid} reports no memory`);
       kept.push(gpu);

@@ -12,6 +12,8 @@ import type { ApiHandlers } from '../transport/api-handlers';
 import { createWalletModule } from '../wallet/wallet-module';
 import type { WalletModule } from '../wallet/wallet-module';
 import type { KeyProtection } from '../wallet/key-protection';
+import type { ConfirmationPrompt } from '../wallet/confirmation-prompt';
+import type { SettingsPatch } from '../../common/settings';
 import type { WorkerService } from '../worker/worker-service';
 import { createWorkerModule } from '../worker/worker-module';
 import type { MarketHub } from '../market/market-hub';
@@ -39,6 +41,8 @@ export interface AppServicesOptions {
   nowMs?: () => number;
   /** How wallet keys are sealed: desktop passes the OS keychain; default is a passphrase (headless). */
   keyProtection?: KeyProtection;
+  /** Desktop: the main process's confirmation dialog (the only way to approve there). */
+  confirmationPrompt?: ConfirmationPrompt;
   /** Tests: shorter increments and heartbeats for the embedded Sandbox hub. */
   embeddedHubTiming?: Partial<HubTiming>;
   /** Tests: how often the supplier session checks paid-through times and meters energy. */
@@ -103,7 +107,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   // left in Docker), and the market last (the hub needs the chain, the supplier the worker
   // and the GPUs). The wallet polls balances only while a UI listens for them.
   const balancesWatched = () => events.listenerCount('wallet:balances') > 0;
-  const wallet = createWalletModule({ dataDir: options.dataDir, ledgerDb, settings, balancesWatched, logger: logger.child({ scope: 'wallet' }), keyProtection: options.keyProtection, nowMs });
+  const wallet = createWalletModule({ dataDir: options.dataDir, ledgerDb, settings, balancesWatched, logger: logger.child({ scope: 'wallet' }), keyProtection: options.keyProtection, ...(options.confirmationPrompt ? { confirmationPrompt: options.confirmationPrompt } : {}), nowMs });
   const hardware = createHardwareModule({ settings, telemetryStore, logger: logger.child({ scope: 'hardware' }), nowMs });
   // The hub's clock as the supplier's socket measures it: lease deadlines, the doctor's clock check.
   const hubTime = new HubTime(nowMs);
@@ -146,6 +150,18 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     platform: process.platform,
   };
 
+  /** Settings that widen what may be spent without asking, or where money goes, need the owner (issue 14.2). */
+  const consentToSettings = async (patch: SettingsPatch): Promise<void> => {
+    const now = settings.get();
+    if ((['network', 'customRpcUrl', 'customUsdcMint', 'hubUrl'] as const).some((k) => patch[k] !== undefined && patch[k] !== now[k])) {
+      await wallet.consent('network', `Change the network settings (${Object.keys(patch).join(', ')})`);
+    }
+    const raises = (k: 'autoPayCeiling' | 'autoPayDailyCap') => patch[k] !== undefined && BigInt(patch[k]) > BigInt(now[k]);
+    if ((patch.autoPayEnabled === true && !now.autoPayEnabled) || raises('autoPayCeiling') || raises('autoPayDailyCap')) {
+      await wallet.consent('auto-pay', `Let auto-pay spend more without asking: ${(['autoPayEnabled', 'autoPayCeiling', 'autoPayDailyCap'] as const).filter((k) => patch[k] !== undefined).map((k) => `${k} → ${String(patch[k])}`).join(', ')}`);
+    }
+  };
+
   const handlers: ApiHandlers = {
     'app:info': () => info,
     'settings:get': () => settings.get(),
@@ -160,6 +176,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
         nowMs,
       }),
     'settings:update': async (patch) => {
+      await consentToSettings(patch);
       const next = settings.update(patch);
       await hardware.applyTelemetry(next);
       return next;

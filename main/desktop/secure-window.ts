@@ -1,5 +1,6 @@
 import { BrowserWindow, session, shell } from 'electron';
 import type { WebContents } from 'electron';
+import { createNavigationPolicy } from './navigation-policy';
 
 /**
  * The app's window, locked down per the Electron security checklist:
@@ -25,20 +26,36 @@ export function createSecureWindow(preloadPath: string): BrowserWindow {
       nodeIntegrationInWorker: false,
       webviewTag: false,
       spellcheck: false,
+      // A middle click on a link would otherwise open it in a new window (Electronegativity AUXCLICK_JS_CHECK).
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   win.once('ready-to-show', () => win.show());
   return win;
 }
 
-/** Applied to every web contents the app ever creates, including ones we did not expect. */
+/**
+ * Applied to every web contents the app ever creates, including ones we did not expect:
+ * navigation, server redirects and sub-frame navigations stay on the app (the policy in
+ * navigation-policy.ts), no <webview>, no new windows.
+ */
 export function lockDownWebContents(contents: WebContents, isAppUrl: (url: string) => boolean): void {
-  contents.on('will-navigate', (event, url) => {
-    if (!isAppUrl(url)) event.preventDefault();
+  const policy = createNavigationPolicy(isAppUrl);
+  contents.on('will-navigate', (event) => {
+    if (!policy.mainFrame(event.url)) event.preventDefault();
+  });
+  // A redirect is not a navigation Electron reports through will-navigate: a 302 from an
+  // allowed URL could otherwise land the window anywhere.
+  contents.on('will-redirect', (event) => {
+    if (!policy.frame(event.url, event.isMainFrame)) event.preventDefault();
+  });
+  contents.on('will-frame-navigate', (event) => {
+    if (!policy.frame(event.url, event.isMainFrame)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    const external = policy.externalLink(url);
+    if (external) void shell.openExternal(external);
     return { action: 'deny' };
   });
 }

@@ -1,6 +1,7 @@
 import type { walletCalls } from '../../common/api/wallet';
 import type { DomainHandlers } from '../transport/api-handlers';
 import type { NetworkService } from './network-service';
+import type { OwnerConsent } from './owner-consent';
 import type { SigningApprovals } from './signing-approvals';
 import type { WalletService } from './wallet-service';
 
@@ -8,10 +9,11 @@ export interface WalletHandlerDeps {
   wallet: WalletService;
   network: NetworkService;
   approvals: SigningApprovals;
+  consent: OwnerConsent;
 }
 
 /** The `wallet:*` and `network:*` calls, each mapped to the wallet service, the network service or the approvals. */
-export function walletHandlers({ wallet, network, approvals }: WalletHandlerDeps): DomainHandlers<typeof walletCalls> {
+export function walletHandlers({ wallet, network, approvals, consent }: WalletHandlerDeps): DomainHandlers<typeof walletCalls> {
   return {
     'wallet:list': () => wallet.state(),
     'wallet:create': ({ label }) => wallet.create(label),
@@ -27,9 +29,16 @@ export function walletHandlers({ wallet, network, approvals }: WalletHandlerDeps
     'wallet:transactions': ({ limit }) => wallet.transactions(limit),
     'wallet:sign-transaction': async ({ address, transaction }) => ({ signedTransaction: await wallet.signTransaction(address, transaction) }),
     'wallet:sign-message': async ({ address, message }) => ({ signature: await wallet.signMessage(address, message) }),
-    'wallet:confirm': ({ id, approved }) => ({ outcome: approvals.decide(id, approved) }),
+    'wallet:confirm': async ({ id, approved, passphrase }) => ({ outcome: await approvals.decide(id, approved, passphrase) }),
     'wallet:pending-confirmations': () => approvals.pending(),
     'network:get': () => network.info(),
-    'network:set': (choice) => network.select(choice),
+    'network:set': async (choice) => {
+      const current = network.info();
+      const target = choice.kind === 'grid' ? `the private grid at ${choice.hubUrl ?? '?'}` : choice.kind === 'custom' ? `custom RPC ${choice.rpcUrl ?? '?'}` : choice.kind;
+      if (choice.kind !== current.kind || choice.kind === 'grid' || choice.kind === 'custom') {
+        await consent('network', `Switch the wallet from ${current.label} to ${target}`, ['Payments, balances and the hub follow the network: check this is the network you meant.']);
+      }
+      return network.select(choice);
+    },
   };
 }

@@ -70,7 +70,8 @@ describe('wallet module through the API', () => {
       const approved = answer?.(request);
       if (approved !== null && approved !== undefined) {
         // Answer the way the UI does: a separate call, after the event.
-        setImmediate(() => void call('wallet:confirm', { id: request.id, approved }));
+        // Headless: approving needs the wallet passphrase again (issue 14.2).
+        setImmediate(() => void call('wallet:confirm', { id: request.id, approved, ...(approved ? { passphrase: PASSPHRASE } : {}) }));
       }
     });
     await wallet.start();
@@ -141,6 +142,26 @@ describe('wallet module through the API', () => {
     const send = history.find((t) => t.signature === sent.signature);
     expect(send).toMatchObject({ tokenChange: '-250000000', counterparty: supplier.address, purpose: `Send 250 USDC to ${supplier.address}` });
     expect(history.filter((t) => t.purpose === 'Sandbox faucet')).toHaveLength(2);
+  });
+
+  it('refuses an API caller approving its own send without the passphrase (issue 14.2)', async () => {
+    const { supplier } = await setUpTwoWallets();
+    answer = null;
+    const sending = call('wallet:send', { to: supplier.address, token: 'SOL', amount: (SOL / 2n).toString() });
+    const outcome = sending.then(() => 'sent', (error: ApiError) => error.reason);
+    for (let i = 0; i < 100 && requests.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    const id = requests[0]!.id;
+    // The caller that asked (a compromised UI, a leaked cookie) answers its own request.
+    const bare = await failure(call('wallet:confirm', { id, approved: true }));
+    expect([bare.code, bare.reason]).toEqual(['forbidden', 'passphrase_required']);
+    const wrong = await failure(call('wallet:confirm', { id, approved: true, passphrase: 'not the passphrase' }));
+    expect([wrong.code, wrong.reason]).toEqual(['forbidden', 'passphrase_wrong']);
+    expect((await call('wallet:pending-confirmations', {})).map((r) => r.id)).toEqual([id]);
+    expect((await call('wallet:balances', { address: supplier.address })).lamports).toBe('0');
+    // Declining needs no passphrase; nothing was sent.
+    await call('wallet:confirm', { id, approved: false });
+    expect(await outcome).toBe('signing_declined');
+    expect((await call('wallet:balances', { address: supplier.address })).lamports).toBe('0');
   });
 
   it('sends nothing when the user declines, and asks nothing while locked', async () => {

@@ -9,7 +9,11 @@ import type { SettingsStore } from '../settings/settings-store';
 import type { DomainHandlers } from '../transport/api-handlers';
 import { AutoPayBudgets } from './auto-pay-budgets';
 import { CreditedPayments } from './credited-payments';
+import type { ConfirmationPrompt, OwnerProof } from './confirmation-prompt';
 import type { KeyProtection } from './key-protection';
+import { isLockable } from './key-protection';
+import { createOwnerConsent } from './owner-consent';
+import type { OwnerConsent } from './owner-consent';
 import { KeyVault } from './key-vault';
 import { NetworkService } from './network-service';
 import { PassphraseKeyProtection } from './passphrase-key-protection';
@@ -37,6 +41,11 @@ export interface WalletModuleDeps {
   logger: Logger;
   /** Desktop: the OS keychain (safeStorage). Default: a passphrase (headless). */
   keyProtection?: KeyProtection;
+  /**
+   * Desktop: the main process's confirmation dialog, the only way to approve. Without it
+   * approvals need the passphrase (which needs passphrase key protection).
+   */
+  confirmationPrompt?: ConfirmationPrompt;
   nowMs?: () => number;
   /** Tests: slots advance per transaction instead of every 400 ms. */
   sandboxSlotIntervalMs?: number;
@@ -48,6 +57,8 @@ export interface WalletModule extends Module {
   readonly approvals: SigningApprovals;
   readonly vault: KeyVault;
   readonly budgets: AutoPayBudgets;
+  /** Asks the owner before a change that widens what may be spent without asking. */
+  readonly consent: OwnerConsent;
   readonly credits: CreditedPayments;
   readonly handlers: DomainHandlers<typeof walletCalls>;
   /** A verifier over the current network, crediting into ledger.db (for workers and the hub). */
@@ -66,8 +77,13 @@ export function createWalletModule(options: WalletModuleDeps): WalletModule {
   const vault = new KeyVault({ dir: join(dataDir, 'wallets'), exportDir: join(dataDir, 'wallet-exports'), protection: keyProtection, nowMs });
   const disposables = new DisposableStore({ name: 'wallet' });
   const network = new NetworkService({ sandboxDataDir: join(dataDir, 'sandbox-chain'), settings, logger: options.logger, sandboxSlotIntervalMs: options.sandboxSlotIntervalMs });
-  const approvals = new SigningApprovals({ nowMs });
-  const budgets = new AutoPayBudgets(ledgerDb, nowMs);
+  const ownerProof: OwnerProof | undefined = options.confirmationPrompt
+    ? { kind: 'prompt', prompt: options.confirmationPrompt }
+    : isLockable(keyProtection)
+      ? { kind: 'passphrase', verify: (passphrase) => keyProtection.verifyPassphrase(passphrase) }
+      : undefined;
+  const approvals = new SigningApprovals({ nowMs, ...(ownerProof ? { ownerProof } : {}) });
+  const budgets = new AutoPayBudgets(ledgerDb, nowMs, () => ({ ceiling: BigInt(settings.get().autoPayCeiling), dailyCap: BigInt(settings.get().autoPayDailyCap) }));
   const credits = new CreditedPayments(ledgerDb, nowMs);
   const service = new WalletService({
     vault,
@@ -79,7 +95,8 @@ export function createWalletModule(options: WalletModuleDeps): WalletModule {
     ...(options.balancesWatched ? { balancesWatched: options.balancesWatched } : {}),
     nowMs,
   });
-  const handlers = walletHandlers({ wallet: service, network, approvals });
+  const consent = createOwnerConsent({ approvals, activeAddress: () => vault.activeAddress(), networkKind: () => network.info().kind });
+  const handlers = walletHandlers({ wallet: service, network, approvals, consent });
   const chainReader: ChainReader = {
     transaction: (signature, commitment) => network.client().transaction(signature, commitment) as ReturnType<ChainReader['transaction']>,
     signatureStatus: (signature) => network.client().signatureStatus(signature),
@@ -91,6 +108,7 @@ export function createWalletModule(options: WalletModuleDeps): WalletModule {
     approvals,
     vault,
     budgets,
+    consent,
     credits,
     handlers,
     onDidChangeWallet: service.onDidChangeWallet,

@@ -1,6 +1,7 @@
 import { afterEach, describe } from 'vitest';
 import type { HubStore } from '../hub-store';
 import { describeDurability } from './durability';
+import { describeGpuBindings } from './gpu-bindings';
 import { describeGpuHolds } from './gpu-holds';
 import { describeLeases } from './leases';
 import { describePayments } from './payments';
@@ -51,5 +52,6 @@ export function describeHubStoreConformance(factories: readonly HubStoreFactory[
     describePayments(subject);
     describeDurability(subject);
     describeGpuHolds(subject);
+    describeGpuBindings(subject);
   });
 }

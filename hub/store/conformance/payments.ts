@@ -15,7 +15,7 @@ export function describePayments(subject: StoreUnderTest): void {
       ]);
       expect(await store.recentPayments(10)).toEqual([{ signature: 'sig-1', leaseId: 'lease-a', increment: 0, payee: SUPPLIERS[0], payer: RENTER, amount: BIG_AMOUNT, paidAtMs: 2_000 }]);
       expect(await store.volumePaidAllTime()).toBe(BIG_AMOUNT);
-      expect(await store.renterFacts(RENTER)).toEqual({ address: RENTER, incrementsOnTime: 1, incrementsLate: 0, incrementsMissed: 0 });
+      expect(await store.renterFacts(RENTER)).toEqual({ address: RENTER, incrementsOnTime: 1, incrementsLate: 0, incrementsMissed: 0, reservationsExpired: 0 });
     });
 
     it('refuses a signature credited before — to any payment of any lease — and leaves the first credit as it was', async () => {
@@ -89,12 +89,12 @@ export function describePayments(subject: StoreUnderTest): void {
 
     it('counts a renter’s on-time and late increments with each credit', async () => {
       const store = await subject.open();
-      expect(await store.renterFacts('renter-unknown')).toEqual({ address: 'renter-unknown', incrementsOnTime: 0, incrementsLate: 0, incrementsMissed: 0 });
+      expect(await store.renterFacts('renter-unknown')).toEqual({ address: 'renter-unknown', incrementsOnTime: 0, incrementsLate: 0, incrementsMissed: 0, reservationsExpired: 0 });
       await store.createLease(newLease('lease-a'));
       await store.creditPayment(credit('lease-a', 0, 'sig-1', { onTime: true }));
       await store.creditPayment(credit('lease-a', 1, 'sig-2', { onTime: false }));
       await store.creditPayment(credit('lease-a', 1, 'sig-3', { onTime: false, payee: SUPPLIERS[1] }));
-      expect(await store.renterFacts(RENTER)).toEqual({ address: RENTER, incrementsOnTime: 1, incrementsLate: 2, incrementsMissed: 0 });
+      expect(await store.renterFacts(RENTER)).toEqual({ address: RENTER, incrementsOnTime: 1, incrementsLate: 2, incrementsMissed: 0, reservationsExpired: 0 });
       const paid = (await store.getLease('lease-a'))?.payments.filter((p) => p.signature !== null).map((p) => [p.signature, p.onTime]);
       expect(paid).toEqual([['sig-1', true], ['sig-2', false], ['sig-3', false]]);
     });

@@ -36,6 +36,22 @@ export function describeSessionsWorkersOffers(subject: StoreUnderTest): void {
     });
   });
 
+  describe('GPU bindings', () => {
+    it('binds a UUID to the first (owner, machine) that registers it; later claims read that binding until it is moved', async () => {
+      const store = await subject.open();
+      expect(await store.bindGpus('owner-a', 'machine-a', ['GPU-1', 'GPU-2'], 10)).toEqual([
+        { gpuUuid: 'GPU-1', owner: 'owner-a', machineId: 'machine-a', boundAtMs: 10 },
+        { gpuUuid: 'GPU-2', owner: 'owner-a', machineId: 'machine-a', boundAtMs: 10 },
+      ]);
+      expect(await store.bindGpus('owner-b', 'machine-b', ['GPU-2', 'GPU-3'], 20)).toEqual([
+        { gpuUuid: 'GPU-2', owner: 'owner-a', machineId: 'machine-a', boundAtMs: 10 },
+        { gpuUuid: 'GPU-3', owner: 'owner-b', machineId: 'machine-b', boundAtMs: 20 },
+      ]);
+      await store.moveGpuBinding({ gpuUuid: 'GPU-2', owner: 'owner-b', machineId: 'machine-b', boundAtMs: 30 });
+      expect(await store.bindGpus('owner-a', 'machine-a', ['GPU-2'], 40)).toEqual([{ gpuUuid: 'GPU-2', owner: 'owner-b', machineId: 'machine-b', boundAtMs: 30 }]);
+    });
+  });
+
   describe('workers', () => {
     it('keeps one worker per owner and machine: an upsert of a known machine resumes its id and history, with new hardware, region and host', async () => {
       const store = await subject.open();

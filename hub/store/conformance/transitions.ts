@@ -57,6 +57,7 @@ export function describeTransitions(subject: StoreUnderTest): void {
       for (const w of WORKERS) await store.upsertWorker(workerUpsert(w));
       await store.createLease(newLease('lease-a'));
       await store.createLease(newLease('lease-b'));
+      await store.createLease(newLease('lease-c'));
       await store.transitionLease(change('reserved', 'paid', 2_000, { startedAtMs: 2_000 }));
       const completed = { workersCompleted: [...WORKERS], workersEndedBySupplier: [], renterMissedIncrement: false };
       expect(await store.transitionLease(change('paid', 'ended', 3_000, { endReason: 'completed', facts: completed }))).toBe(true);
@@ -65,7 +66,10 @@ export function describeTransitions(subject: StoreUnderTest): void {
 
       const facts = Object.fromEntries((await store.listWorkerFacts()).map((f) => [f.workerId, [f.leasesCompleted, f.leasesEndedBySupplier]]));
       expect(facts).toEqual({ 'wkr-1': [1, 0], 'wkr-2': [1, 1] });
-      expect(await store.renterFacts(RENTER)).toEqual({ address: RENTER, incrementsOnTime: 0, incrementsLate: 0, incrementsMissed: 1 });
+      expect(await store.renterFacts(RENTER)).toEqual({ address: RENTER, incrementsOnTime: 0, incrementsLate: 0, incrementsMissed: 1, reservationsExpired: 0 });
+      const expired = { workersCompleted: [], workersEndedBySupplier: [], renterMissedIncrement: false, renterLetReservationExpire: true };
+      expect(await store.transitionLease(change('reserved', 'ended', 4_000, { leaseId: 'lease-c', endReason: 'unpaid', facts: expired }))).toBe(true);
+      expect(await store.renterFacts(RENTER)).toEqual({ address: RENTER, incrementsOnTime: 0, incrementsLate: 0, incrementsMissed: 1, reservationsExpired: 1 });
     });
 
     it('keeps an ended lease ended: no move leaves it, whatever `from` says, and its end facts count once', async () => {

@@ -5,6 +5,8 @@ import { leasesMigration } from './003-leases';
 import { paymentsMigration } from './004-payments';
 import { sessionAudienceMigration } from './005-session-audience';
 import { gpuHoldsMigration } from './006-gpu-holds';
+import { gpuBindingsMigration } from './007-gpu-bindings';
+import { reservationsExpiredMigration } from './008-reservations-expired';
 
 /**
  * Every hub.db migration, in order. Add a file `NNN-name.ts` and append it here; each has
@@ -17,4 +19,6 @@ export const HUB_MIGRATIONS: readonly Migration[] = [
   paymentsMigration,
   sessionAudienceMigration,
   gpuHoldsMigration,
+  gpuBindingsMigration,
+  reservationsExpiredMigration,
 ];

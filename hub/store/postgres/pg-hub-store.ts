@@ -3,6 +3,7 @@ import type { NodeState } from '../../../common/hub/lease-types';
 import type {
   CreditResult,
   ExpectedPayment,
+  GpuBinding,
   HubStore,
   LeaseStateChange,
   NewLease,
@@ -143,6 +144,25 @@ export class PgHubStore implements HubStore {
 
   async deleteExpiredSessions(nowMs: number): Promise<number> {
     return (await this.light.query('DELETE FROM sessions WHERE expires_at_ms <= $1', [nowMs])).rowCount ?? 0;
+  }
+
+  async bindGpus(owner: string, machineId: string, gpuUuids: readonly string[], atMs: number): Promise<GpuBinding[]> {
+    // A binding decides who may lease a GPU out: durable before the hub acts on it. The
+    // primary key makes the first binding win, also between instances.
+    return this.tx(this.money, async (c) => {
+      const bindings: GpuBinding[] = [];
+      for (const uuid of gpuUuids) {
+        await c.query('INSERT INTO gpu_bindings (gpu_uuid, owner, machine_id, bound_at_ms) VALUES ($1, $2, $3, $4) ON CONFLICT (gpu_uuid) DO NOTHING', [uuid, owner, machineId, atMs]);
+        const { rows } = await c.query('SELECT gpu_uuid, owner, machine_id, bound_at_ms FROM gpu_bindings WHERE gpu_uuid = $1', [uuid]);
+        const row = rows[0];
+        bindings.push({ gpuUuid: row.gpu_uuid, owner: row.owner, machineId: row.machine_id, boundAtMs: Number(row.bound_at_ms) });
+      }
+      return bindings;
+    });
+  }
+
+  async moveGpuBinding(binding: GpuBinding): Promise<void> {
+    await this.money.query('UPDATE gpu_bindings SET owner = $1, machine_id = $2, bound_at_ms = $3 WHERE gpu_uuid = $4', [binding.owner, binding.machineId, binding.boundAtMs, binding.gpuUuid]);
   }
 
   async upsertWorker(input: WorkerUpsert): Promise<StoredWorker> {
@@ -289,6 +309,12 @@ export class PgHubStore implements HubStore {
         if (ch.facts.renterMissedIncrement) {
           await c.query(
             'INSERT INTO renter_facts (address, increments_missed) VALUES ($1, 1) ON CONFLICT (address) DO UPDATE SET increments_missed = renter_facts.increments_missed + 1',
+            [renter],
+          );
+        }
+        if (ch.facts.renterLetReservationExpire) {
+          await c.query(
+            'INSERT INTO renter_facts (address, reservations_expired) VALUES ($1, 1) ON CONFLICT (address) DO UPDATE SET reservations_expired = renter_facts.reservations_expired + 1',
             [renter],
           );
         }
@@ -445,9 +471,15 @@ export class PgHubStore implements HubStore {
   }
 
   async renterFacts(address: string): Promise<RenterFacts> {
-    const { rows } = await this.money.query('SELECT increments_on_time, increments_late, increments_missed FROM renter_facts WHERE address = $1', [address]);
+    const { rows } = await this.money.query('SELECT increments_on_time, increments_late, increments_missed, reservations_expired FROM renter_facts WHERE address = $1', [address]);
     const row = rows[0];
-    return { address, incrementsOnTime: row?.increments_on_time ?? 0, incrementsLate: row?.increments_late ?? 0, incrementsMissed: row?.increments_missed ?? 0 };
+    return {
+      address,
+      incrementsOnTime: row?.increments_on_time ?? 0,
+      incrementsLate: row?.increments_late ?? 0,
+      incrementsMissed: row?.increments_missed ?? 0,
+      reservationsExpired: row?.reservations_expired ?? 0,
+    };
   }
 
   async close(): Promise<void> {

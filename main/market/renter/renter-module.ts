@@ -1,3 +1,4 @@
+import { formatAmount } from '../../../common/money/amount-text';
 import type Database from 'better-sqlite3';
 import { ApiError } from '../../../common/api/errors';
 import type { rentCalls } from '../../../common/api/rent';
@@ -91,6 +92,19 @@ export function createRenterModule(options: RenterModuleDeps): RenterModule {
     }
   };
 
+  /**
+   * Granting or raising a budget, or turning auto-pay on, lets money move later without
+   * asking: the owner confirms it like a payment (issue 14.2). Lowering needs nothing.
+   */
+  const consentToBudget = async (leaseId: string, limit: bigint, enabling: boolean): Promise<void> => {
+    const current = budgets.get(leaseId);
+    const wasOn = ledger.lease(leaseId)?.autoPayEnabled ?? false;
+    if (current && limit <= current.limit && (!enabling || wasOn)) return;
+    const info = wallet.network.info();
+    const text = formatAmount({ token: { symbol: info.token, decimals: info.decimals }, baseUnits: limit }, { symbol: true });
+    await wallet.consent('auto-pay', `Let auto-pay pay up to ${text} for lease ${leaseId} without asking`);
+  };
+
   const approvalFor = (leaseId: string): PaymentApproval => (ledger.lease(leaseId)?.autoPayEnabled ? 'budget-or-confirm' : 'confirm');
 
   /** Follows the active wallet's open leases on the current hub and hands the hub payments it may have missed. */
@@ -178,6 +192,7 @@ export function createRenterModule(options: RenterModuleDeps): RenterModule {
       if (view.state === 'ended') throw new ApiError('conflict', `Lease ${leaseId} has ended (${view.endReason}); ask for a new quote.`, 'lease_ended');
       ledger.rememberLease(leaseId, address, hub.url());
       if (autoPayBudget !== undefined) {
+        await consentToBudget(leaseId, BigInt(autoPayBudget), true);
         budgets.grant(leaseId, BigInt(autoPayBudget));
         ledger.setAutoPay(leaseId, true);
       }
@@ -219,6 +234,7 @@ export function createRenterModule(options: RenterModuleDeps): RenterModule {
         await leaseNow(leaseId); // only the renter's own leases
         ledger.rememberLease(leaseId, address, hub.url());
       }
+      if (budget !== undefined || enabled) await consentToBudget(leaseId, budget === undefined ? (budgets.get(leaseId)?.limit ?? 0n) : BigInt(budget), enabled);
       if (budget !== undefined) budgets.grant(leaseId, BigInt(budget));
       if (enabled && !budgets.get(leaseId)) {
         throw new ApiError('invalid_params', 'Give a budget to turn auto-pay on: the most it may pay for this lease without asking.', 'auto_pay_budget_missing');

@@ -15,6 +15,7 @@ import { createTestWallet } from '../../../hub/testing/test-wallet';
 import { killAllWorkers, WorkerHandle } from '../../../hub/testing/worker-handle';
 import { createAppServices } from '../../app/app-services';
 import type { AppServices } from '../../app/app-services';
+import { PassphraseKeyProtection } from '../../wallet/passphrase-key-protection';
 import { ChainClient } from '../../../solana/rpc/chain-client';
 
 // Integration: the renter as the real composition root (a private grid), a real hub on
@@ -60,6 +61,9 @@ async function startRenter(dataDir: string, create: boolean): Promise<AppService
     shell: 'headless',
     dataDir,
     version: '0.0.0-test',
+    // Every approval checks the passphrase again (issue 14.2): test-strength scrypt keeps
+    // that check quick next to 4-second increments.
+    keyProtection: new PassphraseKeyProtection({ file: join(dataDir, 'wallets', 'passphrase.json'), scrypt: { N: 2 ** 14, r: 8, p: 1 } }),
     renter: {
       autoPayTickMs: 100,
       afterPaymentSent: () => {
@@ -70,7 +74,7 @@ async function startRenter(dataDir: string, create: boolean): Promise<AppService
   services.settings.update({ network: 'grid', hubUrl: hub.url });
   services.events.on('wallet:confirm-request', (request) => {
     confirmations.push(request);
-    void services.handlers['wallet:confirm']({ id: request.id, approved: approve });
+    void services.handlers['wallet:confirm']({ id: request.id, approved: approve, ...(approve ? { passphrase: PASSPHRASE } : {}) });
   });
   services.events.on('rent:lease', (lease) => leaseUpdates.push(lease));
   services.events.on('rent:lease-event', (event) => leaseEvents.push(event));
@@ -181,12 +185,13 @@ describe('renting on a private grid', () => {
     const asked = confirmations.length;
     const renterBefore = await renterUsdc();
     const paid = await app.handlers['rent:pay']({ leaseId: quote.leaseId, autoPayBudget: (2n * perIncrement).toString() });
-    expect(confirmations.length).toBe(asked); // increment 0 came out of the budget
+    // The owner confirmed the budget itself (issue 14.2); increment 0 came out of it.
+    expect(confirmations.slice(asked).map((c) => c.kind)).toEqual(['auto-pay']);
     expect(paid.autoPay).toEqual({ enabled: true, limit: (2n * perIncrement).toString(), spent: perIncrement.toString() });
 
     // Increment 1 is paid before it is due, without a question.
     const second = await eventually(() => leaseOf(quote.leaseId), (l) => l.nextDue?.increment === 2, 2 * INCREMENT_MS);
-    expect(confirmations.length).toBe(asked);
+    expect(confirmations.length).toBe(asked + 1);
     expect(second.autoPay.spent).toBe((2n * perIncrement).toString());
     expect(second.lease.state).toBe('running');
 
@@ -199,7 +204,7 @@ describe('renting on a private grid', () => {
 
     // The renter pays it by hand (a confirmation), the lease keeps running.
     const manual = await app.handlers['rent:pay-next']({ leaseId: quote.leaseId });
-    expect(confirmations.length).toBe(asked + 1);
+    expect(confirmations.length).toBe(asked + 2);
     expect(manual.nextDue).toBeNull();
     expect(manual.problem).toBeNull();
     expect(renterBefore - (await renterUsdc())).toBe(3n * perIncrement);

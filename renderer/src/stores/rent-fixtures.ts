@@ -47,8 +47,8 @@ export function leaseView(leaseId: string, over: Partial<LeaseView> = {}): Lease
     placement: {
       gpuCount: 3,
       nodes: [
-        { rank: 0, workerId: 'w-a', offerId: 'o-a', supplier: SUPPLIER_A, gpuModel: 'Tesla V100-SXM2-16GB', vramMiB: 16_384, gpuUuids: ['GPU-1', 'GPU-2'], pricePerGpuHour: '450000', region: 'eu-west', interruptible: false },
-        { rank: 1, workerId: 'w-b', offerId: 'o-b', supplier: SUPPLIER_B, gpuModel: 'NVIDIA GeForce RTX 4090', vramMiB: 24_564, gpuUuids: ['GPU-9'], pricePerGpuHour: '600000', region: 'eu-west', interruptible: true },
+        { rank: 0, workerId: 'w-a', offerId: 'o-a', supplier: SUPPLIER_A, gpuModel: 'Tesla V100-SXM2-16GB', vramMiB: 16_384, gpuIds: ['lease-a.0.0', 'lease-a.0.1'], pricePerGpuHour: '450000', region: 'eu-west', interruptible: false },
+        { rank: 1, workerId: 'w-b', offerId: 'o-b', supplier: SUPPLIER_B, gpuModel: 'NVIDIA GeForce RTX 4090', vramMiB: 24_564, gpuIds: ['lease-a.1.0'], pricePerGpuHour: '600000', region: 'eu-west', interruptible: true },
       ],
     },
     nodes: [

@@ -42,6 +42,7 @@ function request(id: string): SigningRequest {
     memo: null,
     message: null,
     warnings: [],
+    approval: 'passphrase',
     createdAtMs: 1,
     expiresAtMs: 120_001,
   };
@@ -74,8 +75,8 @@ describe('wallet store', () => {
     c.emit('wallet:confirm-request', request('r1'));
     c.emit('wallet:confirm-request', request('r2'));
     expect(store.getState().confirmations.map((r) => r.id)).toEqual(['waiting', 'r1', 'r2']);
-    await store.getState().answer('r1', true);
-    expect(c.callsOf('wallet:confirm')).toEqual([{ id: 'r1', approved: true }]);
+    await store.getState().answer('r1', true, 'the passphrase');
+    expect(c.callsOf('wallet:confirm')).toEqual([{ id: 'r1', approved: true, passphrase: 'the passphrase' }]);
     c.emit('wallet:confirm-resolved', { id: 'waiting', outcome: 'expired' });
     expect(store.getState().confirmations.map((r) => r.id)).toEqual(['r2']);
   });

@@ -54,7 +54,8 @@ export interface WalletStoreState {
   /** Resolves to the signature once confirmed on chain, or null (declined or failed: see `error`). */
   send(to: string, token: SendToken, baseUnits: string): Promise<string | null>;
   exportKey(address: string, format: WalletExportResult['format'], passphrase?: string): Promise<WalletExportResult | null>;
-  answer(id: string, approved: boolean): Promise<void>;
+  /** Declines, or approves with the wallet passphrase (headless); false when refused (wrong passphrase). */
+  answer(id: string, approved: boolean, passphrase?: string): Promise<boolean>;
   setNetwork(kind: NetworkKind, custom?: { rpcUrl: string; usdcMint: string }): Promise<boolean>;
   /** Resolves once there is an unlocked, active wallet (opening the setup dialog if needed). */
   requireReadyWallet(): Promise<string>;
@@ -206,13 +207,17 @@ export function createWalletStore(client: ApiClient): WalletStore {
       exportKey: (address, format, passphrase) =>
         act('export', () => client.call('wallet:export', { address, format, confirm: EXPORT_CONFIRMATION, ...(passphrase ? { passphrase } : {}) })),
 
-      async answer(id, approved) {
-        // Gone from the queue at once; main's `confirm-resolved` (or this call's error) settles it.
-        set((s) => ({ confirmations: s.confirmations.filter((r) => r.id !== id) }));
+      async answer(id, approved, passphrase) {
+        // A decline is gone from the queue at once; an approval stays until main settles it
+        // (`confirm-resolved`), so a wrong passphrase can be typed again.
+        if (!approved) set((s) => ({ confirmations: s.confirmations.filter((r) => r.id !== id) }));
         try {
-          await client.call('wallet:confirm', { id, approved });
+          await client.call('wallet:confirm', { id, approved, ...(approved && passphrase ? { passphrase } : {}) });
+          set((s) => ({ confirmations: s.confirmations.filter((r) => r.id !== id) }));
+          return true;
         } catch (error) {
           set({ error: errorMessage(error) });
+          return false;
         }
       },
 

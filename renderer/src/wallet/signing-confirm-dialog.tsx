@@ -12,6 +12,8 @@ const TITLES: Record<SigningRequest['kind'], string> = {
   payment: 'Confirm this lease payment',
   transaction: 'A page asks you to sign a transaction',
   message: 'A page asks you to sign a message',
+  'auto-pay': 'Allow auto-pay to spend without asking',
+  network: 'Change the network',
 };
 
 /**
@@ -32,11 +34,24 @@ function ConfirmRequest({ request, queued }: { request: SigningRequest; queued: 
   const label = useStoreState('wallet', (s) => s.wallet?.wallets.find((w) => w.address === request.walletAddress)?.label ?? null);
   const now = useNow(1000);
   const [answering, setAnswering] = useState(false);
+  const [passphrase, setPassphrase] = useState('');
+  const [refused, setRefused] = useState<string | null>(null);
   const secondsLeft = Math.max(0, Math.round((request.expiresAtMs - now) / 1000));
+  // Desktop: only the app's own dialog window approves; this window can only decline.
+  const inDialog = request.approval === 'dialog';
 
   const answer = (approved: boolean) => {
     setAnswering(true);
-    void wallet.getState().answer(request.id, approved);
+    setRefused(null);
+    void wallet
+      .getState()
+      .answer(request.id, approved, approved ? passphrase : undefined)
+      .then((ok) => {
+        if (!ok) {
+          setAnswering(false);
+          setRefused(wallet.getState().error ?? 'Not approved.');
+        }
+      });
   };
 
   return (
@@ -51,12 +66,38 @@ function ConfirmRequest({ request, queued }: { request: SigningRequest; queued: 
           <button type="button" className="button" onClick={() => answer(false)} disabled={answering} data-testid="confirm-decline">
             Decline
           </button>
-          <button type="button" className="button button-primary" onClick={() => answer(true)} disabled={answering || secondsLeft === 0} data-testid="confirm-approve">
-            Approve and sign
-          </button>
+          {inDialog ? null : (
+            <button type="button" className="button button-primary" onClick={() => answer(true)} disabled={answering || secondsLeft === 0 || passphrase === ''} data-testid="confirm-approve">
+              {request.kind === 'auto-pay' || request.kind === 'network' ? 'Allow' : 'Approve and sign'}
+            </button>
+          )}
         </>
       }
     >
+      {inDialog ? (
+        <p className="confirm-elsewhere" data-testid="confirm-in-dialog">
+          Approve or decline in the Idlegrid confirmation window: this window cannot approve for you.
+        </p>
+      ) : (
+        <label className="field confirm-passphrase">
+          <span>Wallet passphrase (asked again for every approval)</span>
+          <input
+            type="password"
+            autoComplete="current-password"
+            value={passphrase}
+            onChange={(e) => setPassphrase(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && passphrase !== '' && !answering) answer(true);
+            }}
+            data-testid="confirm-passphrase"
+          />
+          {refused ? (
+            <span className="field-error" role="alert" data-testid="confirm-refused">
+              {refused}
+            </span>
+          ) : null}
+        </label>
+      )}
       <p className="confirm-purpose" data-testid="confirm-purpose">
         {request.purpose}
       </p>

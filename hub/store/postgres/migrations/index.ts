@@ -5,6 +5,7 @@ import { pgLeasesMigration } from './003-leases';
 import { pgPaymentsMigration } from './004-payments';
 import { pgGpuHoldsMigration } from './005-gpu-holds';
 import { pgSessionAudienceMigration } from './006-session-audience';
+import { pgGpuBindingsAndExpiredReservationsMigration } from './007-gpu-bindings-and-expired-reservations';
 
 /** Every migration of the hub's PostgreSQL database, in order; migrations.test.ts tests each on a database holding rows. */
 export const PG_HUB_MIGRATIONS: readonly PgMigration[] = [
@@ -14,4 +15,5 @@ export const PG_HUB_MIGRATIONS: readonly PgMigration[] = [
   pgPaymentsMigration,
   pgGpuHoldsMigration,
   pgSessionAudienceMigration,
+  pgGpuBindingsAndExpiredReservationsMigration,
 ];

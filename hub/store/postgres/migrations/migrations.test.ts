@@ -133,15 +133,29 @@ describe.skipIf(!HAVE_POSTGRES)('hub PostgreSQL migrations', () => {
     expect((await db.query('SELECT audience FROM sessions ORDER BY token_hash')).rows.map((r) => r.audience)).toEqual(['worker', 'renter']);
   });
 
+  it('007 GPU bindings and expired reservations: the oldest worker reporting a UUID holds it; a UUID is bound once; renter facts count expiries', async () => {
+    const db = await freshDatabase();
+    await migratePg(db, PG_HUB_MIGRATIONS, 6);
+    const worker = 'INSERT INTO workers (worker_id, owner, machine_id, hardware_json, region, first_seen_ms, last_seen_ms) VALUES ($1, $2, $3, $4, $5, $6, $6)';
+    const hw = (uuid: string) => JSON.stringify({ gpus: [{ uuid }] });
+    await db.query(worker, ['wkr-new', 'owner-b', 'machine-2', hw('GPU-0'), 'eu', 20]);
+    await db.query(worker, ['wkr-old', 'owner-a', 'machine-1', hw('GPU-0'), 'eu', 10]);
+    await db.query("INSERT INTO renter_facts (address) VALUES ('renter-1')");
+    expect(await migratePg(db, PG_HUB_MIGRATIONS, 7)).toBe(7);
+    expect((await db.query('SELECT gpu_uuid, owner, machine_id FROM gpu_bindings')).rows).toEqual([{ gpu_uuid: 'GPU-0', owner: 'owner-a', machine_id: 'machine-1' }]);
+    await rejects(db.query("INSERT INTO gpu_bindings VALUES ('GPU-0', 'owner-c', 'm', 1)"), UNIQUE);
+    expect((await db.query("SELECT reservations_expired FROM renter_facts WHERE address = 'renter-1'")).rows).toEqual([{ reservations_expired: 0 }]);
+  });
+
   it('applies each migration once when two instances migrate at once, and refuses a database from a newer hub', async () => {
     const db = await freshDatabase();
     const other = new pg.Client({ connectionString: cluster.url(`migrations_${count}`) });
     await other.connect();
     clients.push(other);
-    expect(await Promise.all([migratePg(db, PG_HUB_MIGRATIONS), migratePg(other, PG_HUB_MIGRATIONS)])).toEqual([6, 6]);
-    expect((await db.query('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6]);
-    await db.query("INSERT INTO schema_migrations (version, name) VALUES (7, 'from the future')");
-    expect(await pgSchemaVersion(db)).toBe(7);
+    expect(await Promise.all([migratePg(db, PG_HUB_MIGRATIONS), migratePg(other, PG_HUB_MIGRATIONS)])).toEqual([7, 7]);
+    expect((await db.query('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    await db.query("INSERT INTO schema_migrations (version, name) VALUES (8, 'from the future')");
+    expect(await pgSchemaVersion(db)).toBe(8);
     await expect(migratePg(db, PG_HUB_MIGRATIONS)).rejects.toThrow(/newer Idlegrid hub/);
   });
 });

@@ -1,13 +1,13 @@
 import './lease-node-card.css';
 import { useEffect, useRef } from 'react';
-import type { LeaseNodeStatus, PlacementNode } from '../../../../common/hub/lease-types';
+import type { LeaseNodeStatus, RenterPlacementNode } from '../../../../common/hub/lease-types';
 import type { RentLease } from '../../../../common/market/rent-types';
 import { StatusPill } from '../../components/status-pill';
 import { shortAddress } from '../../format/wallet-format';
 import { formatVram, NODE_STATE_LABEL, nodeTone } from './rent-format';
 
 interface LeaseNodeCardProps {
-  placement: PlacementNode | undefined;
+  placement: RenterPlacementNode | undefined;
   status: LeaseNodeStatus;
   logs: RentLease['logs'];
   live: boolean;
@@ -41,7 +41,7 @@ export function LeaseNodeCard({ placement, status, logs, live }: LeaseNodeCardPr
         <span className="rent-node-rank">Rank {status.rank}</span>
         <div className="rent-node-what">
           <strong>
-            {placement ? `${placement.gpuUuids.length} × ${placement.gpuModel}` : 'GPUs'}
+            {placement ? `${placement.gpuIds.length} × ${placement.gpuModel}` : 'GPUs'}
           </strong>
           <span className="muted small">
             {placement ? `${formatVram(placement.vramMiB)} · ${placement.region} · ` : ''}

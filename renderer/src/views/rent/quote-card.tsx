@@ -69,12 +69,12 @@ export function QuoteCard({ quote, paying, payError, onPay, onDiscard, onRequote
           </thead>
           <tbody>
             {quote.placement.nodes.map((node) => (
-              <tr key={node.rank} data-testid="quote-node" data-rank={node.rank} data-supplier={node.supplier} data-gpus={node.gpuUuids.length} data-gpu-model={node.gpuModel}>
+              <tr key={node.rank} data-testid="quote-node" data-rank={node.rank} data-supplier={node.supplier} data-gpus={node.gpuIds.length} data-gpu-model={node.gpuModel}>
                 <td className="mono">{node.rank}</td>
                 <td className="mono" title={node.supplier}>
                   {shortAddress(node.supplier)}
                 </td>
-                <td className="num">{node.gpuUuids.length}</td>
+                <td className="num">{node.gpuIds.length}</td>
                 <td>
                   {node.gpuModel} <span className="muted small">{formatVram(node.vramMiB)}</span>
                   {node.interruptible ? <span className="rent-badge-warn">interruptible</span> : null}

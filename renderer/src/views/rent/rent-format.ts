@@ -73,8 +73,8 @@ export function perIncrementCost(lease: Pick<LeaseView, 'placement' | 'increment
   return lease.placement.nodes.reduce((sum, node) => sum + nodeIncrementCost(node, lease.incrementMs), 0n);
 }
 
-export function nodeIncrementCost(node: { pricePerGpuHour: string; gpuUuids: string[] }, incrementMs: number): bigint {
-  return costForGpuTime(BigInt(node.pricePerGpuHour), node.gpuUuids.length, incrementMs);
+export function nodeIncrementCost(node: { pricePerGpuHour: string; gpuIds: string[] }, incrementMs: number): bigint {
+  return costForGpuTime(BigInt(node.pricePerGpuHour), node.gpuIds.length, incrementMs);
 }
 
 /**
