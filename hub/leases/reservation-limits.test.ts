@@ -15,10 +15,10 @@ import { RawSocket } from '../testing/raw-socket';
 const job = { image: '127.0.0.1:5000/idlegrid/busybox:1', command: ['sh', '-c', 'echo hi'] };
 const one = { gpuCount: 1, constraints: {}, job, durationMs: 600_000 };
 
-async function signedIn(hub: TestHub): Promise<HubHttpClient> {
+async function signedIn(hub: TestHub, audience: 'renter' | 'worker' = 'renter'): Promise<HubHttpClient> {
   const wallet = createTestWallet();
   const client = new HubHttpClient({ baseUrl: hub.url });
-  await client.signIn(wallet.address, wallet.signMessage);
+  await client.signIn(wallet.address, wallet.signMessage, audience);
   return client;
 }
 
@@ -75,7 +75,7 @@ describe('reservation limits (issue 14.4)', () => {
     });
     for (const [i, m] of machines.entries()) {
       const rig = gpus(MODELS.rtx4090.name, m.gpus, MODELS.rtx4090.vramMiB, `res-${i}`);
-      const supplier = await signedIn(hub);
+      const supplier = await signedIn(hub, 'worker');
       const socket = await RawSocket.open(hub.url, HUB_WORKER_WS_PATH);
       sockets.push(socket);
       socket.send({ type: 'hello', protocolVersion: HUB_PROTOCOL_VERSION, token: supplier.token, machineId: `machine-res-${i}-01`, hardware: hardware(rig), region: 'eu-west' });

@@ -30,15 +30,15 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function signedIn(wallet: TestWallet): Promise<HubHttpClient> {
+async function signedIn(wallet: TestWallet, audience: 'renter' | 'worker' = 'renter'): Promise<HubHttpClient> {
   const client = new HubHttpClient({ baseUrl: hub!.url });
-  await client.signIn(wallet.address, wallet.signMessage);
+  await client.signIn(wallet.address, wallet.signMessage, audience);
   return client;
 }
 
 /** A worker socket's hello; resolves with the hub's welcome. */
 async function hello(wallet: TestWallet, machineId: string, rig: ReturnType<typeof gpus>, extra: Record<string, unknown> = {}) {
-  const client = await signedIn(wallet);
+  const client = await signedIn(wallet, 'worker');
   const socket = await RawSocket.open(hub!.url, HUB_WORKER_WS_PATH);
   sockets.push(socket);
   socket.send({ type: 'hello', protocolVersion: HUB_PROTOCOL_VERSION, token: client.token, machineId, hardware: hardware(rig), region: 'eu-west', ...extra });

@@ -47,6 +47,11 @@ beforeAll(async () => {
   symlinkSync(join(fixturesBin, 'nvidia-smi'), join(bin, 'nvidia-smi'));
   process.env.PATH = `${bin}:${savedPath}`;
   app = createAppServices({ shell: 'headless', dataDir: join(dir, 'data'), version: '0.0.0-test' });
+  // Switching network with a wallet needs the owner's consent (issue 14.2): headless, the
+  // passphrase again. This test is the owner, and approves.
+  app.events.on('wallet:confirm-request', (request) => {
+    void app.handlers['wallet:confirm']({ id: request.id, approved: true, passphrase: 'correct horse battery staple' });
+  });
   await app.start();
   gridChain = await openHubChain({ kind: 'sandbox', logger: testLogger, dataDir: join(dir, 'grid'), host: '127.0.0.1', port: 0, slotIntervalMs: 0 });
   gridHub = await startHub({ logger: testLogger, dataDir: join(dir, 'grid'), host: '127.0.0.1', port: 0, chain: gridChain.config });
