@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { HUB_PROTOCOL_VERSION, HUB_RENTER_WS_PATH, HUB_WORKER_WS_PATH } from '../common/hub/hub-protocol';
 import { HubError } from '../common/hub/hub-errors';
 import type { HubInfo } from '../common/hub/http-api';
+import { hubIdOf } from '../common/money/payment-memo';
 import type { Token } from '../common/money/token';
 import { PAYMENT_TOKEN } from '../common/money/token-registry';
 import { SessionTokens } from './auth/session-tokens';
@@ -152,6 +153,8 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
   const offers = new OfferBook(search, freeIndex);
   const placement = new GangPlacement(freeIndex);
   let leases: LeaseService | null = null;
+  // Known once the port is: leases are quoted only after the server listens.
+  const hubId = { value: options.domain ? hubIdOf(options.domain) : 'hub' };
   const workers = new WorkerRegistry({
     store,
     clock,
@@ -185,6 +188,9 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
     terms: {
       token,
       mint: options.chain.mint,
+      get hubId() {
+        return hubId.value;
+      },
       incrementMs: timing.incrementMs,
       graceMs: timing.graceMs,
       reservationTtlMs: timing.reservationTtlMs,
@@ -220,7 +226,10 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
     server.once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;
+  const domain = options.domain ?? `${host}:${port}`;
+  hubId.value = hubIdOf(domain);
   const info: HubInfo = {
+    hubId: hubId.value,
     protocolVersion: HUB_PROTOCOL_VERSION,
     network: options.chain.network,
     token: token.symbol,
@@ -231,7 +240,7 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
     reservationTtlMs: timing.reservationTtlMs,
     heartbeatIntervalMs: timing.heartbeatIntervalMs,
   };
-  const challenges = new SignInChallenges({ domain: options.domain ?? `${host}:${port}`, clock, random });
+  const challenges = new SignInChallenges({ domain, clock, random });
   const api = new HubHttpApi({ logger, info, clock, store, challenges, sessions, search, leases, workers, explorer, limiter: requestLimiter });
   server.on('request', (req, res) => api.handle(req, res));
   server.on('upgrade', (req, socket, head) => {

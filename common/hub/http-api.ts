@@ -45,6 +45,8 @@ export interface HubInfo {
   token: string;
   /** That token's mint: payments must use it. */
   mint: string;
+  /** The hub's id in payment memos (`idlegrid:<hubId>:<lease>:<increment>`): hubIdOf its sign-in domain. */
+  hubId: string;
   /** Where the hub's chain can be reached, when it serves its sandbox chain. */
   rpcUrl: string | null;
   incrementMs: number;

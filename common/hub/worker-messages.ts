@@ -75,6 +75,12 @@ export interface WorkerLease {
   startedAtMs: number | null;
   paidThroughMs: number | null;
   mint: string;
+  /**
+   * The price per GPU-hour this node was placed at (base units): the machine checks it
+   * against its own terms and computes what each increment must pay from it. Absent from
+   * leases stored before it existed.
+   */
+  pricePerGpuHour?: string;
   /** This worker's own payments, so it can verify each on chain before (re)starting. */
   payments: Array<{ increment: number; amount: string; reference: string; memo: string; signature: string | null }>;
 }

@@ -24,6 +24,8 @@ export interface LeaseTerms {
   /** The hub's payment token (common/money's registry): every amount is its base units. */
   token: TokenUnit;
   mint: string;
+  /** Named in every payment memo, so a second hub on the same chain cannot credit this hub's payments. */
+  hubId: string;
   incrementMs: number;
   graceMs: number;
   reservationTtlMs: number;
@@ -156,7 +158,7 @@ export class LeaseService {
       throw new HubError('conflict', `A supplier of this lease allows at most ${maxMs} ms per lease; ${newCount} increments would be ${newCount * lease.incrementMs} ms. Extend by fewer increments.`, 'lease_too_long');
     }
     const amounts = perIncrementAmounts(lease.placement.nodes, lease.incrementMs);
-    const added = expectedPayments(leaseId, lease.incrementCount, newCount, amounts, this.o.random);
+    const added = expectedPayments(this.o.terms.hubId, leaseId, lease.incrementCount, newCount, amounts, this.o.random);
     const from = lease.incrementCount;
     lease.incrementCount = newCount;
     lease.payments.push(...added.map((p) => ({ ...p, signature: null, paidAtMs: null, onTime: null })));

@@ -24,6 +24,7 @@ import type { ApiCallName, ApiParams, ApiResult } from '../../common/api/contrac
 import { ApiError } from '../../common/api/errors';
 import type { SigningRequest } from '../../common/wallet/wallet-types';
 import { USDC as USDC_TOKEN } from '../../common/money/token-registry';
+import { formatPaymentMemo } from '../../common/money/payment-memo';
 import { openLedgerDb } from '../ledger/ledger-db';
 import { SettingsStore } from '../settings/settings-store';
 import { ApiDispatcher } from '../transport/api-dispatcher';
@@ -166,7 +167,7 @@ describe('wallet module through the API', () => {
     const payment = async (increment: number) => {
       const reference = (await generateKeyPairSigner()).address;
       references[increment] = reference;
-      return wallet.service.pay({ recipient: supplier.address as Address, mint, token: USDC_TOKEN, amount: 2n * USDC, reference, leaseId: 'lease-9', increment });
+      return wallet.service.pay({ recipient: supplier.address as Address, mint, token: USDC_TOKEN, amount: 2n * USDC, reference, leaseId: 'lease-9', increment, memo: formatPaymentMemo('test-hub', 'lease-9', increment) });
     };
     wallet.budgets.grant('lease-9', 5n * USDC);
 

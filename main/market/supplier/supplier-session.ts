@@ -109,7 +109,8 @@ export class SupplierSession {
       onPaid: (leaseId, payment) => this.payments.onPaid(leaseId, payment),
       sync: () => this.sync(),
     });
-    this.payments = new PaymentIntake({ leases, earnings, wallet, earningsChanged, link: this.link, lifecycle: this.lifecycle, terms, stopped, notice, publish, nowMs });
+    const hubId = (): string | null => this.d.hub.status().info?.hubId ?? null;
+    this.payments = new PaymentIntake({ leases, earnings, wallet, earningsChanged, link: this.link, lifecycle: this.lifecycle, terms, stopped, notice, publish, nowMs, hubId });
     this.thermal = new ThermalController(common);
   }
 
