@@ -41,6 +41,12 @@ export interface HubTiming {
   /** How long GPUs are held for an unpaid quote. */
   reservationTtlMs: number;
   supplierLostGraceMs: number;
+  /**
+   * Paid leases must have every machine running within this (pull included), or they
+   * end as supplier-failed and count against those suppliers: a machine that cannot
+   * start what it was paid for must not keep the money quietly.
+   */
+  startDeadlineMs: number;
   helloTimeoutMs: number;
   /** How often deadlines and heartbeats are checked. */
   tickMs: number;
@@ -55,6 +61,7 @@ export const DEFAULT_HUB_TIMING: HubTiming = {
   graceMs: 60_000,
   reservationTtlMs: 2 * 60_000,
   supplierLostGraceMs: 60_000,
+  startDeadlineMs: 15 * 60_000,
   helloTimeoutMs: 10_000,
   tickMs: 1_000,
   presenceFlushMs: 30_000,
@@ -195,6 +202,7 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
       graceMs: timing.graceMs,
       reservationTtlMs: timing.reservationTtlMs,
       supplierLostGraceMs: timing.supplierLostGraceMs,
+      startDeadlineMs: timing.startDeadlineMs,
       maxIncrementsPerLease: limits.maxIncrementsPerLease,
       maxReservationsPerRenter: limits.maxReservationsPerRenter,
     },

@@ -31,6 +31,8 @@ export interface LeaseTerms {
   reservationTtlMs: number;
   /** How long a machine may be gone from a lease before the lease ends as supplier-lost. */
   supplierLostGraceMs: number;
+  /** How long after the payment every machine of a lease must be running, or the lease fails (supplier-failed). */
+  startDeadlineMs: number;
   maxIncrementsPerLease: number;
   maxReservationsPerRenter: number;
 }
@@ -288,7 +290,7 @@ export class LeaseService {
   /** Applies every deadline that has passed. Called by the hub's timer; tests call it directly. */
   async tick(): Promise<void> {
     const nowMs = this.o.clock.nowMs();
-    const options = { supplierLostGraceMs: this.o.terms.supplierLostGraceMs };
+    const options = { supplierLostGraceMs: this.o.terms.supplierLostGraceMs, startDeadlineMs: this.o.terms.startDeadlineMs };
     for (const lease of [...this.active.values()]) {
       const due = dueAction(lease, nowMs, options);
       if (!due) continue;
@@ -301,6 +303,12 @@ export class LeaseService {
           break;
         case 'unpaid':
           await this.end(lease, 'unpaid', `increment ${due.increment} was not paid within the grace period`);
+          break;
+        case 'start-missed':
+          // Counted against those suppliers; the stored end reason is `failed` (the hub's
+          // schema), the transition says `supplier-failed` and why.
+          for (const id of due.workerIds) lease.supplierCaused.add(id);
+          await this.end(lease, 'failed', `supplier-failed: machine(s) ${due.workerIds.join(', ')} were paid and not running within ${this.o.terms.startDeadlineMs} ms`);
           break;
         case 'supplier-lost':
           await this.end(lease, 'supplier-lost', `machine(s) ${due.workerIds.join(', ')} left and did not come back within ${this.o.terms.supplierLostGraceMs} ms`);

@@ -51,7 +51,8 @@ export interface ExpectedPayment {
    * match the token's, so an amount counted in another token's base units is refused.
    */
   token?: TokenUnit;
-  reference: string;
+  /** The payment request's reference key; null for a refund, which carries none. */
+  reference: string | null;
   memo: string;
 }
 
@@ -179,7 +180,9 @@ export class PaymentVerifier {
     const received = delta < transfer.amount ? delta : transfer.amount;
     if (received < expected.amount) return reject('amount_too_low', `Received ${text(received)}, expected ${text(expected.amount)}.`);
 
-    if (!transfer.extraAccounts.includes(expected.reference)) {
+    if (expected.reference === null) {
+      if (transfer.extraAccounts.length > 0) return reject('reference_not_unique', 'A refund carries no reference key; this transfer carries extra accounts.');
+    } else if (!transfer.extraAccounts.includes(expected.reference)) {
       return reject('missing_reference', `Reference ${expected.reference} is not among the transfer's accounts.`);
     }
     if (transfer.extraAccounts.length > 1) {

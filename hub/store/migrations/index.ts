@@ -3,6 +3,7 @@ import { sessionsMigration } from './001-sessions';
 import { workersAndOffersMigration } from './002-workers-and-offers';
 import { leasesMigration } from './003-leases';
 import { paymentsMigration } from './004-payments';
+import { trustMigration } from './005-trust';
 
 /**
  * Every hub.db migration, in order. Add a file `NNN-name.ts` and append it here; each has
@@ -13,4 +14,5 @@ export const HUB_MIGRATIONS: readonly Migration[] = [
   workersAndOffersMigration,
   leasesMigration,
   paymentsMigration,
+  trustMigration,
 ];

@@ -5,9 +5,10 @@ import { walletMigration } from './003-wallet';
 import { supplierMigration } from './004-supplier';
 import { rentMigration } from './005-rent';
 import { paymentTokensMigration } from './006-payment-tokens';
+import { supplierRefundsMigration } from './007-supplier-refunds';
 
 /**
  * Every ledger.db migration, in order. Add a file `NNN-name.ts` and append it here;
  * each has a test next to it that upgrades a database holding real rows.
  */
-export const LEDGER_MIGRATIONS: readonly Migration[] = [settingsMigration, jobsMigration, walletMigration, supplierMigration, rentMigration, paymentTokensMigration];
+export const LEDGER_MIGRATIONS: readonly Migration[] = [settingsMigration, jobsMigration, walletMigration, supplierMigration, rentMigration, paymentTokensMigration, supplierRefundsMigration];
