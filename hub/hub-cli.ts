@@ -25,7 +25,7 @@ const USAGE = `Usage: npm run hub -- [--port N] [--host ADDR] [--data-dir DIR] (
                       machines share one address, e.g. a farm behind NAT)
 
 Timing (ms), for private grids and tests: --increment-ms, --grace-ms, --reservation-ttl-ms,
---heartbeat-interval-ms, --supplier-lost-grace-ms, --start-deadline-ms, --tick-ms`;
+--heartbeat-interval-ms, --supplier-lost-grace-ms, --start-deadline-ms, --refund-deadline-ms, --tick-ms`;
 
 const TIMING_FLAGS: Record<string, keyof HubTiming> = {
   'increment-ms': 'incrementMs',
@@ -34,6 +34,7 @@ const TIMING_FLAGS: Record<string, keyof HubTiming> = {
   'heartbeat-interval-ms': 'heartbeatIntervalMs',
   'supplier-lost-grace-ms': 'supplierLostGraceMs',
   'start-deadline-ms': 'startDeadlineMs',
+  'refund-deadline-ms': 'refundDeadlineMs',
   'tick-ms': 'tickMs',
 };
 

@@ -47,6 +47,8 @@ export interface HubTiming {
    * start what it was paid for must not keep the money quietly.
    */
   startDeadlineMs: number;
+  /** A machine that ended a paid lease on its side must refund the unused time within this, or lose reputation and be flagged. */
+  refundDeadlineMs: number;
   helloTimeoutMs: number;
   /** How often deadlines and heartbeats are checked. */
   tickMs: number;
@@ -62,6 +64,7 @@ export const DEFAULT_HUB_TIMING: HubTiming = {
   reservationTtlMs: 2 * 60_000,
   supplierLostGraceMs: 60_000,
   startDeadlineMs: 15 * 60_000,
+  refundDeadlineMs: 30 * 60_000,
   helloTimeoutMs: 10_000,
   tickMs: 1_000,
   presenceFlushMs: 30_000,
@@ -80,6 +83,12 @@ export interface HubLimits {
   requestBurst: number;
   maxIncrementsPerLease: number;
   maxReservationsPerRenter: number;
+  /**
+   * Cap new identities (issue 13): one lease at a time and a small increment value until
+   * they have passed attestations and completed leases (reputation-score's workerExposure).
+   * On for a grid's hub; the app's Sandbox hub (test money, one machine) turns it off.
+   */
+  newcomerCaps: boolean;
 }
 
 export const DEFAULT_HUB_LIMITS: HubLimits = {
@@ -91,6 +100,7 @@ export const DEFAULT_HUB_LIMITS: HubLimits = {
   requestBurst: 100,
   maxIncrementsPerLease: 1_000,
   maxReservationsPerRenter: 10,
+  newcomerCaps: true,
 };
 
 export interface HubChainConfig {
@@ -203,6 +213,8 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
       reservationTtlMs: timing.reservationTtlMs,
       supplierLostGraceMs: timing.supplierLostGraceMs,
       startDeadlineMs: timing.startDeadlineMs,
+      refundDeadlineMs: timing.refundDeadlineMs,
+      newcomerCaps: limits.newcomerCaps,
       maxIncrementsPerLease: limits.maxIncrementsPerLease,
       maxReservationsPerRenter: limits.maxReservationsPerRenter,
     },

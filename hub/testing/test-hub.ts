@@ -21,6 +21,8 @@ export async function startTestHub(options: Partial<HubServerOptions> = {}): Pro
     logger: testLogger,
     chain: { network: 'sandbox', mint: 'Gh9ZwEmdLJ8DscKNTkTqPbNwLNNBjuSzaG9Vp2KGtKJr', rpcUrl: null, payments: null },
     ...options,
+    // Most tests place several leases on one fresh machine; the caps' own test turns them on.
+    limits: { newcomerCaps: false, ...options.limits },
   });
   return {
     ...hub,
