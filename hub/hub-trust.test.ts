@@ -96,6 +96,7 @@ describe('a paid lease whose machine never runs it (issue 19 item 1)', () => {
     expect(reputation.why.parts.find((x) => x.name === 'refundsMissed')!.why).toMatch(/1 refund\(s\) owed/);
     await until('rescored', async () => ((await client.workerReputation(swallower.workerId)).score < before ? true : undefined), 5_000).catch(() => undefined);
 
+    expect((await client.explorerStats()).flaggedWorkers).toEqual([{ workerId: swallower.workerId, supplier: p.payee, refundsMissed: 1 }]);
     const dispute = await client.dispute(quote.leaseId, 'My job never ran and I paid.');
     expect(dispute).toMatchObject({ outcome: 'supplier-flagged', workerIds: [swallower.workerId] });
     expect((await client.evidence(quote.leaseId)).evidence.at(-1)).toMatchObject({ kind: 'dispute', body: { outcome: 'supplier-flagged' } });

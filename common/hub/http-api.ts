@@ -123,6 +123,8 @@ export interface ExplorerStats {
   leasesActive: number;
   volumePaid24h: string;
   volumePaidAllTime: string;
+  /** Machines that owed a renter a refund and did not pay it by the deadline (issue 13), most missed first. Absent from older hubs. */
+  flaggedWorkers?: Array<{ workerId: string; supplier: string; refundsMissed: number }>;
 }
 
 export interface ExplorerPayment {

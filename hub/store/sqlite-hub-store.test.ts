@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteHubStore } from './sqlite-hub-store';
+import { HUB_MIGRATIONS } from './migrations';
 import { credit, incrementPayments, newLease, offer, workerUpsert } from './conformance/fixtures';
 
 // What every HubStore promises is in hub-store.conformance.test.ts; this file holds what
@@ -26,7 +27,7 @@ describe('SqliteHubStore', () => {
     const store = new SqliteHubStore(freshPath());
     expect(store.connection.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.connection.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(store.connection.pragma('user_version', { simple: true })).toBe(4);
+    expect(store.connection.pragma('user_version', { simple: true })).toBe(HUB_MIGRATIONS.length);
     await store.close();
   });
 

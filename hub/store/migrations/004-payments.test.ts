@@ -12,7 +12,7 @@ describe('hub migration 004: payments', () => {
       `INSERT INTO leases (lease_id, renter, state, end_reason, created_at_ms, expires_at_ms, increment_ms, increment_count, grace_ms, mint, request_json, placement_json)
        VALUES ('lease-a', 'renter', 'reserved', NULL, 1, 2, 600000, 2, 60000, 'mint', '{}', '{"nodes":[]}')`,
     ).run();
-    migrate(db, HUB_MIGRATIONS);
+    migrate(db, HUB_MIGRATIONS, 4);
     expect(schemaVersion(db)).toBe(4);
     expect(db.prepare('SELECT volume_paid FROM hub_totals').pluck().get()).toBe('0');
 

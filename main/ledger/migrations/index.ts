@@ -6,9 +6,10 @@ import { supplierMigration } from './004-supplier';
 import { rentMigration } from './005-rent';
 import { paymentTokensMigration } from './006-payment-tokens';
 import { supplierRefundsMigration } from './007-supplier-refunds';
+import { rentRefundsMigration } from './008-rent-refunds';
 
 /**
  * Every ledger.db migration, in order. Add a file `NNN-name.ts` and append it here;
  * each has a test next to it that upgrades a database holding real rows.
  */
-export const LEDGER_MIGRATIONS: readonly Migration[] = [settingsMigration, jobsMigration, walletMigration, supplierMigration, rentMigration, paymentTokensMigration, supplierRefundsMigration];
+export const LEDGER_MIGRATIONS: readonly Migration[] = [settingsMigration, jobsMigration, walletMigration, supplierMigration, rentMigration, paymentTokensMigration, supplierRefundsMigration, rentRefundsMigration];
