@@ -187,9 +187,11 @@ describe('wallet module through the API', () => {
 
     // The supplier's side: each payment verifies and is credited once.
     const verifier = wallet.paymentVerifier();
-    const expected = { signature: second.signature, recipient: supplier.address, mint, amount: 2n * USDC, reference: references[2] ?? '', memo: 'idlegrid:lease-9:2' };
+    const expected = { signature: second.signature, recipient: supplier.address, mint, amount: 2n * USDC, reference: references[2] ?? '', memo: formatPaymentMemo('test-hub', 'lease-9', 2) };
     expect(await verifier.verifyAndCredit(expected, { network: 'sandbox', leaseId: 'lease-9', increment: 2 })).toMatchObject({ ok: true, receivedAmount: 2n * USDC });
-    expect(await verifier.verifyAndCredit(expected, { network: 'sandbox', leaseId: 'lease-9', increment: 2 })).toMatchObject({ ok: false, reason: 'already_credited' });
+    // Asked again for the same increment: settled (the same answer); for another increment: refused.
+    expect(await verifier.verifyAndCredit(expected, { network: 'sandbox', leaseId: 'lease-9', increment: 2 })).toMatchObject({ ok: true, receivedAmount: 2n * USDC });
+    expect(await verifier.verifyAndCredit({ ...expected, memo: formatPaymentMemo('test-hub', 'lease-9', 3) }, { network: 'sandbox', leaseId: 'lease-9', increment: 3 })).toMatchObject({ ok: false, reason: 'credited_elsewhere' });
     expect(wallet.budgets.get('lease-9')).toMatchObject({ spent: 4n * USDC });
   });
 
