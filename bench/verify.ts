@@ -69,6 +69,7 @@ async function setUp(): Promise<{ expected: ExpectedPayment[]; setupPerS: number
       reference: addressDecoder.decode(randomBytes(32)),
       leaseId: `lease-${i % 500}`,
       increment: Math.floor(i / 500),
+      memo: formatPaymentMemo('bench-hub', `lease-${i % 500}`, Math.floor(i / 500)),
     };
     const tx = await signInstructions(renter, { blockhash: lifetime.blockhash as never, lastValidBlockHeight: lifetime.lastValidBlockHeight }, await buildPaymentInstructions(renter, request));
     await chain.submit(new Uint8Array(encoder.encode(tx)), { skipPreflight: true });
@@ -78,7 +79,7 @@ async function setUp(): Promise<{ expected: ExpectedPayment[]; setupPerS: number
       mint: request.mint,
       amount: request.amount,
       reference: request.reference,
-      memo: formatPaymentMemo(request.leaseId, request.increment),
+      memo: request.memo,
     });
   }
   const setupPerS = TRANSACTIONS / ((performance.now() - started) / 1000);

@@ -2,7 +2,7 @@ import { getBase58Decoder } from '@solana/kit';
 import { HubError, isHubErrorShape } from '../common/hub/hub-errors';
 import { HUB_HTTP, leasePath } from '../common/hub/http-api';
 import type { ExplorerPayment, ExplorerStats, HubInfo, PaymentReceipt, PaymentSubmission, RenterReputation, WorkerReputation } from '../common/hub/http-api';
-import type { ClusterRequestInput, LeaseIncrement, LeaseView, Quote } from '../common/hub/lease-types';
+import type { ClusterRequestInput, DisputeResult, LeaseEvidenceFile, LeaseIncrement, LeaseView, Quote } from '../common/hub/lease-types';
 import type { OfferSearchPage, OfferSearchParams } from '../common/hub/market-types';
 import { signInMessageText } from '../common/hub/sign-in-message';
 import type { ChallengeResponse, SessionAudience, SessionResponse, SignInChallenge } from '../common/hub/sign-in-message';
@@ -117,6 +117,16 @@ export class HubHttpClient {
 
   terminate(leaseId: string): Promise<LeaseView> {
     return this.call('POST', leasePath(leaseId, 'terminate'), {});
+  }
+
+  /** Everything the hub kept about one of this renter's leases (the dispute file). */
+  evidence(leaseId: string): Promise<LeaseEvidenceFile> {
+    return this.call('GET', leasePath(leaseId, 'evidence'));
+  }
+
+  /** Opens a dispute; the hub settles the common cases by rule from the evidence. */
+  dispute(leaseId: string, complaint: string): Promise<DisputeResult> {
+    return this.call('POST', leasePath(leaseId, 'dispute'), { complaint });
   }
 
   explorerStats(): Promise<ExplorerStats> {

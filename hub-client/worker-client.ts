@@ -136,6 +136,11 @@ export class WorkerClient extends EventEmitter<WorkerClientEvents> {
     this.send({ type: 'lease.node', leaseId, state, ...extra });
   }
 
+  /** A refund this machine paid to the lease's renter (the hub verifies it and keeps it as evidence). */
+  reportRefund(leaseId: string, increment: number, signature: string, amount: string): void {
+    this.send({ type: 'lease.refund', leaseId, increment, signature, amount });
+  }
+
   sendLog(leaseId: string, stream: 'stdout' | 'stderr', text: string): void {
     this.send({ type: 'lease.log', leaseId, stream, text });
   }

@@ -103,7 +103,8 @@ describe('hub market: workers, offers, search, gang placement', () => {
     expect(quote.incrementCount).toBe(Math.ceil(3_600_000 / quote.incrementMs));
     expect(BigInt(quote.total)).toBe(BigInt(quote.perIncrement.total) * BigInt(quote.incrementCount));
     const first = quote.firstIncrement.payments;
-    expect(first.map((p) => p.memo)).toEqual([`idlegrid:${quote.leaseId}:0`, `idlegrid:${quote.leaseId}:0`]);
+    const hubId = (await client.info()).hubId;
+    expect(first.map((p) => p.memo)).toEqual([`idlegrid:${hubId}:${quote.leaseId}:0`, `idlegrid:${hubId}:${quote.leaseId}:0`]);
     expect(new Set(first.map((p) => p.reference)).size).toBe(2);
 
     const assignedA = await a.waitForHub('lease.assigned', (m) => m.lease.leaseId === quote.leaseId);

@@ -19,6 +19,7 @@ import { killAllWorkers, WorkerHandle } from './testing/worker-handle';
 import type { WorkerProcessConfig } from './testing/worker-process';
 import { refusal } from './testing/refusal';
 import { testLogger } from './testing/test-logger';
+import { parsePaymentMemo } from '../common/money/payment-memo';
 
 // Payments against the real sandbox chain (LiteSVM behind JSON-RPC on loopback): real SPL
 // transfers with memo and reference, built by the wallet's payment builder, verified by
@@ -119,7 +120,8 @@ describe('hub payments on the sandbox chain', () => {
 
     // Each worker is told of its own payment, checks it on chain itself, then runs.
     const paidA = await a.waitForHub('lease.paid', (m) => m.leaseId === quote.leaseId);
-    expect(paidA).toMatchObject({ increment: 0, signature: sigA, amount: first!.amount, reference: first!.reference, memo: `idlegrid:${quote.leaseId}:0` });
+    expect(paidA).toMatchObject({ increment: 0, signature: sigA, amount: first!.amount, reference: first!.reference, memo: first!.memo });
+    expect(parsePaymentMemo(first!.memo)).toEqual({ hubId: (await client.info()).hubId, leaseId: quote.leaseId, increment: 0 });
     expect(await a.waitFor((r) => r.event === 'verified' && r.leaseId === quote.leaseId)).toMatchObject({ ok: true });
     expect(await b.waitFor((r) => r.event === 'verified' && r.leaseId === quote.leaseId)).toMatchObject({ ok: true });
     for (let i = 0; i < 100 && !events.some((e) => e.type === 'lease.state' && e.state === 'running'); i++) await new Promise((r) => setTimeout(r, 50));
@@ -159,7 +161,7 @@ describe('hub payments on the sandbox chain', () => {
     const short = await payer.pay(quote.leaseId, 0, first!, { amount: BigInt(first!.amount) - 1n });
     const shortRefusal = await refusal(client.submitPayment(quote.leaseId, { increment: 0, payee: first!.payee, signature: short }));
     expect([shortRefusal.code, shortRefusal.reason]).toEqual(['payment_rejected', 'amount_too_low']);
-    const wrongMemo = await payer.pay(quote.leaseId, 0, first!, { increment: 1 });
+    const wrongMemo = await payer.pay(quote.leaseId, 0, first!, { increment: 1, memo: first!.memo.replace(/:0$/, ':1') });
     expect((await refusal(client.submitPayment(quote.leaseId, { increment: 0, payee: first!.payee, signature: wrongMemo }))).reason).toBe('wrong_memo');
     const wrongRecipient = await payer.pay(quote.leaseId, 0, first!, { recipient: second!.payee as Address });
     expect((await refusal(client.submitPayment(quote.leaseId, { increment: 0, payee: first!.payee, signature: wrongRecipient }))).reason).toBe('wrong_recipient');

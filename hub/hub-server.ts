@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { HUB_PROTOCOL_VERSION, HUB_RENTER_WS_PATH, HUB_WORKER_WS_PATH } from '../common/hub/hub-protocol';
 import { HubError } from '../common/hub/hub-errors';
 import type { HubInfo } from '../common/hub/http-api';
+import { hubIdOf } from '../common/money/payment-memo';
 import type { Token } from '../common/money/token';
 import { PAYMENT_TOKEN } from '../common/money/token-registry';
 import { SessionTokens } from './auth/session-tokens';
@@ -44,6 +45,14 @@ export interface HubTiming {
   /** How long GPUs are held for an unpaid quote. */
   reservationTtlMs: number;
   supplierLostGraceMs: number;
+  /**
+   * Paid leases must have every machine running within this (pull included), or they
+   * end as supplier-failed and count against those suppliers: a machine that cannot
+   * start what it was paid for must not keep the money quietly.
+   */
+  startDeadlineMs: number;
+  /** A machine that ended a paid lease on its side must refund the unused time within this, or lose reputation and be flagged. */
+  refundDeadlineMs: number;
   helloTimeoutMs: number;
   /** How often deadlines and heartbeats are checked. */
   tickMs: number;
@@ -58,6 +67,8 @@ export const DEFAULT_HUB_TIMING: HubTiming = {
   graceMs: 60_000,
   reservationTtlMs: 2 * 60_000,
   supplierLostGraceMs: 60_000,
+  startDeadlineMs: 15 * 60_000,
+  refundDeadlineMs: 30 * 60_000,
   helloTimeoutMs: 10_000,
   tickMs: 1_000,
   presenceFlushMs: 30_000,
@@ -88,6 +99,12 @@ export interface HubLimits {
   maxUnpaidReservations: number;
   /** The most of any machine's GPUs that unpaid reservations may hold together (at least one GPU). */
   unpaidMachineShare: number;
+  /**
+   * Cap new identities (issue 13): one lease at a time and a small increment value until
+   * they have passed attestations and completed leases (reputation-score's workerExposure).
+   * On for a grid's hub; the app's Sandbox hub (test money, one machine) turns it off.
+   */
+  newcomerCaps: boolean;
 }
 
 export const DEFAULT_HUB_LIMITS: HubLimits = {
@@ -106,6 +123,7 @@ export const DEFAULT_HUB_LIMITS: HubLimits = {
   maxReservedGpusPerAddress: 16,
   maxUnpaidReservations: 2_000,
   unpaidMachineShare: 0.5,
+  newcomerCaps: true,
 };
 
 export interface HubChainConfig {
@@ -130,6 +148,8 @@ export interface HubServerOptions {
    * Required when `host` is not loopback; on loopback it defaults to the hub's own URL.
    */
   publicOrigin?: string;
+  /** The hub's id in payment memos; default hubIdOf the public origin's host (the Sandbox's embedded hub names itself). */
+  hubId?: string;
   /** PEM certificate (chain) and key: the hub serves HTTPS and WSS itself. */
   tls?: { cert: string | Buffer; key: string | Buffer };
   chain: HubChainConfig;
@@ -185,6 +205,8 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
   const offers = new OfferBook(search, freeIndex, limits.unpaidMachineShare);
   const placement = new GangPlacement(freeIndex);
   let leases: LeaseService | null = null;
+  // Known once the port is: leases are quoted only after the server listens.
+  const hubId = { value: options.hubId ?? 'hub' };
   const workers = new WorkerRegistry({
     store,
     clock,
@@ -218,10 +240,16 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
     terms: {
       token,
       mint: options.chain.mint,
+      get hubId() {
+        return hubId.value;
+      },
       incrementMs: timing.incrementMs,
       graceMs: timing.graceMs,
       reservationTtlMs: timing.reservationTtlMs,
       supplierLostGraceMs: timing.supplierLostGraceMs,
+      startDeadlineMs: timing.startDeadlineMs,
+      refundDeadlineMs: timing.refundDeadlineMs,
+      newcomerCaps: limits.newcomerCaps,
       maxIncrementsPerLease: limits.maxIncrementsPerLease,
       maxReservationsPerRenter: limits.maxReservationsPerRenter,
       maxReservationsPerAddress: limits.maxReservationsPerAddress,
@@ -264,7 +292,10 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
     server.once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;
+  const origin = configuredOrigin ?? loopbackOrigin(host, port, options.tls !== undefined);
+  hubId.value = options.hubId ?? hubIdOf(new URL(origin).host);
   const info: HubInfo = {
+    hubId: hubId.value,
     protocolVersion: HUB_PROTOCOL_VERSION,
     network: options.chain.network,
     token: token.symbol,
@@ -275,7 +306,6 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
     reservationTtlMs: timing.reservationTtlMs,
     heartbeatIntervalMs: timing.heartbeatIntervalMs,
   };
-  const origin = configuredOrigin ?? loopbackOrigin(host, port, options.tls !== undefined);
   const challenges = new SignInChallenges({ domain: origin, clock, random, maxPending: limits.maxPendingChallenges, maxPendingPerRequester: limits.maxChallengesPerAddress });
   const api = new HubHttpApi({ logger, info, clock, store, challenges, sessions, search, leases, workers, explorer, limiter: requestLimiter });
   const explorerPage = new PublicExplorerPage();

@@ -17,7 +17,9 @@ import { solanaAddressSchema, transactionSignatureSchema } from './solana-string
  *   POST /v1/leases/:id/payments  (auth)   { increment, payee, signature } → credited
  *   POST /v1/leases/:id/extend    (auth)   { increments } → more increments to pay
  *   POST /v1/leases/:id/terminate (auth)   end the lease now
- *   GET  /v1/reputation/workers/:id        a worker's observed facts and score
+ *   GET  /v1/leases/:id/evidence           everything the hub kept about the lease (one document)
+ *   POST /v1/leases/:id/dispute            a renter's dispute, settled by rule from the evidence
+ *   GET  /v1/reputation/workers/:id        a worker's observed facts, score, why, and exposure caps
  *   GET  /v1/reputation/renters/:address   a renter's payment record
  *   GET  /v1/explorer/stats                GPUs online by model, utilisation, volume
  *   GET  /v1/explorer/payments?limit=      recent payments with signatures
@@ -40,7 +42,9 @@ export const HUB_HTTP = {
   renterReputation: '/v1/reputation/renters',
 } as const;
 
-export const leasePath = (leaseId: string, action?: 'payments' | 'extend' | 'terminate'): string =>
+export const disputeRequestSchema = z.object({ complaint: z.string().max(1000) }).strict();
+
+export const leasePath = (leaseId: string, action?: 'payments' | 'extend' | 'terminate' | 'evidence' | 'dispute'): string =>
   `${HUB_HTTP.leases}/${encodeURIComponent(leaseId)}${action ? `/${action}` : ''}`;
 
 export interface HubInfo {
@@ -51,6 +55,8 @@ export interface HubInfo {
   token: string;
   /** That token's mint: payments must use it. */
   mint: string;
+  /** The hub's id in payment memos (`idlegrid:<hubId>:<lease>:<increment>`): hubIdOf its sign-in domain. */
+  hubId: string;
   /** Where the hub's chain can be reached, when it serves its sandbox chain. */
   rpcUrl: string | null;
   incrementMs: number;
@@ -91,7 +97,16 @@ export interface WorkerReputation {
   leasesEndedBySupplier: number;
   hardwareChecksPassed: number;
   hardwareChecksTotal: number;
+  attestationsPassed: number;
+  attestationsFailed: number;
+  refundsMissed: number;
   score: number;
+  /** "Why is my score X": the formula, each part with its weight and words, and the exposure caps. */
+  why: {
+    formula: string;
+    parts: Array<{ name: string; value: number; weight: number; adds: number; why: string }>;
+    exposure: { established: boolean; maxConcurrentLeases: number | null; maxIncrementValue: string | null; why: string };
+  };
 }
 
 export interface RenterReputation {
@@ -116,6 +131,8 @@ export interface ExplorerStats {
   leasesActive: number;
   volumePaid24h: string;
   volumePaidAllTime: string;
+  /** Machines that owed a renter a refund and did not pay it by the deadline (issue 13), most missed first. Absent from older hubs. */
+  flaggedWorkers?: Array<{ workerId: string; supplier: string; refundsMissed: number }>;
 }
 
 /** Machines online, grouped by GPU model and region (a machine with two models counts in both). */

@@ -178,4 +178,40 @@ export interface LeaseView {
   increments: LeaseIncrement[];
   transitions: LeaseTransition[];
   paidSoFar: string;
+  /** Refunds suppliers paid back for unused time, checked on chain by the hub (absent: none known). */
+  refunds?: LeaseRefund[];
 }
+
+/** A refund of unused paid time, from a supplier back to the renter. */
+export interface LeaseRefund {
+  increment: number;
+  payee: string;
+  /** Base units of the lease's token. */
+  amount: string;
+  signature: string;
+  atMs: number;
+}
+
+/** One entry of a lease's evidence as the hub kept it. */
+export interface LeaseEvidenceEntry {
+  seq: number;
+  kind: 'attestation' | 'node' | 'payment' | 'refund' | 'refund-owed' | 'refund-missed' | 'dispute';
+  workerId: string | null;
+  atMs: number;
+  body: Record<string, unknown>;
+}
+
+/** Everything the hub kept about a lease, as one downloadable document. */
+export interface LeaseEvidenceFile {
+  hubId: string;
+  generatedAtMs: number;
+  lease: LeaseView;
+  evidence: LeaseEvidenceEntry[];
+}
+
+/** How a dispute was settled by rule (or that it needs a person). */
+export type DisputeResult =
+  | { outcome: 'supplier-flagged'; why: string; workerIds: string[] }
+  | { outcome: 'no-refund'; why: string }
+  | { outcome: 'refunded'; why: string }
+  | { outcome: 'needs-review'; why: string };

@@ -51,6 +51,18 @@ export const workerMessageSchema = z.discriminatedUnion('type', [
      */
     cause: z.enum(['job', 'supplier']).optional(),
   }),
+  /**
+   * The machine refunded the unused part of a paid increment to the renter (a transfer
+   * with the memo `idlegrid-refund:<hub>:<lease>:<increment>`): the hub checks it on
+   * chain, keeps it as the lease's evidence and tells the renter.
+   */
+  z.object({
+    type: z.literal('lease.refund'),
+    leaseId,
+    increment: z.number().int().min(0),
+    signature: z.string().min(64).max(88),
+    amount: z.string().regex(/^[0-9]{1,20}$/),
+  }),
   z.object({
     type: z.literal('lease.log'),
     leaseId,
@@ -80,6 +92,12 @@ export interface WorkerLease {
   startedAtMs: number | null;
   paidThroughMs: number | null;
   mint: string;
+  /**
+   * The price per GPU-hour this node was placed at (base units): the machine checks it
+   * against its own terms and computes what each increment must pay from it. Absent from
+   * leases stored before it existed.
+   */
+  pricePerGpuHour?: string;
   /** This worker's own payments, so it can verify each on chain before (re)starting. */
   payments: Array<{ increment: number; amount: string; reference: string; memo: string; signature: string | null }>;
 }

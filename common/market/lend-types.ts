@@ -109,7 +109,7 @@ export interface SupplierStatus {
 
 /** A desktop notification (the tray shows it; the UI may toast it). */
 export interface LendNotice {
-  kind: 'job-started' | 'job-ended' | 'payment' | 'overheat' | 'cooled' | 'refused';
+  kind: 'job-started' | 'job-ended' | 'payment' | 'refund' | 'overheat' | 'cooled' | 'refused';
   title: string;
   body: string;
   atMs: number;

@@ -55,6 +55,8 @@ export interface RentReceipt {
   paidAtMs: number;
   network: string;
   autoApproved: boolean;
+  /** A supplier's refund of unused paid time: `amount` is negative (money back). */
+  refund?: boolean;
 }
 
 export type RentLeaseEvent = { leaseId: string; event: LeaseEvent };

@@ -23,8 +23,16 @@ export const PAYMENT_REJECTION_REASONS = [
   'amount_too_low',
   /** The reference key of this payment request is not among the transaction's accounts. */
   'missing_reference',
-  /** No memo, or a memo for another lease or increment. */
+  /** No memo, or a memo for another hub, lease or increment. */
   'wrong_memo',
+  /** More than one Idlegrid memo: one transfer could otherwise be presented for two leases. */
+  'memo_not_unique',
+  /** The transfer carries more than the one reference key of its payment request. */
+  'reference_not_unique',
+  /** More than one transfer into the recipient's token accounts: which one pays is ambiguous. */
+  'transfer_not_unique',
+  /** This signature was credited to another lease or increment: it pays that one only. */
+  'credited_elsewhere',
   /** This signature has already been credited once; a payment counts once, ever. */
   'already_credited',
 ] as const;
@@ -40,7 +48,11 @@ export const PAYMENT_REJECTION_MESSAGES: Record<PaymentRejectionReason, string> 
   wrong_recipient: `The payment went to an account the supplier does not own. Pay to the supplier's own ${PAYMENT_TOKEN.symbol} account.`,
   amount_too_low: 'The payment is smaller than the amount due. Pay the rest in a new payment.',
   missing_reference: "The transaction does not carry this payment's reference key, so it cannot be matched to the request.",
-  wrong_memo: 'The transaction has no memo for this lease and increment, so it cannot be matched to the request.',
+  wrong_memo: 'The transaction has no memo for this hub, lease and increment, so it cannot be matched to the request.',
+  memo_not_unique: 'The transaction carries more than one Idlegrid memo. Pay each increment of each lease with its own transaction.',
+  reference_not_unique: "The transfer carries more than this payment's one reference key. Pay each increment of each lease with its own transaction.",
+  transfer_not_unique: 'The transaction makes more than one transfer to the supplier. Pay each increment with one transfer.',
+  credited_elsewhere: 'This payment was already counted for another lease or increment; it pays that one only. Pay this increment with a new transaction.',
   already_credited: 'This payment was already counted once. Each payment counts once; pay the next increment with a new transaction.',
 };
 

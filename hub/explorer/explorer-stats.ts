@@ -45,6 +45,11 @@ export class ExplorerStatsService {
         if (row) row.leased += node.gpuUuids.length;
       }
     }
+    const flaggedWorkers = [...this.workers.all()]
+      .filter((w) => w.facts.refundsMissed > 0)
+      .map((w) => ({ workerId: w.workerId, supplier: w.owner, refundsMissed: w.facts.refundsMissed }))
+      .sort((a, b) => b.refundsMissed - a.refundsMissed || (a.workerId < b.workerId ? -1 : 1))
+      .slice(0, 100);
     return {
       atMs,
       workersOnline,
@@ -58,6 +63,7 @@ export class ExplorerStatsService {
       leasesActive: this.leases.activeCount,
       volumePaid24h: (await this.store.volumePaidSince(atMs - 86_400_000)).toString(10),
       volumePaidAllTime: (await this.store.volumePaidAllTime()).toString(10),
+      flaggedWorkers,
     };
   }
 

@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { HTTP_STATUS_OF, HubError } from '../../common/hub/hub-errors';
 import { MAX_HTTP_BODY_BYTES } from '../../common/hub/hub-protocol';
-import { addressParamSchema, explorerPaymentsQuerySchema, extendRequestSchema, HUB_HTTP, paymentSubmissionSchema } from '../../common/hub/http-api';
+import { addressParamSchema, disputeRequestSchema, explorerPaymentsQuerySchema, extendRequestSchema, HUB_HTTP, paymentSubmissionSchema } from '../../common/hub/http-api';
+import { explainWorkerScore } from '../reputation/reputation-score';
 import type { HubInfo, RenterReputation, WorkerReputation } from '../../common/hub/http-api';
 import { clusterRequestSchema } from '../../common/hub/lease-types';
 import { offerSearchQuerySchema } from '../../common/hub/market-types';
@@ -122,6 +123,13 @@ export class HubHttpApi {
         run: async (c) => ({ increments: await this.o.leases.extend(c.address, c.params[0]!, parse(extendRequestSchema, await this.body(c)).increments) }),
       },
       { method: 'POST', pattern: new RegExp(`^${leases}/${id}/terminate$`), auth: true, run: async (c) => this.o.leases.terminate(c.address, c.params[0]!) },
+      { method: 'GET', pattern: new RegExp(`^${leases}/${id}/evidence$`), auth: true, run: async (c) => this.o.leases.evidence(c.address, c.params[0]!) },
+      {
+        method: 'POST',
+        pattern: new RegExp(`^${leases}/${id}/dispute$`),
+        auth: true,
+        run: async (c) => this.o.leases.dispute(c.address, c.params[0]!, parse(disputeRequestSchema, await this.body(c)).complaint),
+      },
       {
         method: 'GET',
         pattern: new RegExp(`^${HUB_HTTP.workerReputation.replace(/\//g, '\\/')}/${id}$`),
@@ -199,7 +207,11 @@ export class HubHttpApi {
       leasesEndedBySupplier: worker.facts.leasesEndedBySupplier,
       hardwareChecksPassed: worker.facts.hardwareChecksPassed,
       hardwareChecksTotal: worker.facts.hardwareChecksTotal,
+      attestationsPassed: worker.facts.attestationsPassed,
+      attestationsFailed: worker.facts.attestationsFailed,
+      refundsMissed: worker.facts.refundsMissed,
       score: worker.reliability,
+      why: explainWorkerScore({ facts: worker.facts, onlineMs: this.o.workers.onlineMs(worker, nowMs), knownForMs: nowMs - worker.firstSeenMs }),
     };
   }
 

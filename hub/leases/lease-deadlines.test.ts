@@ -13,7 +13,7 @@ function lease(state: StoredLease['state'], paidIncrements: number[], extra: Par
       payee,
       amount: 100n,
       reference: `r-${k}-${payee}`,
-      memo: `idlegrid:lease-x:${k}`,
+      memo: `idlegrid:hub:lease-x:${k}`,
       signature: paidIncrements.includes(k) ? `sig-${k}-${payee}` : null,
       paidAtMs: paidIncrements.includes(k) ? 1 : null,
       onTime: paidIncrements.includes(k) ? true : null,
@@ -43,7 +43,8 @@ function lease(state: StoredLease['state'], paidIncrements: number[], extra: Par
   };
 }
 
-const options = { supplierLostGraceMs: 30_000 };
+const START_DEADLINE = 120_000;
+const options = { supplierLostGraceMs: 30_000, startDeadlineMs: START_DEADLINE };
 
 describe('lease deadlines', () => {
   // Issue 19, item 9: the end reason follows what happened, whatever the timings.
@@ -90,6 +91,22 @@ describe('lease deadlines', () => {
   it('gives a restarted hub\'s renters and machines a fair chance (notBeforeMs)', () => {
     expect(dueAction(lease('reserved', [], { notBeforeMs: 600_000 }), 500_000, options)).toBeNull();
     expect(dueAction(lease('reserved', [], { notBeforeMs: 600_000 }), 600_000, options)).toEqual({ kind: 'reservation-expired' });
+  });
+
+  // Issue 19 item 1: a supplier that cannot write swallowed a paid lease and stayed "sharing".
+  it('fails a paid lease whose machines are not all running within the start deadline, naming the late ones', () => {
+    const nodes = (states: string[]) => ({
+      placement: { nodes: states.map((_, rank) => ({ rank, workerId: `wkr-${rank}` })), gpuCount: states.length } as unknown as StoredLease['placement'],
+      nodes: states.map((state, rank) => ({ rank, workerId: `wkr-${rank}`, state, message: null, updatedAtMs: 0 })) as StoredLease['nodes'],
+    });
+    const paid = lease('starting', [0], nodes(['running', 'assigned']));
+    expect(dueAction(paid, 100_000 + START_DEADLINE - 1, options)).toBeNull();
+    expect(dueAction(paid, 100_000 + START_DEADLINE, options)).toEqual({ kind: 'start-missed', workerIds: ['wkr-1'] });
+    expect(dueAction(lease('paid', [0], nodes(['pulling', 'assigned'])), 100_000 + START_DEADLINE, options)).toEqual({ kind: 'start-missed', workerIds: ['wkr-0', 'wkr-1'] });
+    // Running everywhere: no start deadline any more.
+    expect(dueAction(lease('running', [0], nodes(['running', 'running'])), 100_000 + START_DEADLINE, options)).toBeNull();
+    // A restarted hub waits for its machines first.
+    expect(dueAction(lease('starting', [0], { ...nodes(['assigned']), notBeforeMs: 400_000 }), 300_000, options)).toBeNull();
   });
 
   it('declares a machine lost after the supplier grace period', () => {

@@ -6,10 +6,13 @@ export type LeaseDue =
   | { kind: 'reservation-expired' }
   | { kind: 'completed' }
   | { kind: 'unpaid'; increment: number }
-  | { kind: 'supplier-lost'; workerIds: string[] };
+  | { kind: 'supplier-lost'; workerIds: string[] }
+  | { kind: 'start-missed'; workerIds: string[] };
 
 export interface DeadlineOptions {
   supplierLostGraceMs: number;
+  /** How long after the payment (the paid period's start) every machine must be running. */
+  startDeadlineMs: number;
 }
 
 /** What deadlines read of a lease. */
@@ -34,6 +37,11 @@ export function dueAction(lease: DeadlineLease, nowMs: number, options: Deadline
     if (nowMs >= Math.max(lease.expiresAtMs, lease.notBeforeMs)) return { kind: 'reservation-expired' };
   } else if (hasStarted(lease.state)) {
     const endMs = leaseEndMs(lease);
+    // Paid but not running within the bound: the machines that did not start failed the renter.
+    if (lease.state !== 'running' && lease.startedAtMs !== null && nowMs >= Math.max(lease.startedAtMs + options.startDeadlineMs, lease.notBeforeMs)) {
+      const late = lease.nodes.filter((n) => n.state !== 'running').map((n) => lease.placement.nodes[n.rank]!.workerId);
+      if (late.length > 0) return { kind: 'start-missed', workerIds: [...new Set(late)].sort() };
+    }
     const unpaid = firstUnpaidIncrement(lease);
     if (unpaid < lease.incrementCount) {
       // An increment never paid ends the lease "unpaid" — after its grace, or at the

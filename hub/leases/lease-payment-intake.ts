@@ -3,7 +3,7 @@ import type { TokenUnit } from '../../common/money/token';
 import type { PaymentReceipt, PaymentSubmission } from '../../common/hub/http-api';
 import type { LeaseEndReason, LeaseState } from '../../common/hub/lease-types';
 import type { PaymentCheck } from '../payments/payment-check';
-import type { HubStore } from '../store/hub-store';
+import type { HubStore, NewLeaseEvidence } from '../store/hub-store';
 import type { HubClock } from '../support/hub-clock';
 import type { LeaseNotifier } from './lease-service';
 import { hasStarted } from './lease-state-machine';
@@ -22,6 +22,8 @@ export interface LeasePaymentIntakeDeps {
   /** Writes of one lease, in the order they were decided. */
   persist: <T>(lease: LiveLease, write: () => Promise<T>) => Promise<T>;
   transition: (lease: LiveLease, to: LeaseState, endReason: LeaseEndReason | null, reason: string, startedAtMs?: number) => Promise<void>;
+  /** The lease's evidence (issue 13): every credited payment is kept there too. */
+  evidence: (entry: NewLeaseEvidence) => Promise<void>;
 }
 
 /**
@@ -85,6 +87,7 @@ export class LeasePaymentIntake {
     if (credit.status === 'unknown-payment') throw new HubError('not_found', `Lease ${leaseId} has no such payment.`, 'payment_not_found');
 
     // Credited: from here on, synchronous decisions on the in-memory lease.
+    void this.o.evidence({ leaseId, kind: 'payment', workerId: null, atMs: nowMs, body: { increment: submission.increment, payee: submission.payee, amount: expected.amount.toString(10), signature: submission.signature, memo: expected.memo, onTime: dueAtMs === null || nowMs <= dueAtMs } });
     expected.signature = submission.signature;
     expected.paidAtMs = nowMs;
     expected.onTime = dueAtMs === null || nowMs <= dueAtMs;

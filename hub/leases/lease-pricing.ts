@@ -39,6 +39,7 @@ export function newReference(random: RandomBytes): string {
 }
 
 export function expectedPayments(
+  hubId: string,
   leaseId: string,
   fromIncrement: number,
   toIncrement: number,
@@ -48,7 +49,7 @@ export function expectedPayments(
   const out: ExpectedPayment[] = [];
   for (let k = fromIncrement; k < toIncrement; k++) {
     for (const { payee, amount } of amounts) {
-      out.push({ increment: k, payee, amount, reference: newReference(random), memo: formatPaymentMemo(leaseId, k) });
+      out.push({ increment: k, payee, amount, reference: newReference(random), memo: formatPaymentMemo(hubId, leaseId, k) });
     }
   }
   return out;

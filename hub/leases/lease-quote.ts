@@ -14,6 +14,8 @@ export interface QuoteTerms {
   /** The hub's payment token: every amount is its base units. */
   token: TokenUnit;
   mint: string;
+  /** Named in every payment memo (common/money's hubIdOf of the sign-in domain). */
+  hubId: string;
   incrementMs: number;
   graceMs: number;
   reservationTtlMs: number;
@@ -98,7 +100,7 @@ export function reservedLease(r: NewReservation): { lease: LiveLease; reason: st
     request: r.request,
     placement: { nodes: r.nodes, gpuCount: r.request.gpuCount },
     nodes: r.nodes.map((n) => ({ rank: n.rank, workerId: n.workerId, state: 'assigned' as NodeState, message: null, updatedAtMs: r.nowMs })),
-    payments: expectedPayments(r.leaseId, 0, r.incrementCount, r.amounts, r.random).map((p) => ({ ...p, signature: null, paidAtMs: null, onTime: null })),
+    payments: expectedPayments(r.terms.hubId, r.leaseId, 0, r.incrementCount, r.amounts, r.random).map((p) => ({ ...p, signature: null, paidAtMs: null, onTime: null })),
     transitions: [{ from: null, to: 'reserved', endReason: null, atMs: r.nowMs, reason }],
   });
   return { lease, reason };

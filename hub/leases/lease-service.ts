@@ -8,11 +8,16 @@ import type { HubToWorkerMessage, WorkerLease, WorkerMessage } from '../../commo
 import type { OfferBook } from '../market/offer-book';
 import type { PaymentCheck } from '../payments/payment-check';
 import type { GangPlacement } from '../placement/gang-placement';
-import type { HubStore, LeaseEndFacts } from '../store/hub-store';
+import type { HubStore, LeaseEndFacts, NewLeaseEvidence } from '../store/hub-store';
+import type { DisputeResult, LeaseEvidenceFile } from '../../common/hub/lease-types';
 import type { HubClock, RandomBytes } from '../support/hub-clock';
 import { makeId } from '../support/hub-clock';
 import type { WorkerRegistry } from '../workers/worker-registry';
 import { dueAction } from './lease-deadlines';
+import { settleDispute } from './dispute-rules';
+import { RefundWatch } from './refund-watch';
+import { workerExposure } from '../reputation/reputation-score';
+import { costForGpuTime } from '../../common/hub/base-units';
 import { LeasePaymentIntake } from './lease-payment-intake';
 import { expectedPayments, perIncrementAmounts, sumAmounts } from './lease-pricing';
 import { checkIncrementCount, incrementsForBudget, placementNodes, quoteOf, reservedLease } from './lease-quote';
@@ -24,11 +29,19 @@ export interface LeaseTerms {
   /** The hub's payment token (common/money's registry): every amount is its base units. */
   token: TokenUnit;
   mint: string;
+  /** Named in every payment memo, so a second hub on the same chain cannot credit this hub's payments. */
+  hubId: string;
   incrementMs: number;
   graceMs: number;
   reservationTtlMs: number;
   /** How long a machine may be gone from a lease before the lease ends as supplier-lost. */
   supplierLostGraceMs: number;
+  /** How long after the payment every machine of a lease must be running, or the lease fails (supplier-failed). */
+  startDeadlineMs: number;
+  /** How long a machine that ended a paid lease on its side has to refund the unused time. */
+  refundDeadlineMs: number;
+  /** Cap new identities' concurrent leases and increment value (reputation-score's workerExposure). */
+  newcomerCaps: boolean;
   maxIncrementsPerLease: number;
   maxReservationsPerRenter: number;
   maxReservationsPerAddress: number;
@@ -65,6 +78,7 @@ export class LeaseService {
   private readonly writes = new SequencerByKey<string>();
 
   private readonly payments: LeasePaymentIntake;
+  private readonly refunds: RefundWatch;
 
   constructor(private readonly o: LeaseServiceDeps) {
     this.payments = new LeasePaymentIntake({
@@ -72,7 +86,65 @@ export class LeaseService {
       ownLease: (renter, leaseId) => this.ownLease(renter, leaseId),
       persist: (lease, write) => this.persist(lease, write),
       transition: (lease, to, endReason, reason, startedAtMs) => this.transition(lease, to, endReason, reason, startedAtMs),
+      evidence: (entry) => this.appendEvidence(entry),
     });
+    this.refunds = new RefundWatch({ ...o, terms: o.terms, evidence: (entry) => this.appendEvidence(entry) });
+  }
+
+  /** Appends to a lease's evidence, in order with the lease's other writes. */
+  private appendEvidence(entry: NewLeaseEvidence): Promise<void> {
+    return this.writes.queue(entry.leaseId, () => this.o.store.appendEvidence(entry));
+  }
+
+  /**
+   * An attestation outcome for one machine of a lease (issue 13's verify-then-pay: the
+   * renter's verifier decides; the hub records it for reputation and as evidence). A
+   * pass raises the machine's exposure caps, a failure weighs as three outcomes.
+   */
+  async recordAttestation(workerId: string, leaseId: string, passed: boolean, reason: string): Promise<void> {
+    const worker = this.o.workers.get(workerId);
+    if (worker) {
+      if (passed) worker.facts.attestationsPassed += 1;
+      else worker.facts.attestationsFailed += 1;
+    }
+    await this.o.store.recordAttestation(workerId, passed);
+    await this.appendEvidence({ leaseId, kind: 'attestation', workerId, atMs: this.o.clock.nowMs(), body: { passed, reason: reason.slice(0, 500) } });
+  }
+
+  /** A machine reports the refund it paid; checked on chain, kept as evidence, told to the renter. */
+  async refundReported(workerId: string, message: Extract<WorkerMessage, { type: 'lease.refund' }>): Promise<void> {
+    const lease = this.active.get(message.leaseId) ?? (await this.storedLease(message.leaseId));
+    if (!lease) throw new HubError('not_found', `There is no lease ${message.leaseId}.`, 'lease_not_found');
+    await this.refunds.reported(workerId, lease, message);
+  }
+
+  /** Everything the hub kept about one of the renter's leases, as one document (the dispute file). */
+  async evidence(renter: string, leaseId: string): Promise<LeaseEvidenceFile> {
+    const lease = await this.ownLease(renter, leaseId);
+    const entries = await this.o.store.listEvidence(leaseId);
+    return { hubId: this.o.terms.hubId, generatedAtMs: this.o.clock.nowMs(), lease: toLeaseView(lease, this.o.terms.token), evidence: entries.map((e) => ({ seq: e.seq, kind: e.kind, workerId: e.workerId, atMs: e.atMs, body: e.body })) };
+  }
+
+  /** A renter's dispute, settled by rule from the evidence (dispute-rules.ts), and recorded. */
+  async dispute(renter: string, leaseId: string, complaint: string): Promise<DisputeResult> {
+    const lease = await this.ownLease(renter, leaseId);
+    const entries = await this.o.store.listEvidence(leaseId);
+    const result = settleDispute({ endReason: lease.endReason, reasons: lease.transitions.map((t) => t.reason) }, entries);
+    await this.appendEvidence({ leaseId, kind: 'dispute', workerId: null, atMs: this.o.clock.nowMs(), body: { complaint: complaint.slice(0, 1000), ...result } });
+    return result;
+  }
+
+  /** Whether a machine may take one more lease at this value per increment (new identities are capped). */
+  private exposureAllows(workerId: string, incrementValue: bigint): boolean {
+    if (!this.o.terms.newcomerCaps) return true;
+    const worker = this.o.workers.get(workerId);
+    if (!worker) return true;
+    const caps = workerExposure(worker.facts);
+    if (caps.maxIncrementValue !== null && incrementValue > caps.maxIncrementValue) return false;
+    if (caps.maxConcurrentLeases === null) return true;
+    let held = 0;
+    for (const lease of this.active.values()) if (lease.placement.nodes.some((n) => n.workerId === workerId)) held += 1;
+    return held < caps.maxConcurrentLeases;
   }
 
   get activeCount(): number {
@@ -150,7 +222,15 @@ export class LeaseService {
     const incrementCount = request.durationMs === undefined ? null : checkIncrementCount(Math.ceil(request.durationMs / terms.incrementMs), terms);
     const leaseId = makeId('lease', this.o.random);
     const reserved = this.o.placement.place(
-      { gpuCount: request.gpuCount, constraints: request.constraints, leaseDurationMs: incrementCount === null ? null : incrementCount * terms.incrementMs, nowMs, excludeSupplier: renter },
+      {
+        gpuCount: request.gpuCount,
+        constraints: request.constraints,
+        leaseDurationMs: incrementCount === null ? null : incrementCount * terms.incrementMs,
+        nowMs,
+        excludeSupplier: renter,
+        // The most this offer could take in one increment of this request.
+        admit: (offer) => this.exposureAllows(offer.workerId, costForGpuTime(offer.pricePerGpuHour, Math.min(Math.max(offer.freeGpus.length, 1), request.gpuCount), terms.incrementMs)),
+      },
       (offer, count) => this.o.offers.take(offer, count, leaseId),
     );
     if (!reserved) {
@@ -192,7 +272,7 @@ export class LeaseService {
       throw new HubError('conflict', `A supplier of this lease allows at most ${maxMs} ms per lease; ${newCount} increments would be ${newCount * lease.incrementMs} ms. Extend by fewer increments.`, 'lease_too_long');
     }
     const amounts = perIncrementAmounts(lease.placement.nodes, lease.incrementMs);
-    const added = expectedPayments(leaseId, lease.incrementCount, newCount, amounts, this.o.random);
+    const added = expectedPayments(this.o.terms.hubId, leaseId, lease.incrementCount, newCount, amounts, this.o.random);
     const from = lease.incrementCount;
     lease.incrementCount = newCount;
     lease.payments.push(...added.map((p) => ({ ...p, signature: null, paidAtMs: null, onTime: null })));
@@ -284,6 +364,7 @@ export class LeaseService {
     if (state === 'failed' && event.cause === 'supplier' && !node.interruptible) lease.supplierCaused.add(workerId);
     this.o.notifier.toRenter(lease.leaseId, { type: 'lease.node', leaseId: lease.leaseId, rank: node.rank, state, message, atMs: nowMs });
     const persisted = this.persist(lease, () => this.o.store.setNodeState(lease.leaseId, node.rank, state, message, nowMs));
+    void this.appendEvidence({ leaseId: lease.leaseId, kind: 'node', workerId, atMs: nowMs, body: { rank: node.rank, state, message, ...(event.cause ? { cause: event.cause } : {}), ...(event.exitCode !== undefined ? { exitCode: event.exitCode } : {}) } });
 
     if (state === 'failed') {
       await persisted;
@@ -322,7 +403,8 @@ export class LeaseService {
   /** Applies every deadline that has passed. Called by the hub's timer; tests call it directly. */
   async tick(): Promise<void> {
     const nowMs = this.o.clock.nowMs();
-    const options = { supplierLostGraceMs: this.o.terms.supplierLostGraceMs };
+    await this.refunds.tick(nowMs);
+    const options = { supplierLostGraceMs: this.o.terms.supplierLostGraceMs, startDeadlineMs: this.o.terms.startDeadlineMs };
     for (const lease of [...this.active.values()]) {
       const due = dueAction(lease, nowMs, options);
       if (!due) continue;
@@ -335,6 +417,12 @@ export class LeaseService {
           break;
         case 'unpaid':
           await this.end(lease, 'unpaid', `increment ${due.increment} was not paid within the grace period`);
+          break;
+        case 'start-missed':
+          // Counted against those suppliers; the stored end reason is `failed` (the hub's
+          // schema), the transition says `supplier-failed` and why.
+          for (const id of due.workerIds) lease.supplierCaused.add(id);
+          await this.end(lease, 'failed', `supplier-failed: machine(s) ${due.workerIds.join(', ')} were paid and not running within ${this.o.terms.startDeadlineMs} ms`);
           break;
         case 'supplier-lost':
           await this.end(lease, 'supplier-lost', `machine(s) ${due.workerIds.join(', ')} left and did not come back within ${this.o.terms.supplierLostGraceMs} ms`);
@@ -391,6 +479,8 @@ export class LeaseService {
     for (const id of facts.workersCompleted) this.bumpFact(id, 'leasesCompleted');
     for (const id of facts.workersEndedBySupplier) this.bumpFact(id, 'leasesEndedBySupplier');
     await this.transition(lease, 'ended', reason, detail, undefined, facts);
+    // Those machines owe the renter the paid time they did not serve.
+    if (facts.workersEndedBySupplier.length > 0) await this.refunds.owe(lease, facts.workersEndedBySupplier, lease.endedAtMs ?? this.o.clock.nowMs());
   }
 
   private bumpFact(workerId: string, fact: 'leasesCompleted' | 'leasesEndedBySupplier'): void {

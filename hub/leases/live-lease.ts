@@ -124,6 +124,7 @@ export function toWorkerLease(lease: StoredLease, rank: number, hostOf: (workerI
     startedAtMs: lease.startedAtMs,
     paidThroughMs: paidThroughMs(lease),
     mint: lease.mint,
+    pricePerGpuHour: node.pricePerGpuHour,
     payments: lease.payments
       .filter((p) => p.payee === node.supplier)
       .map((p) => ({ increment: p.increment, amount: p.amount.toString(10), reference: p.reference, memo: p.memo, signature: p.signature })),

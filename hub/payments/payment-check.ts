@@ -14,9 +14,9 @@ export interface ExpectedTransfer {
   /** The token `mint` is a mint of: the verifier checks the mint's decimals against it. */
   token?: TokenUnit;
   amount: bigint;
-  /** The Solana Pay reference key the transfer must include. */
-  reference: string;
-  /** `idlegrid:<leaseId>:<increment>` */
+  /** The Solana Pay reference key the transfer must include; null for a refund (none). */
+  reference: string | null;
+  /** `idlegrid:<hubId>:<leaseId>:<increment>` (`idlegrid-refund:…` for a refund) */
   memo: string;
 }
 

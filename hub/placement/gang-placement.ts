@@ -16,6 +16,8 @@ export interface PlacementRequest {
    * so its own machines could never verify the payment (and would earn nothing).
    */
   excludeSupplier?: string;
+  /** A last say per offer (the hub's exposure caps on new identities); every offer when absent. */
+  admit?: (offer: LiveOffer) => boolean;
 }
 
 export interface PlannedNode {
@@ -103,7 +105,8 @@ function acceptor(request: PlacementRequest): Acceptor {
     (duration === null || (duration >= o.minLeaseMs && duration <= o.maxLeaseMs)) &&
     (o.schedule.length === 0 || isWithinSchedule(o.schedule, request.nowMs)) &&
     o.supplier !== request.excludeSupplier &&
-    !chosen.has(o.workerId);
+    !chosen.has(o.workerId) &&
+    (request.admit === undefined || request.admit(o));
 }
 
 function planWithin(groups: readonly ModelGroup[], request: PlacementRequest, accept: Acceptor): PlannedNode[] | null {

@@ -103,6 +103,15 @@ export interface HubStore {
   workerFacts(workerId: string): Promise<WorkerFacts>;
   listWorkerFacts(): Promise<WorkerFacts[]>;
   renterFacts(address: string): Promise<RenterFacts>;
+  /** Counts one attestation outcome of a worker: a new identity's exposure grows with passes. */
+  recordAttestation(workerId: string, passed: boolean): Promise<void>;
+  /** A refund the worker owed was not paid by its deadline. */
+  recordRefundMissed(workerId: string): Promise<void>;
+
+  // Evidence (issue 13): what happened in a lease, in order, for disputes. Entries are
+  // appended, numbered from 1 per lease in the order the calls were made, never changed.
+  appendEvidence(entry: NewLeaseEvidence): Promise<void>;
+  listEvidence(leaseId: string): Promise<LeaseEvidence[]>;
 
   /** May be called more than once. */
   close(): Promise<void>;
@@ -270,6 +279,28 @@ export interface WorkerFacts {
   leasesEndedBySupplier: number;
   hardwareChecksPassed: number;
   hardwareChecksTotal: number;
+  attestationsPassed: number;
+  attestationsFailed: number;
+  refundsMissed: number;
+}
+
+/** A worker nothing is known about yet. */
+export const NO_FACTS: Omit<WorkerFacts, 'workerId'> = { leasesCompleted: 0, leasesEndedBySupplier: 0, hardwareChecksPassed: 0, hardwareChecksTotal: 0, attestationsPassed: 0, attestationsFailed: 0, refundsMissed: 0 };
+
+export type LeaseEvidenceKind = 'attestation' | 'node' | 'payment' | 'refund' | 'refund-owed' | 'refund-missed' | 'dispute';
+
+export interface NewLeaseEvidence {
+  leaseId: string;
+  kind: LeaseEvidenceKind;
+  /** The machine it is about, when it is about one. */
+  workerId: string | null;
+  atMs: number;
+  /** Plain JSON (amounts as decimal strings). */
+  body: Record<string, unknown>;
+}
+
+export interface LeaseEvidence extends NewLeaseEvidence {
+  seq: number;
 }
 
 export interface RenterFacts {

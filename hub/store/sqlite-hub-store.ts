@@ -1,10 +1,13 @@
 import type Database from 'better-sqlite3';
 import type { NodeState } from '../../common/hub/lease-types';
+import { NO_FACTS } from './hub-store';
 import type {
   CreditResult,
   ExpectedPayment,
   GpuBinding,
   HubStore,
+  LeaseEvidence,
+  NewLeaseEvidence,
   LeaseStateChange,
   NewLease,
   PaymentCredit,
@@ -405,7 +408,7 @@ export class SqliteHubStore implements HubStore {
 
   async workerFacts(workerId: string): Promise<WorkerFacts> {
     const row = this.stmt.workerFacts.get(workerId) as WorkerFactsRow | undefined;
-    return row ? workerFactsFromRow(row) : { workerId, leasesCompleted: 0, leasesEndedBySupplier: 0, hardwareChecksPassed: 0, hardwareChecksTotal: 0 };
+    return row ? workerFactsFromRow(row) : { workerId, ...NO_FACTS };
   }
 
   async listWorkerFacts(): Promise<WorkerFacts[]> {
@@ -421,6 +424,34 @@ export class SqliteHubStore implements HubStore {
       incrementsMissed: row?.increments_missed ?? 0,
       reservationsExpired: row?.reservations_expired ?? 0,
     };
+  }
+
+  async recordAttestation(workerId: string, passed: boolean): Promise<void> {
+    this.setDurability('NORMAL');
+    this.db
+      .prepare(`UPDATE worker_facts SET ${passed ? 'attestations_passed = attestations_passed + 1' : 'attestations_failed = attestations_failed + 1'} WHERE worker_id = ?`)
+      .run(workerId);
+  }
+
+  async recordRefundMissed(workerId: string): Promise<void> {
+    this.setDurability('NORMAL');
+    this.db.prepare('UPDATE worker_facts SET refunds_missed = refunds_missed + 1 WHERE worker_id = ?').run(workerId);
+  }
+
+  async appendEvidence(entry: NewLeaseEvidence): Promise<void> {
+    // Evidence of money (payments, refunds) is worth a full sync: it settles disputes.
+    this.setDurability('FULL');
+    this.db
+      .prepare(
+        `INSERT INTO lease_evidence (lease_id, seq, kind, worker_id, at_ms, body_json)
+         VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM lease_evidence WHERE lease_id = ?), ?, ?, ?, ?)`,
+      )
+      .run(entry.leaseId, entry.leaseId, entry.kind, entry.workerId, entry.atMs, JSON.stringify(entry.body));
+  }
+
+  async listEvidence(leaseId: string): Promise<LeaseEvidence[]> {
+    const rows = this.db.prepare('SELECT * FROM lease_evidence WHERE lease_id = ? ORDER BY seq').all(leaseId) as Array<{ lease_id: string; seq: number; kind: LeaseEvidence['kind']; worker_id: string | null; at_ms: number; body_json: string }>;
+    return rows.map((r) => ({ leaseId: r.lease_id, seq: r.seq, kind: r.kind, workerId: r.worker_id, atMs: r.at_ms, body: JSON.parse(r.body_json) as Record<string, unknown> }));
   }
 
   async close(): Promise<void> {

@@ -92,6 +92,9 @@ export interface WorkerFactsRow {
   leases_ended_by_supplier: number;
   hardware_checks_passed: number;
   hardware_checks_total: number;
+  attestations_passed: number;
+  attestations_failed: number;
+  refunds_missed: number;
 }
 
 export interface RenterFactsRow {
@@ -122,6 +125,9 @@ export function workerFactsFromRow(r: WorkerFactsRow): WorkerFacts {
     leasesEndedBySupplier: r.leases_ended_by_supplier,
     hardwareChecksPassed: r.hardware_checks_passed,
     hardwareChecksTotal: r.hardware_checks_total,
+    attestationsPassed: r.attestations_passed,
+    attestationsFailed: r.attestations_failed,
+    refundsMissed: r.refunds_missed,
   };
 }
 

@@ -1,5 +1,5 @@
 import { generateKeyPairSigner, getSignatureFromTransaction, signBytes } from '@solana/kit';
-import type { Address, KeyPairSigner } from '@solana/kit';
+import type { Address, Instruction, KeyPairSigner } from '@solana/kit';
 import type { IncrementPayment } from '../../common/hub/lease-types';
 import { ChainClient } from '../../solana/rpc/chain-client';
 import { buildPaymentInstructions, signInstructions } from '../../solana/payments/payment-builder';
@@ -43,9 +43,14 @@ export class SandboxPayer {
       reference: payment.reference as Address,
       leaseId,
       increment,
+      memo: payment.memo,
       ...tamper,
     };
-    const instructions = await buildPaymentInstructions(this.signer, request);
+    return this.send(await buildPaymentInstructions(this.signer, request));
+  }
+
+  /** Signs `instructions` as this payer, sends them and waits for confirmed: for transactions an attacker would build by hand. */
+  async send(instructions: Instruction[]): Promise<string> {
     const tx = await signInstructions(this.signer, await this.chain.latestBlockhash(), instructions);
     const signature = getSignatureFromTransaction(tx);
     await this.chain.send(tx);

@@ -21,9 +21,10 @@ export async function startTestHub(options: Partial<HubServerOptions> = {}): Pro
     logger: testLogger,
     chain: { network: 'sandbox', mint: 'Gh9ZwEmdLJ8DscKNTkTqPbNwLNNBjuSzaG9Vp2KGtKJr', rpcUrl: null, payments: null },
     ...options,
-    // Tests quote whole machines from fresh wallets, all from 127.0.0.1: the reservation
-    // caps of issue 14.4 are off unless a test sets them (reservation-limits.test.ts does).
-    limits: { unpaidMachineShare: 1, maxReservationsPerAddress: 1_000, maxReservedGpusPerAddress: 100_000, ...options.limits },
+    // Tests quote whole machines from fresh wallets, all from 127.0.0.1, and place several
+    // leases on one fresh machine: the reservation caps of issue 14.4 and the newcomer caps
+    // of issue 13 are off unless a test sets them (their own tests do).
+    limits: { unpaidMachineShare: 1, maxReservationsPerAddress: 1_000, maxReservedGpusPerAddress: 100_000, newcomerCaps: false, ...options.limits },
   });
   return {
     ...hub,

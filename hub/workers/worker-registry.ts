@@ -1,5 +1,6 @@
 import type { HubToWorkerMessage } from '../../common/hub/worker-messages';
 import type { WorkerHardware } from '../../common/hub/market-types';
+import { NO_FACTS } from '../store/hub-store';
 import type { HubStore, PresenceEntry, StoredWorker, WorkerFacts } from '../store/hub-store';
 import type { HubClock } from '../support/hub-clock';
 import { workerScore, workerUptime } from '../reputation/reputation-score';
@@ -225,7 +226,7 @@ export class WorkerRegistry {
       onlineSinceMs: null,
       lastHeartbeatMs: w.lastSeenMs,
       link: null,
-      facts: facts ?? { workerId: w.workerId, leasesCompleted: 0, leasesEndedBySupplier: 0, hardwareChecksPassed: 0, hardwareChecksTotal: 0 },
+      facts: facts ?? { workerId: w.workerId, ...NO_FACTS },
       reliability: 0.5,
     };
   }

@@ -156,6 +156,8 @@ export class WorkerSessions {
       case 'lease.log':
         this.o.leases.logChunk(worker.workerId, message);
         return;
+      case 'lease.refund':
+        return this.o.leases.refundReported(worker.workerId, message);
     }
   }
 

@@ -22,6 +22,10 @@ export function startEmbeddedHub(dataDir: string, chain: EmbeddedHubChain, logge
     dataDir: join(dataDir, 'hub'),
     host: '127.0.0.1',
     port: 0,
+    // A stable name: the port changes at every start, and payment memos name the hub.
+    hubId: 'sandbox.idlegrid.local',
+    // Test money on one machine: a newcomer's caps would only stop someone trying the app.
+    limits: { newcomerCaps: false },
     chain: { network: 'sandbox', token: TOKENS.get(chain.token), mint: chain.mint, rpcUrl: chain.rpcUrl, payments: ChainPaymentCheck.forRpc(chain.rpcUrl) },
     ...(timing ? { timing } : {}),
   });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateKeyPairSigner, getBase58Decoder, getSignatureFromTransaction, lamports } from '@solana/kit';
+import { AccountRole, generateKeyPairSigner, getBase58Decoder, getSignatureFromTransaction, lamports } from '@solana/kit';
 import type { Address, Instruction, KeyPairSigner, Signature } from '@solana/kit';
 import { getCreateAccountInstruction } from '@solana-program/system';
 import {
@@ -31,6 +31,7 @@ import { silentLogger } from '../../common/logger';
 // payment builder, verified through the real RPC client; credits in a real ledger.db.
 
 const USDC = 1_000_000n;
+const HUB = 'test-hub';
 
 describe('PaymentVerifier on the sandbox chain', () => {
   let dir: string;
@@ -77,14 +78,17 @@ describe('PaymentVerifier on the sandbox chain', () => {
 
   let leaseCounter = 0;
   async function request(overrides: Partial<PaymentRequest> = {}): Promise<PaymentRequest> {
+    const leaseId = overrides.leaseId ?? `lease-${++leaseCounter}`;
+    const increment = overrides.increment ?? 0;
     return {
       recipient: supplier.address,
       mint: usdc,
       token: USDC_TOKEN,
       amount: 2n * USDC,
       reference: (await generateKeyPairSigner()).address,
-      leaseId: `lease-${++leaseCounter}`,
-      increment: 0,
+      leaseId,
+      increment,
+      memo: formatPaymentMemo(HUB, leaseId, increment),
       ...overrides,
     };
   }
@@ -96,7 +100,7 @@ describe('PaymentVerifier on the sandbox chain', () => {
       mint: req.mint,
       amount: req.amount,
       reference: req.reference,
-      memo: formatPaymentMemo(req.leaseId, req.increment),
+      memo: formatPaymentMemo(HUB, req.leaseId, req.increment),
     };
   }
 
@@ -116,7 +120,7 @@ describe('PaymentVerifier on the sandbox chain', () => {
     return mint.address;
   }
 
-  it('accepts a payment built by the payment builder, and credits its signature once, ever', async () => {
+  it('accepts a payment built by the payment builder, and credits its signature once, ever, to its own increment', async () => {
     const req = await request();
     const signature = await submit(await buildPaymentInstructions(renter, req));
     const result = await verifier().verify(expected(req, signature));
@@ -124,11 +128,15 @@ describe('PaymentVerifier on the sandbox chain', () => {
 
     const credited = await verifier().verifyAndCredit(expected(req, signature), { network: 'sandbox', leaseId: req.leaseId, increment: 0 });
     expect(credited.ok).toBe(true);
-    // Replayed: the same signature, for the same increment or presented for another lease.
+    // Asked again for the same increment (a restart between the credit and the earnings
+    // row): settled, with the amount credited. Presented for another lease or increment:
+    // refused, whatever memo the presenter claims.
     const replay = await verifier().verifyAndCredit(expected(req, signature), { network: 'sandbox', leaseId: req.leaseId, increment: 0 });
-    expect(replay).toMatchObject({ ok: false, reason: 'already_credited' });
-    const other = { ...expected(req, signature), memo: formatPaymentMemo('lease-other', 1) };
-    expect(await verifier().verify(other)).toMatchObject({ ok: false, reason: 'already_credited' });
+    expect(replay).toMatchObject({ ok: true, receivedAmount: 2n * USDC });
+    const other = { ...expected(req, signature), memo: formatPaymentMemo(HUB, 'lease-other', 1) };
+    expect(await verifier().verify(other)).toMatchObject({ ok: false, reason: 'credited_elsewhere' });
+    expect(await verifier().verifyAndCredit(other, { network: 'sandbox', leaseId: 'lease-other', increment: 1 })).toMatchObject({ ok: false, reason: 'credited_elsewhere' });
+    expect(db.prepare('SELECT COUNT(*) FROM credited_payments WHERE signature = ?').pluck().get(signature)).toBe(1);
     expect(db.prepare('SELECT COUNT(*) FROM credited_payments WHERE signature = ?').pluck().get(signature)).toBe(1);
   });
 
@@ -179,18 +187,66 @@ describe('PaymentVerifier on the sandbox chain', () => {
   it('rejects a transfer without the reference key as missing_reference', async () => {
     const req = await request();
     const transfer = await buildTokenTransferInstructions(renter, { recipient: supplier.address, mint: usdc, decimals: 6, amount: req.amount });
-    const signature = await submit([...transfer, memoInstruction(formatPaymentMemo(req.leaseId, req.increment))]);
+    const signature = await submit([...transfer, memoInstruction(formatPaymentMemo(HUB, req.leaseId, req.increment))]);
     expect(await verifier().verify(expected(req, signature))).toMatchObject({ ok: false, reason: 'missing_reference' });
   });
 
   it("rejects a payment whose memo names another lease or increment, or none, as wrong_memo", async () => {
     const req = await request();
-    const forOther = await submit(await buildPaymentInstructions(renter, { ...req, increment: 7 }));
+    const forOther = await submit(await buildPaymentInstructions(renter, { ...req, increment: 7, memo: formatPaymentMemo(HUB, req.leaseId, 7) }));
     expect(await verifier().verify(expected(req, forOther))).toMatchObject({ ok: false, reason: 'wrong_memo' });
+    // The same lease id and increment made by another hub on the same chain: not this payment.
+    const otherHub = await submit(await buildPaymentInstructions(renter, { ...req, memo: formatPaymentMemo('other-hub', req.leaseId, req.increment) }));
+    expect(await verifier().verify(expected(req, otherHub))).toMatchObject({ ok: false, reason: 'wrong_memo' });
     const noMemo = await submit(
       await buildTokenTransferInstructions(renter, { recipient: supplier.address, mint: usdc, decimals: 6, amount: req.amount, reference: req.reference }),
     );
     expect(await verifier().verify(expected(req, noMemo))).toMatchObject({ ok: false, reason: 'wrong_memo' });
+  });
+
+  it('refuses one transfer carrying two references, or two Idlegrid memos, or two transfers to the payee', async () => {
+    const a = await request();
+    const b = await request();
+    const [create, pay] = await buildTokenTransferInstructions(renter, { recipient: supplier.address, mint: usdc, decimals: 6, amount: a.amount, reference: a.reference });
+    const twoRefs: Instruction = { ...pay!, accounts: [...pay!.accounts!, { address: b.reference, role: AccountRole.READONLY }] };
+    const both = await submit([create!, twoRefs, memoInstruction(a.memo), memoInstruction(b.memo)]);
+    expect(await verifier().verify(expected(a, both))).toMatchObject({ ok: false, reason: 'reference_not_unique' });
+    expect(await verifier().verify(expected(b, both))).toMatchObject({ ok: false, reason: 'reference_not_unique' });
+    const twoMemos = await submit([create!, pay!, memoInstruction(a.memo), memoInstruction(b.memo)]);
+    expect(await verifier().verify(expected(a, twoMemos))).toMatchObject({ ok: false, reason: 'memo_not_unique' });
+    // Another app's memo beside ours is fine.
+    const withNote = await submit([create!, pay!, memoInstruction('thanks!'), memoInstruction(a.memo)]);
+    expect(await verifier().verify(expected(a, withNote))).toMatchObject({ ok: true });
+    const [, second] = await buildTokenTransferInstructions(renter, { recipient: supplier.address, mint: usdc, decimals: 6, amount: 1n });
+    const twoTransfers = await submit([create!, pay!, second!, memoInstruction(b.memo)]);
+    expect(await verifier().verify(expected({ ...b, reference: a.reference }, twoTransfers))).toMatchObject({ ok: false, reason: 'transfer_not_unique' });
+  });
+
+  it('lets two concurrent verifyAndCredit calls for one signature settle the same increment once', async () => {
+    const req = await request();
+    const signature = await submit(await buildPaymentInstructions(renter, req));
+    const context = { network: 'sandbox', leaseId: req.leaseId, increment: 0 };
+    // Two verifiers (lease.paid and a reconnect's welcome, say), one ledger: both read "not credited", both check the chain.
+    const results = await Promise.all([verifier().verifyAndCredit(expected(req, signature), context), verifier().verifyAndCredit(expected(req, signature), context)]);
+    expect(results.map((r) => r.ok && r.receivedAmount)).toEqual([2n * USDC, 2n * USDC]);
+    expect(db.prepare('SELECT COUNT(*) FROM credited_payments WHERE signature = ?').pluck().get(signature)).toBe(1);
+  });
+
+  it('refuses the loser of a race when the winner credited the signature to another increment', async () => {
+    const req = await request();
+    const signature = await submit(await buildPaymentInstructions(renter, req));
+    // Another process on the same ledger.db credits it elsewhere while this one asks the chain.
+    const rival = new CreditedPayments(openLedgerDb(join(dir, 'ledger.db')));
+    const racing: ChainReader = {
+      transaction: async (s, c) => {
+        const tx = await chain.transaction(s, c);
+        rival.credit({ signature, network: 'sandbox', leaseId: 'lease-rival', increment: 3, recipient: supplier.address, mint: usdc, amount: req.amount, slot: 1n, blockTimeMs: null });
+        return tx;
+      },
+      signatureStatus: (s) => chain.signatureStatus(s),
+    };
+    const result = await verifier({ chain: racing }).verifyAndCredit(expected(req, signature), { network: 'sandbox', leaseId: req.leaseId, increment: 0 });
+    expect(result).toMatchObject({ ok: false, reason: 'credited_elsewhere' });
   });
 
   it('says not_confirmed until the required commitment is reached, then accepts', async () => {

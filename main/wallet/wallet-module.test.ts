@@ -24,6 +24,7 @@ import type { ApiCallName, ApiParams, ApiResult } from '../../common/api/contrac
 import { ApiError } from '../../common/api/errors';
 import type { SigningRequest } from '../../common/wallet/wallet-types';
 import { USDC as USDC_TOKEN } from '../../common/money/token-registry';
+import { formatPaymentMemo } from '../../common/money/payment-memo';
 import { openLedgerDb } from '../ledger/ledger-db';
 import { SettingsStore } from '../settings/settings-store';
 import { ApiDispatcher } from '../transport/api-dispatcher';
@@ -187,7 +188,7 @@ describe('wallet module through the API', () => {
     const payment = async (increment: number) => {
       const reference = (await generateKeyPairSigner()).address;
       references[increment] = reference;
-      return wallet.service.pay({ recipient: supplier.address as Address, mint, token: USDC_TOKEN, amount: 2n * USDC, reference, leaseId: 'lease-9', increment });
+      return wallet.service.pay({ recipient: supplier.address as Address, mint, token: USDC_TOKEN, amount: 2n * USDC, reference, leaseId: 'lease-9', increment, memo: formatPaymentMemo('test-hub', 'lease-9', increment) });
     };
     wallet.budgets.grant('lease-9', 5n * USDC);
 
@@ -207,9 +208,11 @@ describe('wallet module through the API', () => {
 
     // The supplier's side: each payment verifies and is credited once.
     const verifier = wallet.paymentVerifier();
-    const expected = { signature: second.signature, recipient: supplier.address, mint, amount: 2n * USDC, reference: references[2] ?? '', memo: 'idlegrid:lease-9:2' };
+    const expected = { signature: second.signature, recipient: supplier.address, mint, amount: 2n * USDC, reference: references[2] ?? '', memo: formatPaymentMemo('test-hub', 'lease-9', 2) };
     expect(await verifier.verifyAndCredit(expected, { network: 'sandbox', leaseId: 'lease-9', increment: 2 })).toMatchObject({ ok: true, receivedAmount: 2n * USDC });
-    expect(await verifier.verifyAndCredit(expected, { network: 'sandbox', leaseId: 'lease-9', increment: 2 })).toMatchObject({ ok: false, reason: 'already_credited' });
+    // Asked again for the same increment: settled (the same answer); for another increment: refused.
+    expect(await verifier.verifyAndCredit(expected, { network: 'sandbox', leaseId: 'lease-9', increment: 2 })).toMatchObject({ ok: true, receivedAmount: 2n * USDC });
+    expect(await verifier.verifyAndCredit({ ...expected, memo: formatPaymentMemo('test-hub', 'lease-9', 3) }, { network: 'sandbox', leaseId: 'lease-9', increment: 3 })).toMatchObject({ ok: false, reason: 'credited_elsewhere' });
     expect(wallet.budgets.get('lease-9')).toMatchObject({ spent: 4n * USDC });
   });
 

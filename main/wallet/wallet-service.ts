@@ -115,6 +115,11 @@ export class WalletService {
     return this.transfers.pay(request, options);
   }
 
+  /** A supplier's automatic refund of unused paid time to a lease's renter; see WalletTransfers.refund. */
+  refund(input: Parameters<WalletTransfers['refund']>[0]): Promise<{ signature: Signature; slot: bigint }> {
+    return this.transfers.refund(input);
+  }
+
   faucet(options: { sol: boolean; usdc: boolean }): Promise<FaucetResult> {
     return this.transfers.faucet(options);
   }

@@ -180,7 +180,24 @@ export class WalletTransfers {
     return this.history.recent(client, owner, this.d.network.paymentMint(), limit);
   }
 
-  private async sendSigned(signer: KeyPairSigner, instructions: Instruction[], kind: WalletActivityKind, purpose: string, onSent?: () => void, onSigned?: (signature: Signature) => void) {
+  /**
+   * Gives back the unused part of a lease payment this machine received: a checked
+   * transfer from `from` (the supplier's payout wallet, which must be in this vault and
+   * unlocked) to the renter, with the refund memo. The owner is not asked: the supplier
+   * session calls it only for a booked payment of that renter's lease and never for more
+   * than was booked (LeaseRefunds checks both), so it can only return money to the lease's
+   * renter. `onSigned` gets the signature and the block height it expires after, before
+   * anything is sent, so a crash leaves a trace to look up instead of paying twice.
+   */
+  async refund(input: { from: string; to: string; mint: string; decimals: number; amount: bigint; memo: string; purpose: string; onSigned: (signature: Signature, lastValidBlockHeight: bigint) => void }): Promise<{ signature: Signature; slot: bigint }> {
+    if (input.amount <= 0n) throw new ApiError('invalid_params', 'A refund must be more than zero.', 'amount_not_positive');
+    const signer = await this.d.vault.signer(input.from);
+    const instructions = await buildTokenTransferInstructions(signer, { recipient: input.to as Address, mint: input.mint as Address, decimals: input.decimals, amount: input.amount });
+    instructions.push(memoInstruction(input.memo));
+    return this.sendSigned(signer, instructions, 'payment', input.purpose, undefined, input.onSigned);
+  }
+
+  private async sendSigned(signer: KeyPairSigner, instructions: Instruction[], kind: WalletActivityKind, purpose: string, onSent?: () => void, onSigned?: (signature: Signature, lastValidBlockHeight: bigint) => void) {
     const client = this.d.network.client();
     const from = signer.address;
     const lifetime = await client.latestBlockhash();
@@ -188,7 +205,7 @@ export class WalletTransfers {
     const signature = getSignatureFromTransaction(transaction);
     // The caller records the signature before the money can move (a crash after sending
     // must leave a trace, so a retry looks the payment up instead of paying again).
-    onSigned?.(signature);
+    onSigned?.(signature, lifetime.lastValidBlockHeight);
     await client.send(transaction);
     onSent?.();
     // Recorded before confirmation: if confirming times out, history still says what it was for.

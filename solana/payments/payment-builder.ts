@@ -17,7 +17,7 @@ import {
   getCreateAssociatedTokenIdempotentInstruction,
   getTransferCheckedInstruction,
 } from '@solana-program/token';
-import { formatPaymentMemo } from '../../common/money/payment-memo';
+import { parsePaymentMemo } from '../../common/money/payment-memo';
 import type { TokenUnit } from '../../common/money/token';
 import type { Lifetime } from '../rpc/chain-client';
 
@@ -26,7 +26,7 @@ import type { Lifetime } from '../rpc/chain-client';
  * of the instruction, so the token program refuses a wrong token or a misplaced decimal
  * point) to the recipient's associated token account, created in the same transaction if
  * missing (the sender pays its rent), with a Solana Pay style reference key and the memo
- * `idlegrid:<lease>:<increment>`.
+ * `idlegrid:<hub>:<lease>:<increment>` that the hub gave for this payment.
  *
  * The memo goes to the Memo v2 program (MemoSq4…), which every cluster runs; the newer
  * Memo4c2p… program that @solana-program/memo 0.15 targets by default is not deployed
@@ -46,12 +46,19 @@ export interface PaymentRequest {
   reference: Address;
   leaseId: string;
   increment: number;
+  /** The hub's memo for this payment: it must name `leaseId` and `increment`. */
+  memo: string;
   tokenProgram?: Address;
 }
 
 export async function buildPaymentInstructions(payer: TransactionSigner, request: PaymentRequest): Promise<Instruction[]> {
   if (request.amount <= 0n) throw new Error('A payment must be more than zero.');
-  const memo = formatPaymentMemo(request.leaseId, request.increment);
+  const parsed = parsePaymentMemo(request.memo);
+  // A hub that hands out a memo for another lease or increment would make this payment pay something else.
+  if (!parsed || parsed.leaseId !== request.leaseId || parsed.increment !== request.increment) {
+    throw new Error(`The hub's memo "${request.memo.slice(0, 120)}" does not name lease ${request.leaseId}, increment ${request.increment}; not paying.`);
+  }
+  const memo = request.memo;
   const transfer = await buildTokenTransferInstructions(payer, {
     recipient: request.recipient,
     mint: request.mint,

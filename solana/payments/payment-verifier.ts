@@ -6,6 +6,7 @@ import { PAYMENT_REJECTION_MESSAGES } from '../../common/wallet/payment-verifica
 import type { PaymentRejectionReason } from '../../common/wallet/payment-verification';
 import { formatAmount } from '../../common/money/amount-text';
 import type { TokenUnit } from '../../common/money/token';
+import { looksLikeIdlegridMemo, parsePaymentMemo } from '../../common/money/payment-memo';
 
 export interface TokenBalanceEntry {
   accountIndex: number;
@@ -50,7 +51,8 @@ export interface ExpectedPayment {
    * match the token's, so an amount counted in another token's base units is refused.
    */
   token?: TokenUnit;
-  reference: string;
+  /** The payment request's reference key; null for a refund, which carries none. */
+  reference: string | null;
   memo: string;
 }
 
@@ -70,8 +72,12 @@ export interface CreditedPayment {
   blockTimeMs: number | null;
 }
 
+/** What a signature was credited to, and for how much. */
+export type PaymentCredit = Pick<CreditedPayment, 'leaseId' | 'increment' | 'amount' | 'slot' | 'blockTimeMs'>;
+
 export interface PaymentCreditStore {
-  isCredited(signature: string): boolean;
+  /** The credit of this signature, or null when it was never credited. */
+  creditOf(signature: string): PaymentCredit | null;
   /** Records the credit durably; false when this signature was credited before. */
   credit(payment: CreditedPayment): boolean;
 }
@@ -87,6 +93,9 @@ export interface PaymentVerifierDeps {
 
 const MEMO_PROGRAMS = new Set<string>([LEGACY_MEMO_PROGRAM_ADDRESS_V3, MEMO_PROGRAM_ADDRESS, 'Memo1UhkJRfHyvLMcVucJwxXeuD728EqVDDwQDxFMNo']);
 const SIGNATURE = /^[1-9A-HJ-NP-Za-km-z]{64,88}$/;
+/** SPL Token instruction tags, and how many accounts each takes before any extra (the reference). */
+const TRANSFER = 3;
+const TRANSFER_CHECKED = 12;
 const base58 = getBase58Encoder();
 const utf8 = getUtf8Decoder();
 
@@ -95,17 +104,21 @@ const utf8 = getUtf8Decoder();
  * own record of it — never from what the payer claims. Workers run it before starting or
  * continuing a job, and the hub for its records. Checks, in order:
  *
- *   credited before? → found at the required commitment? → succeeded (no meta.err)? →
- *   the expected mint, under an accepted token program? → a token account owned by the
- *   recipient received it? → by at least the amount? → carries the reference key? →
- *   carries the memo `idlegrid:<lease>:<increment>`?
+ *   credited before (to this increment: settled; to another: refused)? → found at the
+ *   required commitment? → succeeded (no meta.err)? → the expected mint, under an accepted
+ *   token program? → exactly one top-level transfer into a token account owned by the
+ *   recipient? → by at least the amount (read from that instruction, and the recipient's
+ *   balance really went up by it)? → that transfer carries exactly the one reference key?
+ *   → exactly one Idlegrid memo, and it is `idlegrid:<hub>:<lease>:<increment>`?
  *
- * Amounts come from the pre/post token balances the node computed, so a transfer made
- * through another program (CPI) counts the same as a direct one, and a transaction that
- * moves money out again in the same breath only counts what stayed.
+ * One transfer, one reference, one memo: a transaction built to pay two leases (on one
+ * hub, or on two hubs sharing a chain) is refused by both, because the amount of one
+ * instruction cannot be counted twice and the owner's net balance change is not read
+ * as the payment.
  *
- * A signature is credited once, ever: `verifyAndCredit` records it through a store with a
- * unique constraint, and a second attempt is `already_credited`, even for another lease.
+ * A signature is credited once, ever, to one (lease, increment): `verifyAndCredit`
+ * records it through a store with a unique key; asked again for the same increment it is
+ * settled (the same answer), for any other it is `credited_elsewhere`.
  */
 export class PaymentVerifier {
   private readonly commitment: 'confirmed' | 'finalized';
@@ -118,15 +131,10 @@ export class PaymentVerifier {
 
   async verify(expected: ExpectedPayment): Promise<PaymentVerification> {
     const { signature } = expected;
-    const reject = (reason: PaymentRejectionReason, detail: string): PaymentVerification => ({
-      ok: false,
-      signature,
-      reason,
-      message: PAYMENT_REJECTION_MESSAGES[reason],
-      detail,
-    });
+    const reject = (reason: PaymentRejectionReason, detail: string): PaymentVerification => rejection(signature, reason, detail);
     if (!SIGNATURE.test(signature)) return reject('not_found', 'That is not a transaction signature.');
-    if (this.options.credits?.isCredited(signature)) return reject('already_credited', `Signature ${signature} was credited before.`);
+    const credit = this.options.credits?.creditOf(signature);
+    if (credit) return this.settled(expected, credit);
 
     const tx = await this.options.chain.transaction(signature as Signature, this.commitment);
     if (!tx) {
@@ -154,27 +162,38 @@ export class PaymentVerifier {
       return reject('wrong_mint', `Mint ${expected.mint} has ${decimals} decimals; ${expected.token.symbol} has ${expected.token.decimals}.`);
     }
     const unit: TokenUnit = expected.token ?? { symbol: 'tokens', decimals };
-
-    const received = ownerDelta(pre, post, expected.mint, expected.recipient);
-    if (received <= 0n) {
-      const gainers = [...new Set(post.filter((b) => b.mint === expected.mint && ownerDelta(pre, post, expected.mint, b.owner ?? '') > 0n).map((b) => b.owner ?? 'unknown'))];
-      return reject('wrong_recipient', gainers.length
-        ? `The tokens went to ${gainers.join(', ')}, not to token accounts owned by ${expected.recipient}.`
-        : `No token account owned by ${expected.recipient} received ${expected.mint}.`);
-    }
-    if (received < expected.amount) {
-      return reject('amount_too_low', `Received ${formatAmount({ token: unit, baseUnits: received }, { symbol: !!expected.token })}, expected ${formatAmount({ token: unit, baseUnits: expected.amount }, { symbol: !!expected.token })}.`);
-    }
+    const text = (baseUnits: bigint) => formatAmount({ token: unit, baseUnits }, { symbol: !!expected.token });
 
     const message = tx.transaction.message;
     const accountKeys = [...message.accountKeys, ...(tx.meta.loadedAddresses?.writable ?? []), ...(tx.meta.loadedAddresses?.readonly ?? [])];
-    if (!accountKeys.includes(expected.reference)) {
-      return reject('missing_reference', `Reference ${expected.reference} is not among the transaction's accounts.`);
+    const transfers = transfersTo(message.instructions, accountKeys, post, expected, this.allowedPrograms);
+    if (transfers.length === 0) {
+      const gainers = [...new Set(post.filter((b) => b.mint === expected.mint && ownerDelta(pre, post, expected.mint, b.owner ?? '') > 0n).map((b) => b.owner ?? 'unknown'))];
+      return reject('wrong_recipient', gainers.length
+        ? `The tokens went to ${gainers.join(', ')}, not to token accounts owned by ${expected.recipient}.`
+        : `No transfer into a token account owned by ${expected.recipient} pays ${expected.mint}.`);
+    }
+    if (transfers.length > 1) return reject('transfer_not_unique', `It makes ${transfers.length} transfers to ${expected.recipient}; a payment is one transfer.`);
+    const transfer = transfers[0]!;
+    // The instruction says what was sent; the balances confirm it stayed with the recipient.
+    const delta = ownerDelta(pre, post, expected.mint, expected.recipient);
+    const received = delta < transfer.amount ? delta : transfer.amount;
+    if (received < expected.amount) return reject('amount_too_low', `Received ${text(received)}, expected ${text(expected.amount)}.`);
+
+    if (expected.reference === null) {
+      if (transfer.extraAccounts.length > 0) return reject('reference_not_unique', 'A refund carries no reference key; this transfer carries extra accounts.');
+    } else if (!transfer.extraAccounts.includes(expected.reference)) {
+      return reject('missing_reference', `Reference ${expected.reference} is not among the transfer's accounts.`);
+    }
+    if (transfer.extraAccounts.length > 1) {
+      return reject('reference_not_unique', `The transfer carries ${transfer.extraAccounts.length} extra accounts (${transfer.extraAccounts.join(', ').slice(0, 200)}); a payment carries its one reference.`);
     }
     const memos = message.instructions
       .filter((ix) => MEMO_PROGRAMS.has(accountKeys[ix.programIdIndex] ?? ''))
       .map((ix) => decodeMemo(ix.data));
-    if (!memos.includes(expected.memo)) {
+    const ours = memos.filter(looksLikeIdlegridMemo);
+    if (ours.length > 1) return reject('memo_not_unique', `It carries ${ours.length} Idlegrid memos ("${ours.join('", "').slice(0, 200)}").`);
+    if (ours[0] !== expected.memo) {
       return reject('wrong_memo', memos.length ? `Its memo is "${memos.join('", "').slice(0, 200)}", expected "${expected.memo}".` : `It has no memo; expected "${expected.memo}".`);
     }
 
@@ -187,10 +206,18 @@ export class PaymentVerifier {
     };
   }
 
-  /** `verify`, then records the credit once; a signature credited before is `already_credited`. */
+  /**
+   * `verify`, then records the credit once. A signature credited before settles the
+   * increment it was credited to (the same answer again, e.g. after a restart between the
+   * credit and the earnings row) and nothing else: `credited_elsewhere`.
+   */
   async verifyAndCredit(expected: ExpectedPayment, context: { network: string; leaseId: string; increment: number }): Promise<PaymentVerification> {
     const credits = this.options.credits;
     if (!credits) throw new Error('PaymentVerifier.verifyAndCredit needs a credit store.');
+    const memo = parsePaymentMemo(expected.memo);
+    if (!memo || memo.leaseId !== context.leaseId || memo.increment !== context.increment) {
+      throw new Error(`PaymentVerifier.verifyAndCredit: the memo "${expected.memo}" does not name lease ${context.leaseId}, increment ${context.increment}.`);
+    }
     const result = await this.verify(expected);
     if (!result.ok) return result;
     const fresh = credits.credit({
@@ -204,18 +231,66 @@ export class PaymentVerifier {
       slot: result.slot,
       blockTimeMs: result.blockTimeMs,
     });
-    if (!fresh) {
-      // Two verifications of the same signature raced; the store let exactly one through.
-      return {
-        ok: false,
-        signature: expected.signature,
-        reason: 'already_credited',
-        message: PAYMENT_REJECTION_MESSAGES.already_credited,
-        detail: `Signature ${expected.signature} was credited before.`,
-      };
-    }
-    return result;
+    if (fresh) return result;
+    // Two verifications of the same signature raced; the store let exactly one through,
+    // and the winner's credit decides.
+    const credit = credits.creditOf(expected.signature);
+    return credit ? this.settled(expected, credit) : rejection(expected.signature, 'already_credited', `Signature ${expected.signature} was credited before.`);
   }
+
+  /** A signature credited before: it settles its own increment only. */
+  private settled(expected: ExpectedPayment, credit: PaymentCredit): PaymentVerification {
+    const memo = parsePaymentMemo(expected.memo);
+    if (memo && memo.leaseId === credit.leaseId && memo.increment === credit.increment && credit.amount >= expected.amount) {
+      return { ok: true, signature: expected.signature, slot: credit.slot, receivedAmount: credit.amount, blockTimeMs: credit.blockTimeMs };
+    }
+    return rejection(expected.signature, 'credited_elsewhere', `Signature ${expected.signature} was credited to lease ${credit.leaseId}, increment ${credit.increment}.`);
+  }
+}
+
+function rejection(signature: string, reason: PaymentRejectionReason, detail: string): PaymentVerification {
+  return { ok: false, signature, reason, message: PAYMENT_REJECTION_MESSAGES[reason], detail };
+}
+
+interface TransferInstruction {
+  amount: bigint;
+  /** Accounts after the token program's own: where the payment's reference rides. */
+  extraAccounts: string[];
+}
+
+/**
+ * The top-level SPL transfers (Transfer, TransferChecked) under an accepted token program
+ * into a token account of `expected.mint` owned by `expected.recipient`. Ownership and
+ * mint come from the post-transaction token balances the node computed for that account.
+ */
+function transfersTo(
+  instructions: JsonEncodedTransaction['transaction']['message']['instructions'],
+  accountKeys: readonly string[],
+  post: readonly TokenBalanceEntry[],
+  expected: ExpectedPayment,
+  allowedPrograms: ReadonlySet<string>,
+): TransferInstruction[] {
+  const out: TransferInstruction[] = [];
+  for (const ix of instructions) {
+    if (!allowedPrograms.has(accountKeys[ix.programIdIndex] ?? '')) continue;
+    let data: Uint8Array;
+    try {
+      data = base58.encode(ix.data) as Uint8Array;
+    } catch {
+      continue;
+    }
+    const tag = data[0];
+    const fixed = tag === TRANSFER_CHECKED ? 4 : tag === TRANSFER ? 3 : 0;
+    if (fixed === 0 || data.length < 9 || ix.accounts.length < fixed) continue;
+    const destination = ix.accounts[tag === TRANSFER_CHECKED ? 2 : 1]!;
+    const balance = post.find((b) => b.accountIndex === destination);
+    if (!balance || balance.mint !== expected.mint || balance.owner !== expected.recipient) continue;
+    if (tag === TRANSFER_CHECKED && accountKeys[ix.accounts[1]!] !== expected.mint) continue;
+    let amount = 0n;
+    for (let i = 8; i >= 1; i--) amount = (amount << 8n) | BigInt(data[i]!);
+    out.push({ amount, extraAccounts: ix.accounts.slice(fixed).map((i) => accountKeys[i] ?? '') });
+  }
+  return out;
 }
 
 /** Sum over the owner's token accounts of the mint: post minus pre (absent = 0). */

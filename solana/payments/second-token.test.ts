@@ -78,6 +78,7 @@ describe('a second stablecoin, end to end on the sandbox chain', () => {
       reference: (await generateKeyPairSigner()).address,
       leaseId,
       increment: 0,
+      memo: formatPaymentMemo('test-hub', leaseId, 0),
     };
     const tx = await signInstructions(renter, await client.latestBlockhash(), await buildPaymentInstructions(renter, request));
     const signature = getSignatureFromTransaction(tx);
@@ -93,7 +94,7 @@ describe('a second stablecoin, end to end on the sandbox chain', () => {
     token: request.token,
     amount: request.amount,
     reference: request.reference,
-    memo: formatPaymentMemo(request.leaseId, request.increment),
+    memo: request.memo,
     ...over,
   });
 

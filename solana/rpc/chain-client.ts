@@ -152,6 +152,11 @@ export class ChainClient {
     return { signature, slot };
   }
 
+  /** The confirmed block height: a signed transaction whose lastValidBlockHeight is below it can never land. */
+  async blockHeight(): Promise<bigint> {
+    return this.call(() => this.rpc.getBlockHeight({ commitment: 'confirmed' }).send());
+  }
+
   async signatureStatus(signature: Signature) {
     return this.call(async () => (await this.rpc.getSignatureStatuses([signature], { searchTransactionHistory: true }).send()).value[0] ?? null);
   }

@@ -99,7 +99,7 @@ export function describeSessionsWorkersOffers(subject: StoreUnderTest): void {
 
     it('counts hardware checks per worker; a worker’s facts start at zero', async () => {
       const store = await subject.open();
-      const zero = { leasesCompleted: 0, leasesEndedBySupplier: 0, hardwareChecksPassed: 0, hardwareChecksTotal: 0 };
+      const zero = { leasesCompleted: 0, leasesEndedBySupplier: 0, hardwareChecksPassed: 0, hardwareChecksTotal: 0, attestationsPassed: 0, attestationsFailed: 0, refundsMissed: 0 };
       expect(await store.workerFacts('wkr-unknown')).toEqual({ workerId: 'wkr-unknown', ...zero });
       await store.upsertWorker(workerUpsert('wkr-1'));
       await store.upsertWorker(workerUpsert('wkr-2'));

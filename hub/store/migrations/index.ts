@@ -7,6 +7,7 @@ import { sessionAudienceMigration } from './005-session-audience';
 import { gpuHoldsMigration } from './006-gpu-holds';
 import { gpuBindingsMigration } from './007-gpu-bindings';
 import { reservationsExpiredMigration } from './008-reservations-expired';
+import { trustMigration } from './009-trust';
 
 /**
  * Every hub.db migration, in order. Add a file `NNN-name.ts` and append it here; each has
@@ -21,4 +22,5 @@ export const HUB_MIGRATIONS: readonly Migration[] = [
   gpuHoldsMigration,
   gpuBindingsMigration,
   reservationsExpiredMigration,
+  trustMigration,
 ];

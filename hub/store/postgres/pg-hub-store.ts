@@ -4,6 +4,8 @@ import type {
   CreditResult,
   ExpectedPayment,
   GpuBinding,
+  LeaseEvidence,
+  NewLeaseEvidence,
   HubStore,
   LeaseStateChange,
   NewLease,
@@ -463,7 +465,9 @@ export class PgHubStore implements HubStore {
 
   async workerFacts(workerId: string): Promise<WorkerFacts> {
     const { rows } = await this.money.query<WorkerFactsRow>('SELECT * FROM worker_facts WHERE worker_id = $1', [workerId]);
-    return rows[0] ? workerFactsFromRow(rows[0]) : { workerId, leasesCompleted: 0, leasesEndedBySupplier: 0, hardwareChecksPassed: 0, hardwareChecksTotal: 0 };
+    return rows[0]
+      ? workerFactsFromRow(rows[0])
+      : { workerId, leasesCompleted: 0, leasesEndedBySupplier: 0, hardwareChecksPassed: 0, hardwareChecksTotal: 0, attestationsPassed: 0, attestationsFailed: 0, refundsMissed: 0 };
   }
 
   async listWorkerFacts(): Promise<WorkerFacts[]> {
@@ -480,6 +484,37 @@ export class PgHubStore implements HubStore {
       incrementsMissed: row?.increments_missed ?? 0,
       reservationsExpired: row?.reservations_expired ?? 0,
     };
+  }
+
+  async recordAttestation(workerId: string, passed: boolean): Promise<void> {
+    const column = passed ? 'attestations_passed' : 'attestations_failed';
+    await this.light.query(`UPDATE worker_facts SET ${column} = ${column} + 1 WHERE worker_id = $1`, [workerId]);
+  }
+
+  async recordRefundMissed(workerId: string): Promise<void> {
+    await this.light.query('UPDATE worker_facts SET refunds_missed = refunds_missed + 1 WHERE worker_id = $1', [workerId]);
+  }
+
+  async appendEvidence(entry: NewLeaseEvidence): Promise<void> {
+    // Evidence of money settles disputes: the durable pool. The (lease, seq) key makes two
+    // instances appending at once collide instead of sharing a number: the loser retries.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.money.query(
+          `INSERT INTO lease_evidence (lease_id, seq, kind, worker_id, at_ms, body_json)
+           VALUES ($1, (SELECT coalesce(max(seq), 0) + 1 FROM lease_evidence WHERE lease_id = $1), $2, $3, $4, $5)`,
+          [entry.leaseId, entry.kind, entry.workerId, entry.atMs, JSON.stringify(entry.body)],
+        );
+        return;
+      } catch (error) {
+        if ((error as { code?: string }).code !== '23505' || attempt >= 4) throw error;
+      }
+    }
+  }
+
+  async listEvidence(leaseId: string): Promise<LeaseEvidence[]> {
+    const { rows } = await this.money.query('SELECT lease_id, seq, kind, worker_id, at_ms, body_json FROM lease_evidence WHERE lease_id = $1 ORDER BY seq', [leaseId]);
+    return rows.map((r) => ({ leaseId: r.lease_id, seq: r.seq, kind: r.kind, workerId: r.worker_id, atMs: r.at_ms, body: JSON.parse(r.body_json) as Record<string, unknown> }));
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
 import { Emitter } from '../../../common/event';
 import type { Event } from '../../../common/event';
 import type { Disposable } from '../../../common/lifecycle';
-import type { LeaseView } from '../../../common/hub/lease-types';
+import type { LeaseView, LeaseRefund } from '../../../common/hub/lease-types';
 import type { LeaseEvent } from '../../../common/hub/renter-messages';
 import type { AutoPayState, RentLease, RentLeaseEvent } from '../../../common/market/rent-types';
 import { RenterFeed } from '../../../hub-client/renter-feed';
@@ -28,6 +28,8 @@ export interface LeaseFollowerDeps {
   budgets: AutoPayBudgets;
   /** Called after a lease changed (auto-pay looks at it). */
   onChange?: (leaseId: string) => void;
+  /** A supplier refunded unused paid time (the hub checked it on chain). */
+  onRefund?: (leaseId: string, refund: LeaseRefund) => void;
   logger: Logger;
 }
 
@@ -168,6 +170,13 @@ export class LeaseFollower implements Disposable {
             : { ...i, payments: i.payments.map((p) => (p.payee === event.payee && p.signature === null ? { ...p, signature: event.signature, paidAtMs: event.atMs } : p)) },
         );
         f.view = { ...view, increments, paidSoFar: (BigInt(view.paidSoFar) + BigInt(event.amount)).toString() };
+        break;
+      }
+      case 'lease.refund': {
+        if ((view.refunds ?? []).some((r) => r.signature === event.signature)) break;
+        const refund = { increment: event.increment, payee: event.payee, amount: event.amount, signature: event.signature, atMs: event.atMs };
+        f.view = { ...view, refunds: [...(view.refunds ?? []), refund] };
+        this.o.onRefund?.(event.leaseId, refund);
         break;
       }
       case 'lease.state':

@@ -131,7 +131,7 @@ export class LeasePayer {
         signedAtMs: this.o.nowMs(),
       });
     const { signature, autoApproved } = await this.o.wallet.service.pay(
-      { recipient: p.payee as Address, mint: lease.mint as Address, token, amount: BigInt(p.amount), reference: p.reference as Address, leaseId: lease.leaseId, increment: index },
+      { recipient: p.payee as Address, mint: lease.mint as Address, token, amount: BigInt(p.amount), reference: p.reference as Address, leaseId: lease.leaseId, increment: index, memo: p.memo },
       { approval, onSigned },
     );
     this.o.ledger.markSent(signature, autoApproved, this.o.nowMs());

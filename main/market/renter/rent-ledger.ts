@@ -161,7 +161,42 @@ export class RentLedger {
   }
 
   /** Spending: the transfers of this wallet that reached the chain, newest first. */
+  /** A refund the hub checked on chain; true when new (a refund is recorded once, by its signature). */
+  recordRefund(r: { signature: string; leaseId: string; increment: number; payee: string; renter: string; amount: bigint; token: string; network: string; receivedAtMs: number }): boolean {
+    const run = this.db.transaction(() =>
+      this.db
+        .prepare(
+          `INSERT INTO rent_refunds (signature, lease_id, increment, payee, renter, amount_base_units, token, network, received_at_ms)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+        )
+        .run(r.signature, r.leaseId, r.increment, r.payee, r.renter, r.amount.toString(), r.token, r.network, r.receivedAtMs),
+    );
+    return run().changes === 1;
+  }
+
+  /** Payments sent and refunds received (negative amounts), newest first. */
   receipts(payer: string, limit: number): RentReceipt[] {
+    const refunds = this.db
+      .prepare<[string, number], { signature: string; lease_id: string; increment: number; payee: string; amount_base_units: string; token: string; network: string; received_at_ms: number }>(
+        'SELECT * FROM rent_refunds WHERE renter = ? ORDER BY received_at_ms DESC LIMIT ?',
+      )
+      .all(payer, limit)
+      .map((row): RentReceipt => ({
+        signature: row.signature,
+        leaseId: row.lease_id,
+        increment: row.increment,
+        payee: row.payee,
+        amount: `-${row.amount_base_units}`,
+        token: row.token,
+        paidAtMs: row.received_at_ms,
+        network: row.network,
+        autoApproved: false,
+        refund: true,
+      }));
+    return [...refunds, ...this.payments(payer, limit)].sort((a, b) => b.paidAtMs - a.paidAtMs).slice(0, limit);
+  }
+
+  private payments(payer: string, limit: number): RentReceipt[] {
     return this.db
       .prepare<[string, number], PaymentRow>(
         `SELECT * FROM rent_payments WHERE payer = ? AND state IN ('sent', 'submitted')

@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import { ApiError } from '../../../common/api/errors';
 import type { rentCalls } from '../../../common/api/rent';
 import { Sequencer } from '../../../common/async';
+import { Emitter, Events } from '../../../common/event';
 import type { Event } from '../../../common/event';
 import { DisposableStore } from '../../../common/lifecycle';
 import type { HubHttpClient } from '../../../hub-client/hub-http-client';
@@ -63,7 +64,22 @@ export function createRenterModule(options: RenterModuleDeps): RenterModule {
   const ledger = new RentLedger(options.ledgerDb, nowMs);
   const budgets = wallet.budgets;
   let autoPayer: AutoPayer | null = null;
-  const follower = new LeaseFollower({ hub, ledger, budgets, logger, onChange: (id) => autoPayer?.check(id) });
+  const refundsReceived = disposables.add(new Emitter<{ atMs: number }>());
+  const follower = new LeaseFollower({
+    hub,
+    ledger,
+    budgets,
+    logger,
+    onChange: (id) => autoPayer?.check(id),
+    // A supplier's refund (the hub checked it on chain) goes into Spending as a negative receipt.
+    onRefund: (leaseId, refund) => {
+      const renter = ledger.lease(leaseId)?.renter ?? wallet.vault.activeAddress();
+      const info = wallet.network.info();
+      if (!renter) return;
+      const fresh = ledger.recordRefund({ ...refund, leaseId, renter, amount: BigInt(refund.amount), token: info.token, network: info.kind, receivedAtMs: refund.atMs });
+      if (fresh) refundsReceived.fire({ atMs: nowMs() });
+    },
+  });
   const payer = new LeasePayer({ wallet, hub, ledger, nowMs, afterSent: options.afterPaymentSent });
   autoPayer = new AutoPayer({
     follower,
@@ -255,7 +271,7 @@ export function createRenterModule(options: RenterModuleDeps): RenterModule {
     handlers,
     onDidChangeLease: follower.onDidChangeLease,
     onLeaseEvent: follower.onLeaseEvent,
-    onDidChangeReceipts: payer.onDidChangeReceipts,
+    onDidChangeReceipts: Events.any(payer.onDidChangeReceipts, refundsReceived.event),
     async start() {
       // Before any payment runs: budgets match the recorded payments (a crash between
       // reserving a budget and signing must not leak it).

@@ -7,7 +7,9 @@ import type { ChainReader } from '../../../solana/payments/payment-verifier';
 import type { WalletModule } from '../../wallet/wallet-module';
 import { earningsCsv, summarizeEarnings } from './earnings-report';
 import { toEarningRow } from './earnings-store';
-import type { EarningsStore } from './earnings-store';
+import type { EarningsStore, StoredEarning } from './earnings-store';
+import { refundAsEarning } from './refund-store';
+import type { RefundStore } from './refund-store';
 import { errorText } from '../../../common/errors';
 
 /**
@@ -24,18 +26,29 @@ export class EarningsService {
     private readonly store: EarningsStore,
     private readonly wallet: WalletModule,
     private readonly nowMs: () => number,
+    private readonly refunds: RefundStore | null = null,
   ) {}
 
   summary(days: number): EarningsSummary {
-    return summarizeEarnings(this.store.all(), this.nowMs(), days, this.token());
+    return summarizeEarnings(this.withRefunds(this.store.all()), this.nowMs(), days, this.token());
   }
 
+  /** Payments, and refunds as negative rows, newest first. */
   list(limit: number, beforeMs?: number): EarningRow[] {
-    return this.store.list(limit, beforeMs).map(toEarningRow);
+    const refunds = (this.refunds?.all() ?? []).map(refundAsEarning).filter((r) => beforeMs === undefined || r.paidAtMs < beforeMs);
+    return [...this.store.list(limit, beforeMs), ...refunds]
+      .sort((a, b) => b.paidAtMs - a.paidAtMs || (a.signature < b.signature ? -1 : 1))
+      .slice(0, limit)
+      .map(toEarningRow);
   }
 
   csv(): EarningsCsv {
-    return earningsCsv(this.store.all(), this.token(), this.nowMs());
+    return earningsCsv(this.withRefunds(this.store.all()), this.token(), this.nowMs());
+  }
+
+  private withRefunds(rows: StoredEarning[]): StoredEarning[] {
+    const refunds = (this.refunds?.all() ?? []).map(refundAsEarning);
+    return refunds.length === 0 ? rows : [...rows, ...refunds].sort((a, b) => a.paidAtMs - b.paidAtMs);
   }
 
   async reconcile(): Promise<ReconcileReport> {

@@ -31,6 +31,8 @@ export interface SupplierLeaseLifecycleDeps {
   notice: (kind: LendNotice['kind'], title: string, body: string) => void;
   publish: () => void;
   sync: () => Promise<void>;
+  /** Gives the renter back the paid time after `servedUntilMs` (LeaseRefunds.refundUnused). */
+  refundUnused: (leaseId: string, servedUntilMs: number, reason: string) => Promise<void>;
   nowMs: () => number;
   logError: (message: string, error: unknown) => void;
 }
@@ -127,6 +129,8 @@ export class SupplierLeaseLifecycle {
     }
     if (stored.jobId) this.d.notice('job-ended', 'Job ended', `Lease ${leaseId}: ${message}`);
     this.d.publish();
+    // This machine's side ended it: the renter gets back what was paid and not served.
+    if (options.report?.cause === 'supplier') await this.d.refundUnused(leaseId, this.d.nowMs(), message);
     if (!this.d.settings.get().sharingEnabled) void this.d.sync();
   }
 
@@ -160,8 +164,11 @@ export class SupplierLeaseLifecycle {
         this.d.leases.update(leaseId, { state: 'pulling' });
       } else if (isTerminalJobState(job.state)) {
         this.d.meter.meterLease(stored);
-        this.d.leases.update(leaseId, { state: 'ended', endedAtMs: job.endedAtMs ?? this.d.nowMs(), message: job.message });
+        const endedAtMs = job.endedAtMs ?? this.d.nowMs();
+        this.d.leases.update(leaseId, { state: 'ended', endedAtMs, message: job.message });
         this.d.notice('job-ended', 'Job ended', `Lease ${leaseId}: ${job.message ?? job.state}`);
+        // The job ended for this machine's reasons (the engine, an owner stop): refund the rest.
+        if (jobReport(job)?.extra.cause === 'supplier') void this.d.refundUnused(leaseId, endedAtMs, job.message ?? `The job ${job.state} on this machine.`);
       }
     }
     this.reportJob(leaseId, job);

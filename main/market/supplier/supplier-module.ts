@@ -15,6 +15,7 @@ import type { WorkerService } from '../../worker/worker-service';
 import type { MarketHub } from '../market-hub';
 import { EarningsService } from './earnings-service';
 import { EarningsStore } from './earnings-store';
+import { RefundStore } from './refund-store';
 import { EnergyMeter } from './energy-meter';
 import { marketMedian } from './market-median';
 import { SupplierLeaseStore } from './supplier-lease-store';
@@ -56,9 +57,11 @@ export interface SupplierModule extends Module {
 export function createSupplierModule(options: SupplierModuleDeps): SupplierModule {
   const leases = new SupplierLeaseStore(options.ledgerDb, options.nowMs);
   const earningsStore = new EarningsStore(options.ledgerDb);
+  const refunds = new RefundStore(options.ledgerDb, options.nowMs);
   const session = new SupplierSession({
     leases,
     earnings: earningsStore,
+    refunds,
     meter: new EnergyMeter(options.telemetryStore),
     settings: options.settings,
     hub: options.hub,
@@ -71,7 +74,7 @@ export function createSupplierModule(options: SupplierModuleDeps): SupplierModul
     logger: options.logger,
     ...(options.tickMs !== undefined ? { tickMs: options.tickMs } : {}),
   });
-  const earnings = new EarningsService(earningsStore, options.wallet, options.nowMs);
+  const earnings = new EarningsService(earningsStore, options.wallet, options.nowMs, refunds);
   return {
     session,
     earnings,

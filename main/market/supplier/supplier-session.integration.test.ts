@@ -15,6 +15,8 @@ import { readHookLog } from '../../../scripts/test-env/docker-env.mjs';
 import { createAppServices } from '../../app/app-services';
 import type { AppServices } from '../../app/app-services';
 import type { WorkerClient } from '../../../hub-client/worker-client';
+import { PaymentVerifier } from '../../../solana/payments/payment-verifier';
+import { formatRefundMemo } from '../../../common/money/payment-memo';
 import { describeWithDocker, dockerTestEnv, eventually, leftovers, rawDocker } from '../../worker/test-support/docker-test-support';
 
 // Integration: the real composition root as a supplier (replayed 8× V100, a real dockerd
@@ -33,6 +35,7 @@ let app: AppServices;
 let payer: SandboxPayer;
 let renter: HubHttpClient;
 const notices: LendNotice[] = [];
+let runningLeaseId: string | null = null;
 
 const status = (): SupplierStatus => app.supplier.session.status();
 const lease = (id: string) => status().leases.find((l) => l.leaseId === id);
@@ -64,6 +67,8 @@ describeWithDocker('supplier session (real hub, chain and Docker)', () => {
       port: 0,
       chain: chain.config,
       timing: { incrementMs: INCREMENT_MS, graceMs: GRACE_MS, heartbeatIntervalMs: 500, tickMs: 100, reservationTtlMs: 60_000 },
+      // Several leases on this one fresh machine at once (hub-trust.test.ts tests the caps).
+      limits: { newcomerCaps: false },
     });
     app = createAppServices({ shell: 'headless', dataDir: join(dir, 'supplier'), version: '0.0.0-test', supplierTickMs: 250 });
     app.settings.update({ network: 'grid', hubUrl: hub.url });
@@ -181,4 +186,73 @@ describeWithDocker('supplier session (real hub, chain and Docker)', () => {
     await eventually(() => status().state === 'off', 20_000, 'off');
     expect((await renter.searchOffers({ gpuModel: 'V100' })).offers).toEqual([]);
   }, 30_000);
+
+  // Issue 13: a signature the supplier booked for one lease, presented by a lying hub as
+  // the payment of another. Before the fix the "already in earnings" short-cut started
+  // the second lease's container with no payment of its own.
+  it('does not start a second lease on a signature credited to another (a replay through a lying hub)', async () => {
+    await app.handlers['lend:start-sharing']({});
+    // Published again at the hub (the status may still show the offers of before).
+    await eventually(async () => ((await renter.searchOffers({ gpuModel: 'V100' })).offers.length > 0 ? true : undefined), 30_000, 'sharing again');
+    const paid = await quoteAndPayFirst(1, 2, 'sleep 3600');
+    await eventually(() => lease(paid.leaseId)?.state === 'running', 60_000, 'paid lease running');
+    const signature = (await app.handlers['earnings:list']({ limit: 20 })).find((r) => r.leaseId === paid.leaseId)!.signature;
+
+    const unpaid = await renter.quote({ gpuCount: 1, constraints: { gpuModel: 'V100' }, job: { image: dockerTestEnv.testImage, command: ['sh', '-c', 'sleep 3600'] }, durationMs: INCREMENT_MS });
+    await eventually(() => lease(unpaid.leaseId), 10_000, 'second lease assigned');
+    const p = unpaid.firstIncrement.payments[0]!;
+    const client = (app.supplier.session as unknown as { client: WorkerClient }).client;
+    client.emit('message', { type: 'lease.paid', leaseId: unpaid.leaseId, increment: 0, signature, amount: p.amount, reference: p.reference, memo: p.memo, paidThroughMs: Date.now() + INCREMENT_MS });
+    await eventually(() => lease(unpaid.leaseId)?.state === 'ended', 30_000, 'replay refused');
+    expect(lease(unpaid.leaseId)!.message).toMatch(/credited_elsewhere/);
+    expect(lease(unpaid.leaseId)!.jobId).toBeNull();
+    expect((await app.handlers['earnings:list']({ limit: 20 })).some((r) => r.leaseId === unpaid.leaseId)).toBe(false);
+    expect(lease(paid.leaseId)!.state).toBe('running');
+    await renter.terminate(unpaid.leaseId).catch(() => undefined);
+    runningLeaseId = paid.leaseId;
+  }, 120_000);
+
+  // Issue 13: the owner stops sharing in the middle of a paid increment. The unused part
+  // goes back to the renter by itself — a transfer with the refund memo — and shows as a
+  // negative earnings row. The wallet is locked at first (the refund stays owed, durable),
+  // and the app restarts before it is paid: the restarted app pays it.
+  it('refunds the unused paid time when the owner stops a paid lease, also across a restart', async () => {
+    const leaseId = runningLeaseId!;
+    const payment = (await app.handlers['earnings:list']({ limit: 20 })).find((r) => r.leaseId === leaseId && BigInt(r.amount) > 0n)!;
+    const before = (await payer.chain.tokenBalance(payer.signer.address, payer.mint)).amount;
+    // A refund is a transaction the supplier's wallet pays the fee of.
+    await app.handlers['wallet:faucet']({ sol: true, usdc: false });
+    await app.handlers['wallet:lock']({});
+    await app.handlers['lend:stop-sharing']({ stopRunning: true });
+    const owed = await eventually(async () => (await app.handlers['earnings:list']({ limit: 20 })).find((r) => r.leaseId === leaseId && BigInt(r.amount) < 0n), 20_000, 'refund owed');
+    expect(owed.reconcile).toBe('unchecked');
+    const refund = -BigInt(owed.amount);
+    expect(refund).toBeGreaterThan(0n);
+    expect(refund).toBeLessThan(BigInt(payment.amount));
+    expect((await payer.chain.tokenBalance(payer.signer.address, payer.mint)).amount).toBe(before);
+
+    // Restart (same data dir), unlock: the owed refund is paid without anyone asking.
+    await app.stop();
+    app = createAppServices({ shell: 'headless', dataDir: join(dir, 'supplier'), version: '0.0.0-test', supplierTickMs: 250 });
+    app.events.on('lend:notice', (n) => notices.push(n));
+    await app.start();
+    await app.handlers['wallet:unlock']({ passphrase: 'correct horse battery staple' });
+    let last: unknown = null;
+    const paidBack = await eventually(async () => {
+      const row = (await app.handlers['earnings:list']({ limit: 20 })).find((r) => r.leaseId === leaseId && BigInt(r.amount) < 0n);
+      last = row;
+      return row?.reconcile === 'ok' ? row : undefined;
+    }, 40_000, 'refund confirmed').catch((error: Error) => {
+      throw new Error(`${error.message}; last row: ${JSON.stringify(last)}`);
+    });
+    expect(BigInt(paidBack.amount)).toBe(-refund);
+    expect((await payer.chain.tokenBalance(payer.signer.address, payer.mint)).amount).toBe(before + refund);
+    // On chain: exactly that amount to the renter, with the refund memo naming hub, lease and increment.
+    const hubId = (await renter.info()).hubId;
+    const verifier = new PaymentVerifier({ chain: { transaction: (s, c) => payer.chain.transaction(s, c) as never, signatureStatus: (s) => payer.chain.signatureStatus(s) } });
+    expect(await verifier.verify({ signature: paidBack.signature, recipient: payer.address, mint: payer.mint, amount: refund, reference: null, memo: formatRefundMemo(hubId, leaseId, 0) })).toMatchObject({ ok: true, receivedAmount: refund });
+    const summary = await app.handlers['earnings:summary']({ days: 1 });
+    const gross = (await app.handlers['earnings:list']({ limit: 50 })).reduce((sum, r) => sum + BigInt(r.amount), 0n);
+    expect(summary.allTime.gross).toBe(gross.toString());
+  }, 120_000);
 });

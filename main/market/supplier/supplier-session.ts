@@ -14,6 +14,8 @@ import type { WalletModule } from '../../wallet/wallet-module';
 import type { WorkerService } from '../../worker/worker-service';
 import type { MarketHub } from '../market-hub';
 import type { EarningsStore } from './earnings-store';
+import { LeaseRefunds } from './lease-refunds';
+import type { RefundStore } from './refund-store';
 import type { EnergyMeter } from './energy-meter';
 import { localDayStartMs } from './earnings-report';
 import { LeaseMeter } from './lease-meter';
@@ -27,9 +29,13 @@ import { supplierStatus } from './supplier-status';
 import { ThermalController } from './thermal-controller';
 import type { Logger } from '../../../common/logger';
 
+/** How often refunds owed or in flight are tried again. */
+const REFUND_SETTLE_MS = 10_000;
+
 export interface SupplierSessionDeps {
   leases: SupplierLeaseStore;
   earnings: EarningsStore;
+  refunds: RefundStore;
   meter: EnergyMeter;
   settings: SettingsStore;
   hub: MarketHub;
@@ -68,6 +74,8 @@ export class SupplierSession {
   private readonly link: SupplierHubLink;
   private readonly lifecycle: SupplierLeaseLifecycle;
   private readonly payments: PaymentIntake;
+  private readonly refunds: LeaseRefunds;
+  private lastRefundSettleMs = 0;
   private readonly thermal: ThermalController;
   /** Listeners and the clock of one start, released by `stop`. */
   private running = new DisposableStore({ name: 'SupplierSession' });
@@ -107,14 +115,32 @@ export class SupplierSession {
       hubTime: d.hubTime,
     });
     const common = { leases, worker, link: this.link, meter: this.meter, queue: this.queue, terms, notice, publish, nowMs, logError };
+    this.refunds = new LeaseRefunds({
+      refunds: d.refunds,
+      earnings,
+      leases,
+      wallet,
+      nowMs,
+      notice,
+      earningsChanged,
+      reported: (refund) => this.link.worker?.reportRefund(refund.leaseId, refund.increment, refund.signature ?? '', refund.amount.toString(10)),
+      logError,
+    });
     this.lifecycle = new SupplierLeaseLifecycle({
       ...common,
       settings,
+      refundUnused: (leaseId, servedUntilMs, reason) => this.refunds.refundUnused(leaseId, servedUntilMs, reason),
       snapshot,
       onPaid: (leaseId, payment) => this.payments.onPaid(leaseId, payment),
       sync: () => this.sync(),
     });
-    this.payments = new PaymentIntake({ leases, earnings, wallet, earningsChanged, link: this.link, lifecycle: this.lifecycle, terms, stopped, notice, publish, nowMs });
+    const hubId = (): string | null => this.d.hub.status().info?.hubId ?? null;
+    // A payment booked after this machine ended the lease: the renter gets back what was not served.
+    const onBookedAfterEnd = async (leaseId: string): Promise<void> => {
+      const ended = leases.get(leaseId);
+      await this.refunds.refundUnused(leaseId, ended?.endedAtMs ?? nowMs(), 'The payment arrived after this machine had ended the lease.');
+    };
+    this.payments = new PaymentIntake({ leases, earnings, wallet, earningsChanged, link: this.link, lifecycle: this.lifecycle, terms, stopped, notice, publish, nowMs, hubId, onBookedAfterEnd });
     this.thermal = new ThermalController(common);
   }
 
@@ -133,6 +159,8 @@ export class SupplierSession {
     this.d.worker.onJobLog((batch) => this.lifecycle.onJobLog(batch), store);
     this.d.telemetry.onSamples((samples) => this.thermal.onSamples(samples), store);
     disposableInterval(() => this.tick(), this.d.tickMs ?? 1_000, store);
+    // Refunds owed or in flight when the app stopped (a crash included) are settled now.
+    void this.refunds.settle();
     await this.sync();
   }
 
@@ -249,9 +277,16 @@ export class SupplierSession {
   private tick(): void {
     // Deadlines are the hub's: a clock ahead of the hub's must not cut a paid job short,
     // so without the hub's time (never connected since start) nothing is ended here.
+    const nowMs = this.d.nowMs();
     const hubNowMs = this.d.hubTime.nowMs();
     if (hubNowMs !== null) this.lifecycle.endUnpaid(hubNowMs);
     this.meter.meterAll();
+    // Announced payments not booked yet (a full disk, an unreachable chain) are tried again.
+    this.payments.retryUnbooked((leaseId, work) => this.queue.run(leaseId, work));
+    if (nowMs - this.lastRefundSettleMs >= REFUND_SETTLE_MS) {
+      this.lastRefundSettleMs = nowMs;
+      void this.refunds.settle();
+    }
     this.publish();
   }
 

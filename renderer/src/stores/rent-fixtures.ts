@@ -60,8 +60,8 @@ export function leaseView(leaseId: string, over: Partial<LeaseView> = {}): Lease
         index: 0,
         dueAtMs: 61_000,
         payments: [
-          { payee: SUPPLIER_A, amount: '150000', reference: 'ref-a', memo: `idlegrid:${leaseId}:0`, signature: null, paidAtMs: null },
-          { payee: SUPPLIER_B, amount: '100000', reference: 'ref-b', memo: `idlegrid:${leaseId}:0`, signature: null, paidAtMs: null },
+          { payee: SUPPLIER_A, amount: '150000', reference: 'ref-a', memo: `idlegrid:hub:${leaseId}:0`, signature: null, paidAtMs: null },
+          { payee: SUPPLIER_B, amount: '100000', reference: 'ref-b', memo: `idlegrid:hub:${leaseId}:0`, signature: null, paidAtMs: null },
         ],
       },
     ],

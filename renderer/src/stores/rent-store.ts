@@ -127,6 +127,11 @@ export function applyLeaseEvent(current: RentLease, { event }: RentLeaseEvent): 
       );
       return { ...current, lease: { ...lease, increments } };
     }
+    case 'lease.refund': {
+      if ((lease.refunds ?? []).some((r) => r.signature === event.signature)) return current;
+      const refund = { increment: event.increment, payee: event.payee, amount: event.amount, signature: event.signature, atMs: event.atMs };
+      return { ...current, lease: { ...lease, refunds: [...(lease.refunds ?? []), refund] } };
+    }
   }
 }
 

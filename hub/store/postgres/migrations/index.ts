@@ -6,6 +6,7 @@ import { pgPaymentsMigration } from './004-payments';
 import { pgGpuHoldsMigration } from './005-gpu-holds';
 import { pgSessionAudienceMigration } from './006-session-audience';
 import { pgGpuBindingsAndExpiredReservationsMigration } from './007-gpu-bindings-and-expired-reservations';
+import { pgTrustMigration } from './008-trust';
 
 /** Every migration of the hub's PostgreSQL database, in order; migrations.test.ts tests each on a database holding rows. */
 export const PG_HUB_MIGRATIONS: readonly PgMigration[] = [
@@ -16,4 +17,5 @@ export const PG_HUB_MIGRATIONS: readonly PgMigration[] = [
   pgGpuHoldsMigration,
   pgSessionAudienceMigration,
   pgGpuBindingsAndExpiredReservationsMigration,
+  pgTrustMigration,
 ];

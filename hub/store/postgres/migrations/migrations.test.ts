@@ -147,15 +147,35 @@ describe.skipIf(!HAVE_POSTGRES)('hub PostgreSQL migrations', () => {
     expect((await db.query("SELECT reservations_expired FROM renter_facts WHERE address = 'renter-1'")).rows).toEqual([{ reservations_expired: 0 }]);
   });
 
+  it('008 trust: worker facts start at zero; evidence belongs to a lease and is numbered once', async () => {
+    const db = await freshDatabase();
+    await migratePg(db, PG_HUB_MIGRATIONS, 7);
+    await db.query("INSERT INTO workers (worker_id, owner, machine_id, hardware_json, region, first_seen_ms, last_seen_ms) VALUES ('wkr-1', 'o', 'm', '{}', 'eu', 1, 1)");
+    await db.query("INSERT INTO worker_facts (worker_id, leases_completed) VALUES ('wkr-1', 4)");
+    await db.query(
+      `INSERT INTO leases (lease_id, renter, state, end_reason, created_at_ms, expires_at_ms, increment_ms, increment_count, grace_ms, mint, request_json, placement_json)
+       VALUES ('lease-a', 'renter', 'reserved', NULL, 1, 2, 600000, 2, 60000, 'mint', '{}', '{"nodes":[]}')`,
+    );
+    expect(await migratePg(db, PG_HUB_MIGRATIONS, 8)).toBe(8);
+    expect((await db.query('SELECT leases_completed, attestations_passed, attestations_failed, refunds_missed FROM worker_facts')).rows).toEqual([
+      { leases_completed: 4, attestations_passed: 0, attestations_failed: 0, refunds_missed: 0 },
+    ]);
+    const evidence = 'INSERT INTO lease_evidence VALUES ($1, $2, $3, NULL, 1, $4)';
+    await db.query(evidence, ['lease-a', 1, 'payment', '{}']);
+    await rejects(db.query(evidence, ['lease-a', 1, 'refund', '{}']), UNIQUE);
+    await rejects(db.query(evidence, ['lease-missing', 1, 'payment', '{}']), FOREIGN_KEY);
+    await rejects(db.query(evidence, ['lease-a', 2, '', '{}']), CHECK);
+  });
+
   it('applies each migration once when two instances migrate at once, and refuses a database from a newer hub', async () => {
     const db = await freshDatabase();
     const other = new pg.Client({ connectionString: cluster.url(`migrations_${count}`) });
     await other.connect();
     clients.push(other);
-    expect(await Promise.all([migratePg(db, PG_HUB_MIGRATIONS), migratePg(other, PG_HUB_MIGRATIONS)])).toEqual([7, 7]);
-    expect((await db.query('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    await db.query("INSERT INTO schema_migrations (version, name) VALUES (8, 'from the future')");
-    expect(await pgSchemaVersion(db)).toBe(8);
+    expect(await Promise.all([migratePg(db, PG_HUB_MIGRATIONS), migratePg(other, PG_HUB_MIGRATIONS)])).toEqual([8, 8]);
+    expect((await db.query('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    await db.query("INSERT INTO schema_migrations (version, name) VALUES (9, 'from the future')");
+    expect(await pgSchemaVersion(db)).toBe(9);
     await expect(migratePg(db, PG_HUB_MIGRATIONS)).rejects.toThrow(/newer Idlegrid hub/);
   });
 });

@@ -6,6 +6,7 @@ const TONE: Record<LendNotice['kind'], 'ok' | 'warn' | 'info'> = {
   'job-started': 'info',
   'job-ended': 'info',
   payment: 'ok',
+  refund: 'info',
   overheat: 'warn',
   cooled: 'ok',
   refused: 'warn',

@@ -113,7 +113,15 @@ export function SpendingTab() {
                         <CopyButton text={r.signature} what="signature" />
                       </span>
                     </td>
-                    <td>{r.autoApproved ? <StatusPill tone="info" testId="receipt-auto">Auto-pay</StatusPill> : <span className="muted small" title="You confirmed this payment in the wallet dialog">Confirmed</span>}</td>
+                    <td>
+                      {r.refund ? (
+                        <StatusPill tone="ok" testId="receipt-refund">Refund</StatusPill>
+                      ) : r.autoApproved ? (
+                        <StatusPill tone="info" testId="receipt-auto">Auto-pay</StatusPill>
+                      ) : (
+                        <span className="muted small" title="You confirmed this payment in the wallet dialog">Confirmed</span>
+                      )}
+                    </td>
                   </tr>
                 ))}
               </tbody>
