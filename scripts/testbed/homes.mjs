@@ -118,6 +118,11 @@ export async function startHomes(options = {}) {
       nsSh(router, `iptables -A FORWARD -i lan -o wan -j ACCEPT`);
       nsSh(router, `iptables -A FORWARD -i wan -o lan -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT`);
       nsSh(router, `iptables -P FORWARD DROP`);
+      // Nothing unsolicited reaches the router itself either. Dropped in INPUT, such a
+      // packet leaves no conntrack entry behind (an entry is confirmed only once its packet
+      // is accepted), so a peer's early hole-punching packet cannot take the port the
+      // home's own outgoing packets will need — as on a real home router.
+      nsSh(router, `iptables -A INPUT -i wan -m conntrack --ctstate NEW,INVALID -j DROP`);
       nsSh(home, `ip link set lo up`);
       nsSh(home, `ip link set ${prefix}L${n} name eth0`);
       nsSh(home, `ip addr add ${lanNet}.2/24 dev eth0`);
