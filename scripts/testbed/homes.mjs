@@ -323,7 +323,9 @@ function unmountUnder(dir) {
 
 // `node scripts/testbed/homes.mjs check`: build it, show that each home reaches the hub
 // address through its NAT, and remove it (CI's smoke test of the testbed itself).
-if (process.argv[1] && import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === `file://${process.argv[1]}`) void cli();
+
+async function cli() {
   const command = process.argv[2] ?? 'check';
   if (command === 'cleanup') {
     console.log(`removed ${cleanupStaleTestbeds()} stale testbed(s)`);

@@ -31,6 +31,8 @@ export interface MeshJoinOptions {
   /** How long to wait for every peer's announcement and endpoint. */
   peersTimeoutMs?: number;
   nowMs?: () => number;
+  /** Steps as they happen, for diagnostics and the bench. */
+  trace?: (step: string) => void;
 }
 
 export interface MeshJoinResult {
@@ -49,6 +51,7 @@ const POLL_MS = 50;
  */
 export async function joinMesh(node: MeshNode, signalling: MeshSignalling, options: MeshJoinOptions): Promise<MeshJoinResult> {
   const now = options.nowMs ?? Date.now;
+  const trace = options.trace ?? (() => undefined);
   const announcement: MeshAnnouncement = {
     leaseId: options.leaseId,
     rank: options.rank,
@@ -59,6 +62,7 @@ export async function joinMesh(node: MeshNode, signalling: MeshSignalling, optio
   };
   const signature = getBase58Decoder().decode(await options.signMessage(new TextEncoder().encode(meshAnnouncementText(announcement))));
   await signalling.publish({ announcement, signature });
+  trace('published');
 
   const target = await signalling.observe(options.rank);
   const probeKey = await node.probe(target);
@@ -69,6 +73,7 @@ export async function joinMesh(node: MeshNode, signalling: MeshSignalling, optio
     await node.endProbe(probeKey);
   }
 
+  trace('observed');
   const others = options.placement.filter((p) => p.rank !== options.rank);
   const ready = await pollUntil(async () => {
     const view = await signalling.view();
@@ -82,6 +87,7 @@ export async function joinMesh(node: MeshNode, signalling: MeshSignalling, optio
     return { admission: admitMeshPeers(options.leaseId, options.rank, options.placement, view.announcements), pairs: [] };
   }
 
+  trace('peers admitted');
   const startedAtMs = now();
   for (const peer of ready.admission.admitted) {
     await node.setPeer({ ...peer, endpoint: ready.endpoints[peer.rank]! });
@@ -97,7 +103,9 @@ export async function joinMesh(node: MeshNode, signalling: MeshSignalling, optio
       await sleep(POLL_MS);
     }
   };
-  await waitUp(ready.admission.admitted, options.directTimeoutMs ?? 3_000);
+  trace('peers set');
+  await waitUp(ready.admission.admitted, options.directTimeoutMs ?? 2_500);
+  trace('direct wait over');
   const relayed = ready.admission.admitted.filter((p) => !up.has(p.rank));
   for (const peer of relayed) {
     const relay = await signalling.relayFor(options.rank, peer.rank);
@@ -106,6 +114,7 @@ export async function joinMesh(node: MeshNode, signalling: MeshSignalling, optio
     await node.removePeer(peer.wgPublicKey);
     await node.setPeer({ ...peer, endpoint: relay });
   }
+  trace('relays set');
   if (relayed.length > 0) await waitUp(relayed, options.relayTimeoutMs ?? 5_000);
   return {
     admission: ready.admission,

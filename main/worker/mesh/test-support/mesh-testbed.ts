@@ -100,6 +100,7 @@ export async function startTestLease(
           signMessage: s.wallet.signMessage,
           placement,
           directTimeoutMs: options.directTimeoutMs,
+          trace: process.env.MESH_TRACE ? (step) => process.stderr.write(`rank ${rank} ${Date.now() % 100000} ${step}\n`) : undefined,
         }),
       ),
     );
