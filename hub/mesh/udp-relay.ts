@@ -67,7 +67,7 @@ export class UdpRelay {
         }
         if (message[0] === RESPONSE) unanswered[other] = null;
         if (message[0] === INITIATION) {
-          const otherInitiation = unanswered[other];
+          const otherInitiation = unanswered[other] ?? null;
           if (otherInitiation !== null && nowMs - otherInitiation < CROSSING_WINDOW_MS) return;
         }
         const to = learned[other];

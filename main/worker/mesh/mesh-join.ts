@@ -3,6 +3,7 @@ import { meshAnnouncementText } from '../../../common/mesh';
 import type { MeshAnnouncement, MeshEndpoint, MeshPairReport, SignedMeshAnnouncement } from '../../../common/mesh';
 import { admitMeshPeers } from './mesh-peer-admission';
 import type { AdmittedPeer, MeshPeerAdmission, MeshPlacementNode } from './mesh-peer-admission';
+import { MEASURE_PORT } from './mesh-node';
 import type { MeshNode } from './mesh-node';
 
 /** A node's view of the hub's mesh signalling for one lease (over the worker socket in the app; in-process in tests). */
@@ -31,6 +32,8 @@ export interface MeshJoinOptions {
   /** How long to wait for every peer's announcement and endpoint. */
   peersTimeoutMs?: number;
   nowMs?: () => number;
+  /** Measure latency and bandwidth to the higher-ranked peers once up, and report them (default true). */
+  measure?: boolean;
   /** Steps as they happen, for diagnostics and the bench. */
   trace?: (step: string) => void;
 }
@@ -38,6 +41,8 @@ export interface MeshJoinOptions {
 export interface MeshJoinResult {
   admission: MeshPeerAdmission;
   pairs: Array<{ peer: AdmittedPeer; path: 'direct' | 'relayed' | 'down'; upAfterMs: number | null }>;
+  /** When every pair of this node was up or given up on (before measuring). */
+  meshUpAtMs: number;
 }
 
 const POLL_MS = 50;
@@ -84,7 +89,7 @@ export async function joinMesh(node: MeshNode, signalling: MeshSignalling, optio
   // Without every peer, say which were refused: the caller reports it; no one is added on a partial view.
   if (!ready) {
     const view = await signalling.view();
-    return { admission: admitMeshPeers(options.leaseId, options.rank, options.placement, view.announcements), pairs: [] };
+    return { admission: admitMeshPeers(options.leaseId, options.rank, options.placement, view.announcements), pairs: [], meshUpAtMs: now() };
   }
 
   trace('peers admitted');
@@ -116,14 +121,29 @@ export async function joinMesh(node: MeshNode, signalling: MeshSignalling, optio
   }
   trace('relays set');
   if (relayed.length > 0) await waitUp(relayed, options.relayTimeoutMs ?? 5_000);
-  return {
-    admission: ready.admission,
-    pairs: ready.admission.admitted.map((peer) => ({
-      peer,
-      path: !up.has(peer.rank) ? 'down' : relayed.includes(peer) ? 'relayed' : 'direct',
-      upAfterMs: up.get(peer.rank) ?? null,
-    })),
-  };
+  trace('mesh up');
+  const meshUpAtMs = now();
+  const pairs: MeshJoinResult['pairs'] = ready.admission.admitted.map((peer) => ({
+    peer,
+    path: !up.has(peer.rank) ? 'down' : relayed.includes(peer) ? 'relayed' : 'direct',
+    upAfterMs: up.get(peer.rank) ?? null,
+  }));
+  // Each pair is measured once, by its lower rank, and reported to the renter through the hub.
+  if (options.measure ?? true) {
+    for (const pair of pairs.filter((p) => p.peer.rank > options.rank)) {
+      const measured = pair.path === 'down' ? { rttMs: null, bitsPerSecond: null } : await measurePair(node, pair.peer.meshAddress);
+      await signalling.report({ fromRank: options.rank, toRank: pair.peer.rank, path: pair.path, upAfterMs: pair.upAfterMs, ...measured });
+    }
+    trace('measured');
+  }
+  return { admission: ready.admission, pairs, meshUpAtMs };
+}
+
+/** Median RTT over the mesh and TCP throughput into the peer's sink (16 MiB). */
+async function measurePair(node: MeshNode, address: string): Promise<{ rttMs: number | null; bitsPerSecond: number | null }> {
+  const rttMs = await node.rttMs(address);
+  const bitsPerSecond = await node.sendTo(address, MEASURE_PORT, 16 * 1024 * 1024);
+  return { rttMs, bitsPerSecond };
 }
 
 async function pollUntil<T>(check: () => Promise<T | null | undefined | false>, timeoutMs: number): Promise<T | null> {

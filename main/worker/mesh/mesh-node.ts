@@ -27,6 +27,9 @@ export interface MeshNodeOptions {
 }
 
 const EXEC_TIMEOUT_MS = 10_000;
+/** The mesh's own bandwidth test: a sink on this port in each sidecar while the mesh is measured. */
+export const MEASURE_PORT = 51821;
+const MEASURE_SINK_S = 60;
 
 /**
  * One node's end of a lease's mesh: the sidecar container that owns the lease's network
@@ -91,6 +94,9 @@ export class MeshNode {
       blockedAddresses: [...this.options.blockedAddresses, ...(gateway ? [gateway] : [])],
     });
     await this.mustExec(['sh', '-c', 'printf %s "$RULES" | iptables-restore'], [`RULES=${rules}`]);
+    // A TCP sink on the mesh for the peers' bandwidth test, for the first minute only
+    // (a job may want the port later; it is reachable only over the mesh anyway).
+    await this.mustExec(['sh', '-c', `timeout ${MEASURE_SINK_S} sh -c 'while :; do nc -l -p ${MEASURE_PORT} > /dev/null; done' > /dev/null 2>&1 &`]);
   }
 
   /** Points a throwaway peer at the hub's observer, so wireguard-go itself sends the probe; returns that peer's key for `endProbe`. */
@@ -134,11 +140,6 @@ export class MeshNode {
     const result = await this.exec(['ping', '-c', String(count), '-i', '0.2', '-W', '1', address]);
     const times = [...result.stdout.matchAll(/time=([\d.]+) ms/g)].map((m) => Number(m[1])).sort((a, b) => a - b);
     return times.length > 0 ? times[Math.floor(times.length / 2)]! : null;
-  }
-
-  /** Starts a one-shot TCP sink on the mesh (for a peer's throughput test). */
-  async startSink(port: number): Promise<void> {
-    await this.mustExec(['sh', '-c', `nc -l -p ${port} > /dev/null 2>&1 &`]);
   }
 
   /** Sends `bytes` over TCP to a peer's sink; bits per second as the sender saw them. */

@@ -23,7 +23,7 @@ run('a lease mesh across homes behind NAT', { timeout: 120_000 }, () => {
     bed = await startHomes({ homes: [{ nat: 'cone' }, { nat: 'cone' }, { nat: 'symmetric' }] });
     signals = new MeshSignals({ udpHost: bed.hubAddress });
     suppliers = await testSuppliers(bed);
-  }, 180_000);
+  }, 400_000);
 
   afterAll(async () => {
     for (const lease of leases) await lease.dispose();
@@ -50,5 +50,57 @@ run('a lease mesh across homes behind NAT', { timeout: 120_000 }, () => {
     expect(ifaces.out).toContain(`${meshAddressOf('lease-three', 1)}/24`);
     expect(ifaces.out).toMatch(/CapEff:\s+0000000000000000/);
     expect(ifaces.out).toMatch(/down:[1-9]/);
+  });
+
+  it('isolates each lease, from inside its job container: only its peers, and the internet only with egress', async () => {
+    const [h1] = suppliers;
+    const home = h1!.home;
+    const closed = await startTestLease([h1!], signals, { leaseId: 'iso-closed' });
+    leases.push(closed);
+    const open = await startTestLease([h1!], signals, { leaseId: 'iso-egress', egress: true });
+    leases.push(open);
+    const three = leases.find((l) => l.leaseId === 'lease-three');
+
+    // Listeners: on the supplier machine's 0.0.0.0, on a LAN device, on the metadata address, on the internet.
+    const children = [
+      bed.spawnIn(home.netns, ['busybox', 'nc', '-ll', '-p', '18080', '-e', '/bin/true']),
+      bed.spawnIn(home.routerNetns, ['busybox', 'nc', '-ll', '-p', '18081', '-e', '/bin/true']),
+      bed.spawnIn(home.routerNetns, ['busybox', 'nc', '-ll', '-p', '80', '-e', '/bin/true']),
+    ];
+    const internet = await listenTcp(bed.hubAddress);
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      const gateway = /default via (\S+)/.exec((await open.nodes[0]!.exec(['ip', '-4', 'route', 'show', 'default'])).stdout)?.[1];
+      expect(gateway).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+      const targets = {
+        host: [home.lanAddress, 18080],
+        hostViaDockerGateway: [gateway!, 18080],
+        hostDocker0: ['172.17.0.1', 18080],
+        lanDevice: [home.lanDeviceAddress, 18081],
+        metadata: ['169.254.169.254', 80],
+        otherLeaseMesh: [meshAddressOf('lease-three', 0), 7000],
+        internet: [bed.hubAddress, internet.port],
+      } as const;
+      // Control: each listener is there and answers when asked from the supplier's machine itself.
+      for (const name of ['host', 'lanDevice', 'metadata'] as const) {
+        const [host, port] = targets[name];
+        const control = bed.exec(home.netns, ['busybox', 'sh', '-c', `echo x | busybox nc -w 2 ${host} ${port} >/dev/null && echo OPEN`]);
+        expect(control.stdout, `control ${name}`).toContain('OPEN');
+      }
+      expect(three, 'the 3-node lease of the first test').toBeDefined();
+      const reach = async (lease: TestLease) => {
+        const out: Record<string, boolean> = {};
+        for (const [name, [host, port]] of Object.entries(targets)) out[name] = await jobCanConnect(h1!.engine, lease.jobs[0]!, host, port);
+        return out;
+      };
+      expect(await reach(closed)).toEqual({ host: false, hostViaDockerGateway: false, hostDocker0: false, lanDevice: false, metadata: false, otherLeaseMesh: false, internet: false });
+      expect(await reach(open)).toEqual({ host: false, hostViaDockerGateway: false, hostDocker0: false, lanDevice: false, metadata: false, otherLeaseMesh: false, internet: true });
+      // IPv6 is off in the lease's namespace: no ULA or link-local address to reach anything with.
+      const v6 = await inJob(h1!.engine, open.jobs[0]!, ['sh', '-c', 'cat /proc/sys/net/ipv6/conf/all/disable_ipv6; ip -6 addr | grep -c inet6 || true']);
+      expect(v6.out.trim().split('\n')).toEqual(['1', '0']);
+    } finally {
+      for (const child of children) child.kill('SIGKILL');
+      internet.server.close();
+    }
   });
 });

@@ -24,6 +24,8 @@ const BINARIES: Array<{ from: string; names: string[] }> = [
 ];
 const BUSYBOX = '/bin/busybox';
 const XTABLES_DIR = '/usr/lib/x86_64-linux-gnu/xtables';
+/** The iptables extensions the sidecar's rules use (sidecar-firewall.ts), and no more. */
+const XTABLES_EXTENSIONS = ['libxt_standard.so', 'libxt_conntrack.so', 'libxt_udp.so', 'libxt_tcp.so', 'libipt_REJECT.so', 'libxt_state.so'];
 
 /**
  * PID 1 of the sidecar. Until the worker loads the lease's rules nothing but loopback
@@ -103,13 +105,17 @@ export async function ensureSidecarImage(engine: ContainerEngine): Promise<strin
   return ref;
 }
 
-/** The binaries, the xtables extensions and every shared library they load (as `ldd` lists them). */
+let collected: Set<string> | null = null;
+
+/** The binaries, the xtables extensions and every shared library they load (as `ldd` lists them); once per process. */
 function collectFiles(): Set<string> {
+  if (collected) return collected;
   const files = new Set<string>();
-  const objects = [...BINARIES.map((b) => b.from), ...readdirSync(XTABLES_DIR).filter((f) => f.endsWith('.so')).map((f) => join(XTABLES_DIR, f))];
-  for (const object of objects) {
-    files.add(object);
-    const ldd = spawnSync('ldd', [object], { encoding: 'utf8' }).stdout ?? '';
+  const present = new Set(readdirSync(XTABLES_DIR));
+  const objects = [...BINARIES.map((b) => b.from), ...XTABLES_EXTENSIONS.filter((f) => present.has(f)).map((f) => join(XTABLES_DIR, f))];
+  for (const object of objects) files.add(object);
+  {
+    const ldd = spawnSync('ldd', objects, { encoding: 'utf8' }).stdout ?? '';
     for (const line of ldd.split('\n')) {
       const match = /(\/\S+)\s+\(0x/.exec(line);
       if (!match) continue;
@@ -120,5 +126,6 @@ function collectFiles(): Set<string> {
       if (real !== library) files.add(real);
     }
   }
+  collected = files;
   return files;
 }
