@@ -11,6 +11,7 @@
 //   pair must go through the hub's relay (target ≤ 5,000).
 // BENCH_RUNS overrides the 5 leases per kind.
 import { MeshSignals } from '../hub/index';
+import { createTestWallet } from '../hub/testing/test-wallet';
 import { startHomes, testbedToolsAvailable } from '../scripts/testbed/homes.mjs';
 import { startTestLease, testSuppliers } from '../main/worker/mesh/test-support/mesh-testbed';
 import { meshAddressOf } from '../common/mesh';
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
   const bed = await startHomes({ homes: [{ nat: 'cone' }, { nat: 'cone' }, { nat: 'symmetric' }] });
   const signals = new MeshSignals({ udpHost: bed.hubAddress });
   try {
-    const [h1, h2, h3] = await testSuppliers(bed);
+    const [h1, h2, h3] = await testSuppliers(bed, createTestWallet);
     const direct: number[] = [];
     const relayed: number[] = [];
     for (let i = 0; i < runs; i += 1) {

@@ -139,10 +139,10 @@ export async function joinMesh(node: MeshNode, signalling: MeshSignalling, optio
   return { admission: ready.admission, pairs, meshUpAtMs };
 }
 
-/** Median RTT over the mesh and TCP throughput into the peer's sink (16 MiB). */
+/** Median RTT over the mesh and TCP throughput into the peer's sink (32 MiB). */
 async function measurePair(node: MeshNode, address: string): Promise<{ rttMs: number | null; bitsPerSecond: number | null }> {
   const rttMs = await node.rttMs(address);
-  const bitsPerSecond = await node.sendTo(address, MEASURE_PORT, 16 * 1024 * 1024);
+  const bitsPerSecond = await node.sendTo(address, MEASURE_PORT, 32 * 1024 * 1024);
   return { rttMs, bitsPerSecond };
 }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MESH_INTERFACE, meshAddressOf } from '../../../common/mesh';
-import { MeshSignals } from '../../../hub/index';
+import { MeshSignals } from '../../../hub';
+import { createTestWallet } from '../../../hub/testing/test-wallet';
 import { cleanupStaleTestbeds, startHomes, testbedToolsAvailable } from '../../../scripts/testbed/homes.mjs';
 import type { Testbed } from '../../../scripts/testbed/homes.mjs';
 import { inJob, jobCanConnect, listenTcp, startTestLease, testSuppliers } from './test-support/mesh-testbed';
@@ -22,7 +23,7 @@ run('a lease mesh across homes behind NAT', { timeout: 120_000 }, () => {
     cleanupStaleTestbeds();
     bed = await startHomes({ homes: [{ nat: 'cone' }, { nat: 'cone' }, { nat: 'symmetric' }] });
     signals = new MeshSignals({ udpHost: bed.hubAddress });
-    suppliers = await testSuppliers(bed);
+    suppliers = await testSuppliers(bed, createTestWallet);
   }, 400_000);
 
   afterAll(async () => {
@@ -37,6 +38,15 @@ run('a lease mesh across homes behind NAT', { timeout: 120_000 }, () => {
     const paths = lease.results.map((r, rank) => r.pairs.map((p) => `${rank}-${p.peer.rank}:${p.path}`)).flat();
     expect(paths.sort()).toEqual(['0-1:direct', '0-2:relayed', '1-0:direct', '1-2:relayed', '2-0:relayed', '2-1:relayed']);
     expect(signals.relayedPackets('lease-three')).toBeGreaterThan(0);
+    // What the renter sees: every pair measured over the mesh, direct or relayed.
+    const matrix = signals.matrix('lease-three');
+    expect(matrix.state).toBe('ready');
+    expect(matrix.pairs.map((p) => `${p.fromRank}-${p.toRank}:${p.path}`)).toEqual(['0-1:direct', '0-2:relayed', '1-2:relayed']);
+    for (const pair of matrix.pairs) {
+      expect(pair.rttMs).toBeGreaterThan(0);
+      expect(pair.bitsPerSecond).toBeGreaterThan(1_000_000);
+      expect(pair.upAfterMs).toBeGreaterThan(0);
+    }
 
     // From inside the job containers (no capabilities), over the mesh interface.
     const listener = await inJob(suppliers[0]!.engine, lease.jobs[0]!, ['sh', '-c', 'nc -ll -p 7000 -e /bin/echo hello-from-rank0 >/dev/null 2>&1 & sleep 0.2; echo started']);

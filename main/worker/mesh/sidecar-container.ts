@@ -12,8 +12,9 @@ export interface SidecarContainerOptions {
 
 /**
  * The create body of a lease's mesh sidecar. It owns the lease's network namespace and
- * is the only container of the lease with a capability: NET_ADMIN (to make the
- * WireGuard interface and load the firewall) and the TUN device. Everything else is
+ * is the only container of the lease with capabilities: NET_ADMIN (to make the
+ * WireGuard interface and load the firewall), NET_RAW (to ping peers when measuring the
+ * mesh) and the TUN device. Everything else is
  * as locked down as a job: no other capability, no-new-privileges, read-only root,
  * small limits, no host paths. IPv6 is off in the namespace, so nothing of the
  * supplier's IPv6 LAN (ULA, link-local) is reachable from it.
@@ -32,7 +33,8 @@ export function sidecarContainerSpec(options: SidecarContainerOptions): Containe
       HostConfig: {
         Privileged: false,
         CapDrop: ['ALL'],
-        CapAdd: ['NET_ADMIN'],
+        // NET_RAW only for the mesh's own ping (busybox has no unprivileged ICMP); the job's processes never get it.
+        CapAdd: ['NET_ADMIN', 'NET_RAW'],
         SecurityOpt: ['no-new-privileges:true'],
         ReadonlyRootfs: true,
         Tmpfs: { '/run': 'rw,nosuid,nodev,noexec,size=1m', '/tmp': 'rw,nosuid,nodev,noexec,size=8m' },

@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import type { Server } from 'node:net';
 import { DockerEngine } from '../../docker-engine';
 import { silentLogger } from '../../../../common/logger';
-import type { MeshPairReport, SignedMeshAnnouncement } from '../../../../common/mesh';
+import type { MeshEndpoint, MeshPairReport, SignedMeshAnnouncement } from '../../../../common/mesh';
 import { jobSpecSchema } from '../../../../common/worker/job-spec';
 import { hardenedContainerSpec } from '../../hardened-container';
 import { MeshNode } from '../mesh-node';
@@ -10,25 +10,40 @@ import { joinMesh } from '../mesh-join';
 import type { MeshJoinResult, MeshSignalling } from '../mesh-join';
 import type { MeshPlacementNode } from '../mesh-peer-admission';
 import { ensureSidecarImage } from '../sidecar-image';
-import type { MeshSignals } from '../../../../hub/index';
-import { createTestWallet } from '../../../../hub/testing/test-wallet';
-import type { TestWallet } from '../../../../hub/testing/test-wallet';
 import type { Testbed, TestbedHome } from '../../../../scripts/testbed/homes.mjs';
+
+/** A wallet that signs like Wallet Standard's signMessage (the tests pass hub/testing's test wallet). */
+export interface TestSigner {
+  address: string;
+  signMessage(message: Uint8Array): Promise<Uint8Array>;
+}
+
+/** The hub's mesh signalling as the harness uses it (hub/mesh/mesh-signals.ts; passed in, since main/ does not import the hub). */
+export interface MeshSignals {
+  openLease(leaseId: string, worldSize: number): void;
+  publish(leaseId: string, signed: unknown): void;
+  observe(leaseId: string, rank: number): Promise<MeshEndpoint>;
+  endpointOf(leaseId: string, rank: number): MeshEndpoint | null;
+  view(leaseId: string): { announcements: SignedMeshAnnouncement[]; endpoints: Record<number, MeshEndpoint> };
+  relayFor(leaseId: string, rank: number, peerRank: number): Promise<MeshEndpoint>;
+  report(leaseId: string, report: MeshPairReport): void;
+  closeLease(leaseId: string): void;
+}
 
 /** A supplier in one home of the testbed: its engine, its wallet, its worker id. */
 export interface TestSupplier {
   home: TestbedHome;
   engine: DockerEngine;
-  wallet: TestWallet;
+  wallet: TestSigner;
   workerId: string;
   sidecarImage: string;
 }
 
-export async function testSuppliers(bed: Testbed): Promise<TestSupplier[]> {
+export async function testSuppliers(bed: Testbed, createWallet: () => TestSigner): Promise<TestSupplier[]> {
   return Promise.all(
     bed.homes.map(async (home) => {
       const engine = new DockerEngine({ kind: 'socket', socketPath: home.dockerHost!.slice('unix://'.length), label: home.dockerHost! });
-      return { home, engine, wallet: createTestWallet(), workerId: `worker-h${home.index}`, sidecarImage: await ensureSidecarImage(engine) };
+      return { home, engine, wallet: createWallet(), workerId: `worker-h${home.index}`, sidecarImage: await ensureSidecarImage(engine) };
     }),
   );
 }
