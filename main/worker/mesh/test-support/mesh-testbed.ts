@@ -75,7 +75,16 @@ export interface TestLease {
 export async function startTestLease(
   suppliers: TestSupplier[],
   signals: MeshSignals,
-  options: { leaseId: string; egress?: boolean; jobImage?: string; signalling?: (leaseId: string) => MeshSignalling; directTimeoutMs?: number; jobs?: boolean },
+  options: {
+    leaseId: string;
+    egress?: boolean;
+    jobImage?: string;
+    /** The job's command and environment per rank (default: busybox sleeping, to exec into). */
+    job?: { command: string[]; env: (rank: number) => Record<string, string>; memoryLimitMb?: number };
+    signalling?: (leaseId: string) => MeshSignalling;
+    directTimeoutMs?: number;
+    jobs?: boolean;
+  },
 ): Promise<TestLease> {
   const { leaseId } = options;
   signals.openLease(leaseId, suppliers.length);
@@ -84,7 +93,7 @@ export async function startTestLease(
   const jobs: Array<{ engine: DockerEngine; id: string }> = [];
   const networks: Array<{ engine: DockerEngine; name: string }> = [];
   const dispose = async () => {
-    for (const job of jobs) await job.engine.removeContainer(job.id).catch(() => undefined);
+    for (const job of jobs) if (job) await job.engine.removeContainer(job.id).catch(() => undefined);
     for (const node of nodes) await node?.dispose();
     for (const n of networks) await n.engine.removeNetwork(n.name).catch(() => undefined);
     signals.closeLease(leaseId);
@@ -123,7 +132,19 @@ export async function startTestLease(
     if (options.jobs ?? true) {
       await Promise.all(
         suppliers.map(async (s, rank) => {
-          const spec = jobSpecSchema.parse({ jobId: `${leaseId}-r${rank}`, leaseId, image: options.jobImage ?? 'idlegrid/busybox:test', command: ['sleep', '3600'], cpuCores: 0.5, memoryLimitMb: 64, scratchSizeMb: 16, maxDurationMs: 3_600_000, stopGraceMs: 0 });
+          const spec = jobSpecSchema.parse({
+            jobId: `${leaseId}-r${rank}`,
+            leaseId,
+            image: options.jobImage ?? 'idlegrid/busybox:test',
+            command: options.job?.command ?? ['sleep', '3600'],
+            env: options.job?.env(rank) ?? {},
+            cpuCores: 1,
+            memoryLimitMb: options.job?.memoryLimitMb ?? 64,
+            tmpSizeMb: 32,
+            scratchSizeMb: 16,
+            maxDurationMs: 3_600_000,
+            stopGraceMs: 0,
+          });
           const body = hardenedContainerSpec(
             spec,
             { container: `idg-job-${leaseId}-r${rank}`, volume: `idg-scratch-${leaseId}-r${rank}`, network: 'unused' },
@@ -132,7 +153,7 @@ export async function startTestLease(
             { sidecar: nodes[rank]!.sidecar },
           );
           const id = await s.engine.createContainer(body);
-          jobs.push({ engine: s.engine, id });
+          jobs[rank] = { engine: s.engine, id };
           await s.engine.startContainer(id);
         }),
       );
