@@ -12,8 +12,13 @@ export const MESH_BLOCK = '198.19.0.0/16';
 export const MESH_PREFIX_LENGTH = 24;
 /** The WireGuard interface inside the sidecar's namespace; GLOO/NCCL_SOCKET_IFNAME name it. */
 export const MESH_INTERFACE = 'idg0';
-/** wireguard-go's UDP port inside the sidecar's own namespace (each lease has its own, so one port fits all). */
-export const MESH_LISTEN_PORT = 51820;
+/**
+ * wireguard-go's UDP port is drawn per node and lease from this range. Not one fixed port:
+ * the supplier's NATs (Docker's, the home router's) keep a mapping for a while after a lease
+ * ends, and a new lease's packets from the same port to the same peer would then get a
+ * different outside port than the hub observed — a cone NAT would act symmetric.
+ */
+export const MESH_PORT_RANGE = { min: 20_000, max: 59_999 } as const;
 export const MESH_MAX_NODES = 254;
 
 /** The lease's /24, e.g. "198.19.37.0/24". */

@@ -1,6 +1,7 @@
 import type { ContainerEngine, ExecResult } from '../container-engine';
 import type { Logger } from '../../../common/logger';
-import { MESH_INTERFACE, MESH_LISTEN_PORT, meshAddressOf, meshSubnetOf } from '../../../common/mesh';
+import { randomInt } from 'node:crypto';
+import { MESH_INTERFACE, MESH_PORT_RANGE, meshAddressOf, meshSubnetOf } from '../../../common/mesh';
 import type { MeshEndpoint } from '../../../common/mesh';
 import { createMeshKeyPair } from './mesh-keys';
 import type { MeshKeyPair } from './mesh-keys';
@@ -41,6 +42,8 @@ export class MeshNode {
   readonly keys: MeshKeyPair = createMeshKeyPair();
   readonly meshAddress: string;
   readonly meshSubnet: string;
+  /** wireguard-go's UDP port, drawn for this node and lease (see MESH_PORT_RANGE). */
+  readonly listenPort = randomInt(MESH_PORT_RANGE.min, MESH_PORT_RANGE.max + 1);
   private sidecarId: string | null = null;
   private disposed = false;
 
@@ -83,13 +86,14 @@ export class MeshNode {
         'sh',
         '-c',
         // The private key goes through the environment and a tmpfs file, never a command line.
-        `umask 077 && printf %s "$WG_PRIVATE_KEY" > /run/wg.key && wg set ${MESH_INTERFACE} private-key /run/wg.key listen-port ${MESH_LISTEN_PORT} && rm -f /run/wg.key` +
+        `umask 077 && printf %s "$WG_PRIVATE_KEY" > /run/wg.key && wg set ${MESH_INTERFACE} private-key /run/wg.key listen-port ${this.listenPort} && rm -f /run/wg.key` +
           ` && ip address add ${this.meshAddress}/24 dev ${MESH_INTERFACE} && ip link set ${MESH_INTERFACE} up`,
       ],
       [`WG_PRIVATE_KEY=${this.keys.privateKey}`],
     );
     const rules = sidecarFirewallRules({
       meshSubnet: this.meshSubnet,
+      listenPort: this.listenPort,
       egress: this.options.egress,
       blockedAddresses: [...this.options.blockedAddresses, ...(gateway ? [gateway] : [])],
     });

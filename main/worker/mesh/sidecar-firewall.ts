@@ -1,4 +1,4 @@
-import { MESH_BLOCK, MESH_INTERFACE, MESH_LISTEN_PORT } from '../../../common/mesh';
+import { MESH_BLOCK, MESH_INTERFACE } from '../../../common/mesh';
 
 /**
  * Destinations a job never reaches, whatever the renter chose: the supplier's LAN and
@@ -23,6 +23,8 @@ export const NEVER_REACHABLE_V4 = [
 export interface SidecarFirewallOptions {
   /** This lease's /24 (meshSubnetOf). */
   meshSubnet: string;
+  /** wireguard-go's UDP port in this namespace. */
+  listenPort: number;
   /** Whether the renter chose (and pays for) the public internet. */
   egress: boolean;
   /**
@@ -50,10 +52,10 @@ export function sidecarFirewallRules(options: SidecarFirewallOptions): string {
     ':OUTPUT DROP [0:0]',
     '-A INPUT -i lo -j ACCEPT',
     '-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT',
-    `-A INPUT -p udp --dport ${MESH_LISTEN_PORT} -j ACCEPT`,
+    `-A INPUT -p udp --dport ${options.listenPort} -j ACCEPT`,
     `-A INPUT -i ${MESH_INTERFACE} -s ${options.meshSubnet} -j ACCEPT`,
     '-A OUTPUT -o lo -j ACCEPT',
-    `-A OUTPUT -p udp --sport ${MESH_LISTEN_PORT} ! -o ${MESH_INTERFACE} -j ACCEPT`,
+    `-A OUTPUT -p udp --sport ${options.listenPort} ! -o ${MESH_INTERFACE} -j ACCEPT`,
     `-A OUTPUT -o ${MESH_INTERFACE} -d ${options.meshSubnet} -j ACCEPT`,
     `-A OUTPUT -o ${MESH_INTERFACE} -j REJECT`,
     '-A OUTPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT',
