@@ -5,7 +5,7 @@ import { startTestLease, testSuppliers } from '../main/worker/mesh/test-support/
 import { meshAddressOf } from '../common/mesh';
 
 async function main(): Promise<void> {
-  const bed = await startHomes({ homes: [{ nat: 'cone' }, { nat: 'cone' }] });
+  const bed = await startHomes({ homes: [{ nat: 'cone' }, { nat: 'symmetric' }] });
   const signals = new MeshSignals({ udpHost: bed.hubAddress });
   try {
     const suppliers = await testSuppliers(bed, createTestWallet);
@@ -13,7 +13,8 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(signals.matrix('dbg')));
     const n = lease.nodes[0]!;
     const peer = meshAddressOf('dbg', 1);
-    console.log(await n.exec(['ping', '-c', '2', '-W', '1', peer]));
+    console.log(await n.exec(['ping', '-c', '5', '-i', '0.2', '-W', '1', peer]));
+    console.log(await n.rttMs(peer), await n.sendTo(peer, 51821, 32 * 1024 * 1024));
     console.log(await n.exec(['sh', '-c', `dd if=/dev/zero bs=65536 count=10 2>/dev/null | nc ${peer} 51821; echo rc=$?`], [], 15000));
     console.log(await lease.nodes[1]!.exec(['sh', '-c', 'ps; netstat -ltn']));
     await lease.dispose();

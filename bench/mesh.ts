@@ -3,8 +3,8 @@
 // symmetric one), against the same namespaces' path without the mesh, in the same run.
 //
 // - throughput_ratio: TCP throughput rank 0 → rank 1 over the mesh (wireguard-go in
-//   userspace, in the sidecars) ÷ TCP throughput from the same sidecar to home 2's
-//   router across the same NATs and links without WireGuard (target ≥ 0.5);
+//   userspace, in the sidecars) ÷ TCP throughput from the same sidecar to a sink on the
+//   internet side across the same NATs and links without WireGuard (target ≥ 0.5);
 // - rtt_added_ms: median ping over the mesh minus the median ping on that direct path;
 // - mesh_up_ms_p50: from both sidecars running to every node's pairs up, direct (homes 1
 //   and 2; target ≤ 2,000); relayed_mesh_up_ms_p50: the same for homes 1 and 3, whose
@@ -47,8 +47,10 @@ async function main(): Promise<void> {
     try {
       const sender = lease.nodes[0]!;
       const peer = meshAddressOf('bench-tp', 1);
-      const directHost = h2!.home.wanAddress;
-      const router = h2!.home.routerNetns;
+      // The direct path: the same sidecar, its NATs and the internet's links, to a sink on
+      // the internet side (the routers refuse anything unsolicited, as home routers do).
+      const directHost = bed.hubAddress.replace(/\.1$/, '.65');
+      const router = bed.internetNetns;
       const meshBps: number[] = [];
       const directBps: number[] = [];
       for (let i = 0; i < 3; i += 1) {

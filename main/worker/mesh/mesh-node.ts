@@ -146,16 +146,25 @@ export class MeshNode {
     return times.length > 0 ? times[Math.floor(times.length / 2)]! : null;
   }
 
-  /** Sends `bytes` over TCP to a peer's sink; bits per second as the sender saw them. */
+  /**
+   * Sends `bytes` over TCP to a peer's sink; bits per second as the sender saw them. The
+   * sink takes one connection at a time (two peers may measure it at once), so a refused
+   * connection is tried again a few times.
+   */
   async sendTo(address: string, port: number, bytes: number): Promise<number | null> {
     const blocks = Math.max(1, Math.round(bytes / 65536));
     // busybox date has no sub-second clock; /proc/uptime does (10 ms).
-    const script = `s=$(cut -d' ' -f1 /proc/uptime); dd if=/dev/zero bs=65536 count=${blocks} 2>/dev/null | nc -w 5 ${address} ${port} && e=$(cut -d' ' -f1 /proc/uptime) && echo "$s $e"`;
-    const result = await this.exec(['sh', '-c', script], [], 60_000);
-    const match = /([\d.]+) ([\d.]+)/.exec(result.stdout);
-    if (result.exitCode !== 0 || !match) return null;
-    const seconds = Math.max(0.01, Number(match[2]) - Number(match[1]));
-    return Math.round((blocks * 65536 * 8) / seconds);
+    const script = `s=$(cut -d' ' -f1 /proc/uptime); dd if=/dev/zero bs=65536 count=${blocks} 2>/dev/null | nc ${address} ${port} && e=$(cut -d' ' -f1 /proc/uptime) && echo "$s $e"`;
+    for (let attempt = 0; attempt < 8; attempt += 1) {
+      const result = await this.exec(['sh', '-c', script], [], 60_000);
+      const match = /([\d.]+) ([\d.]+)/.exec(result.stdout);
+      if (result.exitCode === 0 && match) {
+        const seconds = Math.max(0.01, Number(match[2]) - Number(match[1]));
+        return Math.round((blocks * 65536 * 8) / seconds);
+      }
+      await sleep(250 + Math.floor(Math.random() * 250));
+    }
+    return null;
   }
 
   async exec(cmd: string[], env: string[] = [], timeoutMs = EXEC_TIMEOUT_MS): Promise<ExecResult> {

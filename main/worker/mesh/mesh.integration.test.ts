@@ -40,7 +40,7 @@ run('a lease mesh across homes behind NAT', { timeout: 120_000 }, () => {
     expect(signals.relayedPackets('lease-three')).toBeGreaterThan(0);
     // What the renter sees: every pair measured over the mesh, direct or relayed.
     const matrix = signals.matrix('lease-three');
-    expect(matrix.state).toBe('ready');
+    expect(matrix.state, JSON.stringify(matrix)).toBe('ready');
     expect(matrix.pairs.map((p) => `${p.fromRank}-${p.toRank}:${p.path}`)).toEqual(['0-1:direct', '0-2:relayed', '1-2:relayed']);
     for (const pair of matrix.pairs) {
       expect(pair.rttMs).toBeGreaterThan(0);
