@@ -9,6 +9,10 @@
 // - mesh_up_ms_p50: from both sidecars running to every node's pairs up, direct (homes 1
 //   and 2; target ≤ 2,000); relayed_mesh_up_ms_p50: the same for homes 1 and 3, whose
 //   pair must go through the hub's relay (target ≤ 5,000).
+// Throughput is timed by the sender inside its sidecar (busybox: /proc/uptime, 10 ms) from
+// the first byte written to the socket's close, 32 MiB each way; both sides of the ratio
+// are timed alike, but a send buffer of up to 4 MiB still in flight at close makes the
+// absolute figures optimistic. A receiver-side timer would be better (not done).
 // BENCH_RUNS overrides the 5 leases per kind.
 import { MeshSignals } from '../hub/index';
 import { createTestWallet } from '../hub/testing/test-wallet';
