@@ -6,3 +6,5 @@ export { openHubChain } from './payments/hub-chain';
 export type { HubChainChoice, OpenHubChain } from './payments/hub-chain';
 export { createStreamLogger } from './logging/stream-logger';
 export { ChainPaymentCheck } from './payments/chain-payment-check';
+export { MeshSignals } from './mesh/mesh-signals';
+export type { MeshSignalsOptions } from './mesh/mesh-signals';

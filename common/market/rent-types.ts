@@ -3,6 +3,7 @@ import { baseUnitsSchema } from '../hub/base-units';
 import { jobSpecSchema, placementConstraintsSchema } from '../hub/lease-types';
 import type { LeaseView, Quote } from '../hub/lease-types';
 import type { LeaseEvent } from '../hub/renter-messages';
+import type { MeshMatrix } from '../mesh/mesh-announcement';
 
 /** The renter's job form: what to run, on how many GPUs, for how long or how much. */
 export const rentRequestSchema = z
@@ -41,6 +42,8 @@ export interface RentLease {
   nextDue: { increment: number; dueAtMs: number | null; amount: string } | null;
   /** Human words for how it ended or what is wrong (unpaid, supplier-lost, failed). */
   problem: string | null;
+  /** The cluster mesh as its nodes measured it (pairs direct or relayed, latency, bandwidth); absent until reported. */
+  mesh?: MeshMatrix | null;
 }
 
 /** A payment this wallet made for a lease. */

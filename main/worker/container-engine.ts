@@ -51,6 +51,11 @@ export interface ContainerEngine {
 
   /** The engine's event stream (JSON lines) from `sinceMs`; ends when the engine goes away. */
   events(options: { sinceMs?: number; labels?: Record<string, string>; signal?: AbortSignal }): Promise<Readable>;
+
+  /** Runs a command in a running container (the mesh sidecar's `wg`, `ip`, `iptables-restore`); output is bounded. */
+  execInContainer(id: string, spec: ExecSpec): Promise<ExecResult>;
+  /** `docker import`: a root file system tarball becomes the image `ref` (e.g. the mesh sidecar, built from this machine's binaries). */
+  importImage(tarball: Readable, ref: string, changes: string[]): Promise<void>;
 }
 
 export interface EngineVersion {
@@ -151,6 +156,20 @@ export interface ContainerStats {
 export interface ContainerCreateSpec {
   name: string;
   body: Record<string, unknown>;
+}
+
+export interface ExecSpec {
+  cmd: string[];
+  /** Extra environment (`KEY=value`), e.g. a key that must not appear on a command line. */
+  env?: string[];
+  /** Killed from our side after this long: the exec's result is then exit code 124. */
+  timeoutMs: number;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
 }
 
 /** A failure the engine reports, kept apart from connection failures. */

@@ -19,6 +19,8 @@ import { EngineError } from './container-engine';
 import { resolveDockerEndpoint } from './docker-endpoint';
 import type { DockerEndpoint } from './docker-endpoint';
 import { JsonLineReader } from './json-line-reader';
+import { DockerLogDemuxer } from './docker-log-demuxer';
+import type { ExecResult, ExecSpec } from './container-engine';
 
 /**
  * `ContainerEngine` over Docker's HTTP API (dockerode). Every failure becomes an
@@ -314,6 +316,66 @@ export class DockerEngine implements ContainerEngine {
     if (options.signal) query.abortSignal = options.signal;
     return (await wrap(() => this.docker.getEvents(query))) as unknown as Readable;
   }
+
+  async execInContainer(id: string, spec: ExecSpec): Promise<ExecResult> {
+    const exec = await wrap(() =>
+      this.docker.getContainer(id).exec({ Cmd: spec.cmd, Env: spec.env ?? [], AttachStdout: true, AttachStderr: true, Tty: false }),
+    );
+    const stream = (await wrap(() => exec.start({ hijack: true, stdin: false }))) as unknown as Readable;
+    const out: Record<'stdout' | 'stderr', Buffer[]> = { stdout: [], stderr: [] };
+    let kept = 0;
+    const demuxer = new DockerLogDemuxer((which, payload) => {
+      // Bounded: a command printing without end cannot grow the app's memory.
+      if (kept > EXEC_OUTPUT_LIMIT_BYTES) return;
+      kept += payload.length;
+      out[which].push(Buffer.from(payload));
+    });
+    const finished = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        stream.destroy();
+        resolve(false);
+      }, spec.timeoutMs);
+      stream.on('data', (chunk: Buffer) => demuxer.push(chunk));
+      stream.once('end', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+      stream.once('error', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+    const details = finished ? await wrap(() => exec.inspect()) : null;
+    return {
+      exitCode: finished ? (details?.ExitCode ?? -1) : 124,
+      stdout: Buffer.concat(out.stdout).toString('utf8'),
+      stderr: Buffer.concat(out.stderr).toString('utf8'),
+    };
+  }
+
+  async importImage(tarball: Readable, ref: string, changes: string[]): Promise<void> {
+    const [repo, tag] = splitRef(ref);
+    const answer = (await wrap(() => this.docker.importImage(tarball as unknown as string, { repo, tag, changes } as object))) as Readable;
+    await new Promise<void>((resolve, reject) => {
+      let failure: EngineError | null = null;
+      const reader = new JsonLineReader((value) => {
+        const message = value as PullMessage;
+        if (message.error || message.errorDetail?.message) failure = new EngineError(message.errorDetail?.message ?? message.error ?? 'import failed', 500);
+      });
+      answer.on('data', (chunk: Buffer) => reader.push(chunk));
+      answer.once('end', () => (failure ? reject(failure) : resolve()));
+      answer.once('error', (error) => reject(toEngineError(error)));
+    });
+  }
+}
+
+const EXEC_OUTPUT_LIMIT_BYTES = 1024 * 1024;
+
+/** "name:tag" → ["name", "tag"]; a registry port ("host:5000/name") is not a tag. */
+function splitRef(ref: string): [string, string] {
+  const slash = ref.lastIndexOf('/');
+  const colon = ref.lastIndexOf(':');
+  return colon > slash ? [ref.slice(0, colon), ref.slice(colon + 1)] : [ref, 'latest'];
 }
 
 interface DockerStats {

@@ -101,3 +101,21 @@ describe('hardenedContainerSpec', () => {
     expect(body.Env).toEqual(expect.arrayContaining(['EPOCHS=3', 'IDLEGRID_JOB_ID=job-1', 'IDLEGRID_LEASE_ID=lease-1']));
   });
 });
+
+describe('hardenedContainerSpec in a lease mesh', () => {
+  const spec = jobSpecSchema.parse({ ...base, exposedPorts: [{ port: 8888 }] });
+  const names = jobResourceNames('0123456789abcdef', spec.leaseId, spec.jobId);
+  const { body } = hardenedContainerSpec(spec, names, {}, { deviceRequests: [], devices: [] }, { sidecar: 'sidecar-id' });
+  const host = body.HostConfig as Record<string, unknown>;
+
+  it('joins the sidecar\'s namespace with no capability, and leaves hostname, ports and aliases to the sidecar', () => {
+    expect(host.NetworkMode).toBe('container:sidecar-id');
+    expect(host.CapDrop).toEqual(['ALL']);
+    expect(host.CapAdd).toEqual([]);
+    expect(host.Devices).toEqual([]);
+    expect(host.PortBindings).toEqual({});
+    expect(body.Hostname).toBeUndefined();
+    expect(body.ExposedPorts).toBeUndefined();
+    expect(body.NetworkingConfig).toBeUndefined();
+  });
+});

@@ -29,6 +29,12 @@ export function hardenedContainerSpec(
   names: JobResourceNames,
   labels: Record<string, string>,
   gpus: ContainerGpuDevices,
+  /**
+   * The lease's mesh sidecar: the job then joins the sidecar's network namespace
+   * (`container:<id>`), where the mesh and the lease's firewall live and which it cannot
+   * change. Hostname, ports and network aliases belong to the sidecar then.
+   */
+  mesh?: { sidecar: string },
 ): ContainerCreateSpec {
   const hasGpus = spec.gpuUuids.length > 0;
   const env = Object.entries(spec.env).map(([key, value]) => `${key}=${value}`);
@@ -91,6 +97,14 @@ export function hardenedContainerSpec(
       EndpointsConfig: { [names.network]: { Aliases: [spec.jobId] } },
     },
   };
+  if (mesh) {
+    const hostConfig = body.HostConfig as Record<string, unknown>;
+    hostConfig.NetworkMode = `container:${mesh.sidecar}`;
+    hostConfig.PortBindings = {};
+    delete body.Hostname;
+    delete body.ExposedPorts;
+    delete body.NetworkingConfig;
+  }
   if (spec.command.length > 0) body.Cmd = spec.command;
   return { name: names.container, body };
 }

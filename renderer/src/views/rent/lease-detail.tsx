@@ -6,6 +6,7 @@ import { Icon } from '../../components/icon';
 import { StatusPill } from '../../components/status-pill';
 import { formatDateTime } from '../../format/market-format';
 import { LeaseBillingCard } from './lease-billing-card';
+import { LeaseMeshCard } from './lease-mesh-card';
 import { LeaseNodeCard } from './lease-node-card';
 import { LeaseTimeline } from './lease-timeline';
 import { leaseStateText, leaseTone, shortLeaseId } from './rent-format';
@@ -80,6 +81,7 @@ export function LeaseDetail({ rentLease }: { rentLease: RentLease }) {
               <LeaseNodeCard key={status.rank} status={status} placement={lease.placement.nodes.find((n) => n.rank === status.rank)} logs={logsByRank.get(status.rank) ?? EMPTY_LOGS} live={live} />
             ))}
           </div>
+          {lease.placement.nodes.length > 1 ? <LeaseMeshCard mesh={rentLease.mesh ?? null} live={live} /> : null}
         </div>
         <aside className="rent-lease-side">
           <LeaseBillingCard

@@ -1,0 +1,2 @@
+export * from './mesh-addressing';
+export * from './mesh-announcement';
