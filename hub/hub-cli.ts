@@ -176,7 +176,10 @@ async function main(): Promise<void> {
   try {
     const connectsPerSec = wholeNumber('connect-rate', values['connect-rate'] as string | undefined, DEFAULT_HUB_LIMITS.connectsPerSec, 1);
     const maxSocketsPerAddress = wholeNumber('max-sockets-per-address', values['max-sockets-per-address'] as string | undefined, DEFAULT_HUB_LIMITS.maxSocketsPerAddress, 1);
-    const limits = { connectsPerSec, connectBurst: Math.max(DEFAULT_HUB_LIMITS.connectBurst, connectsPerSec * 5), maxSocketsPerAddress };
+    // A grid on its own sandbox chain moves only test money, like the app's Sandbox hub: no
+    // newcomer caps there (issue 13's caps protect real money on devnet/mainnet grids).
+    const newcomerCaps = !values['sandbox-chain'];
+    const limits = { connectsPerSec, connectBurst: Math.max(DEFAULT_HUB_LIMITS.connectBurst, connectsPerSec * 5), maxSocketsPerAddress, newcomerCaps };
     hub = await startHub({ logger, dataDir, host, port, store, ...(publicOrigin !== undefined ? { publicOrigin } : {}), ...(tls ? { tls } : {}), chain: chain.config, timing, limits });
   } catch (error) {
     await store.close();

@@ -317,8 +317,16 @@ export class RentPage {
     if (budget !== undefined) await this.page.getByTestId('lease-autopay-budget').fill(budget);
     const toggle = this.page.getByTestId('lease-autopay-toggle');
     // The switch follows main's answer, so click and wait rather than setChecked (which expects an instant change).
-    if ((await toggle.isChecked()) !== enabled) await toggle.click();
-    else if (enabled && budget !== undefined) await this.page.getByTestId('lease-autopay-save').click();
+    let granting = false;
+    if ((await toggle.isChecked()) !== enabled) {
+      await toggle.click();
+      granting = enabled;
+    } else if (enabled && budget !== undefined) {
+      await this.page.getByTestId('lease-autopay-save').click();
+      granting = true;
+    }
+    // Granting or raising a budget needs the owner's consent, like a send (issue 14.2).
+    if (granting) await this.approvePayment();
     await this.page.locator(`[data-testid="lease-autopay-toggle"]${enabled ? ':checked' : ':not(:checked)'}`).waitFor();
   }
 
