@@ -108,11 +108,11 @@ export class PgHubStore implements HubStore {
     return this.money.query<R>(text, values);
   }
 
-  private async tx<T>(pool: pg.Pool, work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  private async tx<T>(pool: pg.Pool, work: (c: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
     const client = await pool.connect();
     let broken = false;
     try {
-      await client.query('BEGIN');
+      await client.query(begin);
       const result = await work(client);
       await client.query('COMMIT');
       return result;
@@ -383,20 +383,7 @@ export class PgHubStore implements HubStore {
 
   /** Several reads in one snapshot, so a lease never comes back half updated by another instance. */
   private async readOnly<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.money.connect();
-    let broken = false;
-    try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      broken = connectionLost(error);
-      if (!broken) await client.query('ROLLBACK').catch(() => (broken = true));
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+    return this.tx(this.money, work, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   }
 
   async creditPayment(cr: PaymentCredit): Promise<CreditResult> {
