@@ -217,9 +217,12 @@ export class RentPage {
   async approvePayment(timeout = 30_000): Promise<void> {
     const dialog = this.page.getByTestId('confirm-dialog');
     await dialog.waitFor({ timeout });
+    // The next request may open its dialog at once (one per payee): wait for this
+    // request's dialog to go, not for "no dialog", which may never happen in between.
+    const requestId = await dialog.getByTestId('confirm-purpose').getAttribute('data-request-id');
     await dialog.getByTestId('confirm-passphrase').fill(E2E_PASSPHRASE);
     await dialog.getByTestId('confirm-approve').click();
-    await dialog.waitFor({ state: 'detached', timeout });
+    await this.page.locator(`[data-testid="confirm-purpose"][data-request-id="${requestId ?? ''}"]`).waitFor({ state: 'detached', timeout });
   }
 
   async declinePayment(timeout = 30_000): Promise<void> {

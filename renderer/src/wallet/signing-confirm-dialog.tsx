@@ -98,7 +98,7 @@ function ConfirmRequest({ request, queued }: { request: SigningRequest; queued: 
           ) : null}
         </label>
       )}
-      <p className="confirm-purpose" data-testid="confirm-purpose">
+      <p className="confirm-purpose" data-testid="confirm-purpose" data-request-id={request.id}>
         {request.purpose}
       </p>
       <dl className="facts facts-single confirm-facts">
