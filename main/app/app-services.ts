@@ -48,7 +48,7 @@ export interface AppServicesOptions {
   /** Tests: how often the supplier session checks paid-through times and meters energy. */
   supplierTickMs?: number;
   /** Tests: the renter's auto-pay tick, and a hook where a crash between paying and telling the hub is simulated. */
-  renter?: Pick<RenterModuleDeps, 'autoPayTickMs' | 'afterPaymentSent'>;
+  renter?: Pick<RenterModuleDeps, 'autoPayTickMs' | 'afterPaymentSent' | 'afterPaymentSigned'>;
   /** Tests: smaller log files (5 files of 5 MB by default). */
   log?: Pick<FileLoggerOptions, 'maxFileBytes' | 'maxFiles' | 'level'>;
 }

@@ -1,4 +1,4 @@
-import { getSignatureFromTransaction } from '@solana/kit';
+import { getBase64EncodedWireTransaction, getSignatureFromTransaction } from '@solana/kit';
 import type { Address, Instruction, KeyPairSigner, Signature } from '@solana/kit';
 import { ApiError } from '../../common/api/errors';
 import { Emitter } from '../../common/event';
@@ -39,9 +39,12 @@ export interface PayOptions {
   /**
    * Called with the signature once the transaction is signed, before it is sent, and
    * whether the lease's auto-pay budget holds it (recorded with it, so a restart can
-   * rebuild the budget from the payments: issue 19, item 7).
+   * rebuild the budget from the payments: issue 19, item 7). `meta.signedTransaction` is
+   * the signed wire transaction (base64) and `meta.lastValidBlockHeight` the block height
+   * after which it can no longer land: a payer that stores them can send the very same
+   * transaction again after a crash, which can never pay twice (issue 19, item 8).
    */
-  onSigned?: (signature: Signature, meta: { autoApproved: boolean }) => void;
+  onSigned?: (signature: Signature, meta: { autoApproved: boolean; signedTransaction: string; lastValidBlockHeight: bigint }) => void;
 }
 
 export interface WalletTransfersDeps {
@@ -144,7 +147,7 @@ export class WalletTransfers {
       const onSigned = options.onSigned;
       const result = await this.sendSigned(signer, instructions, 'payment', purpose, () => {
         sent = true;
-      }, onSigned ? (signature) => onSigned(signature, { autoApproved }) : undefined);
+      }, onSigned ? (signature, lastValidBlockHeight, signedTransaction) => onSigned(signature, { autoApproved, signedTransaction, lastValidBlockHeight }) : undefined);
       return { ...result, autoApproved };
     } catch (error) {
       // Give the budget back only when the payment certainly did not leave.
@@ -197,7 +200,7 @@ export class WalletTransfers {
     return this.sendSigned(signer, instructions, 'payment', input.purpose, undefined, input.onSigned);
   }
 
-  private async sendSigned(signer: KeyPairSigner, instructions: Instruction[], kind: WalletActivityKind, purpose: string, onSent?: () => void, onSigned?: (signature: Signature, lastValidBlockHeight: bigint) => void) {
+  private async sendSigned(signer: KeyPairSigner, instructions: Instruction[], kind: WalletActivityKind, purpose: string, onSent?: () => void, onSigned?: (signature: Signature, lastValidBlockHeight: bigint, signedTransaction: string) => void) {
     const client = this.d.network.client();
     const from = signer.address;
     const lifetime = await client.latestBlockhash();
@@ -205,7 +208,7 @@ export class WalletTransfers {
     const signature = getSignatureFromTransaction(transaction);
     // The caller records the signature before the money can move (a crash after sending
     // must leave a trace, so a retry looks the payment up instead of paying again).
-    onSigned?.(signature, lifetime.lastValidBlockHeight);
+    onSigned?.(signature, lifetime.lastValidBlockHeight, getBase64EncodedWireTransaction(transaction));
     await client.send(transaction);
     onSent?.();
     // Recorded before confirmation: if confirming times out, history still says what it was for.

@@ -118,6 +118,16 @@ export class ChainClient {
   }
 
   /**
+   * Sends a transaction signed earlier again, as its stored wire bytes (base64). The same
+   * bytes carry the same signature, so the chain takes it at most once.
+   */
+  async sendWire(wireBase64: string): Promise<Signature> {
+    return this.call(() =>
+      this.rpc.sendTransaction(wireBase64 as Parameters<Rpc<SolanaRpcApi>['sendTransaction']>[0], { encoding: 'base64', skipPreflight: false, preflightCommitment: 'confirmed' }).send(),
+    );
+  }
+
+  /**
    * Polls the signature's status until it reaches `commitment`; fails when the
    * transaction failed, its blockhash expired without it landing, or time runs out.
    */

@@ -11,6 +11,7 @@ import type { PayOptions } from '../../wallet/wallet-service';
 import type { WalletModule } from '../../wallet/wallet-module';
 import type { MarketHub } from '../market-hub';
 import { isHubError, rentError } from './rent-errors';
+import { errorText } from '../../../common/errors';
 import type { RentLedger, RentPayment } from './rent-ledger';
 
 export type PaymentApproval = NonNullable<PayOptions['approval']>;
@@ -28,6 +29,8 @@ export interface LeasePayerDeps {
   /** How often and how long to resubmit a signature the hub's RPC does not see yet. */
   submitRetryMs?: number;
   submitAttempts?: number;
+  /** Tests: runs (synchronously) once a transfer is signed and recorded, before it is sent: a kill -9 here leaves a signed, unsent payment. */
+  afterSigned?: (payment: { leaseId: string; increment: number; payee: string; signature: string }) => void;
   /** Tests: runs after a transfer is on chain and before the hub hears of it, where a crash must not pay twice. */
   afterSent?: (payment: { leaseId: string; increment: number; payee: string; signature: string }) => void | Promise<void>;
 }
@@ -115,7 +118,7 @@ export class LeasePayer {
   private async payOne(lease: LeaseView, index: number, p: IncrementPayment, approval: PaymentApproval, token: TokenUnit, network: string): Promise<void> {
     const payer = this.o.wallet.vault.activeAddress();
     if (!payer) throw new ApiError('not_found', 'There is no wallet yet. Create or import one in the Wallet view.', 'no_wallet');
-    const onSigned = (signature: Signature, meta: { autoApproved: boolean }) =>
+    const onSigned = (signature: Signature, meta: { autoApproved: boolean; signedTransaction: string; lastValidBlockHeight: bigint }) => {
       this.o.ledger.recordSigned({
         autoApproved: meta.autoApproved,
         leaseId: lease.leaseId,
@@ -129,7 +132,11 @@ export class LeasePayer {
         network,
         signature,
         signedAtMs: this.o.nowMs(),
+        signedTransaction: meta.signedTransaction,
+        lastValidBlockHeight: meta.lastValidBlockHeight,
       });
+      this.o.afterSigned?.({ leaseId: lease.leaseId, increment: index, payee: p.payee, signature });
+    };
     const { signature, autoApproved } = await this.o.wallet.service.pay(
       { recipient: p.payee as Address, mint: lease.mint as Address, token, amount: BigInt(p.amount), reference: p.reference as Address, leaseId: lease.leaseId, increment: index, memo: p.memo },
       { approval, onSigned },
@@ -147,7 +154,8 @@ export class LeasePayer {
   private async settle(recorded: RentPayment): Promise<boolean> {
     if (recorded.state === 'submitted') return true;
     if (recorded.state === 'signed') {
-      const status = await this.o.wallet.network.client().signatureStatus(recorded.signature as Signature);
+      const client = this.o.wallet.network.client();
+      const status = await client.signatureStatus(recorded.signature as Signature);
       if (status && status.err === null) {
         this.o.ledger.markSent(recorded.signature, null, this.o.nowMs());
         this.receiptsChanged.fire({ atMs: this.o.nowMs() });
@@ -155,6 +163,10 @@ export class LeasePayer {
         // Failed on chain: no token moved.
         this.o.ledger.forgetUnsent(recorded.signature);
         return false;
+      } else if (recorded.signedTransaction !== null && recorded.lastValidBlockHeight !== null) {
+        // Signed, maybe never sent (a crash between signing and sending): the very same
+        // transaction goes out again. One signature, so it can never pay twice (issue 19, item 8).
+        if (!(await this.resend(recorded, recorded.signedTransaction, recorded.lastValidBlockHeight))) return false;
       } else if (this.o.nowMs() - recorded.signedAtMs < (this.o.unsentExpiryMs ?? DEFAULT_UNSENT_EXPIRY_MS)) {
         throw new ApiError(
           'conflict',
@@ -167,6 +179,53 @@ export class LeasePayer {
       }
     }
     await this.submit(recorded.leaseId, recorded.increment, recorded.payee, recorded.signature);
+    return true;
+  }
+
+  /**
+   * Sends a stored signed transaction again and waits until it is on chain. true: it is
+   * on chain now (marked sent); false: its blockhash expired without it landing, so no
+   * token moved and it was forgotten (the payment is made anew).
+   */
+  private async resend(recorded: RentPayment, wire: string, lastValidBlockHeight: bigint): Promise<boolean> {
+    const client = this.o.wallet.network.client();
+    const signature = recorded.signature as Signature;
+    if ((await client.blockHeight()) > lastValidBlockHeight) {
+      // Expired: the chain can no longer take it, unless it already did (checked just before).
+      if ((await client.signatureStatus(signature)) === null) {
+        this.o.ledger.forgetUnsent(recorded.signature);
+        return false;
+      }
+    } else {
+      try {
+        await client.sendWire(wire);
+      } catch (error) {
+        // It may have landed meanwhile (the send is then refused as already processed).
+        const status = await client.signatureStatus(signature);
+        if (!status) {
+          if ((await client.blockHeight()) > lastValidBlockHeight) {
+            this.o.ledger.forgetUnsent(recorded.signature);
+            return false;
+          }
+          throw new ApiError('unavailable', `The payment to ${recorded.payee} for increment ${recorded.increment} (transaction ${recorded.signature}) was signed but could not be sent again: ${errorText(error)} Pay again in a moment: the same transaction is sent, it cannot pay twice.`, 'payment_resend_failed');
+        }
+      }
+    }
+    try {
+      await client.confirm(signature, { commitment: 'confirmed', lastValidBlockHeight });
+    } catch (error) {
+      if (error instanceof ApiError && error.reason === 'transaction_expired') {
+        this.o.ledger.forgetUnsent(recorded.signature);
+        return false;
+      }
+      if (error instanceof ApiError && error.reason === 'transaction_failed') {
+        this.o.ledger.forgetUnsent(recorded.signature);
+        return false;
+      }
+      throw error;
+    }
+    this.o.ledger.markSent(recorded.signature, null, this.o.nowMs());
+    this.receiptsChanged.fire({ atMs: this.o.nowMs() });
     return true;
   }
 

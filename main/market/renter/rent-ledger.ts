@@ -20,6 +20,10 @@ export interface RentPayment {
   signedAtMs: number;
   paidAtMs: number | null;
   submittedAtMs: number | null;
+  /** The signed wire transaction (base64), kept so a crash before sending re-sends it (null for rows from before ledger migration 10). */
+  signedTransaction: string | null;
+  /** The block height after which `signedTransaction` can no longer land. */
+  lastValidBlockHeight: bigint | null;
 }
 
 export interface RentLeaseRecord {
@@ -46,6 +50,8 @@ interface PaymentRow {
   signed_at_ms: number;
   paid_at_ms: number | null;
   submitted_at_ms: number | null;
+  signed_transaction: string | null;
+  last_valid_block_height: string | null;
 }
 
 interface LeaseRow {
@@ -102,17 +108,39 @@ export class RentLedger {
    * Records a signed transfer before it is sent. A row still 'signed' for the same
    * payment (a send that certainly never landed, see LeasePayer) is replaced.
    */
-  recordSigned(p: Omit<RentPayment, 'state' | 'paidAtMs' | 'submittedAtMs' | 'autoApproved'> & { autoApproved?: boolean }): void {
+  recordSigned(
+    p: Omit<RentPayment, 'state' | 'paidAtMs' | 'submittedAtMs' | 'autoApproved' | 'signedTransaction' | 'lastValidBlockHeight'> & {
+      autoApproved?: boolean;
+      signedTransaction?: string | null;
+      lastValidBlockHeight?: bigint | null;
+    },
+  ): void {
     this.db.transaction(() => {
       this.db
         .prepare(
-          `INSERT INTO rent_payments (lease_id, increment, payee, payer, amount_base_units, token, mint, reference, network, state, signature, auto_approved, signed_at_ms)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'signed', ?, ?, ?)
+          `INSERT INTO rent_payments (lease_id, increment, payee, payer, amount_base_units, token, mint, reference, network, state, signature, auto_approved, signed_at_ms, signed_transaction, last_valid_block_height)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'signed', ?, ?, ?, ?, ?)
            ON CONFLICT(lease_id, increment, payee) DO UPDATE SET
-             signature = excluded.signature, reference = excluded.reference, auto_approved = excluded.auto_approved, signed_at_ms = excluded.signed_at_ms
+             signature = excluded.signature, reference = excluded.reference, auto_approved = excluded.auto_approved, signed_at_ms = excluded.signed_at_ms,
+             signed_transaction = excluded.signed_transaction, last_valid_block_height = excluded.last_valid_block_height
            WHERE rent_payments.state = 'signed'`,
         )
-        .run(p.leaseId, p.increment, p.payee, p.payer, p.amount.toString(), p.token, p.mint, p.reference, p.network, p.signature, p.autoApproved ? 1 : 0, p.signedAtMs);
+        .run(
+          p.leaseId,
+          p.increment,
+          p.payee,
+          p.payer,
+          p.amount.toString(),
+          p.token,
+          p.mint,
+          p.reference,
+          p.network,
+          p.signature,
+          p.autoApproved ? 1 : 0,
+          p.signedAtMs,
+          p.signedTransaction ?? null,
+          p.lastValidBlockHeight === undefined || p.lastValidBlockHeight === null ? null : p.lastValidBlockHeight.toString(),
+        );
     })();
   }
 
@@ -238,5 +266,7 @@ function paymentOf(row: PaymentRow): RentPayment {
     signedAtMs: row.signed_at_ms,
     paidAtMs: row.paid_at_ms,
     submittedAtMs: row.submitted_at_ms,
+    signedTransaction: row.signed_transaction ?? null,
+    lastValidBlockHeight: row.last_valid_block_height ? BigInt(row.last_valid_block_height) : null,
   };
 }

@@ -33,6 +33,8 @@ export interface RenterModuleDeps {
   autoPayTickMs?: number;
   /** Tests: a hook after a transfer is on chain and before the hub hears of it (to crash there). */
   afterPaymentSent?: LeasePayerDeps['afterSent'];
+  /** Tests: runs once a payment is signed and recorded, before it is sent (a kill -9 there). */
+  afterPaymentSigned?: LeasePayerDeps['afterSigned'];
   /** Scope 'rent' in the app's log. */
   logger: Logger;
 }
@@ -80,7 +82,7 @@ export function createRenterModule(options: RenterModuleDeps): RenterModule {
       if (fresh) refundsReceived.fire({ atMs: nowMs() });
     },
   });
-  const payer = new LeasePayer({ wallet, hub, ledger, nowMs, afterSent: options.afterPaymentSent });
+  const payer = new LeasePayer({ wallet, hub, ledger, nowMs, afterSent: options.afterPaymentSent, afterSigned: options.afterPaymentSigned });
   autoPayer = new AutoPayer({
     follower,
     payer,

@@ -1,7 +1,8 @@
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Address } from '@solana/kit';
+import type { Address, Signature } from '@solana/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RentLease, RentLeaseEvent } from '../../../common/market/rent-types';
 import type { SigningRequest } from '../../../common/wallet/wallet-types';
@@ -264,6 +265,46 @@ describe('renting on a private grid', () => {
     expect(receipts[0]!.signature).toBe(lease.lease.increments[0]!.payments[0]!.signature);
     await app.handlers['rent:terminate']({ leaseId: quote.leaseId });
   }, 60_000);
+  it('a renter killed -9 between signing and sending a payment sends the same transaction at its next start: paid at once, and once', async () => {
+    // Issue 19, item 8: the signed-but-unsent payment blocked paying for 120 s (the lease
+    // could end unpaid meanwhile). Now the signed transaction is stored with its receipt.
+    const quote = await app.handlers['rent:quote']({ gpuCount: 1, constraints: { gpuModel: '4090', sameModel: true }, job, durationMs: INCREMENT_MS });
+    const payment = quote.firstIncrement.payments[0]!;
+    const payeeBefore = await usdcOf(payment.payee);
+    const renterBefore = await renterUsdc();
+    await app.stop();
+
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'test-support', 'sign-then-crash.ts'), join(dir, 'renter'), quote.leaseId, PASSPHRASE], { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const killedBy = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    expect(killedBy, out).toBe('SIGKILL');
+    const signature = /signed (\w+)/.exec(out)?.[1];
+    expect(signature, out).toBeTruthy();
+    // Nothing left the machine: the chain does not know the signature, no token moved.
+    expect(await rpc.signatureStatus(signature as Signature)).toBeNull();
+    expect(await usdcOf(payment.payee)).toBe(payeeBefore);
+
+    const asked = confirmations.length;
+    app = await startRenter(join(dir, 'renter'), false);
+    // Paying now (well inside the blockhash's life) sends the stored transaction: no
+    // "wait a minute", no second question, no second transfer.
+    const paid = await eventually(
+      () => app.handlers['rent:pay']({ leaseId: quote.leaseId }).catch((error: Error) => ({ error: error.message })),
+      (r) => !('error' in r),
+      20_000,
+    );
+    if ('error' in paid) throw new Error(paid.error);
+    expect(paid.lease.state).not.toBe('reserved');
+    expect(paid.lease.increments[0]!.payments[0]!.signature).toBe(signature);
+    expect(confirmations.length).toBe(asked);
+    expect((await usdcOf(payment.payee)) - payeeBefore).toBe(BigInt(payment.amount));
+    expect(renterBefore - (await renterUsdc())).toBe(BigInt(payment.amount));
+    const receipts = (await app.handlers['rent:receipts']({ limit: 200 })).filter((r) => r.leaseId === quote.leaseId);
+    expect(receipts.map((r) => r.signature)).toEqual([signature]);
+    await app.handlers['rent:terminate']({ leaseId: quote.leaseId });
+  }, 90_000);
   it('after a restart, follows the open lease again and resumes auto-pay from the stored budget', async () => {
     const quote = await app.handlers['rent:quote']({ gpuCount: 1, constraints: { gpuModel: '4090', sameModel: true }, job, durationMs: 2 * INCREMENT_MS });
     const perIncrement = BigInt(quote.perIncrement.total);
