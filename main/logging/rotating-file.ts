@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface RotatingFileOptions {
@@ -21,6 +21,9 @@ export interface RotatingFileOptions {
 export class RotatingFile {
   private fd: number;
   private size: number;
+  /** Lines lost since the last write that went through (a full disk: issue 19). */
+  private dropped = 0;
+  private closed = false;
 
   constructor(private readonly o: RotatingFileOptions) {
     if (o.maxFiles < 1 || o.maxFileBytes < 1) throw new Error('A rotating log needs at least one file of at least one byte.');
@@ -39,23 +42,53 @@ export class RotatingFile {
     return paths;
   }
 
+  /**
+   * Writes one line. A write the disk refuses (full, failing, read-only) drops the line
+   * instead of throwing: a log call must never end the app (issue 19: a full disk threw
+   * ENOSPC out of a timer). The next line that goes through is preceded by a note of how
+   * many were lost.
+   */
   write(chunk: string): boolean {
-    let bytes = Buffer.from(chunk, 'utf8');
-    if (bytes.length > this.o.maxFileBytes) bytes = bytes.subarray(0, this.o.maxFileBytes);
-    if (this.size > 0 && this.size + bytes.length > this.o.maxFileBytes) this.rotate();
-    writeSync(this.fd, bytes);
-    this.size += bytes.length;
+    if (this.closed) return true;
+    try {
+      // The note and the line go in together or not at all.
+      const note = this.dropped > 0 ? `${JSON.stringify({ level: 40, time: Date.now(), msg: `${this.dropped} log line(s) were lost: the disk refused the writes (full?)` })}\n` : '';
+      this.writeBytes(Buffer.from(note + chunk, 'utf8'));
+      this.dropped = 0;
+    } catch {
+      this.dropped++;
+    }
     return true;
   }
 
+  /** Lines lost to refused writes and not yet noted in the file. */
+  droppedLines(): number {
+    return this.dropped;
+  }
+
+  private writeBytes(input: Buffer): void {
+    const bytes = input.length > this.o.maxFileBytes ? input.subarray(0, this.o.maxFileBytes) : input;
+    if (this.size > 0 && this.size + bytes.length > this.o.maxFileBytes) this.rotate();
+    if (this.fd < 0) this.fd = openSync(this.pathOf(0), 'a', 0o600);
+    const written = writeSync(this.fd, bytes);
+    if (written < bytes.length) {
+      // Part of the line went in: take it out again, so every line stays one JSON line.
+      ftruncateSync(this.fd, this.size);
+      throw new Error('the disk took only part of the line');
+    }
+    this.size += written;
+  }
+
   close(): void {
+    this.closed = true;
     if (this.fd < 0) return;
     closeSync(this.fd);
     this.fd = -1;
   }
 
   private rotate(): void {
-    closeSync(this.fd);
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
     rmSync(this.pathOf(this.o.maxFiles - 1), { force: true });
     for (let i = this.o.maxFiles - 2; i >= 0; i--) {
       if (existsSync(this.pathOf(i))) renameSync(this.pathOf(i), this.pathOf(i + 1));
