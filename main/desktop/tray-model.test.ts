@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SupplierStatus } from '../../common/market/lend-types';
 import { USDC } from '../../common/money/token-registry';
 import { formatTrayAmount, trayBitmap, trayModel } from './tray-model';
+import { storageProblem } from '../market/supplier/supplier-hub-link';
 
 const status = (over: Partial<SupplierStatus> = {}): SupplierStatus => ({
   state: 'sharing',
@@ -32,6 +33,14 @@ describe('trayModel', () => {
     const off = trayModel(status({ state: 'off', sharingEnabled: false, todayEarned: '0' }), { startOnLogin: false, token: USDC });
     expect(off.menu).toContainEqual({ kind: 'action', id: 'start-sharing', label: 'Start sharing', enabled: true });
     expect(off.menu).toContainEqual({ kind: 'info', label: 'Today: 0.00 USDC' });
+  });
+
+  it('says "disk full" and what to do within the tooltip when the data disk is full (issue 19)', () => {
+    const message = storageProblem('The disk is full: Idlegrid cannot record anything until space is freed on the disk of its data folder.', '/home/ada/.config/Idlegrid');
+    const full = trayModel(status({ state: 'error', message }), { startOnLogin: false, token: USDC });
+    expect(full.icon).toBe('error');
+    expect(full.tooltip.length).toBeLessThan(128);
+    expect(full.tooltip).toMatch(/^Idlegrid — Disk full: no GPUs are offered until Idlegrid can write again\. Free some space on the disk that holds \/home\/ada/);
   });
 
   it('works before the first status (disabled sharing item) and keeps the tooltip under 128 characters', () => {

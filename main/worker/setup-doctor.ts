@@ -32,6 +32,8 @@ export interface SetupDoctorDeps {
   diskSpace?: (path: string) => Promise<DiskSpace | null>;
   /** The hub's clock minus this machine's, null while not measured (no hub yet): checked when known. */
   clockOffsetMs?: () => number | null;
+  /** Whether Idlegrid's own records can be written, and where they live: a full data disk fails the doctor. */
+  storage?: () => { state: 'ok' | 'failing'; message: string | null; dataDir: string | null };
   /** Longest wait for Docker to answer before it counts as not running. */
   timeoutMs?: number;
 }
@@ -70,10 +72,38 @@ export class SetupDoctor {
       docker.check,
       info ? await this.checkGpuRuntime() : skipped('gpu-runtime', 'GPU support for containers', 'Needs Docker first.'),
       info ? await this.checkDisk(info) : skipped('disk', 'Disk for jobs', 'Needs Docker first.'),
+      ...this.checkStorage(),
       ...this.checkClock(),
     ];
     this.last = { checkedAtMs: this.options.nowMs(), checks, ready: checks.every((c) => c.status !== 'fail') };
     return this.last;
+  }
+
+  /**
+   * Idlegrid's records (leases, payments, earnings) live in its data folder: a machine
+   * that cannot write there must not take leases (issue 19, item 1), so a full disk fails.
+   */
+  checkStorage(): DoctorCheck[] {
+    const storage = this.options.storage?.();
+    if (!storage) return [];
+    const title = "Disk for Idlegrid's records";
+    const where = storage.dataDir ? `the disk that holds ${storage.dataDir}` : 'the disk of the data folder';
+    if (storage.state === 'ok') {
+      return [{ id: 'storage', title, status: 'ok', summary: `Idlegrid can write its records to ${where}.`, fix: null, detail: null }];
+    }
+    const full = /full/i.test(storage.message ?? '');
+    return [
+      {
+        id: 'storage',
+        title,
+        status: 'fail',
+        summary: `${full ? 'Disk full' : 'Cannot write'}: ${storage.message ?? 'Idlegrid cannot write to its data folder.'} Your GPUs are not offered until it can.`,
+        fix: full
+          ? `Free some space on ${where} (delete files you do not need, empty the trash, \`docker system prune\` if Docker shares that disk). Sharing resumes by itself within seconds.`
+          : `Check ${where}: is it read-only, unplugged or failing? Sharing resumes by itself once Idlegrid can write there.`,
+        detail: null,
+      },
+    ];
   }
 
   /**

@@ -25,6 +25,9 @@ import { SetupDoctor } from './setup-doctor';
 import { StorageHealth } from './storage-health';
 import type { StorageStatus } from './storage-health';
 import type { DiskSpace } from './setup-doctor';
+import { localDiskSpace } from './setup-doctor';
+import { DEFAULT_STORAGE_MIN_FREE_BYTES, probeDataDir } from './storage-probe';
+import { dirname } from 'node:path';
 import { testJobSpec } from './test-job';
 import { WorkerEvents } from './worker-events';
 import type { Logger } from '../../common/logger';
@@ -60,6 +63,8 @@ export interface WorkerServiceDeps {
   startTimeoutMs?: number;
   /** While writes to ledger.db fail, the reconcile (which records what it could not) is tried this often. */
   storageRetryMs?: number;
+  /** Below this much free space in ledger.db's folder the worker counts its storage as failing (8 MiB by default). */
+  storageMinFreeBytes?: number;
   /** Reconnect back-off after Docker went away. */
   initialBackoffMs?: number;
   maxBackoffMs?: number;
@@ -124,6 +129,7 @@ export class WorkerService {
       diskReserveBytes: options.diskReserveBytes ?? (() => DEFAULT_DISK_RESERVE_BYTES),
       ...(options.diskSpace ? { diskSpace: options.diskSpace } : {}),
       ...(options.clockOffsetMs ? { clockOffsetMs: options.clockOffsetMs } : {}),
+      storage: () => ({ ...this.storage.status(), dataDir: this.dataDir }),
     });
     const admission = new JobAdmission({
       engine: this.engine,
@@ -200,6 +206,43 @@ export class WorkerService {
 
   /** Whether the worker can record its jobs (a full disk says so here instead of ending the app). */
   storageStatus(): StorageStatus {
+    return this.storage.status();
+  }
+
+  /** The folder of ledger.db, whose disk the supplier's records need (null for an in-memory database). */
+  get dataDir(): string | null {
+    const file = this.options.db.name;
+    return file && file !== ':memory:' ? dirname(file) : null;
+  }
+
+  /**
+   * A write elsewhere in the app (the supplier storing a lease) failed: when the disk is
+   * why, the worker's storage counts as failing (true) and the supplier stops offering.
+   */
+  reportStorageFailure(what: string, error: unknown): boolean {
+    return this.storage.failed(what, error);
+  }
+
+  /**
+   * Checks the data folder's disk now: too little free space makes the storage failing
+   * before a lease is lost to it, and a real test write clears a failure once there is
+   * room again (the supplier calls this every few seconds while it shares).
+   */
+  async probeStorage(): Promise<StorageStatus> {
+    const dir = this.dataDir;
+    if (!dir || this.stopped) return this.storage.status();
+    const wasFailing = this.storage.status().state === 'failing';
+    // The data folder's own disk (the `diskSpace` option measures Docker's data root).
+    const result = await probeDataDir(dir, { minFreeBytes: this.options.storageMinFreeBytes ?? DEFAULT_STORAGE_MIN_FREE_BYTES, failing: wasFailing, diskSpace: localDiskSpace });
+    if (result.ok) {
+      this.storage.succeeded();
+      // Jobs that ended while nothing could be recorded are settled now, not at the next reconnect.
+      if (wasFailing && this.monitor.status().state === 'connected') {
+        this.reconciler.reconcile().catch((error: unknown) => {
+          if (!this.storage.failed('reconcile', error)) this.options.logger.warn({ err: error }, 'the reconcile after a storage failure failed');
+        });
+      }
+    } else if (!this.storage.failed('probe', result.error)) this.options.logger.warn({ err: result.error }, 'the data folder probe failed');
     return this.storage.status();
   }
 

@@ -291,7 +291,7 @@ describe('renting on a private grid', () => {
     // Paying now (well inside the blockhash's life) sends the stored transaction: no
     // "wait a minute", no second question, no second transfer.
     const paid = await eventually(
-      () => app.handlers['rent:pay']({ leaseId: quote.leaseId }).catch((error: Error) => ({ error: error.message })),
+      () => Promise.resolve(app.handlers['rent:pay']({ leaseId: quote.leaseId })).catch((error: Error) => ({ error: error.message })),
       (r) => !('error' in r),
       20_000,
     );

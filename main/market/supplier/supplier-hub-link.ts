@@ -158,8 +158,12 @@ export class SupplierHubLink {
         return this.fail(`The hub refused this machine: ${errorText(error)}`);
       }
     }
-    this.setProblem(null);
-    if (this.client?.connected) await this.publishOffers(settings.sharingEnabled ? planOffers(gpus, settings.lendTerms) : []);
+    // A machine that cannot record leases must not take any (issue 19, item 1): it keeps
+    // its socket (running leases go on) but offers nothing, and says why.
+    const storage = this.d.worker.storageStatus();
+    const cannotWrite = storage.state === 'failing' ? storageProblem(storage.message, this.d.worker.dataDir) : null;
+    this.setProblem(cannotWrite);
+    if (this.client?.connected) await this.publishOffers(settings.sharingEnabled && !cannotWrite ? planOffers(gpus, settings.lendTerms) : []);
   }
 
   /** Updates the hub's offers to the plan: existing offers of a model are updated in place, extra ones withdrawn. */
@@ -202,4 +206,17 @@ export class SupplierHubLink {
     this.problem = problem;
     this.d.publish();
   }
+}
+
+/**
+ * Why a machine whose data folder takes no writes offers nothing, and what to do: the
+ * first words say both (the tray's tooltip shows only about 120 characters).
+ */
+export function storageProblem(message: string | null, dataDir: string | null): string {
+  const where = dataDir ? `the disk that holds ${dataDir}` : 'the disk of the data folder';
+  const what = message ?? 'Idlegrid cannot write to its data folder.';
+  if (/full/i.test(what)) {
+    return `Disk full: no GPUs are offered until Idlegrid can write again. Free some space on ${where} (delete files you do not need, empty the trash, \`docker system prune\` if Docker shares that disk); sharing resumes by itself. (${what})`;
+  }
+  return `Cannot write: no GPUs are offered until Idlegrid can write again. Check ${where} (is it read-only, unplugged or failing?); sharing resumes by itself. (${what})`;
 }

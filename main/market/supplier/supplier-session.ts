@@ -15,6 +15,8 @@ import type { WorkerService } from '../../worker/worker-service';
 import type { MarketHub } from '../market-hub';
 import type { EarningsStore } from './earnings-store';
 import { LeaseRefunds } from './lease-refunds';
+import { ChainPaymentRecovery } from './chain-payment-recovery';
+import type { RecoveredPayment } from '../../../common/market/earnings-types';
 import type { RefundStore } from './refund-store';
 import type { EnergyMeter } from './energy-meter';
 import { localDayStartMs } from './earnings-report';
@@ -31,6 +33,8 @@ import type { Logger } from '../../../common/logger';
 
 /** How often refunds owed or in flight are tried again. */
 const REFUND_SETTLE_MS = 10_000;
+/** How often the data folder's disk is checked (a full one stops the offers; room again resumes them). */
+const STORAGE_PROBE_MS = 5_000;
 
 export interface SupplierSessionDeps {
   leases: SupplierLeaseStore;
@@ -76,6 +80,7 @@ export class SupplierSession {
   private readonly payments: PaymentIntake;
   private readonly refunds: LeaseRefunds;
   private lastRefundSettleMs = 0;
+  private lastStorageProbeMs = 0;
   private readonly thermal: ThermalController;
   /** Listeners and the clock of one start, released by `stop`. */
   private running = new DisposableStore({ name: 'SupplierSession' });
@@ -154,6 +159,8 @@ export class SupplierSession {
       void this.sync();
     }, store);
     this.d.worker.onDidChangeEngine(() => void this.sync(), store);
+    // A full disk withdraws the offers; room again publishes them.
+    this.d.worker.onDidChangeStorage(() => void this.sync(), store);
     this.d.wallet.onDidChangeWallet(() => void this.sync(), store);
     this.d.worker.onDidChangeJob((job) => this.lifecycle.onJobChanged(job), store);
     this.d.worker.onJobLog((batch) => this.lifecycle.onJobLog(batch), store);
@@ -232,6 +239,23 @@ export class SupplierSession {
     return this.link.sync();
   }
 
+  /**
+   * Books payments found on chain to the payout address, with an Idlegrid memo for a lease
+   * of this machine and no earnings row (a lease.paid lost to a full disk or a crash). Each
+   * goes through the payment intake in its lease's queue, so it is verified in full and
+   * booked once; it never starts a job (only the hub's lease.paid does).
+   */
+  recoverChainPayments(): Promise<RecoveredPayment[]> {
+    const recovery = new ChainPaymentRecovery({
+      leases: this.d.leases,
+      earnings: this.d.earnings,
+      wallet: this.d.wallet,
+      payout: () => this.terms().payoutAddress || this.d.wallet.vault.activeAddress() || '',
+      book: (leaseId, payment) => this.queue.run(leaseId, () => this.payments.onPaid(leaseId, payment, { bookOnly: true })),
+    });
+    return recovery.run();
+  }
+
   /** Resolves when every lease's queued work is done (tests). */
   async idle(): Promise<void> {
     await this.link.idle();
@@ -283,6 +307,10 @@ export class SupplierSession {
     this.meter.meterAll();
     // Announced payments not booked yet (a full disk, an unreachable chain) are tried again.
     this.payments.retryUnbooked((leaseId, work) => this.queue.run(leaseId, work));
+    if (nowMs - this.lastStorageProbeMs >= STORAGE_PROBE_MS) {
+      this.lastStorageProbeMs = nowMs;
+      this.d.worker.probeStorage().catch((error: unknown) => this.logError('[supplier] checking the data folder failed', error));
+    }
     if (nowMs - this.lastRefundSettleMs >= REFUND_SETTLE_MS) {
       this.lastRefundSettleMs = nowMs;
       void this.refunds.settle();
@@ -301,5 +329,7 @@ export class SupplierSession {
 
   private logError(message: string, error: unknown): void {
     this.d.logger.error({ err: error }, message);
+    // A write that failed for want of disk (a lease that could not be stored) stops the offers.
+    this.d.worker.reportStorageFailure(message, error);
   }
 }

@@ -6,8 +6,11 @@ import { join } from 'node:path';
 import { createAppServices } from '../../../app/app-services';
 import { PassphraseKeyProtection } from '../../../wallet/passphrase-key-protection';
 
-const [dataDir, leaseId, passphrase] = process.argv.slice(2);
-if (!dataDir || !leaseId || !passphrase) throw new Error('usage: sign-then-crash.ts DATA_DIR LEASE_ID PASSPHRASE');
+const [dataDirArg, leaseIdArg, passphraseArg] = process.argv.slice(2);
+if (!dataDirArg || !leaseIdArg || !passphraseArg) throw new Error('usage: sign-then-crash.ts DATA_DIR LEASE_ID PASSPHRASE');
+const dataDir: string = dataDirArg;
+const leaseId: string = leaseIdArg;
+const passphrase: string = passphraseArg;
 
 const services = createAppServices({
   shell: 'headless',
