@@ -56,9 +56,22 @@ export interface EarningsCsv {
   csv: string;
 }
 
+/** A payment found on chain to this machine's address with an Idlegrid memo and no earnings row. */
+export interface RecoveredPayment {
+  signature: string;
+  leaseId: string;
+  increment: number;
+  /** True when it verified and now has its earnings row. */
+  booked: boolean;
+  /** Why it was not booked (null when it was). */
+  reason: string | null;
+}
+
 export interface ReconcileReport {
   checked: number;
   ok: number;
   mismatched: Array<{ signature: string; reason: string }>;
+  /** Payments found on chain that had no row (issue 19, item 3); absent when the chain was not searched. */
+  found?: RecoveredPayment[];
   atMs: number;
 }

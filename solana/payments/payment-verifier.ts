@@ -301,6 +301,22 @@ function ownerDelta(pre: readonly TokenBalanceEntry[], post: readonly TokenBalan
   return total;
 }
 
+/**
+ * The Idlegrid payment memo a transaction carries (`idlegrid:<hub>:<lease>:<increment>`),
+ * or null when it carries none or more than one: how a supplier finds, on chain, payments
+ * to its address that it never booked (issue 19, item 3). Finding one proves nothing:
+ * the payment is then checked in full by `verify`.
+ */
+export function idlegridPaymentMemoOf(tx: JsonEncodedTransaction): string | null {
+  const message = tx.transaction.message;
+  const accountKeys = [...message.accountKeys, ...(tx.meta?.loadedAddresses?.writable ?? []), ...(tx.meta?.loadedAddresses?.readonly ?? [])];
+  const ours = message.instructions
+    .filter((ix) => MEMO_PROGRAMS.has(accountKeys[ix.programIdIndex] ?? ''))
+    .map((ix) => decodeMemo(ix.data))
+    .filter((memo) => parsePaymentMemo(memo) !== null);
+  return ours.length === 1 ? ours[0]! : null;
+}
+
 function decodeMemo(data: string): string {
   try {
     return utf8.decode(base58.encode(data));

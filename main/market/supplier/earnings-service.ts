@@ -1,6 +1,6 @@
 import { Emitter } from '../../../common/event';
 import type { Event } from '../../../common/event';
-import type { EarningRow, EarningsCsv, EarningsSummary, ReconcileReport } from '../../../common/market/earnings-types';
+import type { EarningRow, EarningsCsv, EarningsSummary, ReconcileReport, RecoveredPayment } from '../../../common/market/earnings-types';
 import type { TokenUnit } from '../../../common/money/token';
 import { PaymentVerifier } from '../../../solana/payments/payment-verifier';
 import type { ChainReader } from '../../../solana/payments/payment-verifier';
@@ -27,6 +27,8 @@ export class EarningsService {
     private readonly wallet: WalletModule,
     private readonly nowMs: () => number,
     private readonly refunds: RefundStore | null = null,
+    /** Finds chain payments to this machine with an Idlegrid memo and no row, and books them (the supplier session). */
+    private readonly recoverFromChain: (() => Promise<RecoveredPayment[]>) | null = null,
   ) {}
 
   summary(days: number): EarningsSummary {
@@ -52,6 +54,8 @@ export class EarningsService {
   }
 
   async reconcile(): Promise<ReconcileReport> {
+    // First the payments that arrived without a row (a lost lease.paid): booked, then checked with the rest.
+    const found = this.recoverFromChain ? await this.recoverFromChain() : undefined;
     const network = this.wallet.network;
     const chain: ChainReader = {
       transaction: (signature, commitment) => network.client().transaction(signature, commitment) as ReturnType<ChainReader['transaction']>,
@@ -77,7 +81,7 @@ export class EarningsService {
       if (reason) mismatched.push({ signature: row.signature, reason });
     }
     this.changed.fire({ atMs: this.nowMs() });
-    return { checked: rows.length, ok: rows.length - mismatched.length, mismatched, atMs: this.nowMs() };
+    return { checked: rows.length, ok: rows.length - mismatched.length, mismatched, ...(found ? { found } : {}), atMs: this.nowMs() };
   }
 
   /** The network's payment token: earnings are its base units. */

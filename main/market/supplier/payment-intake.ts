@@ -63,7 +63,8 @@ export class PaymentIntake {
    * (the money is in the wallet) and handed to `onBookedAfterEnd` (the refund of what was
    * not served). A payment that could not be booked is kept and tried again (`retryUnbooked`).
    */
-  async onPaid(leaseId: string, payment: PaymentNotice): Promise<void> {
+  async onPaid(leaseId: string, payment: PaymentNotice, options: { bookOnly?: boolean } = {}): Promise<void> {
+    if (options.bookOnly) return this.process(leaseId, payment, true);
     const key = `${leaseId}/${payment.increment}/${payment.signature}`;
     this.unbooked.set(key, { leaseId, payment });
     await this.process(leaseId, payment);
@@ -79,7 +80,8 @@ export class PaymentIntake {
     }
   }
 
-  private async process(leaseId: string, payment: PaymentNotice): Promise<void> {
+  /** `bookOnly`: a payment found on chain, not announced by the hub: booked (and refunded in part after an end), never a reason to start or stop the job. */
+  private async process(leaseId: string, payment: PaymentNotice, bookOnly = false): Promise<void> {
     const stored = this.d.leases.get(leaseId);
     if (!stored) return;
     const { lease } = stored;
@@ -91,14 +93,14 @@ export class PaymentIntake {
 
     // Always through the verifier: a signature booked before settles only the (lease,
     // increment) it was credited to, never another lease's start.
-    if (stored.state === 'assigned' && !this.d.earnings.has(payment.signature)) {
+    if (!bookOnly && stored.state === 'assigned' && !this.d.earnings.has(payment.signature)) {
       this.d.leases.update(leaseId, { state: 'verifying' });
       this.d.publish();
     }
     const verified = await this.verify(stored, payment);
     if (!verified.ok) {
       const message = `Payment for increment ${payment.increment} did not verify on chain (${verified.reason}): ${verified.message}`;
-      if (ended) return;
+      if (ended || bookOnly) return;
       if (stored.jobId === null) {
         await this.d.lifecycle.endLease(leaseId, message, { report: { state: 'failed', cause: 'job' } });
       } else {
@@ -128,6 +130,10 @@ export class PaymentIntake {
     }
     if (ended) {
       await this.d.onBookedAfterEnd(leaseId, payment.increment);
+      this.d.publish();
+      return;
+    }
+    if (bookOnly) {
       this.d.publish();
       return;
     }

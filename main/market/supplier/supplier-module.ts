@@ -74,7 +74,7 @@ export function createSupplierModule(options: SupplierModuleDeps): SupplierModul
     logger: options.logger,
     ...(options.tickMs !== undefined ? { tickMs: options.tickMs } : {}),
   });
-  const earnings = new EarningsService(earningsStore, options.wallet, options.nowMs, refunds);
+  const earnings = new EarningsService(earningsStore, options.wallet, options.nowMs, refunds, () => session.recoverChainPayments());
   return {
     session,
     earnings,
