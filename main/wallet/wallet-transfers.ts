@@ -24,6 +24,7 @@ import type { NetworkService } from './network-service';
 import { signingDraft } from './signing-approvals';
 import type { SigningApprovals } from './signing-approvals';
 import { TransactionHistory } from './transaction-history';
+import { storageFailureText } from '../../sqlite/storage-failure';
 import type { WalletAccounts } from './wallet-accounts';
 import type { WalletActivity, WalletActivityKind } from './wallet-activity';
 
@@ -212,7 +213,12 @@ export class WalletTransfers {
     await client.send(transaction);
     onSent?.();
     // Recorded before confirmation: if confirming times out, history still says what it was for.
-    this.d.activity.record(signature, this.d.network.info().kind, from, kind, purpose);
+    // The money has left: a history row lost to a full disk must not turn this into a failure.
+    try {
+      this.d.activity.record(signature, this.d.network.info().kind, from, kind, purpose);
+    } catch (error) {
+      if (!storageFailureText(error)) throw error;
+    }
     const { slot } = await client.confirm(signature, { commitment: 'confirmed', lastValidBlockHeight: lifetime.lastValidBlockHeight });
     this.activityRecorded.fire({ address: from, signature });
     void this.d.balances.refreshBalances();

@@ -12,6 +12,7 @@ import type { WalletModule } from '../../wallet/wallet-module';
 import type { MarketHub } from '../market-hub';
 import { isHubError, rentError } from './rent-errors';
 import { errorText } from '../../../common/errors';
+import { storageFailureText } from '../../../sqlite/storage-failure';
 import type { RentLedger, RentPayment } from './rent-ledger';
 
 export type PaymentApproval = NonNullable<PayOptions['approval']>;
@@ -55,6 +56,11 @@ export class LeasePayer {
   readonly onDidChangeReceipts: Event<{ atMs: number }> = this.receiptsChanged.event;
 
   constructor(private readonly o: LeasePayerDeps) {}
+
+  /** Receipts were healed from the hub's word at start: the UI reads them again. */
+  receiptsHealed(): void {
+    this.receiptsChanged.fire({ atMs: this.o.nowMs() });
+  }
 
   /** A payment of the lease is running or waiting. */
   busy(leaseId: string): boolean {
@@ -137,14 +143,45 @@ export class LeasePayer {
       });
       this.o.afterSigned?.({ leaseId: lease.leaseId, increment: index, payee: p.payee, signature });
     };
-    const { signature, autoApproved } = await this.o.wallet.service.pay(
-      { recipient: p.payee as Address, mint: lease.mint as Address, token, amount: BigInt(p.amount), reference: p.reference as Address, leaseId: lease.leaseId, increment: index, memo: p.memo },
-      { approval, onSigned },
-    );
-    this.o.ledger.markSent(signature, autoApproved, this.o.nowMs());
-    this.receiptsChanged.fire({ atMs: this.o.nowMs() });
+    let paid: { signature: Signature; autoApproved: boolean };
+    try {
+      paid = await this.o.wallet.service.pay(
+        { recipient: p.payee as Address, mint: lease.mint as Address, token, amount: BigInt(p.amount), reference: p.reference as Address, leaseId: lease.leaseId, increment: index, memo: p.memo },
+        { approval, onSigned },
+      );
+    } catch (error) {
+      // The payment is recorded before it is sent: a record that failed means nothing left.
+      const disk = storageFailureText(error);
+      if (disk) throw new ApiError('unavailable', `Nothing was paid: ${disk} A payment is recorded before it is sent, so this one was not sent. Free some space and pay again.`, 'storage_failing');
+      throw error;
+    }
+    const { signature, autoApproved } = paid;
+    const amountText = `${formatAmount({ token, baseUnits: BigInt(p.amount) })} ${token.symbol}`;
+    let unrecorded: string | null = null;
+    try {
+      this.o.ledger.markSent(signature, autoApproved, this.o.nowMs());
+      this.receiptsChanged.fire({ atMs: this.o.nowMs() });
+    } catch (error) {
+      // The money is on chain: the hub must still hear of it, the record can wait.
+      unrecorded = storageFailureText(error);
+      if (!unrecorded) throw error;
+    }
     await this.o.afterSent?.({ leaseId: lease.leaseId, increment: index, payee: p.payee, signature });
-    await this.submit(lease.leaseId, index, p.payee, signature);
+    try {
+      await this.submit(lease.leaseId, index, p.payee, signature);
+    } catch (error) {
+      const disk = storageFailureText(error);
+      if (disk) {
+        throw new ApiError('unavailable', `The hub credited the transfer of ${amountText} (transaction ${signature}), but this app could not record that: ${disk} It is recorded when space returns (at the next start at the latest); it is never paid twice.`, 'storage_failing');
+      }
+      if (unrecorded && error instanceof ApiError) {
+        throw new ApiError(error.code, `The transfer of ${amountText} went on chain (transaction ${signature}) but could not be recorded: ${unrecorded} ${error.message}`, error.reason);
+      }
+      throw error;
+    }
+    if (unrecorded) {
+      throw new ApiError('unavailable', `The transfer of ${amountText} went on chain (transaction ${signature}) and the hub credited it, but this app could not record it: ${unrecorded} It will be recorded when space returns (at the next start at the latest); paying again finds it, it never pays twice.`, 'storage_failing');
+    }
   }
 
   /**
@@ -234,9 +271,6 @@ export class LeasePayer {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.o.hub.withSession((c) => c.submitPayment(leaseId, { increment, payee, signature }));
-        this.o.ledger.markSubmitted(signature);
-        this.receiptsChanged.fire({ atMs: this.o.nowMs() });
-        return;
       } catch (error) {
         // The hub's RPC may not see the transfer yet: the same signature again is safe.
         if (isHubError(error, 'unavailable') && attempt < attempts) {
@@ -246,6 +280,10 @@ export class LeasePayer {
         const mapped = rentError(error, `hand payment ${signature} to the hub`);
         throw new ApiError(mapped.code, `${mapped.message} The transfer itself is on chain and recorded under Spending; paying again later submits it, it does not pay twice.`, mapped.reason);
       }
+      // Credited. A record that fails here (a full disk) is the caller's to explain.
+      this.o.ledger.markSubmitted(signature);
+      this.receiptsChanged.fire({ atMs: this.o.nowMs() });
+      return;
     }
   }
 }

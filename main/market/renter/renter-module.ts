@@ -151,7 +151,14 @@ export function createRenterModule(options: RenterModuleDeps): RenterModule {
       await follower.refresh(record.leaseId).catch((error) => logger.warn({ err: error, leaseId: record.leaseId }, 'a lease could not be fetched'));
     }
     for (const payment of ledger.unsubmitted(address)) {
-      const view = follower.get(payment.leaseId);
+      // A receipt left 'signed' or 'sent' although the hub credited it (the record failed on
+      // a full disk): healed from the hub's word, ended leases included (issue 19, item 11).
+      const view = follower.get(payment.leaseId) ?? (await hub.withSession((c) => c.lease(payment.leaseId)).catch(() => null));
+      if (view && creditedSignatures(view).has(payment.signature)) {
+        ledger.markSubmitted(payment.signature);
+        payer.receiptsHealed();
+        continue;
+      }
       if (!view || view.state === 'ended') continue;
       void payer.resume(payment).then(
         () => follower.refresh(payment.leaseId),
@@ -294,4 +301,9 @@ export function createRenterModule(options: RenterModuleDeps): RenterModule {
       follower.dispose();
     },
   };
+}
+
+/** The signatures the hub credited to a lease, every increment and payee. */
+function creditedSignatures(view: LeaseView): Set<string> {
+  return new Set(view.increments.flatMap((i) => i.payments.map((p) => p.signature)).filter((s): s is string => s !== null));
 }
