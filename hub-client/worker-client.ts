@@ -132,7 +132,7 @@ export class WorkerClient extends EventEmitter<WorkerClientEvents> {
     await this.request(ref, { type: 'offer.withdraw', ref, offerId });
   }
 
-  reportNode(leaseId: string, state: 'pulling' | 'running' | 'exited' | 'failed', extra: { exitCode?: number; message?: string; cause?: 'job' | 'supplier' } = {}): void {
+  reportNode(leaseId: string, state: 'pulling' | 'running' | 'exited' | 'failed' | 'down', extra: { exitCode?: number; message?: string; cause?: 'job' | 'supplier' } = {}): void {
     this.send({ type: 'lease.node', leaseId, state, ...extra });
   }
 

@@ -136,6 +136,8 @@ export interface LeaseNodeStatus {
   state: NodeState;
   message: string | null;
   updatedAtMs: number;
+  /** Set while the machine says its container engine is down (issue 19, item 5): no payment is taken for the lease meanwhile. */
+  downSinceMs?: number;
 }
 
 /** What the renter gets back for a cluster request: the GPUs are held until `expiresAtMs`. */

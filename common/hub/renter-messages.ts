@@ -17,7 +17,7 @@ export type RenterMessage = z.infer<typeof renterMessageSchema>;
 
 export type LeaseEvent =
   | { type: 'lease.state'; leaseId: string; state: LeaseState; endReason: LeaseEndReason | null; atMs: number; reason: string }
-  | { type: 'lease.node'; leaseId: string; rank: number; state: NodeState; message: string | null; atMs: number }
+  | { type: 'lease.node'; leaseId: string; rank: number; state: NodeState; message: string | null; atMs: number; downSinceMs?: number }
   | { type: 'lease.log'; leaseId: string; rank: number; stream: 'stdout' | 'stderr'; text: string; atMs: number }
   | { type: 'lease.payment'; leaseId: string; increment: number; payee: string; amount: string; signature: string; atMs: number }
   /** A supplier refunded unused paid time (checked on chain by the hub): `amount` base units back to the renter. */

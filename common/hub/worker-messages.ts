@@ -41,7 +41,11 @@ export const workerMessageSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('lease.node'),
     leaseId,
-    state: z.enum(['pulling', 'running', 'exited', 'failed']),
+    /**
+     * `down`: the machine's container engine stopped (Docker went away) while the job ran;
+     * the hub takes no payment for the lease until the machine says `running` again.
+     */
+    state: z.enum(['pulling', 'running', 'exited', 'failed', 'down']),
     exitCode: z.number().int().optional(),
     message: z.string().max(1024).optional(),
     /**

@@ -53,6 +53,15 @@ export class LeasePaymentIntake {
     if (lease.state === 'ended') {
       throw new HubError(lease.endReason === 'unpaid' && lease.startedAtMs === null ? 'reservation_expired' : 'conflict', `Lease ${leaseId} has ended (${lease.endReason}); it takes no more payments.`, 'lease_ended');
     }
+    if (lease.downNodes.size > 0) {
+      // Issue 19, item 5: the machines said their engine is down; money for them waits until they run.
+      const ranks = [...lease.downNodes.keys()].sort((a, b) => a - b);
+      throw new HubError(
+        'unavailable',
+        `Machine${ranks.length === 1 ? '' : 's'} ${ranks.join(', ')} of lease ${leaseId} ${ranks.length === 1 ? 'is' : 'are'} down (its container engine stopped): the hub takes no payment for this lease until ${ranks.length === 1 ? 'it runs' : 'they run'} again. A transfer already on chain is credited then: submit the same signature again.`,
+        'nodes_down',
+      );
+    }
     const verdict = await this.o.payments.verify(
       { recipient: expected.payee, mint: lease.mint, token: this.o.terms.token, amount: expected.amount, reference: expected.reference, memo: expected.memo },
       submission.signature,

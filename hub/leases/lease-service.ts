@@ -356,6 +356,18 @@ export class LeaseService {
     }
     const nowMs = this.o.clock.nowMs();
     const status = lease.nodes[node.rank]!;
+    if (event.state === 'down') {
+      // The machine keeps its socket and its job's state; it only cannot run it now. The
+      // renter sees it, and no payment is taken until the machine runs again.
+      const message = event.message ?? "The machine's container engine stopped.";
+      if (!lease.downNodes.has(node.rank)) lease.downNodes.set(node.rank, nowMs);
+      status.message = message;
+      status.updatedAtMs = nowMs;
+      this.o.notifier.toRenter(lease.leaseId, { type: 'lease.node', leaseId: lease.leaseId, rank: node.rank, state: status.state, message, atMs: nowMs, downSinceMs: lease.downNodes.get(node.rank)! });
+      void this.appendEvidence({ leaseId: lease.leaseId, kind: 'node', workerId, atMs: nowMs, body: { rank: node.rank, state: 'down', message } });
+      return;
+    }
+    lease.downNodes.delete(node.rank);
     const state: NodeState = event.state === 'exited' && (event.exitCode ?? 0) !== 0 ? 'failed' : event.state;
     const message = event.message ?? (event.state === 'exited' ? `exited with code ${event.exitCode ?? 0}` : null);
     status.state = state;

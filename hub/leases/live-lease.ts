@@ -14,6 +14,8 @@ export interface LiveLease extends StoredLease {
   logTail: Array<{ rank: number; stream: 'stdout' | 'stderr'; text: string; atMs: number }>;
   /** Node failures the supplier's side caused (stopped by the owner), for reputation. */
   supplierCaused: Set<string>;
+  /** rank → since when that machine says its container engine is down (memory only: a restarted hub hears it again). */
+  downNodes: Map<number, number>;
   /** No unpaid end before this (a grace period after a hub restart); 0 for leases made since. */
   notBeforeMs: number;
   /** The address the quote came from (memory only: limits reservations per address). */
@@ -23,7 +25,7 @@ export interface LiveLease extends StoredLease {
 export const LOG_TAIL_CHUNKS = 100;
 
 export function toLive(stored: StoredLease): LiveLease {
-  return { ...stored, lostSinceMs: new Map(), logTail: [], supplierCaused: new Set(), notBeforeMs: 0 };
+  return { ...stored, lostSinceMs: new Map(), logTail: [], supplierCaused: new Set(), notBeforeMs: 0, downNodes: new Map() };
 }
 
 export function paymentsOf(lease: StoredLease, increment: number): StoredPayment[] {
@@ -96,7 +98,10 @@ export function toLeaseView(lease: StoredLease, token: TokenUnit): LeaseView {
     mint: lease.mint,
     job: lease.request.job,
     placement: renterPlacement(lease.leaseId, lease.placement),
-    nodes: lease.nodes.map((n) => ({ ...n })),
+    nodes: lease.nodes.map((n) => {
+      const downSinceMs = 'downNodes' in lease ? (lease as LiveLease).downNodes.get(n.rank) : undefined;
+      return downSinceMs === undefined ? { ...n } : { ...n, downSinceMs };
+    }),
     increments: Array.from({ length: lease.incrementCount }, (_, k) => incrementView(lease, k)),
     transitions: lease.transitions.map((t) => ({ ...t })),
     paidSoFar: paid.toString(10),

@@ -11,6 +11,8 @@ export interface DockerTestEnv {
   /** DOCKER_HOST, IDLEGRID_HOOK_LOG, IDLEGRID_TEST_IMAGE and (with a registry) IDLEGRID_TEST_REGISTRY. */
   env: Record<string, string>;
   restartDockerd(): Promise<void>;
+  stopDockerd(): Promise<void>;
+  startDockerd(): Promise<void>;
   stop(): Promise<void>;
 }
 

@@ -149,6 +149,14 @@ export async function startDockerTestEnv(options = {}) {
         await stopDockerd();
         await startDockerd();
       },
+      /** Stops dockerd (SIGTERM), for a test that looks at what happens while it is away. */
+      async stopDockerd() {
+        await stopDockerd();
+      },
+      /** Starts dockerd again with the same data (after `stopDockerd`). */
+      async startDockerd() {
+        await startDockerd();
+      },
       async stop() {
         if (stopped) return;
         stopped = true;

@@ -58,9 +58,9 @@ export class AutoPayer implements Disposable {
     const index = next.increment.index;
     // Money only for machines that run: a lease whose nodes are not all running (a
     // supplier that swallowed it, a machine still pulling) is not paid from the budget.
-    const notRunning = view.nodes.filter((n) => n.state !== 'running');
+    const notRunning = view.nodes.filter((n) => n.state !== 'running' || n.downSinceMs !== undefined);
     if (notRunning.length > 0) {
-      this.o.follower.setNote(leaseId, `Auto-pay holds increment ${index}: machine(s) ${notRunning.map((n) => n.rank).join(', ')} are not running (${notRunning.map((n) => n.state).join(', ')}). Nothing is paid for machines that do not run.`);
+      this.o.follower.setNote(leaseId, `Auto-pay holds increment ${index}: machine(s) ${notRunning.map((n) => n.rank).join(', ')} are not running (${notRunning.map((n) => (n.downSinceMs !== undefined ? 'down' : n.state)).join(', ')}). Nothing is paid for machines that do not run.`);
       return;
     }
     const token = this.o.token();

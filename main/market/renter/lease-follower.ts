@@ -159,7 +159,13 @@ export class LeaseFollower implements Disposable {
         if (f.logs.length > MAX_LOG_LINES_PER_LEASE) f.logs.splice(0, f.logs.length - MAX_LOG_LINES_PER_LEASE);
         return;
       case 'lease.node': {
-        const nodes = view.nodes.map((n) => (n.rank === event.rank ? { ...n, state: event.state, message: event.message, updatedAtMs: event.atMs } : n));
+        // A machine down (its engine stopped) carries downSinceMs; the next report without it is back.
+        const nodes = view.nodes.map((n) => {
+          if (n.rank !== event.rank) return n;
+          const { downSinceMs: _was, ...rest } = n;
+          const next = { ...rest, state: event.state, message: event.message, updatedAtMs: event.atMs };
+          return event.downSinceMs === undefined ? next : { ...next, downSinceMs: event.downSinceMs };
+        });
         f.view = { ...view, nodes };
         break;
       }

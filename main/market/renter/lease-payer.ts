@@ -92,6 +92,10 @@ export class LeasePayer {
     if (lease.token !== info.token || lease.mint !== info.mint) {
       throw new ApiError('conflict', `The hub takes payments in ${lease.token} (mint ${lease.mint}) but the wallet is on ${info.label} with ${info.token} (mint ${info.mint}). Switch the network to the one the hub uses (Settings → Wallet and network).`, 'payment_mint_mismatch');
     }
+    const down = lease.nodes.filter((n) => n.downSinceMs !== undefined);
+    if (down.length > 0 && index > 0) {
+      throw new ApiError('unavailable', `Nothing was paid: machine ${down.map((n) => n.rank).join(', ')} of this lease is down (${down[0]!.message ?? 'its container engine stopped'}). The hub takes no payment for it until it runs again; pay then.`, 'nodes_down');
+    }
     const toPay: IncrementPayment[] = [];
     for (const p of increment.payments.filter((x) => x.signature === null)) {
       const recorded = this.o.ledger.payment(lease.leaseId, index, p.payee);

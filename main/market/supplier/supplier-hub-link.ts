@@ -114,7 +114,15 @@ export class SupplierHubLink {
       return this.fail(`The market hub cannot be reached: ${errorText(error)}`);
     }
     const engine = this.d.worker.engineStatus();
-    if (engine.state === 'disconnected') return this.fail(`Docker is not running: ${engine.message} Start Docker (or run the setup doctor on Home), and sharing resumes by itself.`);
+    if (engine.state === 'disconnected') {
+      const problem = `Docker is not running: ${engine.message} Start Docker (or run the setup doctor on Home), and sharing resumes by itself.`;
+      // With leases here the socket stays (issue 19, item 5): the session tells the hub their
+      // nodes are down, so it takes no payment for them, instead of the machine vanishing.
+      if (!hasActive || !this.client) return this.fail(problem);
+      this.setProblem(problem);
+      if (this.client.connected) await this.publishOffers([]);
+      return;
+    }
     const snapshot = this.d.snapshot();
     const gpus = sharedGpus(snapshot, settings.lendTerms);
     if (settings.sharingEnabled && gpus.length === 0) {

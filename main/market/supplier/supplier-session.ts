@@ -81,6 +81,8 @@ export class SupplierSession {
   private readonly refunds: LeaseRefunds;
   private lastRefundSettleMs = 0;
   private lastStorageProbeMs = 0;
+  /** Leases reported `down` to the hub while Docker is away. */
+  private readonly downLeases = new Set<string>();
   private readonly thermal: ThermalController;
   /** Listeners and the clock of one start, released by `stop`. */
   private running = new DisposableStore({ name: 'SupplierSession' });
@@ -158,7 +160,10 @@ export class SupplierSession {
       this.snapshot = s;
       void this.sync();
     }, store);
-    this.d.worker.onDidChangeEngine(() => void this.sync(), store);
+    this.d.worker.onDidChangeEngine((engine) => {
+      this.reportEngine(engine.state === 'disconnected' ? engine.message : null);
+      void this.sync();
+    }, store);
     // A full disk withdraws the offers; room again publishes them.
     this.d.worker.onDidChangeStorage(() => void this.sync(), store);
     this.d.wallet.onDidChangeWallet(() => void this.sync(), store);
@@ -295,6 +300,36 @@ export class SupplierSession {
         break;
     }
     this.publish();
+  }
+
+  /**
+   * Docker went away (a message) or came back (null): each lease whose job runs here is
+   * reported `down` to the hub, which then takes no payment for it and shows the renter
+   * why; once Docker is back (and reconciled) a job still running is reported `running`
+   * again. A job Docker's restart ended is reported by the lifecycle as usual.
+   */
+  private reportEngine(downMessage: string | null): void {
+    const client = this.link.worker;
+    if (downMessage !== null) {
+      for (const stored of this.d.leases.active()) {
+        if (stored.jobId === null || this.downLeases.has(stored.lease.leaseId)) continue;
+        this.downLeases.add(stored.lease.leaseId);
+        client?.reportNode(stored.lease.leaseId, 'down', { message: `Docker stopped on this machine (${downMessage}); the job waits for it to come back.`.slice(0, 1024) });
+      }
+      return;
+    }
+    for (const leaseId of [...this.downLeases]) {
+      this.downLeases.delete(leaseId);
+      const stored = this.d.leases.get(leaseId);
+      if (!stored || stored.state === 'ended' || stored.jobId === null) continue;
+      let state: string | null = null;
+      try {
+        state = this.d.worker.job(stored.jobId).state;
+      } catch {
+        continue;
+      }
+      if (state === 'running' || state === 'paused') client?.reportNode(leaseId, 'running');
+    }
   }
 
   /** The clock: unpaid leases end, running ones are metered. */

@@ -36,7 +36,7 @@ export function LeaseNodeCard({ placement, status, logs, live }: LeaseNodeCardPr
   const state = !live && (status.state === 'assigned' || status.state === 'pulling' || status.state === 'running') ? 'stopped' : status.state;
 
   return (
-    <article className="card rent-node" data-testid="lease-node" data-rank={status.rank} data-state={state} aria-label={`Node ${status.rank}`}>
+    <article className="card rent-node" data-testid="lease-node" data-rank={status.rank} data-state={state} data-down={live && status.downSinceMs !== undefined ? 'true' : undefined} aria-label={`Node ${status.rank}`}>
       <header className="rent-node-head">
         <span className="rent-node-rank">Rank {status.rank}</span>
         <div className="rent-node-what">
@@ -49,9 +49,15 @@ export function LeaseNodeCard({ placement, status, logs, live }: LeaseNodeCardPr
             {placement ? <span title={placement.supplier}> · supplier {shortAddress(placement.supplier)}</span> : null}
           </span>
         </div>
-        <StatusPill tone={nodeTone(state)} testId="lease-node-state">
-          {NODE_STATE_LABEL[state]}
-        </StatusPill>
+        {live && status.downSinceMs !== undefined ? (
+          <StatusPill tone="error" testId="lease-node-state">
+            Down
+          </StatusPill>
+        ) : (
+          <StatusPill tone={nodeTone(state)} testId="lease-node-state">
+            {NODE_STATE_LABEL[state]}
+          </StatusPill>
+        )}
       </header>
       {status.message ? (
         <p className={status.state === 'failed' ? 'rent-node-message field-error' : 'rent-node-message muted small'} data-testid="lease-node-message">
