@@ -30,6 +30,8 @@ test('on Sandbox one machine lends with one wallet and rents from it with anothe
   await app.open(page, '#/home');
   await new WelcomePage(page).setUp('correct horse battery staple', 'lend', 'Lending');
   const lend = await new LendPage(page).open();
+  // A price the test knows, so it can check every money figure the screens show (issue 19).
+  await lend.setTerms({ price: '0.6', maxTemperatureC: '85' });
   await lend.startSharing(60_000);
   await expect(page.getByTestId('lend-hub')).toContainText('127.0.0.1');
 
@@ -44,15 +46,28 @@ test('on Sandbox one machine lends with one wallet and rents from it with anothe
   await expect.poll(() => rent.offerModels()).toContain('NVIDIA GeForce RTX 4090');
   await rent.fillClusterJob({ gpuCount: 1, image: image!, command: `sh -c 'echo hello from rank $RANK; sleep 600'`, hours: 1 });
   await rent.getQuote();
+  // 1 GPU × 1 hour × 0.60 USDC per GPU-hour, paid in 10-minute increments of 0.10 USDC.
+  await expect(page.getByTestId('quote-total')).toHaveText('0.60 USDC');
   const leaseId = await rent.quoteLeaseId();
   await rent.setQuoteAutoPay(null);
   await rent.pay({ confirmations: 1 });
   await rent.waitForNodesRunning(1, 120_000);
   await expect(rent.leaseLog(0)).toContainText('hello from rank 0', { timeout: 30_000 });
+  // The first increment is what was paid; the cost accrues from 0 toward it.
+  await expect(page.getByTestId('lease-paid-so-far')).toHaveText('0.10 USDC');
+  const costSoFar = Number(((await page.getByTestId('lease-cost-so-far').textContent()) ?? '').replace(' USDC', ''));
+  expect(costSoFar).toBeGreaterThanOrEqual(0);
+  expect(costSoFar).toBeLessThanOrEqual(0.1);
+  await rent.openSpending();
+  await expect(page.getByTestId('receipt-amount').first()).toHaveText('0.10 USDC');
+  await new WalletPage(page).open();
+  await expect(wallet.usdc()).toHaveText('999.90 USDC');
 
   // The lending wallet, not the renting one, earned it.
   const earnings = await new EarningsPage(page).open();
   await earnings.waitForPayments(1);
+  await expect(page.getByTestId('earnings-row-amount').first()).toHaveText('0.10 USDC');
+  await expect(page.getByTestId('earnings-all-time-gross')).toHaveText('0.10 USDC');
   await rent.open();
   await rent.openLease(leaseId);
   await rent.terminate();
