@@ -1,7 +1,9 @@
 // `npm run chaos` (not part of `npm test`): a bounded fault campaign over real processes —
 // supplier workers killed with SIGKILL during the image pull and while the job runs, the
 // data dir on a disk that fills up, dockerd restarted during a pull — on a private
-// dockerd and registry. After each fault it checks the invariants: the job of a valid
+// dockerd and registry; and the renter's app and the hub killed while a lease is
+// auto-paid (chaos-market.ts: no double payment, a receipt for every transfer, budgets
+// equal to what was paid). After each fault it checks the invariants: the job of a valid
 // lease is not failed by a fault that was not the job's (no "pull-failed", nothing
 // "interrupted" that could run), the worker process survives a full disk, and nothing of
 // the worker is left in Docker (no orphan container, volume or network).
@@ -22,6 +24,7 @@ import { mountSmallDisk } from '../../main/worker/test-support/full-disk';
 import type { SmallDisk } from '../../main/worker/test-support/full-disk';
 import type { Job } from '../../common/worker/job';
 import { isTerminalJobState } from '../../common/worker/job';
+import { marketScenarios } from './chaos-market';
 
 const args = process.argv.slice(2);
 const short = args.includes('--short');
@@ -280,6 +283,9 @@ const scenarios: Record<string, Scenario> = {
     return violations;
   },
 };
+
+// The renter's app and the hub killed while a lease is auto-paid (scripts/chaos/chaos-market.ts).
+for (const [name, run] of Object.entries(marketScenarios)) scenarios[name] = () => run(random);
 
 async function main(): Promise<void> {
   const startedAtMs = Date.now();
