@@ -24,6 +24,7 @@ describeWithDocker('Setup doctor and "Run a test job" against a Docker with the 
       ['docker', 'ok'],
       ['gpu-runtime', 'ok'],
       ['disk', 'ok'],
+      ['storage', 'ok'],
     ]);
     expect(report.checks[0]!.summary).toMatch(/^Docker 20\.10\.\S+ is running \(API 1\.41/);
     expect(report.checks[1]!.summary).toBe("Containers can use this machine's GPUs (1 tested).");
@@ -112,6 +113,7 @@ describeWithDocker('Setup doctor when Docker is not there', () => {
         ['docker', 'fail'],
         ['gpu-runtime', 'skipped'],
         ['disk', 'skipped'],
+        ['storage', 'ok'],
       ]);
       expect(report.checks[0]!.fix).toBe(
         'Docker is not running (nothing answers at unix:///tmp/idlegrid-no-such-docker.sock). Start Docker Desktop, or on Linux ' +
