@@ -60,6 +60,8 @@ test('on Sandbox one machine lends with one wallet and rents from it with anothe
   expect(costSoFar).toBeLessThanOrEqual(0.1);
   await rent.openSpending();
   await expect(page.getByTestId('receipt-amount').first()).toHaveText('0.10 USDC');
+  await expect(page.getByTestId('spending-total')).toHaveText('0.10 USDC');
+  await expect(page.getByTestId('spending-auto')).toHaveText('0.00 USDC');
   await new WalletPage(page).open();
   await expect(wallet.usdc()).toHaveText('999.90 USDC');
 
