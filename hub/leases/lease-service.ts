@@ -65,6 +65,11 @@ export interface LeaseServiceDeps {
   payments: PaymentCheck;
   notifier: LeaseNotifier;
   terms: LeaseTerms;
+  /**
+   * Called after each write of a lease's rows reached the store: with several hub
+   * instances on one database, the others reload the lease (`refresh`).
+   */
+  onLeaseWritten?: (leaseId: string) => void;
 }
 
 /**
@@ -85,6 +90,7 @@ export class LeaseService {
       ...o,
       ownLease: (renter, leaseId) => this.ownLease(renter, leaseId),
       persist: (lease, write) => this.persist(lease, write),
+      reload: (leaseId) => this.refresh(leaseId),
       transition: (lease, to, endReason, reason, startedAtMs) => this.transition(lease, to, endReason, reason, startedAtMs),
       evidence: (entry) => this.appendEvidence(entry),
     });
@@ -175,7 +181,10 @@ export class LeaseService {
       if (lease.state === 'reserved' && isIncrementPaid(lease, 0)) {
         // The paid period starts when the machines are told to start: now, as they come
         // back — not at the pre-crash credit, which would charge the renter the downtime.
-        await this.transition(lease, 'paid', null, 'first increment paid (recovered after a hub restart)', nowMs);
+        // (Another instance starting at once may win this; then its row is taken.)
+        await this.transition(lease, 'paid', null, 'first increment paid (recovered after a hub restart)', nowMs).catch((error: unknown) => {
+          if (!(error instanceof HubError)) throw error;
+        });
       }
     }
   }
@@ -348,6 +357,9 @@ export class LeaseService {
 
   /** A worker reports a node's state. */
   async nodeEvent(workerId: string, event: Extract<WorkerMessage, { type: 'lease.node' }>): Promise<void> {
+    const known = this.active.get(event.leaseId);
+    // Told by another instance (lease.paid through the bus) before this one reloaded it.
+    if (!known || !hasStarted(known.state)) await this.refresh(event.leaseId);
     const lease = this.active.get(event.leaseId);
     const node = lease?.placement.nodes.find((n) => n.workerId === workerId);
     if (!lease || !node) throw new HubError('not_found', `This machine has no active lease ${event.leaseId}; stop anything it runs for it.`, 'lease_not_found');
@@ -400,6 +412,14 @@ export class LeaseService {
     this.o.notifier.toRenter(lease.leaseId, { type: 'lease.log', leaseId: lease.leaseId, ...entry });
   }
 
+  /** A log chunk relayed by another hub instance: kept for renters who subscribe here later. */
+  rememberLog(event: { leaseId: string; rank: number; stream: 'stdout' | 'stderr'; text: string; atMs: number }): void {
+    const lease = this.active.get(event.leaseId);
+    if (!lease) return;
+    lease.logTail.push({ rank: event.rank, stream: event.stream, text: event.text, atMs: event.atMs });
+    if (lease.logTail.length > LOG_TAIL_CHUNKS) lease.logTail.shift();
+  }
+
   /** Applies every deadline that has passed. Called by the hub's timer; tests call it directly. */
   async tick(): Promise<void> {
     const nowMs = this.o.clock.nowMs();
@@ -444,7 +464,11 @@ export class LeaseService {
     this.o.notifier.toRenter(lease.leaseId, { type: 'lease.state', leaseId: lease.leaseId, state: to, endReason, atMs, reason });
     const change = { leaseId: lease.leaseId, from, to, endReason, atMs, reason, ...(startedAtMs !== undefined ? { startedAtMs } : {}), ...(facts ? { facts } : {}) };
     const written = await this.persist(lease, () => this.o.store.transitionLease(change));
-    if (!written) throw new Error(`lease ${lease.leaseId} was not ${from} in the store; another hub instance changed it`);
+    if (!written) {
+      // Another instance moved it first: the store's row is the truth; take it and say so.
+      void this.refresh(lease.leaseId);
+      throw new HubError('conflict', `Lease ${lease.leaseId} was changed by another hub instance a moment ago (it is no longer ${from}). Look at it again.`, 'lease_changed_elsewhere');
+    }
   }
 
   /**
@@ -452,7 +476,72 @@ export class LeaseService {
    * other, even with a store whose calls really are asynchronous (PostgreSQL).
    */
   private persist<T>(lease: LiveLease, write: () => Promise<T>): Promise<T> {
-    return this.writes.queue(lease.leaseId, write);
+    return this.writes.queue(lease.leaseId, async () => {
+      const result = await write();
+      this.o.onLeaseWritten?.(lease.leaseId);
+      return result;
+    });
+  }
+
+  /**
+   * Another hub instance wrote this lease: reload it from the store (after this
+   * instance's own writes of it, so nothing decided here is overwritten by an older row).
+   * A lease new here holds its GPUs in this instance's offer book — over any hold a quote
+   * of this instance is still trying to write, which the store will refuse — and an ended
+   * one frees them.
+   */
+  refresh(leaseId: string): Promise<void> {
+    return this.writes.queue(leaseId, async () => {
+      const stored = await this.o.store.getLease(leaseId);
+      const local = this.active.get(leaseId);
+      if (!stored) return;
+      if (stored.state === 'ended') {
+        if (!local) return;
+        this.active.delete(leaseId);
+        for (const node of local.placement.nodes) this.o.offers.release(node.workerId, node.gpuUuids, leaseId);
+        Object.assign(local, stored);
+        return;
+      }
+      if (!local) {
+        const lease = toLive(stored);
+        this.active.set(leaseId, lease);
+        const nowMs = this.o.clock.nowMs();
+        for (const node of lease.placement.nodes) {
+          this.o.offers.hold(node.workerId, node.gpuUuids, leaseId, lease.state === 'reserved', true);
+          if (!this.o.workers.isOnline(node.workerId)) lease.lostSinceMs.set(node.workerId, nowMs);
+        }
+        return;
+      }
+      if (local.state === 'reserved' && stored.state !== 'reserved') this.o.offers.markPaid(leaseId, local.placement.nodes.map((n) => n.workerId));
+      Object.assign(local, {
+        state: stored.state,
+        endReason: stored.endReason,
+        startedAtMs: stored.startedAtMs,
+        endedAtMs: stored.endedAtMs,
+        incrementCount: stored.incrementCount,
+        nodes: stored.nodes,
+        payments: stored.payments,
+        transitions: stored.transitions,
+      });
+    });
+  }
+
+  /**
+   * This instance now applies the deadlines of every active lease (it took over from an
+   * instance that stopped): machines and renters get the grace period before anything ends
+   * for their absence, as after a restart.
+   */
+  async adoptDeadlines(): Promise<void> {
+    for (const stored of await this.o.store.listActiveLeases()) await this.refresh(stored.leaseId);
+    const nowMs = this.o.clock.nowMs();
+    for (const lease of this.active.values()) {
+      lease.notBeforeMs = nowMs + this.o.terms.graceMs;
+      for (const node of lease.placement.nodes) {
+        if (!this.o.workers.isOnline(node.workerId)) {
+          if (!lease.lostSinceMs.has(node.workerId)) lease.lostSinceMs.set(node.workerId, nowMs);
+        } else lease.lostSinceMs.delete(node.workerId);
+      }
+    }
   }
 
   /** Ends a lease: records why, frees its GPUs, stops the machines, updates reputation facts. */
