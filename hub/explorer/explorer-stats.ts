@@ -24,7 +24,7 @@ export class ExplorerStatsService {
     let gpusOnline = 0;
     const onlineWorkers = new Set<string>();
     for (const worker of this.workers.all()) {
-      if (!worker.link) continue;
+      if (!worker.link && worker.remoteInstance === null) continue;
       workersOnline += 1;
       onlineWorkers.add(worker.workerId);
       for (const gpu of worker.hardware.gpus) {
@@ -70,7 +70,7 @@ export class ExplorerStatsService {
   machines(): ExplorerMachines {
     const groups = new Map<string, { gpuModel: string; region: string; machines: number; gpus: number }>();
     for (const worker of this.workers.all()) {
-      if (!worker.link) continue;
+      if (!worker.link && worker.remoteInstance === null) continue;
       const models = new Map<string, number>();
       for (const gpu of worker.hardware.gpus) models.set(gpu.model, (models.get(gpu.model) ?? 0) + 1);
       for (const [gpuModel, gpus] of models) {

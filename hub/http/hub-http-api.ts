@@ -201,7 +201,7 @@ export class HubHttpApi {
     return {
       workerId,
       supplier: worker.owner,
-      online: worker.link !== null,
+      online: this.o.workers.isOnline(workerId),
       uptime: Math.round(this.o.workers.uptime(worker, nowMs) * 1000) / 1000,
       leasesCompleted: worker.facts.leasesCompleted,
       leasesEndedBySupplier: worker.facts.leasesEndedBySupplier,

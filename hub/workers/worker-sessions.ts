@@ -118,7 +118,7 @@ export class WorkerSessions {
           // The owner's own session is its proof; the machine it leaves must be offline.
           const holder = this.gpuOwners.get(gpu.uuid);
           const holderWorker = holder === undefined ? undefined : this.o.workers.get(holder);
-          if (holderWorker?.link && holderWorker.machineId === binding.machineId) {
+          if ((holderWorker?.link || holderWorker?.remoteInstance) && holderWorker.machineId === binding.machineId) {
             problems.push(`GPU ${gpu.uuid} is already registered by another of your machines that is online (${holder})`);
             continue;
           }
