@@ -40,7 +40,7 @@ const USAGE = `Usage: npm run hub -- [--port N] [--host ADDR --public-origin URL
                       --connect-rate for a farm behind one NAT)
 
 Timing (ms), for private grids and tests: --increment-ms, --grace-ms, --reservation-ttl-ms,
---heartbeat-interval-ms, --supplier-lost-grace-ms, --start-deadline-ms, --refund-deadline-ms, --tick-ms`;
+--heartbeat-interval-ms, --supplier-lost-grace-ms, --start-deadline-ms, --refund-deadline-ms, --tick-ms, --explorer-sample-ms`;
 
 const TIMING_FLAGS: Record<string, keyof HubTiming> = {
   'increment-ms': 'incrementMs',
@@ -51,6 +51,7 @@ const TIMING_FLAGS: Record<string, keyof HubTiming> = {
   'start-deadline-ms': 'startDeadlineMs',
   'refund-deadline-ms': 'refundDeadlineMs',
   'tick-ms': 'tickMs',
+  'explorer-sample-ms': 'explorerSampleMs',
 };
 
 function fail(message: string): never {

@@ -13,6 +13,7 @@ import { PAYMENT_TOKEN } from '../common/money/token-registry';
 import { SessionTokens } from './auth/session-tokens';
 import { SignInChallenges } from './auth/sign-in-challenges';
 import { ExplorerStatsService } from './explorer/explorer-stats';
+import { DEFAULT_EXPLORER_SERIES_TIMING, ExplorerSeriesRecorder } from './explorer/explorer-series';
 import { ConnectionGuard } from './gateway/connection-guard';
 import { PublicExplorerPage } from './explorer/public-explorer-page';
 import { RateLimiter } from './gateway/rate-limiter';
@@ -62,6 +63,8 @@ export interface HubTiming {
   tickMs: number;
   presenceFlushMs: number;
   rescoreMs: number;
+  /** How often the hub samples its explorer series (the fine interval; older points are rolled up hourly). */
+  explorerSampleMs: number;
 }
 
 export const DEFAULT_HUB_TIMING: HubTiming = {
@@ -77,6 +80,7 @@ export const DEFAULT_HUB_TIMING: HubTiming = {
   tickMs: 1_000,
   presenceFlushMs: 30_000,
   rescoreMs: 60_000,
+  explorerSampleMs: 60_000,
 };
 
 export interface HubLimits {
@@ -305,6 +309,7 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
   const workerGateway = new WorkerGateway({ logger, sessions: workerSessions, sessionTokens: sessions, workers, limiter: workerLimiter, connectLimiter, helloTimeoutMs: timing.helloTimeoutMs });
   renterGateway = new RenterGateway({ logger, sessions, leases, limiter: requestLimiter, helloTimeoutMs: timing.helloTimeoutMs });
   const explorer = new ExplorerStatsService(store, clock, workers, leases);
+  const series = new ExplorerSeriesRecorder(store, clock, explorer, { ...DEFAULT_EXPLORER_SERIES_TIMING, fineMs: timing.explorerSampleMs });
   if (options.instances) {
     // The bus listened before the store was read above: events since then are applied now.
     sync = new InstanceSync({ bus: options.instances.bus, store, workers, offers, leases, publishToRenters: (leaseId, event) => renterGateway!.publish(leaseId, event), logger });
@@ -341,7 +346,7 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
     heartbeatIntervalMs: timing.heartbeatIntervalMs,
   };
   const challenges = new SignInChallenges({ domain: origin, clock, random, maxPending: limits.maxPendingChallenges, maxPendingPerRequester: limits.maxChallengesPerAddress });
-  const api = new HubHttpApi({ logger, info, clock, store, challenges, sessions, search, leases, workers, explorer, limiter: requestLimiter });
+  const api = new HubHttpApi({ logger, info, clock, store, challenges, sessions, search, leases, workers, explorer, series, limiter: requestLimiter });
   const explorerPage = new PublicExplorerPage();
   server.on('request', (req, res) => {
     if (explorerPage.serves(new URL(req.url ?? '/', 'http://hub.invalid').pathname)) explorerPage.handle(req, res);
@@ -381,6 +386,9 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
       logger.info({}, 'this hub instance now applies lease deadlines');
     }
     await leases!.tick();
+  });
+  every(timing.explorerSampleMs, async () => {
+    if (keeper.held) await series.record();
   });
   if (sync) every(options.instances?.goneCheckMs ?? 2_000, () => sync!.sweepGoneInstances());
   every(timing.presenceFlushMs, () => workers.flushPresence());

@@ -85,6 +85,29 @@ export class ExplorerStatsService {
     return { atMs: this.clock.nowMs(), groups: [...groups.values()].sort(order) };
   }
 
+  /** GPUs online and leased, by model and region (for the series). */
+  gpuGroups(): Array<{ gpuModel: string; region: string; gpus: number; leased: number }> {
+    const groups = new Map<string, { gpuModel: string; region: string; gpus: number; leased: number }>();
+    const row = (gpuModel: string, region: string) => {
+      const key = JSON.stringify([gpuModel, region]);
+      let r = groups.get(key);
+      if (!r) groups.set(key, (r = { gpuModel, region, gpus: 0, leased: 0 }));
+      return r;
+    };
+    for (const worker of this.workers.all()) {
+      if (!worker.link && worker.remoteInstance === null) continue;
+      for (const gpu of worker.hardware.gpus) row(gpu.model, worker.region).gpus += 1;
+    }
+    for (const lease of this.leases.activeLeases()) {
+      for (const node of lease.placement.nodes) {
+        const worker = this.workers.get(node.workerId);
+        if (!worker || (!worker.link && worker.remoteInstance === null)) continue;
+        row(node.gpuModel, worker.region).leased += node.gpuUuids.length;
+      }
+    }
+    return [...groups.values()].sort((a, b) => b.gpus - a.gpus || a.gpuModel.localeCompare(b.gpuModel) || a.region.localeCompare(b.region));
+  }
+
   async recentPayments(limit: number): Promise<ExplorerPayment[]> {
     return (await this.store.recentPayments(limit)).map((p) => ({ ...p, amount: p.amount.toString(10) }));
   }

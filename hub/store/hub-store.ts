@@ -113,6 +113,14 @@ export interface HubStore {
   appendEvidence(entry: NewLeaseEvidence): Promise<void>;
   listEvidence(leaseId: string): Promise<LeaseEvidence[]>;
 
+  // The explorer's series (issue 16): points keyed by (resolution, time); saving a point
+  // that exists replaces it (a roll-up run twice writes the same bucket twice).
+  saveExplorerPoints(points: readonly StoredExplorerPoint[]): Promise<void>;
+  /** Points of one resolution with `sinceMs <= atMs < untilMs`, oldest first. */
+  listExplorerPoints(resolutionMs: number, sinceMs: number, untilMs: number): Promise<StoredExplorerPoint[]>;
+  /** Deletes the points of one resolution with `atMs < beforeMs`; returns how many. */
+  deleteExplorerPoints(resolutionMs: number, beforeMs: number): Promise<number>;
+
   /** May be called more than once. */
   close(): Promise<void>;
 }
@@ -310,4 +318,18 @@ export interface RenterFacts {
   incrementsMissed: number;
   /** Quotes that expired unpaid. */
   reservationsExpired: number;
+}
+
+/** A point of the explorer's series as the store keeps it (common/hub/http-api's ExplorerSeriesPoint, volume as a bigint). */
+export interface StoredExplorerPoint {
+  atMs: number;
+  resolutionMs: number;
+  workersOnline: number;
+  gpusOnline: number;
+  gpusLeased: number;
+  utilisation: number;
+  leasesRunning: number;
+  leasesActive: number;
+  volumePaidAllTime: bigint;
+  groups: Array<{ gpuModel: string; region: string; gpus: number; leased: number }>;
 }
