@@ -7,18 +7,23 @@ import type { HubStore, NewLease } from '../hub/store/hub-store';
 import { GpuHeldError } from '../hub/store/hub-store';
 import { PgHubStore } from '../hub/store/postgres/pg-hub-store';
 import { SqliteHubStore } from '../hub/store/sqlite-hub-store';
+import type { InstanceBus } from '../hub/instances/instance-bus';
+import { PgInstanceBus } from '../hub/instances/pg-instance-bus';
 import { collectGarbage } from '../hub/testing/collect-garbage';
 import { startPrivatePostgres } from '../hub/testing/private-postgres';
 import type { BenchRequest } from '../hub/testing/synthetic-market';
 import { buildMarket, buildRequests, percentile, round } from '../hub/testing/synthetic-market';
 
-// `npm run bench -- placement-pg`: placement made durable. Each request is planned and
-// reserved in memory (GangPlacement, as `placement` measures) and then committed as a lease
-// with its GPU holds (HubStore.createLease: the unique (worker, GPU) keys that make it exact
-// across instances); timed from plan to commit. Leases are ended FIFO (not timed; the end
-// frees the holds before the GPUs go back to the index) so the market stays half booked.
-// PostgreSQL: a private cluster (fsync on), two PgHubStore instances (two sets of
-// connections, as two hub instances have) taking alternate requests, CONCURRENCY in flight.
+// `npm run bench -- placement-pg`: placement made durable, over two hub instances. Each
+// request is planned and reserved in its instance's own memory (its offer book and
+// GangPlacement, as `placement` measures) and then committed as a lease with its GPU holds
+// (HubStore.createLease: the unique (worker, GPU) keys that make it exact across
+// instances); timed from plan to commit. As the hub does, each instance then says
+// `lease.changed` on its LISTEN/NOTIFY bus and the other reloads the lease and holds its GPUs
+// in its own book (until it has, a quote there may pick a taken GPU: the store refuses it,
+// counted as `gpu_conflicts`). Leases are ended FIFO (not timed) so the market stays half
+// booked. PostgreSQL: a private cluster (fsync on), two instances (own store connections,
+// own bus, own copy of the market) taking alternate requests, CONCURRENCY in flight.
 // Baseline in the same run: the SQLite store (hub.db, synchronous=FULL), one instance.
 const machines = Number(process.env.BENCH_WORKERS ?? 10_000);
 const requests = Number(process.env.BENCH_REQUESTS ?? 100_000);
@@ -57,10 +62,29 @@ function leaseOf(leaseId: string, r: BenchRequest, nodes: ReservedNode[], nowMs:
   };
 }
 
-async function run(stores: readonly HubStore[], list: readonly BenchRequest[], inFlight: number) {
-  const market = buildMarket(machines, 42);
+interface Instance {
+  store: HubStore;
+  bus: InstanceBus | null;
+  market: ReturnType<typeof buildMarket>;
+}
+
+/** What the hub's LeaseService.refresh does with another instance's lease: hold its GPUs here, or free them when it ended. */
+function follow(instance: Instance): void {
+  instance.bus?.subscribe(async (_from, event) => {
+    if (event.type !== 'lease.changed') return;
+    const lease = await instance.store.getLease(event.leaseId);
+    if (!lease) return;
+    for (const n of lease.placement.nodes) {
+      if (lease.state === 'ended') instance.market.book.release(n.workerId, n.gpuUuids, lease.leaseId);
+      else instance.market.book.hold(n.workerId, n.gpuUuids, lease.leaseId, false, true);
+    }
+  });
+}
+
+async function run(instances: readonly Instance[], list: readonly BenchRequest[], inFlight: number) {
   const nowMs = Date.now();
-  const held: Array<{ leaseId: string; nodes: ReservedNode[]; gpus: number; store: HubStore }> = [];
+  const gpuCount = instances[0]!.market.gpuCount;
+  const held: Array<{ leaseId: string; nodes: ReservedNode[]; gpus: number; instance: Instance }> = [];
   let heldGpus = 0;
   let next = 0;
   let placed = 0;
@@ -73,13 +97,15 @@ async function run(stores: readonly HubStore[], list: readonly BenchRequest[], i
       const r = list[i]!;
       const leaseId = `lease-${i}`;
       const start = process.hrtime.bigint();
+      const instance = instances[i % instances.length]!;
+      const { market, store } = instance;
       const nodes = market.placement.place({ ...r, nowMs }, (o, n) => market.book.take(o, n, leaseId));
-      const store = stores[i % stores.length]!;
       if (nodes) {
         try {
           await store.createLease(leaseOf(leaseId, r, nodes, nowMs));
+          instance.bus?.publish({ type: 'lease.changed', leaseId });
           placed += 1;
-          held.push({ leaseId, nodes, gpus: r.gpuCount, store });
+          held.push({ leaseId, nodes, gpus: r.gpuCount, instance });
           heldGpus += r.gpuCount;
         } catch (error) {
           for (const n of nodes) market.book.release(n.offer.workerId, n.gpuUuids, leaseId);
@@ -88,11 +114,12 @@ async function run(stores: readonly HubStore[], list: readonly BenchRequest[], i
         }
       }
       latenciesMs.push(Number(process.hrtime.bigint() - start) / 1e6);
-      while (heldGpus > market.gpuCount * heldShare && held.length > 0) {
+      while (heldGpus > gpuCount * heldShare && held.length > 0) {
         const lease = held.shift()!;
         heldGpus -= lease.gpus;
-        await lease.store.transitionLease({ leaseId: lease.leaseId, from: 'reserved', to: 'ended', endReason: 'terminated', atMs: nowMs, reason: 'bench' });
-        for (const n of lease.nodes) market.book.release(n.offer.workerId, n.gpuUuids, lease.leaseId);
+        await lease.instance.store.transitionLease({ leaseId: lease.leaseId, from: 'reserved', to: 'ended', endReason: 'terminated', atMs: nowMs, reason: 'bench' });
+        lease.instance.bus?.publish({ type: 'lease.changed', leaseId: lease.leaseId });
+        for (const n of lease.nodes) lease.instance.market.book.release(n.offer.workerId, n.gpuUuids, lease.leaseId);
       }
     }
   };
@@ -117,10 +144,18 @@ async function main(): Promise<void> {
   let pgResult;
   try {
     const url = cluster.url('postgres');
-    const stores = [await PgHubStore.open({ url, poolSize: Math.ceil(concurrency / 2) }), await PgHubStore.open({ url, poolSize: Math.ceil(concurrency / 2) })];
+    const instances: Instance[] = [];
+    for (let k = 0; k < 2; k++) {
+      const instance = { store: await PgHubStore.open({ url, poolSize: Math.ceil(concurrency / 2) }), bus: await PgInstanceBus.open(url, () => undefined), market: buildMarket(machines, 42) };
+      follow(instance);
+      instances.push(instance);
+    }
     collectGarbage();
-    pgResult = await run(stores, list, concurrency);
-    for (const s of stores) await s.close();
+    pgResult = await run(instances, list, concurrency);
+    for (const instance of instances) {
+      await instance.bus?.close();
+      await instance.store.close();
+    }
   } finally {
     await cluster.stop();
   }
@@ -131,7 +166,7 @@ async function main(): Promise<void> {
   try {
     const store = new SqliteHubStore(join(dir, 'hub.db'));
     collectGarbage();
-    baseline = await run([store], list, concurrency);
+    baseline = await run([{ store, bus: null, market: buildMarket(machines, 42) }], list, concurrency);
     await store.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -148,6 +148,12 @@ describe.skipIf(!HAVE_POSTGRES)('several hub instances serving one PostgreSQL at
     expect(viewB.state).toBe('running');
     expect(viewB.paidSoFar).toBe(quote.perIncrement.total);
     expect(w.hubMessages().filter((m) => m.type === 'lease.paid')).toHaveLength(1);
+    // Another renter, on either instance, can neither read nor end it: it is not theirs.
+    for (const hub of [a, b]) {
+      const stranger = await renter(hub);
+      await expect(stranger.lease(quote.leaseId)).rejects.toMatchObject({ code: 'not_found', reason: 'lease_not_found' });
+      await expect(stranger.terminate(quote.leaseId)).rejects.toMatchObject({ code: 'not_found', reason: 'lease_not_found' });
+    }
     // Ended on B (the worker's instance): the worker hears lease.stop, and A frees the GPU.
     await onB.terminate(quote.leaseId);
     await w.waitFor((r) => r.event === 'hub' && r.message.type === 'lease.stop' && r.message.leaseId === quote.leaseId);
