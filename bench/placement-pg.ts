@@ -68,18 +68,22 @@ interface Instance {
   market: ReturnType<typeof buildMarket>;
 }
 
-/** What the hub's LeaseService.refresh does with another instance's lease: hold its GPUs here, or free them when it ended. */
+/**
+ * What the hub's InstanceSync does with another instance's lease: hold its GPUs here at once
+ * (or free them when it ended), then reload the lease from the store without holding up the
+ * next event.
+ */
 function follow(instance: Instance): void {
-  instance.bus?.subscribe(async (_from, event) => {
+  instance.bus?.subscribe((_from, event) => {
     if (event.type !== 'lease.changed') return;
-    const lease = await instance.store.getLease(event.leaseId);
-    if (!lease) return;
-    for (const n of lease.placement.nodes) {
-      if (lease.state === 'ended') instance.market.book.release(n.workerId, n.gpuUuids, lease.leaseId);
-      else instance.market.book.hold(n.workerId, n.gpuUuids, lease.leaseId, false, true);
+    for (const h of event.holds) {
+      if (event.ended) instance.market.book.release(h.workerId, h.gpuUuids, event.leaseId);
+      else instance.market.book.hold(h.workerId, h.gpuUuids, event.leaseId, false, true);
     }
+    void instance.store.getLease(event.leaseId).catch(() => undefined);
   });
 }
+const changed = (leaseId: string, ended: boolean, nodes: ReservedNode[]) => ({ type: 'lease.changed' as const, leaseId, ended, holds: nodes.map((n) => ({ workerId: n.offer.workerId, gpuUuids: n.gpuUuids })) });
 
 async function run(instances: readonly Instance[], list: readonly BenchRequest[], inFlight: number) {
   const nowMs = Date.now();
@@ -103,7 +107,7 @@ async function run(instances: readonly Instance[], list: readonly BenchRequest[]
       if (nodes) {
         try {
           await store.createLease(leaseOf(leaseId, r, nodes, nowMs));
-          instance.bus?.publish({ type: 'lease.changed', leaseId });
+          instance.bus?.publish(changed(leaseId, false, nodes));
           placed += 1;
           held.push({ leaseId, nodes, gpus: r.gpuCount, instance });
           heldGpus += r.gpuCount;
@@ -118,7 +122,7 @@ async function run(instances: readonly Instance[], list: readonly BenchRequest[]
         const lease = held.shift()!;
         heldGpus -= lease.gpus;
         await lease.instance.store.transitionLease({ leaseId: lease.leaseId, from: 'reserved', to: 'ended', endReason: 'terminated', atMs: nowMs, reason: 'bench' });
-        lease.instance.bus?.publish({ type: 'lease.changed', leaseId: lease.leaseId });
+        lease.instance.bus?.publish(changed(lease.leaseId, true, lease.nodes));
         for (const n of lease.nodes) lease.instance.market.book.release(n.offer.workerId, n.gpuUuids, lease.leaseId);
       }
     }

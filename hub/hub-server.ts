@@ -259,7 +259,7 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
         sync?.toRenters(leaseId, event);
       },
     },
-    onLeaseWritten: (leaseId) => sync?.leaseChanged(leaseId),
+    onLeaseWritten: (lease) => sync?.leaseChanged(lease),
     terms: {
       token,
       mint: options.chain.mint,
@@ -390,6 +390,8 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
   every(timing.explorerSampleMs, async () => {
     if (keeper.held) await series.record();
   });
+  // A first point at once: a new hub's explorer has a line to draw before the first interval.
+  if (keeper.held) void series.record().catch((error: unknown) => logger.error({ err: error }, 'the explorer series could not be sampled'));
   if (sync) every(options.instances?.goneCheckMs ?? 2_000, () => sync!.sweepGoneInstances());
   every(timing.presenceFlushMs, () => workers.flushPresence());
   every(timing.rescoreMs, () => {

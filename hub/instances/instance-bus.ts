@@ -17,12 +17,21 @@ export type InstanceEvent =
   | { type: 'worker.offline'; workerId: string }
   | { type: 'offer.saved'; offer: StoredOffer }
   | { type: 'offer.withdrawn'; workerId: string; offerId: string }
-  /** A lease's rows changed: reload it from the store (the store is the referee). */
-  | { type: 'lease.changed'; leaseId: string }
+  /**
+   * A lease's rows changed: reload it from the store (the store is the referee). `holds`
+   * (the GPUs it holds, or held when `ended`) let the others mark them at once, before the
+   * reload: the sooner they do, the fewer of their quotes pick a GPU just taken.
+   */
+  | { type: 'lease.changed'; leaseId: string; ended: boolean; holds: LeaseHold[] }
   /** For the instance holding this worker's socket. */
   | { type: 'to.worker'; workerId: string; message: HubToWorkerMessage }
   /** For every renter subscribed to this lease, on any instance. */
   | { type: 'to.renter'; leaseId: string; event: LeaseEvent };
+
+export interface LeaseHold {
+  workerId: string;
+  gpuUuids: string[];
+}
 
 export type InstanceEventHandler = (from: string, event: InstanceEvent) => Promise<void> | void;
 

@@ -55,8 +55,9 @@ export class InstanceSync {
     this.o.bus.publish({ type: 'offer.withdrawn', workerId, offerId });
   }
 
-  leaseChanged(leaseId: string): void {
-    this.o.bus.publish({ type: 'lease.changed', leaseId });
+  leaseChanged(lease: { leaseId: string; state: string; placement: { nodes: ReadonlyArray<{ workerId: string; gpuUuids: string[] }> } }): void {
+    const holds = lease.placement.nodes.map((n) => ({ workerId: n.workerId, gpuUuids: n.gpuUuids }));
+    this.o.bus.publish({ type: 'lease.changed', leaseId: lease.leaseId, ended: lease.state === 'ended', holds });
   }
 
   /** For a worker whose socket is not on this instance. */
@@ -98,7 +99,11 @@ export class InstanceSync {
           if (this.o.offers.get(event.offerId)?.workerId === event.workerId) this.o.offers.withdraw(event.offerId);
           return;
         case 'lease.changed':
-          await this.o.leases.refresh(event.leaseId);
+          // Holds now, the whole lease when the store answers: the reload is not awaited, so
+          // the next events are not held up behind a database round trip (a lease's own
+          // reloads stay in order; a node report for a lease not yet reloaded reloads it).
+          this.o.leases.noteHolds(event.leaseId, event.ended, event.holds);
+          this.o.leases.refresh(event.leaseId).catch((error: unknown) => this.o.logger.error({ err: error, leaseId: event.leaseId }, 'a lease changed by another hub instance could not be reloaded'));
           return;
         case 'to.worker':
           this.o.workers.send(event.workerId, event.message);

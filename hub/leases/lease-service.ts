@@ -69,7 +69,7 @@ export interface LeaseServiceDeps {
    * Called after each write of a lease's rows reached the store: with several hub
    * instances on one database, the others reload the lease (`refresh`).
    */
-  onLeaseWritten?: (leaseId: string) => void;
+  onLeaseWritten?: (lease: LiveLease) => void;
 }
 
 /**
@@ -478,7 +478,7 @@ export class LeaseService {
   private persist<T>(lease: LiveLease, write: () => Promise<T>): Promise<T> {
     return this.writes.queue(lease.leaseId, async () => {
       const result = await write();
-      this.o.onLeaseWritten?.(lease.leaseId);
+      this.o.onLeaseWritten?.(lease);
       return result;
     });
   }
@@ -496,9 +496,9 @@ export class LeaseService {
       const local = this.active.get(leaseId);
       if (!stored) return;
       if (stored.state === 'ended') {
+        for (const node of stored.placement.nodes) this.o.offers.release(node.workerId, node.gpuUuids, leaseId);
         if (!local) return;
         this.active.delete(leaseId);
-        for (const node of local.placement.nodes) this.o.offers.release(node.workerId, node.gpuUuids, leaseId);
         Object.assign(local, stored);
         return;
       }
@@ -510,6 +510,8 @@ export class LeaseService {
           this.o.offers.hold(node.workerId, node.gpuUuids, leaseId, lease.state === 'reserved', true);
           if (!this.o.workers.isOnline(node.workerId)) lease.lostSinceMs.set(node.workerId, nowMs);
         }
+        // Its holds may have been noted as a quote's (unpaid) before this reload.
+        if (lease.state !== 'reserved') this.o.offers.markPaid(leaseId, lease.placement.nodes.map((n) => n.workerId));
         return;
       }
       if (local.state === 'reserved' && stored.state !== 'reserved') this.o.offers.markPaid(leaseId, local.placement.nodes.map((n) => n.workerId));
@@ -524,6 +526,19 @@ export class LeaseService {
         transitions: stored.transitions,
       });
     });
+  }
+
+  /**
+   * Another instance placed (or ended) this lease: mark its GPUs held (or free) in this
+   * instance's offer book now, ahead of the reload. A lease this instance already follows is
+   * left to the reload, which sees its whole state.
+   */
+  noteHolds(leaseId: string, ended: boolean, holds: ReadonlyArray<{ workerId: string; gpuUuids: readonly string[] }>): void {
+    if (this.active.has(leaseId)) return;
+    for (const h of holds) {
+      if (ended) this.o.offers.release(h.workerId, h.gpuUuids, leaseId);
+      else this.o.offers.hold(h.workerId, h.gpuUuids, leaseId, true, true);
+    }
   }
 
   /**

@@ -15,8 +15,8 @@ const SERIES_SPAN_MS = 7 * 24 * 3_600_000;
 /**
  * The Explorer's view of the current hub: its stats, recent payments and the hub's own
  * series (the hub samples itself and rolls old points up, so the charts show the hub's
- * history, not only the minutes this view was open). A hub too old to keep series gives
- * just the current numbers as one point.
+ * history, not only the minutes this view was open), ending at the current numbers. A hub
+ * too old to keep series gives just those.
  */
 export class ExplorerService {
   private readonly disposables = new DisposableStore({ name: 'explorer' });
@@ -30,7 +30,9 @@ export class ExplorerService {
       client.explorerPayments(payments),
       client.explorerSeries(Date.now() - SERIES_SPAN_MS).catch(() => null),
     ]);
-    const history: ExplorerSample[] = series ? series.points.map(toSample) : [toSample(stats)];
+    // The hub's line, ending at the numbers of this moment.
+    const history: ExplorerSample[] = series ? series.points.map(toSample) : [];
+    if ((history.at(-1)?.atMs ?? -1) < stats.atMs) history.push(toSample(stats));
     return { stats, history, recentPayments, token: this.d.wallet.network.info().token, decimals: this.d.wallet.network.info().decimals };
   }
 
