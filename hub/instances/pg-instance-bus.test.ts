@@ -41,7 +41,7 @@ describe.skipIf(!HAVE_POSTGRES)('the PostgreSQL bus between hub instances', () =
     // A large log line (multi-byte text) must cross whole: it is sent in parts.
     const big = 'ж€😀 '.repeat(6_000);
     const sent: InstanceEvent[] = [
-      { type: 'lease.changed', leaseId: 'lease-1' },
+      { type: 'lease.changed', leaseId: 'lease-1', ended: false, holds: [{ workerId: 'wkr-1', gpuUuids: ['GPU-1'] }] },
       { type: 'to.renter', leaseId: 'lease-1', event: { type: 'lease.log', leaseId: 'lease-1', rank: 0, stream: 'stdout', text: big, atMs: 1 } },
       { type: 'worker.offline', workerId: 'wkr-1' },
     ];
