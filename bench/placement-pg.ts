@@ -20,8 +20,9 @@ import { buildMarket, buildRequests, percentile, round } from '../hub/testing/sy
 // (HubStore.createLease: the unique (worker, GPU) keys that make it exact across
 // instances); timed from plan to commit. As the hub does, each instance then says
 // `lease.changed` on its LISTEN/NOTIFY bus and the other reloads the lease and holds its GPUs
-// in its own book (until it has, a quote there may pick a taken GPU: the store refuses it,
-// counted as `gpu_conflicts`). Leases are ended FIFO (not timed) so the market stays half
+// in its own book (until it has, a quote there may pick a taken GPU: the store refuses it and
+// names the GPU, the instance plans again — `replans` — and after three refusals the request
+// fails: `gpu_conflicts`). Leases are ended FIFO (not timed) so the market stays half
 // booked. PostgreSQL: a private cluster (fsync on), two instances (own store connections,
 // own bus, own copy of the market) taking alternate requests, CONCURRENCY in flight.
 // Baseline in the same run: the SQLite store (hub.db, synchronous=FULL), one instance.
@@ -93,6 +94,7 @@ async function run(instances: readonly Instance[], list: readonly BenchRequest[]
   let next = 0;
   let placed = 0;
   let conflicts = 0;
+  let replans = 0;
   const latenciesMs: number[] = [];
   const t0 = process.hrtime.bigint();
   const lane = async () => {
@@ -103,18 +105,23 @@ async function run(instances: readonly Instance[], list: readonly BenchRequest[]
       const start = process.hrtime.bigint();
       const instance = instances[i % instances.length]!;
       const { market, store } = instance;
-      const nodes = market.placement.place({ ...r, nowMs }, (o, n) => market.book.take(o, n, leaseId));
-      if (nodes) {
+      // As LeaseService.quote: a GPU another instance took is named by the store, marked, and planned around (3 plans at most).
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        const nodes = market.placement.place({ ...r, nowMs }, (o, n) => market.book.take(o, n, leaseId));
+        if (!nodes) break;
         try {
           await store.createLease(leaseOf(leaseId, r, nodes, nowMs));
           instance.bus?.publish(changed(leaseId, false, nodes));
           placed += 1;
           held.push({ leaseId, nodes, gpus: r.gpuCount, instance });
           heldGpus += r.gpuCount;
+          break;
         } catch (error) {
           for (const n of nodes) market.book.release(n.offer.workerId, n.gpuUuids, leaseId);
           if (!(error instanceof GpuHeldError)) throw error;
-          conflicts += 1;
+          if (attempt === 3) conflicts += 1;
+          else replans += 1;
+          for (const h of error.held) market.book.hold(h.workerId, [h.gpuUuid], h.leaseId, false, true);
         }
       }
       latenciesMs.push(Number(process.hrtime.bigint() - start) / 1e6);
@@ -137,6 +144,7 @@ async function run(instances: readonly Instance[], list: readonly BenchRequest[]
     p99_ms: round(percentile(sorted, 99), 3),
     placed,
     gpu_conflicts: conflicts,
+    replans,
   };
 }
 

@@ -9,6 +9,7 @@ import type { OfferBook } from '../market/offer-book';
 import type { PaymentCheck } from '../payments/payment-check';
 import type { GangPlacement } from '../placement/gang-placement';
 import type { HubStore, LeaseEndFacts, NewLeaseEvidence } from '../store/hub-store';
+import { GpuHeldError } from '../store/hub-store';
 import type { DisputeResult, LeaseEvidenceFile } from '../../common/hub/lease-types';
 import type { HubClock, RandomBytes } from '../support/hub-clock';
 import { makeId } from '../support/hub-clock';
@@ -24,6 +25,9 @@ import { checkIncrementCount, incrementsForBudget, placementNodes, quoteOf, rese
 import { assertTransition, hasStarted } from './lease-state-machine';
 import type { LiveLease } from './live-lease';
 import { LOG_TAIL_CHUNKS, firstUnpaidIncrement, incrementView, isIncrementPaid, paidThroughMs, toLeaseView, toLive, toWorkerLease } from './live-lease';
+
+/** Plans per quote when other hub instances keep taking the GPUs picked (each retry knows more). */
+const MAX_PLACEMENT_ATTEMPTS = 3;
 
 export interface LeaseTerms {
   /** The hub's payment token (common/money's registry): every amount is its base units. */
@@ -229,6 +233,24 @@ export class LeaseService {
       throw new HubError('no_capacity', 'The hub holds as many unpaid reservations as it takes right now. Try again in a few minutes.', 'hub_reservation_limit');
     }
     const incrementCount = request.durationMs === undefined ? null : checkIncrementCount(Math.ceil(request.durationMs / terms.incrementMs), terms);
+    // Another hub instance may have taken a GPU this one did not know of yet: the store
+    // refuses the lease and names what is taken; mark it and plan again (a bounded number of times).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.placeAndReserve(renter, request, incrementCount, nowMs, remoteHost);
+      } catch (error) {
+        if (!(error instanceof GpuHeldError) || error.held.length === 0 || attempt >= MAX_PLACEMENT_ATTEMPTS) throw error;
+        for (const h of error.held) {
+          this.o.offers.hold(h.workerId, [h.gpuUuid], h.leaseId, true, true);
+          // Reloaded, so the mark goes when that lease ends even if its end was heard already.
+          void this.refresh(h.leaseId).catch(() => undefined);
+        }
+      }
+    }
+  }
+
+  private async placeAndReserve(renter: string, request: ClusterRequest, incrementCount: number | null, nowMs: number, remoteHost: string | undefined): Promise<Quote> {
+    const { terms } = this.o;
     const leaseId = makeId('lease', this.o.random);
     const reserved = this.o.placement.place(
       {

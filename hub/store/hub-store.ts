@@ -22,7 +22,8 @@ import { HubError } from '../../common/hub/hub-errors';
  *   of the lease, its nodes, payments or transitions behind.
  * - A GPU (worker id, GPU uuid) is held by at most one lease that has not ended: a
  *   `createLease` that places a held GPU throws `GpuHeldError` and writes nothing (a unique
- *   key, so two hub instances placing the same GPU at once cannot both win). The lease's
+ *   key, so two hub instances placing the same GPU at once cannot both win), naming in
+ *   `held` each of its GPUs another lease holds and that lease. The lease's
  *   GPUs are free again in the transition that ends it.
  * - Money and lease rows are on disk when the promise resolves (SQLite: synchronous=FULL),
  *   and from then on every read sees them: from this instance, another instance on the
@@ -130,7 +131,14 @@ export interface HubStore {
  * lease. A refusal the renter can act on: ask for a quote again.
  */
 export class GpuHeldError extends HubError {
-  constructor(leaseId: string) {
+  /**
+   * `held`: which of the lease's GPUs other leases hold, and which leases (so an instance
+   * that placed from an out-of-date view can mark them and plan again at once).
+   */
+  constructor(
+    leaseId: string,
+    readonly held: ReadonlyArray<{ workerId: string; gpuUuid: string; leaseId: string }> = [],
+  ) {
     super('no_capacity', `Another request took one of the GPUs picked for ${leaseId} a moment ago. Ask for a quote again.`, 'gpu_taken');
     this.name = 'GpuHeldError';
   }

@@ -289,7 +289,7 @@ export class SqliteHubStore implements HubStore {
           try {
             this.stmt.insertHold.run(node.workerId, uuid, lease.leaseId);
           } catch (error) {
-            if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new GpuHeldError(lease.leaseId);
+            if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new GpuHeldError(lease.leaseId, this.holdersOf(lease));
             throw error;
           }
         }
@@ -455,6 +455,19 @@ export class SqliteHubStore implements HubStore {
   async listEvidence(leaseId: string): Promise<LeaseEvidence[]> {
     const rows = this.db.prepare('SELECT * FROM lease_evidence WHERE lease_id = ? ORDER BY seq').all(leaseId) as Array<{ lease_id: string; seq: number; kind: LeaseEvidence['kind']; worker_id: string | null; at_ms: number; body_json: string }>;
     return rows.map((r) => ({ leaseId: r.lease_id, seq: r.seq, kind: r.kind, workerId: r.worker_id, atMs: r.at_ms, body: JSON.parse(r.body_json) as Record<string, unknown> }));
+  }
+
+  /** Which of a new lease's GPUs other leases hold (for GpuHeldError). */
+  private holdersOf(lease: NewLease): Array<{ workerId: string; gpuUuid: string; leaseId: string }> {
+    const find = this.db.prepare('SELECT lease_id FROM gpu_holds WHERE worker_id = ? AND gpu_uuid = ? AND lease_id <> ?');
+    const held = [];
+    for (const node of lease.placement.nodes) {
+      for (const gpuUuid of node.gpuUuids) {
+        const row = find.get(node.workerId, gpuUuid, lease.leaseId) as { lease_id: string } | undefined;
+        if (row) held.push({ workerId: node.workerId, gpuUuid, leaseId: row.lease_id });
+      }
+    }
+    return held;
   }
 
   async saveExplorerPoints(points: readonly StoredExplorerPoint[]): Promise<void> {
