@@ -68,7 +68,7 @@ function hubArgs(port: number, dataDir: string, store: string | null): string[] 
   // No payments here: any RPC will do. Every session comes from 127.0.0.1, like a farm behind one NAT.
   return [
     '--port', String(port), '--data-dir', dataDir, ...(store ? ['--store', store] : []),
-    '--rpc', 'http://127.0.0.1:9', '--mint', 'So11111111111111111111111111111111111111112', '--connect-rate', '5000',
+    '--rpc', 'http://127.0.0.1:9', '--mint', 'So11111111111111111111111111111111111111112', '--connect-rate', '5000', '--max-sockets-per-address', '1000000',
   ];
 }
 
@@ -77,7 +77,7 @@ async function measure(urls: string[], kill: () => void, afterKill: () => Promis
   const tokens: string[] = [];
   for (let i = 0; i < wallets; i++) {
     const wallet = createTestWallet();
-    tokens.push((await new HubHttpClient({ baseUrl: urls[0]! }).signIn(wallet.address, wallet.signMessage)).token);
+    tokens.push((await new HubHttpClient({ baseUrl: urls[0]! }).signIn(wallet.address, wallet.signMessage, 'worker')).token);
   }
   const swarms = await Promise.all(
     Array.from({ length: swarmCount }, async () => {
@@ -89,12 +89,16 @@ async function measure(urls: string[], kill: () => void, afterKill: () => Promis
   );
   const per = Math.ceil(workers / swarmCount);
   log(`opening ${per * swarmCount} worker sessions…`);
-  await Promise.all(
+  const grown = await Promise.all(
     swarms.map((s, i) => {
       s.send({ cmd: 'grow', count: per, hubUrl: urls[0], otherHubUrls: urls.slice(1), tokens, prefix: `fo-${i}`, reconnectMinMs: 250, reconnectMaxMs: 2_000 });
-      return waitFor(s, 'grown');
+      return waitFor<{ sessions: number; failed: number }>(s, 'grown');
     }),
   );
+  // Sessions that never connected cannot fail over: say so rather than measure nothing.
+  const open = grown.reduce((n, g) => n + g.sessions, 0);
+  log(`${open} sessions open, ${grown.reduce((n, g) => n + g.failed, 0)} failed to open`);
+  if (open === 0) throw new Error('no worker session opened: check the sign-in audience and the hub limits');
   await Promise.all(
     swarms.map((s) => {
       s.send({ cmd: 'arm', timeoutMs });
