@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HubHttpClient } from '../hub-client/hub-http-client';
 import type { HubError } from '../common/hub/hub-errors';
-import type { Quote } from '../common/hub/lease-types';
+import type { LeaseView, Quote } from '../common/hub/lease-types';
+import type { LeaseEvent } from '../common/hub/renter-messages';
+import { RenterFeed } from '../hub-client/renter-feed';
 import { SandboxChainServer } from '../solana/sandbox/sandbox-chain-server';
 import { PgDeadlineKeeper } from './instances/pg-deadline-keeper';
 import { PgInstanceBus } from './instances/pg-instance-bus';
@@ -135,6 +137,14 @@ describe.skipIf(!HAVE_POSTGRES)('several hub instances serving one PostgreSQL at
     const quote = await client.quote({ gpuCount: 1, constraints: { gpuModel: 'V100' }, job, durationMs: 3_600_000 });
     // lease.assigned reached the worker on B through the bus.
     await w.waitFor((r) => r.event === 'hub' && r.message.type === 'lease.assigned' && r.message.lease.leaseId === quote.leaseId);
+    // The renter follows the lease on B's socket: A's events (payments, states) reach it there.
+    const feed = new RenterFeed({ hubUrl: b.url, token: async () => client.token! });
+    const events: LeaseEvent[] = [];
+    feed.on('event', (e) => events.push(e));
+    const subscribed = new Promise<LeaseView>((resolve) => feed.once('lease', resolve));
+    feed.follow(quote.leaseId);
+    feed.start();
+    expect((await subscribed).state).toBe('reserved');
     for (const p of quote.firstIncrement.payments) {
       const signature = await payer.pay(quote.leaseId, 0, p);
       await client.submitPayment(quote.leaseId, { increment: 0, payee: p.payee, signature });
@@ -142,6 +152,8 @@ describe.skipIf(!HAVE_POSTGRES)('several hub instances serving one PostgreSQL at
     // lease.paid crossed to B; the worker verified it on chain and reported running to B.
     expect(await w.waitFor((r) => r.event === 'verified' && r.leaseId === quote.leaseId, 20_000)).toMatchObject({ ok: true });
     await until('the lease running as seen on A', async () => (await client.lease(quote.leaseId)).state === 'running');
+    await until('the renter on B told of the payment and of running', async () => events.some((e) => e.type === 'lease.payment') && events.some((e) => e.type === 'lease.state' && e.state === 'running'));
+    feed.stop();
     // The renter's session works on B too (the same database), and B reads the same lease.
     const onB = new HubHttpClient({ baseUrl: b.url, token: client.token! });
     const viewB = await onB.lease(quote.leaseId);
