@@ -8,6 +8,8 @@ import { HubHttpClient } from '../hub-client/hub-http-client';
 import { percentile, round } from '../hub/testing/synthetic-market';
 import { createTestWallet } from '../hub/testing/test-wallet';
 import { sampleProc } from './_proc-stats';
+import { startPrivatePostgres } from '../hub/testing/private-postgres';
+import type { PrivatePostgres } from '../hub/testing/private-postgres';
 
 // `npm run bench -- hub-connections`: real WebSocket worker sessions on loopback, each
 // signed in, saying hello and heartbeating every 5 s (the hub's default), held by client
@@ -16,6 +18,8 @@ import { sampleProc } from './_proc-stats';
 // stays ≤ 50 ms (a round trip measured by the clients, so it includes their own scheduling). The hub's RSS growth per session is read from /proc. Baseline in the same
 // run: a bare `ws` server that only echoes heartbeats, at the same session count.
 // The hard open-files limit here is 20,000 per process, which caps one hub near 19,900.
+// BENCH_INSTANCES=2: two hub instances on one private PostgreSQL (LISTEN/NOTIFY between
+// them), each client process on one of them; RSS is the two hubs' together.
 const root = resolve(__dirname, '..');
 const steps = (process.env.BENCH_STEPS ?? '1000,5000,10000,15000,19000').split(',').map(Number);
 const measureMs = Number(process.env.BENCH_MEASURE_MS ?? 12_000);
@@ -23,6 +27,7 @@ const heartbeatMs = Number(process.env.BENCH_HEARTBEAT_MS ?? 5_000);
 const swarmCount = Number(process.env.BENCH_CLIENT_PROCESSES ?? 2);
 const wallets = Number(process.env.BENCH_WALLETS ?? 20);
 const P99_LIMIT_MS = 50;
+const instances = Number(process.env.BENCH_INSTANCES ?? 1);
 
 const children = new Set<ChildProcess>();
 const tsx = ['--import', 'tsx'];
@@ -68,7 +73,9 @@ interface StepResult {
   rss_kb: number;
 }
 
-async function runSteps(url: string, pid: number, tokens: string[], stepList: number[], stopOverLimit: boolean): Promise<{ idleRssKb: number; results: StepResult[] }> {
+const rssOf = (pids: number[]) => pids.reduce((sum, pid) => sum + sampleProc(pid).rssKb, 0);
+
+async function runSteps(urls: string[], pids: number[], tokens: string[], stepList: number[], stopOverLimit: boolean): Promise<{ idleRssKb: number; results: StepResult[] }> {
   const swarms = await Promise.all(
     Array.from({ length: swarmCount }, async () => {
       const child = fork(join(root, 'hub', 'testing', 'heartbeat-swarm.ts'), [], { execArgv: tsx, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -77,14 +84,14 @@ async function runSteps(url: string, pid: number, tokens: string[], stepList: nu
       return child;
     }),
   );
-  const idleRssKb = sampleProc(pid).rssKb;
+  const idleRssKb = rssOf(pids);
   const results: StepResult[] = [];
   for (const step of stepList) {
     const per = Math.ceil(step / swarmCount);
     log(`growing to ${step} sessions…`);
     const grown = await Promise.all(
       swarms.map((s, i) => {
-        s.send({ cmd: 'grow', count: per, hubUrl: url, tokens, prefix: `bench-${i}` });
+        s.send({ cmd: 'grow', count: per, hubUrl: urls[i % urls.length], tokens, prefix: `bench-${i}` });
         return waitFor<{ sessions: number; failed: number }>(s, 'grown');
       }),
     );
@@ -104,7 +111,7 @@ async function runSteps(url: string, pid: number, tokens: string[], stepList: nu
       heartbeat_p50_ms: percentile(rtts, 50),
       heartbeat_p99_ms: percentile(rtts, 99),
       samples: rtts.length,
-      rss_kb: sampleProc(pid).rssKb,
+      rss_kb: rssOf(pids),
     };
     results.push(result);
     console.log(JSON.stringify({ step: result }));
@@ -123,27 +130,40 @@ async function main(): Promise<void> {
     // The hub needs a chain only for payments, which this benchmark makes none of. Every
     // client here shares one address, like a farm behind one NAT: raise the per-address
     // connect rate as such a farm's operator would.
-    const { child: hub, match } = await startProcess(
-      ['hub/hub-cli.ts', '--port', '0', '--data-dir', dataDir, '--rpc', 'http://127.0.0.1:9', '--mint', 'So11111111111111111111111111111111111111112', '--heartbeat-interval-ms', String(heartbeatMs), '--connect-rate', '5000', '--max-sockets-per-address', '1000000'],
-      /Idlegrid hub: (http:\/\/\S+)/,
-    );
-    const url = match[1]!;
+    let pg: PrivatePostgres | null = null;
+    const store: string[] = [];
+    if (instances > 1) {
+      pg = await startPrivatePostgres();
+      store.push('--store', await pg.createDatabase('connections'));
+    }
+    const hubs = [];
+    for (let i = 0; i < instances; i++) {
+      hubs.push(
+        await startProcess(
+          ['hub/hub-cli.ts', '--port', '0', '--data-dir', join(dataDir, `hub-${i}`), ...store, '--rpc', 'http://127.0.0.1:9', '--mint', 'So11111111111111111111111111111111111111112', '--heartbeat-interval-ms', String(heartbeatMs), '--connect-rate', '5000', '--max-sockets-per-address', '1000000'],
+          /Idlegrid hub: (http:\/\/\S+)/,
+        ),
+      );
+    }
+    const urls = hubs.map((h) => h.match[1]!);
+    const url = urls[0]!;
     const tokens: string[] = [];
     for (let i = 0; i < wallets; i++) {
       const wallet = createTestWallet();
       const client = new HubHttpClient({ baseUrl: url });
       tokens.push((await client.signIn(wallet.address, wallet.signMessage, 'worker')).token);
     }
-    log(`hub at ${url}; steps ${steps.join(', ')} sessions, ${measureMs} ms each…`);
-    const ours = await runSteps(url, hub.pid!, tokens, steps, true);
-    hub.kill('SIGTERM');
+    log(`hub at ${urls.join(' and ')}; steps ${steps.join(', ')} sessions, ${measureMs} ms each…`);
+    const ours = await runSteps(urls, hubs.map((h) => h.child.pid!), tokens, steps, true);
+    for (const h of hubs) h.child.kill('SIGTERM');
+    await pg?.stop();
 
     // A step with no heartbeat measured proves nothing: it never passes.
     const passing = ours.results.filter((r) => r.samples > 0 && r.heartbeat_p99_ms <= P99_LIMIT_MS && r.connected >= r.sessions);
     const best = passing.at(-1) ?? ours.results[0]!;
     log(`baseline: bare ws heartbeat echo at ${best.sessions} sessions…`);
     const { child: bare, match: portMatch } = await startProcess(['hub/testing/bare-heartbeat-server.ts', String(heartbeatMs)], /port (\d+)/);
-    const base = await runSteps(`http://127.0.0.1:${portMatch[1]}`, bare.pid!, ['x'], [best.sessions], false);
+    const base = await runSteps([`http://127.0.0.1:${portMatch[1]}`], [bare.pid!], ['x'], [best.sessions], false);
     bare.kill('SIGTERM');
     const baseline = base.results[0]!;
     const perSession = (r: StepResult, idle: number) => round((r.rss_kb - idle) / r.sessions, 2);
@@ -151,6 +171,7 @@ async function main(): Promise<void> {
     console.log(
       JSON.stringify({
         bench: 'hub-connections',
+        instances,
         sessions: passing.length > 0 ? best.sessions : 0,
         heartbeat_p99_ms: best.heartbeat_p99_ms,
         heartbeat_p50_ms: best.heartbeat_p50_ms,
@@ -167,7 +188,7 @@ async function main(): Promise<void> {
         rss_ratio_vs_baseline: round(perSession(best, ours.idleRssKb) / Math.max(0.01, perSession(baseline, base.idleRssKb)), 2),
         // Other processes on this machine share its two cores: the 1-minute load average at the end.
         load_avg_1m: round(loadavg()[0]!, 2),
-        target: { sessions: 10_000, heartbeat_p99_ms: 50 },
+        target: { sessions: instances > 1 ? 20_000 : 10_000, heartbeat_p99_ms: 50 },
       }),
     );
   } finally {

@@ -1,7 +1,7 @@
 import { getBase58Decoder } from '@solana/kit';
 import { HubError, isHubErrorShape } from '../common/hub/hub-errors';
 import { HUB_HTTP, leasePath } from '../common/hub/http-api';
-import type { ExplorerPayment, ExplorerStats, HubInfo, PaymentReceipt, PaymentSubmission, RenterReputation, WorkerReputation } from '../common/hub/http-api';
+import type { ExplorerPayment, ExplorerSeries, ExplorerStats, HubInfo, PaymentReceipt, PaymentSubmission, RenterReputation, WorkerReputation } from '../common/hub/http-api';
 import type { ClusterRequestInput, DisputeResult, LeaseEvidenceFile, LeaseIncrement, LeaseView, Quote } from '../common/hub/lease-types';
 import type { OfferSearchPage, OfferSearchParams } from '../common/hub/market-types';
 import { signInMessageText } from '../common/hub/sign-in-message';
@@ -131,6 +131,11 @@ export class HubHttpClient {
 
   explorerStats(): Promise<ExplorerStats> {
     return this.call('GET', HUB_HTTP.explorerStats);
+  }
+
+  /** The hub's own series (fine recent points, coarse older ones), oldest first. */
+  explorerSeries(sinceMs = 0): Promise<ExplorerSeries> {
+    return this.call('GET', `${HUB_HTTP.explorerSeries}?sinceMs=${sinceMs}`);
   }
 
   async explorerPayments(limit = 20): Promise<ExplorerPayment[]> {

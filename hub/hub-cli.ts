@@ -11,7 +11,7 @@ import type { HubChainChoice } from './payments/hub-chain';
 import { PAYMENT_TOKEN } from '../common/money/token-registry';
 import { describeHubStore, openHubStore } from './store/open-hub-store';
 import type { HubStore } from './store/hub-store';
-import type { PgLeadership } from './store/postgres/pg-leadership';
+import type { HubServerOptions } from './hub-server';
 
 // `npm run hub -- --port N --data-dir D (--sandbox-chain | --rpc URL --mint M)`: the hub on
 // its own, for a private grid (one machine runs it, the others point their app at it).
@@ -40,7 +40,7 @@ const USAGE = `Usage: npm run hub -- [--port N] [--host ADDR --public-origin URL
                       --connect-rate for a farm behind one NAT)
 
 Timing (ms), for private grids and tests: --increment-ms, --grace-ms, --reservation-ttl-ms,
---heartbeat-interval-ms, --supplier-lost-grace-ms, --start-deadline-ms, --refund-deadline-ms, --tick-ms`;
+--heartbeat-interval-ms, --supplier-lost-grace-ms, --start-deadline-ms, --refund-deadline-ms, --tick-ms, --explorer-sample-ms`;
 
 const TIMING_FLAGS: Record<string, keyof HubTiming> = {
   'increment-ms': 'incrementMs',
@@ -51,6 +51,7 @@ const TIMING_FLAGS: Record<string, keyof HubTiming> = {
   'start-deadline-ms': 'startDeadlineMs',
   'refund-deadline-ms': 'refundDeadlineMs',
   'tick-ms': 'tickMs',
+  'explorer-sample-ms': 'explorerSampleMs',
 };
 
 function fail(message: string): never {
@@ -152,19 +153,24 @@ async function main(): Promise<void> {
     console.error(`The hub's store (${describeHubStore(storeLocation, dataDir)}) could not be opened: ${errorText(error)}`);
     process.exit(1);
   }
-  // On PostgreSQL one instance is active at a time; the others stand by and take over the
-  // moment its database session ends (README: several instances).
-  let leadership: PgLeadership | null = null;
+  // On PostgreSQL every instance serves; they hear each other over LISTEN/NOTIFY, and the
+  // one holding the database's advisory lock applies lease deadlines (README: instances).
+  let instances: HubServerOptions['instances'];
   if (storeLocation !== undefined && storeLocation !== 'sqlite') {
+    const lost = (what: string) => (error: Error | null) => {
+      console.error(`Lost ${what}${error ? ` (${errorText(error)})` : ''}; stopping this hub instance so that the others carry on without it.`);
+      process.exit(1);
+    };
     try {
-      const { PgLeadership } = await import('./store/postgres/pg-leadership');
-      leadership = await PgLeadership.acquire(storeLocation, {
-        onWaiting: () => console.log('Standing by: another hub instance is active on this database; this one takes over when it stops.'),
-        onLost: (error) => {
-          console.error(`Lost the database session that made this hub instance the active one${error ? ` (${errorText(error)})` : ''}; stopping so that another can take over.`);
-          process.exit(1);
-        },
+      const { PgInstanceBus } = await import('./instances/pg-instance-bus');
+      const { PgDeadlineKeeper } = await import('./instances/pg-deadline-keeper');
+      const bus = await PgInstanceBus.open(storeLocation, lost('the database session that carries events between hub instances'));
+      const keeper = PgDeadlineKeeper.start(storeLocation, {
+        onHeld: () => console.log('This hub instance now applies lease deadlines (the keeper of this database).'),
+        onLost: lost('the database session that made this hub instance the deadline keeper'),
+        onError: (error) => lost('the database session that waits to keep deadlines')(error instanceof Error ? error : null),
       });
+      instances = { bus, keeper };
     } catch (error) {
       await store.close();
       await chain.stop();
@@ -180,7 +186,7 @@ async function main(): Promise<void> {
     // newcomer caps there (issue 13's caps protect real money on devnet/mainnet grids).
     const newcomerCaps = !values['sandbox-chain'];
     const limits = { connectsPerSec, connectBurst: Math.max(DEFAULT_HUB_LIMITS.connectBurst, connectsPerSec * 5), maxSocketsPerAddress, newcomerCaps };
-    hub = await startHub({ logger, dataDir, host, port, store, ...(publicOrigin !== undefined ? { publicOrigin } : {}), ...(tls ? { tls } : {}), chain: chain.config, timing, limits });
+    hub = await startHub({ logger, dataDir, host, port, store, ...(publicOrigin !== undefined ? { publicOrigin } : {}), ...(tls ? { tls } : {}), chain: chain.config, timing, limits, ...(instances ? { instances } : {}) });
   } catch (error) {
     await store.close();
     await chain.stop();
@@ -205,7 +211,6 @@ async function main(): Promise<void> {
     console.log(`${signal}: stopping the hub…`);
     void hub
       .close()
-      .then(() => leadership?.release())
       .then(() => chain.stop())
       .finally(() => process.exit(0));
   };

@@ -16,9 +16,10 @@ import { createTestWallet } from './testing/test-wallet';
 import { killAllWorkers, WorkerHandle } from './testing/worker-handle';
 import { testLogger } from './testing/test-logger';
 
-// Two hub processes on one private PostgreSQL: one active, one standing by. The active one
-// is killed with SIGKILL mid-lease; the standby takes over, the workers and the renter move
-// to it by their lists of hub URLs, and the lease goes on with every payment counted once.
+// Two hub processes on one private PostgreSQL, both serving. The one holding the workers and
+// the renter (and the deadline keeper's lock) is killed with SIGKILL mid-lease; the workers
+// and the renter move to the other by their lists of hub URLs, it takes over the deadlines,
+// and the lease goes on with every payment counted once.
 
 const job = { image: '127.0.0.1:5000/idlegrid/busybox:1', command: ['sh', '-c', 'sleep 3600'] };
 const INCREMENT_MS = 20_000;
@@ -63,13 +64,22 @@ function hubArgs(store: string, port: number): string[] {
   ];
 }
 
-/** A loopback port free right now (the standby must be listed by the workers before it listens). */
+/** A loopback port free right now. */
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/** Waits (bounded) for a line in a hub process's output. */
+async function waitForOutput(hub: { output: string[] }, text: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!hub.output.join('').includes(text)) {
+    if (Date.now() > deadline) throw new Error(`no "${text}" within ${timeoutMs} ms:\n${hub.output.join('')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 async function payIncrement(payer: SandboxPayer, client: HubHttpClient, leaseId: string, increment: { index: number; payments: Quote['firstIncrement']['payments'] }) {
@@ -81,18 +91,17 @@ async function payIncrement(payer: SandboxPayer, client: HubHttpClient, leaseId:
   return receipts;
 }
 
-describe.skipIf(!HAVE_POSTGRES)('hub instances on PostgreSQL: kill -9 of the active one mid-lease', () => {
-  it('the standby takes over; workers and renter reconnect to it; the lease continues, nothing lost or credited twice, the next increment reaches the workers', async () => {
+describe.skipIf(!HAVE_POSTGRES)('hub instances on PostgreSQL: kill -9 of one mid-lease', () => {
+  it('the other instance takes its workers, renter and deadlines; the lease continues, nothing lost or credited twice, the next increment reaches the workers', async () => {
     const store = await pg.createDatabase('failover');
     const [portA, portB] = [await freePort(), await freePort()];
     const active = await spawnHub(hubArgs(store, portA));
-    // The standby waits for the database's active-hub lock; it prints its URL (and starts
-    // listening) only once it holds it, so this promise settles after the takeover.
-    const standby = spawnHub(hubArgs(store, portB), 150_000);
-    standby.catch(() => undefined);
-    const urlB = `http://127.0.0.1:${portB}`;
-    await new Promise((r) => setTimeout(r, 1_000));
-    expect(await fetch(`${urlB}/v1/info`).then(() => 'answered', () => 'refused')).toBe('refused');
+    await waitForOutput(active, 'now applies lease deadlines');
+    // Both instances serve from the start; A holds the deadline keeper's lock.
+    const other = await spawnHub(hubArgs(store, portB));
+    const urlB = other.url;
+    expect((await fetch(`${urlB}/v1/info`)).status).toBe(200);
+    expect(other.output.join('')).not.toContain('now applies lease deadlines');
 
     const worker = (name: string) => {
       const rig = gpus(MODELS.a100.name, 1, MODELS.a100.vramMiB, name);
@@ -122,10 +131,16 @@ describe.skipIf(!HAVE_POSTGRES)('hub instances on PostgreSQL: kill -9 of the act
     }
     expect(view.state).toBe('running');
     const transitionsBefore = view.transitions;
+    // B heard of A's workers over the bus, and reads the lease running (in the store, not
+    // only in A's memory: A decides, then writes, and the kill may come between).
+    expect((await new HubHttpClient({ baseUrl: urlB }).explorerStats()).workersOnline).toBe(2);
+    const onB = new HubHttpClient({ baseUrl: urlB, token: client.token! });
+    for (let i = 0; i < 50 && (await onB.lease(quote.leaseId)).state !== 'running'; i++) await new Promise((r) => setTimeout(r, 100));
+    expect((await onB.lease(quote.leaseId)).transitions).toEqual(transitionsBefore);
 
     await active.kill('SIGKILL');
-    const takenOver = await standby;
-    expect(takenOver.url).toBe(urlB);
+    const takenOver = other;
+    await waitForOutput(takenOver, 'now applies lease deadlines', 30_000);
 
     // The workers reconnect to the standby by themselves and are told to keep the lease.
     for (const w of [a, b]) {

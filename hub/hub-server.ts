@@ -13,6 +13,7 @@ import { PAYMENT_TOKEN } from '../common/money/token-registry';
 import { SessionTokens } from './auth/session-tokens';
 import { SignInChallenges } from './auth/sign-in-challenges';
 import { ExplorerStatsService } from './explorer/explorer-stats';
+import { DEFAULT_EXPLORER_SERIES_TIMING, ExplorerSeriesRecorder } from './explorer/explorer-series';
 import { ConnectionGuard } from './gateway/connection-guard';
 import { PublicExplorerPage } from './explorer/public-explorer-page';
 import { RateLimiter } from './gateway/rate-limiter';
@@ -33,6 +34,10 @@ import { secureRandomBytes, systemClock } from './support/hub-clock';
 import { WorkerRegistry } from './workers/worker-registry';
 import { WorkerSessions } from './workers/worker-sessions';
 import type { Logger } from '../common/logger';
+import type { DeadlineKeeper } from './instances/deadline-keeper';
+import { SOLE_KEEPER } from './instances/deadline-keeper';
+import type { InstanceBus } from './instances/instance-bus';
+import { InstanceSync } from './instances/instance-sync';
 
 /** Every interval the hub runs on, in ms. Defaults suit a real market; tests shrink them. */
 export interface HubTiming {
@@ -58,6 +63,8 @@ export interface HubTiming {
   tickMs: number;
   presenceFlushMs: number;
   rescoreMs: number;
+  /** How often the hub samples its explorer series (the fine interval; older points are rolled up hourly). */
+  explorerSampleMs: number;
 }
 
 export const DEFAULT_HUB_TIMING: HubTiming = {
@@ -73,6 +80,7 @@ export const DEFAULT_HUB_TIMING: HubTiming = {
   tickMs: 1_000,
   presenceFlushMs: 30_000,
   rescoreMs: 60_000,
+  explorerSampleMs: 60_000,
 };
 
 export interface HubLimits {
@@ -161,6 +169,11 @@ export interface HubServerOptions {
   logger: Logger;
   /** Use this store instead of <dataDir>/hub.db. */
   store?: HubStore;
+  /**
+   * Several instances serving one database at once (PostgreSQL): the events between them and
+   * who applies lease deadlines. Without it the hub is alone on its store and keeps them itself.
+   */
+  instances?: { bus: InstanceBus; keeper: DeadlineKeeper; goneCheckMs?: number };
 }
 
 export interface RunningHub {
@@ -207,19 +220,23 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
   let leases: LeaseService | null = null;
   // Known once the port is: leases are quoted only after the server listens.
   const hubId = { value: options.hubId ?? 'hub' };
+  let sync: InstanceSync | null = null;
+  const keeper = options.instances?.keeper ?? SOLE_KEEPER;
   const workers = new WorkerRegistry({
     store,
     clock,
     heartbeatIntervalMs: timing.heartbeatIntervalMs,
     missedHeartbeats: timing.missedHeartbeats,
     listener: {
-      online: (w) => {
+      online: (w, local) => {
         offers.setWorkerListed(w.workerId, true);
         leases?.workerOnline(w.workerId);
+        if (local) sync?.workerOnline(w);
       },
-      offline: (w) => {
+      offline: (w, _why, local) => {
         offers.setWorkerListed(w.workerId, false);
         leases?.workerOffline(w.workerId);
+        if (local) sync?.workerOffline(w.workerId);
       },
     },
   });
@@ -234,9 +251,15 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
     workers,
     payments: options.chain.payments ?? unavailableChain,
     notifier: {
-      toWorker: (workerId, message) => void workers.send(workerId, message),
-      toRenter: (leaseId, event) => renterGateway?.publish(leaseId, event),
+      toWorker: (workerId, message) => {
+        if (!workers.send(workerId, message)) sync?.toWorker(workerId, message);
+      },
+      toRenter: (leaseId, event) => {
+        renterGateway?.publish(leaseId, event);
+        sync?.toRenters(leaseId, event);
+      },
     },
+    onLeaseWritten: (lease) => sync?.leaseChanged(lease),
     terms: {
       token,
       mint: options.chain.mint,
@@ -270,12 +293,28 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
 
   const workerLimiter = new RateLimiter(clock, limits.workerMessagesPerSec, limits.workerBurst);
   const requestLimiter = new RateLimiter(clock, limits.requestsPerSec, limits.requestBurst);
-  const workerSessions = new WorkerSessions({ store, clock, random, sessions, workers, offers, leases, heartbeatIntervalMs: timing.heartbeatIntervalMs });
+  const workerSessions = new WorkerSessions({
+    store,
+    clock,
+    random,
+    sessions,
+    workers,
+    offers,
+    leases,
+    heartbeatIntervalMs: timing.heartbeatIntervalMs,
+    offerEvents: { saved: (offer) => sync?.offerSaved(offer), withdrawn: (workerId, offerId) => sync?.offerWithdrawn(workerId, offerId) },
+  });
   const connectLimiter = new RateLimiter(clock, limits.connectsPerSec, limits.connectBurst);
   const logger = options.logger;
   const workerGateway = new WorkerGateway({ logger, sessions: workerSessions, sessionTokens: sessions, workers, limiter: workerLimiter, connectLimiter, helloTimeoutMs: timing.helloTimeoutMs });
   renterGateway = new RenterGateway({ logger, sessions, leases, limiter: requestLimiter, helloTimeoutMs: timing.helloTimeoutMs });
   const explorer = new ExplorerStatsService(store, clock, workers, leases);
+  const series = new ExplorerSeriesRecorder(store, clock, explorer, { ...DEFAULT_EXPLORER_SERIES_TIMING, fineMs: timing.explorerSampleMs });
+  if (options.instances) {
+    // The bus listened before the store was read above: events since then are applied now.
+    sync = new InstanceSync({ bus: options.instances.bus, store, workers, offers, leases, publishToRenters: (leaseId, event) => renterGateway!.publish(leaseId, event), logger });
+    sync.start();
+  }
 
   const server: Server = options.tls
     ? createTlsServer({ cert: options.tls.cert, key: options.tls.key, handshakeTimeout: timing.helloTimeoutMs, minVersion: 'TLSv1.2' })
@@ -307,7 +346,7 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
     heartbeatIntervalMs: timing.heartbeatIntervalMs,
   };
   const challenges = new SignInChallenges({ domain: origin, clock, random, maxPending: limits.maxPendingChallenges, maxPendingPerRequester: limits.maxChallengesPerAddress });
-  const api = new HubHttpApi({ logger, info, clock, store, challenges, sessions, search, leases, workers, explorer, limiter: requestLimiter });
+  const api = new HubHttpApi({ logger, info, clock, store, challenges, sessions, search, leases, workers, explorer, series, limiter: requestLimiter });
   const explorerPage = new PublicExplorerPage();
   server.on('request', (req, res) => {
     if (explorerPage.serves(new URL(req.url ?? '/', 'http://hub.invalid').pathname)) explorerPage.handle(req, res);
@@ -335,10 +374,25 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
     timer.unref();
     timers.push(timer);
   };
+  // Deadlines are applied by one instance (the keeper); one that becomes keeper first reloads
+  // every active lease and gives machines and renters the grace period, as after a restart.
+  let keeping = keeper.held;
   every(timing.tickMs, async () => {
     workers.sweep();
+    if (!keeper.held) return;
+    if (!keeping) {
+      await leases!.adoptDeadlines();
+      keeping = true;
+      logger.info({}, 'this hub instance now applies lease deadlines');
+    }
     await leases!.tick();
   });
+  every(timing.explorerSampleMs, async () => {
+    if (keeper.held) await series.record();
+  });
+  // A first point at once: a new hub's explorer has a line to draw before the first interval.
+  if (keeper.held) void series.record().catch((error: unknown) => logger.error({ err: error }, 'the explorer series could not be sampled'));
+  if (sync) every(options.instances?.goneCheckMs ?? 2_000, () => sync!.sweepGoneInstances());
   every(timing.presenceFlushMs, () => workers.flushPresence());
   every(timing.rescoreMs, () => {
     const changed = workers.rescore();
@@ -375,6 +429,8 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
       });
       workerGateway.terminateAll();
       await workers.flushPresence();
+      await options.instances?.keeper.release();
+      await options.instances?.bus.close();
       await store.close();
     },
   };

@@ -24,6 +24,7 @@ import { solanaAddressSchema, transactionSignatureSchema } from './solana-string
  *   GET  /v1/explorer/stats                GPUs online by model, utilisation, volume
  *   GET  /v1/explorer/payments?limit=      recent payments with signatures
  *   GET  /v1/explorer/machines             machines online by GPU model and region
+ *   GET  /v1/explorer/series?sinceMs=      the hub's own series: fine recent points, coarse older ones
  *   GET  /explorer                         the public explorer page (HTML; no wallet, no sign-in)
  */
 export const HUB_HTTP = {
@@ -37,6 +38,7 @@ export const HUB_HTTP = {
   explorerStats: '/v1/explorer/stats',
   explorerPayments: '/v1/explorer/payments',
   explorerMachines: '/v1/explorer/machines',
+  explorerSeries: '/v1/explorer/series',
   explorerPage: '/explorer',
   workerReputation: '/v1/reputation/workers',
   renterReputation: '/v1/reputation/renters',
@@ -150,6 +152,33 @@ export interface ExplorerPayment {
   amount: string;
   paidAtMs: number;
 }
+
+/**
+ * One point of the hub's explorer series. Recent points are samples at the fine interval;
+ * older ones are rolled up into coarse buckets (counts averaged, volume the bucket's last).
+ */
+export interface ExplorerSeriesPoint {
+  atMs: number;
+  /** The span this point stands for (the fine sample interval, or the coarse bucket). */
+  resolutionMs: number;
+  workersOnline: number;
+  gpusOnline: number;
+  gpusLeased: number;
+  /** Leased GPUs over online GPUs, 0…1. */
+  utilisation: number;
+  leasesRunning: number;
+  leasesActive: number;
+  /** Base units of the hub's token, all time, as of this point. */
+  volumePaidAllTime: string;
+  /** GPUs online and leased, by model and region. */
+  groups: Array<{ gpuModel: string; region: string; gpus: number; leased: number }>;
+}
+
+export interface ExplorerSeries {
+  points: ExplorerSeriesPoint[];
+}
+
+export const explorerSeriesQuerySchema = z.object({ sinceMs: z.coerce.number().int().min(0).default(0) });
 
 export const explorerPaymentsQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(200).default(20) });
 export const addressParamSchema = solanaAddressSchema;

@@ -24,7 +24,7 @@ export interface ExplorerSample {
 
 export interface ExplorerOverview {
   stats: ExplorerStats;
-  /** Samples this app took of the hub's stats, oldest first (for charts). */
+  /** The hub's own series (fine recent points, hourly older ones), oldest first (for charts). */
   history: ExplorerSample[];
   recentPayments: ExplorerPayment[];
   /** The hub's payment token and its decimals: the amounts above are its base units. */

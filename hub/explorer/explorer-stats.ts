@@ -24,7 +24,7 @@ export class ExplorerStatsService {
     let gpusOnline = 0;
     const onlineWorkers = new Set<string>();
     for (const worker of this.workers.all()) {
-      if (!worker.link) continue;
+      if (!worker.link && worker.remoteInstance === null) continue;
       workersOnline += 1;
       onlineWorkers.add(worker.workerId);
       for (const gpu of worker.hardware.gpus) {
@@ -70,7 +70,7 @@ export class ExplorerStatsService {
   machines(): ExplorerMachines {
     const groups = new Map<string, { gpuModel: string; region: string; machines: number; gpus: number }>();
     for (const worker of this.workers.all()) {
-      if (!worker.link) continue;
+      if (!worker.link && worker.remoteInstance === null) continue;
       const models = new Map<string, number>();
       for (const gpu of worker.hardware.gpus) models.set(gpu.model, (models.get(gpu.model) ?? 0) + 1);
       for (const [gpuModel, gpus] of models) {
@@ -83,6 +83,29 @@ export class ExplorerStatsService {
     }
     const order = (a: { gpus: number; gpuModel: string; region: string }, b: typeof a) => b.gpus - a.gpus || a.gpuModel.localeCompare(b.gpuModel) || a.region.localeCompare(b.region);
     return { atMs: this.clock.nowMs(), groups: [...groups.values()].sort(order) };
+  }
+
+  /** GPUs online and leased, by model and region (for the series). */
+  gpuGroups(): Array<{ gpuModel: string; region: string; gpus: number; leased: number }> {
+    const groups = new Map<string, { gpuModel: string; region: string; gpus: number; leased: number }>();
+    const row = (gpuModel: string, region: string) => {
+      const key = JSON.stringify([gpuModel, region]);
+      let r = groups.get(key);
+      if (!r) groups.set(key, (r = { gpuModel, region, gpus: 0, leased: 0 }));
+      return r;
+    };
+    for (const worker of this.workers.all()) {
+      if (!worker.link && worker.remoteInstance === null) continue;
+      for (const gpu of worker.hardware.gpus) row(gpu.model, worker.region).gpus += 1;
+    }
+    for (const lease of this.leases.activeLeases()) {
+      for (const node of lease.placement.nodes) {
+        const worker = this.workers.get(node.workerId);
+        if (!worker || (!worker.link && worker.remoteInstance === null)) continue;
+        row(node.gpuModel, worker.region).leased += node.gpuUuids.length;
+      }
+    }
+    return [...groups.values()].sort((a, b) => b.gpus - a.gpus || a.gpuModel.localeCompare(b.gpuModel) || a.region.localeCompare(b.region));
   }
 
   async recentPayments(limit: number): Promise<ExplorerPayment[]> {

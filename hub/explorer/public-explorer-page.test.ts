@@ -23,7 +23,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the public explorer page', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    hub = await startTestHub();
+    hub = await startTestHub({ timing: { explorerSampleMs: 300 } });
     const a100 = gpus(MODELS.a100.name, 2, MODELS.a100.vramMiB, 'pub-a');
     const hostile = gpus(HOSTILE_MODEL, 1, 8_192, 'pub-h');
     await Promise.all([
@@ -67,6 +67,16 @@ describe.skipIf(!HAVE_CHROMIUM)('the public explorer page', () => {
       [HOSTILE_MODEL, 'us-east', '1', '1'],
     ]);
     expect(await rows('#payments')).toEqual([['No payments yet.']]);
+    // The charts draw the hub's own series (sampled by the hub, whether or not anyone looks).
+    await expect.poll(async () => Number(await page.getAttribute('#chart-gpus', 'data-points')), { timeout: 20_000, interval: 500 }).toBeGreaterThanOrEqual(2);
+    expect(await page.$$('#chart-gpus polyline')).toHaveLength(2);
+    expect(await page.$$('#chart-volume polyline')).toHaveLength(1);
+    const series = (await (await fetch(`${hub.url}/v1/explorer/series`)).json()) as { points: Array<{ gpusOnline: number; resolutionMs: number; groups: unknown[] }> };
+    expect(series.points.at(-1)).toMatchObject({ gpusOnline: 3, resolutionMs: 300 });
+    expect(series.points.at(-1)!.groups).toEqual([
+      { gpuModel: MODELS.a100.name, region: 'eu-west', gpus: 2, leased: 0 },
+      { gpuModel: HOSTILE_MODEL, region: 'us-east', gpus: 1, leased: 0 },
+    ]);
     // The markup in the model name stayed text: no element was made from it, nothing ran.
     expect(await page.$$('img')).toHaveLength(0);
     expect(await page.evaluate(() => (globalThis as unknown as { pwned?: number }).pwned)).toBeUndefined();

@@ -4,7 +4,8 @@ import { HUB_HTTP } from '../../common/hub/http-api';
 /**
  * The public, read-only explorer page the hub serves at /explorer: no wallet, no sign-in.
  * It reads the same public endpoints as the app's Explorer (stats, machines by model and
- * region, recent payments with their signatures) and refreshes every 10 s.
+ * region, recent payments with their signatures, and the hub's own series for the charts)
+ * and refreshes every 10 s. Charts are SVG drawn by the page's own script (no inline style).
  *
  * Model names and regions come from workers, so the page writes every value with
  * textContent (never as HTML), and a Content-Security-Policy allows only this page's own
@@ -21,11 +22,46 @@ table { width: 100%; border-collapse: collapse; } th, td { text-align: left; pad
 th { color: #aab1bb; font-weight: 500; font-size: 12px; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .bar { background: #242833; border-radius: 3px; height: 8px; min-width: 120px; } .bar span { display: block; height: 8px; border-radius: 3px; background: #4f8cff; }
 code { font-size: 12px; word-break: break-all; } .muted { color: #7d8590; } .error { color: #ff7b72; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 12px; }
+.chart { background: #181b21; border-radius: 8px; padding: 8px 12px; } .chart svg { width: 100%; height: 120px; display: block; }
+.chart polyline { fill: none; stroke-width: 2; vector-effect: non-scaling-stroke; } .chart text { fill: #7d8590; font-size: 12px; }
+.line-a { stroke: #4f8cff; } .line-b { stroke: #f0b429; } .key-a { color: #4f8cff; } .key-b { color: #f0b429; }
 `;
 
 const SCRIPT = `
 'use strict';
-const API = { stats: '${HUB_HTTP.explorerStats}', machines: '${HUB_HTTP.explorerMachines}', payments: '${HUB_HTTP.explorerPayments}?limit=20' };
+const API = { stats: '${HUB_HTTP.explorerStats}', machines: '${HUB_HTTP.explorerMachines}', payments: '${HUB_HTTP.explorerPayments}?limit=20', series: '${HUB_HTTP.explorerSeries}' };
+const SVG = 'http://www.w3.org/2000/svg';
+/** One SVG line chart: lines share a scale from 0 to their largest value; time runs left to right. */
+function chart(id, points, lines) {
+  const svg = $(id);
+  svg.replaceChildren();
+  svg.setAttribute('viewBox', '0 0 500 120');
+  svg.setAttribute('preserveAspectRatio', 'none');
+  svg.dataset.points = String(points.length);
+  if (points.length === 0) { const t = document.createElementNS(SVG, 'text'); t.setAttribute('x', '8'); t.setAttribute('y', '64'); t.textContent = 'No samples yet.'; svg.appendChild(t); return; }
+  const t0 = points[0].atMs, span = Math.max(1, points[points.length - 1].atMs - t0);
+  let max = 0;
+  for (const p of points) for (const l of lines) max = Math.max(max, l.value(p));
+  if (max <= 0) max = 1;
+  for (const l of lines) {
+    const line = document.createElementNS(SVG, 'polyline');
+    line.setAttribute('class', l.cls);
+    const xy = points.map((p) => (points.length === 1 ? 250 : ((p.atMs - t0) / span) * 500).toFixed(1) + ',' + (115 - (l.value(p) / max) * 105).toFixed(1));
+    line.setAttribute('points', xy.join(' '));
+    svg.appendChild(line);
+  }
+}
+function unitsOf(base) { return Number(BigInt(base)) / Math.pow(10, decimals); }
+async function refreshCharts() {
+  const series = await get(API.series + '?sinceMs=' + (Date.now() - 30 * 86400000));
+  const pts = series.points;
+  chart('chart-gpus', pts, [{ cls: 'line-a', value: (p) => p.gpusOnline }, { cls: 'line-b', value: (p) => p.gpusLeased }]);
+  chart('chart-utilisation', pts, [{ cls: 'line-a', value: (p) => p.utilisation }]);
+  chart('chart-leases', pts, [{ cls: 'line-a', value: (p) => p.leasesRunning }, { cls: 'line-b', value: (p) => p.leasesActive }]);
+  chart('chart-volume', pts, [{ cls: 'line-a', value: (p) => unitsOf(p.volumePaidAllTime) }]);
+  $('series-range').textContent = pts.length === 0 ? 'no samples yet' : pts.length + ' points since ' + new Date(pts[0].atMs).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+}
 const $ = (id) => document.getElementById(id);
 function el(tag, text, cls) { const e = document.createElement(tag); if (text !== undefined) e.textContent = String(text); if (cls) e.className = cls; return e; }
 function row(cells) { const tr = document.createElement('tr'); for (const c of cells) tr.appendChild(c); return tr; }
@@ -62,6 +98,7 @@ async function refresh() {
       const sig = el('td'); sig.appendChild(el('code', p.signature));
       return row([el('td', new Date(p.paidAtMs).toISOString().replace('T', ' ').slice(0, 19)), el('td', money(p.amount), 'num'), el('td', p.leaseId), el('td', p.increment, 'num'), sig]);
     }), 'No payments yet.', 5);
+    await refreshCharts();
     $('status').textContent = 'Updated ' + new Date(stats.atMs).toLocaleTimeString();
     $('status').className = 'muted';
   } catch (error) {
@@ -73,6 +110,8 @@ get('${HUB_HTTP.info}').then((info) => { symbol = info.token || symbol; $('netwo
 setInterval(refresh, 10000);
 `;
 
+const chartBox = (id: string, label: string, title = label) => `<div class="chart"><div>${title}</div><svg id="${id}" role="img" aria-label="${label}"></svg></div>`;
+
 const tile = (id: string, label: string) => `<div class="tile"><div class="value" id="${id}">–</div><div class="label">${label}</div></div>`;
 
 const HTML = `<!doctype html>
@@ -81,6 +120,8 @@ const HTML = `<!doctype html>
 <body><header><h1>Idlegrid explorer</h1><div class="muted"><span id="network">–</span> · <span id="status">Loading…</span></div></header>
 <main>
 <div class="tiles">${tile('workers', 'machines online')}${tile('gpus', 'GPUs online')}${tile('leased', 'GPUs leased')}${tile('utilisation', 'utilisation')}${tile('leases', 'leases running / active')}${tile('volume24h', 'paid, last 24 h')}${tile('volumeAll', 'paid, all time')}</div>
+<h2>Over time <span class="muted" id="series-range"></span></h2>
+<div class="charts">${chartBox('chart-gpus', 'GPUs online and leased', 'GPUs <span class="key-a">online</span> and <span class="key-b">leased</span>')}${chartBox('chart-utilisation', 'Utilisation')}${chartBox('chart-leases', 'Leases running and active', 'Leases <span class="key-a">running</span> and <span class="key-b">active</span>')}${chartBox('chart-volume', 'Paid, all time')}</div>
 <h2>GPUs by model</h2><table><thead><tr><th>model</th><th>online</th><th>leased</th><th>utilisation</th></tr></thead><tbody id="models"></tbody></table>
 <h2>Machines by model and region</h2><table><thead><tr><th>model</th><th>region</th><th>machines</th><th>GPUs</th></tr></thead><tbody id="machines"></tbody></table>
 <h2>Recent payments</h2><table><thead><tr><th>paid (UTC)</th><th>amount</th><th>lease</th><th>increment</th><th>signature</th></tr></thead><tbody id="payments"></tbody></table>

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { HTTP_STATUS_OF, HubError } from '../../common/hub/hub-errors';
 import { MAX_HTTP_BODY_BYTES } from '../../common/hub/hub-protocol';
-import { addressParamSchema, disputeRequestSchema, explorerPaymentsQuerySchema, extendRequestSchema, HUB_HTTP, paymentSubmissionSchema } from '../../common/hub/http-api';
+import { addressParamSchema, disputeRequestSchema, explorerPaymentsQuerySchema, explorerSeriesQuerySchema, extendRequestSchema, HUB_HTTP, paymentSubmissionSchema } from '../../common/hub/http-api';
 import { explainWorkerScore } from '../reputation/reputation-score';
 import type { HubInfo, RenterReputation, WorkerReputation } from '../../common/hub/http-api';
 import { clusterRequestSchema } from '../../common/hub/lease-types';
@@ -11,6 +11,7 @@ import { challengeRequestSchema, sessionRequestSchema } from '../../common/hub/s
 import type { SessionTokens } from '../auth/session-tokens';
 import type { SignInChallenges } from '../auth/sign-in-challenges';
 import type { ExplorerStatsService } from '../explorer/explorer-stats';
+import type { ExplorerSeriesRecorder } from '../explorer/explorer-series';
 import { addressKeyOf, remoteHostOf } from '../gateway/remote-host';
 import type { RateLimiter } from '../gateway/rate-limiter';
 import type { LeaseService } from '../leases/lease-service';
@@ -33,6 +34,7 @@ export interface HubHttpApiDeps {
   leases: LeaseService;
   workers: WorkerRegistry;
   explorer: ExplorerStatsService;
+  series: ExplorerSeriesRecorder;
   limiter: RateLimiter;
 }
 
@@ -146,6 +148,12 @@ export class HubHttpApi {
       { method: 'GET', pattern: exact(HUB_HTTP.explorerMachines), auth: false, run: async () => this.o.explorer.machines() },
       {
         method: 'GET',
+        pattern: exact(HUB_HTTP.explorerSeries),
+        auth: false,
+        run: async (c) => this.o.series.series(parse(explorerSeriesQuerySchema, Object.fromEntries(c.url.searchParams)).sinceMs),
+      },
+      {
+        method: 'GET',
         pattern: exact(HUB_HTTP.explorerPayments),
         auth: false,
         run: async (c) => ({ payments: await this.o.explorer.recentPayments(parse(explorerPaymentsQuerySchema, Object.fromEntries(c.url.searchParams)).limit) }),
@@ -201,7 +209,7 @@ export class HubHttpApi {
     return {
       workerId,
       supplier: worker.owner,
-      online: worker.link !== null,
+      online: this.o.workers.isOnline(workerId),
       uptime: Math.round(this.o.workers.uptime(worker, nowMs) * 1000) / 1000,
       leasesCompleted: worker.facts.leasesCompleted,
       leasesEndedBySupplier: worker.facts.leasesEndedBySupplier,

@@ -20,6 +20,8 @@ export interface LeasePaymentIntakeDeps {
   /** A lease of this renter (live if active, from the store if ended); not_found otherwise. */
   ownLease: (renter: string, leaseId: string) => Promise<LiveLease>;
   /** Writes of one lease, in the order they were decided. */
+  /** Reloads the lease from the store (payments credited by other hub instances). */
+  reload: (leaseId: string) => Promise<void>;
   persist: <T>(lease: LiveLease, write: () => Promise<T>) => Promise<T>;
   transition: (lease: LiveLease, to: LeaseState, endReason: LeaseEndReason | null, reason: string, startedAtMs?: number) => Promise<void>;
   /** The lease's evidence (issue 13): every credited payment is kept there too. */
@@ -109,13 +111,27 @@ export class LeasePaymentIntake {
       signature: submission.signature,
       atMs: nowMs,
     });
+    // Another instance may have credited the other payees of this increment.
+    if (lease.state === 'reserved' && !isIncrementPaid(lease, 0)) await this.o.reload(leaseId);
     if (lease.state === 'reserved' && isIncrementPaid(lease, 0)) {
-      await this.o.transition(lease, 'paid', null, 'first increment paid and verified on chain', nowMs);
-      for (const p of lease.payments.filter((x) => x.increment === 0)) this.tellPayee(lease, p.payee, 0);
+      await this.startPaid(lease, nowMs);
     } else if (hasStarted(lease.state)) {
       this.tellPayee(lease, submission.payee, submission.increment);
     }
     return this.receipt(lease, expected);
+  }
+
+  /** The first increment is paid in full: the lease is paid and each machine hears of its payment. */
+  async startPaid(lease: LiveLease, nowMs = this.o.clock.nowMs()): Promise<void> {
+    try {
+      await this.o.transition(lease, 'paid', null, 'first increment paid and verified on chain', nowMs);
+    } catch (error) {
+      // Two instances credited the last two payments at once and both saw it paid: the
+      // other one started it and tells the machines.
+      if (error instanceof HubError && error.reason === 'lease_changed_elsewhere') return;
+      throw error;
+    }
+    for (const p of lease.payments.filter((x) => x.increment === 0)) this.tellPayee(lease, p.payee, 0);
   }
 
   private receipt(lease: LiveLease, p: LiveLease['payments'][number]): PaymentReceipt {

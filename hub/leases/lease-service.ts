@@ -9,6 +9,7 @@ import type { OfferBook } from '../market/offer-book';
 import type { PaymentCheck } from '../payments/payment-check';
 import type { GangPlacement } from '../placement/gang-placement';
 import type { HubStore, LeaseEndFacts, NewLeaseEvidence } from '../store/hub-store';
+import { GpuHeldError } from '../store/hub-store';
 import type { DisputeResult, LeaseEvidenceFile } from '../../common/hub/lease-types';
 import type { HubClock, RandomBytes } from '../support/hub-clock';
 import { makeId } from '../support/hub-clock';
@@ -24,6 +25,9 @@ import { checkIncrementCount, incrementsForBudget, placementNodes, quoteOf, rese
 import { assertTransition, hasStarted } from './lease-state-machine';
 import type { LiveLease } from './live-lease';
 import { LOG_TAIL_CHUNKS, firstUnpaidIncrement, incrementView, isIncrementPaid, paidThroughMs, toLeaseView, toLive, toWorkerLease } from './live-lease';
+
+/** Plans per quote when other hub instances keep taking the GPUs picked (each retry knows more). */
+const MAX_PLACEMENT_ATTEMPTS = 3;
 
 export interface LeaseTerms {
   /** The hub's payment token (common/money's registry): every amount is its base units. */
@@ -65,6 +69,11 @@ export interface LeaseServiceDeps {
   payments: PaymentCheck;
   notifier: LeaseNotifier;
   terms: LeaseTerms;
+  /**
+   * Called after each write of a lease's rows reached the store: with several hub
+   * instances on one database, the others reload the lease (`refresh`).
+   */
+  onLeaseWritten?: (lease: LiveLease) => void;
 }
 
 /**
@@ -85,6 +94,7 @@ export class LeaseService {
       ...o,
       ownLease: (renter, leaseId) => this.ownLease(renter, leaseId),
       persist: (lease, write) => this.persist(lease, write),
+      reload: (leaseId) => this.refresh(leaseId),
       transition: (lease, to, endReason, reason, startedAtMs) => this.transition(lease, to, endReason, reason, startedAtMs),
       evidence: (entry) => this.appendEvidence(entry),
     });
@@ -175,7 +185,10 @@ export class LeaseService {
       if (lease.state === 'reserved' && isIncrementPaid(lease, 0)) {
         // The paid period starts when the machines are told to start: now, as they come
         // back — not at the pre-crash credit, which would charge the renter the downtime.
-        await this.transition(lease, 'paid', null, 'first increment paid (recovered after a hub restart)', nowMs);
+        // (Another instance starting at once may win this; then its row is taken.)
+        await this.transition(lease, 'paid', null, 'first increment paid (recovered after a hub restart)', nowMs).catch((error: unknown) => {
+          if (!(error instanceof HubError)) throw error;
+        });
       }
     }
   }
@@ -220,6 +233,24 @@ export class LeaseService {
       throw new HubError('no_capacity', 'The hub holds as many unpaid reservations as it takes right now. Try again in a few minutes.', 'hub_reservation_limit');
     }
     const incrementCount = request.durationMs === undefined ? null : checkIncrementCount(Math.ceil(request.durationMs / terms.incrementMs), terms);
+    // Another hub instance may have taken a GPU this one did not know of yet: the store
+    // refuses the lease and names what is taken; mark it and plan again (a bounded number of times).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.placeAndReserve(renter, request, incrementCount, nowMs, remoteHost);
+      } catch (error) {
+        if (!(error instanceof GpuHeldError) || error.held.length === 0 || attempt >= MAX_PLACEMENT_ATTEMPTS) throw error;
+        for (const h of error.held) {
+          this.o.offers.hold(h.workerId, [h.gpuUuid], h.leaseId, true, true);
+          // Reloaded, so the mark goes when that lease ends even if its end was heard already.
+          void this.refresh(h.leaseId).catch(() => undefined);
+        }
+      }
+    }
+  }
+
+  private async placeAndReserve(renter: string, request: ClusterRequest, incrementCount: number | null, nowMs: number, remoteHost: string | undefined): Promise<Quote> {
+    const { terms } = this.o;
     const leaseId = makeId('lease', this.o.random);
     const reserved = this.o.placement.place(
       {
@@ -348,6 +379,9 @@ export class LeaseService {
 
   /** A worker reports a node's state. */
   async nodeEvent(workerId: string, event: Extract<WorkerMessage, { type: 'lease.node' }>): Promise<void> {
+    const known = this.active.get(event.leaseId);
+    // Told by another instance (lease.paid through the bus) before this one reloaded it.
+    if (!known || !hasStarted(known.state)) await this.refresh(event.leaseId);
     const lease = this.active.get(event.leaseId);
     const node = lease?.placement.nodes.find((n) => n.workerId === workerId);
     if (!lease || !node) throw new HubError('not_found', `This machine has no active lease ${event.leaseId}; stop anything it runs for it.`, 'lease_not_found');
@@ -412,6 +446,14 @@ export class LeaseService {
     this.o.notifier.toRenter(lease.leaseId, { type: 'lease.log', leaseId: lease.leaseId, ...entry });
   }
 
+  /** A log chunk relayed by another hub instance: kept for renters who subscribe here later. */
+  rememberLog(event: { leaseId: string; rank: number; stream: 'stdout' | 'stderr'; text: string; atMs: number }): void {
+    const lease = this.active.get(event.leaseId);
+    if (!lease) return;
+    lease.logTail.push({ rank: event.rank, stream: event.stream, text: event.text, atMs: event.atMs });
+    if (lease.logTail.length > LOG_TAIL_CHUNKS) lease.logTail.shift();
+  }
+
   /** Applies every deadline that has passed. Called by the hub's timer; tests call it directly. */
   async tick(): Promise<void> {
     const nowMs = this.o.clock.nowMs();
@@ -456,7 +498,11 @@ export class LeaseService {
     this.o.notifier.toRenter(lease.leaseId, { type: 'lease.state', leaseId: lease.leaseId, state: to, endReason, atMs, reason });
     const change = { leaseId: lease.leaseId, from, to, endReason, atMs, reason, ...(startedAtMs !== undefined ? { startedAtMs } : {}), ...(facts ? { facts } : {}) };
     const written = await this.persist(lease, () => this.o.store.transitionLease(change));
-    if (!written) throw new Error(`lease ${lease.leaseId} was not ${from} in the store; another hub instance changed it`);
+    if (!written) {
+      // Another instance moved it first: the store's row is the truth; take it and say so.
+      void this.refresh(lease.leaseId);
+      throw new HubError('conflict', `Lease ${lease.leaseId} was changed by another hub instance a moment ago (it is no longer ${from}). Look at it again.`, 'lease_changed_elsewhere');
+    }
   }
 
   /**
@@ -464,7 +510,87 @@ export class LeaseService {
    * other, even with a store whose calls really are asynchronous (PostgreSQL).
    */
   private persist<T>(lease: LiveLease, write: () => Promise<T>): Promise<T> {
-    return this.writes.queue(lease.leaseId, write);
+    return this.writes.queue(lease.leaseId, async () => {
+      const result = await write();
+      this.o.onLeaseWritten?.(lease);
+      return result;
+    });
+  }
+
+  /**
+   * Another hub instance wrote this lease: reload it from the store (after this
+   * instance's own writes of it, so nothing decided here is overwritten by an older row).
+   * A lease new here holds its GPUs in this instance's offer book — over any hold a quote
+   * of this instance is still trying to write, which the store will refuse — and an ended
+   * one frees them.
+   */
+  refresh(leaseId: string): Promise<void> {
+    return this.writes.queue(leaseId, async () => {
+      const stored = await this.o.store.getLease(leaseId);
+      const local = this.active.get(leaseId);
+      if (!stored) return;
+      if (stored.state === 'ended') {
+        for (const node of stored.placement.nodes) this.o.offers.release(node.workerId, node.gpuUuids, leaseId);
+        if (!local) return;
+        this.active.delete(leaseId);
+        Object.assign(local, stored);
+        return;
+      }
+      if (!local) {
+        const lease = toLive(stored);
+        this.active.set(leaseId, lease);
+        const nowMs = this.o.clock.nowMs();
+        for (const node of lease.placement.nodes) {
+          this.o.offers.hold(node.workerId, node.gpuUuids, leaseId, lease.state === 'reserved', true);
+          if (!this.o.workers.isOnline(node.workerId)) lease.lostSinceMs.set(node.workerId, nowMs);
+        }
+        // Its holds may have been noted as a quote's (unpaid) before this reload.
+        if (lease.state !== 'reserved') this.o.offers.markPaid(leaseId, lease.placement.nodes.map((n) => n.workerId));
+        return;
+      }
+      if (local.state === 'reserved' && stored.state !== 'reserved') this.o.offers.markPaid(leaseId, local.placement.nodes.map((n) => n.workerId));
+      Object.assign(local, {
+        state: stored.state,
+        endReason: stored.endReason,
+        startedAtMs: stored.startedAtMs,
+        endedAtMs: stored.endedAtMs,
+        incrementCount: stored.incrementCount,
+        nodes: stored.nodes,
+        payments: stored.payments,
+        transitions: stored.transitions,
+      });
+    });
+  }
+
+  /**
+   * Another instance placed (or ended) this lease: mark its GPUs held (or free) in this
+   * instance's offer book now, ahead of the reload. A lease this instance already follows is
+   * left to the reload, which sees its whole state.
+   */
+  noteHolds(leaseId: string, ended: boolean, holds: ReadonlyArray<{ workerId: string; gpuUuids: readonly string[] }>): void {
+    if (this.active.has(leaseId)) return;
+    for (const h of holds) {
+      if (ended) this.o.offers.release(h.workerId, h.gpuUuids, leaseId);
+      else this.o.offers.hold(h.workerId, h.gpuUuids, leaseId, true, true);
+    }
+  }
+
+  /**
+   * This instance now applies the deadlines of every active lease (it took over from an
+   * instance that stopped): machines and renters get the grace period before anything ends
+   * for their absence, as after a restart.
+   */
+  async adoptDeadlines(): Promise<void> {
+    for (const stored of await this.o.store.listActiveLeases()) await this.refresh(stored.leaseId);
+    const nowMs = this.o.clock.nowMs();
+    for (const lease of this.active.values()) {
+      lease.notBeforeMs = nowMs + this.o.terms.graceMs;
+      for (const node of lease.placement.nodes) {
+        if (!this.o.workers.isOnline(node.workerId)) {
+          if (!lease.lostSinceMs.has(node.workerId)) lease.lostSinceMs.set(node.workerId, nowMs);
+        } else lease.lostSinceMs.delete(node.workerId);
+      }
+    }
   }
 
   /** Ends a lease: records why, frees its GPUs, stops the machines, updates reputation facts. */

@@ -148,13 +148,17 @@ export class OfferBook {
   }
 
   /** Marks GPUs as held by a lease (placement, or restoring active leases after a restart). */
-  hold(workerId: string, gpuUuids: readonly string[], leaseId: string, unpaid = false): void {
+  /**
+   * `replace`: the store says this lease holds them (another hub instance placed it), so it
+   * wins over a hold of this instance's own quote still being written (the store refuses that one).
+   */
+  hold(workerId: string, gpuUuids: readonly string[], leaseId: string, unpaid = false, replace = false): void {
     if (unpaid) this.unpaidLeases.add(leaseId);
     let held = this.held.get(workerId);
     if (!held) this.held.set(workerId, (held = new Map()));
     for (const uuid of gpuUuids) {
       const holder = held.get(uuid);
-      if (holder !== undefined && holder !== leaseId) throw new Error(`GPU ${uuid} of ${workerId} is already held by ${holder}`);
+      if (holder !== undefined && holder !== leaseId && !replace) throw new Error(`GPU ${uuid} of ${workerId} is already held by ${holder}`);
       held.set(uuid, leaseId);
     }
     this.refreshWorker(workerId);

@@ -22,7 +22,8 @@ import { HubError } from '../../common/hub/hub-errors';
  *   of the lease, its nodes, payments or transitions behind.
  * - A GPU (worker id, GPU uuid) is held by at most one lease that has not ended: a
  *   `createLease` that places a held GPU throws `GpuHeldError` and writes nothing (a unique
- *   key, so two hub instances placing the same GPU at once cannot both win). The lease's
+ *   key, so two hub instances placing the same GPU at once cannot both win), naming in
+ *   `held` each of its GPUs another lease holds and that lease. The lease's
  *   GPUs are free again in the transition that ends it.
  * - Money and lease rows are on disk when the promise resolves (SQLite: synchronous=FULL),
  *   and from then on every read sees them: from this instance, another instance on the
@@ -113,6 +114,14 @@ export interface HubStore {
   appendEvidence(entry: NewLeaseEvidence): Promise<void>;
   listEvidence(leaseId: string): Promise<LeaseEvidence[]>;
 
+  // The explorer's series (issue 16): points keyed by (resolution, time); saving a point
+  // that exists replaces it (a roll-up run twice writes the same bucket twice).
+  saveExplorerPoints(points: readonly StoredExplorerPoint[]): Promise<void>;
+  /** Points of one resolution with `sinceMs <= atMs < untilMs`, oldest first. */
+  listExplorerPoints(resolutionMs: number, sinceMs: number, untilMs: number): Promise<StoredExplorerPoint[]>;
+  /** Deletes the points of one resolution with `atMs < beforeMs`; returns how many. */
+  deleteExplorerPoints(resolutionMs: number, beforeMs: number): Promise<number>;
+
   /** May be called more than once. */
   close(): Promise<void>;
 }
@@ -122,7 +131,14 @@ export interface HubStore {
  * lease. A refusal the renter can act on: ask for a quote again.
  */
 export class GpuHeldError extends HubError {
-  constructor(leaseId: string) {
+  /**
+   * `held`: which of the lease's GPUs other leases hold, and which leases (so an instance
+   * that placed from an out-of-date view can mark them and plan again at once).
+   */
+  constructor(
+    leaseId: string,
+    readonly held: ReadonlyArray<{ workerId: string; gpuUuid: string; leaseId: string }> = [],
+  ) {
     super('no_capacity', `Another request took one of the GPUs picked for ${leaseId} a moment ago. Ask for a quote again.`, 'gpu_taken');
     this.name = 'GpuHeldError';
   }
@@ -310,4 +326,18 @@ export interface RenterFacts {
   incrementsMissed: number;
   /** Quotes that expired unpaid. */
   reservationsExpired: number;
+}
+
+/** A point of the explorer's series as the store keeps it (common/hub/http-api's ExplorerSeriesPoint, volume as a bigint). */
+export interface StoredExplorerPoint {
+  atMs: number;
+  resolutionMs: number;
+  workersOnline: number;
+  gpusOnline: number;
+  gpusLeased: number;
+  utilisation: number;
+  leasesRunning: number;
+  leasesActive: number;
+  volumePaidAllTime: bigint;
+  groups: Array<{ gpuModel: string; region: string; gpus: number; leased: number }>;
 }

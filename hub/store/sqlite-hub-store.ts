@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { NodeState } from '../../common/hub/lease-types';
 import { NO_FACTS } from './hub-store';
 import type {
+  StoredExplorerPoint,
   CreditResult,
   ExpectedPayment,
   GpuBinding,
@@ -26,6 +27,8 @@ import { openDatabase } from '../../sqlite/open-database';
 import { leaseFromRows, workerFactsFromRow, workerFromRow } from './sqlite-rows';
 import type { SessionRow, WorkerRow, OfferRow, LeaseRow, NodeRow, PaymentRow, TransitionRow, RecentPaymentRow, WorkerFactsRow, RenterFactsRow } from './sqlite-rows';
 import { HUB_MIGRATIONS } from './migrations';
+import { EXPLORER_POINT_COLUMNS, explorerPointFromRow, explorerPointValues } from './explorer-point-rows';
+import type { ExplorerPointRow } from './explorer-point-rows';
 
 /**
  * hub.db on SQLite (better-sqlite3). WAL so readers never wait for the writer. Money and
@@ -286,7 +289,7 @@ export class SqliteHubStore implements HubStore {
           try {
             this.stmt.insertHold.run(node.workerId, uuid, lease.leaseId);
           } catch (error) {
-            if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new GpuHeldError(lease.leaseId);
+            if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new GpuHeldError(lease.leaseId, this.holdersOf(lease));
             throw error;
           }
         }
@@ -452,6 +455,35 @@ export class SqliteHubStore implements HubStore {
   async listEvidence(leaseId: string): Promise<LeaseEvidence[]> {
     const rows = this.db.prepare('SELECT * FROM lease_evidence WHERE lease_id = ? ORDER BY seq').all(leaseId) as Array<{ lease_id: string; seq: number; kind: LeaseEvidence['kind']; worker_id: string | null; at_ms: number; body_json: string }>;
     return rows.map((r) => ({ leaseId: r.lease_id, seq: r.seq, kind: r.kind, workerId: r.worker_id, atMs: r.at_ms, body: JSON.parse(r.body_json) as Record<string, unknown> }));
+  }
+
+  /** Which of a new lease's GPUs other leases hold (for GpuHeldError). */
+  private holdersOf(lease: NewLease): Array<{ workerId: string; gpuUuid: string; leaseId: string }> {
+    const find = this.db.prepare('SELECT lease_id FROM gpu_holds WHERE worker_id = ? AND gpu_uuid = ? AND lease_id <> ?');
+    const held = [];
+    for (const node of lease.placement.nodes) {
+      for (const gpuUuid of node.gpuUuids) {
+        const row = find.get(node.workerId, gpuUuid, lease.leaseId) as { lease_id: string } | undefined;
+        if (row) held.push({ workerId: node.workerId, gpuUuid, leaseId: row.lease_id });
+      }
+    }
+    return held;
+  }
+
+  async saveExplorerPoints(points: readonly StoredExplorerPoint[]): Promise<void> {
+    const save = this.db.prepare(`INSERT OR REPLACE INTO explorer_series (${EXPLORER_POINT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.db.transaction(() => {
+      for (const p of points) save.run(...explorerPointValues(p));
+    })();
+  }
+
+  async listExplorerPoints(resolutionMs: number, sinceMs: number, untilMs: number): Promise<StoredExplorerPoint[]> {
+    const rows = this.db.prepare(`SELECT ${EXPLORER_POINT_COLUMNS} FROM explorer_series WHERE resolution_ms = ? AND at_ms >= ? AND at_ms < ? ORDER BY at_ms`).all(resolutionMs, sinceMs, untilMs) as ExplorerPointRow[];
+    return rows.map(explorerPointFromRow);
+  }
+
+  async deleteExplorerPoints(resolutionMs: number, beforeMs: number): Promise<number> {
+    return this.db.prepare('DELETE FROM explorer_series WHERE resolution_ms = ? AND at_ms < ?').run(resolutionMs, beforeMs).changes;
   }
 
   async close(): Promise<void> {

@@ -31,13 +31,16 @@ export interface LiveWorker {
   onlineSinceMs: number | null;
   lastHeartbeatMs: number;
   link: WorkerLink | null;
+  /** The other hub instance holding this worker's socket (several instances on one database), or null. */
+  remoteInstance: string | null;
   facts: WorkerFacts;
   reliability: number;
 }
 
 export interface PresenceListener {
-  online(worker: LiveWorker): void;
-  offline(worker: LiveWorker, why: string): void;
+  /** `local`: its socket is on this instance (not on another instance of the same database). */
+  online(worker: LiveWorker, local: boolean): void;
+  offline(worker: LiveWorker, why: string, local: boolean): void;
 }
 
 export interface WorkerRegistryDeps {
@@ -84,8 +87,66 @@ export class WorkerRegistry {
     return this.onlineCount;
   }
 
+  /** Online here or on another instance of the same database. */
   isOnline(workerId: string): boolean {
-    return this.workers.get(workerId)?.link != null;
+    const worker = this.workers.get(workerId);
+    return worker !== undefined && (worker.link !== null || worker.remoteInstance !== null);
+  }
+
+  /**
+   * Another instance holds this worker's socket now. A socket of it still open here is
+   * stale (the machine reconnected elsewhere) and is closed without an offline event.
+   */
+  async remoteOnline(stored: StoredWorker, instanceId: string, remoteHost: string | null): Promise<LiveWorker> {
+    let worker = this.workers.get(stored.workerId);
+    if (!worker) {
+      worker = this.fromStored(stored, await this.options.store.workerFacts(stored.workerId));
+      worker.reliability = this.score(worker, this.options.clock.nowMs());
+      this.workers.set(stored.workerId, worker);
+    } else {
+      worker.hardware = stored.hardware;
+      worker.region = stored.region;
+      worker.advertisedHost = stored.advertisedHost;
+    }
+    worker.remoteHost = remoteHost;
+    const wasOnline = worker.link !== null || worker.remoteInstance !== null;
+    if (worker.link) {
+      const link = worker.link;
+      this.dropLink(worker);
+      link.close(4409, 'replaced by a newer connection from the same machine (on another hub instance)');
+    }
+    worker.remoteInstance = instanceId;
+    if (!wasOnline) {
+      this.onlineCount += 1;
+      this.options.listener.online(worker, false);
+    }
+    return worker;
+  }
+
+  /** The worker's socket on `instanceId` closed, or that instance is gone. Ignored when it is held elsewhere by now. */
+  remoteOffline(workerId: string, instanceId: string, why: string): void {
+    const worker = this.workers.get(workerId);
+    if (!worker || worker.remoteInstance !== instanceId) return;
+    worker.remoteInstance = null;
+    this.onlineCount -= 1;
+    this.options.listener.offline(worker, why, false);
+  }
+
+  /** Workers held by instances that are no longer alive go offline. */
+  instancesGone(alive: ReadonlySet<string>): LiveWorker[] {
+    const gone: LiveWorker[] = [];
+    for (const worker of this.workers.values()) {
+      if (worker.remoteInstance !== null && !alive.has(worker.remoteInstance)) {
+        gone.push(worker);
+        this.remoteOffline(worker.workerId, worker.remoteInstance, `its hub instance ${worker.remoteInstance} is gone`);
+      }
+    }
+    return gone;
+  }
+
+  /** Workers whose socket is on this instance. */
+  *local(): IterableIterator<LiveWorker> {
+    for (const worker of this.workers.values()) if (worker.link) yield worker;
   }
 
   /** Registers (or resumes) the worker of a hello and attaches its socket. */
@@ -101,19 +162,22 @@ export class WorkerRegistry {
       worker.advertisedHost = stored.advertisedHost;
     }
     const previous = worker.link;
+    const wasRemote = worker.remoteInstance !== null;
+    worker.remoteInstance = null;
     if (previous) {
       // The same machine connected again (a reconnect that beat the old socket's close):
       // the new socket wins; the old one is closed and its close is ignored.
       worker.link = null;
       previous.close(4409, 'replaced by a newer connection from the same machine');
     } else {
-      this.onlineCount += 1;
+      if (!wasRemote) this.onlineCount += 1;
       worker.onlineSinceMs = nowMs;
     }
     worker.link = link;
     worker.remoteHost = link.remoteHost;
     worker.lastHeartbeatMs = nowMs;
-    if (!previous) this.options.listener.online(worker);
+    // Listed already when it was online on another instance; the others still hear it moved.
+    if (!previous) this.options.listener.online(worker, true);
     return worker;
   }
 
@@ -203,12 +267,17 @@ export class WorkerRegistry {
   }
 
   private goOffline(worker: LiveWorker, why: string): void {
+    this.dropLink(worker);
+    this.onlineCount -= 1;
+    this.options.listener.offline(worker, why, true);
+  }
+
+  /** Stops counting this socket's online time (the worker may stay online elsewhere). */
+  private dropLink(worker: LiveWorker): void {
     const nowMs = this.options.clock.nowMs();
     if (worker.onlineSinceMs !== null) worker.unflushedOnlineMs += nowMs - worker.onlineSinceMs;
     worker.onlineSinceMs = null;
     worker.link = null;
-    this.onlineCount -= 1;
-    this.options.listener.offline(worker, why);
   }
 
   private fromStored(w: StoredWorker, facts: WorkerFacts | undefined): LiveWorker {
@@ -226,6 +295,7 @@ export class WorkerRegistry {
       onlineSinceMs: null,
       lastHeartbeatMs: w.lastSeenMs,
       link: null,
+      remoteInstance: null,
       facts: facts ?? { workerId: w.workerId, ...NO_FACTS },
       reliability: 0.5,
     };

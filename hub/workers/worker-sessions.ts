@@ -7,7 +7,7 @@ import type { LeaseService } from '../leases/lease-service';
 import type { OfferBook, OfferOwner } from '../market/offer-book';
 import { gpuReleaseMessage } from '../../common/hub/gpu-release';
 import { verifyWalletSignature } from '../auth/ed25519-signature';
-import type { GpuBinding, HubStore } from '../store/hub-store';
+import type { GpuBinding, HubStore, StoredOffer } from '../store/hub-store';
 import type { HubClock, RandomBytes } from '../support/hub-clock';
 import { makeId } from '../support/hub-clock';
 import type { LiveWorker, WorkerLink, WorkerRegistry } from './worker-registry';
@@ -21,6 +21,8 @@ export interface WorkerSessionsDeps {
   offers: OfferBook;
   leases: LeaseService;
   heartbeatIntervalMs: number;
+  /** Told of every offer saved or withdrawn (the other hub instances of the same database). */
+  offerEvents?: { saved(offer: StoredOffer): void; withdrawn(workerId: string, offerId: string): void };
 }
 
 /**
@@ -64,6 +66,7 @@ export class WorkerSessions {
       if (offer.terms.gpuUuids.every((u) => present.has(u))) continue;
       this.o.offers.withdraw(offer.offerId);
       await this.o.store.withdrawOffer(offer.offerId, nowMs);
+      this.o.offerEvents?.withdrawn(worker.workerId, offer.offerId);
       problems.push(`offer ${offer.offerId} named a GPU this machine no longer reports; it was withdrawn`);
     }
     const passed = problems.length === 0;
@@ -115,7 +118,7 @@ export class WorkerSessions {
           // The owner's own session is its proof; the machine it leaves must be offline.
           const holder = this.gpuOwners.get(gpu.uuid);
           const holderWorker = holder === undefined ? undefined : this.o.workers.get(holder);
-          if (holderWorker?.link && holderWorker.machineId === binding.machineId) {
+          if ((holderWorker?.link || holderWorker?.remoteInstance) && holderWorker.machineId === binding.machineId) {
             problems.push(`GPU ${gpu.uuid} is already registered by another of your machines that is online (${holder})`);
             continue;
           }
@@ -148,6 +151,7 @@ export class WorkerSessions {
         if (!offer || offer.workerId !== worker.workerId) throw new HubError('not_found', `This machine has no offer ${message.offerId}.`, 'offer_not_found');
         this.o.offers.withdraw(message.offerId);
         await this.o.store.withdrawOffer(message.offerId, this.o.clock.nowMs());
+        this.o.offerEvents?.withdrawn(worker.workerId, message.offerId);
         worker.link?.send({ type: 'offer.withdrawn', ref: message.ref, offerId: message.offerId });
         return;
       }
@@ -177,7 +181,9 @@ export class WorkerSessions {
     const nowMs = this.o.clock.nowMs();
     const offerId = message.offerId ?? makeId('ofr', this.o.random);
     const offer = this.o.offers.upsert(owner, offerId, message.terms, gpuModel, vramMiB);
-    await this.o.store.saveOffer({ offerId, workerId: worker.workerId, gpuModel, vramMiB, terms: message.terms, createdAtMs: nowMs, updatedAtMs: nowMs });
+    const stored: StoredOffer = { offerId, workerId: worker.workerId, gpuModel, vramMiB, terms: message.terms, createdAtMs: nowMs, updatedAtMs: nowMs };
+    await this.o.store.saveOffer(stored);
+    this.o.offerEvents?.saved(stored);
     worker.link?.send({ type: 'offer.published', ref: message.ref, offer: this.o.offers.toWire(offer, nowMs) });
   }
 }

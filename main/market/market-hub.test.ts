@@ -76,6 +76,18 @@ describe('MarketHub', () => {
     expect(status.info?.rpcUrl).toBe(app.wallet.network.info().rpcUrl);
   });
 
+  it("draws the Explorer from the hub's own series (kept by the hub, not sampled while the view is open), ending at the current numbers", async () => {
+    await waitForHub((s) => s.status === 'ready');
+    const overview = await app.handlers['explorer:overview']({ payments: 5 });
+    // The embedded hub sampled itself when it started: a point at the start of its minute,
+    // before anyone opened the Explorer; the line ends with the numbers of now.
+    expect(overview.history.length).toBeGreaterThanOrEqual(2);
+    expect(overview.history[0]!.atMs % 60_000).toBe(0);
+    expect(overview.history.at(-1)!.atMs).toBe(overview.stats.atMs);
+    const series = await app.hub.publicClient().explorerSeries(0);
+    expect(series.points.map((p) => p.atMs)).toEqual(overview.history.slice(0, -1).map((p) => p.atMs));
+  });
+
   it('asks for a wallet before signing in, then signs in with the active one', async () => {
     await expect(app.hub.token()).rejects.toThrow(/Create or import a wallet/);
     await app.handlers['wallet:unlock']({ passphrase: 'correct horse battery staple' });

@@ -14,7 +14,10 @@ export function describeGpuHolds(subject: StoreUnderTest): void {
       const before = await observe(store, ['lease-a', 'lease-b']);
       // Only one GPU in common, on rank 1's worker.
       const clash = newLease('lease-b', { gpuUuids: [['GPU-other'], ['GPU-z']] });
-      await expect(store.createLease(clash)).rejects.toBeInstanceOf(GpuHeldError);
+      const refused = await store.createLease(clash).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(GpuHeldError);
+      // It names the GPU taken and the lease holding it (an instance marks it and plans again).
+      expect((refused as GpuHeldError).held).toEqual([{ workerId: clash.placement.nodes[1]!.workerId, gpuUuid: 'GPU-z', leaseId: 'lease-a' }]);
       expect(await observe(store, ['lease-a', 'lease-b'])).toEqual(before);
       // The same uuid on another worker is another GPU.
       await store.createLease(newLease('lease-c', { gpuUuids: [['GPU-z'], ['GPU-w']] }));
@@ -38,7 +41,11 @@ export function describeGpuHolds(subject: StoreUnderTest): void {
       const won = outcomes.flatMap((o, i) => (o.status === 'fulfilled' ? [i] : []));
       expect(won).toHaveLength(2);
       expect(won.map((i) => i % 2).sort()).toEqual([0, 1]);
-      for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(GpuHeldError);
+      for (const o of outcomes) {
+        if (o.status !== 'rejected') continue;
+        expect(o.reason).toBeInstanceOf(GpuHeldError);
+        expect((o.reason as GpuHeldError).held.map((h) => h.gpuUuid)).toHaveLength(1);
+      }
       const active = await other.listActiveLeases();
       expect(active.map((l) => l.leaseId).sort()).toEqual(won.map((i) => `lease-${i}`).sort());
     });

@@ -1,6 +1,7 @@
 import { afterEach, describe } from 'vitest';
 import type { HubStore } from '../hub-store';
 import { describeDurability } from './durability';
+import { describeExplorerSeries } from './explorer-series';
 import { describeGpuBindings } from './gpu-bindings';
 import { describeGpuHolds } from './gpu-holds';
 import { describeLeases } from './leases';
@@ -53,5 +54,6 @@ export function describeHubStoreConformance(factories: readonly HubStoreFactory[
     describeDurability(subject);
     describeGpuHolds(subject);
     describeGpuBindings(subject);
+    describeExplorerSeries(subject);
   });
 }

@@ -8,6 +8,7 @@ import { gpuHoldsMigration } from './006-gpu-holds';
 import { gpuBindingsMigration } from './007-gpu-bindings';
 import { reservationsExpiredMigration } from './008-reservations-expired';
 import { trustMigration } from './009-trust';
+import { explorerSeriesMigration } from './010-explorer-series';
 
 /**
  * Every hub.db migration, in order. Add a file `NNN-name.ts` and append it here; each has
@@ -23,4 +24,5 @@ export const HUB_MIGRATIONS: readonly Migration[] = [
   gpuBindingsMigration,
   reservationsExpiredMigration,
   trustMigration,
+  explorerSeriesMigration,
 ];

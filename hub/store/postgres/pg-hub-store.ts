@@ -15,6 +15,7 @@ import type {
   RenterFacts,
   StoredLease,
   StoredOffer,
+  StoredExplorerPoint,
   StoredSession,
   StoredWorker,
   WorkerFacts,
@@ -24,6 +25,8 @@ import { GpuHeldError } from '../hub-store';
 import { leaseFromRows, workerFactsFromRow, workerFromRow } from '../sqlite-rows';
 import type { LeaseRow, NodeRow, OfferRow, PaymentRow, RecentPaymentRow, TransitionRow, WorkerFactsRow, WorkerRow } from '../sqlite-rows';
 import { PG_HUB_MIGRATIONS } from './migrations';
+import { EXPLORER_POINT_COLUMNS, explorerPointFromRow, explorerPointValues } from '../explorer-point-rows';
+import type { ExplorerPointRow } from '../explorer-point-rows';
 import { migratePg } from './pg-migration';
 
 const INT8_OID = 20;
@@ -241,6 +244,18 @@ export class PgHubStore implements HubStore {
   }
 
   async createLease(lease: NewLease): Promise<void> {
+    try {
+      await this.writeLease(lease);
+    } catch (error) {
+      if (!(error instanceof GpuHeldError)) throw error;
+      // Asked once the lease's connection is back in the pool (a pool full of refused leases
+      // each waiting for one more connection would wait forever).
+      const holds = lease.placement.nodes.flatMap((n) => n.gpuUuids.map((uuid) => [n.workerId, uuid] as const));
+      throw new GpuHeldError(lease.leaseId, await this.holdersOf(lease.leaseId, holds));
+    }
+  }
+
+  private async writeLease(lease: NewLease): Promise<void> {
     await this.tx(this.money, async (c) => {
       await c.query(
         `INSERT INTO leases (lease_id, renter, state, end_reason, created_at_ms, expires_at_ms, increment_ms, increment_count, grace_ms, mint, request_json, placement_json)
@@ -502,6 +517,47 @@ export class PgHubStore implements HubStore {
   async listEvidence(leaseId: string): Promise<LeaseEvidence[]> {
     const { rows } = await this.money.query('SELECT lease_id, seq, kind, worker_id, at_ms, body_json FROM lease_evidence WHERE lease_id = $1 ORDER BY seq', [leaseId]);
     return rows.map((r) => ({ leaseId: r.lease_id, seq: r.seq, kind: r.kind, workerId: r.worker_id, atMs: r.at_ms, body: JSON.parse(r.body_json) as Record<string, unknown> }));
+  }
+
+  /**
+   * Which of these GPUs other leases hold (for GpuHeldError). The winner committed before
+   * the loser failed (the loser waited on its key), so its row is visible.
+   */
+  private async holdersOf(leaseId: string, holds: ReadonlyArray<readonly [string, string]>): Promise<Array<{ workerId: string; gpuUuid: string; leaseId: string }>> {
+    const { rows } = await this.money.query<{ worker_id: string; gpu_uuid: string; lease_id: string }>(
+      `SELECT g.worker_id, g.gpu_uuid, g.lease_id FROM gpu_holds g JOIN unnest($1::text[], $2::text[]) AS h(worker_id, gpu_uuid)
+       ON g.worker_id = h.worker_id AND g.gpu_uuid = h.gpu_uuid WHERE g.lease_id <> $3 ORDER BY g.worker_id, g.gpu_uuid`,
+      [holds.map((h) => h[0]), holds.map((h) => h[1]), leaseId],
+    );
+    return rows.map((r) => ({ workerId: r.worker_id, gpuUuid: r.gpu_uuid, leaseId: r.lease_id }));
+  }
+
+  async saveExplorerPoints(points: readonly StoredExplorerPoint[]): Promise<void> {
+    if (points.length === 0) return;
+    // Statistics, re-sampled every interval: the light pool, like presence.
+    await this.tx(this.light, async (c) => {
+      for (const p of points) {
+        await c.query(
+          `INSERT INTO explorer_series (${EXPLORER_POINT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+           ON CONFLICT (resolution_ms, at_ms) DO UPDATE SET workers_online = excluded.workers_online, gpus_online = excluded.gpus_online, gpus_leased = excluded.gpus_leased,
+             utilisation = excluded.utilisation, leases_running = excluded.leases_running, leases_active = excluded.leases_active, volume_paid = excluded.volume_paid, groups_json = excluded.groups_json`,
+          explorerPointValues(p),
+        );
+      }
+    });
+  }
+
+  async listExplorerPoints(resolutionMs: number, sinceMs: number, untilMs: number): Promise<StoredExplorerPoint[]> {
+    const { rows } = await this.light.query<ExplorerPointRow>(
+      `SELECT resolution_ms, at_ms, workers_online, gpus_online, gpus_leased, utilisation, leases_running, leases_active, volume_paid::text AS volume_paid, groups_json
+       FROM explorer_series WHERE resolution_ms = $1 AND at_ms >= $2 AND at_ms < $3 ORDER BY at_ms`,
+      [resolutionMs, sinceMs, untilMs],
+    );
+    return rows.map(explorerPointFromRow);
+  }
+
+  async deleteExplorerPoints(resolutionMs: number, beforeMs: number): Promise<number> {
+    return (await this.light.query('DELETE FROM explorer_series WHERE resolution_ms = $1 AND at_ms < $2', [resolutionMs, beforeMs])).rowCount ?? 0;
   }
 
   async close(): Promise<void> {

@@ -1,46 +1,46 @@
 import { DisposableStore } from '../../../common/lifecycle';
-import type { ExplorerOverview } from '../../../common/market/market-hub-types';
+import type { ExplorerSeriesPoint } from '../../../common/hub/http-api';
+import type { ExplorerOverview, ExplorerSample } from '../../../common/market/market-hub-types';
 import type { WalletModule } from '../../wallet/wallet-module';
 import type { MarketHub } from '../market-hub';
-import { ExplorerHistory } from './explorer-history';
 
 export interface ExplorerServiceDeps {
   hub: MarketHub;
   wallet: WalletModule;
 }
 
-/** How often the explorer samples the hub while someone looks (the UI polls `explorer:overview`). */
-const MIN_SAMPLE_GAP_MS = 2_000;
+/** How far back the charts reach: the hub keeps fine points for a day and hourly ones after. */
+const SERIES_SPAN_MS = 7 * 24 * 3_600_000;
 
 /**
- * The Explorer's view of the current hub: its stats and recent payments, and a line of the
- * stats sampled while someone looks (the hub only keeps the snapshot). The line starts
- * over when the app follows another hub, so two hubs never share a chart.
+ * The Explorer's view of the current hub: its stats, recent payments and the hub's own
+ * series (the hub samples itself and rolls old points up, so the charts show the hub's
+ * history, not only the minutes this view was open), ending at the current numbers. A hub
+ * too old to keep series gives just those.
  */
 export class ExplorerService {
-  private readonly history = new ExplorerHistory();
-  private lastHubUrl: string | null = null;
-  private lastSampleMs = 0;
   private readonly disposables = new DisposableStore({ name: 'explorer' });
 
-  constructor(private readonly d: ExplorerServiceDeps) {
-    d.hub.onDidChangeStatus((status) => {
-      if (status.hubUrl !== this.lastHubUrl) this.history.clear();
-      this.lastHubUrl = status.hubUrl;
-    }, this.disposables);
-  }
+  constructor(private readonly d: ExplorerServiceDeps) {}
 
   async overview(payments: number): Promise<ExplorerOverview> {
     const client = this.d.hub.publicClient();
-    const [stats, recentPayments] = await Promise.all([client.explorerStats(), client.explorerPayments(payments)]);
-    if (stats.atMs - this.lastSampleMs >= MIN_SAMPLE_GAP_MS) {
-      this.history.add(stats);
-      this.lastSampleMs = stats.atMs;
-    }
-    return { stats, history: this.history.list(), recentPayments, token: this.d.wallet.network.info().token, decimals: this.d.wallet.network.info().decimals };
+    const [stats, recentPayments, series] = await Promise.all([
+      client.explorerStats(),
+      client.explorerPayments(payments),
+      client.explorerSeries(Date.now() - SERIES_SPAN_MS).catch(() => null),
+    ]);
+    // The hub's line, ending at the numbers of this moment.
+    const history: ExplorerSample[] = series ? series.points.map(toSample) : [];
+    if ((history.at(-1)?.atMs ?? -1) < stats.atMs) history.push(toSample(stats));
+    return { stats, history, recentPayments, token: this.d.wallet.network.info().token, decimals: this.d.wallet.network.info().decimals };
   }
 
   dispose(): Promise<void> {
     return this.disposables.dispose();
   }
+}
+
+function toSample(p: Pick<ExplorerSeriesPoint, 'atMs' | 'gpusOnline' | 'gpusLeased' | 'utilisation' | 'leasesRunning' | 'volumePaidAllTime'>): ExplorerSample {
+  return { atMs: p.atMs, gpusOnline: p.gpusOnline, gpusLeased: p.gpusLeased, utilisation: p.utilisation, leasesRunning: p.leasesRunning, volumePaidAllTime: p.volumePaidAllTime };
 }

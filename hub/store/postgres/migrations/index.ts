@@ -7,6 +7,7 @@ import { pgGpuHoldsMigration } from './005-gpu-holds';
 import { pgSessionAudienceMigration } from './006-session-audience';
 import { pgGpuBindingsAndExpiredReservationsMigration } from './007-gpu-bindings-and-expired-reservations';
 import { pgTrustMigration } from './008-trust';
+import { pgExplorerSeriesMigration } from './009-explorer-series';
 
 /** Every migration of the hub's PostgreSQL database, in order; migrations.test.ts tests each on a database holding rows. */
 export const PG_HUB_MIGRATIONS: readonly PgMigration[] = [
@@ -18,4 +19,5 @@ export const PG_HUB_MIGRATIONS: readonly PgMigration[] = [
   pgSessionAudienceMigration,
   pgGpuBindingsAndExpiredReservationsMigration,
   pgTrustMigration,
+  pgExplorerSeriesMigration,
 ];

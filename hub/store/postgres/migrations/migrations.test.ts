@@ -167,15 +167,34 @@ describe.skipIf(!HAVE_POSTGRES)('hub PostgreSQL migrations', () => {
     await rejects(db.query(evidence, ['lease-a', 2, '', '{}']), CHECK);
   });
 
+  it('009 explorer series: keeps leases; a point once per resolution and time; volume whole, of any size', async () => {
+    const db = await freshDatabase();
+    await migratePg(db, PG_HUB_MIGRATIONS, 8);
+    await db.query(
+      `INSERT INTO leases (lease_id, renter, state, end_reason, created_at_ms, expires_at_ms, increment_ms, increment_count, grace_ms, mint, request_json, placement_json)
+       VALUES ('lease-a', 'renter', 'reserved', NULL, 1, 2, 600000, 2, 60000, 'mint', '{}', '{"nodes":[]}')`,
+    );
+    expect(await migratePg(db, PG_HUB_MIGRATIONS, 9)).toBe(9);
+    expect((await db.query('SELECT lease_id FROM leases')).rows).toEqual([{ lease_id: 'lease-a' }]);
+    const point = 'INSERT INTO explorer_series VALUES ($1, $2, 1, 2, 1, $3, 1, 1, $4, $5)';
+    await db.query(point, [60_000, 120_000, 0.5, '123456789012345678901234567890', '[]']);
+    await db.query(point, [3_600_000, 120_000, 0.5, '1', '[]']);
+    await rejects(db.query(point, [60_000, 120_000, 0.5, '1', '[]']), UNIQUE);
+    await rejects(db.query(point, [60_000, 180_000, 0.5, '-1', '[]']), CHECK);
+    await rejects(db.query(point, [60_000, 180_000, 0.5, '1.5', '[]']), CHECK);
+    await rejects(db.query(point, [60_000, 240_000, 1.5, '1', '[]']), CHECK);
+    expect((await db.query('SELECT volume_paid::text AS v FROM explorer_series WHERE resolution_ms = 60000')).rows).toEqual([{ v: '123456789012345678901234567890' }]);
+  });
+
   it('applies each migration once when two instances migrate at once, and refuses a database from a newer hub', async () => {
     const db = await freshDatabase();
     const other = new pg.Client({ connectionString: cluster.url(`migrations_${count}`) });
     await other.connect();
     clients.push(other);
-    expect(await Promise.all([migratePg(db, PG_HUB_MIGRATIONS), migratePg(other, PG_HUB_MIGRATIONS)])).toEqual([8, 8]);
-    expect((await db.query('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-    await db.query("INSERT INTO schema_migrations (version, name) VALUES (9, 'from the future')");
-    expect(await pgSchemaVersion(db)).toBe(9);
+    expect(await Promise.all([migratePg(db, PG_HUB_MIGRATIONS), migratePg(other, PG_HUB_MIGRATIONS)])).toEqual([9, 9]);
+    expect((await db.query('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    await db.query("INSERT INTO schema_migrations (version, name) VALUES (10, 'from the future')");
+    expect(await pgSchemaVersion(db)).toBe(10);
     await expect(migratePg(db, PG_HUB_MIGRATIONS)).rejects.toThrow(/newer Idlegrid hub/);
   });
 });

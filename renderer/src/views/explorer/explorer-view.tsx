@@ -38,7 +38,7 @@ export function ExplorerView() {
   const history = overview?.history;
   const gpus = useMemo(() => (history ? gpusChartData(history) : null), [history]);
   const utilisation = useMemo(() => (history ? utilisationChartData(history) : null), [history]);
-  const fewSamples = (history?.length ?? 0) < 2 ? 'Collecting samples: the chart fills in while this view is open.' : null;
+  const fewSamples = (history?.length ?? 0) < 2 ? 'The hub has too few samples yet: its series fills in as it runs (one point a minute).' : null;
   // Too few samples to span anything: show the last ten minutes, not an axis of arbitrary dates.
   const nowS = (lastLoadedAtMs ?? 0) / 1000;
   const xWindow = fewSamples ? { xMin: nowS - 600, xMax: nowS } : {};
