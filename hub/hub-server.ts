@@ -32,6 +32,9 @@ import type { HubClock, RandomBytes } from './support/hub-clock';
 import { secureRandomBytes, systemClock } from './support/hub-clock';
 import { WorkerRegistry } from './workers/worker-registry';
 import { WorkerSessions } from './workers/worker-sessions';
+import { LeaseMeshes } from './mesh/lease-meshes';
+import { MeshSignals } from './mesh/mesh-signals';
+import type { MeshMatrix } from '../common/mesh';
 import type { Logger } from '../common/logger';
 
 /** Every interval the hub runs on, in ms. Defaults suit a real market; tests shrink them. */
@@ -161,6 +164,13 @@ export interface HubServerOptions {
   logger: Logger;
   /** Use this store instead of <dataDir>/hub.db. */
   store?: HubStore;
+  /**
+   * The leases' cluster mesh (issue 11): the UDP endpoint observer and relay bind to
+   * `udpHost` (default: `host`) on ports the system picks per lease, and nodes are told
+   * `advertisedHost` (default: `udpHost`, or the public origin's host when bound to all
+   * addresses). `false` runs no mesh: multi-machine leases then cannot form one.
+   */
+  mesh?: { udpHost?: string; advertisedHost?: string } | false;
 }
 
 export interface RunningHub {
@@ -225,6 +235,10 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
   });
   const sessions = new SessionTokens({ store, clock, random });
   let renterGateway: RenterGateway | null = null;
+  const meshes = meshesOf(options, host, configuredOrigin, (leaseId, mesh) => renterGateway?.publish(leaseId, { type: 'lease.mesh', leaseId, mesh, atMs: clock.nowMs() }), (leaseId) => {
+    const lease = leases?.get(leaseId);
+    return lease && lease.state !== 'ended' ? { nodes: lease.placement.nodes.map((n) => ({ rank: n.rank, workerId: n.workerId, supplier: n.supplier })) } : null;
+  });
   leases = new LeaseService({
     store,
     clock,
@@ -235,7 +249,10 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
     payments: options.chain.payments ?? unavailableChain,
     notifier: {
       toWorker: (workerId, message) => void workers.send(workerId, message),
-      toRenter: (leaseId, event) => renterGateway?.publish(leaseId, event),
+      toRenter: (leaseId, event) => {
+        renterGateway?.publish(leaseId, event);
+        if (event.type === 'lease.state' && event.state === 'ended') meshes?.leaseEnded(leaseId);
+      },
     },
     terms: {
       token,
@@ -270,11 +287,11 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
 
   const workerLimiter = new RateLimiter(clock, limits.workerMessagesPerSec, limits.workerBurst);
   const requestLimiter = new RateLimiter(clock, limits.requestsPerSec, limits.requestBurst);
-  const workerSessions = new WorkerSessions({ store, clock, random, sessions, workers, offers, leases, heartbeatIntervalMs: timing.heartbeatIntervalMs });
+  const workerSessions = new WorkerSessions({ store, clock, random, sessions, workers, offers, leases, heartbeatIntervalMs: timing.heartbeatIntervalMs, meshes });
   const connectLimiter = new RateLimiter(clock, limits.connectsPerSec, limits.connectBurst);
   const logger = options.logger;
   const workerGateway = new WorkerGateway({ logger, sessions: workerSessions, sessionTokens: sessions, workers, limiter: workerLimiter, connectLimiter, helloTimeoutMs: timing.helloTimeoutMs });
-  renterGateway = new RenterGateway({ logger, sessions, leases, limiter: requestLimiter, helloTimeoutMs: timing.helloTimeoutMs });
+  renterGateway = new RenterGateway({ logger, sessions, leases, limiter: requestLimiter, helloTimeoutMs: timing.helloTimeoutMs, meshOf: (leaseId) => meshes?.matrixOf(leaseId) ?? null });
   const explorer = new ExplorerStatsService(store, clock, workers, leases);
 
   const server: Server = options.tls
@@ -374,8 +391,24 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
         server.closeAllConnections();
       });
       workerGateway.terminateAll();
+      meshes?.dispose();
       await workers.flushPresence();
       await store.close();
     },
   };
+}
+
+/** The hub's part of the leases' meshes, unless turned off (see HubServerOptions.mesh). */
+function meshesOf(
+  options: HubServerOptions,
+  host: string,
+  configuredOrigin: string | null | undefined,
+  toRenter: (leaseId: string, mesh: MeshMatrix) => void,
+  placementOf: (leaseId: string) => { nodes: Array<{ rank: number; workerId: string; supplier: string }> } | null,
+): LeaseMeshes | null {
+  if (options.mesh === false) return null;
+  const udpHost = options.mesh?.udpHost ?? host;
+  const wildcard = udpHost === '0.0.0.0' || udpHost === '::';
+  const advertisedHost = options.mesh?.advertisedHost ?? (wildcard && configuredOrigin ? new URL(configuredOrigin).hostname : udpHost);
+  return new LeaseMeshes({ signals: new MeshSignals({ udpHost, advertisedHost }), placementOf, toRenter });
 }

@@ -7,6 +7,8 @@ import type { RelayPair } from './udp-relay';
 export interface MeshSignalsOptions {
   /** The hub's public address for its UDP observer and relay (nodes send WireGuard packets here). */
   udpHost: string;
+  /** The address nodes send to when it differs from where the sockets bind (a hub bound to 0.0.0.0 behind a public address). */
+  advertisedHost?: string;
   observeTimeoutMs?: number;
 }
 
@@ -31,8 +33,8 @@ export class MeshSignals {
   private readonly relay: UdpRelay;
 
   constructor(private readonly options: MeshSignalsOptions) {
-    this.observer = new UdpEndpointObserver(options.udpHost);
-    this.relay = new UdpRelay(options.udpHost);
+    this.observer = new UdpEndpointObserver(options.udpHost, options.advertisedHost);
+    this.relay = new UdpRelay(options.udpHost, options.advertisedHost);
   }
 
   openLease(leaseId: string, worldSize: number): void {
@@ -54,6 +56,10 @@ export class MeshSignals {
       if (endpoint) lease.endpoints.set(rank, endpoint);
     });
     return observation.target;
+  }
+
+  has(leaseId: string): boolean {
+    return this.leases.has(leaseId);
   }
 
   endpointOf(leaseId: string, rank: number): MeshEndpoint | null {

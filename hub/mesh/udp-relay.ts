@@ -40,7 +40,11 @@ export interface RelayPair {
 export class UdpRelay {
   private readonly pairs = new Set<RelayPair>();
 
-  constructor(private readonly bindHost: string) {}
+  constructor(
+    private readonly bindHost: string,
+    /** Where nodes send (default: the bind address). */
+    private readonly advertisedHost: string = bindHost,
+  ) {}
 
   async openPair(): Promise<RelayPair> {
     const [a, b] = await Promise.all([this.bind(), this.bind()]);
@@ -98,7 +102,7 @@ export class UdpRelay {
   }
 
   endpointOf(port: number): MeshEndpoint {
-    return { host: this.bindHost, port };
+    return { host: this.advertisedHost, port };
   }
 
   dispose(): void {
