@@ -2,7 +2,7 @@ import { signedMeshAnnouncementSchema } from '../../common/mesh';
 import type { MeshEndpoint, MeshMatrix, MeshPairReport, SignedMeshAnnouncement } from '../../common/mesh';
 import { UdpEndpointObserver } from './udp-endpoint-observer';
 import { UdpRelay } from './udp-relay';
-import type { RelayPair } from './udp-relay';
+import type { RelayLimits, RelayPair } from './udp-relay';
 
 export interface MeshSignalsOptions {
   /** The hub's public address for its UDP observer and relay (nodes send WireGuard packets here). */
@@ -10,6 +10,8 @@ export interface MeshSignalsOptions {
   /** The address nodes send to when it differs from where the sockets bind (a hub bound to 0.0.0.0 behind a public address). */
   advertisedHost?: string;
   observeTimeoutMs?: number;
+  /** The relay's bandwidth limits (per pair direction, per source address). */
+  relayLimits?: Partial<RelayLimits>;
 }
 
 interface LeaseMesh {
@@ -34,7 +36,7 @@ export class MeshSignals {
 
   constructor(private readonly options: MeshSignalsOptions) {
     this.observer = new UdpEndpointObserver(options.udpHost, options.advertisedHost);
-    this.relay = new UdpRelay(options.udpHost, options.advertisedHost);
+    this.relay = new UdpRelay(options.udpHost, options.advertisedHost, options.relayLimits);
   }
 
   openLease(leaseId: string, worldSize: number): void {
@@ -78,7 +80,8 @@ export class MeshSignals {
     const key = `${low}-${high}`;
     let pair = lease.relays.get(key);
     if (!pair) {
-      pair = await this.relay.openPair();
+      // Each side only from the address the hub observed for it (null: not observed yet, the first packet's).
+      pair = await this.relay.openPair([lease.endpoints.get(low)?.host ?? null, lease.endpoints.get(high)?.host ?? null]);
       // Another request may have opened it while this one waited for its ports.
       const raced = lease.relays.get(key);
       if (raced) {
