@@ -407,8 +407,12 @@ function meshesOf(
   placementOf: (leaseId: string) => { nodes: Array<{ rank: number; workerId: string; supplier: string }> } | null,
 ): LeaseMeshes | null {
   if (options.mesh === false) return null;
-  const udpHost = options.mesh?.udpHost ?? host;
+  // A hub on loopback serves machines on this one host: their lease sidecars reach it at
+  // their Docker network's gateway (MeshNode.reachable), so its UDP side listens on every
+  // address while telling nodes 127.0.0.1.
+  const loopback = options.mesh?.udpHost === undefined && (host === 'localhost' || host.startsWith('127.') || host === '::1');
+  const udpHost = options.mesh?.udpHost ?? (loopback ? '0.0.0.0' : host);
   const wildcard = udpHost === '0.0.0.0' || udpHost === '::';
-  const advertisedHost = options.mesh?.advertisedHost ?? (wildcard && configuredOrigin ? new URL(configuredOrigin).hostname : udpHost);
+  const advertisedHost = options.mesh?.advertisedHost ?? (loopback ? '127.0.0.1' : wildcard && configuredOrigin ? new URL(configuredOrigin).hostname : udpHost);
   return new LeaseMeshes({ signals: new MeshSignals({ udpHost, advertisedHost }), placementOf, toRenter });
 }

@@ -1,5 +1,3 @@
-import { fork } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,8 +15,11 @@ import { createTestWallet } from '../../../hub/testing/test-wallet';
 import { SandboxChainServer } from '../../../solana/sandbox/sandbox-chain-server';
 import { cleanupStaleTestbeds, startHomes, testbedToolsAvailable } from '../../../scripts/testbed/homes.mjs';
 import type { Testbed } from '../../../scripts/testbed/homes.mjs';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { torchImageTarball, TORCH_IMAGE_REF } from '../../../scripts/images/torch-image.mjs';
 import { listenTcp } from './test-support/mesh-testbed';
-import type { MeshWorkerConfig, MeshWorkerReport } from './test-support/mesh-worker-process';
+import { MeshWorker } from './test-support/mesh-worker-handle';
 
 // Issue 11 wired into real leases: a real hub (its mesh observer and relay on the testbed's
 // "internet" address) and a sandbox chain; a supplier worker process per home, each behind
@@ -43,46 +44,7 @@ const JOB = [
   ].join('\n'),
 ];
 
-class MeshWorker {
-  readonly reports: MeshWorkerReport[] = [];
-  private readonly waiters: Array<() => void> = [];
-  workerId = '';
-  constructor(readonly child: ChildProcess) {
-    child.on('message', (r: MeshWorkerReport) => {
-      this.reports.push(r);
-      for (const w of this.waiters.splice(0)) w();
-    });
-  }
-  static async start(config: MeshWorkerConfig): Promise<MeshWorker> {
-    const child = fork(join(__dirname, 'test-support', 'mesh-worker-process.ts'), [JSON.stringify(config)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const worker = new MeshWorker(child);
-    const ready = await worker.waitFor((r) => r.event === 'ready' || r.event === 'fatal', 60_000);
-    if (ready.event !== 'ready') throw new Error(`mesh worker failed: ${JSON.stringify(ready)}`);
-    worker.workerId = ready.workerId;
-    return worker;
-  }
-  waitFor(match: (r: MeshWorkerReport) => boolean, timeoutMs: number): Promise<MeshWorkerReport> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching report in ${timeoutMs} ms; got ${JSON.stringify(this.reports.slice(-4))}`)), timeoutMs);
-      const check = () => {
-        const found = this.reports.find(match) ?? this.reports.find((r) => r.event === 'fatal');
-        if (found) {
-          clearTimeout(timer);
-          resolve(found);
-        } else this.waiters.push(check);
-      };
-      check();
-    });
-  }
-  async kill(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise((r) => this.child.once('exit', r));
-    this.child.kill('SIGKILL');
-    await exited;
-  }
-}
-
-run('cluster leases over the per-lease mesh, across homes behind NAT', { timeout: 240_000 }, () => {
+run('cluster leases over the per-lease mesh, across homes behind NAT', { timeout: 600_000 }, () => {
   let bed: Testbed;
   let dir: string;
   let chain: SandboxChainServer;
@@ -131,19 +93,22 @@ run('cluster leases over the per-lease mesh, across homes behind NAT', { timeout
     await chain?.stop();
     await bed?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
-  }, 120_000);
+  }, 400_000);
 
-  async function supplierIn(homeIndex: number): Promise<MeshWorker> {
+  async function supplierIn(homeIndex: number, memoryLimitMb?: number): Promise<MeshWorker> {
     const home = bed.homes[homeIndex]!;
-    const rig = gpus(MODELS.rtx4090.name, 1, MODELS.rtx4090.vramMiB, `home${homeIndex}`);
+    // A fresh machine each time (its own wallet, machine id and GPUs).
+    const tag = `home${homeIndex}-${workers.length}-${Date.now().toString(36)}`;
+    const rig = gpus(MODELS.rtx4090.name, 1, MODELS.rtx4090.vramMiB, tag);
     const worker = await MeshWorker.start({
       hubUrl: hub.url,
       walletHex: createTestWallet().privateKeyHex,
-      machineId: `machine-home${homeIndex}-0001`,
+      machineId: `machine-${tag}`,
       hardware: hardware(rig),
       region: 'eu-west',
       offers: [offerTerms(rig.map((g) => g.uuid), '360000')],
       dockerSocket: home.dockerHost!.slice('unix://'.length),
+      ...(memoryLimitMb ? { memoryLimitMb } : {}),
     });
     workers.push(worker);
     return worker;
@@ -209,4 +174,46 @@ run('cluster leases over the per-lease mesh, across homes behind NAT', { timeout
     const c = await supplierIn(2);
     await leaseTwoNodes([a, c], 'relayed');
   });
+
+  const torchTarball = torchImageTarball();
+  const torchMissing = existsSync(torchTarball) ? null : `the torch image (node scripts/images/torch-image.mjs build → ${torchTarball})`;
+  if (torchMissing) console.warn(`[skip] a torch.distributed lease over three homes: missing ${torchMissing}`);
+  it.skipIf(torchMissing !== null)('a 3-node lease over all three homes runs a torch.distributed gloo all-reduce: every rank prints the sum', async () => {
+    for (const w of workers.splice(0)) await w.kill();
+    await Promise.all(bed.homes.map((home) => loadTorch(home.dockerHost!)));
+    const nodes = [await supplierIn(0, 1024), await supplierIn(1, 1024), await supplierIn(2, 1024)];
+    const quote = await renter.quote({ gpuCount: 3, constraints: { gpuModel: '4090' }, job: { image: TORCH_IMAGE_REF, command: ['python3', '-c', ALL_REDUCE] }, durationMs: 60_000 });
+    feed.follow(quote.leaseId);
+    for (const w of nodes) {
+      const up = await w.waitFor((r) => (r.event === 'mesh-up' || r.event === 'mesh-failed') && r.leaseId === quote.leaseId, 120_000);
+      expect(up, JSON.stringify(up)).toMatchObject({ event: 'mesh-up' });
+    }
+    const matrix = await until('the mesh matrix', () => (meshes.get(quote.leaseId)?.state === 'ready' ? meshes.get(quote.leaseId) : undefined), 90_000);
+    expect(matrix.pairs.map((p) => p.path).sort()).toEqual(['direct', 'relayed', 'relayed']);
+    for (const p of quote.firstIncrement.payments) {
+      await renter.submitPayment(quote.leaseId, { increment: 0, payee: p.payee, signature: await payer.pay(quote.leaseId, 0, p) });
+    }
+    const exits = await Promise.all(nodes.map((w) => w.waitFor((r) => r.event === 'job-exited' && r.leaseId === quote.leaseId, 240_000)));
+    for (const exit of exits) expect(exit, JSON.stringify(exit).slice(-2000)).toMatchObject({ event: 'job-exited', exitCode: 0 });
+    const logs = exits.map((e) => (e.event === 'job-exited' ? e.logs : '')).join('\n');
+    for (let rank = 0; rank < 3; rank++) expect(logs).toMatch(new RegExp(`all-reduce rank ${rank} of 3 on 198\\.19\\.\\d+\\.1: 6\\b`));
+  }, 600_000);
 });
+
+const ALL_REDUCE = `
+import datetime, os, torch, torch.distributed as dist
+dist.init_process_group('gloo', init_method='env://', timeout=datetime.timedelta(seconds=120))
+t = torch.tensor([float(dist.get_rank() + 1)])
+dist.all_reduce(t)
+print('all-reduce rank %d of %d on %s: %g' % (dist.get_rank(), dist.get_world_size(), os.environ['MASTER_ADDR'], t.item()), flush=True)
+dist.destroy_process_group()
+`;
+
+function loadTorch(dockerHost: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('node', ['scripts/images/torch-image.mjs', 'load', TORCH_IMAGE_REF], { env: { ...process.env, DOCKER_HOST: dockerHost }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`loading the torch image failed: ${err}`))));
+  });
+}

@@ -34,6 +34,8 @@ export interface MeshWorkerConfig {
   /** The home's dockerd socket path. */
   dockerSocket: string;
   directTimeoutMs?: number;
+  /** The job's memory limit (default 64 MiB; torch needs more). */
+  memoryLimitMb?: number;
 }
 
 export type MeshWorkerReport =
@@ -79,7 +81,7 @@ const jobs = new Map<string, string>();
 
 function onAssigned(lease: WorkerLease): void {
   if (specs.has(lease.leaseId)) return;
-  const spec = jobSpecSchema.parse({ ...leaseJobSpec(lease, null, 3_600_000, { mesh: true }), memoryLimitMb: 64, cpuCores: 1, scratchSizeMb: 16 });
+  const spec = jobSpecSchema.parse({ ...leaseJobSpec(lease, null, 3_600_000, { mesh: true }), memoryLimitMb: config.memoryLimitMb ?? 64, cpuCores: 1, scratchSizeMb: 16 });
   specs.set(lease.leaseId, spec);
   meshes.prepare(spec);
   meshes.attach(spec).then(
@@ -92,6 +94,7 @@ async function runJob(leaseId: string): Promise<void> {
   const spec = specs.get(leaseId);
   if (!spec || jobs.has(leaseId)) return;
   client.reportNode(leaseId, 'pulling');
+  if (!(await engine.hasImage(spec.image))) await engine.pullImage(spec.image, () => undefined, new AbortController().signal);
   const { sidecar } = await meshes.attach(spec);
   const names = jobResourceNames(config.machineId, spec.leaseId, spec.jobId);
   await engine.createVolume({ name: names.volume, labels: jobLabels(config.machineId, spec.leaseId, spec.jobId) });
