@@ -93,7 +93,11 @@ export class SupplierLeaseLifecycle {
       }
       // The lease's sidecar and mesh come up while it is reserved: the job's start does not
       // wait for them, and the renter sees the mesh measured before paying.
-      if (this.usesMesh(lease)) this.d.worker.meshes.prepare(jobSpecSchema.parse(this.jobSpec(lease)));
+      if (this.usesMesh(lease)) {
+        const spec = jobSpecSchema.safeParse(this.jobSpec(lease));
+        // A spec this machine cannot take is refused with its words when the job starts.
+        if (spec.success) this.d.worker.meshes.prepare(spec.data);
+      }
     } else {
       // Re-sent when extended: keep what this machine learnt (the start time) if the hub's copy lacks it.
       this.d.leases.upsert({ ...lease, startedAtMs: lease.startedAtMs ?? known.lease.startedAtMs });

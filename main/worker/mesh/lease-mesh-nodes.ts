@@ -123,6 +123,9 @@ export class LeaseMeshNodes {
     );
     lease.node = node;
     await this.ensureNetwork(spec);
+    // A sidecar of this lease left from before an app restart cannot be reused (its keys
+    // died with that process): it goes, and a fresh one takes its name.
+    await this.d.engine.removeContainer(node.options.sidecarName).catch(() => undefined);
     await node.start();
     if (mesh.placement.length === 1) return { sidecar: node.sidecar, join: null };
     const hub = this.hub;
