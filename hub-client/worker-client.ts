@@ -3,8 +3,14 @@ import WebSocket from 'ws';
 import { HUB_PROTOCOL_VERSION, HUB_WORKER_WS_PATH } from '../common/hub/hub-protocol';
 import { HubError } from '../common/hub/hub-errors';
 import type { Offer, OfferTermsInput, WorkerHardware } from '../common/hub/market-types';
-import type { HubToWorkerMessage, WorkerMessage } from '../common/hub/worker-messages';
+import type { HubToWorkerMessage, MeshReply, WorkerMessage } from '../common/hub/worker-messages';
 import { errorText } from '../common/errors';
+
+/** A mesh request as the caller writes it (the client adds the ref). */
+export type MeshRequest = DistributiveOmit<Extract<WorkerMessage, { type: `mesh.${string}` }>, 'ref'>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+const MESH_REQUEST_TIMEOUT_MS = 15_000;
 
 export interface WorkerClientOptions {
   /** The hub's base URL (http://host:port); the socket goes to ws://host:port/v1/worker. */
@@ -141,6 +147,29 @@ export class WorkerClient extends EventEmitter<WorkerClientEvents> {
     this.send({ type: 'lease.refund', leaseId, increment, signature, amount });
   }
 
+  /**
+   * One request of a lease's mesh (issue 11); resolves with the hub's answer, rejects
+   * with its refusal or when the socket closes first.
+   */
+  async meshRequest(request: MeshRequest): Promise<MeshReply> {
+    const ref = `m${++this.refCounter}`;
+    if (!this.connected) throw new HubError('unavailable', 'Not connected to the hub; the mesh waits for the connection.', 'not_connected');
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.pendingRefs.delete(ref);
+        reject(new HubError('unavailable', 'The hub did not answer a mesh request within 15 s.', 'mesh_request_timeout'));
+      }, MESH_REQUEST_TIMEOUT_MS);
+    });
+    try {
+      const reply = await Promise.race([this.request(ref, { ...request, ref } as WorkerMessage), timeout]);
+      if (reply.type !== 'mesh.reply') throw new HubError('internal', `unexpected reply ${reply.type}`, 'unexpected_reply');
+      return reply;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   sendLog(leaseId: string, stream: 'stdout' | 'stderr', text: string): void {
     this.send({ type: 'lease.log', leaseId, stream, text });
   }
@@ -222,6 +251,7 @@ export class WorkerClient extends EventEmitter<WorkerClientEvents> {
       }
       case 'offer.published':
       case 'offer.withdrawn':
+      case 'mesh.reply':
         this.settle(message.ref, message);
         break;
       case 'error': {

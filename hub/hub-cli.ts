@@ -38,6 +38,13 @@ const USAGE = `Usage: npm run hub -- [--port N] [--host ADDR --public-origin URL
   --max-sockets-per-address N
                       sockets one address (an IPv6 /64) may hold at once (default ${DEFAULT_HUB_LIMITS.maxSocketsPerAddress}; raise it with
                       --connect-rate for a farm behind one NAT)
+  --mesh-udp-host ADDR where the cluster mesh's UDP observer and relay bind (default: --host; on
+                      127.0.0.1, every address, for lease sidecars on this machine); ports are
+                      picked per lease, so let UDP to this address through any firewall
+  --mesh-advertised-host HOST
+                      what nodes are told to send to (default: the bind address, or the public
+                      origin's host when bound to 0.0.0.0)
+  --no-mesh           no cluster mesh: multi-machine leases cannot form one
 
 Timing (ms), for private grids and tests: --increment-ms, --grace-ms, --reservation-ttl-ms,
 --heartbeat-interval-ms, --supplier-lost-grace-ms, --start-deadline-ms, --refund-deadline-ms, --tick-ms, --explorer-sample-ms`;
@@ -86,6 +93,9 @@ async function main(): Promise<void> {
         mint: { type: 'string' },
         commitment: { type: 'string' },
         'connect-rate': { type: 'string' },
+        'mesh-udp-host': { type: 'string' },
+        'mesh-advertised-host': { type: 'string' },
+        'no-mesh': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         ...Object.fromEntries(Object.keys(TIMING_FLAGS).map((f) => [f, { type: 'string' as const }])),
       },
@@ -186,7 +196,10 @@ async function main(): Promise<void> {
     // newcomer caps there (issue 13's caps protect real money on devnet/mainnet grids).
     const newcomerCaps = !values['sandbox-chain'];
     const limits = { connectsPerSec, connectBurst: Math.max(DEFAULT_HUB_LIMITS.connectBurst, connectsPerSec * 5), maxSocketsPerAddress, newcomerCaps };
-    hub = await startHub({ logger, dataDir, host, port, store, ...(publicOrigin !== undefined ? { publicOrigin } : {}), ...(tls ? { tls } : {}), chain: chain.config, timing, limits, ...(instances ? { instances } : {}) });
+    const mesh = values['no-mesh']
+      ? (false as const)
+      : { ...(values['mesh-udp-host'] ? { udpHost: values['mesh-udp-host'] as string } : {}), ...(values['mesh-advertised-host'] ? { advertisedHost: values['mesh-advertised-host'] as string } : {}) };
+    hub = await startHub({ logger, dataDir, host, port, store, ...(publicOrigin !== undefined ? { publicOrigin } : {}), ...(tls ? { tls } : {}), chain: chain.config, timing, limits, mesh, ...(instances ? { instances } : {}) });
   } catch (error) {
     await store.close();
     await chain.stop();

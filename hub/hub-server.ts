@@ -33,6 +33,9 @@ import type { HubClock, RandomBytes } from './support/hub-clock';
 import { secureRandomBytes, systemClock } from './support/hub-clock';
 import { WorkerRegistry } from './workers/worker-registry';
 import { WorkerSessions } from './workers/worker-sessions';
+import { LeaseMeshes } from './mesh/lease-meshes';
+import { MeshSignals } from './mesh/mesh-signals';
+import type { MeshMatrix } from '../common/mesh';
 import type { Logger } from '../common/logger';
 import type { DeadlineKeeper } from './instances/deadline-keeper';
 import { SOLE_KEEPER } from './instances/deadline-keeper';
@@ -174,6 +177,12 @@ export interface HubServerOptions {
    * who applies lease deadlines. Without it the hub is alone on its store and keeps them itself.
    */
   instances?: { bus: InstanceBus; keeper: DeadlineKeeper; goneCheckMs?: number };
+   * The leases' cluster mesh (issue 11): the UDP endpoint observer and relay bind to
+   * `udpHost` (default: `host`) on ports the system picks per lease, and nodes are told
+   * `advertisedHost` (default: `udpHost`, or the public origin's host when bound to all
+   * addresses). `false` runs no mesh: multi-machine leases then cannot form one.
+   */
+  mesh?: { udpHost?: string; advertisedHost?: string } | false;
 }
 
 export interface RunningHub {
@@ -242,6 +251,10 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
   });
   const sessions = new SessionTokens({ store, clock, random });
   let renterGateway: RenterGateway | null = null;
+  const meshes = meshesOf(options, host, configuredOrigin, (leaseId, mesh) => renterGateway?.publish(leaseId, { type: 'lease.mesh', leaseId, mesh, atMs: clock.nowMs() }), (leaseId) => {
+    const lease = leases?.get(leaseId);
+    return lease && lease.state !== 'ended' ? { nodes: lease.placement.nodes.map((n) => ({ rank: n.rank, workerId: n.workerId, supplier: n.supplier })) } : null;
+  });
   leases = new LeaseService({
     store,
     clock,
@@ -257,6 +270,7 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
       toRenter: (leaseId, event) => {
         renterGateway?.publish(leaseId, event);
         sync?.toRenters(leaseId, event);
+        if (event.type === 'lease.state' && event.state === 'ended') meshes?.leaseEnded(leaseId);
       },
     },
     onLeaseWritten: (lease) => sync?.leaseChanged(lease),
@@ -302,12 +316,13 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
     offers,
     leases,
     heartbeatIntervalMs: timing.heartbeatIntervalMs,
+    meshes,
     offerEvents: { saved: (offer) => sync?.offerSaved(offer), withdrawn: (workerId, offerId) => sync?.offerWithdrawn(workerId, offerId) },
   });
   const connectLimiter = new RateLimiter(clock, limits.connectsPerSec, limits.connectBurst);
   const logger = options.logger;
   const workerGateway = new WorkerGateway({ logger, sessions: workerSessions, sessionTokens: sessions, workers, limiter: workerLimiter, connectLimiter, helloTimeoutMs: timing.helloTimeoutMs });
-  renterGateway = new RenterGateway({ logger, sessions, leases, limiter: requestLimiter, helloTimeoutMs: timing.helloTimeoutMs });
+  renterGateway = new RenterGateway({ logger, sessions, leases, limiter: requestLimiter, helloTimeoutMs: timing.helloTimeoutMs, meshOf: (leaseId) => meshes?.matrixOf(leaseId) ?? null });
   const explorer = new ExplorerStatsService(store, clock, workers, leases);
   const series = new ExplorerSeriesRecorder(store, clock, explorer, { ...DEFAULT_EXPLORER_SERIES_TIMING, fineMs: timing.explorerSampleMs });
   if (options.instances) {
@@ -428,10 +443,30 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
         server.closeAllConnections();
       });
       workerGateway.terminateAll();
+      meshes?.dispose();
       await workers.flushPresence();
       await options.instances?.keeper.release();
       await options.instances?.bus.close();
       await store.close();
     },
   };
+}
+
+/** The hub's part of the leases' meshes, unless turned off (see HubServerOptions.mesh). */
+function meshesOf(
+  options: HubServerOptions,
+  host: string,
+  configuredOrigin: string | null | undefined,
+  toRenter: (leaseId: string, mesh: MeshMatrix) => void,
+  placementOf: (leaseId: string) => { nodes: Array<{ rank: number; workerId: string; supplier: string }> } | null,
+): LeaseMeshes | null {
+  if (options.mesh === false) return null;
+  // A hub on loopback serves machines on this one host: their lease sidecars reach it at
+  // their Docker network's gateway (MeshNode.reachable), so its UDP side listens on every
+  // address while telling nodes 127.0.0.1.
+  const loopback = options.mesh?.udpHost === undefined && (host === 'localhost' || host.startsWith('127.') || host === '::1');
+  const udpHost = options.mesh?.udpHost ?? (loopback ? '0.0.0.0' : host);
+  const wildcard = udpHost === '0.0.0.0' || udpHost === '::';
+  const advertisedHost = options.mesh?.advertisedHost ?? (loopback ? '127.0.0.1' : wildcard && configuredOrigin ? new URL(configuredOrigin).hostname : udpHost);
+  return new LeaseMeshes({ signals: new MeshSignals({ udpHost, advertisedHost }), placementOf, toRenter });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { HubErrorShape } from './hub-errors';
 import type { LeaseEndReason, LeaseState, LeaseView, NodeState } from './lease-types';
+import type { MeshMatrix } from '../mesh/mesh-announcement';
 
 /**
  * Renter ⇄ hub messages over the renter WebSocket (`/v1/renter`): a renter follows its
@@ -21,7 +22,9 @@ export type LeaseEvent =
   | { type: 'lease.log'; leaseId: string; rank: number; stream: 'stdout' | 'stderr'; text: string; atMs: number }
   | { type: 'lease.payment'; leaseId: string; increment: number; payee: string; amount: string; signature: string; atMs: number }
   /** A supplier refunded unused paid time (checked on chain by the hub): `amount` base units back to the renter. */
-  | { type: 'lease.refund'; leaseId: string; increment: number; payee: string; amount: string; signature: string; atMs: number };
+  | { type: 'lease.refund'; leaseId: string; increment: number; payee: string; amount: string; signature: string; atMs: number }
+  /** The cluster mesh as its nodes measured it (sent at each pair's report, and after subscribing when there is one). */
+  | { type: 'lease.mesh'; leaseId: string; mesh: MeshMatrix; atMs: number };
 
 export type HubToRenterMessage =
   | { type: 'welcome'; protocolVersion: number; address: string }

@@ -4,6 +4,8 @@ import type { HubErrorShape } from './hub-errors';
 import type { JobSpec, LeaseEndReason, LeaseState } from './lease-types';
 import { offerTermsSchema, regionSchema, workerHardwareSchema } from './market-types';
 import type { Offer } from './market-types';
+import { meshPairReportSchema } from '../mesh/mesh-announcement';
+import type { MeshEndpoint } from '../mesh/mesh-announcement';
 
 /**
  * Worker ⇄ hub messages over the worker WebSocket (`/v1/worker`). The worker connects
@@ -73,6 +75,19 @@ export const workerMessageSchema = z.discriminatedUnion('type', [
     stream: z.enum(['stdout', 'stderr']),
     text: z.string().max(MAX_LOG_CHUNK_CHARS),
   }),
+  /**
+   * The lease's mesh (issue 11), each answered by `mesh.reply` with the same ref. The
+   * hub takes the node's rank from the placement, never from the message: a machine
+   * speaks only for its own node. `publish` carries the signed WireGuard key (checked by
+   * the hub and again by every peer); `observe` opens the hub's UDP port that sees this
+   * node's public endpoint; `view` lists the lease's keys and endpoints; `relay` asks for
+   * the hub's relay to `peerRank`; `report` is one measured pair for the renter.
+   */
+  z.object({ type: z.literal('mesh.publish'), ref, leaseId, signed: z.unknown() }),
+  z.object({ type: z.literal('mesh.observe'), ref, leaseId }),
+  z.object({ type: z.literal('mesh.view'), ref, leaseId }),
+  z.object({ type: z.literal('mesh.relay'), ref, leaseId, peerRank: z.number().int().min(0).max(253) }),
+  z.object({ type: z.literal('mesh.report'), ref, leaseId, report: meshPairReportSchema }),
 ]);
 export type WorkerMessage = z.infer<typeof workerMessageSchema>;
 export type WorkerHello = z.infer<typeof workerHelloSchema>;
@@ -87,7 +102,8 @@ export interface WorkerLease {
   worldSize: number;
   gpuUuids: string[];
   job: JobSpec;
-  peers: Array<{ rank: number; workerId: string; host: string }>;
+  /** Each rank's worker, reachable address and supplier wallet (which signs that node's mesh key; absent from leases sent by older hubs). */
+  peers: Array<{ rank: number; workerId: string; host: string; supplier?: string }>;
   masterAddr: string;
   masterPort: number;
   incrementMs: number;
@@ -138,4 +154,14 @@ export type HubToWorkerMessage =
       paidThroughMs: number;
     }
   | { type: 'lease.stop'; leaseId: string; reason: LeaseEndReason; message: string }
+  /** The answer to a mesh.* request: what that request asked for (see MeshReply). */
+  | ({ type: 'mesh.reply'; ref: string } & MeshReply)
   | ({ type: 'error'; inReplyTo?: string; ref?: string } & HubErrorShape);
+
+/** What the hub answers to each mesh request (only the field that request asks for is set). */
+export interface MeshReply {
+  /** mesh.observe: where to send the probe; mesh.relay: where to send to reach the peer. */
+  endpoint?: MeshEndpoint;
+  /** mesh.view: every announcement held for the lease (unchecked: the node checks) and the observed endpoints by rank. */
+  view?: { announcements: unknown[]; endpoints: Record<number, MeshEndpoint> };
+}

@@ -54,6 +54,18 @@ export function meshAnnouncementText(a: MeshAnnouncement): string {
   ].join('\n');
 }
 
+/** The announcement a `meshAnnouncementText` names, or null for any other text (a signer checks it round-trips exactly). */
+export function parseMeshAnnouncementText(text: string): MeshAnnouncement | null {
+  const lines = text.split('\n');
+  if (lines.length !== 7 || lines[0] !== 'Idlegrid mesh key (a node of a lease; not a transaction)') return null;
+  const field = (i: number, name: string) => (lines[i]!.startsWith(`${name}: `) ? lines[i]!.slice(name.length + 2) : null);
+  const [leaseId, rank, workerId, supplier, wgPublicKey, issuedAt] = [field(1, 'Lease'), field(2, 'Rank'), field(3, 'Worker'), field(4, 'Supplier'), field(5, 'WireGuard key'), field(6, 'Issued At')];
+  if (leaseId === null || rank === null || workerId === null || supplier === null || wgPublicKey === null || issuedAt === null) return null;
+  const issuedAtMs = Date.parse(issuedAt);
+  if (!/^\d{1,3}$/.test(rank) || Number.isNaN(issuedAtMs)) return null;
+  return { leaseId, rank: Number(rank), workerId, supplier, wgPublicKey, issuedAtMs };
+}
+
 /** Where a node's WireGuard packets come from as the hub sees them (its public UDP endpoint). */
 export interface MeshEndpoint {
   host: string;
@@ -72,6 +84,17 @@ export interface MeshPairReport {
   /** From both nodes running to the first WireGuard handshake of the pair. */
   upAfterMs: number | null;
 }
+
+export const meshPairReportSchema = z
+  .object({
+    fromRank: z.number().int().min(0).max(253),
+    toRank: z.number().int().min(0).max(253),
+    path: z.enum(['direct', 'relayed', 'down']),
+    rttMs: z.number().min(0).max(600_000).nullable(),
+    bitsPerSecond: z.number().min(0).max(1e13).nullable(),
+    upAfterMs: z.number().int().min(0).max(3_600_000).nullable(),
+  })
+  .strict();
 
 /** A lease's mesh as the renter sees it: one entry per pair. */
 export interface MeshMatrix {

@@ -4,7 +4,7 @@ import type { Job } from './job';
  * The setup doctor's answer: one check per thing a supplier's machine needs. Each
  * says in plain words what it found and, when something is wrong, how to fix it.
  */
-export type DoctorCheckId = 'docker' | 'gpu-runtime' | 'disk' | 'storage' | 'clock';
+export type DoctorCheckId = 'docker' | 'gpu-runtime' | 'disk' | 'storage' | 'clock' | 'mesh';
 
 export type DoctorStatus = 'ok' | 'warn' | 'fail' | 'skipped';
 

@@ -57,6 +57,24 @@ export const jobSpecSchema = z
     /** Time between SIGTERM and SIGKILL when the job is stopped. */
     stopGraceMs: z.number().int().min(0).max(600_000).default(10_000),
     pullPolicy: z.enum(['if-missing', 'always']).default('if-missing'),
+    /**
+     * This node's place in its lease's mesh (issue 11): the job then runs in the
+     * namespace of the lease's sidecar (WireGuard mesh and firewall) instead of on a
+     * bridge. `placement` is what the hub placed: each rank's worker and supplier wallet,
+     * against which every peer's signed key is checked. `hubLeaseId` is the lease id as
+     * the hub spells it (every node derives the mesh range from it).
+     */
+    mesh: z
+      .object({
+        hubLeaseId: z.string().min(1).max(64),
+        rank: z.number().int().min(0).max(253),
+        placement: z
+          .array(z.object({ rank: z.number().int().min(0).max(253), workerId: z.string().min(1).max(64), supplier: z.string().min(32).max(44) }).strict())
+          .min(1)
+          .max(254),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

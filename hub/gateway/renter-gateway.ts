@@ -12,6 +12,7 @@ import { JsonSocket } from './json-socket';
 import type { RateLimiter } from './rate-limiter';
 import { remoteHostOf } from './remote-host';
 import type { Logger } from '../../common/logger';
+import type { MeshMatrix } from '../../common/mesh';
 
 export interface RenterGatewayDeps {
   logger: Logger;
@@ -20,6 +21,8 @@ export interface RenterGatewayDeps {
   limiter: RateLimiter;
   helloTimeoutMs: number;
   maxSubscriptionsPerSocket?: number;
+  /** The lease's mesh matrix so far, sent after subscribing (a renter that looks late still sees it). */
+  meshOf?: (leaseId: string) => MeshMatrix | null;
 }
 
 /** Log chunks are dropped for a renter whose socket has this much unsent (a slow reader). */
@@ -96,6 +99,8 @@ export class RenterGateway {
             set.add(session);
             session.send({ type: 'subscribed', lease });
             for (const chunk of this.o.leases.recentLogs(message.leaseId)) session.send({ type: 'lease.log', leaseId: message.leaseId, ...chunk });
+            const mesh = this.o.meshOf?.(message.leaseId) ?? null;
+            if (mesh) session.send({ type: 'lease.mesh', leaseId: message.leaseId, mesh, atMs: Date.now() });
             return;
           }
           mine.delete(message.leaseId);

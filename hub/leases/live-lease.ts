@@ -111,7 +111,7 @@ export function toLeaseView(lease: StoredLease, token: TokenUnit): LeaseView {
 /** The lease as the worker of `rank` sees it. `hostOf` gives each peer's reachable address. */
 export function toWorkerLease(lease: StoredLease, rank: number, hostOf: (workerId: string) => string): WorkerLease {
   const node = lease.placement.nodes[rank]!;
-  const peers = lease.placement.nodes.map((n) => ({ rank: n.rank, workerId: n.workerId, host: hostOf(n.workerId) }));
+  const peers = lease.placement.nodes.map((n) => ({ rank: n.rank, workerId: n.workerId, host: hostOf(n.workerId), supplier: n.supplier }));
   return {
     leaseId: lease.leaseId,
     state: lease.state,

@@ -2,12 +2,16 @@ import { signedMeshAnnouncementSchema } from '../../common/mesh';
 import type { MeshEndpoint, MeshMatrix, MeshPairReport, SignedMeshAnnouncement } from '../../common/mesh';
 import { UdpEndpointObserver } from './udp-endpoint-observer';
 import { UdpRelay } from './udp-relay';
-import type { RelayPair } from './udp-relay';
+import type { RelayLimits, RelayPair } from './udp-relay';
 
 export interface MeshSignalsOptions {
   /** The hub's public address for its UDP observer and relay (nodes send WireGuard packets here). */
   udpHost: string;
+  /** The address nodes send to when it differs from where the sockets bind (a hub bound to 0.0.0.0 behind a public address). */
+  advertisedHost?: string;
   observeTimeoutMs?: number;
+  /** The relay's bandwidth limits (per pair direction, per source address). */
+  relayLimits?: Partial<RelayLimits>;
 }
 
 interface LeaseMesh {
@@ -31,8 +35,8 @@ export class MeshSignals {
   private readonly relay: UdpRelay;
 
   constructor(private readonly options: MeshSignalsOptions) {
-    this.observer = new UdpEndpointObserver(options.udpHost);
-    this.relay = new UdpRelay(options.udpHost);
+    this.observer = new UdpEndpointObserver(options.udpHost, options.advertisedHost);
+    this.relay = new UdpRelay(options.udpHost, options.advertisedHost, options.relayLimits);
   }
 
   openLease(leaseId: string, worldSize: number): void {
@@ -56,6 +60,10 @@ export class MeshSignals {
     return observation.target;
   }
 
+  has(leaseId: string): boolean {
+    return this.leases.has(leaseId);
+  }
+
   endpointOf(leaseId: string, rank: number): MeshEndpoint | null {
     return this.lease(leaseId).endpoints.get(rank) ?? null;
   }
@@ -72,7 +80,8 @@ export class MeshSignals {
     const key = `${low}-${high}`;
     let pair = lease.relays.get(key);
     if (!pair) {
-      pair = await this.relay.openPair();
+      // Each side only from the address the hub observed for it (null: not observed yet, the first packet's).
+      pair = await this.relay.openPair([lease.endpoints.get(low)?.host ?? null, lease.endpoints.get(high)?.host ?? null]);
       // Another request may have opened it while this one waited for its ports.
       const raced = lease.relays.get(key);
       if (raced) {

@@ -25,7 +25,11 @@ export interface Observation {
 export class UdpEndpointObserver {
   private readonly open = new Set<Socket>();
 
-  constructor(private readonly bindHost: string) {}
+  constructor(
+    private readonly bindHost: string,
+    /** Where nodes send (default: the bind address). */
+    private readonly advertisedHost: string = bindHost,
+  ) {}
 
   async observe(timeoutMs: number): Promise<Observation> {
     const socket = createSocket('udp4');
@@ -58,7 +62,7 @@ export class UdpEndpointObserver {
         resolve(null);
       });
     });
-    return { target: { host: this.bindHost, port: socket.address().port }, result, close };
+    return { target: { host: this.advertisedHost, port: socket.address().port }, result, close };
   }
 
   dispose(): void {

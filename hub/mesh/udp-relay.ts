@@ -18,7 +18,55 @@ export interface RelayPair {
   portForB: number;
   /** Datagrams forwarded, both ways. */
   forwarded(): number;
+  /** Datagrams dropped for going over a rate limit or coming from an address not of the pair. */
+  dropped(): number;
   close(): void;
+}
+
+/** How much the relay carries, so one node (or a pair) cannot take the hub's bandwidth. */
+export interface RelayLimits {
+  /** Per direction of one pair: bytes per second, and the burst. */
+  pairBytesPerSec: number;
+  pairBurstBytes: number;
+  /** Per source address over all its pairs (many leases from one machine or one NAT): bytes per second, and the burst. */
+  addressBytesPerSec: number;
+  addressBurstBytes: number;
+  /** Addresses tracked at once; past it, idle ones are forgotten first, then the oldest. */
+  maxTrackedAddresses: number;
+}
+
+export const DEFAULT_RELAY_LIMITS: RelayLimits = {
+  // 100 Mbit/s per direction of a pair, 200 Mbit/s per address: a relayed pair is a
+  // fallback (a symmetric NAT), not a path to carry a whole cluster's traffic.
+  pairBytesPerSec: 12_500_000,
+  pairBurstBytes: 2_000_000,
+  addressBytesPerSec: 25_000_000,
+  addressBurstBytes: 4_000_000,
+  maxTrackedAddresses: 10_000,
+};
+
+/** A token bucket in bytes. */
+class ByteBucket {
+  private tokens: number;
+  private atMs: number;
+  constructor(
+    private readonly ratePerSec: number,
+    private readonly burst: number,
+    nowMs: number,
+  ) {
+    this.tokens = burst;
+    this.atMs = nowMs;
+  }
+  take(bytes: number, nowMs: number): boolean {
+    this.tokens = Math.min(this.burst, this.tokens + ((nowMs - this.atMs) * this.ratePerSec) / 1000);
+    this.atMs = nowMs;
+    if (this.tokens < bytes) return false;
+    this.tokens -= bytes;
+    return true;
+  }
+  full(nowMs: number): boolean {
+    return this.tokens + ((nowMs - this.atMs) * this.ratePerSec) / 1000 >= this.burst;
+  }
 }
 
 /**
@@ -39,25 +87,53 @@ export interface RelayPair {
  */
 export class UdpRelay {
   private readonly pairs = new Set<RelayPair>();
+  private readonly addressBuckets = new Map<string, ByteBucket>();
+  private readonly limits: RelayLimits;
 
-  constructor(private readonly bindHost: string) {}
+  constructor(
+    private readonly bindHost: string,
+    /** Where nodes send (default: the bind address). */
+    private readonly advertisedHost: string = bindHost,
+    limits: Partial<RelayLimits> = {},
+    private readonly nowMs: () => number = Date.now,
+  ) {
+    this.limits = { ...DEFAULT_RELAY_LIMITS, ...limits };
+  }
 
-  async openPair(): Promise<RelayPair> {
+  /**
+   * Opens a pair's two ports. `hosts` are the two sides' public addresses as the hub
+   * observed them: a side's packets are taken only from its own address, so a stranger
+   * who learns a relay port cannot take a side's place by sending first.
+   */
+  async openPair(hosts: [string | null, string | null] = [null, null]): Promise<RelayPair> {
     const [a, b] = await Promise.all([this.bind(), this.bind()]);
     const learned: Array<RemoteInfo | null> = [null, null];
     const waiting: Array<Buffer | null> = [null, null];
     // When each side's last initiation went through, until the other side answered it.
     const unanswered: Array<number | null> = [null, null];
     let forwarded = 0;
+    let dropped = 0;
     const sockets = [a, b] as const;
+    const startMs = this.nowMs();
+    const directions = [new ByteBucket(this.limits.pairBytesPerSec, this.limits.pairBurstBytes, startMs), new ByteBucket(this.limits.pairBytesPerSec, this.limits.pairBurstBytes, startMs)];
     const wire = (side: 0 | 1) => {
       const other = side === 0 ? 1 : 0;
       sockets[side].on('message', (message, rinfo) => {
         if (!isWireGuardMessage(message)) return;
+        const expected = hosts[side] ?? null;
         const known = learned[side];
-        if (known && known.address !== rinfo.address) return;
+        if ((expected !== null && rinfo.address !== expected) || (known && known.address !== rinfo.address)) {
+          dropped += 1;
+          return;
+        }
+        const nowMs = this.nowMs();
+        // Over its pair's or its address's budget: dropped here, as a congested link would
+        // (WireGuard and TCP inside it back off).
+        if (!directions[side]!.take(message.length, nowMs) || !this.addressBucket(rinfo.address, nowMs).take(message.length, nowMs)) {
+          dropped += 1;
+          return;
+        }
         learned[side] = rinfo;
-        const nowMs = Date.now();
         const waitingForThisSide = waiting[other];
         if (waitingForThisSide) {
           waiting[other] = null;
@@ -87,6 +163,7 @@ export class UdpRelay {
       portForA: a.address().port,
       portForB: b.address().port,
       forwarded: () => forwarded,
+      dropped: () => dropped,
       close: () => {
         if (!this.pairs.delete(pair)) return;
         a.close();
@@ -97,8 +174,22 @@ export class UdpRelay {
     return pair;
   }
 
+  /** The shared budget of one source address; the map stays bounded (idle buckets go first). */
+  private addressBucket(address: string, nowMs: number): ByteBucket {
+    let bucket = this.addressBuckets.get(address);
+    if (bucket) return bucket;
+    if (this.addressBuckets.size >= this.limits.maxTrackedAddresses) {
+      for (const [key, b] of this.addressBuckets) if (b.full(nowMs)) this.addressBuckets.delete(key);
+      // All busy: forget the oldest (its next packet starts a fresh, full bucket).
+      while (this.addressBuckets.size >= this.limits.maxTrackedAddresses) this.addressBuckets.delete(this.addressBuckets.keys().next().value!);
+    }
+    bucket = new ByteBucket(this.limits.addressBytesPerSec, this.limits.addressBurstBytes, nowMs);
+    this.addressBuckets.set(address, bucket);
+    return bucket;
+  }
+
   endpointOf(port: number): MeshEndpoint {
-    return { host: this.bindHost, port };
+    return { host: this.advertisedHost, port };
   }
 
   dispose(): void {

@@ -11,6 +11,7 @@ import type { GpuBinding, HubStore, StoredOffer } from '../store/hub-store';
 import type { HubClock, RandomBytes } from '../support/hub-clock';
 import { makeId } from '../support/hub-clock';
 import type { LiveWorker, WorkerLink, WorkerRegistry } from './worker-registry';
+import type { LeaseMeshes } from '../mesh/lease-meshes';
 
 export interface WorkerSessionsDeps {
   store: HubStore;
@@ -23,6 +24,8 @@ export interface WorkerSessionsDeps {
   heartbeatIntervalMs: number;
   /** Told of every offer saved or withdrawn (the other hub instances of the same database). */
   offerEvents?: { saved(offer: StoredOffer): void; withdrawn(workerId: string, offerId: string): void };
+  /** The leases' meshes (issue 11); without it, mesh requests are refused as unavailable. */
+  meshes?: LeaseMeshes | null;
 }
 
 /**
@@ -162,6 +165,16 @@ export class WorkerSessions {
         return;
       case 'lease.refund':
         return this.o.leases.refundReported(worker.workerId, message);
+      case 'mesh.publish':
+      case 'mesh.observe':
+      case 'mesh.view':
+      case 'mesh.relay':
+      case 'mesh.report': {
+        if (!this.o.meshes) throw new HubError('unavailable', 'This hub runs no cluster mesh (its UDP relay is off); it cannot host multi-machine leases.', 'mesh_unavailable');
+        const answer = await this.o.meshes.handle(worker.workerId, worker.owner, message);
+        worker.link?.send({ type: 'mesh.reply', ref: message.ref, ...answer });
+        return;
+      }
     }
   }
 

@@ -1,3 +1,4 @@
+import { meshAnnouncementSchema, meshAnnouncementText, parseMeshAnnouncementText } from '../../common/mesh';
 import {
   getAddressDecoder,
   getBase64EncodedWireTransaction,
@@ -119,6 +120,23 @@ export class StandardSigner {
     }
     const signer = await this.d.vault.signer(address);
     return { address, signature: new Uint8Array(await signBytes(signer.keyPair.privateKey, message)) };
+  }
+
+  /**
+   * Signs this machine's WireGuard key for one lease (issue 11) without asking: only the
+   * exact text `meshAnnouncementText` makes, which names itself and cannot pass for a
+   * sign-in or a transaction.
+   */
+  async signMeshKey(address: string, message: Uint8Array): Promise<Uint8Array> {
+    this.d.accounts.requireWallet(address);
+    this.d.accounts.requireUnlocked();
+    const text = new TextDecoder().decode(message);
+    const parsed = meshAnnouncementSchema.safeParse(parseMeshAnnouncementText(text));
+    if (!parsed.success || meshAnnouncementText(parsed.data) !== text || parsed.data.supplier !== address) {
+      throw new ApiError('invalid_params', 'Only a mesh key of this wallet for a lease is signed without asking.', 'mesh_key_message_refused');
+    }
+    const signer = await this.d.vault.signer(address);
+    return new Uint8Array(await signBytes(signer.keyPair.privateKey, message));
   }
 
   private async confirm(draft: Parameters<typeof signingDraft>[0], walletAddress: string): Promise<void> {

@@ -143,6 +143,11 @@ export class WalletService {
     return this.signer.signHubSignIn(message, expected);
   }
 
+  /** Signs this machine's mesh key for a lease without a confirmation; see StandardSigner.signMeshKey. */
+  signMeshKey(address: string, message: Uint8Array): Promise<Uint8Array> {
+    return this.signer.signMeshKey(address, message);
+  }
+
   /** Publishes balances when they change, while someone listens; safe to call often. */
   refreshBalances(): Promise<void> {
     return this.watcher.refreshBalances();

@@ -78,7 +78,7 @@ export class JobDockerResources {
   }
 
   /** Removes the container, the scratch volume and, unless another job of the lease still uses it, the lease network. */
-  async remove(spec: JobSpec, containerId: string | null, leaseStillUsed: () => boolean): Promise<void> {
+  async remove(spec: JobSpec, containerId: string | null, leaseStillUsed: () => boolean, beforeNetwork?: () => Promise<void>): Promise<void> {
     const names = jobResourceNames(this.options.workerId, spec.leaseId, spec.jobId);
     const attempts: Array<() => Promise<void>> = [
       () => this.options.engine.removeContainer(containerId ?? names.container),
@@ -91,6 +91,11 @@ export class JobDockerResources {
         // Left for the reconciler, which runs again when the engine is back.
         this.options.logger.warn({ err: error, jobId: spec.jobId }, 'cleaning up a job failed');
       }
+    }
+    try {
+      await beforeNetwork?.();
+    } catch (error) {
+      this.options.logger.warn({ err: error, jobId: spec.jobId }, 'removing the lease mesh failed');
     }
     if (!leaseStillUsed()) {
       try {

@@ -107,9 +107,13 @@ export class JobReconciler {
     }
 
     // Whatever is labelled as ours and owned by no watched job goes.
+    const leases = runner.watchingLeases();
     for (const container of await engine.listContainers(mine)) {
       const jobId = container.labels[LABEL.job];
       if (jobId && runner.isWatching(jobId)) continue;
+      // A lease's mesh sidecar, kept while the lease is reserved or its job runs.
+      const leaseId = container.labels[LABEL.lease];
+      if (!jobId && leaseId && (leases.has(leaseId) || runner.holdsMesh(leaseId))) continue;
       await this.attempt(() => engine.removeContainer(container.id), report.removedContainers, container.name);
     }
     for (const volume of await engine.listVolumes(mine)) {
@@ -117,10 +121,9 @@ export class JobReconciler {
       if (jobId && runner.isWatching(jobId)) continue;
       await this.attempt(() => engine.removeVolume(volume.name), report.removedVolumes, volume.name);
     }
-    const leases = runner.watchingLeases();
     for (const network of await engine.listNetworks(mine)) {
       const leaseId = network.labels[LABEL.lease];
-      if (leaseId && leases.has(leaseId)) continue;
+      if (leaseId && (leases.has(leaseId) || runner.holdsMesh(leaseId))) continue;
       await this.attempt(() => engine.removeNetwork(network.id), report.removedNetworks, network.name);
     }
     return report;

@@ -51,6 +51,20 @@ export interface JobRunnerDeps {
    * signal just before that was stopped by Docker shutting down, not by its own doing.
    */
   engineGoingAway?: (withinMs: number) => Promise<boolean>;
+  /**
+   * The leases' meshes (issue 11): a job whose spec has `mesh` runs in its lease's sidecar
+   * namespace (`container:<sidecar>`), made while the lease was reserved or now.
+   */
+  mesh?: JobMesh;
+}
+
+/** The part of the lease's mesh the runner needs (LeaseMeshNodes). */
+export interface JobMesh {
+  /** The lease's sidecar once its mesh is up (made now unless it was prepared); throws why not. */
+  attach(spec: JobSpec): Promise<{ sidecar: string }>;
+  /** Removes the lease's sidecar (its last job ended). */
+  release(leaseId: string): Promise<void>;
+  holds(leaseId: string): boolean;
 }
 
 /**
@@ -107,6 +121,11 @@ export class JobRunner {
     const leases = new Set<string>();
     for (const a of this.active.values()) if (a.watching) leases.add(a.spec.leaseId);
     return leases;
+  }
+
+  /** True while the lease's mesh sidecar is kept (prepared while reserved, or in use). */
+  holdsMesh(leaseId: string): boolean {
+    return this.options.mesh?.holds(leaseId) ?? false;
   }
 
   /** Resolves with the job once `check` holds (checked now and at every change). */
@@ -252,8 +271,12 @@ export class JobRunner {
     try {
       // The lease network and the scratch volume do not depend on the image: they are
       // made while the image is checked or pulled (a failed pull removes them again).
+      // A mesh job's network namespace is its lease's sidecar, which also makes the network.
+      const mesh = spec.mesh ? this.options.mesh : undefined;
+      if (spec.mesh && !mesh) throw new Error('This job belongs to a cluster mesh, and this worker runs none.');
+      const sidecar = mesh ? mesh.attach(spec) : Promise.resolve(null);
       resources = Promise.all([
-        this.resources.ensureNetwork(spec),
+        mesh ? sidecar : this.resources.ensureNetwork(spec),
         this.options.engine.createVolume({ name: names.volume, labels: jobLabels(this.options.workerId, spec.leaseId, spec.jobId) }),
       ]);
       resources.catch(() => undefined); // awaited below, after the image
@@ -263,7 +286,8 @@ export class JobRunner {
       this.checkStop(active);
       this.setState(spec.jobId, { state: 'creating' });
       const gpus = spec.gpuUuids.length > 0 ? this.options.gpuDevices(spec.gpuUuids) : { deviceRequests: [], devices: [] };
-      const create = hardenedContainerSpec(spec, names, jobLabels(this.options.workerId, spec.leaseId, spec.jobId), gpus);
+      const meshSidecar = await sidecar;
+      const create = hardenedContainerSpec(spec, names, jobLabels(this.options.workerId, spec.leaseId, spec.jobId), gpus, meshSidecar ?? undefined);
       active.containerId = await this.options.engine.createContainer(create);
       const containerId = active.containerId;
       this.options.storage.write('job container', () => this.options.store.attachContainer(spec.jobId, containerId));
@@ -414,7 +438,10 @@ export class JobRunner {
   async removeResources(spec: JobSpec, containerId: string | null): Promise<void> {
     // Asked after the container and volume are gone: another job may have ended meanwhile.
     const leaseStillUsed = () => [...this.active.values()].some((a) => a.spec.leaseId === spec.leaseId && a.spec.jobId !== spec.jobId);
-    await this.resources.remove(spec, containerId, leaseStillUsed);
+    await this.resources.remove(spec, containerId, leaseStillUsed, async () => {
+      // The sidecar holds the lease network: it goes first, with the lease's last job.
+      if (!leaseStillUsed()) await this.options.mesh?.release(spec.leaseId);
+    });
   }
 
   // ---- helpers ---------------------------------------------------------------------

@@ -36,6 +36,8 @@ export interface SetupDoctorDeps {
   storage?: () => { state: 'ok' | 'failing'; message: string | null; dataDir: string | null };
   /** Longest wait for Docker to answer before it counts as not running. */
   timeoutMs?: number;
+  /** Why this machine cannot host a lease's mesh (with what to install), null when it can; absent: not checked. */
+  meshUnavailable?: () => string | null;
 }
 
 const GB = 1024 ** 3;
@@ -74,6 +76,7 @@ export class SetupDoctor {
       info ? await this.checkDisk(info) : skipped('disk', 'Disk for jobs', 'Needs Docker first.'),
       ...this.checkStorage(),
       ...this.checkClock(),
+      ...this.checkMesh(),
     ];
     this.last = { checkedAtMs: this.options.nowMs(), checks, ready: checks.every((c) => c.status !== 'fail') };
     return this.last;
@@ -104,6 +107,16 @@ export class SetupDoctor {
         detail: null,
       },
     ];
+   * Cluster leases need the mesh sidecar, built from this machine's WireGuard tools. A
+   * warning, not a failure: single-machine leases still run (on the lease's internal
+   * bridge), and this machine refuses multi-machine leases saying why.
+   */
+  checkMesh(): DoctorCheck[] {
+    if (!this.options.meshUnavailable) return [];
+    const reason = this.options.meshUnavailable();
+    const title = 'Cluster mesh (WireGuard)';
+    if (!reason) return [{ id: 'mesh', title, status: 'ok', summary: 'This machine can join clusters across homes (its WireGuard tools are installed).', fix: null, detail: null }];
+    return [{ id: 'mesh', title, status: 'warn', summary: 'This machine cannot join multi-machine leases: it lacks the tools for the cluster mesh.', fix: reason, detail: null }];
   }
 
   /**

@@ -31,6 +31,8 @@ import { dirname } from 'node:path';
 import { testJobSpec } from './test-job';
 import { WorkerEvents } from './worker-events';
 import type { Logger } from '../../common/logger';
+import { LeaseMeshNodes } from './mesh/lease-mesh-nodes';
+import type { LeaseMeshNodesDeps } from './mesh/lease-mesh-nodes';
 
 /** A tiny public image with a shell: the test job and the GPU probe run it. */
 export const DEFAULT_PROBE_IMAGE = 'busybox:1.36.1';
@@ -68,6 +70,8 @@ export interface WorkerServiceDeps {
   /** Reconnect back-off after Docker went away. */
   initialBackoffMs?: number;
   maxBackoffMs?: number;
+  /** The leases' mesh (issue 11); tests give a sidecar image or shorter timeouts. */
+  mesh?: Partial<Pick<LeaseMeshNodesDeps, 'sidecarImage' | 'hostAddresses' | 'directTimeoutMs'>>;
 }
 
 /**
@@ -83,6 +87,8 @@ export class WorkerService {
   readonly runner: JobRunner;
   readonly reconciler: JobReconciler;
   readonly doctor: SetupDoctor;
+  /** Every lease's mesh sidecar on this machine; the supplier connects it to the hub. */
+  readonly meshes: LeaseMeshNodes;
   private readonly monitor: EngineMonitor;
   private readonly logs: JobLogRelay;
   private readonly nowMs: () => number;
@@ -119,7 +125,9 @@ export class WorkerService {
       nowMs: this.nowMs,
       ...(options.logFlushIntervalMs !== undefined ? { flushIntervalMs: options.logFlushIntervalMs } : {}),
     });
+    this.meshes = new LeaseMeshNodes({ engine: this.engine, logger: options.logger, workerId: this.workerId, ...options.mesh });
     this.doctor = new SetupDoctor({
+      meshUnavailable: () => this.meshes.unavailableReason(),
       engine: this.engine,
       nowMs: this.nowMs,
       workerId: this.workerId,
@@ -152,6 +160,7 @@ export class WorkerService {
       // Fails fast while Docker is away; the reconnect's reconcile runs it again.
       onWatchLost: () => void this.reconciler.reconcile().catch(() => undefined),
       engineGoingAway: (withinMs) => this.monitor.disconnectsWithin(withinMs),
+      mesh: this.meshes,
     });
     this.reconciler = new JobReconciler({
       engine: this.engine,

@@ -11,6 +11,7 @@ import type { RentLedger } from './rent-ledger';
 import { rentLeaseOf } from './rent-lease-view';
 import type { RentLogLine } from './rent-lease-view';
 import type { Logger } from '../../../common/logger';
+import type { MeshMatrix } from '../../../common/mesh';
 
 /** Recent log lines kept per lease (all ranks together): enough to read, bounded in memory. */
 export const MAX_LOG_LINES_PER_LEASE = 500;
@@ -18,6 +19,8 @@ export const MAX_LOG_LINES_PER_LEASE = 500;
 interface Followed {
   view: LeaseView;
   logs: RentLogLine[];
+  /** The cluster mesh as the hub last sent it (pairs, direct/relayed, latency, bandwidth). */
+  mesh: MeshMatrix | null;
   /** The renter client's own trouble with this lease (auto-pay), shown as its problem. */
   note: string | null;
 }
@@ -83,7 +86,7 @@ export class LeaseFollower implements Disposable {
   /** Shows this lease and, while it has not ended, follows it live. */
   track(view: LeaseView): RentLease {
     const known = this.leases.get(view.leaseId);
-    this.leases.set(view.leaseId, { view, logs: known?.logs ?? [], note: known?.note ?? null });
+    this.leases.set(view.leaseId, { view, logs: known?.logs ?? [], note: known?.note ?? null, mesh: known?.mesh ?? null });
     if (view.state === 'ended') this.finish(view.leaseId);
     else this.feed?.follow(view.leaseId);
     return this.publish(view.leaseId)!;
@@ -100,7 +103,7 @@ export class LeaseFollower implements Disposable {
   /** The lease as the UI shows it, or null when not followed here. */
   rentLease(leaseId: string): RentLease | null {
     const f = this.leases.get(leaseId);
-    return f ? rentLeaseOf(f.view, this.autoPay(leaseId), [...f.logs], f.note) : null;
+    return f ? { ...rentLeaseOf(f.view, this.autoPay(leaseId), [...f.logs], f.note), mesh: f.mesh } : null;
   }
 
   /** What the UI shows for a lease this app does not follow (e.g. an old, ended one). */
@@ -142,7 +145,7 @@ export class LeaseFollower implements Disposable {
   private onSnapshot(view: LeaseView): void {
     const known = this.leases.get(view.leaseId);
     // The hub sends its recent log lines after every (re)subscription: start the tail over.
-    this.leases.set(view.leaseId, { view, logs: [], note: known?.note ?? null });
+    this.leases.set(view.leaseId, { view, logs: [], note: known?.note ?? null, mesh: known?.mesh ?? null });
     if (view.state === 'ended') this.finish(view.leaseId);
     this.publish(view.leaseId);
     this.o.onChange?.(view.leaseId);
@@ -185,6 +188,9 @@ export class LeaseFollower implements Disposable {
         this.o.onRefund?.(event.leaseId, refund);
         break;
       }
+      case 'lease.mesh':
+        f.mesh = event.mesh;
+        break;
       case 'lease.state':
         f.view = {
           ...view,

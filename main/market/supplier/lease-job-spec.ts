@@ -1,4 +1,5 @@
 import { clusterEnvironment } from '../../../common/hub/cluster-env';
+import { meshClusterEnvironment } from '../../../common/mesh';
 import type { WorkerLease } from '../../../common/hub/worker-messages';
 import type { HardwareSnapshot } from '../../../common/hardware/detection';
 import type { JobSpecInput } from '../../../common/worker/job-spec';
@@ -16,6 +17,16 @@ export function leaseJobId(lease: Pick<WorkerLease, 'leaseId' | 'rank'>): string
   return `lease-${lease.leaseId}-r${lease.rank}`.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 63);
 }
 
+/** The lease id as this machine's Docker names spell it. */
+export function localLeaseId(leaseId: string): string {
+  return leaseId.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 63);
+}
+
+/** Whether a lease can run in a mesh: the hub named every node's supplier wallet (older hubs did not). */
+export function leaseHasMeshPlacement(lease: WorkerLease): boolean {
+  return lease.peers.length === lease.worldSize && lease.peers.every((p) => typeof p.supplier === 'string');
+}
+
 /**
  * The local job for a lease: exactly the leased GPUs, the cluster's environment, and a
  * share of this machine's CPU, memory and disk in proportion to the GPUs leased (so two
@@ -23,7 +34,7 @@ export function leaseJobId(lease: Pick<WorkerLease, 'leaseId' | 'rank'>): string
  * safety net covering the whole lease (or the owner's maximum, for extensions) plus the
  * grace; the session stops the job itself when the verified payments run out.
  */
-export function leaseJobSpec(lease: WorkerLease, snapshot: HardwareSnapshot | null, ownerMaxLeaseMs: number): JobSpecInput {
+export function leaseJobSpec(lease: WorkerLease, snapshot: HardwareSnapshot | null, ownerMaxLeaseMs: number, options: { mesh?: boolean } = {}): JobSpecInput {
   const totalGpus = Math.max(1, snapshot?.gpus.filter((g) => g.lendable).length ?? 1);
   const share = Math.min(1, lease.gpuUuids.length / totalGpus);
   const host = snapshot?.host ?? null;
@@ -34,21 +45,27 @@ export function leaseJobSpec(lease: WorkerLease, snapshot: HardwareSnapshot | nu
   const ports = new Set(lease.job.ports ?? []);
   // Rank 0 hosts the rendezvous; its peers reach it on MASTER_PORT.
   if (lease.rank === 0 && lease.worldSize > 1) ports.add(lease.masterPort);
+  const mesh = options.mesh === true && leaseHasMeshPlacement(lease);
   return {
     jobId: leaseJobId(lease),
-    leaseId: lease.leaseId.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 63),
+    leaseId: localLeaseId(lease.leaseId),
     image: lease.job.image,
     command: lease.job.command ?? [],
-    env: clusterEnvironment(lease),
-    exposedPorts: [...ports].sort((a, b) => a - b).map((port) => ({ port, protocol: 'tcp' as const })),
+    // In the mesh, MASTER_ADDR and the peers are mesh addresses (never a worker's own word),
+    // and nothing is published: only the lease's peers reach the job, over the mesh.
+    env: mesh ? { ...clusterEnvironment(lease), ...meshClusterEnvironment(lease.leaseId, lease.worldSize) } : clusterEnvironment(lease),
+    exposedPorts: mesh ? [] : [...ports].sort((a, b) => a - b).map((port) => ({ port, protocol: 'tcp' as const })),
     gpuUuids: [...lease.gpuUuids],
     cpuCores: cores,
     memoryLimitMb: memoryMb,
     tmpSizeMb: 256,
     scratchSizeMb: SCRATCH_MB_PER_GPU * lease.gpuUuids.length,
     maxDurationMs: Math.min(MAX_JOB_MS, leaseMs + lease.graceMs + START_ALLOWANCE_MS),
-    // A cluster spread over machines must reach its peers; a single node stays internal.
-    egress: lease.worldSize > 1,
+    // In the mesh, peers are reached over WireGuard and the internet is off (the renter
+    // cannot choose egress yet). Without it, a cluster over machines must reach its peers
+    // through the bridge; a single node stays internal.
+    egress: mesh ? false : lease.worldSize > 1,
     stopGraceMs: 10_000,
+    ...(mesh ? { mesh: { hubLeaseId: lease.leaseId, rank: lease.rank, placement: lease.peers.map((p) => ({ rank: p.rank, workerId: p.workerId, supplier: p.supplier! })) } } : {}),
   };
 }

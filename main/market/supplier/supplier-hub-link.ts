@@ -62,6 +62,11 @@ export class SupplierHubLink {
     return this.clientKey ? this.clientKey.split('|')[0]! : null;
   }
 
+  /** The wallet this machine's hub session is signed in as (the payout wallet; it signs the mesh keys). */
+  get supplierAddress(): string | null {
+    return this.clientKey ? this.clientKey.split('|')[1]! : null;
+  }
+
   get workerId(): string | null {
     return this.client?.workerId ?? null;
   }

@@ -7,7 +7,8 @@ import type { Job, JobLogBatch } from '../../../common/worker/job';
 import type { WorkerService } from '../../worker/worker-service';
 import { jobReport } from './job-report';
 import { leaseRefusal } from './lease-admission';
-import { leaseJobId, leaseJobSpec } from './lease-job-spec';
+import { leaseHasMeshPlacement, leaseJobId, leaseJobSpec, localLeaseId } from './lease-job-spec';
+import { jobSpecSchema } from '../../../common/worker/job-spec';
 import { LeaseLogBatcher } from './lease-log-batcher';
 import type { LeaseMeter } from './lease-meter';
 import type { LeaseWorkQueue } from './lease-work-queue';
@@ -83,12 +84,19 @@ export class SupplierLeaseLifecycle {
     if (known?.state === 'ended') return;
     if (!known) {
       const terms = this.d.terms();
-      const refusal = leaseRefusal(lease, terms, sharedGpus(this.d.snapshot(), terms).map((g) => g.uuid), this.d.nowMs());
+      const refusal = leaseRefusal(lease, terms, sharedGpus(this.d.snapshot(), terms).map((g) => g.uuid), this.d.nowMs()) ?? this.meshRefusal(lease);
       this.d.leases.upsert(lease);
       if (refusal) {
         await this.endLease(lease.leaseId, refusal, { report: { state: 'failed', cause: 'supplier' } });
         this.d.notice('refused', 'Lease refused', refusal);
         return;
+      }
+      // The lease's sidecar and mesh come up while it is reserved: the job's start does not
+      // wait for them, and the renter sees the mesh measured before paying.
+      if (this.usesMesh(lease)) {
+        const spec = jobSpecSchema.safeParse(this.jobSpec(lease));
+        // A spec this machine cannot take is refused with its words when the job starts.
+        if (spec.success) this.d.worker.meshes.prepare(spec.data);
       }
     } else {
       // Re-sent when extended: keep what this machine learnt (the start time) if the hub's copy lacks it.
@@ -108,7 +116,7 @@ export class SupplierLeaseLifecycle {
       return;
     }
     try {
-      const job = await this.d.worker.submit(leaseJobSpec(lease, this.d.snapshot(), this.d.terms().maxLeaseMs));
+      const job = await this.d.worker.submit(this.jobSpec(lease));
       this.d.leases.update(lease.leaseId, { jobId: job.id, state: 'pulling' });
       this.d.link.worker?.reportNode(lease.leaseId, 'pulling');
     } catch (error) {
@@ -127,6 +135,8 @@ export class SupplierLeaseLifecycle {
     if (job && !isTerminalJobState(job.state)) {
       await this.d.worker.stopJob(job.id, 'lease-ended').catch((error: unknown) => this.d.logError(`[supplier] stopping job ${job.id} failed`, error));
     }
+    // A lease that ended before its job (never paid, refused) still has its sidecar.
+    await this.d.worker.meshes.release(localLeaseId(leaseId)).catch((error: unknown) => this.d.logError(`[supplier] removing the mesh of ${leaseId} failed`, error));
     if (stored.jobId) this.d.notice('job-ended', 'Job ended', `Lease ${leaseId}: ${message}`);
     this.d.publish();
     // This machine's side ended it: the renter gets back what was paid and not served.
@@ -148,6 +158,24 @@ export class SupplierLeaseLifecycle {
         );
       }
     }
+  }
+
+  /** Every lease runs in its sidecar's namespace when this machine can build it (isolation for one node or many). */
+  private usesMesh(lease: WorkerLease): boolean {
+    return this.d.worker.meshes.unavailableReason() === null && leaseHasMeshPlacement(lease);
+  }
+
+  /** A multi-machine lease needs the mesh: without it, refused with what to install (never a cluster silently broken). */
+  private meshRefusal(lease: WorkerLease): string | null {
+    if (lease.worldSize <= 1) return null;
+    const reason = this.d.worker.meshes.unavailableReason();
+    if (reason) return reason;
+    if (!leaseHasMeshPlacement(lease)) return 'The hub did not name every node’s supplier wallet, so this machine cannot check its peers’ mesh keys; the cluster lease was refused.';
+    return null;
+  }
+
+  private jobSpec(lease: WorkerLease) {
+    return leaseJobSpec(lease, this.d.snapshot(), this.d.terms().maxLeaseMs, { mesh: this.usesMesh(lease) });
   }
 
   // ── jobs → hub ───────────────────────────────────────────────────────────

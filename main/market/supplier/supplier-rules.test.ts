@@ -6,6 +6,7 @@ import { USDC } from '../../../common/money/token-registry';
 import { energyCostOf } from './earnings-store';
 import { leaseRefusal } from './lease-admission';
 import { leaseJobId, leaseJobSpec } from './lease-job-spec';
+import { meshAddressOf } from '../../../common/mesh';
 import { medianPrice, planOffers } from './offer-plan';
 import { ThermalGuard } from './thermal-guard';
 
@@ -67,6 +68,17 @@ describe('supplier rules', () => {
     expect(spec.exposedPorts).toEqual([{ port: 8080, protocol: 'tcp' }, { port: 29500, protocol: 'tcp' }]);
     expect(spec.egress).toBe(true);
     expect(leaseJobSpec(lease({ rank: 1 }), null, 0).exposedPorts).toEqual([{ port: 8080, protocol: 'tcp' }]);
+  });
+
+  it('builds a mesh job: MASTER_ADDR and peers on the mesh, nothing published, no internet, the placement with each rank’s wallet; never from an older hub’s lease', () => {
+    const withWallets = lease({ peers: [{ rank: 0, workerId: 'w0', host: '10.0.0.1', supplier: 'S'.repeat(32) }, { rank: 1, workerId: 'w1', host: '10.0.0.2', supplier: 'T'.repeat(32) }] });
+    const spec = leaseJobSpec(withWallets, null, 0, { mesh: true });
+    expect(spec.env).toMatchObject({ RANK: '0', WORLD_SIZE: '2', MASTER_ADDR: meshAddressOf('L1', 0), IDLEGRID_PEERS: `0=${meshAddressOf('L1', 0)},1=${meshAddressOf('L1', 1)}`, GLOO_SOCKET_IFNAME: 'idg0' });
+    expect(spec.exposedPorts).toEqual([]);
+    expect(spec.egress).toBe(false);
+    expect(spec.mesh).toEqual({ hubLeaseId: 'L1', rank: 0, placement: [{ rank: 0, workerId: 'w0', supplier: 'S'.repeat(32) }, { rank: 1, workerId: 'w1', supplier: 'T'.repeat(32) }] });
+    // Peers without wallets (an older hub): no mesh, the bridge as before.
+    expect(leaseJobSpec(lease(), null, 0, { mesh: true }).mesh).toBeUndefined();
   });
 
   it('plans one offer per model, at most 16 GPUs each; median of prices', () => {

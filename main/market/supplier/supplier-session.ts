@@ -11,6 +11,7 @@ import type { HardwareService } from '../../hardware/hardware-service';
 import type { TelemetryService } from '../../hardware/telemetry-service';
 import type { SettingsStore } from '../../settings/settings-store';
 import type { WalletModule } from '../../wallet/wallet-module';
+import { workerSocketSignalling } from './worker-socket-signalling';
 import type { WorkerService } from '../../worker/worker-service';
 import type { MarketHub } from '../market-hub';
 import type { EarningsStore } from './earnings-store';
@@ -120,6 +121,18 @@ export class SupplierSession {
       logError,
       nowMs,
       hubTime: d.hubTime,
+    });
+    // The leases' meshes signal through this machine's worker socket, signed by the payout wallet.
+    const link = this.link;
+    worker.meshes.connect({
+      workerId: () => link.workerId,
+      supplier: () => link.supplierAddress,
+      signalling: (leaseId) => workerSocketSignalling(() => link.worker, leaseId),
+      signMessage: (message) => {
+        const supplier = link.supplierAddress;
+        if (!supplier) return Promise.reject(new Error('This machine is not signed in at the hub.'));
+        return wallet.service.signMeshKey(supplier, message);
+      },
     });
     const common = { leases, worker, link: this.link, meter: this.meter, queue: this.queue, terms, notice, publish, nowMs, logError };
     this.refunds = new LeaseRefunds({

@@ -45,6 +45,8 @@ export class MeshNode {
   /** wireguard-go's UDP port, drawn for this node and lease (see MESH_PORT_RANGE). */
   readonly listenPort = randomInt(MESH_PORT_RANGE.min, MESH_PORT_RANGE.max + 1);
   private sidecarId: string | null = null;
+  /** The sidecar's default gateway: this machine, as the lease's namespace reaches it. */
+  private gateway: string | null = null;
   private disposed = false;
 
   constructor(
@@ -81,6 +83,7 @@ export class MeshNode {
     if (!ready) throw new Error(`the mesh sidecar made no ${MESH_INTERFACE} interface`);
     const route = await this.mustExec(['ip', '-4', 'route', 'show', 'default']);
     const gateway = /default via (\S+)/.exec(route.stdout)?.[1];
+    this.gateway = gateway ?? null;
     await this.mustExec(
       [
         'sh',
@@ -106,7 +109,8 @@ export class MeshNode {
   /** Points a throwaway peer at the hub's observer, so wireguard-go itself sends the probe; returns that peer's key for `endProbe`. */
   async probe(target: MeshEndpoint): Promise<string> {
     const throwaway = createMeshKeyPair().publicKey;
-    await this.mustExec(['wg', 'set', MESH_INTERFACE, 'peer', throwaway, 'endpoint', `${target.host}:${target.port}`, 'persistent-keepalive', '1']);
+    const to = this.reachable(target);
+    await this.mustExec(['wg', 'set', MESH_INTERFACE, 'peer', throwaway, 'endpoint', `${to.host}:${to.port}`, 'persistent-keepalive', '1']);
     return throwaway;
   }
 
@@ -116,12 +120,22 @@ export class MeshNode {
 
   /** Adds or updates a peer; a short keepalive while paths are being found keeps NAT mappings open (simultaneous open). */
   async setPeer(peer: { wgPublicKey: string; meshAddress: string; endpoint: MeshEndpoint; keepaliveS?: number }): Promise<void> {
+    const endpoint = this.reachable(peer.endpoint);
     await this.mustExec([
       'wg', 'set', MESH_INTERFACE, 'peer', peer.wgPublicKey,
-      'endpoint', `${peer.endpoint.host}:${peer.endpoint.port}`,
+      'endpoint', `${endpoint.host}:${endpoint.port}`,
       'allowed-ips', `${peer.meshAddress}/32`,
       'persistent-keepalive', String(peer.keepaliveS ?? 1),
     ]);
+  }
+
+  /**
+   * A hub on loopback (a private grid or the Sandbox on this machine) names 127.0.0.1,
+   * which inside the lease's namespace is the namespace itself: this machine is the
+   * sidecar's gateway there.
+   */
+  reachable(endpoint: MeshEndpoint): MeshEndpoint {
+    return endpoint.host.startsWith('127.') && this.gateway ? { host: this.gateway, port: endpoint.port } : endpoint;
   }
 
   async removePeer(wgPublicKey: string): Promise<void> {

@@ -132,6 +132,8 @@ export function applyLeaseEvent(current: RentLease, { event }: RentLeaseEvent): 
       const refund = { increment: event.increment, payee: event.payee, amount: event.amount, signature: event.signature, atMs: event.atMs };
       return { ...current, lease: { ...lease, refunds: [...(lease.refunds ?? []), refund] } };
     }
+    case 'lease.mesh':
+      return { ...current, mesh: event.mesh };
   }
 }
 
