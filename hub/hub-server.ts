@@ -177,6 +177,7 @@ export interface HubServerOptions {
    * who applies lease deadlines. Without it the hub is alone on its store and keeps them itself.
    */
   instances?: { bus: InstanceBus; keeper: DeadlineKeeper; goneCheckMs?: number };
+  /**
    * The leases' cluster mesh (issue 11): the UDP endpoint observer and relay bind to
    * `udpHost` (default: `host`) on ports the system picks per lease, and nodes are told
    * `advertisedHost` (default: `udpHost`, or the public origin's host when bound to all

@@ -107,6 +107,9 @@ export class SetupDoctor {
         detail: null,
       },
     ];
+  }
+
+  /**
    * Cluster leases need the mesh sidecar, built from this machine's WireGuard tools. A
    * warning, not a failure: single-machine leases still run (on the lease's internal
    * bridge), and this machine refuses multi-machine leases saying why.
