@@ -151,7 +151,7 @@ async function run(instances: readonly Instance[], list: readonly BenchRequest[]
 async function main(): Promise<void> {
   const list = buildRequests(requests, 7);
 
-  console.log(`PostgreSQL: two store instances, ${machines} machines, ${requests} requests, ${concurrency} in flight…`);
+  console.log(`PostgreSQL: two instances (each its own store connections, bus and offer book), ${machines} machines, ${requests} requests, ${concurrency} in flight…`);
   const cluster = await startPrivatePostgres();
   let pgResult;
   try {

@@ -1,16 +1,17 @@
 import pg from 'pg';
 
-/** Any fixed number, distinct from the migration lock: held by the one active hub instance of a database. */
+/** Any fixed number, distinct from the migration lock: held by the one hub instance of a database that keeps lease deadlines. */
 const ACTIVE_HUB_LOCK = 0x1d1e_4ac7;
 
 /**
- * Which hub instance of a PostgreSQL database is active: the one holding a session-level
+ * Which hub instance of a PostgreSQL database leads (applies lease deadlines: see
+ * instances/pg-deadline-keeper.ts; every instance serves): the one holding a session-level
  * advisory lock on a connection of its own. The others wait in `pg_advisory_lock` and get
  * it the moment the active instance's session ends — when its process dies (even `kill -9`:
  * the kernel closes the socket and the server ends the session), or its connection drops.
  * The lock lives exactly as long as that session, so two instances can never both hold it;
- * an instance that loses its connection must stop serving at once (`onLost`), because
- * another may already have taken over.
+ * an instance that loses its connection must stop at once (`onLost`), because another may
+ * already have taken over.
  */
 export class PgLeadership {
   private released = false;
