@@ -117,4 +117,16 @@ describe('lease deadlines', () => {
     expect(dueAction(l, 230_000, options)).toEqual({ kind: 'supplier-lost', workerIds: ['wkr-b'] });
     expect(dueAction(l, 240_000, options)).toEqual({ kind: 'supplier-lost', workerIds: ['wkr-a', 'wkr-b'] });
   });
+
+  // Issue 19, item 5: while a machine says its engine is down the hub refuses payments, so
+  // the renter is not late; past the supplier-lost grace the lease ends as the supplier's doing.
+  it('a down machine holds the unpaid end and, past the grace, ends the lease supplier-lost', () => {
+    const placement = { nodes: [{ rank: 0, workerId: 'w-0' }], gpuCount: 1 } as unknown as StoredLease['placement'];
+    const dueOf1 = 100_000 + INC;
+    const late = dueOf1 + GRACE + 1;
+    expect(dueAction(lease('running', [0], { placement }), late, options)).toEqual({ kind: 'unpaid', increment: 1 });
+    const down = lease('running', [0], { placement, downNodes: new Map([[0, late - 10_000]]) });
+    expect(dueAction(down, late, options)).toBeNull();
+    expect(dueAction(down, late - 10_000 + 30_000, options)).toEqual({ kind: 'supplier-lost', workerIds: ['w-0'] });
+  });
 });

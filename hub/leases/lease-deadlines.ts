@@ -24,6 +24,8 @@ export type DeadlineLease = StoredLease & {
    * renter could not pay, so it gets a fair chance once the hub is back. 0 otherwise.
    */
   notBeforeMs: number;
+  /** rank → since when that machine says its container engine is down (issue 19, item 5). */
+  downNodes?: ReadonlyMap<number, number>;
 };
 
 /**
@@ -43,7 +45,11 @@ export function dueAction(lease: DeadlineLease, nowMs: number, options: Deadline
       if (late.length > 0) return { kind: 'start-missed', workerIds: [...new Set(late)].sort() };
     }
     const unpaid = firstUnpaidIncrement(lease);
-    if (unpaid < lease.incrementCount) {
+    // While a machine is down the hub refuses payments: the renter cannot be late then.
+    const down = (lease.downNodes?.size ?? 0) > 0;
+    if (unpaid < lease.incrementCount && down) {
+      // (no unpaid end; the machine's own deadline below)
+    } else if (unpaid < lease.incrementCount) {
       // An increment never paid ends the lease "unpaid" — after its grace, or at the
       // lease's end when the grace outlasts it (a long grace, a hub restart near the
       // end): "completed" would say the renter paid for what ran.
@@ -55,6 +61,11 @@ export function dueAction(lease: DeadlineLease, nowMs: number, options: Deadline
     }
   }
   const lost = [...lease.lostSinceMs].filter(([, sinceMs]) => nowMs - sinceMs >= options.supplierLostGraceMs).map(([id]) => id);
+  // A machine down (its engine away) past the same grace is as good as lost: the supplier's doing.
+  for (const [rank, sinceMs] of lease.downNodes ?? []) {
+    const workerId = lease.placement.nodes[rank]?.workerId;
+    if (workerId && nowMs - sinceMs >= options.supplierLostGraceMs && !lost.includes(workerId)) lost.push(workerId);
+  }
   if (lost.length > 0) return { kind: 'supplier-lost', workerIds: lost.sort() };
   return null;
 }
