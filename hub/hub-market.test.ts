@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { costForGpuTime } from '../common/hub/base-units';
+import { costForGpuTime, costForIncrement } from '../common/hub/base-units';
 import { HubHttpClient } from '../hub-client/hub-http-client';
 import type { HubError } from '../common/hub/hub-errors';
 import { HUB_PROTOCOL_VERSION, HUB_RENTER_WS_PATH, HUB_WORKER_WS_PATH, MAX_WORKER_MESSAGE_BYTES } from '../common/hub/hub-protocol';
@@ -97,11 +97,13 @@ describe('hub market: workers, offers, search, gang placement', () => {
       [1, c.workerId, 1],
     ]);
     expect(quote.perIncrement.payments).toEqual([
-      { payee: wallets.a.address, amount: costForGpuTime(600_000n, 8, quote.incrementMs).toString() },
-      { payee: wallets.c.address, amount: costForGpuTime(650_000n, 1, quote.incrementMs).toString() },
+      { payee: wallets.a.address, amount: costForIncrement(600_000n, 8, quote.incrementMs, 0).toString() },
+      { payee: wallets.c.address, amount: costForIncrement(650_000n, 1, quote.incrementMs, 0).toString() },
     ]);
     expect(quote.incrementCount).toBe(Math.ceil(3_600_000 / quote.incrementMs));
-    expect(BigInt(quote.total)).toBe(BigInt(quote.perIncrement.total) * BigInt(quote.incrementCount));
+    // The increments sum exactly to the whole lease's cost, rounded once (not once per increment).
+    const leaseMs = quote.incrementCount * quote.incrementMs;
+    expect(BigInt(quote.total)).toBe(costForGpuTime(600_000n, 8, leaseMs) + costForGpuTime(650_000n, 1, leaseMs));
     const first = quote.firstIncrement.payments;
     const hubId = (await client.info()).hubId;
     expect(first.map((p) => p.memo)).toEqual([`idlegrid:${hubId}:${quote.leaseId}:0`, `idlegrid:${hubId}:${quote.leaseId}:0`]);
@@ -114,7 +116,10 @@ describe('hub market: workers, offers, search, gang placement', () => {
     expect(assignedC.lease.masterAddr).toBe('127.0.0.1');
     expect(assignedC.lease.peers.map((p) => p.workerId)).toEqual([a.workerId, c.workerId]);
     expect(assignedC.lease.gpuUuids).toHaveLength(quote.placement.nodes[1]!.gpuIds.length);
-    expect(assignedC.lease.payments.map((p) => p.amount)).toEqual(Array(quote.incrementCount).fill(quote.perIncrement.payments[1]!.amount));
+    const node1 = quote.placement.nodes[1]!;
+    expect(assignedC.lease.payments.map((p) => p.amount)).toEqual(
+      Array.from({ length: quote.incrementCount }, (_, k) => costForIncrement(BigInt(node1.pricePerGpuHour), node1.gpuIds.length, quote.incrementMs, k).toString()),
+    );
 
     const search = await client.searchOffers({ gpuModel: 'V100' });
     expect(search.offers.map((o) => o.freeGpus)).toEqual([1]); // A is full, C has one left

@@ -338,17 +338,43 @@ export class RentPage {
     return this.page.getByTestId('lease-autopay-spent');
   }
 
-  /** Extends by `increments`, approving payments when the extension asks for them. */
+  /** Extends by `increments`: the card says what they cost and asks; this confirms. */
   async extend(increments: number): Promise<void> {
+    await this.askToExtend(increments);
+    await this.page.getByTestId('lease-extend-confirm').click();
+    await this.page.getByTestId('lease-extend').and(this.page.locator(':enabled')).waitFor();
+  }
+
+  /** Asks to extend by `increments` without confirming; `extendSummary()` says the cost and the new end. */
+  async askToExtend(increments: number): Promise<void> {
     await this.page.getByTestId('lease-extend-count').fill(String(increments));
     await this.page.getByTestId('lease-extend').click();
-    await this.page.getByTestId('lease-extend').and(this.page.locator(':enabled')).waitFor();
+  }
+
+  /** "2 more increments cost 0.50 USDC, paid as each comes due; the lease then ends …. Extend?" */
+  extendSummary(): Locator {
+    return this.page.getByTestId('lease-extend-summary');
+  }
+
+  /** The lease's planned end (a local time, or a duration before it starts). */
+  plannedEnd(): Locator {
+    return this.page.getByTestId('lease-planned-end');
   }
 
   /** Terminate, then confirm. */
   async terminate(): Promise<void> {
-    await this.page.getByTestId('lease-terminate').click();
+    await this.askToTerminate();
     await this.page.getByTestId('lease-terminate-confirm').click();
+  }
+
+  /** Opens Terminate's confirmation without confirming; `terminateSummary()` says paid, used and unused. */
+  async askToTerminate(): Promise<void> {
+    await this.page.getByTestId('lease-terminate').click();
+  }
+
+  /** "Paid 0.50 USDC, used 0.12 USDC; about 0.38 USDC of paid time is not used: …" */
+  terminateSummary(): Locator {
+    return this.page.getByTestId('lease-terminate-summary');
   }
 
   // Spending

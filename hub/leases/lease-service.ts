@@ -242,9 +242,9 @@ export class LeaseService {
     }
     const nodes = placementNodes(reserved);
     try {
-      const amounts = perIncrementAmounts(nodes, terms.incrementMs);
+      const amounts = perIncrementAmounts(nodes, terms.incrementMs, 0);
       const count = incrementCount ?? incrementsForBudget(BigInt(request.budget!), sumAmounts(amounts), reserved.map((r) => r.offer), terms);
-      const { lease, reason } = reservedLease({ leaseId, renter, request, nodes, incrementCount: count, amounts, nowMs, terms, random: this.o.random });
+      const { lease, reason } = reservedLease({ leaseId, renter, request, nodes, incrementCount: count, nowMs, terms, random: this.o.random });
       if (remoteHost !== undefined) lease.remoteHost = remoteHost;
       this.active.set(leaseId, lease);
       await this.persist(lease, () => this.o.store.createLease({ ...lease, reason }));
@@ -271,8 +271,7 @@ export class LeaseService {
     if (newCount * lease.incrementMs > maxMs) {
       throw new HubError('conflict', `A supplier of this lease allows at most ${maxMs} ms per lease; ${newCount} increments would be ${newCount * lease.incrementMs} ms. Extend by fewer increments.`, 'lease_too_long');
     }
-    const amounts = perIncrementAmounts(lease.placement.nodes, lease.incrementMs);
-    const added = expectedPayments(this.o.terms.hubId, leaseId, lease.incrementCount, newCount, amounts, this.o.random);
+    const added = expectedPayments(this.o.terms.hubId, leaseId, lease.incrementCount, newCount, lease.placement.nodes, lease.incrementMs, this.o.random);
     const from = lease.incrementCount;
     lease.incrementCount = newCount;
     lease.payments.push(...added.map((p) => ({ ...p, signature: null, paidAtMs: null, onTime: null })));

@@ -222,7 +222,8 @@ export class SupplierSession {
       workerId: this.link.workerId,
       offers: this.link.publishedOffers,
       guard: this.thermal.state(terms.maxTemperatureC, shared),
-      todayEarned: sum(this.d.earnings.since(localDayStartMs(this.d.nowMs()))),
+      // Gross, on the network the app is on now: Sandbox test money never adds to a grid's.
+      todayEarned: sum(this.d.earnings.since(localDayStartMs(this.d.nowMs())).filter((r) => r.network === this.d.wallet.network.info().kind)),
       nowMs: this.d.nowMs(),
     });
   }

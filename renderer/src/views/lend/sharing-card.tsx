@@ -1,7 +1,7 @@
 import './sharing-card.css';
+import { Money } from '../../components/money';
 import type { SupplierStatus } from '../../../../common/market/lend-types';
 import { StatusPill } from '../../components/status-pill';
-import { formatMoney } from '../../format/wallet-format';
 import { SUPPLIER_STATE_LABELS, SUPPLIER_STATE_TONES } from './supplier-state';
 import { usePaymentToken } from '../../wallet/use-payment-token';
 
@@ -66,8 +66,8 @@ export function SharingCard({ status, busy, unavailable, onStart, onStop }: Shar
           <dd data-testid="lend-schedule-open">{status ? (status.scheduleOpen ? 'Open' : 'Closed for now') : '—'}</dd>
         </div>
         <div>
-          <dt>Earned today</dt>
-          <dd className="sharing-today" data-testid="lend-today-earned">{status ? formatMoney(status.todayEarned, token) : '—'}</dd>
+          <dt title="What renters paid today on this network, before electricity; Earnings shows it net">Earned today · gross</dt>
+          <dd className="sharing-today" data-testid="lend-today-earned">{status ? <Money baseUnits={status.todayEarned} token={token} /> : '—'}</dd>
         </div>
       </dl>
     </section>

@@ -7,12 +7,14 @@ import { LoadingState } from '../../components/loading-state';
 import { StatTile } from '../../components/stat-tile';
 import { StatusPill } from '../../components/status-pill';
 import { formatDateTime, shortSignature } from '../../format/market-format';
-import { formatMoney, shortAddress } from '../../format/wallet-format';
+import { shortAddress } from '../../format/wallet-format';
 import { shortLeaseId } from './rent-format';
 import { RentNeedsWallet } from './rent-needs-wallet';
 import { RentUnavailable } from './rent-unavailable';
 import { useActiveWallet } from './use-active-wallet';
 import { tokenUnitOf, usePaymentToken } from '../../wallet/use-payment-token';
+import { Money } from '../../components/money';
+import { incrementNumber } from '../../../../common/market/increment-number';
 
 const DAY_MS = 86_400_000;
 
@@ -58,10 +60,10 @@ export function SpendingTab() {
       {receipts.length > 0 ? (
         <section className="section" aria-label="Totals">
           <div className="stat-tiles">
-            <StatTile label="Spent in all" value={formatMoney(totals.all, d)} detail={`${receipts.length} payment${receipts.length === 1 ? '' : 's'} · ${totals.leases} lease${totals.leases === 1 ? '' : 's'}`} testId="spending-total" />
-            <StatTile label="Last 7 days" value={formatMoney(totals.week, d)} testId="spending-week" />
-            <StatTile label="Last 30 days" value={formatMoney(totals.month, d)} testId="spending-month" />
-            <StatTile label="Auto-paid" value={formatMoney(totals.auto, d)} detail="approved within a lease's budget" testId="spending-auto" />
+            <StatTile label="Spent in all" value={<Money baseUnits={totals.all} token={d} />} detail={`${receipts.length} payment${receipts.length === 1 ? '' : 's'} · ${totals.leases} lease${totals.leases === 1 ? '' : 's'}`} testId="spending-total" />
+            <StatTile label="Last 7 days" value={<Money baseUnits={totals.week} token={d} />} testId="spending-week" />
+            <StatTile label="Last 30 days" value={<Money baseUnits={totals.month} token={d} />} testId="spending-month" />
+            <StatTile label="Auto-paid" value={<Money baseUnits={totals.auto} token={d} />} detail="approved within a lease's budget" testId="spending-auto" />
           </div>
         </section>
       ) : null}
@@ -100,12 +102,12 @@ export function SpendingTab() {
                         {shortLeaseId(r.leaseId)}
                       </button>
                     </td>
-                    <td className="num">{r.increment + 1}</td>
+                    <td className="num">{incrementNumber(r.increment)}</td>
                     <td className="mono" title={r.payee}>
                       {shortAddress(r.payee)}
                     </td>
                     <td className="num mono" data-testid="receipt-amount">
-                      {formatMoney(r.amount, tokenUnitOf(r.token, d))}
+                      <Money baseUnits={r.amount} token={tokenUnitOf(r.token, d)} />
                     </td>
                     <td>
                       <span className="signature-cell">
