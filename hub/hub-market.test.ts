@@ -164,6 +164,26 @@ describe('hub market: workers, offers, search, gang placement', () => {
     expect((await big.searchOffers({ gpuModel: 'V100' })).offers.map((o) => o.freeGpus)).toEqual([8, 2]);
   });
 
+  it('says when GPUs are held by unpaid quotes, and a discarded quote frees them at once', async () => {
+    const { client } = await renter(hub);
+    const held = await client.quote(v100(8));
+    const { client: other } = await renter(hub);
+    const third = await other.quote(v100(2));
+    // The next V100 request cannot fit: the refusal says quotes hold GPUs and whose.
+    const refused = await client.quote(v100(9)).then(
+      () => null,
+      (error: unknown) => error as HubError,
+    );
+    expect(refused?.code).toBe('no_capacity');
+    expect(refused?.message).toMatch(/10 GPU\(s\) are held by unpaid quotes \(8 by your own quote: discard it to free them at once\); the first is released in \d+ s unless paid\./);
+    // Discarding (terminating the unpaid quote) releases its GPUs now, not at the quote's deadline.
+    await client.terminate(held.leaseId);
+    expect((await client.searchOffers({ gpuModel: 'V100' })).offers.map((o) => o.freeGpus)).toEqual([8]);
+    const again = await client.quote(v100(8));
+    await client.terminate(again.leaseId);
+    await other.terminate(third.leaseId);
+  });
+
   it('relays a worker\'s log lines to the renter\'s subscription, and only the renter may subscribe', async () => {
     const { client } = await renter(hub);
     const quote = await client.quote({ gpuCount: 1, constraints: { gpuModel: '4090' }, job, durationMs: 600_000 });

@@ -1,3 +1,4 @@
+import { expect } from '@playwright/test';
 import type { Locator, Page } from '@playwright/test';
 import { AppShell } from './app-shell';
 import { E2E_PASSPHRASE } from '../support/e2e-passphrase';
@@ -336,6 +337,18 @@ export class RentPage {
   /** "0.50 USDC of 1.50 USDC auto-paid" */
   autoPaySpent(): Locator {
     return this.page.getByTestId('lease-autopay-spent');
+  }
+
+  /** "Quotes and payments use <label> <address>": the wallet Rent acts with. */
+  rentingWalletLabel(): Locator {
+    return this.page.getByTestId('rent-wallet-label');
+  }
+
+  /** Sandbox only: "Try renting: use a separate sandbox renter wallet", then waits until it is the one Rent uses. */
+  async useSandboxRenterWallet(): Promise<void> {
+    await this.page.getByTestId('rent-use-sandbox-renter').click();
+    await expect(this.rentingWalletLabel()).toHaveText('Sandbox renter', { timeout: 30_000 });
+    await this.page.getByTestId('rent-sandbox-renter-note').waitFor();
   }
 
   /** Extends by `increments`: the card says what they cost and asks; this confirms. */
