@@ -75,6 +75,8 @@ describe('hub market: workers, offers, search, gang placement', () => {
     ]);
     expect(all.offers[1]!.supplier).toBe(wallets.a.address);
     expect(all.offers[0]!.performance).toBeGreaterThan(all.offers[1]!.performance);
+    // Nothing is known of these machines yet: the market shows them as new, not as a reliability figure.
+    expect(all.offers.map((o) => o.newMachine)).toEqual(all.offers.map(() => true));
     expect(await workerIds({ gpuModel: 'v100' })).toEqual([a.workerId, c.workerId]);
     expect(await workerIds({ minVramMiB: 30_000 })).toEqual([a.workerId, c.workerId]);
     expect(await workerIds({ minGpus: 3 })).toEqual([a.workerId]);

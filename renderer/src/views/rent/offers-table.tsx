@@ -64,7 +64,13 @@ export function OffersTable({ offers, token, chosenModel, onChooseModel }: Offer
                 </td>
                 <td className="num mono" data-testid="offer-price"><Money baseUnits={offer.pricePerGpuHour} token={token} /></td>
                 <td>
-                  <ShareMeter share={offer.reliability} label="Reliability" />
+                  {offer.newMachine ? (
+                    <StatusPill tone="info" title="No lease or GPU check of this machine has been recorded yet: there is no reliability to show." testId="offer-new-machine">
+                      new
+                    </StatusPill>
+                  ) : (
+                    <ShareMeter share={offer.reliability} label="Reliability" />
+                  )}
                 </td>
                 <td className="rent-col-region">
                   <span className="rent-region">{offer.region}</span>
