@@ -114,7 +114,8 @@ export class SupplierHubLink {
       return this.fail(`The market hub cannot be reached: ${errorText(error)}`);
     }
     const engine = this.d.worker.engineStatus();
-    if (engine.state === 'disconnected') return this.fail(`Docker is not running: ${engine.message} Start Docker (or run the setup doctor on Home), and sharing resumes by itself.`);
+    // engine.message already says what is wrong with Docker and what to do: do not repeat it.
+    if (engine.state === 'disconnected') return this.fail(`Sharing waits for Docker. ${engine.message} Sharing resumes by itself once Docker answers; the setup check on Lend says what else is missing.`);
     const snapshot = this.d.snapshot();
     const gpus = sharedGpus(snapshot, settings.lendTerms);
     if (settings.sharingEnabled && gpus.length === 0) {

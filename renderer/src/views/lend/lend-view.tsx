@@ -97,8 +97,9 @@ export function LendView() {
             unavailable={lendError !== null}
             onStart={() => void lendActions.startSharing()}
             onStop={stopSharing}
+            lendableGpus={gpus === null ? null : gpus.filter((g) => g.lendable).length}
           />
-          <ThermalGuardCard guard={status?.guard ?? (terms ? { maxTemperatureC: terms.maxTemperatureC, hottestC: null, pausedSinceMs: null, hotSinceMs: null } : null)} unit={temperatureUnit} nowMs={nowMs} />
+          <ThermalGuardCard guard={status?.guard ?? (terms ? { maxTemperatureC: terms.maxTemperatureC, hottestC: null, pausedSinceMs: null, hotSinceMs: null } : null)} unit={temperatureUnit} nowMs={nowMs} watchedGpus={gpus === null ? null : gpus.filter((g) => g.lendable).length} />
         </div>
       </section>
 

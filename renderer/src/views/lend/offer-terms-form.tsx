@@ -131,7 +131,7 @@ export function OfferTermsForm({ terms, gpus, medians, saving, saveError, savedA
       </div>
 
       <fieldset className="terms-fieldset">
-        <legend className="field-label">Schedule (UTC)</legend>
+        <legend className="field-label">Schedule (local time)</legend>
         <p className="field-hint">Outside these windows no new leases are taken; running ones finish.</p>
         <ScheduleEditor windows={draft.schedule} errors={errors} onChange={(schedule) => set('schedule', schedule)} />
       </fieldset>

@@ -12,10 +12,12 @@ interface SharingCardProps {
   unavailable: boolean;
   onStart: () => void;
   onStop: () => void;
+  /** GPUs of this machine that can be lent (null while detection has not answered). */
+  lendableGpus: number | null;
 }
 
 /** The one big switch: offer this machine's GPUs on the hub, or stop. */
-export function SharingCard({ status, busy, unavailable, onStart, onStop }: SharingCardProps) {
+export function SharingCard({ status, busy, unavailable, onStart, onStop, lendableGpus }: SharingCardProps) {
   const token = usePaymentToken();
   const state = status?.state ?? 'off';
   const on = status?.sharingEnabled ?? false;
@@ -38,7 +40,9 @@ export function SharingCard({ status, busy, unavailable, onStart, onStop }: Shar
         </div>
         <button
           type="button"
-          className={on ? 'button sharing-toggle' : 'button button-primary sharing-toggle'}
+          // Nothing to lend: starting would only fail, so it is not the main action here.
+          className={on || lendableGpus === 0 ? 'button sharing-toggle' : 'button button-primary sharing-toggle'}
+          title={lendableGpus === 0 && !on ? 'No GPU of this machine can be lent: see Home.' : undefined}
           disabled={busy !== null || (unavailable && !status)}
           aria-pressed={on}
           onClick={on ? onStop : onStart}
