@@ -36,6 +36,8 @@ test.afterAll(async () => {
 test('on Sandbox one machine lends with one wallet and rents from it with another', async ({ page }) => {
   test.setTimeout(180_000);
   await app.open(page, '#/home');
+  // The welcome's main action has the focus, not "Skip for now".
+  await expect(page.getByTestId('welcome-start')).toBeFocused();
   await new WelcomePage(page).setUp('correct horse battery staple', 'lend', 'Lending');
   const lend = await new LendPage(page).open();
   await lend.startSharing(60_000);

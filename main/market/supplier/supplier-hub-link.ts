@@ -125,7 +125,8 @@ export class SupplierHubLink {
           : 'No GPU that can be lent was detected: Idlegrid lends NVIDIA and AMD GPUs. Install the NVIDIA driver or ROCm, then detect again on Home.',
       );
     }
-    const key = `${hubUrl}|${payout}`;
+    // The region is said in the hello: a new one needs a new session.
+    const key = `${hubUrl}|${payout}|${settings.lendTerms.region}`;
     if (this.clientKey !== key) {
       this.disconnect();
       this.clientKey = key;

@@ -47,6 +47,13 @@ describe('terms draft', () => {
     expect(errors['schedule.1']).toMatch(/end after it starts/);
   });
 
+  it('lets the owner set the region, and refuses one the hub would not take', () => {
+    const base = draftFromTerms(DEFAULT_LEND_TERMS, undefined, 0);
+    expect(base.region).toBe('local');
+    expect(termsFromDraft({ ...base, region: ' EU-West ' }, DEFAULT_LEND_TERMS, undefined, 0).terms?.region).toBe('eu-west');
+    expect(termsFromDraft({ ...base, region: 'eu west!' }, DEFAULT_LEND_TERMS, undefined, 0).errors.region).toMatch(/lower-case letters/);
+  });
+
   it('refuses more than six decimals of USDC', () => {
     const { errors } = termsFromDraft({ ...draftFromTerms(DEFAULT_LEND_TERMS), price: '0.1234567' }, DEFAULT_LEND_TERMS);
     expect(errors.price).toMatch(/6 digits/);

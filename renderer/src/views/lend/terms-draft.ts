@@ -2,6 +2,7 @@ import { formatAmount, parseAmount } from '../../../../common/money/amount-text'
 import type { TokenUnit } from '../../../../common/money/token';
 import { PAYMENT_TOKEN } from '../../../../common/money/token-registry';
 import { lendTermsSchema } from '../../../../common/market/lend-types';
+import { regionSchema } from '../../../../common/hub/market-types';
 import type { LendTerms } from '../../../../common/market/lend-types';
 import { clockToMinutes, minutesToClock } from '../../format/market-format';
 import { localOffsetMinutes, localToUtc, utcToLocal } from './schedule-local';
@@ -29,6 +30,8 @@ export interface TermsDraft {
   electricityPrice: string;
   /** Empty = every lendable GPU detected. */
   gpuUuids: string[];
+  /** Where renters see this machine ("eu-west"); "local" until sharing starts or the owner sets one. */
+  region: string;
 }
 
 export type TermsField = keyof TermsDraft | `schedule.${number}`;
@@ -48,6 +51,7 @@ export function draftFromTerms(terms: LendTerms, token: TokenUnit = PAYMENT_TOKE
     maxTemperatureC: String(terms.maxTemperatureC),
     electricityPrice: formatAmount({ token, baseUnits: BigInt(terms.electricityPricePerKwh) }, { grouping: false }),
     gpuUuids: [...terms.gpuUuids],
+    region: terms.region,
   };
 }
 
@@ -102,6 +106,9 @@ export function termsFromDraft(draft: TermsDraft, base: LendTerms, token: TokenU
   const schedule = localToUtc(localWindows, offsetMinutes);
   if (draft.schedule.length > 28) errors.schedule = 'At most 28 schedule windows.';
 
+  const region = draft.region.trim().toLowerCase();
+  if (!regionSchema.safeParse(region).success) errors.region = 'Region: use lower-case letters, digits and dashes, up to 32, e.g. eu-west.';
+
   if (Object.keys(errors).length > 0 || !price.ok || !electricity.ok || minLeaseMs === null || maxLeaseMs === null) {
     return { terms: null, errors };
   }
@@ -115,6 +122,7 @@ export function termsFromDraft(draft: TermsDraft, base: LendTerms, token: TokenU
     maxTemperatureC,
     electricityPricePerKwh: electricity.baseUnits.toString(),
     gpuUuids: [...draft.gpuUuids],
+    region,
   };
   // Main checks again; this catches anything the messages above missed before the round trip.
   const checked = lendTermsSchema.safeParse(terms);
