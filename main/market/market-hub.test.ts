@@ -192,7 +192,9 @@ describe('MarketHub', () => {
   it('says what to do when the grid hub address is wrong or unreachable', async () => {
     await expect(app.handlers['network:set']({ kind: 'grid', hubUrl: '' })).rejects.toThrow(/hub address/);
     // A wrong address is refused with the reason, and the app stays on the hub it had (issue 17).
-    const refused = await app.handlers['network:set']({ kind: 'grid', hubUrl: 'http://127.0.0.1:9' }).then(
+    const refused = await Promise.resolve()
+      .then(() => app.handlers['network:set']({ kind: 'grid', hubUrl: 'http://127.0.0.1:9' }))
+      .then(
       () => null,
       (e: unknown) => e as { reason?: string; message: string },
     );
