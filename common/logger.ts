@@ -55,3 +55,16 @@ export function secretRedactPaths(keys: readonly string[] = SECRET_LOG_KEYS): st
 export function jsonLoggerOptions(level: string): { level: string; redact: { paths: string[]; censor: string } } {
   return { level, redact: { paths: secretRedactPaths(), censor: '[redacted]' } };
 }
+
+/**
+ * An error of the app's catalogue (`ApiError`, `HubError`: a code, a reason and words for
+ * people) that is not `internal` is an expected refusal — a hub that does not answer, a
+ * wrong address, a declined payment — and its stack trace says nothing a reader needs:
+ * logged as its fields only. Null for anything else (logged in full, stack included).
+ */
+export function expectedErrorFields(error: unknown): { type: string; message: string; code: string; reason?: string } | null {
+  if (!(error instanceof Error) || (error.name !== 'ApiError' && error.name !== 'HubError')) return null;
+  const { code, reason } = error as Error & { code?: unknown; reason?: unknown };
+  if (typeof code !== 'string' || code === 'internal') return null;
+  return typeof reason === 'string' ? { type: error.name, message: error.message, code, reason } : { type: error.name, message: error.message, code };
+}

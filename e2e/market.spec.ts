@@ -199,9 +199,16 @@ test('a renter builds a 3-GPU cluster across both suppliers, pays, follows it, e
   // Extend once, then terminate.
   await rent.openLease(leaseId);
   const incrementsBefore = Number(await rent.leaseView().getAttribute('data-increments'));
-  await rent.extend(1);
+  await expect(rent.plannedEnd()).not.toHaveText('');
+  await rent.askToExtend(1);
+  await expect(rent.extendSummary()).toContainText(/1 more increment cost \d+\.\d\d USDC, paid as each comes due; the lease then ends/);
+  await shot(renterPage, 'rent-extend-confirm');
+  await rent.page.getByTestId('lease-extend-confirm').click();
   await expect(rent.leaseView()).toHaveAttribute('data-increments', String(incrementsBefore + 1));
-  await rent.terminate();
+  await rent.askToTerminate();
+  await expect(rent.terminateSummary()).toContainText(/Paid \d+\.\d\d USDC, used \d+\.\d\d USDC/);
+  await shot(renterPage, 'rent-terminate-confirm');
+  await rent.page.getByTestId('lease-terminate-confirm').click();
   await rent.waitForLeaseState('ended', 60_000);
   await expect(rent.leaseView()).toHaveAttribute('data-end-reason', 'terminated');
   await expect.poll(() => leaseContainers(leaseId), { timeout: 60_000 }).toEqual([]);

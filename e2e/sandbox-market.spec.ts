@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { startHeadlessApp } from './support/headless-app';
 import type { HeadlessApp } from './support/headless-app';
 import { EarningsPage } from './pages/earnings-page';
@@ -18,6 +20,12 @@ if (missing.length > 0) console.warn(`[skip] sandbox market e2e: needs the priva
 test.skip(missing.length > 0, `needs the private Docker test environment of npm test (missing ${missing.join(', ')})`);
 
 let app: HeadlessApp;
+
+/** With IDLEGRID_SCREENSHOT_DIR set, keeps a full-page picture of a view for a person to look at. */
+async function shot(page: Page, name: string): Promise<void> {
+  const dir = process.env.IDLEGRID_SCREENSHOT_DIR;
+  if (dir) await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+}
 test.beforeAll(async () => {
   app = await startHeadlessApp({ nvidiaCapture: 'nvidia-smi-q-x.rtx4090-linux.xml', keepWelcome: true });
 });
@@ -28,6 +36,8 @@ test.afterAll(async () => {
 test('on Sandbox one machine lends with one wallet and rents from it with another', async ({ page }) => {
   test.setTimeout(180_000);
   await app.open(page, '#/home');
+  // The welcome's main action has the focus, not "Skip for now".
+  await expect(page.getByTestId('welcome-start')).toBeFocused();
   await new WelcomePage(page).setUp('correct horse battery staple', 'lend', 'Lending');
   const lend = await new LendPage(page).open();
   // A price the test knows, so it can check every money figure the screens show (issue 19).
@@ -35,13 +45,16 @@ test('on Sandbox one machine lends with one wallet and rents from it with anothe
   await lend.startSharing(60_000);
   await expect(page.getByTestId('lend-hub')).toContainText('127.0.0.1');
 
-  // Renting needs another wallet: the hub never rents you your own GPUs.
-  const wallet = await new WalletPage(page).open();
-  await wallet.createAnotherWallet('Renting');
-  await wallet.useFaucet();
-  await expect(wallet.usdc()).toHaveText('1,000.00 USDC');
-
+  // Renting needs another wallet: the hub never rents you your own GPUs. Rent says which
+  // wallet it uses and, on Sandbox, makes a funded second one in one click.
   const rent = await new RentPage(page).open();
+  await expect(rent.rentingWalletLabel()).not.toHaveText('Sandbox renter');
+  await shot(page, 'rent-sandbox-try-renting');
+  await rent.useSandboxRenterWallet();
+  await shot(page, 'rent-sandbox-renter-wallet');
+  const wallet = await new WalletPage(page).open();
+  await expect(wallet.usdc()).toHaveText('1,000.00 USDC');
+  await rent.open();
   await rent.search();
   await expect.poll(() => rent.offerModels()).toContain('NVIDIA GeForce RTX 4090');
   await rent.fillClusterJob({ gpuCount: 1, image: image!, command: `sh -c 'echo hello from rank $RANK; sleep 600'`, hours: 1 });

@@ -26,7 +26,8 @@ test('creates a wallet, uses the faucet, sees balances update, and sends USDC to
 
   await wallet.useFaucet();
   await expect(wallet.usdc()).toHaveText('1,000.00 USDC');
-  await expect(wallet.sol()).toHaveText('2 SOL');
+  // A fixed number of decimals per token (SOL: 4), the same on every screen.
+  await expect(wallet.sol()).toHaveText('2.0000 SOL');
 
   await wallet.createAnotherWallet('Supplier');
   await expect(wallet.address()).not.toHaveText(renter);

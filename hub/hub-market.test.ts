@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { costForGpuTime } from '../common/hub/base-units';
+import { costForGpuTime, costForIncrement } from '../common/hub/base-units';
 import { HubHttpClient } from '../hub-client/hub-http-client';
 import type { HubError } from '../common/hub/hub-errors';
 import { HUB_PROTOCOL_VERSION, HUB_RENTER_WS_PATH, HUB_WORKER_WS_PATH, MAX_WORKER_MESSAGE_BYTES } from '../common/hub/hub-protocol';
@@ -75,6 +75,8 @@ describe('hub market: workers, offers, search, gang placement', () => {
     ]);
     expect(all.offers[1]!.supplier).toBe(wallets.a.address);
     expect(all.offers[0]!.performance).toBeGreaterThan(all.offers[1]!.performance);
+    // Nothing is known of these machines yet: the market shows them as new, not as a reliability figure.
+    expect(all.offers.map((o) => o.newMachine)).toEqual(all.offers.map(() => true));
     expect(await workerIds({ gpuModel: 'v100' })).toEqual([a.workerId, c.workerId]);
     expect(await workerIds({ minVramMiB: 30_000 })).toEqual([a.workerId, c.workerId]);
     expect(await workerIds({ minGpus: 3 })).toEqual([a.workerId]);
@@ -97,11 +99,13 @@ describe('hub market: workers, offers, search, gang placement', () => {
       [1, c.workerId, 1],
     ]);
     expect(quote.perIncrement.payments).toEqual([
-      { payee: wallets.a.address, amount: costForGpuTime(600_000n, 8, quote.incrementMs).toString() },
-      { payee: wallets.c.address, amount: costForGpuTime(650_000n, 1, quote.incrementMs).toString() },
+      { payee: wallets.a.address, amount: costForIncrement(600_000n, 8, quote.incrementMs, 0).toString() },
+      { payee: wallets.c.address, amount: costForIncrement(650_000n, 1, quote.incrementMs, 0).toString() },
     ]);
     expect(quote.incrementCount).toBe(Math.ceil(3_600_000 / quote.incrementMs));
-    expect(BigInt(quote.total)).toBe(BigInt(quote.perIncrement.total) * BigInt(quote.incrementCount));
+    // The increments sum exactly to the whole lease's cost, rounded once (not once per increment).
+    const leaseMs = quote.incrementCount * quote.incrementMs;
+    expect(BigInt(quote.total)).toBe(costForGpuTime(600_000n, 8, leaseMs) + costForGpuTime(650_000n, 1, leaseMs));
     const first = quote.firstIncrement.payments;
     const hubId = (await client.info()).hubId;
     expect(first.map((p) => p.memo)).toEqual([`idlegrid:${hubId}:${quote.leaseId}:0`, `idlegrid:${hubId}:${quote.leaseId}:0`]);
@@ -114,7 +118,10 @@ describe('hub market: workers, offers, search, gang placement', () => {
     expect(assignedC.lease.masterAddr).toBe('127.0.0.1');
     expect(assignedC.lease.peers.map((p) => p.workerId)).toEqual([a.workerId, c.workerId]);
     expect(assignedC.lease.gpuUuids).toHaveLength(quote.placement.nodes[1]!.gpuIds.length);
-    expect(assignedC.lease.payments.map((p) => p.amount)).toEqual(Array(quote.incrementCount).fill(quote.perIncrement.payments[1]!.amount));
+    const node1 = quote.placement.nodes[1]!;
+    expect(assignedC.lease.payments.map((p) => p.amount)).toEqual(
+      Array.from({ length: quote.incrementCount }, (_, k) => costForIncrement(BigInt(node1.pricePerGpuHour), node1.gpuIds.length, quote.incrementMs, k).toString()),
+    );
 
     const search = await client.searchOffers({ gpuModel: 'V100' });
     expect(search.offers.map((o) => o.freeGpus)).toEqual([1]); // A is full, C has one left
@@ -157,6 +164,26 @@ describe('hub market: workers, offers, search, gang placement', () => {
     await big.terminate(eight.leaseId);
     for (const [i, r] of results.entries()) if (r.status === 'fulfilled') await renters[i]!.client.terminate(r.value.leaseId);
     expect((await big.searchOffers({ gpuModel: 'V100' })).offers.map((o) => o.freeGpus)).toEqual([8, 2]);
+  });
+
+  it('says when GPUs are held by unpaid quotes, and a discarded quote frees them at once', async () => {
+    const { client } = await renter(hub);
+    const held = await client.quote(v100(8));
+    const { client: other } = await renter(hub);
+    const third = await other.quote(v100(2));
+    // The next V100 request cannot fit: the refusal says quotes hold GPUs and whose.
+    const refused = await client.quote(v100(9)).then(
+      () => null,
+      (error: unknown) => error as HubError,
+    );
+    expect(refused?.code).toBe('no_capacity');
+    expect(refused?.message).toMatch(/10 GPU\(s\) are held by unpaid quotes \(8 by your own quote: discard it to free them at once\); the first is released in \d+ s unless paid\./);
+    // Discarding (terminating the unpaid quote) releases its GPUs now, not at the quote's deadline.
+    await client.terminate(held.leaseId);
+    expect((await client.searchOffers({ gpuModel: 'V100' })).offers.map((o) => o.freeGpus)).toEqual([8]);
+    const again = await client.quote(v100(8));
+    await client.terminate(again.leaseId);
+    await other.terminate(third.leaseId);
   });
 
   it('relays a worker\'s log lines to the renter\'s subscription, and only the renter may subscribe', async () => {

@@ -1,3 +1,4 @@
+import { hasTrackRecord } from './reputation/reputation-score';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
@@ -301,7 +302,7 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
   for (const stored of await store.listActiveOffers()) {
     const worker = workers.get(stored.workerId);
     if (!worker) continue;
-    const owner = { workerId: worker.workerId, supplier: worker.owner, region: worker.region, gpus: worker.hardware.gpus, reliability: worker.reliability };
+    const owner = { workerId: worker.workerId, supplier: worker.owner, region: worker.region, gpus: worker.hardware.gpus, reliability: worker.reliability, trackRecord: hasTrackRecord(worker.facts) };
     offers.upsert(owner, stored.offerId, stored.terms, stored.gpuModel, stored.vramMiB);
   }
   await leases.restore();
@@ -412,7 +413,7 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
   every(timing.presenceFlushMs, () => workers.flushPresence());
   every(timing.rescoreMs, () => {
     const changed = workers.rescore();
-    for (const w of changed) offers.setReliability(w.workerId, w.reliability);
+    for (const w of changed) offers.setReliability(w.workerId, w.reliability, hasTrackRecord(w.facts));
     if (changed.length > 0) offers.reliabilityChanged();
   });
   every(Math.max(timing.rescoreMs, 60_000), async () => {

@@ -8,6 +8,7 @@ import { HeadlessServer } from './transport/headless-server';
 import { loadOrMakeSelfSigned, loadTlsFiles } from './transport/headless-tls';
 import type { HeadlessTls } from './transport/headless-tls';
 import { errorText } from '../common/errors';
+import { SharingLog } from './headless/sharing-log';
 
 // Headless entry: the same services and UI as the desktop app, served over HTTP and
 // a WebSocket on 127.0.0.1 with an access token, for rigs without a desktop.
@@ -83,6 +84,12 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 
+  // A rig restarted unattended says in its terminal whether sharing resumed or what it waits for.
+  const sharingLog = new SharingLog();
+  services.supplier.onDidChangeStatus((status) => {
+    const line = sharingLog.line(status, Date.now());
+    if (line) console.log(line);
+  });
   await services.start();
 }
 

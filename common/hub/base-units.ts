@@ -34,3 +34,22 @@ export function costForGpuTime(pricePerGpuHour: bigint, gpuCount: number, durati
   const hour = BigInt(MS_PER_HOUR);
   return (numerator + hour - 1n) / hour;
 }
+
+/**
+ * What increment `index` (0-based, as on the wire) of `gpuCount` GPUs at `pricePerGpuHour`
+ * costs, so that the increments of a lease always sum exactly to the cost of its whole
+ * duration: the cost up to the increment's end, rounded up, less the cost up to its start,
+ * rounded up. Rounding each increment up on its own made a 30-minute lease of three
+ * 10-minute increments at 1.30 per GPU-hour cost 0.650001 instead of 0.65; this way the
+ * parts differ by at most one base unit and every prefix (a lease extended or ended at any
+ * increment) sums to its exact total. Hub and supplier compute it alike from the terms.
+ */
+export function costForIncrement(pricePerGpuHour: bigint, gpuCount: number, incrementMs: number, index: number): bigint {
+  if (!Number.isSafeInteger(index) || index < 0) throw new RangeError(`bad increment index ${index}`);
+  return costForGpuTime(pricePerGpuHour, gpuCount, (index + 1) * incrementMs) - costForGpuTime(pricePerGpuHour, gpuCount, index * incrementMs);
+}
+
+/** What increments [0, count) cost together: exactly the whole duration, rounded up once. */
+export function costForIncrements(pricePerGpuHour: bigint, gpuCount: number, incrementMs: number, count: number): bigint {
+  return costForGpuTime(pricePerGpuHour, gpuCount, count * incrementMs);
+}

@@ -130,6 +130,8 @@ export interface OfferListing {
   maxLeaseMs: number;
   region: string;
   reliability: number;
+  /** True while nothing is known of the machine yet: `reliability` is only the hub's prior, shown as "new". Absent from older hubs. */
+  newMachine?: boolean;
   performance: number;
 }
 

@@ -49,6 +49,10 @@ export interface EarningsSummary {
   /** The payment token's symbol and decimals: every amount above is its base units. */
   token: string;
   decimals: number;
+  /** The network every total above is on (the app's current one). */
+  network: string;
+  /** Payments received on other networks, left out of the totals above (they are in the table and the CSV). */
+  otherNetworks: Array<{ network: string; payments: number }>;
 }
 
 export interface EarningsCsv {

@@ -1,3 +1,4 @@
+import { expect } from '@playwright/test';
 import type { Locator, Page } from '@playwright/test';
 import { AppShell } from './app-shell';
 import { E2E_PASSPHRASE } from '../support/e2e-passphrase';
@@ -338,17 +339,55 @@ export class RentPage {
     return this.page.getByTestId('lease-autopay-spent');
   }
 
-  /** Extends by `increments`, approving payments when the extension asks for them. */
+  /** "Quotes and payments use <label> <address>": the wallet Rent acts with. */
+  rentingWalletLabel(): Locator {
+    return this.page.getByTestId('rent-wallet-label');
+  }
+
+  /** Sandbox only: "Try renting: use a separate sandbox renter wallet", then waits until it is the one Rent uses. */
+  async useSandboxRenterWallet(): Promise<void> {
+    await this.page.getByTestId('rent-use-sandbox-renter').click();
+    await expect(this.rentingWalletLabel()).toHaveText('Sandbox renter', { timeout: 30_000 });
+    await this.page.getByTestId('rent-sandbox-renter-note').waitFor();
+  }
+
+  /** Extends by `increments`: the card says what they cost and asks; this confirms. */
   async extend(increments: number): Promise<void> {
+    await this.askToExtend(increments);
+    await this.page.getByTestId('lease-extend-confirm').click();
+    await this.page.getByTestId('lease-extend').and(this.page.locator(':enabled')).waitFor();
+  }
+
+  /** Asks to extend by `increments` without confirming; `extendSummary()` says the cost and the new end. */
+  async askToExtend(increments: number): Promise<void> {
     await this.page.getByTestId('lease-extend-count').fill(String(increments));
     await this.page.getByTestId('lease-extend').click();
-    await this.page.getByTestId('lease-extend').and(this.page.locator(':enabled')).waitFor();
+  }
+
+  /** "2 more increments cost 0.50 USDC, paid as each comes due; the lease then ends …. Extend?" */
+  extendSummary(): Locator {
+    return this.page.getByTestId('lease-extend-summary');
+  }
+
+  /** The lease's planned end (a local time, or a duration before it starts). */
+  plannedEnd(): Locator {
+    return this.page.getByTestId('lease-planned-end');
   }
 
   /** Terminate, then confirm. */
   async terminate(): Promise<void> {
-    await this.page.getByTestId('lease-terminate').click();
+    await this.askToTerminate();
     await this.page.getByTestId('lease-terminate-confirm').click();
+  }
+
+  /** Opens Terminate's confirmation without confirming; `terminateSummary()` says paid, used and unused. */
+  async askToTerminate(): Promise<void> {
+    await this.page.getByTestId('lease-terminate').click();
+  }
+
+  /** "Paid 0.50 USDC, used 0.12 USDC; about 0.38 USDC of paid time is not used: …" */
+  terminateSummary(): Locator {
+    return this.page.getByTestId('lease-terminate-summary');
   }
 
   // Spending

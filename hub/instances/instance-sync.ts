@@ -1,3 +1,4 @@
+import { hasTrackRecord } from '../reputation/reputation-score';
 import type { LeaseEvent } from '../../common/hub/renter-messages';
 import type { HubToWorkerMessage } from '../../common/hub/worker-messages';
 import type { Logger } from '../../common/logger';
@@ -91,7 +92,7 @@ export class InstanceSync {
         case 'offer.saved': {
           const worker = this.o.workers.get(event.offer.workerId);
           if (!worker) return;
-          const owner = { workerId: worker.workerId, supplier: worker.owner, region: worker.region, gpus: worker.hardware.gpus, reliability: worker.reliability };
+          const owner = { workerId: worker.workerId, supplier: worker.owner, region: worker.region, gpus: worker.hardware.gpus, reliability: worker.reliability, trackRecord: hasTrackRecord(worker.facts) };
           this.o.offers.upsert(owner, event.offer.offerId, event.offer.terms, event.offer.gpuModel, event.offer.vramMiB);
           return;
         }

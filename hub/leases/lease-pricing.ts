@@ -1,5 +1,5 @@
 import { getAddressDecoder } from '@solana/kit';
-import { costForGpuTime } from '../../common/hub/base-units';
+import { costForIncrement } from '../../common/hub/base-units';
 import type { PlacementNode } from '../../common/hub/lease-types';
 import type { ExpectedPayment } from '../store/hub-store';
 import type { RandomBytes } from '../support/hub-clock';
@@ -8,17 +8,19 @@ import { formatPaymentMemo } from '../../common/money/payment-memo';
 /**
  * What each increment costs and whom it pays. A supplier with several machines in one
  * cluster gets one transfer per increment for all of them (one signature per payee per
- * increment), each node's share rounded up to a whole base unit.
+ * increment). Each node's share of increment `index` is `costForIncrement`: rounded so
+ * that a lease's increments sum exactly to its whole duration's cost (they may differ
+ * from each other by one base unit; the supplier computes the same from its terms).
  */
 export interface PayeeAmount {
   payee: string;
   amount: bigint;
 }
 
-export function perIncrementAmounts(nodes: readonly PlacementNode[], incrementMs: number): PayeeAmount[] {
+export function perIncrementAmounts(nodes: readonly PlacementNode[], incrementMs: number, index: number): PayeeAmount[] {
   const byPayee = new Map<string, bigint>();
   for (const node of nodes) {
-    const cost = costForGpuTime(BigInt(node.pricePerGpuHour), node.gpuUuids.length, incrementMs);
+    const cost = costForIncrement(BigInt(node.pricePerGpuHour), node.gpuUuids.length, incrementMs, index);
     byPayee.set(node.supplier, (byPayee.get(node.supplier) ?? 0n) + cost);
   }
   return [...byPayee].map(([payee, amount]) => ({ payee, amount }));
@@ -43,12 +45,13 @@ export function expectedPayments(
   leaseId: string,
   fromIncrement: number,
   toIncrement: number,
-  amounts: readonly PayeeAmount[],
+  nodes: readonly PlacementNode[],
+  incrementMs: number,
   random: RandomBytes,
 ): ExpectedPayment[] {
   const out: ExpectedPayment[] = [];
   for (let k = fromIncrement; k < toIncrement; k++) {
-    for (const { payee, amount } of amounts) {
+    for (const { payee, amount } of perIncrementAmounts(nodes, incrementMs, k)) {
       out.push({ increment: k, payee, amount, reference: newReference(random), memo: formatPaymentMemo(hubId, leaseId, k) });
     }
   }

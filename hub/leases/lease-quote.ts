@@ -76,7 +76,6 @@ export interface NewReservation {
   request: ClusterRequest;
   nodes: PlacementNode[];
   incrementCount: number;
-  amounts: readonly PayeeAmount[];
   nowMs: number;
   terms: QuoteTerms;
   random: RandomBytes;
@@ -100,14 +99,16 @@ export function reservedLease(r: NewReservation): { lease: LiveLease; reason: st
     request: r.request,
     placement: { nodes: r.nodes, gpuCount: r.request.gpuCount },
     nodes: r.nodes.map((n) => ({ rank: n.rank, workerId: n.workerId, state: 'assigned' as NodeState, message: null, updatedAtMs: r.nowMs })),
-    payments: expectedPayments(r.terms.hubId, r.leaseId, 0, r.incrementCount, r.amounts, r.random).map((p) => ({ ...p, signature: null, paidAtMs: null, onTime: null })),
+    payments: expectedPayments(r.terms.hubId, r.leaseId, 0, r.incrementCount, r.nodes, r.terms.incrementMs, r.random).map((p) => ({ ...p, signature: null, paidAtMs: null, onTime: null })),
     transitions: [{ from: null, to: 'reserved', endReason: null, atMs: r.nowMs, reason }],
   });
   return { lease, reason };
 }
 
+/** `amounts`: the first increment's (the largest: later ones may be one base unit less); `total`: every increment's, exactly. */
 export function quoteOf(lease: LiveLease, amounts: readonly PayeeAmount[], token: TokenUnit): Quote {
   const perIncrementTotal = sumAmounts(amounts);
+  const total = lease.payments.reduce((sum, p) => sum + p.amount, 0n);
   return {
     leaseId: lease.leaseId,
     expiresAtMs: lease.expiresAtMs,
@@ -118,7 +119,7 @@ export function quoteOf(lease: LiveLease, amounts: readonly PayeeAmount[], token
     graceMs: lease.graceMs,
     placement: renterPlacement(lease.leaseId, lease.placement),
     perIncrement: { total: perIncrementTotal.toString(10), payments: amounts.map((a) => ({ payee: a.payee, amount: a.amount.toString(10) })) },
-    total: (perIncrementTotal * BigInt(lease.incrementCount)).toString(10),
+    total: total.toString(10),
     firstIncrement: incrementView(lease, 0),
   };
 }

@@ -267,15 +267,15 @@ export class LeaseService {
     if (!reserved) {
       throw new HubError(
         'no_capacity',
-        `No set of online machines can hold ${request.gpuCount} GPU(s) with these constraints right now. Ask for fewer GPUs, relax the model, VRAM, price, region or reliability limits, or try again later. (Your own offers are never placed for you: to rent your own GPUs, pay from another wallet.)`,
+        `No set of online machines can hold ${request.gpuCount} GPU(s) with these constraints right now. Ask for fewer GPUs, relax the model, VRAM, price, region or reliability limits, or try again later.${heldByQuotes(this.active.values(), renter, nowMs)} (Your own offers are never placed for you: to rent your own GPUs, pay from another wallet.)`,
         'no_matching_gpus',
       );
     }
     const nodes = placementNodes(reserved);
     try {
-      const amounts = perIncrementAmounts(nodes, terms.incrementMs);
+      const amounts = perIncrementAmounts(nodes, terms.incrementMs, 0);
       const count = incrementCount ?? incrementsForBudget(BigInt(request.budget!), sumAmounts(amounts), reserved.map((r) => r.offer), terms);
-      const { lease, reason } = reservedLease({ leaseId, renter, request, nodes, incrementCount: count, amounts, nowMs, terms, random: this.o.random });
+      const { lease, reason } = reservedLease({ leaseId, renter, request, nodes, incrementCount: count, nowMs, terms, random: this.o.random });
       if (remoteHost !== undefined) lease.remoteHost = remoteHost;
       this.active.set(leaseId, lease);
       await this.persist(lease, () => this.o.store.createLease({ ...lease, reason }));
@@ -302,8 +302,7 @@ export class LeaseService {
     if (newCount * lease.incrementMs > maxMs) {
       throw new HubError('conflict', `A supplier of this lease allows at most ${maxMs} ms per lease; ${newCount} increments would be ${newCount * lease.incrementMs} ms. Extend by fewer increments.`, 'lease_too_long');
     }
-    const amounts = perIncrementAmounts(lease.placement.nodes, lease.incrementMs);
-    const added = expectedPayments(this.o.terms.hubId, leaseId, lease.incrementCount, newCount, amounts, this.o.random);
+    const added = expectedPayments(this.o.terms.hubId, leaseId, lease.incrementCount, newCount, lease.placement.nodes, lease.incrementMs, this.o.random);
     const from = lease.incrementCount;
     lease.incrementCount = newCount;
     lease.payments.push(...added.map((p) => ({ ...p, signature: null, paidAtMs: null, onTime: null })));
@@ -644,4 +643,25 @@ export class LeaseService {
     const lease = this.active.get(leaseId);
     return lease ? firstUnpaidIncrement(lease) : null;
   }
+}
+
+/**
+ * Why GPUs may look taken: unpaid quotes hold theirs until they expire or are discarded. Said
+ * in the refusal so "no GPUs match" is not read as "there are none" while a quote (the
+ * renter's own, most often) still holds them.
+ */
+function heldByQuotes(leases: Iterable<LiveLease>, renter: string, nowMs: number): string {
+  let gpus = 0;
+  let own = 0;
+  let firstFreeAtMs = Number.POSITIVE_INFINITY;
+  for (const l of leases) {
+    if (l.state !== 'reserved') continue;
+    gpus += l.placement.gpuCount;
+    if (l.renter === renter) own += l.placement.gpuCount;
+    firstFreeAtMs = Math.min(firstFreeAtMs, l.expiresAtMs);
+  }
+  if (gpus === 0) return '';
+  const seconds = Math.max(1, Math.ceil((firstFreeAtMs - nowMs) / 1000));
+  const yours = own > 0 ? ` (${own} by your own quote: discard it to free them at once)` : '';
+  return ` ${gpus} GPU(s) are held by unpaid quotes${yours}; the first is released in ${seconds} s unless paid.`;
 }

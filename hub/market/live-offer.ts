@@ -29,6 +29,8 @@ export interface LiveOffer {
   schedule: readonly ScheduleWindow[];
   /** 0…1, refreshed from the worker's reputation. */
   reliability: number;
+  /** False while the worker has no track record: its reliability is only the priors. */
+  trackRecord: boolean;
   /** FP32 TFLOPS per GPU from the catalog; 0 when the model is unknown. */
   performance: number;
   /** The offer's GPUs not held by any lease, in the offer's order. */
@@ -97,6 +99,7 @@ export function toListing(o: LiveOffer, token: TokenUnit): OfferListing {
     maxLeaseMs: o.maxLeaseMs,
     region: o.region,
     reliability: Math.round(o.reliability * 1000) / 1000,
+    newMachine: !o.trackRecord,
     performance: o.performance,
   };
 }

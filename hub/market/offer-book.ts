@@ -13,6 +13,8 @@ export interface OfferOwner {
   region: string;
   gpus: ReadonlyArray<{ uuid: string; model: string; vramMiB: number }>;
   reliability: number;
+  /** False while nothing is known of the worker yet (reputation-score.ts `hasTrackRecord`). */
+  trackRecord: boolean;
 }
 
 /**
@@ -97,6 +99,7 @@ export class OfferBook {
       maxLeaseMs: terms.maxLeaseMs,
       schedule: terms.schedule,
       reliability: owner.reliability,
+      trackRecord: owner.trackRecord,
       performance: gpuPerformanceTflops(gpuModel),
       freeGpus: [],
     };
@@ -179,8 +182,11 @@ export class OfferBook {
     return this.held.get(workerId)?.size ?? 0;
   }
 
-  setReliability(workerId: string, reliability: number): void {
-    for (const offer of this.byWorker.get(workerId) ?? []) offer.reliability = reliability;
+  setReliability(workerId: string, reliability: number, trackRecord: boolean): void {
+    for (const offer of this.byWorker.get(workerId) ?? []) {
+      offer.reliability = reliability;
+      offer.trackRecord = trackRecord;
+    }
   }
 
   /** Call after a batch of setReliability. */

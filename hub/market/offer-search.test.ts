@@ -73,7 +73,7 @@ describe('OfferSearch', () => {
 
   it('re-sorts by reliability when scores change', () => {
     const m = market();
-    m.book.setReliability('w-4090-a', 1);
+    m.book.setReliability('w-4090-a', 1, true);
     m.book.reliabilityChanged();
     expect(search(m, { sort: 'reliability' })[0]).toBe('w-4090-a');
   });

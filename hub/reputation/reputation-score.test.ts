@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NO_FACTS } from '../store/hub-store';
 import type { WorkerFacts } from '../store/hub-store';
-import { explainWorkerScore, NEWCOMER_MAX_INCREMENT_VALUE, renterScore, workerExposure, workerScore, workerUptime } from './reputation-score';
+import { explainWorkerScore, hasTrackRecord, NEWCOMER_MAX_INCREMENT_VALUE, renterScore, workerExposure, workerScore, workerUptime } from './reputation-score';
 
 const facts = (completed: number, bySupplier: number, passed = 1, total = 1, more: Partial<WorkerFacts> = {}): WorkerFacts => ({
   workerId: 'w',
@@ -62,5 +62,13 @@ describe('reputation scores', () => {
     // A quote left to expire counts against the renter, less than a missed increment.
     expect(renterScore({ ...base, reservationsExpired: 5 })).toBeLessThan(1);
     expect(renterScore({ ...base, reservationsExpired: 5 })).toBeGreaterThan(renterScore({ ...base, incrementsMissed: 5 }));
+  });
+
+  it('has a track record once anything was observed of a worker, not before', () => {
+    expect(hasTrackRecord(NO_FACTS)).toBe(false);
+    expect(hasTrackRecord({ ...NO_FACTS, leasesCompleted: 1 })).toBe(true);
+    expect(hasTrackRecord({ ...NO_FACTS, attestationsFailed: 1 })).toBe(true);
+    // The hardware report is checked at every hello: that is no record of service.
+    expect(hasTrackRecord({ ...NO_FACTS, hardwareChecksPassed: 1, hardwareChecksTotal: 1 })).toBe(false);
   });
 });

@@ -33,6 +33,16 @@ export const ESTABLISHED_AFTER = { attestationsPassed: 3, leasesCompleted: 3 } a
 export const NEWCOMER_MAX_LEASES = 1;
 export const NEWCOMER_MAX_INCREMENT_VALUE = 5_000_000n;
 
+/**
+ * Whether anything has been observed of a worker's service yet (a lease ended, an
+ * attestation of its GPUs, a refund missed; not the hardware report checked at every
+ * hello). Until then its score is only the priors and the market shows it as "new"
+ * rather than as a percentage that reads like a record.
+ */
+export function hasTrackRecord(facts: Omit<WorkerFacts, 'workerId'>): boolean {
+  return facts.leasesCompleted + facts.leasesEndedBySupplier + facts.attestationsPassed + facts.attestationsFailed + facts.refundsMissed > 0;
+}
+
 export function workerUptime(onlineMs: number, knownForMs: number): number {
   if (knownForMs <= 0) return 1;
   return Math.min(1, Math.max(0, onlineMs / knownForMs));

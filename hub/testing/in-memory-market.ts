@@ -37,6 +37,7 @@ export class InMemoryMarket {
       region: options.region ?? 'eu-west',
       gpus: list,
       reliability: options.reliability ?? 0.9,
+      trackRecord: true,
     };
     const terms = offerTermsSchema.parse({
       gpuUuids: list.map((g) => g.uuid),

@@ -70,7 +70,7 @@ export function buildMarket(machines: number, seed: number, maxGpus = 8): BenchM
     const count = 1 + Math.floor(random() * maxGpus);
     const gpus = Array.from({ length: count }, (_, index) => ({ uuid: `GPU-${i}-${index}`, model: m.model, vramMiB: m.vramMiB, index }));
     gpuCount += count;
-    const owner = { workerId, supplier: `supplier-${i % 3000}`, region: pick(random, BENCH_REGIONS), gpus, reliability: Math.round((0.5 + random() * 0.5) * 1000) / 1000 };
+    const owner = { workerId, supplier: `supplier-${i % 3000}`, region: pick(random, BENCH_REGIONS), gpus, reliability: Math.round((0.5 + random() * 0.5) * 1000) / 1000, trackRecord: true };
     const terms = offerTermsSchema.parse({
       gpuUuids: gpus.map((g) => g.uuid),
       pricePerGpuHour: String(Math.round(m.price * (0.7 + random() * 0.6))),

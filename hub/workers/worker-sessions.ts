@@ -1,3 +1,4 @@
+import { hasTrackRecord } from '../reputation/reputation-score';
 import { HUB_PROTOCOL_VERSION } from '../../common/hub/hub-protocol';
 import { HubError } from '../../common/hub/hub-errors';
 import type { HubGpu } from '../../common/hub/market-types';
@@ -189,6 +190,7 @@ export class WorkerSessions {
       region: worker.region,
       gpus: worker.hardware.gpus,
       reliability: worker.reliability,
+      trackRecord: hasTrackRecord(worker.facts),
     };
     const { gpuModel, vramMiB } = this.o.offers.validate(owner, message.terms, message.offerId);
     const nowMs = this.o.clock.nowMs();

@@ -50,9 +50,11 @@ describe('trayModel', () => {
     expect(trayModel(status({ message: 'x'.repeat(500) }), { startOnLogin: false, token: USDC }).tooltip.length).toBeLessThan(128);
   });
 
-  it('formats amounts rounded down to cents', () => {
-    expect(formatTrayAmount('999999', USDC)).toBe('0.99 USDC');
-    expect(formatTrayAmount('18446744073709551615', USDC)).toBe('18446744073709.55 USDC');
+  it('formats amounts as every screen does: cents, rounded to the nearest, dust not shown as zero', () => {
+    // The app's one display format: the same figure as Lend's "Earned today", exact amount on hover there.
+    expect(formatTrayAmount('999999', USDC)).toBe('1.00 USDC');
+    expect(formatTrayAmount('18446744073709551615', USDC)).toBe('18,446,744,073,709.55 USDC');
+    expect(formatTrayAmount('1', USDC)).toBe('< 0.01 USDC');
     expect(formatTrayAmount('5', { symbol: 'EURT', decimals: 2 })).toBe('0.05 EURT');
   });
 

@@ -1,5 +1,5 @@
 import type { SupplierState, SupplierStatus } from '../../common/market/lend-types';
-import { formatAmount } from '../../common/money/amount-text';
+import { displayAmount } from '../../common/money/display-amount';
 import type { TokenUnit } from '../../common/money/token';
 
 export type TrayIconKind = 'idle' | 'sharing' | 'running' | 'paused-hot' | 'error';
@@ -27,7 +27,8 @@ const ICON_BY_STATE: Record<SupplierState, TrayIconKind> = {
 
 /** Base units → "1.25 USDC": the tray shows 2 decimals, rounded down (never more than was earned). */
 export function formatTrayAmount(baseUnits: string, token: TokenUnit): string {
-  return formatAmount({ token, baseUnits: BigInt(baseUnits) }, { minFractionDigits: 2, maxFractionDigits: 2, grouping: false, symbol: true });
+  // The same figure as Lend's "Earned today" (common/money/display-amount.ts).
+  return displayAmount({ token, baseUnits: BigInt(baseUnits) }).text;
 }
 
 /**

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFileLogger } from './file-logger';
+import { ApiError } from '../../common/api/errors';
+import { HubError } from '../../common/hub/hub-errors';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -25,6 +27,21 @@ describe('file logger', () => {
     const line = JSON.parse(lines[0]!) as Record<string, unknown>;
     expect(line).toMatchObject({ scope: 'worker', jobId: 'j1', msg: 'stopping failed', level: 40 });
     expect(typeof line.time).toBe('number');
+  });
+
+  it('logs expected refusals without a stack trace, and unexpected errors with theirs', () => {
+    const dataDir = tempDataDir();
+    const log = createFileLogger({ dataDir });
+    log.logger.error({ err: new HubError('unavailable', 'The hub at http://10.0.0.9:7070 cannot be reached.', 'hub_unreachable') }, 'the network failed to start');
+    log.logger.info({ err: new ApiError('conflict', 'Lease l-1 has ended.', 'lease_ended') }, 'refused');
+    log.logger.error({ err: new TypeError('x is undefined') }, 'a bug');
+    log.logger.error({ err: new ApiError('internal', 'something broke') }, 'internal');
+    log.close();
+    const lines = readFileSync(join(dataDir, 'logs', 'idlegrid.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { err: Record<string, unknown> });
+    expect(lines[0]!.err).toEqual({ type: 'HubError', message: 'The hub at http://10.0.0.9:7070 cannot be reached.', code: 'unavailable', reason: 'hub_unreachable' });
+    expect(lines[1]!.err).toEqual({ type: 'ApiError', message: 'Lease l-1 has ended.', code: 'conflict', reason: 'lease_ended' });
+    expect(lines[2]!.err.stack).toMatch(/TypeError: x is undefined/);
+    expect(lines[3]!.err.stack).toMatch(/something broke/);
   });
 
   it('rotates at the size limit and keeps at most maxFiles files', () => {

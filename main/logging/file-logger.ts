@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import pino from 'pino';
 import type { Logger } from '../../common/logger';
-import { jsonLoggerOptions } from '../../common/logger';
+import { expectedErrorFields, jsonLoggerOptions } from '../../common/logger';
 import { RotatingFile } from './rotating-file';
 
 export const LOG_DIR_NAME = 'logs';
@@ -39,7 +39,7 @@ export function createFileLogger(options: FileLoggerOptions): FileLogger {
     maxFileBytes: options.maxFileBytes ?? DEFAULT_LOG_MAX_FILE_BYTES,
     maxFiles: options.maxFiles ?? DEFAULT_LOG_MAX_FILES,
   });
-  const logger = pino(jsonLoggerOptions(options.level ?? process.env.IDLEGRID_LOG_LEVEL ?? 'info'), file);
+  const logger = pino({ ...jsonLoggerOptions(options.level ?? process.env.IDLEGRID_LOG_LEVEL ?? 'info'), serializers: { err: serializeError } }, file);
   return {
     logger,
     dir,
@@ -50,5 +50,10 @@ export function createFileLogger(options: FileLoggerOptions): FileLogger {
 
 /** JSON lines on stderr, for tests and tools that have no data dir of their own. */
 export function createStderrLogger(level = 'warn'): Logger {
-  return pino(jsonLoggerOptions(level), pino.destination({ fd: 2, sync: true }));
+  return pino({ ...jsonLoggerOptions(level), serializers: { err: serializeError } }, pino.destination({ fd: 2, sync: true }));
+}
+
+/** Expected refusals without their stack (common/logger.ts); every other error in full. */
+function serializeError(error: unknown): unknown {
+  return expectedErrorFields(error) ?? pino.stdSerializers.err(error as Error);
 }

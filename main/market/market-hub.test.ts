@@ -203,12 +203,19 @@ describe('MarketHub', () => {
 
   it('says what to do when the grid hub address is wrong or unreachable', async () => {
     await expect(app.handlers['network:set']({ kind: 'grid', hubUrl: '' })).rejects.toThrow(/hub address/);
-    const info = await app.handlers['network:set']({ kind: 'grid', hubUrl: 'http://127.0.0.1:9' });
-    expect(info.status).toBe('error');
-    expect(info.error).toMatch(/cannot be reached/);
-    const status = await waitForHub((s) => s.mode === 'grid' && s.status === 'error');
-    expect(status.error).toMatch(/cannot be reached/);
-    expect(() => app.hub.url()).toThrow(/cannot be reached/);
+    // A wrong address is refused with the reason, and the app stays on the hub it had (issue 17).
+    const refused = await Promise.resolve()
+      .then(() => app.handlers['network:set']({ kind: 'grid', hubUrl: 'http://127.0.0.1:9' }))
+      .then(
+      () => null,
+      (e: unknown) => e as { reason?: string; message: string },
+    );
+    expect(refused?.reason).toBe('grid_unreachable');
+    expect(refused?.message).toMatch(/^Not switched to the private grid at http:\/\/127\.0\.0\.1:9: .*cannot be reached.* The app stays on Private grid\.$/);
+    expect((await app.handlers['network:get']({})).status).toBe('ready');
+    const status = await waitForHub((s) => s.mode === 'grid' && s.status === 'ready' && s.hubUrl === gridHub.url);
+    expect(status.error).toBeNull();
+    expect(app.hub.url()).toBe(gridHub.url);
   });
 
   it('goes back to its embedded hub on Sandbox', async () => {

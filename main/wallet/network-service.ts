@@ -152,7 +152,15 @@ export class NetworkService {
           ? { network: kind, hubUrl: gridHub ?? '' }
           : { network: kind };
     // Applied before the settings change is announced, so the announcement's own apply finds nothing to do.
-    const info = await this.apply({ ...this.options.settings.get(), ...patch }, { retry: true });
+    const previous = this.options.settings.get();
+    const info = await this.apply({ ...previous, ...patch }, { retry: true });
+    if (kind === 'grid' && info.status === 'error') {
+      // A mistyped or unreachable hub address must not leave the app on a network that
+      // does not work: back to the one the settings still name, and say why.
+      const reason = info.error ?? 'the hub did not answer';
+      await this.apply(previous, { retry: true });
+      throw new ApiError('unavailable', `Not switched to the private grid at ${gridHub}: ${reason} The app stays on ${networkLabel(previous.network)}.`, 'grid_unreachable');
+    }
     this.options.settings.update(patch);
     return info;
   }

@@ -204,7 +204,8 @@ describe('wallet module through the API', () => {
     expect(requests).toHaveLength(0);
     const third = await payment(3); // 6 USDC would exceed the 5 USDC budget
     expect(third.autoApproved).toBe(false);
-    expect(requests.map((r) => r.purpose)).toEqual([`Pay lease lease-9, increment 3: 2 USDC to ${supplier.address}`]);
+    // Wire increment 3 is the fourth: people count from 1.
+    expect(requests.map((r) => r.purpose)).toEqual([`Pay lease lease-9, increment 4: 2 USDC to ${supplier.address}`]);
 
     // The supplier's side: each payment verifies and is credited once.
     const verifier = wallet.paymentVerifier();
@@ -280,6 +281,17 @@ describe('wallet module through the API', () => {
 
     const back = await call('network:set', { kind: 'sandbox' });
     expect(back).toMatchObject({ kind: 'sandbox', status: 'ready', mint: sandboxMint });
+  });
+
+  it('does not switch to a private grid whose hub does not answer: it says why and stays where it was', async () => {
+    const before = await call('network:get', {});
+    expect(before).toMatchObject({ kind: 'sandbox', status: 'ready' });
+    const port = await closedPort();
+    const refused = await failure(call('network:set', { kind: 'grid', hubUrl: `http://127.0.0.1:${port}` }));
+    expect(refused.code).toBe('unavailable');
+    expect(refused.message).toMatch(new RegExp(`Not switched to the private grid at http://127\\.0\\.0\\.1:${port}: .* The app stays on Sandbox\\.`));
+    expect(settings.get().network).toBe('sandbox');
+    expect(await call('network:get', {})).toMatchObject({ kind: 'sandbox', status: 'ready', mint: before.mint });
   });
 });
 

@@ -27,6 +27,7 @@ import { TransactionHistory } from './transaction-history';
 import { storageFailureText } from '../../sqlite/storage-failure';
 import type { WalletAccounts } from './wallet-accounts';
 import type { WalletActivity, WalletActivityKind } from './wallet-activity';
+import { incrementNumber } from '../../common/market/increment-number';
 
 /** How a lease payment may be approved, and a hook for the payer's own records. */
 export interface PayOptions {
@@ -125,7 +126,7 @@ export class WalletTransfers {
     const from = this.d.accounts.requireActive();
     this.d.accounts.requireUnlocked();
     const amountText = formatAmount({ token: request.token, baseUnits: request.amount }, { symbol: true });
-    const purpose = `Pay lease ${request.leaseId}, increment ${request.increment}: ${amountText} to ${request.recipient}`;
+    const purpose = `Pay lease ${request.leaseId}, increment ${incrementNumber(request.increment)}: ${amountText} to ${request.recipient}`;
     const approval = options.approval ?? (this.d.settings().autoPayEnabled ? 'budget-or-confirm' : 'confirm');
     const autoApproved = approval !== 'confirm' && this.d.budgets.tryReserve(request.leaseId, request.amount);
     if (approval === 'budget' && !autoApproved) {

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startDockerTestEnv } from '../../scripts/test-env/docker-env.mjs';
 import type { DockerTestEnv } from '../../scripts/test-env/docker-env.mjs';
-import { describeWithDocker, leftovers, startTestWorker } from './test-support/docker-test-support';
+import { describeWithDocker, dockerTestEnv, leftovers, startTestWorker } from './test-support/docker-test-support';
+import { findStaticBusybox } from './probe-image';
+import { execFileSync } from 'node:child_process';
 import type { TestWorker } from './test-support/docker-test-support';
 
 const GPUS = ['GPU-6f1c4e43-2b9d-4c8f-9f2e-3a5b7c9d1e20'];
@@ -27,9 +29,32 @@ describeWithDocker('Setup doctor and "Run a test job" against a Docker with the 
       ['storage', 'ok'],
     ]);
     expect(report.checks[0]!.summary).toMatch(/^Docker 20\.10\.\S+ is running \(API 1\.41/);
-    expect(report.checks[1]!.summary).toBe("Containers can use this machine's GPUs (1 tested).");
+    // It says what the container saw, not just that it started.
+    expect(report.checks[1]!.summary).toBe(`Containers can use this machine's GPUs (1 tested): the test container saw ${GPUS[0]}.`);
     expect(t.events.of('worker:doctor')).toContainEqual(report);
     expect(t.worker.lastDoctorReport()).toEqual(report);
+  });
+
+  it('makes its test image here from the static busybox on this machine (no registry) and runs the check and the test job on it', async () => {
+    const busybox = findStaticBusybox();
+    if (!busybox) {
+      console.warn('[skip] no static busybox on this machine (apt-get install busybox-static): the probe image cannot be made here');
+      return;
+    }
+    const own = await startTestWorker({ gpuUuids: () => GPUS, probeImage: undefined });
+    try {
+      const report = await own.worker.runDoctor();
+      expect(report.ready).toBe(true);
+      expect(report.checks.find((c) => c.id === 'gpu-runtime')!.summary).toBe(`Containers can use this machine's GPUs (1 tested): the test container saw ${GPUS[0]}.`);
+      const images = execFileSync('docker', ['images', '--format', '{{.Repository}}:{{.Tag}}', 'idlegrid/probe'], { env: { ...process.env, DOCKER_HOST: dockerTestEnv.dockerHost }, encoding: 'utf8' }).trim().split('\n');
+      expect(images).toHaveLength(1);
+      expect(images[0]).toMatch(/^idlegrid\/probe:[0-9a-f]{16}$/);
+      const result = await own.worker.runTestJob();
+      expect(result).toMatchObject({ ok: true, job: { state: 'succeeded', image: images[0] } });
+      expect(result.output).toContain('scratch volume writable');
+    } finally {
+      await own.close();
+    }
   });
 
   it('fails the disk check, with a fix, when free space is under the reserve', async () => {

@@ -7,6 +7,7 @@ import { explainGpuContainerFailure } from '../hardware/vendors';
 import { describeEngineUnreachable, describePullFailure } from './engine-errors';
 import { errorText } from '../../common/errors';
 import { workerLabels } from './job-resources';
+import { DockerLogDemuxer } from './docker-log-demuxer';
 
 /** Beyond this the doctor warns that the clock is off (the same bound as main/market/hub-time.ts). */
 const CLOCK_WARN_OFFSET_MS = 5_000;
@@ -20,8 +21,8 @@ export interface SetupDoctorDeps {
   engine: ContainerEngine;
   nowMs: () => number;
   workerId: string;
-  /** A tiny image with `/bin/sh` and `true`, used to test GPU passthrough. */
-  probeImage: string;
+  /** The tiny image with a shell the GPU check runs (probe-image.ts); `offline` when no registry is needed. */
+  probeImage: () => Promise<{ ref: string; offline: boolean }>;
   /** The GPUs this machine can lend (from hardware detection); none → the GPU check is skipped. */
   gpuUuids: () => string[];
   /** How a container gets those GPUs (their vendors' device requests and device nodes). */
@@ -78,7 +79,9 @@ export class SetupDoctor {
       ...this.checkClock(),
       ...this.checkMesh(),
     ];
-    this.last = { checkedAtMs: this.options.nowMs(), checks, ready: checks.every((c) => c.status !== 'fail') };
+    // "Ready" only once GPU support was actually tested: an untested GPU check ('warn') is not ready.
+    const ready = checks.every((c) => c.status !== 'fail') && checks.find((c) => c.id === 'gpu-runtime')?.status !== 'warn';
+    this.last = { checkedAtMs: this.options.nowMs(), checks, ready };
     return this.last;
   }
 
@@ -189,16 +192,21 @@ export class SetupDoctor {
     if (uuids.length === 0) {
       return skipped('gpu-runtime', title, 'No GPU that can be lent was found on this machine, so jobs run on the CPU only.');
     }
-    const { engine, probeImage } = this.options;
+    const { engine } = this.options;
+    let probeImage = '';
     try {
+      const probe = await this.options.probeImage();
+      probeImage = probe.ref;
       if (!(await engine.hasImage(probeImage))) await engine.pullImage(probeImage, () => undefined);
     } catch (error) {
-      const failure = describePullFailure(probeImage, error, engine.endpoint);
+      const failure = describePullFailure(probeImage || 'the test image', error, engine.endpoint);
       return {
         id: 'gpu-runtime',
         title,
         status: 'warn',
-        summary: `GPU support was not tested: the small test image ${probeImage} could not be downloaded.`,
+        summary: probeImage.startsWith('idlegrid/') || !probeImage
+          ? 'GPU support was not tested: the small test image could not be made on this machine.'
+          : `GPU support was not tested: the small test image ${probeImage} could not be downloaded (no static busybox was found to make it here, so it comes from the internet).`,
         fix: failure.message,
         detail: errorText(error),
       };
@@ -210,7 +218,8 @@ export class SetupDoctor {
         name: `idlegrid-probe-${Math.random().toString(36).slice(2, 10)}`,
         body: {
           Image: probeImage,
-          Cmd: ['true'],
+          // Says what the container was given: the GPUs the runtime exposed and the device nodes it sees.
+          Cmd: ['sh', '-c', 'echo "gpus=${NVIDIA_VISIBLE_DEVICES:-}"; echo "devices=$(ls /dev | grep -E "^(nvidia[0-9]+|dri|kfd)$" | tr "\\n" " ")"'],
           Labels: workerLabels(this.options.workerId),
           HostConfig: {
             NetworkMode: 'none',
@@ -225,6 +234,7 @@ export class SetupDoctor {
       });
       await engine.startContainer(containerId);
       const { exitCode } = await engine.waitContainer(containerId);
+      const saw = parseProbeOutput(await readOutput(engine, containerId));
       if (exitCode !== 0) {
         return {
           id: 'gpu-runtime',
@@ -235,12 +245,15 @@ export class SetupDoctor {
           detail: null,
         };
       }
+      const seen = describeSeen(saw);
       return {
         id: 'gpu-runtime',
         title,
-        status: 'ok',
-        summary: `Containers can use this machine's GPUs (${uuids.length} tested).`,
-        fix: null,
+        status: seen ? 'ok' : 'warn',
+        summary: seen
+          ? `Containers can use this machine's GPUs (${uuids.length} tested): the test container saw ${seen}.`
+          : `A test container was given ${uuids.length} GPU(s) but saw none of them (no GPU ids, no GPU device nodes).`,
+        fix: seen ? null : "Install or repair the GPU vendor's container support (NVIDIA Container Toolkit, or ROCm's /dev/kfd and /dev/dri), restart Docker, then check again.",
         detail: uuids.join(', '),
       };
     } catch (error) {
@@ -310,4 +323,34 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
     timer = setTimeout(() => reject(new EngineError(message, null, 'ETIMEDOUT')), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** What the GPU check's container printed, stdout only. */
+async function readOutput(engine: ContainerEngine, containerId: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  const demuxer = new DockerLogDemuxer((stream, payload) => {
+    if (stream === 'stdout') chunks.push(Buffer.from(payload));
+  });
+  try {
+    const stream = await engine.containerLogs(containerId, { follow: false });
+    for await (const chunk of stream) demuxer.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+  } catch {
+    // No output to read is reported as nothing seen.
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** "gpus=GPU-a,GPU-b" and "devices=nvidia0 dri " → what the container saw. */
+export function parseProbeOutput(output: string): { gpus: string[]; devices: string[] } {
+  const line = (key: string) => new RegExp(`^${key}=(.*)$`, 'm').exec(output)?.[1]?.trim() ?? '';
+  const gpus = line('gpus').split(',').map((g) => g.trim()).filter((g) => g && g !== 'void' && g !== 'none');
+  const devices = line('devices').split(/\s+/).filter(Boolean);
+  return { gpus, devices };
+}
+
+function describeSeen(saw: { gpus: string[]; devices: string[] }): string | null {
+  const parts: string[] = [];
+  if (saw.gpus.length > 0) parts.push(saw.gpus.join(', '));
+  if (saw.devices.length > 0) parts.push(`/dev/${saw.devices.join(', /dev/')}`);
+  return parts.length > 0 ? parts.join(' and ') : null;
 }

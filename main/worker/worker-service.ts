@@ -29,13 +29,14 @@ import { localDiskSpace } from './setup-doctor';
 import { DEFAULT_STORAGE_MIN_FREE_BYTES, probeDataDir } from './storage-probe';
 import { dirname } from 'node:path';
 import { testJobSpec } from './test-job';
+import { ProbeImage, PUBLIC_PROBE_IMAGE } from './probe-image';
 import { WorkerEvents } from './worker-events';
 import type { Logger } from '../../common/logger';
 import { LeaseMeshNodes } from './mesh/lease-mesh-nodes';
 import type { LeaseMeshNodesDeps } from './mesh/lease-mesh-nodes';
 
-/** A tiny public image with a shell: the test job and the GPU probe run it. */
-export const DEFAULT_PROBE_IMAGE = 'busybox:1.36.1';
+/** The public image the probe falls back to when no static busybox is at hand (probe-image.ts). */
+export const DEFAULT_PROBE_IMAGE = PUBLIC_PROBE_IMAGE;
 export const DEFAULT_DISK_RESERVE_BYTES = 20 * 1024 ** 3;
 
 export interface WorkerServiceDeps {
@@ -45,6 +46,7 @@ export interface WorkerServiceDeps {
   nowMs?: () => number;
   engine?: ContainerEngine;
   leaseValidity?: LeaseValidity;
+  /** A fixed image for the probe and the test job (tests); by default one made here from a static busybox (probe-image.ts). */
   probeImage?: string;
   /** The GPUs this machine can lend (from hardware detection): the doctor and the test job use them. */
   gpuUuids?: () => string[];
@@ -92,7 +94,7 @@ export class WorkerService {
   private readonly monitor: EngineMonitor;
   private readonly logs: JobLogRelay;
   private readonly nowMs: () => number;
-  private readonly probeImage: string;
+  private readonly probeImage: ProbeImage;
   private readonly gpuUuids: () => string[];
   private readonly events = new WorkerEvents();
   /** A job's state changed (queued, pulling, running, ended, …). */
@@ -117,7 +119,7 @@ export class WorkerService {
     this.onDidChangeStorage = this.storage.onDidChange;
     this.storageListener = this.storage.onDidChange((status) => this.retryWhileStorageFails(status));
     this.workerId = this.store.workerId();
-    this.probeImage = options.probeImage ?? DEFAULT_PROBE_IMAGE;
+    this.probeImage = new ProbeImage(this.engine, options.probeImage ?? null);
     this.gpuUuids = options.gpuUuids ?? (() => []);
     const gpuDevices = options.gpuDevices ?? ((uuids) => nvidiaContainerDevices(uuids.map((uuid) => ({ uuid }))));
     this.logs = new JobLogRelay({
@@ -131,7 +133,7 @@ export class WorkerService {
       engine: this.engine,
       nowMs: this.nowMs,
       workerId: this.workerId,
-      probeImage: this.probeImage,
+      probeImage: () => this.probeImage.resolve(),
       gpuUuids: this.gpuUuids,
       gpuDevices,
       diskReserveBytes: options.diskReserveBytes ?? (() => DEFAULT_DISK_RESERVE_BYTES),
@@ -322,7 +324,9 @@ export class WorkerService {
         throw new ApiError('unavailable', `${check.summary} ${check.fix ?? ''}`.trim(), 'engine_not_ready');
       }
     }
-    const spec = testJobSpec(this.probeImage, this.gpuUuids(), this.nowMs());
+    // Made on this machine from the busybox the app carries: the test job needs no registry.
+    const { ref } = await this.probeImage.resolve().catch(() => ({ ref: DEFAULT_PROBE_IMAGE }));
+    const spec = testJobSpec(ref, this.gpuUuids(), this.nowMs());
     const queued = await this.runner.submit(spec, { isTest: true });
     const job = await this.runner.whenEnded(queued.id);
     const output = this.logs

@@ -8,6 +8,7 @@ import type { LeasePayer } from './lease-payer';
 import type { RentLedger } from './rent-ledger';
 import { dueAtMs, nextUnpaid } from './rent-lease-view';
 import type { Logger } from '../../../common/logger';
+import { incrementNumber } from '../../../common/market/increment-number';
 
 export interface AutoPayerDeps {
   follower: LeaseFollower;
@@ -60,7 +61,7 @@ export class AutoPayer implements Disposable {
     // supplier that swallowed it, a machine still pulling) is not paid from the budget.
     const notRunning = view.nodes.filter((n) => n.state !== 'running' || n.downSinceMs !== undefined);
     if (notRunning.length > 0) {
-      this.o.follower.setNote(leaseId, `Auto-pay holds increment ${index}: machine(s) ${notRunning.map((n) => n.rank).join(', ')} are not running (${notRunning.map((n) => (n.downSinceMs !== undefined ? 'down' : n.state)).join(', ')}). Nothing is paid for machines that do not run.`);
+      this.o.follower.setNote(leaseId, `Auto-pay holds increment ${incrementNumber(index)}: machine(s) ${notRunning.map((n) => n.rank).join(', ')} are not running (${notRunning.map((n) => (n.downSinceMs !== undefined ? 'down' : n.state)).join(', ')}). Nothing is paid for machines that do not run.`);
       return;
     }
     const token = this.o.token();
@@ -70,7 +71,7 @@ export class AutoPayer implements Disposable {
     if (room < next.amount) {
       this.o.follower.setNote(
         leaseId,
-        `The auto-pay budget has ${text(room > 0n ? room : 0n)} left, not enough for increment ${index} (${text(next.amount)}). Pay it yourself before it is due, or raise the budget, or the lease ends unpaid.`,
+        `The auto-pay budget has ${text(room > 0n ? room : 0n)} left, not enough for increment ${incrementNumber(index)} (${text(next.amount)}). Pay it yourself before it is due, or raise the budget, or the lease ends unpaid.`,
       );
       return;
     }
@@ -79,7 +80,7 @@ export class AutoPayer implements Disposable {
       .then(() => this.o.follower.setNote(leaseId, null))
       .catch((error: Error) => {
         this.o.logger.warn({ err: error, leaseId, increment: index }, 'auto-pay of an increment failed');
-        this.o.follower.setNote(leaseId, `Auto-pay could not pay increment ${index}: ${error.message}`);
+        this.o.follower.setNote(leaseId, `Auto-pay could not pay increment ${incrementNumber(index)}: ${error.message}`);
       });
   }
 }

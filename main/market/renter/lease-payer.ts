@@ -14,6 +14,7 @@ import { isHubError, rentError } from './rent-errors';
 import { errorText } from '../../../common/errors';
 import { storageFailureText } from '../../../sqlite/storage-failure';
 import type { RentLedger, RentPayment } from './rent-ledger';
+import { incrementNumber } from '../../../common/market/increment-number';
 
 export type PaymentApproval = NonNullable<PayOptions['approval']>;
 
@@ -86,7 +87,7 @@ export class LeasePayer {
 
   private async payNow(lease: LeaseView, index: number, approval: PaymentApproval): Promise<void> {
     const increment = lease.increments.find((i) => i.index === index);
-    if (!increment) throw new ApiError('not_found', `Lease ${lease.leaseId} has no increment ${index}. Extend the lease to add increments.`, 'increment_not_found');
+    if (!increment) throw new ApiError('not_found', `Lease ${lease.leaseId} has no increment ${incrementNumber(index)}. Extend the lease to add increments.`, 'increment_not_found');
     const info = this.o.wallet.network.info();
     if (info.status !== 'ready') throw new ApiError('unavailable', `The network is not ready (${info.error ?? 'starting'}). Try again in a moment.`, 'network_not_ready');
     if (lease.token !== info.token || lease.mint !== info.mint) {
@@ -211,7 +212,7 @@ export class LeasePayer {
       } else if (this.o.nowMs() - recorded.signedAtMs < (this.o.unsentExpiryMs ?? DEFAULT_UNSENT_EXPIRY_MS)) {
         throw new ApiError(
           'conflict',
-          `The payment to ${recorded.payee} for increment ${recorded.increment} (transaction ${recorded.signature}) was signed and is not on chain yet. Wait a minute and pay again: it will be paid once, not twice.`,
+          `The payment to ${recorded.payee} for increment ${incrementNumber(recorded.increment)} (transaction ${recorded.signature}) was signed and is not on chain yet. Wait a minute and pay again: it will be paid once, not twice.`,
           'payment_pending_on_chain',
         );
       } else {

@@ -18,6 +18,7 @@ import { createAppServices } from '../../app/app-services';
 import type { AppServices } from '../../app/app-services';
 import { PassphraseKeyProtection } from '../../wallet/passphrase-key-protection';
 import { ChainClient } from '../../../solana/rpc/chain-client';
+import { costForIncrement } from '../../../common/hub/base-units';
 
 // Integration: the renter as the real composition root (a private grid), a real hub on
 // loopback over its sandbox chain, and two suppliers as real worker processes that
@@ -133,6 +134,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** What increment `k` (0-based, as on the wire) of a quoted cluster costs: what the hub and the suppliers compute. */
+function incrementCost(quote: { incrementMs: number; placement: { nodes: Array<{ pricePerGpuHour: string; gpuIds: string[] }> } }, k: number): bigint {
+  return quote.placement.nodes.reduce((sum, n) => sum + costForIncrement(BigInt(n.pricePerGpuHour), n.gpuIds.length, quote.incrementMs, k), 0n);
+}
+
 describe('renting on a private grid', () => {
   it('searches, quotes, pays both suppliers on chain, follows the lease with nodes and logs, then ends it unpaid without auto-pay', async () => {
     const page = await app.handlers['rent:search']({ gpuModel: '4090', sort: 'price', offset: 0, limit: 50 });
@@ -157,7 +163,7 @@ describe('renting on a private grid', () => {
 
     // Both machines verified their own payment on chain and run.
     const running = await eventually(() => leaseOf(quote.leaseId), (l) => l.lease.state === 'running' && l.lease.nodes.every((n) => n.state === 'running'));
-    expect(running.nextDue).toMatchObject({ increment: 1, amount: quote.perIncrement.total });
+    expect(running.nextDue).toMatchObject({ increment: 1, amount: incrementCost(quote, 1).toString() });
     expect(running.autoPay).toEqual({ enabled: false, limit: '0', spent: '0' });
     expect(leaseUpdates.some((l) => l.lease.leaseId === quote.leaseId && l.lease.state === 'running')).toBe(true);
 
@@ -182,24 +188,25 @@ describe('renting on a private grid', () => {
 
   it('auto-pays the next increment from the budget without asking and stops at the budget; the renter pays the rest', async () => {
     const quote = await app.handlers['rent:quote']({ gpuCount: 1, constraints: { gpuModel: '4090', sameModel: true }, job, durationMs: 3 * INCREMENT_MS });
-    const perIncrement = BigInt(quote.perIncrement.total);
+    // Increments may differ by a base unit (they sum exactly to the lease's cost).
+    const [inc0, inc1, inc2] = [0, 1, 2].map((k) => incrementCost(quote, k)) as [bigint, bigint, bigint];
     const asked = confirmations.length;
     const renterBefore = await renterUsdc();
-    const paid = await app.handlers['rent:pay']({ leaseId: quote.leaseId, autoPayBudget: (2n * perIncrement).toString() });
+    const paid = await app.handlers['rent:pay']({ leaseId: quote.leaseId, autoPayBudget: (inc0 + inc1).toString() });
     // The owner confirmed the budget itself (issue 14.2); increment 0 came out of it.
     expect(confirmations.slice(asked).map((c) => c.kind)).toEqual(['auto-pay']);
-    expect(paid.autoPay).toEqual({ enabled: true, limit: (2n * perIncrement).toString(), spent: perIncrement.toString() });
+    expect(paid.autoPay).toEqual({ enabled: true, limit: (inc0 + inc1).toString(), spent: inc0.toString() });
 
     // Increment 1 is paid before it is due, without a question.
     const second = await eventually(() => leaseOf(quote.leaseId), (l) => l.nextDue?.increment === 2, 2 * INCREMENT_MS);
     expect(confirmations.length).toBe(asked + 1);
-    expect(second.autoPay.spent).toBe((2n * perIncrement).toString());
+    expect(second.autoPay.spent).toBe((inc0 + inc1).toString());
     expect(second.lease.state).toBe('running');
 
     // Increment 2 does not fit the budget: nothing is paid, and the lease says so.
     const stuck = await eventually(() => leaseOf(quote.leaseId), (l) => (l.problem ?? '').includes('auto-pay budget'), 2 * INCREMENT_MS);
-    expect(stuck.nextDue).toMatchObject({ increment: 2, amount: perIncrement.toString() });
-    expect(renterBefore - (await renterUsdc())).toBe(2n * perIncrement);
+    expect(stuck.nextDue).toMatchObject({ increment: 2, amount: inc2.toString() });
+    expect(renterBefore - (await renterUsdc())).toBe(inc0 + inc1);
     const receipts = (await app.handlers['rent:receipts']({ limit: 200 })).filter((r) => r.leaseId === quote.leaseId);
     expect(receipts.map((r) => [r.increment, r.autoApproved])).toEqual([[1, true], [0, true]]);
 
@@ -208,7 +215,7 @@ describe('renting on a private grid', () => {
     expect(confirmations.length).toBe(asked + 2);
     expect(manual.nextDue).toBeNull();
     expect(manual.problem).toBeNull();
-    expect(renterBefore - (await renterUsdc())).toBe(3n * perIncrement);
+    expect(renterBefore - (await renterUsdc())).toBe(inc0 + inc1 + inc2);
     const done = await app.handlers['rent:terminate']({ leaseId: quote.leaseId });
     expect(done.lease.endReason).toBe('terminated');
   }, 60_000);
@@ -226,7 +233,7 @@ describe('renting on a private grid', () => {
     expect((await leaseOf(quote.leaseId)).nextDue).toBeNull();
     const extended = await app.handlers['rent:extend']({ leaseId: quote.leaseId, increments: 2 });
     expect(extended.lease.incrementCount).toBe(3);
-    expect(extended.nextDue).toMatchObject({ increment: 1, amount: quote.perIncrement.total });
+    expect(extended.nextDue).toMatchObject({ increment: 1, amount: incrementCost(quote, 1).toString() });
     // Auto-pay turned on afterwards covers the next increment.
     const state = await app.handlers['rent:set-auto-pay']({ leaseId: quote.leaseId, enabled: true, budget: quote.perIncrement.total });
     expect(state).toEqual({ enabled: true, limit: quote.perIncrement.total, spent: '0' });

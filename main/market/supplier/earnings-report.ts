@@ -3,6 +3,7 @@ import type { TokenUnit } from '../../../common/money/token';
 import type { EarningsCsv, EarningsDay, EarningsSummary, EarningsTotals } from '../../../common/market/earnings-types';
 import { toEarningRow } from './earnings-store';
 import type { StoredEarning } from './earnings-store';
+import { incrementNumber } from '../../../common/market/increment-number';
 
 const DAY_MS = 86_400_000;
 
@@ -37,7 +38,11 @@ function totalsOf(rows: readonly StoredEarning[]): EarningsTotals {
  * Today (since local midnight), the week (the last 7 local days), the month (the last 30)
  * and all time, plus one entry per local day for the chart, oldest first, empty days too.
  */
-export function summarizeEarnings(all: readonly StoredEarning[], nowMs: number, days: number, token: TokenUnit): EarningsSummary {
+export function summarizeEarnings(rows: readonly StoredEarning[], nowMs: number, days: number, token: TokenUnit, network: string): EarningsSummary {
+  // Totals belong to one network: Sandbox test money and a grid's real money never add up.
+  const all = rows.filter((r) => r.network === network);
+  const others = new Map<string, number>();
+  for (const r of rows) if (r.network !== network) others.set(r.network, (others.get(r.network) ?? 0) + 1);
   const today = localDayStartMs(nowMs);
   const from = (d: number) => all.filter((r) => r.paidAtMs >= localDaysBefore(nowMs, d));
   const series: EarningsDay[] = [];
@@ -54,6 +59,8 @@ export function summarizeEarnings(all: readonly StoredEarning[], nowMs: number, 
     days: series,
     token: token.symbol,
     decimals: token.decimals,
+    network,
+    otherNetworks: [...others].map(([name, payments]) => ({ network: name, payments })).sort((a, b) => a.network.localeCompare(b.network)),
   };
 }
 
@@ -102,7 +109,7 @@ export function earningsCsv(rows: readonly StoredEarning[], token: TokenUnit, no
         r.signature,
         r.network,
         r.leaseId,
-        r.increment,
+        incrementNumber(r.increment),
         r.renter,
         csvAmount(BigInt(r.amount), token),
         r.gpuSeconds,

@@ -32,7 +32,7 @@ export class EarningsService {
   ) {}
 
   summary(days: number): EarningsSummary {
-    return summarizeEarnings(this.withRefunds(this.store.all()), this.nowMs(), days, this.token());
+    return summarizeEarnings(this.withRefunds(this.store.all()), this.nowMs(), days, this.token(), this.wallet.network.info().kind);
   }
 
   /** Payments, and refunds as negative rows, newest first. */

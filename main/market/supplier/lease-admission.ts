@@ -1,6 +1,6 @@
 import type { WorkerLease } from '../../../common/hub/worker-messages';
 import type { LendTerms } from '../../../common/market/lend-types';
-import { costForGpuTime } from '../../../common/hub/base-units';
+import { costForIncrement } from '../../../common/hub/base-units';
 import { isWithinSchedule } from '../../../common/market/offer-schedule';
 
 /**
@@ -12,13 +12,15 @@ export const MIN_INCREMENT_MS = 1_000;
 export const MAX_INCREMENT_MS = 60 * 60_000;
 
 /**
- * What one increment of `lease` must pay this machine, from the price it was placed at
- * (checked at admission against the owner's own price), its GPUs and the increment length.
+ * What increment `increment` (0-based, as on the wire) of `lease` must pay this machine,
+ * from the price it was placed at (checked at admission against the owner's own price), its
+ * GPUs and the increment length; increments differ by at most one base unit so that they
+ * sum exactly to the lease's cost (common/hub/base-units.ts `costForIncrement`).
  * Null for a lease stored before leases carried their price.
  */
-export function expectedIncrementAmount(lease: WorkerLease): bigint | null {
+export function expectedIncrementAmount(lease: WorkerLease, increment: number): bigint | null {
   if (lease.pricePerGpuHour === undefined) return null;
-  return costForGpuTime(BigInt(lease.pricePerGpuHour), lease.gpuUuids.length, Math.min(Math.max(lease.incrementMs, MIN_INCREMENT_MS), MAX_INCREMENT_MS));
+  return costForIncrement(BigInt(lease.pricePerGpuHour), lease.gpuUuids.length, Math.min(Math.max(lease.incrementMs, MIN_INCREMENT_MS), MAX_INCREMENT_MS), increment);
 }
 
 /**

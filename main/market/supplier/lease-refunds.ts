@@ -9,6 +9,7 @@ import type { EarningsStore } from './earnings-store';
 import { unusedAmount } from './refund-amount';
 import type { RefundStore, StoredRefund } from './refund-store';
 import type { SupplierLeaseStore } from './supplier-lease-store';
+import { incrementNumber } from '../../../common/market/increment-number';
 
 export interface LeaseRefundsDeps {
   refunds: RefundStore;
@@ -101,11 +102,11 @@ export class LeaseRefunds {
       decimals: info.decimals,
       amount: refund.amount,
       memo: refund.memo,
-      purpose: `Refund lease ${refund.leaseId}, increment ${refund.increment}: ${text} to ${refund.renter}`,
+      purpose: `Refund lease ${refund.leaseId}, increment ${incrementNumber(refund.increment)}: ${text} to ${refund.renter}`,
       onSigned: (s, lastValidBlockHeight) => this.d.refunds.markSigned(refund.leaseId, refund.increment, s, lastValidBlockHeight),
     });
     this.d.refunds.markConfirmed(refund.leaseId, refund.increment);
-    this.d.notice('refund', 'Refund sent', `${text} back to the renter of lease ${refund.leaseId} (increment ${refund.increment}): ${refund.reason}`);
+    this.d.notice('refund', 'Refund sent', `${text} back to the renter of lease ${refund.leaseId} (increment ${incrementNumber(refund.increment)}): ${refund.reason}`);
     this.d.earningsChanged();
     this.d.reported({ ...refund, state: 'confirmed', signature });
   }

@@ -9,6 +9,7 @@ import type { SupplierHubLink } from './supplier-hub-link';
 import type { SupplierLeaseLifecycle } from './supplier-lease-lifecycle';
 import type { StoredLease, SupplierLeaseStore } from './supplier-lease-store';
 import { errorText } from '../../../common/errors';
+import { incrementNumber } from '../../../common/market/increment-number';
 
 /** A payment the hub says a renter made for one increment of a lease on this machine. */
 export interface PaymentNotice {
@@ -99,7 +100,7 @@ export class PaymentIntake {
     }
     const verified = await this.verify(stored, payment);
     if (!verified.ok) {
-      const message = `Payment for increment ${payment.increment} did not verify on chain (${verified.reason}): ${verified.message}`;
+      const message = `Payment for increment ${incrementNumber(payment.increment)} did not verify on chain (${verified.reason}): ${verified.message}`;
       if (ended || bookOnly) return;
       if (stored.jobId === null) {
         await this.d.lifecycle.endLease(leaseId, message, { report: { state: 'failed', cause: 'job' } });
@@ -125,7 +126,7 @@ export class PaymentIntake {
       paidAtMs: this.d.nowMs(),
     });
     if (fresh) {
-      this.d.notice('payment', 'Payment received', `${formatAmount({ token: this.paymentToken(), baseUnits: verified.amount }, { grouping: false, symbol: true })} for lease ${leaseId} (increment ${payment.increment}).`);
+      this.d.notice('payment', 'Payment received', `${formatAmount({ token: this.paymentToken(), baseUnits: verified.amount }, { grouping: false, symbol: true })} for lease ${leaseId} (increment ${incrementNumber(payment.increment)}).`);
       this.d.earningsChanged();
     }
     if (ended) {
@@ -148,9 +149,9 @@ export class PaymentIntake {
     // What this machine expects from its own terms (price it was placed at × its GPUs ×
     // the bounded increment length); the hub's figure only for leases stored before leases
     // carried their price.
-    const expected = expectedIncrementAmount(lease) ?? BigInt(lease.payments.find((p) => p.increment === payment.increment)?.amount ?? payment.amount);
+    const expected = expectedIncrementAmount(lease, payment.increment) ?? BigInt(lease.payments.find((p) => p.increment === payment.increment)?.amount ?? payment.amount);
     const memo = this.memoOf(stored, payment);
-    if (!memo) return { ok: false, reason: 'wrong_memo', message: `The hub's memo "${payment.memo.slice(0, 120)}" is not an Idlegrid payment memo for lease ${lease.leaseId}, increment ${payment.increment}.` };
+    if (!memo) return { ok: false, reason: 'wrong_memo', message: `The hub's memo "${payment.memo.slice(0, 120)}" is not an Idlegrid payment memo for lease ${lease.leaseId}, increment ${incrementNumber(payment.increment)}.` };
     const verifier = this.d.wallet.paymentVerifier();
     for (let attempt = 0; ; attempt++) {
       // A signature credited before settles only the (lease, increment) it was credited to

@@ -120,7 +120,8 @@ export class SupplierHubLink {
     }
     const engine = this.d.worker.engineStatus();
     if (engine.state === 'disconnected') {
-      const problem = `Docker is not running: ${engine.message} Start Docker (or run the setup doctor on Home), and sharing resumes by itself.`;
+      // engine.message already says what is wrong with Docker and what to do: do not repeat it.
+      const problem = `Sharing waits for Docker. ${engine.message} Sharing resumes by itself once Docker answers; the setup check on Lend says what else is missing.`;
       // With leases here the socket stays (issue 19, item 5): the session tells the hub their
       // nodes are down, so it takes no payment for them, instead of the machine vanishing.
       if (!hasActive || !this.client) return this.fail(problem);
@@ -137,7 +138,8 @@ export class SupplierHubLink {
           : 'No GPU that can be lent was detected: Idlegrid lends NVIDIA and AMD GPUs. Install the NVIDIA driver or ROCm, then detect again on Home.',
       );
     }
-    const key = `${hubUrl}|${payout}`;
+    // The region is said in the hello: a new one needs a new session.
+    const key = `${hubUrl}|${payout}|${settings.lendTerms.region}`;
     if (this.clientKey !== key) {
       this.disconnect();
       this.clientKey = key;

@@ -87,7 +87,8 @@ export function createSupplierModule(options: SupplierModuleDeps): SupplierModul
       'lend:set-terms': ({ terms }) => session.setTerms(terms),
       'lend:start-sharing': () => session.startSharing(),
       'lend:stop-sharing': ({ stopRunning }) => session.stopSharing(stopRunning),
-      'lend:market-median': ({ gpuModel }) => marketMedian(options.hub, gpuModel),
+      // This machine's own offers (its payout wallet; the active wallet before sharing started) are not the market.
+      'lend:market-median': ({ gpuModel }) => marketMedian(options.hub, gpuModel, [options.settings.get().lendTerms.payoutAddress, options.wallet.vault.activeAddress() ?? '']),
       'earnings:summary': ({ days }) => earnings.summary(days),
       'earnings:list': ({ limit, beforeMs }) => earnings.list(limit, beforeMs),
       'earnings:export-csv': () => earnings.csv(),

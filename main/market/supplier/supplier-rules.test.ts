@@ -90,13 +90,13 @@ describe('supplier rules', () => {
     expect(medianPrice([])).toBeNull();
   });
 
-  it('CSV: header, escaping, amounts in USDC; energy cost from Wh × price per kWh', () => {
+  it('CSV: header, escaping, amounts in USDC, increments numbered from 1 for people; energy cost from Wh × price per kWh', () => {
     expect(energyCostOf(1000, 150_000n)).toBe(150_000n);
     expect(csvField('a,"b"')).toBe('"a,""b"""');
     expect(csvField('=cmd()')).toBe("'=cmd()");
     const csv = earningsCsv([{ signature: 's', leaseId: 'l,1', increment: 0, renter: 'R', amount: 1_000_000n, recipient: 'P', mint: 'M', reference: 'r', memo: 'm', network: 'sandbox', gpuCount: 1, electricityPricePerKwh: 150_000n, paidAtMs: 0, gpuSeconds: 600, energyWh: 50, reconcile: 'ok', reconcileMessage: null, reconciledAtMs: 1 }], USDC, 0);
     expect(csv.filename).toBe('idlegrid-earnings-1970-01-01.csv');
     expect(csv.csv.split('\r\n')[0]).toBe('paid_at_utc,signature,network,lease_id,increment,renter,amount_usdc,gpu_seconds,energy_wh,energy_cost_usdc,net_usdc,reconcile,reconcile_message');
-    expect(csv.csv.split('\r\n')[1]).toBe('1970-01-01T00:00:00.000Z,s,sandbox,"l,1",0,R,1.000000,600,50,0.007500,0.992500,ok,');
+    expect(csv.csv.split('\r\n')[1]).toBe('1970-01-01T00:00:00.000Z,s,sandbox,"l,1",1,R,1.000000,600,50,0.007500,0.992500,ok,');
   });
 });

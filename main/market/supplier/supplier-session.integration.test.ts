@@ -18,6 +18,7 @@ import type { WorkerClient } from '../../../hub-client/worker-client';
 import { PaymentVerifier } from '../../../solana/payments/payment-verifier';
 import { formatRefundMemo } from '../../../common/money/payment-memo';
 import { describeWithDocker, dockerTestEnv, eventually, leftovers, rawDocker } from '../../worker/test-support/docker-test-support';
+import { regionFromTimeZone } from '../../../common/market/region-default';
 
 // Integration: the real composition root as a supplier (replayed 8× V100, a real dockerd
 // with the NVIDIA hook recorder), a real hub on loopback over its sandbox chain, and a
@@ -100,8 +101,11 @@ describeWithDocker('supplier session (real hub, chain and Docker)', () => {
     expect(sharing.offers[0]!.terms.gpuUuids).toHaveLength(8);
     expect(sharing.offers[0]!.terms.pricePerGpuHour).toBe('500000');
     expect(app.settings.get().lendTerms.payoutAddress).toBe(app.wallet.vault.activeAddress());
+    // No region chosen: the machine's time zone gives one when sharing starts.
+    expect(app.settings.get().lendTerms.region).toBe(regionFromTimeZone(Intl.DateTimeFormat().resolvedOptions().timeZone, -new Date().getTimezoneOffset()));
+    // The only offer is this machine's own: the median leaves it out rather than echo it back.
     const median = await app.handlers['lend:market-median']({ gpuModel: sharing.offers[0]!.gpuModel });
-    expect(median).toMatchObject({ medianPricePerGpuHour: '500000', offers: 1 });
+    expect(median).toMatchObject({ medianPricePerGpuHour: null, offers: 0 });
   }, 60_000);
 
   it('verifies the payment on chain, records earnings, and runs the job with exactly the leased GPUs and the cluster env', async () => {

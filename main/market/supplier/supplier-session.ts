@@ -31,6 +31,8 @@ import type { SupplierLeaseStore } from './supplier-lease-store';
 import { supplierStatus } from './supplier-status';
 import { ThermalController } from './thermal-controller';
 import type { Logger } from '../../../common/logger';
+import { DEFAULT_LEND_TERMS } from '../../../common/market/lend-types';
+import { regionFromTimeZone } from '../../../common/market/region-default';
 
 /** How often refunds owed or in flight are tried again. */
 const REFUND_SETTLE_MS = 10_000;
@@ -209,6 +211,11 @@ export class SupplierSession {
     // The payout wallet is fixed when sharing starts, so switching the active wallet later does not change who the supplier is.
     const active = this.d.wallet.vault.activeAddress();
     if (!settings.lendTerms.payoutAddress && active) patch.lendTerms = { ...settings.lendTerms, payoutAddress: active };
+    // Every machine used to say "local": a region from this machine's time zone until the owner picks one on Lend.
+    if (settings.lendTerms.region === DEFAULT_LEND_TERMS.region) {
+      const region = regionFromTimeZone(Intl.DateTimeFormat().resolvedOptions().timeZone, -new Date(this.d.nowMs()).getTimezoneOffset());
+      patch.lendTerms = { ...(patch.lendTerms ?? settings.lendTerms), region };
+    }
     this.updateSettings(patch);
     await this.sync();
     return this.status();
@@ -247,7 +254,8 @@ export class SupplierSession {
       workerId: this.link.workerId,
       offers: this.link.publishedOffers,
       guard: this.thermal.state(terms.maxTemperatureC, shared),
-      todayEarned: sum(this.d.earnings.since(localDayStartMs(this.d.nowMs()))),
+      // Gross, on the network the app is on now: Sandbox test money never adds to a grid's.
+      todayEarned: sum(this.d.earnings.since(localDayStartMs(this.d.nowMs())).filter((r) => r.network === this.d.wallet.network.info().kind)),
       nowMs: this.d.nowMs(),
     });
   }

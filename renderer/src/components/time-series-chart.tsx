@@ -36,6 +36,11 @@ interface TimeSeriesChartProps {
   xMax?: number;
   /** Shown over the plot when there is nothing to draw, e.g. no GPU reports a fan. */
   emptyMessage?: string | null;
+  /**
+   * 'line' for samples of something continuous (temperatures); 'bars' for totals per
+   * period (earnings per day), where a line would draw one day as a ramp from the day before.
+   */
+  kind?: 'line' | 'bars';
   testId?: string;
 }
 
@@ -58,6 +63,7 @@ export function TimeSeriesChart({
   xMin,
   xMax,
   emptyMessage,
+  kind = 'line',
   testId,
 }: TimeSeriesChartProps) {
   const theme = useContext(ThemeContext);
@@ -91,6 +97,7 @@ export function TimeSeriesChart({
       syncKey,
       colors: readChartTheme(),
       xRange: () => xRangeRef.current,
+      kind,
     });
     const plot = new uPlot(options, dataRef.current, host);
     plotRef.current = plot;
@@ -107,7 +114,7 @@ export function TimeSeriesChart({
       plotRef.current = null;
     };
     // `theme` is not read here, but the colours readChartTheme() finds depend on it.
-  }, [series, unit, decimals, yMin, yMax, height, zoomable, syncKey, theme]);
+  }, [series, unit, decimals, yMin, yMax, height, zoomable, syncKey, theme, kind]);
 
   const points = data[0]?.length ?? 0;
   return (
@@ -134,6 +141,7 @@ interface ChartOptionsInput {
   syncKey: string | undefined;
   colors: ChartTheme;
   xRange: () => [number, number] | null;
+  kind: 'line' | 'bars';
 }
 
 function chartOptions(input: ChartOptionsInput): Options {
@@ -167,7 +175,7 @@ function chartOptions(input: ChartOptionsInput): Options {
       ),
     ],
     scales: {
-      x: { time: true, range: (_u, min, max) => input.xRange() ?? [min, max] },
+      x: { time: true, range: (u, min, max) => input.xRange() ?? (input.kind === 'bars' ? barsRange(u, min, max) : [min, max]) },
       // Percentages keep 0–100; the rest take uPlot's own padded range, which
       // also copes with a flat line.
       y: input.yRange ? { range: input.yRange } : {},
@@ -185,6 +193,18 @@ function chartOptions(input: ChartOptionsInput): Options {
       { label: 'Time' },
       ...input.series.map((s, i) => {
         const color = seriesColors[i] ?? colors.axis;
+        if (input.kind === 'bars') {
+          // Side by side within each period: the first series left of the tick, the next right.
+          const align = input.series.length === 1 ? 0 : i === 0 ? -1 : 1;
+          return {
+            label: s.label,
+            stroke: color,
+            width: 1,
+            fill: withAlpha(color, 0.7),
+            points: { show: false },
+            paths: uPlot.paths.bars!({ size: [input.series.length === 1 ? 0.6 : 0.35, 40], align }),
+          };
+        }
         return {
           label: s.label,
           stroke: color,
@@ -204,4 +224,11 @@ function withAlpha(color: string, alpha: number): string {
   if (!match) return color;
   const n = parseInt(match[1]!, 16);
   return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
+}
+
+/** Half a period on each side, so the first and last periods' bars are drawn whole. */
+function barsRange(u: uPlot, min: number, max: number): [number, number] {
+  const xs = u.data[0];
+  const step = xs.length > 1 ? (xs[1]! - xs[0]!) : 86_400;
+  return [min - step / 2, max + step / 2];
 }

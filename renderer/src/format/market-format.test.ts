@@ -17,7 +17,14 @@ describe('market format', () => {
 
   it('writes GPU-hours and kWh', () => {
     expect(formatGpuHours(5400)).toBe('1.50 GPU-h');
-    expect(formatKwh(300)).toBe('0.300 kWh');
+    // A paid 10-minute increment on one GPU: minutes, not "0.00 GPU-hours"; its energy in Wh, not "0.000 kWh".
+    expect(formatGpuHours(600)).toBe('10 GPU-min');
+    expect(formatGpuHours(20)).toBe('20 GPU-s');
+    expect(formatGpuHours(0)).toBe('0 GPU-h');
+    expect(formatKwh(300)).toBe('300 Wh');
+    expect(formatKwh(0.42)).toBe('0.4 Wh');
+    expect(formatKwh(2500)).toBe('2.500 kWh');
+    expect(formatKwh(0)).toBe('0 Wh');
   });
 
   it('converts clock times both ways', () => {

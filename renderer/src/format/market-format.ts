@@ -29,13 +29,22 @@ export function formatDuration(ms: number): string {
   return hours % 24 === 0 ? `${hours / 24} d` : `${hours} h`;
 }
 
-/** GPU-seconds as GPU-hours with two decimals: "1.25 GPU-h". */
+/**
+ * GPU time in a unit that fits its size, so a paid 10-minute increment never reads
+ * "0.00 GPU-hours": "45 GPU-s", "10 GPU-min", "1.25 GPU-h".
+ */
 export function formatGpuHours(gpuSeconds: number): string {
+  if (!Number.isFinite(gpuSeconds) || gpuSeconds <= 0) return '0 GPU-h';
+  if (gpuSeconds < 60) return `${Math.round(gpuSeconds)} GPU-s`;
+  if (gpuSeconds < 3600) return `${Math.round(gpuSeconds / 60)} GPU-min`;
   return `${(gpuSeconds / 3600).toFixed(2)} GPU-h`;
 }
 
-/** Watt-hours as kWh with three decimals: "0.300 kWh". */
+/** Energy in a unit that fits its size, never "0.000 kWh" for a paid increment: "0.4 Wh", "35 Wh", "1.250 kWh". */
 export function formatKwh(energyWh: number): string {
+  if (!Number.isFinite(energyWh) || energyWh <= 0) return '0 Wh';
+  if (energyWh < 10) return `${(Math.round(energyWh * 10) / 10).toFixed(1)} Wh`;
+  if (energyWh < 1000) return `${Math.round(energyWh)} Wh`;
   return `${(energyWh / 1000).toFixed(3)} kWh`;
 }
 

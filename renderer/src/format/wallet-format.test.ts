@@ -1,16 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { USDC } from '../../../common/money/token-registry';
-import { formatMoney, formatSol, formatTransfer, shortAddress } from './wallet-format';
+import { formatMoney, formatSol, formatTransfer, moneyParts, shortAddress } from './wallet-format';
 
 describe('wallet formatting', () => {
-  it('shows money exactly, with its unit and sign', () => {
-    expect(formatSol('2000000000')).toBe('2 SOL');
-    expect(formatSol('-5000', { signed: true })).toBe('−0.000005 SOL');
+  it('shows money with a fixed number of decimals per token, its unit and sign, and keeps every digit for the hover', () => {
+    expect(formatSol('2000000000')).toBe('2.0000 SOL');
+    expect(formatSol('-5000', { signed: true })).toBe('> −0.0001 SOL');
     expect(formatMoney('250000000', USDC)).toBe('250.00 USDC');
-    expect(formatMoney('1500001', USDC, { signed: true })).toBe('+1.500001 USDC');
+    expect(formatMoney('1500001', USDC, { signed: true })).toBe('+1.50 USDC');
+    expect(moneyParts('1500001', USDC, { signed: true }).exact).toBe('+1.500001 USDC');
     expect(formatMoney('0', USDC)).toBe('0.00 USDC');
     expect(formatMoney(-1234n, { symbol: 'EURT', decimals: 2 })).toBe('−12.34 EURT');
-    expect(formatMoney('5', { symbol: 'NINE', decimals: 9 })).toBe('0.000000005 NINE');
+    expect(formatMoney('5', { symbol: 'NINE', decimals: 9 })).toBe('< 0.01 NINE');
+    // Three 10-minute increments of 1.30 per GPU-hour: the same figure wherever it is shown.
+    expect(formatMoney('650000', USDC)).toBe('0.65 USDC');
   });
 
   it('shortens addresses and describes transfers', () => {

@@ -36,6 +36,8 @@ export function earningsSummary(): EarningsSummary {
     ],
     token: 'USDC',
     decimals: 6,
+    network: 'sandbox',
+    otherNetworks: [],
   };
 }
 

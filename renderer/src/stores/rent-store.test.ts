@@ -109,6 +109,22 @@ describe('rent store', () => {
     expect(store.getState().busy).toBeNull();
   });
 
+  it('discarding a quote releases the GPUs it holds at once (ends the unpaid lease)', async () => {
+    const c = client()
+      .answer('rent:quote', () => rentQuote('lease-q'))
+      .answer('rent:terminate', ({ leaseId }) => rentLease(leaseId, {}, { state: 'ended', endReason: 'terminated' }));
+    const store = createRentStore(c);
+    await store.getState().requestQuote(request);
+    store.getState().discardQuote();
+    expect(store.getState().quote).toBeNull();
+    await settle();
+    expect(c.callsOf('rent:terminate')).toEqual([{ leaseId: 'lease-q' }]);
+    // Nothing to release the second time.
+    store.getState().discardQuote();
+    await settle();
+    expect(c.callsOf('rent:terminate')).toHaveLength(1);
+  });
+
   it('follows a lease live: whole leases, node states, logs (bounded) and payments', async () => {
     const c = client();
     const store = createRentStore(c);

@@ -73,6 +73,7 @@ export interface RentStoreState {
   nextPage(): Promise<void>;
   previousPage(): Promise<void>;
   requestQuote(request: RentRequest): Promise<RentQuote | null>;
+  /** Drops the quote and releases the GPUs it holds at once (the unpaid lease is ended). */
   discardQuote(): void;
   /** Pays the quote's first increment; on success opens the lease. */
   pay(leaseId: string, autoPayBudget?: string): Promise<RentLease | null>;
@@ -286,7 +287,11 @@ export function createRentStore(client: ApiClient): RentStore {
       },
 
       discardQuote() {
+        const quote = get().quote;
         set({ quote: null, actionError: null });
+        // An unpaid quote holds its GPUs until its deadline: give them back now, so the next
+        // quote (often the same renter's) can have them. Nothing was paid, nothing is lost.
+        if (quote) void client.call('rent:terminate', { leaseId: quote.leaseId }).catch(() => undefined);
       },
 
       async pay(leaseId, autoPayBudget) {

@@ -4,7 +4,7 @@ import { EXPORT_CONFIRMATION } from '../../../common/api/wallet';
 import type { NetworkInfo } from '../../../common/wallet/network';
 import type { SigningRequest, WalletBalances, WalletState } from '../../../common/wallet/wallet-types';
 import { ScriptedApiClient, settle } from './scripted-api-client';
-import { createWalletStore } from './wallet-store';
+import { createWalletStore, SANDBOX_RENTER_LABEL } from './wallet-store';
 
 const A = '7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU';
 const B = 'CLwhwzPPhQ5EHGADiDf59bMwAd5q92bSii5Uh4VYdMaQ';
@@ -131,5 +131,52 @@ describe('wallet store', () => {
     const waiting = closed.getState().requireReadyWallet();
     closed.getState().setupDone(false);
     await expect(waiting).rejects.toThrow(/No wallet was connected/);
+  });
+
+  it('on Sandbox, makes a separate renter wallet in one step: created, made active and funded; the second time it is reused, not made again', async () => {
+    const renter = { address: B, label: SANDBOX_RENTER_LABEL, createdAtMs: 2, protection: 'passphrase' as const, usable: true, problem: null };
+    let state = walletState();
+    let funded = '0';
+    const c = new ScriptedApiClient()
+      .answer('wallet:list', () => state)
+      .answer('network:get', () => network)
+      .answer('wallet:pending-confirmations', () => [])
+      .answer('wallet:transactions', () => [])
+      .answer('wallet:balances', (p) => balances(p.address ?? state.activeAddress!, state.activeAddress === B ? funded : '5000000'))
+      .answer('wallet:create', () => {
+        state = { ...state, wallets: [...state.wallets, renter] };
+        return renter;
+      })
+      .answer('wallet:select', (p) => (state = { ...state, activeAddress: p.address }))
+      .answer('wallet:faucet', () => {
+        funded = '1000000000';
+        return { signatures: ['f'], lamports: '1', usdc: funded };
+      });
+    const store = createWalletStore(c);
+    store.getState().start();
+    await settle();
+    expect(await store.getState().useSandboxRenter()).toBe(true);
+    expect(c.callsOf('wallet:create')).toEqual([{ label: SANDBOX_RENTER_LABEL }]);
+    expect(c.callsOf('wallet:select')).toEqual([{ address: B }]);
+    expect(c.callsOf('wallet:faucet')).toHaveLength(1);
+    expect(store.getState().wallet?.activeAddress).toBe(B);
+
+    // Back to the first wallet, then again: the same renter wallet, already funded.
+    await store.getState().select(A);
+    store.setState({ wallet: state });
+    expect(await store.getState().useSandboxRenter()).toBe(true);
+    expect(c.callsOf('wallet:create')).toHaveLength(1);
+    expect(c.callsOf('wallet:faucet')).toHaveLength(1);
+    expect(store.getState().wallet?.activeAddress).toBe(B);
+  });
+
+  it('refuses to make a renter wallet off Sandbox, saying why', async () => {
+    const c = client().answer('network:get', () => ({ ...network, kind: 'devnet' as const, label: 'Devnet', faucet: false }));
+    const store = createWalletStore(c);
+    store.getState().start();
+    await settle();
+    expect(await store.getState().useSandboxRenter()).toBe(false);
+    expect(store.getState().error).toMatch(/Sandbox network only/);
+    expect(c.callsOf('wallet:create')).toEqual([]);
   });
 });

@@ -16,6 +16,9 @@ import { errorMessage } from './error-message';
 import { busyAction } from './busy-action';
 import { startOnce } from './start-once';
 
+/** The label of the second wallet the Sandbox makes for the renter role. */
+export const SANDBOX_RENTER_LABEL = 'Sandbox renter';
+
 /**
  * The wallet as the UI sees it: the vault's state, balances and recent transactions of
  * the active wallet, the network, and the signing requests main is waiting on. Secrets
@@ -48,6 +51,13 @@ export interface WalletStoreState {
   create(label?: string): Promise<WalletAccount | null>;
   importKey(secret: string, label?: string): Promise<WalletAccount | null>;
   select(address: string): Promise<void>;
+  /**
+   * Sandbox only: makes (or reuses) a second local wallet labelled `SANDBOX_RENTER_LABEL`,
+   * makes it the active one and fills it from the faucet when empty, so a newcomer can
+   * rent the GPUs this machine lends (a wallet is never placed on its own offers). False
+   * when refused or failed (see `error`).
+   */
+  useSandboxRenter(): Promise<boolean>;
   unlock(passphrase: string): Promise<boolean>;
   lock(): Promise<void>;
   faucet(): Promise<boolean>;
@@ -179,6 +189,22 @@ export function createWalletStore(client: ApiClient): WalletStore {
       async select(address) {
         const wallet = await act('select', () => client.call('wallet:select', { address }));
         if (wallet) applyWallet(wallet);
+      },
+
+      async useSandboxRenter() {
+        if (get().network?.kind !== 'sandbox') {
+          set({ error: 'A separate renter wallet is made on the Sandbox network only; on other networks, rent from a wallet you fund yourself.' });
+          return false;
+        }
+        const existing = get().wallet?.wallets.find((w) => w.label === SANDBOX_RENTER_LABEL && w.usable) ?? null;
+        const address = existing?.address ?? (await get().create(SANDBOX_RENTER_LABEL))?.address ?? null;
+        if (!address) return false;
+        if (get().wallet?.activeAddress !== address) await get().select(address);
+        if (get().wallet?.activeAddress !== address) return false;
+        await get().loadBalances();
+        const balances = get().balances;
+        if (!existing || !balances || balances.address !== address || BigInt(balances.tokenAmount) === 0n) return get().faucet();
+        return true;
       },
 
       async unlock(passphrase) {

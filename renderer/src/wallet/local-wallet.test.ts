@@ -71,6 +71,25 @@ describe('the local wallet on the Wallet Standard', () => {
     expect(store.getState().setupRequested).toBe(false);
   });
 
+  it('auto-connects as the remembered wallet even when asked before the vault has answered', async () => {
+    let answer: (s: WalletState) => void = () => undefined;
+    const client = new ScriptedApiClient()
+      .answer('wallet:list', () => new Promise<WalletState>((resolve) => (answer = resolve)))
+      .answer('network:get', () => network)
+      .answer('wallet:pending-confirmations', () => [])
+      .answer('wallet:balances', () => ({ address: A, network: 'sandbox' as const, lamports: '0', token: 'USDC', tokenAmount: '0', decimals: 6, mint: 'M', tokenAccount: 'T', updatedAtMs: 1 }))
+      .answer('wallet:transactions', () => []);
+    const store = createWalletStore(client);
+    store.getState().start();
+    const wallet = new LocalWallet(client, store);
+    // The adapter's auto-connect on page load: the store is still loading.
+    const connecting = (wallet.features as unknown as StandardConnectFeature)[StandardConnect].connect({ silent: true });
+    await settle();
+    answer(state(A));
+    const { accounts } = await connecting;
+    expect(accounts.map((a) => a.address)).toEqual([A]);
+  });
+
   it('signs through main only, for the connected account', async () => {
     const { client, wallet } = await setUp(state(A));
     const features = wallet.features as unknown as SolanaSignTransactionFeature & SolanaSignMessageFeature & StandardConnectFeature;

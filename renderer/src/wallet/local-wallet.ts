@@ -24,6 +24,9 @@ import type { NetworkKind } from '../../../common/wallet/network';
 import type { WalletStore } from '../stores/wallet-store';
 import { fromBase64, toBase64 } from './base64';
 
+/** How long a connect waits for the vault's first answer before it answers with what it has. */
+const LOAD_WAIT_MS = 10_000;
+
 /**
  * This machine's Idlegrid wallet as a Wallet Standard wallet, so @solana/wallet-adapter
  * lists it beside browser-extension wallets and the app uses the adapter's hooks for all
@@ -94,8 +97,13 @@ export class LocalWallet implements Wallet {
     };
   }
 
-  /** A silent connect (auto-connect on load) never opens the setup dialog. */
+  /**
+   * A silent connect (auto-connect on load) never opens the setup dialog. It waits for the
+   * vault's first answer: the adapter auto-connects before the store has loaded, and a
+   * connect with no account made it forget the remembered wallet on every reload.
+   */
   private readonly connect: StandardConnectMethod = async (input) => {
+    await this.loaded();
     const state = this.store.getState();
     let address = state.wallet && !state.wallet.locked ? state.wallet.activeAddress : null;
     if (!address && !input?.silent) address = await this.store.getState().requireReadyWallet();
@@ -105,6 +113,22 @@ export class LocalWallet implements Wallet {
     }
     return { accounts: this.accounts };
   };
+
+  /** Resolves once the wallet store has loaded (or failed to), at most `LOAD_WAIT_MS` later. */
+  private loaded(): Promise<void> {
+    if (!this.store.getState().loading) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        off();
+        resolve();
+      };
+      const timer = setTimeout(done, LOAD_WAIT_MS);
+      const off = this.store.subscribe((s) => {
+        if (!s.loading) done();
+      });
+    });
+  }
 
   private readonly disconnect: StandardDisconnectMethod = async () => {
     if (!this.connectedAddress) return;

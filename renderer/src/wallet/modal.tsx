@@ -22,7 +22,12 @@ export function Modal({ title, onClose, children, footer, testId, tone = 'defaul
 
   useEffect(() => {
     const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
+    if (dialog && !dialog.open) {
+      dialog.showModal();
+      // The browser focuses the first control; a dialog names its main one with data-autofocus
+      // (the welcome's first control is "Skip for now", not what a newcomer came for).
+      dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
+    }
     return () => dialog?.close();
   }, []);
 

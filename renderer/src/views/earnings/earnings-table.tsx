@@ -2,8 +2,11 @@ import type { EarningRow } from '../../../../common/market/earnings-types';
 import { CopyButton } from '../../components/copy-button';
 import { StatusPill } from '../../components/status-pill';
 import { formatDateTime, formatGpuHours, formatKwh, shortSignature } from '../../format/market-format';
-import { formatMoney, shortAddress } from '../../format/wallet-format';
+import { shortAddress } from '../../format/wallet-format';
+import { networkLabel } from '../../format/network-label';
 import type { TokenUnit } from '../../../../common/money/token';
+import { Money } from '../../components/money';
+import { incrementNumber } from '../../../../common/market/increment-number';
 
 const RECONCILE_LABEL = { unchecked: 'Not checked', ok: 'On chain', mismatch: 'Mismatch' } as const;
 const RECONCILE_TONE = { unchecked: 'neutral', ok: 'ok', mismatch: 'error' } as const;
@@ -15,11 +18,11 @@ export function EarningsTable({ rows, token }: { rows: EarningRow[]; token: Toke
       <table className="table" data-testid="earnings-table">
         <thead>
           <tr>
-            <th scope="col">Paid</th>
-            <th scope="col">Signature</th>
+            <th scope="col">Paid · signature</th>
+            <th scope="col">Network</th>
             <th scope="col">Lease</th>
             <th scope="col" className="num">Amount</th>
-            <th scope="col" className="num">GPU-hours</th>
+            <th scope="col" className="num">GPU time</th>
             <th scope="col" className="num">Electricity</th>
             <th scope="col" className="num">Net</th>
             <th scope="col">Chain</th>
@@ -28,24 +31,26 @@ export function EarningsTable({ rows, token }: { rows: EarningRow[]; token: Toke
         <tbody>
           {rows.map((row) => (
             <tr key={row.signature} data-testid="earnings-row" data-signature={row.signature} data-lease-id={row.leaseId} data-reconcile={row.reconcile}>
-              <td>{formatDateTime(row.paidAtMs)}</td>
               <td>
-                <span className="signature-cell">
+                {formatDateTime(row.paidAtMs)}
+                {/* One cell for both keeps the table inside 1280 px with the network column. */}
+                <div className="signature-cell small">
                   <code title={row.signature}>{shortSignature(row.signature)}</code>
                   <CopyButton text={row.signature} what="signature" />
-                </span>
+                </div>
               </td>
-              <td className="mono" title={`${row.leaseId} · increment ${row.increment} · renter ${row.renter}`}>
-                {shortAddress(row.leaseId)} <span className="muted">#{row.increment}</span>
+              <td data-testid="earnings-row-network">{networkLabel(row.network)}</td>
+              <td className="mono" title={`${row.leaseId} · increment ${incrementNumber(row.increment)} · renter ${row.renter}`}>
+                {shortAddress(row.leaseId)} <span className="muted">#{incrementNumber(row.increment)}</span>
               </td>
-              <td className="num" data-testid="earnings-row-amount">{formatMoney(row.amount, token)}</td>
+              <td className="num" data-testid="earnings-row-amount"><Money baseUnits={row.amount} token={token} /></td>
               <td className="num">{formatGpuHours(row.gpuSeconds)}</td>
               <td className="num" title="Measured energy of the leased GPUs, at your electricity price">
-                {formatMoney(row.energyCost, token)}
+                <Money baseUnits={row.energyCost} token={token} />
                 <div className="muted small">{formatKwh(row.energyWh)}</div>
               </td>
               <td className={row.net.startsWith('-') ? 'num amount-out' : 'num'} data-testid="earnings-row-net">
-                {formatMoney(row.net, token)}
+                <Money baseUnits={row.net} token={token} />
               </td>
               <td>
                 <StatusPill tone={RECONCILE_TONE[row.reconcile]} title={row.reconcileMessage ?? undefined}>

@@ -95,7 +95,7 @@ export function EarningsView() {
             <span className="section-meta">Last {summary.days.length} days · gross and net of electricity</span>
           </div>
           <div className="card chart-card">
-            <TimeSeriesChart title="Earned per day" unit={symbol} data={chartData} series={SERIES} decimals={2} height={200} testId="earnings-chart" />
+            <TimeSeriesChart title="Earned per day" unit={symbol} data={chartData} series={SERIES} decimals={2} height={200} kind="bars" testId="earnings-chart" />
             <p className="chart-legend">
               <span className="legend-swatch legend-series-2" /> Gross <span className="legend-swatch legend-series-1" /> Net
             </p>

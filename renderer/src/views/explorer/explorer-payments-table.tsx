@@ -1,8 +1,10 @@
 import type { ExplorerPayment } from '../../../../common/hub/http-api';
 import { CopyButton } from '../../components/copy-button';
 import { formatDateTime, shortSignature } from '../../format/market-format';
-import { formatMoney, shortAddress } from '../../format/wallet-format';
+import { shortAddress } from '../../format/wallet-format';
 import type { TokenUnit } from '../../../../common/money/token';
+import { Money } from '../../components/money';
+import { incrementNumber } from '../../../../common/market/increment-number';
 
 /** The hub's most recent verified payments, across every supplier and renter. */
 export function ExplorerPaymentsTable({ payments, token }: { payments: ExplorerPayment[]; token: TokenUnit }) {
@@ -37,7 +39,7 @@ export function ExplorerPaymentsTable({ payments, token }: { payments: ExplorerP
                 </span>
               </td>
               <td className="mono" title={p.leaseId}>
-                {shortAddress(p.leaseId)} <span className="muted">#{p.increment}</span>
+                {shortAddress(p.leaseId)} <span className="muted">#{incrementNumber(p.increment)}</span>
               </td>
               <td className="mono" title={p.payer}>
                 {shortAddress(p.payer)}
@@ -45,7 +47,7 @@ export function ExplorerPaymentsTable({ payments, token }: { payments: ExplorerP
               <td className="mono" title={p.payee}>
                 {shortAddress(p.payee)}
               </td>
-              <td className="num">{formatMoney(p.amount, token)}</td>
+              <td className="num"><Money baseUnits={p.amount} token={token} /></td>
             </tr>
           ))}
         </tbody>

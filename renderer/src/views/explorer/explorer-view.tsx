@@ -10,11 +10,11 @@ import { TimeSeriesChart } from '../../components/time-series-chart';
 import type { ChartSeries } from '../../components/time-series-chart';
 import { formatShare } from '../../format/market-format';
 import { formatClockTime } from '../../format/time-format';
-import { formatMoney } from '../../format/wallet-format';
 import { gpusChartData, utilisationChartData } from './explorer-chart-data';
 import { ExplorerPaymentsTable } from './explorer-payments-table';
 import { GpuModelsBars } from './gpu-models-bars';
 import { usePaymentToken } from '../../wallet/use-payment-token';
+import { Money } from '../../components/money';
 
 const GPU_SERIES: readonly ChartSeries[] = [
   { label: 'Online', colorIndex: 1 },
@@ -71,8 +71,8 @@ export function ExplorerView() {
               <StatTile label="GPUs online" value={stats.gpusOnline} detail={`on ${stats.workersOnline} machine${stats.workersOnline === 1 ? '' : 's'}`} testId="explorer-gpus-online" />
               <StatTile label="GPUs leased" value={stats.gpusLeased} detail={`${formatShare(stats.utilisation)} utilisation`} testId="explorer-gpus-leased" />
               <StatTile label="Leases running" value={stats.leasesRunning} detail={`${stats.leasesActive} active in all`} testId="explorer-leases-running" />
-              <StatTile label="Paid, last 24 h" value={formatMoney(stats.volumePaid24h, token)} testId="explorer-volume-24h" />
-              <StatTile label="Paid, all time" value={formatMoney(stats.volumePaidAllTime, token)} testId="explorer-volume-all-time" />
+              <StatTile label="Paid, last 24 h" value={<Money baseUnits={stats.volumePaid24h} token={token} />} testId="explorer-volume-24h" />
+              <StatTile label="Paid, all time" value={<Money baseUnits={stats.volumePaidAllTime} token={token} />} testId="explorer-volume-all-time" />
             </div>
           </section>
 

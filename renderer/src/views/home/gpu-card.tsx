@@ -42,6 +42,11 @@ export function GpuCard({ gpu, live, temperatureUnit }: GpuCardProps) {
             {gpuLabel(gpu)}
           </span>
           <h3 className="gpu-card-name">{gpu.name}</h3>
+          {gpu.lendable ? null : (
+            <span className="muted small" data-testid="gpu-not-lendable" title="Idlegrid cannot give this GPU to a renter's container on this machine, so it is neither offered nor watched by the thermal guard.">
+              Not lendable here
+            </span>
+          )}
           <span className="gpu-card-uuid">
             <code title={gpu.uuid}>{shortenUuid(gpu.uuid)}</code>
             <CopyButton text={gpu.uuid} what="GPU UUID" />

@@ -34,4 +34,10 @@ describe('gpuSummary', () => {
     expect(gpuSummary([gpu(0, 32768, null), gpu(1, 32768, 250)])).toBe('2 GPUs · 64 GiB VRAM');
     expect(gpuSummary([gpu(0, null, null)])).toBe('1 GPU');
   });
+
+  it('says when a counted GPU cannot be lent (an AMD card without its render node)', () => {
+    const amd = { ...gpu(1, 32768, 290), vendor: 'amd' as const, lendable: false };
+    expect(gpuSummary([gpu(0, 32768, 250), amd])).toBe('2 GPUs · 64 GiB VRAM · 540 W power limit · 1 cannot be lent');
+    expect(gpuSummary([amd])).toBe('1 GPU · 32 GiB VRAM · 290 W power limit · none can be lent');
+  });
 });

@@ -8,6 +8,10 @@ export function gpuSummary(gpus: readonly Gpu[]): string {
   if (vram !== null) parts.push(`${formatVram(vram)} VRAM`);
   const power = sumKnown(gpus.map((g) => g.powerLimitW));
   if (power !== null) parts.push(`${formatWatts(power)} power limit`);
+  // A GPU that cannot be handed to a container (an AMD card whose render node was not
+  // found) is counted above but cannot be lent: say so rather than let the total promise it.
+  const notLendable = gpus.filter((g) => !g.lendable).length;
+  if (notLendable > 0) parts.push(notLendable === gpus.length ? 'none can be lent' : `${notLendable} cannot be lent`);
   return parts.join(' · ');
 }
 

@@ -28,7 +28,7 @@ export function HomeView() {
 
   const subtitle = snapshot
     ? `${snapshot.host?.hostname ? `${snapshot.host.hostname} · ` : ''}detected at ${formatClockTime(snapshot.detectedAtMs)}`
-    : 'GPUs, CPU, memory and disks that Idlegrid can offer.';
+    : 'The GPUs Idlegrid can lend, and the CPU, memory and disks around them.';
 
   return (
     <div className="view" data-testid="view-home">
@@ -79,9 +79,9 @@ export function HomeView() {
               description={
                 <>
                   Idlegrid looks for NVIDIA GPUs with <code>nvidia-smi</code> and AMD GPUs with <code>rocm-smi</code>;
-                  neither reported one on this machine. This machine can still offer its CPU to renters, and you can
-                  still rent GPUs from others. If it does have a GPU, the detection results below say what to fix;
-                  then press “Detect again”.
+                  neither reported one on this machine. Idlegrid lends GPUs only, so this machine has nothing to lend
+                  for now; you can still rent GPUs from others. If it does have a GPU, the detection results below say
+                  what to fix; then press “Detect again”.
                 </>
               }
             />

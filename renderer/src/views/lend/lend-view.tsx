@@ -20,7 +20,8 @@ import { ThermalGuardCard } from './thermal-guard-card';
 
 /** Lend: share this machine on the market (terms, leases, the thermal guard), and is it ready for renters' jobs. */
 export function LendView() {
-  const { worker, lend } = useStores();
+  const { worker, lend, wallet: walletStore } = useStores();
+  const walletLocked = useStoreState('wallet', (s) => Boolean(s.wallet?.locked && s.wallet.wallets.length > 0));
   const status = useStoreState('lend', (s) => s.status);
   const terms = useStoreState('lend', (s) => s.terms);
   const medians = useStoreState('lend', (s) => s.medians);
@@ -85,6 +86,14 @@ export function LendView() {
       />
 
       <LendNotices notices={notices} onDismiss={(atMs) => lendActions.dismissNotice(atMs)} />
+      {walletLocked ? (
+        <div className="lend-notice lend-unlock" role="status" data-testid="lend-wallet-locked">
+          <span>The wallet is locked: this machine cannot sign in to the hub, so sharing waits until you unlock it.</span>
+          <button type="button" className="button button-primary button-small" onClick={() => void walletStore.getState().requireReadyWallet().catch(() => undefined)} data-testid="lend-unlock">
+            Unlock
+          </button>
+        </div>
+      ) : null}
       {lendError ? (
         <ErrorNotice title="Sharing" message={lendError} onRetry={() => void lendActions.load()} onDismiss={() => lendActions.dismissError()} />
       ) : null}
@@ -97,8 +106,9 @@ export function LendView() {
             unavailable={lendError !== null}
             onStart={() => void lendActions.startSharing()}
             onStop={stopSharing}
+            lendableGpus={gpus === null ? null : gpus.filter((g) => g.lendable).length}
           />
-          <ThermalGuardCard guard={status?.guard ?? (terms ? { maxTemperatureC: terms.maxTemperatureC, hottestC: null, pausedSinceMs: null, hotSinceMs: null } : null)} unit={temperatureUnit} nowMs={nowMs} />
+          <ThermalGuardCard guard={status?.guard ?? (terms ? { maxTemperatureC: terms.maxTemperatureC, hottestC: null, pausedSinceMs: null, hotSinceMs: null } : null)} unit={temperatureUnit} nowMs={nowMs} watchedGpus={gpus === null ? null : gpus.filter((g) => g.lendable).length} />
         </div>
       </section>
 

@@ -128,10 +128,14 @@ export function OfferTermsForm({ terms, gpus, medians, saving, saveError, savedA
             <span>{token.symbol}/kWh</span>
           </div>
         </Field>
+
+        <Field label="Region" htmlFor="lend-terms-region" error={errors.region} hint="Renters filter by it. Set from this machine's time zone when sharing starts; e.g. eu-west.">
+          <input id="lend-terms-region" className="text-input mono" value={draft.region} onChange={(e) => set('region', e.target.value)} aria-invalid={errors.region ? true : undefined} data-testid="lend-terms-region" />
+        </Field>
       </div>
 
       <fieldset className="terms-fieldset">
-        <legend className="field-label">Schedule (UTC)</legend>
+        <legend className="field-label">Schedule (local time)</legend>
         <p className="field-hint">Outside these windows no new leases are taken; running ones finish.</p>
         <ScheduleEditor windows={draft.schedule} errors={errors} onChange={(schedule) => set('schedule', schedule)} />
       </fieldset>

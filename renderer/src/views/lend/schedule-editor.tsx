@@ -1,7 +1,8 @@
 import './schedule-editor.css';
 import type { ScheduleWindowDraft, TermsErrors } from './terms-draft';
+import { formatUtcOffset, localOffsetMinutes } from './schedule-local';
 
-/** Sunday first, as the hub numbers days (0 = Sunday, UTC). Shown Monday first. */
+/** Sunday first, as the hub numbers days (0 = Sunday). Shown Monday first, in local time. */
 const DAYS = [
   { day: 1, label: 'Mon' },
   { day: 2, label: 'Tue' },
@@ -18,7 +19,7 @@ interface ScheduleEditorProps {
   onChange: (windows: ScheduleWindowDraft[]) => void;
 }
 
-/** Weekly windows (UTC) when new leases are taken; none = always. */
+/** Weekly windows, in the viewer's local time (stored in UTC), when new leases are taken; none = always. */
 export function ScheduleEditor({ windows, errors, onChange }: ScheduleEditorProps) {
   const update = (index: number, patch: Partial<ScheduleWindowDraft>) =>
     onChange(windows.map((w, i) => (i === index ? { ...w, ...patch } : w)));
@@ -27,8 +28,12 @@ export function ScheduleEditor({ windows, errors, onChange }: ScheduleEditorProp
     update(index, { days: days.includes(day) ? days.filter((d) => d !== day) : [...days, day] });
   };
 
+  const zone = formatUtcOffset(localOffsetMinutes());
   return (
     <div className="schedule" data-testid="lend-terms-schedule">
+      <p className="muted small schedule-zone" data-testid="lend-schedule-zone">
+        Times are in your local time ({zone} now, as this screen knows it). The hub keeps them in UTC, so a daylight-saving change moves them by an hour: check them after one.
+      </p>
       {windows.length === 0 ? <p className="muted schedule-always">Always: new leases are taken at any time.</p> : null}
       {windows.map((w, index) => {
         const error = errors[`schedule.${index}`];
@@ -49,15 +54,15 @@ export function ScheduleEditor({ windows, errors, onChange }: ScheduleEditorProp
               ))}
             </div>
             <label className="schedule-time">
-              <span className="visually-hidden">Start (UTC)</span>
+              <span className="visually-hidden">Start (local time)</span>
               <input className="text-input mono" value={w.start} onChange={(e) => update(index, { start: e.target.value })} placeholder="HH:MM" aria-invalid={error ? true : undefined} data-testid="lend-schedule-start" />
             </label>
             <span className="muted">to</span>
             <label className="schedule-time">
-              <span className="visually-hidden">End (UTC)</span>
+              <span className="visually-hidden">End (local time)</span>
               <input className="text-input mono" value={w.end} onChange={(e) => update(index, { end: e.target.value })} placeholder="HH:MM" aria-invalid={error ? true : undefined} data-testid="lend-schedule-end" />
             </label>
-            <span className="muted">UTC</span>
+            <span className="muted">local</span>
             <button type="button" className="button button-small button-ghost" onClick={() => onChange(windows.filter((_, i) => i !== index))} data-testid="lend-schedule-remove">
               Remove
             </button>

@@ -1,7 +1,7 @@
 import './sharing-card.css';
+import { Money } from '../../components/money';
 import type { SupplierStatus } from '../../../../common/market/lend-types';
 import { StatusPill } from '../../components/status-pill';
-import { formatMoney } from '../../format/wallet-format';
 import { SUPPLIER_STATE_LABELS, SUPPLIER_STATE_TONES } from './supplier-state';
 import { usePaymentToken } from '../../wallet/use-payment-token';
 
@@ -12,10 +12,12 @@ interface SharingCardProps {
   unavailable: boolean;
   onStart: () => void;
   onStop: () => void;
+  /** GPUs of this machine that can be lent (null while detection has not answered). */
+  lendableGpus: number | null;
 }
 
 /** The one big switch: offer this machine's GPUs on the hub, or stop. */
-export function SharingCard({ status, busy, unavailable, onStart, onStop }: SharingCardProps) {
+export function SharingCard({ status, busy, unavailable, onStart, onStop, lendableGpus }: SharingCardProps) {
   const token = usePaymentToken();
   const state = status?.state ?? 'off';
   const on = status?.sharingEnabled ?? false;
@@ -38,7 +40,9 @@ export function SharingCard({ status, busy, unavailable, onStart, onStop }: Shar
         </div>
         <button
           type="button"
-          className={on ? 'button sharing-toggle' : 'button button-primary sharing-toggle'}
+          // Nothing to lend: starting would only fail, so it is not the main action here.
+          className={on || lendableGpus === 0 ? 'button sharing-toggle' : 'button button-primary sharing-toggle'}
+          title={lendableGpus === 0 && !on ? 'No GPU of this machine can be lent: see Home.' : undefined}
           disabled={busy !== null || (unavailable && !status)}
           aria-pressed={on}
           onClick={on ? onStop : onStart}
@@ -66,8 +70,8 @@ export function SharingCard({ status, busy, unavailable, onStart, onStop }: Shar
           <dd data-testid="lend-schedule-open">{status ? (status.scheduleOpen ? 'Open' : 'Closed for now') : '—'}</dd>
         </div>
         <div>
-          <dt>Earned today</dt>
-          <dd className="sharing-today" data-testid="lend-today-earned">{status ? formatMoney(status.todayEarned, token) : '—'}</dd>
+          <dt title="What renters paid today on this network, before electricity; Earnings shows it net">Earned today · gross</dt>
+          <dd className="sharing-today" data-testid="lend-today-earned">{status ? <Money baseUnits={status.todayEarned} token={token} /> : '—'}</dd>
         </div>
       </dl>
     </section>

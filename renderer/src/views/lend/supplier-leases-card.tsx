@@ -2,9 +2,10 @@ import './supplier-leases-card.css';
 import type { SupplierLease } from '../../../../common/market/lend-types';
 import { StatusPill } from '../../components/status-pill';
 import { formatDateTime } from '../../format/market-format';
-import { formatMoney, shortAddress } from '../../format/wallet-format';
+import { shortAddress } from '../../format/wallet-format';
 import { LEASE_STATE_LABELS, LEASE_STATE_TONES } from './supplier-state';
 import { usePaymentToken } from '../../wallet/use-payment-token';
+import { Money } from '../../components/money';
 
 interface SupplierLeasesCardProps {
   leases: SupplierLease[];
@@ -66,7 +67,7 @@ export function SupplierLeasesCard({ leases, sharing }: SupplierLeasesCardProps)
               </td>
               <td>{formatDateTime(lease.paidThroughMs)}</td>
               <td className="num" data-testid="supplier-lease-earned">
-                {formatMoney(lease.earned, token)}
+                <Money baseUnits={lease.earned} token={token} />
               </td>
             </tr>
           ))}

@@ -4,19 +4,27 @@ import { draftFromTerms, termsFromDraft } from './terms-draft';
 
 describe('terms draft', () => {
   it('round-trips the defaults', () => {
-    const draft = draftFromTerms(DEFAULT_LEND_TERMS);
+    const draft = draftFromTerms(DEFAULT_LEND_TERMS, undefined, 0);
     expect(draft.price).toBe('0.45');
     expect(draft.maxLeaseHours).toBe('168');
-    expect(termsFromDraft(draft, DEFAULT_LEND_TERMS)).toEqual({ terms: DEFAULT_LEND_TERMS, errors: {} });
+    expect(termsFromDraft(draft, DEFAULT_LEND_TERMS, undefined, 0)).toEqual({ terms: DEFAULT_LEND_TERMS, errors: {} });
   });
 
   it('converts units people type into the wire units', () => {
     const draft = { ...draftFromTerms(DEFAULT_LEND_TERMS), price: '1.2', minLeaseHours: '0.5', electricityPrice: '0', schedule: [{ days: [6, 0], start: '22:00', end: '24:00' }] };
-    const { terms } = termsFromDraft(draft, DEFAULT_LEND_TERMS);
+    const { terms } = termsFromDraft(draft, DEFAULT_LEND_TERMS, undefined, 0);
     expect(terms?.pricePerGpuHour).toBe('1200000');
     expect(terms?.minLeaseMs).toBe(1_800_000);
     expect(terms?.electricityPricePerKwh).toBe('0');
     expect(terms?.schedule).toEqual([{ days: [0, 6], startMinuteUtc: 1320, endMinuteUtc: 1440 }]);
+  });
+
+  it('shows and edits the schedule in local time and stores it in UTC', () => {
+    // 22:00–24:00 on weekends in UTC+2 is 20:00–22:00 UTC; the form shows it back as typed.
+    const draft = { ...draftFromTerms(DEFAULT_LEND_TERMS, undefined, 120), schedule: [{ days: [6, 0], start: '22:00', end: '24:00' }] };
+    const { terms } = termsFromDraft(draft, DEFAULT_LEND_TERMS, undefined, 120);
+    expect(terms?.schedule).toEqual([{ days: [0, 6], startMinuteUtc: 1200, endMinuteUtc: 1320 }]);
+    expect(draftFromTerms(terms!, undefined, 120).schedule).toEqual([{ days: [0, 6], start: '22:00', end: '24:00' }]);
   });
 
   it('names each field that is wrong and says what to enter', () => {
@@ -37,6 +45,13 @@ describe('terms draft', () => {
     expect(errors.electricityPrice).toMatch(/Electricity/);
     expect(errors['schedule.0']).toMatch(/at least one day/);
     expect(errors['schedule.1']).toMatch(/end after it starts/);
+  });
+
+  it('lets the owner set the region, and refuses one the hub would not take', () => {
+    const base = draftFromTerms(DEFAULT_LEND_TERMS, undefined, 0);
+    expect(base.region).toBe('local');
+    expect(termsFromDraft({ ...base, region: ' EU-West ' }, DEFAULT_LEND_TERMS, undefined, 0).terms?.region).toBe('eu-west');
+    expect(termsFromDraft({ ...base, region: 'eu west!' }, DEFAULT_LEND_TERMS, undefined, 0).errors.region).toMatch(/lower-case letters/);
   });
 
   it('refuses more than six decimals of USDC', () => {

@@ -2,13 +2,15 @@ import { formatAmount, parseAmount } from '../../../../common/money/amount-text'
 import type { TokenUnit } from '../../../../common/money/token';
 import { PAYMENT_TOKEN } from '../../../../common/money/token-registry';
 import { lendTermsSchema } from '../../../../common/market/lend-types';
+import { regionSchema } from '../../../../common/hub/market-types';
 import type { LendTerms } from '../../../../common/market/lend-types';
 import { clockToMinutes, minutesToClock } from '../../format/market-format';
+import { localOffsetMinutes, localToUtc, utcToLocal } from './schedule-local';
 
 const HOUR_MS = 3_600_000;
 
 export interface ScheduleWindowDraft {
-  /** 0 = Sunday … 6 = Saturday (UTC, as the hub reads them). */
+  /** 0 = Sunday … 6 = Saturday, in the owner's local time (the terms store UTC: schedule-local.ts). */
   days: number[];
   start: string;
   end: string;
@@ -28,22 +30,28 @@ export interface TermsDraft {
   electricityPrice: string;
   /** Empty = every lendable GPU detected. */
   gpuUuids: string[];
+  /** Where renters see this machine ("eu-west"); "local" until sharing starts or the owner sets one. */
+  region: string;
 }
 
 export type TermsField = keyof TermsDraft | `schedule.${number}`;
 export type TermsErrors = Partial<Record<TermsField, string>>;
 
-/** `token`: the network's payment token, the unit of the prices. */
-export function draftFromTerms(terms: LendTerms, token: TokenUnit = PAYMENT_TOKEN): TermsDraft {
+/**
+ * `token`: the network's payment token, the unit of the prices. `offsetMinutes`: this
+ * machine's offset from UTC (minutes east): schedules are shown in local time.
+ */
+export function draftFromTerms(terms: LendTerms, token: TokenUnit = PAYMENT_TOKEN, offsetMinutes: number = localOffsetMinutes()): TermsDraft {
   return {
     price: formatAmount({ token, baseUnits: BigInt(terms.pricePerGpuHour) }, { grouping: false }),
     interruptible: terms.interruptible,
     minLeaseHours: hoursText(terms.minLeaseMs),
     maxLeaseHours: hoursText(terms.maxLeaseMs),
-    schedule: terms.schedule.map((w) => ({ days: [...w.days], start: minutesToClock(w.startMinuteUtc), end: minutesToClock(w.endMinuteUtc) })),
+    schedule: utcToLocal(terms.schedule, offsetMinutes).map((w) => ({ days: w.days, start: minutesToClock(w.startMinute), end: minutesToClock(w.endMinute) })),
     maxTemperatureC: String(terms.maxTemperatureC),
     electricityPrice: formatAmount({ token, baseUnits: BigInt(terms.electricityPricePerKwh) }, { grouping: false }),
     gpuUuids: [...terms.gpuUuids],
+    region: terms.region,
   };
 }
 
@@ -60,7 +68,7 @@ function parseHours(text: string): number | null {
  * Checks the draft the way main will (`lendTermsSchema`), with messages that name the
  * field and say what to enter. `base` gives what the form does not edit (region, payout).
  */
-export function termsFromDraft(draft: TermsDraft, base: LendTerms, token: TokenUnit = PAYMENT_TOKEN): { terms: LendTerms | null; errors: TermsErrors } {
+export function termsFromDraft(draft: TermsDraft, base: LendTerms, token: TokenUnit = PAYMENT_TOKEN, offsetMinutes: number = localOffsetMinutes()): { terms: LendTerms | null; errors: TermsErrors } {
   const errors: TermsErrors = {};
 
   const price = parseAmount(draft.price, token);
@@ -84,17 +92,22 @@ export function termsFromDraft(draft: TermsDraft, base: LendTerms, token: TokenU
     errors.maxTemperatureC = 'Maximum temperature: enter a whole number of °C from 50 to 100.';
   }
 
-  const schedule = draft.schedule.map((w, i) => {
-    const startMinuteUtc = clockToMinutes(w.start);
-    const endMinuteUtc = clockToMinutes(w.end);
+  const localWindows = draft.schedule.map((w, i) => {
+    const startMinute = clockToMinutes(w.start);
+    const endMinute = clockToMinutes(w.end);
     if (w.days.length === 0) errors[`schedule.${i}`] = 'Pick at least one day for this window.';
-    else if (startMinuteUtc === null || endMinuteUtc === null) errors[`schedule.${i}`] = 'Enter times as HH:MM (UTC), e.g. 22:00 to 24:00.';
-    else if (endMinuteUtc <= startMinuteUtc) {
+    else if (startMinute === null || endMinute === null) errors[`schedule.${i}`] = 'Enter times as HH:MM in your local time, e.g. 22:00 to 24:00.';
+    else if (endMinute <= startMinute) {
       errors[`schedule.${i}`] = 'The window must end after it starts; for a night, use two windows (22:00–24:00 and 00:00–06:00).';
     }
-    return { days: [...new Set(w.days)].sort(), startMinuteUtc: startMinuteUtc ?? 0, endMinuteUtc: endMinuteUtc ?? 0 };
+    return { days: [...new Set(w.days)], startMinute: startMinute ?? 0, endMinute: endMinute ?? 0 };
   });
+  // Stored in UTC, where a local window may fall on two days.
+  const schedule = localToUtc(localWindows, offsetMinutes);
   if (draft.schedule.length > 28) errors.schedule = 'At most 28 schedule windows.';
+
+  const region = draft.region.trim().toLowerCase();
+  if (!regionSchema.safeParse(region).success) errors.region = 'Region: use lower-case letters, digits and dashes, up to 32, e.g. eu-west.';
 
   if (Object.keys(errors).length > 0 || !price.ok || !electricity.ok || minLeaseMs === null || maxLeaseMs === null) {
     return { terms: null, errors };
@@ -109,6 +122,7 @@ export function termsFromDraft(draft: TermsDraft, base: LendTerms, token: TokenU
     maxTemperatureC,
     electricityPricePerKwh: electricity.baseUnits.toString(),
     gpuUuids: [...draft.gpuUuids],
+    region,
   };
   // Main checks again; this catches anything the messages above missed before the round trip.
   const checked = lendTermsSchema.safeParse(terms);

@@ -23,8 +23,8 @@ export function TestJobCard({ running, result, onRun }: TestJobCardProps) {
         </button>
       </div>
       <p className="muted">
-        Downloads a tiny image and runs it exactly as a renter&apos;s job would run: locked-down container, its own
-        network and scratch disk, this machine&apos;s NVIDIA GPUs. Everything is removed afterwards.
+        Makes a tiny image on this machine (nothing is downloaded) and runs it exactly as a renter&apos;s job would run:
+        locked-down container, its own network and scratch disk, this machine&apos;s GPUs. Everything is removed afterwards.
       </p>
       {result ? (
         <div className="test-job-result" data-testid="test-job-result">

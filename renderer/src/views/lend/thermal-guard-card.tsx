@@ -10,10 +10,12 @@ interface ThermalGuardCardProps {
   guard: ThermalGuardState | null;
   unit: TemperatureUnit;
   nowMs: number;
+  /** Lendable GPUs it would watch (null while unknown): with none, it watches nothing and says so. */
+  watchedGpus?: number | null;
 }
 
 /** Why a job may be paused: the hottest shared GPU against the owner's maximum. */
-export function ThermalGuardCard({ guard, unit, nowMs }: ThermalGuardCardProps) {
+export function ThermalGuardCard({ guard, unit, nowMs, watchedGpus = null }: ThermalGuardCardProps) {
   const paused = guard?.pausedSinceMs != null;
   const hot = !paused && guard?.hotSinceMs != null;
   const temp = (c: number | null | undefined) => (c === null || c === undefined ? '—' : formatTemperature(c, unit));
@@ -21,8 +23,8 @@ export function ThermalGuardCard({ guard, unit, nowMs }: ThermalGuardCardProps) 
     <section className="card guard-card" data-testid="thermal-guard" data-paused={paused ? 'true' : 'false'}>
       <header className="card-head">
         <h2 className="card-title">Thermal guard</h2>
-        <StatusPill tone={paused ? 'warn' : hot ? 'warn' : 'ok'} testId="thermal-guard-state">
-          {paused ? 'Jobs paused' : hot ? 'Above maximum' : 'Watching'}
+        <StatusPill tone={paused ? 'warn' : hot ? 'warn' : watchedGpus === 0 ? 'neutral' : 'ok'} testId="thermal-guard-state">
+          {paused ? 'Jobs paused' : hot ? 'Above maximum' : watchedGpus === 0 ? 'No GPU to watch' : 'Watching'}
         </StatusPill>
       </header>
       <dl className="guard-facts">

@@ -91,7 +91,7 @@ export function ClusterJobForm(props: ClusterJobFormProps) {
         </p>
         <div className="rent-form-grid">
           <FormField label="Image" htmlFor="job-image" error={errors.image} className="rent-span-2">
-            <input id="job-image" className="text-input mono" placeholder="pytorch/pytorch:2.3.0-cuda12.1-cudnn8-runtime" value={draft.image} onChange={(e) => set('image', e.target.value)} aria-invalid={errors.image ? true : undefined} spellCheck={false} data-testid="job-image" />
+            <input id="job-image" className="text-input mono" placeholder="e.g. pytorch/pytorch:2.3.0-cuda12.1-cudnn8-runtime" value={draft.image} onChange={(e) => set('image', e.target.value)} aria-invalid={errors.image ? true : undefined} spellCheck={false} data-testid="job-image" />
           </FormField>
           <div className="field rent-span-2">
             <div className="rent-label-row">
@@ -101,17 +101,17 @@ export function ClusterJobForm(props: ClusterJobFormProps) {
               <SegmentedControl legend="How the command is written" options={COMMAND_OPTIONS} value={draft.commandMode} onChange={(v) => set('commandMode', v)} testId="job-command-mode" />
             </div>
             {draft.commandMode === 'shell' ? (
-              <input id="job-command" className="text-input mono" placeholder={'torchrun --nproc-per-node=1 train.py --epochs 3'} value={draft.command} onChange={(e) => set('command', e.target.value)} aria-invalid={errors.command ? true : undefined} spellCheck={false} data-testid="job-command" />
+              <input id="job-command" className="text-input mono" placeholder={'e.g. torchrun --nproc-per-node=1 train.py --epochs 3'} value={draft.command} onChange={(e) => set('command', e.target.value)} aria-invalid={errors.command ? true : undefined} spellCheck={false} data-testid="job-command" />
             ) : (
-              <textarea id="job-command" className="text-input textarea" rows={4} placeholder={'python\n-c\nprint("hello")'} value={draft.command} onChange={(e) => set('command', e.target.value)} aria-invalid={errors.command ? true : undefined} spellCheck={false} data-testid="job-command" />
+              <textarea id="job-command" className="text-input textarea" rows={4} placeholder={'e.g.\npython\n-c\nprint("hello")'} value={draft.command} onChange={(e) => set('command', e.target.value)} aria-invalid={errors.command ? true : undefined} spellCheck={false} data-testid="job-command" />
             )}
             {errors.command ? <p className="field-error" data-testid="job-command-error">{errors.command}</p> : <p className="form-field-hint">{draft.commandMode === 'shell' ? 'Split like a shell: quotes keep spaces; nothing is expanded.' : 'Each line is one argument, exactly as written.'}</p>}
           </div>
           <FormField label="Environment" htmlFor="job-env" error={errors.env} hint={`KEY=VALUE, one per line. ${RESERVED_ENV_NAMES.slice(0, 4).join(', ')}… are set by the hub.`}>
-            <textarea id="job-env" className="text-input textarea" rows={3} placeholder={'NCCL_DEBUG=INFO\nEPOCHS=3'} value={draft.env} onChange={(e) => set('env', e.target.value)} aria-invalid={errors.env ? true : undefined} spellCheck={false} data-testid="job-env" />
+            <textarea id="job-env" className="text-input textarea" rows={3} placeholder={'e.g.\nNCCL_DEBUG=INFO\nEPOCHS=3'} value={draft.env} onChange={(e) => set('env', e.target.value)} aria-invalid={errors.env ? true : undefined} spellCheck={false} data-testid="job-env" />
           </FormField>
           <FormField label="Ports" htmlFor="job-ports" error={errors.ports} hint="Exposed on each container, e.g. 8888, 8265.">
-            <input id="job-ports" className="text-input mono" placeholder="None" value={draft.ports} onChange={(e) => set('ports', e.target.value)} aria-invalid={errors.ports ? true : undefined} data-testid="job-ports" />
+            <input id="job-ports" className="text-input mono" placeholder="none (e.g. 8888, 8265)" value={draft.ports} onChange={(e) => set('ports', e.target.value)} aria-invalid={errors.ports ? true : undefined} data-testid="job-ports" />
           </FormField>
         </div>
       </section>
@@ -135,7 +135,7 @@ export function ClusterJobForm(props: ClusterJobFormProps) {
           <div className="rent-form-grid rent-form-grid-3">
             <FormField label="Budget" htmlFor="job-budget" error={errors.budget} hint="As many whole increments as it buys.">
               <div className="input-suffix">
-                <input id="job-budget" className="text-input mono" inputMode="decimal" placeholder="10" value={draft.budget} onChange={(e) => set('budget', e.target.value)} aria-invalid={errors.budget ? true : undefined} data-testid="job-budget" />
+                <input id="job-budget" className="text-input mono" inputMode="decimal" placeholder="e.g. 10" value={draft.budget} onChange={(e) => set('budget', e.target.value)} aria-invalid={errors.budget ? true : undefined} data-testid="job-budget" />
                 <span>{token.symbol}</span>
               </div>
             </FormField>

@@ -7,7 +7,9 @@ import { useNow } from '../../app/use-now';
 import { formatDateTime, formatDuration } from '../../format/market-format';
 import { formatMoney } from '../../format/wallet-format';
 import type { RentAction } from '../../stores/rent-store';
-import { accruedCost, formatCountdown, perIncrementCost } from './rent-format';
+import { accruedCost, extensionCost, formatCountdown, perIncrementCost, plannedEndMs, terminationSummary } from './rent-format';
+import { Money } from '../../components/money';
+import { incrementNumber } from '../../../../common/market/increment-number';
 
 interface LeaseBillingCardProps {
   rentLease: RentLease;
@@ -32,6 +34,7 @@ export function LeaseBillingCard({ rentLease, token, busy, error, onPayNext, onS
   const [budgetError, setBudgetError] = useState<string | null>(null);
   const [extendCount, setExtendCount] = useState('1');
   const [confirmTerminate, setConfirmTerminate] = useState(false);
+  const [confirmExtend, setConfirmExtend] = useState(false);
 
   // The limit changed elsewhere (main, another window): show it.
   useEffect(() => {
@@ -57,6 +60,9 @@ export function LeaseBillingCard({ rentLease, token, busy, error, onPayNext, onS
   const extendN = Number(extendCount);
   const extendValid = Number.isInteger(extendN) && extendN >= 1 && extendN <= 1000;
   const errorFor = (action: RentAction) => (error?.action === action ? error.message : null);
+  const extension = extendValid ? extensionCost(lease, extendN) : null;
+  const ending = confirmTerminate ? terminationSummary(lease, now) : null;
+  const endMs = plannedEndMs(lease);
   const spentShare = autoPay.limit !== '0' ? Number((BigInt(autoPay.spent) * 1000n) / BigInt(autoPay.limit)) / 1000 : 0;
 
   return (
@@ -68,18 +74,18 @@ export function LeaseBillingCard({ rentLease, token, busy, error, onPayNext, onS
         <div>
           <dt>Cost so far</dt>
           <dd className="mono" data-testid="lease-cost-so-far">
-            {formatMoney(accruedCost(lease, now), token)}
+            <Money baseUnits={accruedCost(lease, now)} token={token} />
           </dd>
         </div>
         <div>
           <dt>Paid so far</dt>
           <dd className="mono" data-testid="lease-paid-so-far">
-            {formatMoney(lease.paidSoFar, token)}
+            <Money baseUnits={lease.paidSoFar} token={token} />
           </dd>
         </div>
         <div>
           <dt>Rate</dt>
-          <dd className="mono">{formatMoney(perIncrement, token)}</dd>
+          <dd className="mono"><Money baseUnits={perIncrement} token={token} /></dd>
           <dd className="muted small">per {formatDuration(lease.incrementMs)}</dd>
         </div>
         <div>
@@ -89,13 +95,20 @@ export function LeaseBillingCard({ rentLease, token, busy, error, onPayNext, onS
           </dd>
           {lease.paidThroughMs !== null && !ended && lease.paidThroughMs > now ? <dd className="muted small">left</dd> : null}
         </div>
+        <div>
+          <dt>{ended ? 'Was planned to end' : 'Planned end'}</dt>
+          <dd className="mono" data-testid="lease-planned-end">
+            {endMs === null ? formatDuration(lease.incrementCount * lease.incrementMs) : formatDateTime(endMs)}
+          </dd>
+          <dd className="muted small">{endMs === null ? 'after it starts' : `${lease.incrementCount} × ${formatDuration(lease.incrementMs)}`}</dd>
+        </div>
       </dl>
 
       {nextDue && !ended ? (
         <div className={nextDue.dueAtMs !== null && nextDue.dueAtMs - now < 60_000 ? 'rent-next-due rent-next-due-soon' : 'rent-next-due'} data-testid="lease-next-due" data-increment={nextDue.increment}>
           <div>
             <strong>
-              Increment {nextDue.increment + 1} of {lease.incrementCount}: {formatMoney(nextDue.amount, token)}
+              Increment {incrementNumber(nextDue.increment)} of {lease.incrementCount}: <Money baseUnits={nextDue.amount} token={token} />
             </strong>
             <span className="muted small">
               {nextDue.dueAtMs === null ? 'due when the lease starts' : nextDue.dueAtMs <= now ? 'due now' : `due in ${formatCountdown(nextDue.dueAtMs, now)}`}
@@ -142,7 +155,7 @@ export function LeaseBillingCard({ rentLease, token, busy, error, onPayNext, onS
             <div className={spentShare >= 0.9 ? 'meter-fill meter-fill-warn' : 'meter-fill'} style={{ width: `${Math.min(1, spentShare) * 100}%` }} />
           </div>
           <span className="muted small">
-            {formatMoney(autoPay.spent, token)} of {formatMoney(autoPay.limit, token)} auto-paid
+            <Money baseUnits={autoPay.spent} token={token} /> of <Money baseUnits={autoPay.limit} token={token} /> auto-paid
           </span>
         </div>
       ) : null}
@@ -156,17 +169,41 @@ export function LeaseBillingCard({ rentLease, token, busy, error, onPayNext, onS
               Extend by
             </label>
             <input id="lease-extend-count" className="text-input mono rent-extend-count" inputMode="numeric" value={extendCount} onChange={(e) => setExtendCount(e.target.value)} aria-invalid={extendValid ? undefined : true} data-testid="lease-extend-count" />
-            <span className="muted small">
-              × {formatDuration(lease.incrementMs)}
-              {extendValid ? ` = ${formatMoney(perIncrement * BigInt(extendN), token)}` : ''}
-            </span>
-            <button type="button" className="button button-small" disabled={!extendValid || busy !== null} onClick={() => onExtend(extendN)} data-testid="lease-extend">
-              {busy === 'extend' ? 'Extending…' : 'Extend'}
-            </button>
+            <span className="muted small">× {formatDuration(lease.incrementMs)}</span>
+            {confirmExtend && extension ? (
+              <span className="rent-extend-confirm" role="alertdialog" aria-label="Extend the lease?" data-testid="lease-extend-confirm-box">
+                <span className="small" data-testid="lease-extend-summary">
+                  {extendN} more increment{extendN === 1 ? '' : 's'} cost <Money baseUnits={extension.cost} token={token} />, paid as each comes due
+                  {extension.plannedEndMs !== null ? `; the lease then ends ${formatDateTime(extension.plannedEndMs)}` : ''}. Extend?
+                </span>
+                <button type="button" className="button button-small button-ghost" onClick={() => setConfirmExtend(false)} data-testid="lease-extend-cancel">
+                  Cancel
+                </button>
+                <button type="button" className="button button-small button-primary" disabled={busy !== null} onClick={() => { setConfirmExtend(false); onExtend(extendN); }} data-testid="lease-extend-confirm">
+                  Extend
+                </button>
+              </span>
+            ) : (
+              <button type="button" className="button button-small" disabled={!extendValid || busy !== null} onClick={() => setConfirmExtend(true)} data-testid="lease-extend">
+                {busy === 'extend' ? 'Extending…' : extension ? `Extend for ${formatMoney(extension.cost, token)}…` : 'Extend…'}
+              </button>
+            )}
           </div>
           {confirmTerminate ? (
             <div className="rent-terminate-confirm" role="alertdialog" aria-label="Terminate the lease?" data-testid="lease-terminate-confirm-box">
-              <span className="small">Stop every container now? No further increment is paid.</span>
+              <span className="small" data-testid="lease-terminate-summary">
+                Stop every container now? No further increment is paid.
+                {ending ? (
+                  <>
+                    {' '}Paid <Money baseUnits={ending.paid} token={token} />, used <Money baseUnits={ending.used} token={token} />
+                    {ending.unused > 0n ? (
+                      <>; about <Money baseUnits={ending.unused} token={token} /> of paid time is not used: each supplier's machine refunds its unused part to this wallet after the end (the hub records a refund that does not come).</>
+                    ) : (
+                      <>; nothing paid is left unused, so nothing comes back.</>
+                    )}
+                  </>
+                ) : null}
+              </span>
               <button type="button" className="button button-small button-ghost" onClick={() => setConfirmTerminate(false)} data-testid="lease-terminate-cancel">
                 Keep running
               </button>

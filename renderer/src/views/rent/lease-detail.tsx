@@ -1,4 +1,5 @@
 import './lease-detail.css';
+import { useLayoutEffect, useRef } from 'react';
 import type { RentLease } from '../../../../common/market/rent-types';
 import { useStores, useStoreState } from '../../app/store-hooks';
 import { CopyButton } from '../../components/copy-button';
@@ -31,9 +32,16 @@ export function LeaseDetail({ rentLease }: { rentLease: RentLease }) {
     : lease.placement.nodes.map((n) => ({ rank: n.rank, workerId: n.workerId, state: 'assigned' as const, message: null, updatedAtMs: lease.createdAtMs }));
   const command = lease.job.command?.join(' ');
 
+  // Opened from the quote (after paying, far down the Market tab) the page kept its scroll:
+  // start at the top once per lease opened (not on every update), like any page opened.
+  const headRef = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    headRef.current?.closest('.shell-content')?.scrollTo({ top: 0 });
+  }, [id]);
+
   return (
     <div className="rent-lease" data-testid="lease-view" data-lease-id={id} data-state={lease.state} data-end-reason={lease.endReason ?? ''} data-increments={lease.incrementCount}>
-      <div className="rent-lease-head">
+      <div className="rent-lease-head" ref={headRef}>
         <button type="button" className="button button-small button-ghost" onClick={() => actions.closeLease()} data-testid="lease-back">
           ← My leases
         </button>

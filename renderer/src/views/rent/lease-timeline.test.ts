@@ -35,6 +35,12 @@ describe('spending totals', () => {
       [rentReceipt('a', { paidAtMs: now - day, amount: '100', autoApproved: true }), rentReceipt('b', { paidAtMs: now - 10 * day, amount: '200', leaseId: 'lease-2' }), rentReceipt('c', { paidAtMs: now - 40 * day, amount: '300' })],
       now,
     );
-    expect(totals).toEqual({ all: 600n, week: 100n, month: 300n, auto: 100n, leases: 2 });
+    expect(totals).toEqual({ all: 600n, week: 100n, month: 300n, auto: 100n, count: 3, leases: 2, otherNetworks: [] });
+  });
+
+  it('adds up only the current network: Sandbox test money never adds to a grid\'s', () => {
+    const now = 100 * 86_400_000;
+    const totals = spendingTotals([rentReceipt('a', { paidAtMs: now, amount: '100', network: 'grid' }), rentReceipt('b', { paidAtMs: now, amount: '200', network: 'sandbox' }), rentReceipt('c', { paidAtMs: now, amount: '5', network: 'sandbox' })], now, 'grid');
+    expect(totals).toEqual({ all: 100n, week: 100n, month: 100n, auto: 0n, count: 1, leases: 1, otherNetworks: [{ network: 'sandbox', payments: 2 }] });
   });
 });

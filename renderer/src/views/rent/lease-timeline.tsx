@@ -4,6 +4,7 @@ import { formatDateTime, shortSignature } from '../../format/market-format';
 import { formatMoney, shortAddress } from '../../format/wallet-format';
 import type { TokenUnit } from '../../../../common/money/token';
 import { leaseStateText } from './rent-format';
+import { incrementNumber } from '../../../../common/market/increment-number';
 
 type TimelineEntry =
   | { kind: 'state'; atMs: number; title: string; detail: string; tone: 'ok' | 'error' | 'info' | 'neutral' }
@@ -27,7 +28,7 @@ export function leaseTimeline(lease: LeaseView, token: TokenUnit): TimelineEntry
     entries.push({
       kind: 'payment',
       atMs: Math.max(...paid.map((p) => p.paidAtMs ?? 0)),
-      title: `Paid increment ${increment.index + 1}: ${formatMoney(total, token)}`,
+      title: `Paid increment ${incrementNumber(increment.index)}: ${formatMoney(total, token)}`,
       detail: `${whole ? '' : `${paid.length} of ${increment.payments.length} · `}to ${paid.map((p) => shortAddress(p.payee)).join(', ')}`,
       signatures: paid.map((p) => p.signature ?? ''),
     });

@@ -6,13 +6,13 @@ import { ErrorNotice } from '../../components/error-notice';
 import { LoadingState } from '../../components/loading-state';
 import { StatusPill } from '../../components/status-pill';
 import { formatDateTime } from '../../format/market-format';
-import { formatMoney } from '../../format/wallet-format';
 import { LeaseDetail } from './lease-detail';
 import { formatCountdown, leaseStateText, leaseTone, shortLeaseId } from './rent-format';
 import { RentNeedsWallet } from './rent-needs-wallet';
 import { RentUnavailable } from './rent-unavailable';
 import { useActiveWallet } from './use-active-wallet';
 import { tokenUnitOf, usePaymentToken } from '../../wallet/use-payment-token';
+import { Money } from '../../components/money';
 
 /** The leases this wallet holds, newest first; one opens in full. */
 export function LeasesTab() {
@@ -96,7 +96,7 @@ export function LeasesTab() {
                         {lease.job.image}
                       </span>
                     </td>
-                    <td className="num mono">{formatMoney(lease.paidSoFar, tokenUnitOf(lease.token, token))}</td>
+                    <td className="num mono"><Money baseUnits={lease.paidSoFar} token={tokenUnitOf(lease.token, token)} /></td>
                     <td className="muted rent-col-created">{formatDateTime(lease.createdAtMs)}</td>
                   </tr>
                 );

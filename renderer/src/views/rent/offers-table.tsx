@@ -3,9 +3,9 @@ import type { OfferListing } from '../../../../common/hub/market-types';
 import { ShareMeter } from '../../components/share-meter';
 import { StatusPill } from '../../components/status-pill';
 import { formatDuration } from '../../format/market-format';
-import { formatMoney } from '../../format/wallet-format';
 import type { TokenUnit } from '../../../../common/money/token';
 import { formatVram } from './rent-format';
+import { Money } from '../../components/money';
 
 interface OffersTableProps {
   offers: OfferListing[];
@@ -62,9 +62,15 @@ export function OffersTable({ offers, token, chosenModel, onChooseModel }: Offer
                   <span className={offer.freeGpus === 0 ? 'muted' : undefined}>{offer.freeGpus}</span>
                   <span className="muted"> / {offer.gpuCount}</span>
                 </td>
-                <td className="num mono" data-testid="offer-price">{formatMoney(offer.pricePerGpuHour, token)}</td>
+                <td className="num mono" data-testid="offer-price"><Money baseUnits={offer.pricePerGpuHour} token={token} /></td>
                 <td>
-                  <ShareMeter share={offer.reliability} label="Reliability" />
+                  {offer.newMachine ? (
+                    <StatusPill tone="info" title="No lease or GPU check of this machine has been recorded yet: there is no reliability to show." testId="offer-new-machine">
+                      new
+                    </StatusPill>
+                  ) : (
+                    <ShareMeter share={offer.reliability} label="Reliability" />
+                  )}
                 </td>
                 <td className="rent-col-region">
                   <span className="rent-region">{offer.region}</span>

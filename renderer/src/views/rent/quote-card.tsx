@@ -8,6 +8,7 @@ import { FormField } from '../../components/form-field';
 import { formatDuration } from '../../format/market-format';
 import { formatMoney, shortAddress } from '../../format/wallet-format';
 import { formatCountdown, formatVram, nodeIncrementCost } from './rent-format';
+import { Money } from '../../components/money';
 
 interface QuoteCardProps {
   quote: RentQuote;
@@ -80,8 +81,8 @@ export function QuoteCard({ quote, paying, payError, onPay, onDiscard, onRequote
                   {node.interruptible ? <span className="rent-badge-warn">interruptible</span> : null}
                 </td>
                 <td>{node.region}</td>
-                <td className="num mono">{formatMoney(node.pricePerGpuHour, token)}</td>
-                <td className="num mono">{formatMoney(nodeIncrementCost(node, quote.incrementMs), token)}</td>
+                <td className="num mono"><Money baseUnits={node.pricePerGpuHour} token={token} /></td>
+                <td className="num mono"><Money baseUnits={nodeIncrementCost(node, quote.incrementMs)} token={token} /></td>
               </tr>
             ))}
           </tbody>
@@ -92,7 +93,7 @@ export function QuoteCard({ quote, paying, payError, onPay, onDiscard, onRequote
         <div>
           <dt>Per increment</dt>
           <dd className="mono" data-testid="quote-per-increment">
-            {formatMoney(quote.perIncrement.total, token)}
+            <Money baseUnits={quote.perIncrement.total} token={token} />
           </dd>
           <dd className="muted small">
             {payeeCount} payment{payeeCount === 1 ? '' : 's'} every {formatDuration(quote.incrementMs)}
@@ -100,13 +101,13 @@ export function QuoteCard({ quote, paying, payError, onPay, onDiscard, onRequote
         </div>
         <div>
           <dt>Pay now</dt>
-          <dd className="mono">{formatMoney(quote.firstIncrement.payments.reduce((s, p) => s + BigInt(p.amount), 0n), token)}</dd>
+          <dd className="mono"><Money baseUnits={quote.firstIncrement.payments.reduce((s, p) => s + BigInt(p.amount), 0n)} token={token} /></dd>
           <dd className="muted small">the first increment</dd>
         </div>
         <div className="rent-quote-total">
           <dt>Total</dt>
           <dd className="mono" data-testid="quote-total">
-            {formatMoney(quote.total, token)}
+            <Money baseUnits={quote.total} token={token} />
           </dd>
           <dd className="muted small">for {formatDuration(quote.incrementMs * quote.incrementCount)}</dd>
         </div>

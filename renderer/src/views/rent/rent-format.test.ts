@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { leaseView } from '../../stores/rent-fixtures';
-import { accruedCost, formatCountdown, formatVram, leaseStateText, leaseTone, perIncrementCost } from './rent-format';
+import { accruedCost, extensionCost, formatCountdown, formatVram, leaseStateText, leaseTone, perIncrementCost, plannedEndMs, terminationSummary } from './rent-format';
 
 describe('rent format', () => {
   it('counts down in minutes and seconds, with hours when needed', () => {
@@ -28,5 +28,22 @@ describe('rent format', () => {
     expect(perIncrementCost(lease)).toBe(250_000n);
     expect(accruedCost(lease, 300_000)).toBe(125_000n);
     expect(accruedCost(leaseView('l'), 300_000)).toBe(0n);
+  });
+
+  it('says before Terminate what was paid, used, and is owed back as unused paid time', () => {
+    // Two 10-minute increments paid (0.50 USDC), 5 minutes run at 0.25 USDC per 10 minutes.
+    const running = leaseView('l', { startedAtMs: 0, state: 'running', incrementCount: 6, paidSoFar: '500000' });
+    expect(terminationSummary(running, 300_000)).toEqual({ paid: 500_000n, used: 125_000n, unused: 375_000n });
+    // Past what was paid (in the grace period): nothing comes back, and "used" never exceeds "paid".
+    expect(terminationSummary(running, 1_800_000)).toEqual({ paid: 500_000n, used: 500_000n, unused: 0n });
+    // Paid and never started: all of it is unused.
+    expect(terminationSummary(leaseView('l', { paidSoFar: '250000' }), 300_000)).toEqual({ paid: 250_000n, used: 0n, unused: 250_000n });
+  });
+
+  it('prices an extension exactly and says when the lease will then end', () => {
+    const lease = leaseView('l', { startedAtMs: 1_000, state: 'running', incrementCount: 6 });
+    expect(plannedEndMs(lease)).toBe(1_000 + 6 * 600_000);
+    expect(extensionCost(lease, 3)).toEqual({ cost: 750_000n, plannedEndMs: 1_000 + 9 * 600_000 });
+    expect(plannedEndMs(leaseView('l'))).toBeNull();
   });
 });

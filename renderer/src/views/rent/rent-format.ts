@@ -1,4 +1,4 @@
-import { costForGpuTime } from '../../../../common/hub/base-units';
+import { costForGpuTime, costForIncrement } from '../../../../common/hub/base-units';
 import type { LeaseEndReason, LeaseState, LeaseView, NodeState } from '../../../../common/hub/lease-types';
 import type { StatusTone } from '../../components/status-pill';
 
@@ -68,13 +68,22 @@ export function formatVram(mib: number): string {
   return `${gb >= 10 ? Math.round(gb) : Math.round(gb * 10) / 10} GB`;
 }
 
-/** What the whole cluster costs per increment: the sum of what each node's GPUs cost. */
-export function perIncrementCost(lease: Pick<LeaseView, 'placement' | 'incrementMs'>): bigint {
-  return lease.placement.nodes.reduce((sum, node) => sum + nodeIncrementCost(node, lease.incrementMs), 0n);
+/**
+ * What the whole cluster costs for one increment: the sum of what each node's GPUs cost
+ * for the first (0-based wire index 0: the largest; a later one may be one base unit less,
+ * so that the increments sum exactly to the lease's total).
+ */
+export function perIncrementCost(lease: Pick<LeaseView, 'placement' | 'incrementMs'>, index = 0): bigint {
+  return lease.placement.nodes.reduce((sum, node) => sum + nodeIncrementCost(node, lease.incrementMs, index), 0n);
 }
 
-export function nodeIncrementCost(node: { pricePerGpuHour: string; gpuIds: string[] }, incrementMs: number): bigint {
-  return costForGpuTime(BigInt(node.pricePerGpuHour), node.gpuIds.length, incrementMs);
+export function nodeIncrementCost(node: { pricePerGpuHour: string; gpuIds: string[] }, incrementMs: number, index = 0): bigint {
+  return costForIncrement(BigInt(node.pricePerGpuHour), node.gpuIds.length, incrementMs, index);
+}
+
+/** What `durationMs` of the whole cluster costs, rounded once (as the increments sum to). */
+export function clusterCost(lease: Pick<LeaseView, 'placement'>, durationMs: number): bigint {
+  return lease.placement.nodes.reduce((sum, node) => sum + costForGpuTime(BigInt(node.pricePerGpuHour), node.gpuIds.length, durationMs), 0n);
 }
 
 /**
@@ -85,9 +94,7 @@ export function accruedCost(lease: LeaseView, nowMs: number): bigint {
   if (lease.startedAtMs === null) return 0n;
   const ended = lease.state === 'ended' ? ([...lease.transitions].reverse().find((t) => t.to === 'ended')?.atMs ?? nowMs) : nowMs;
   const ranMs = Math.max(0, Math.min(ended, nowMs) - lease.startedAtMs);
-  const perIncrement = perIncrementCost(lease);
-  if (lease.incrementMs <= 0) return 0n;
-  const exact = (perIncrement * BigInt(Math.floor(ranMs))) / BigInt(lease.incrementMs);
+  const exact = clusterCost(lease, Math.floor(ranMs));
   // Ticking every second, the last digits only flicker: show it to 1/10,000 USDC.
   return exact - (exact % 100n);
 }
@@ -96,4 +103,37 @@ export function accruedCost(lease: LeaseView, nowMs: number): bigint {
 export function leaseEndsAtMs(lease: LeaseView): number | null {
   if (lease.startedAtMs === null) return null;
   return lease.startedAtMs + lease.incrementCount * lease.incrementMs;
+}
+
+/**
+ * The lease's planned end: when its booked increments run out (start + count × length);
+ * before it starts, null (the card says "count × length after it starts").
+ */
+export function plannedEndMs(lease: Pick<LeaseView, 'startedAtMs' | 'incrementCount' | 'incrementMs'>): number | null {
+  return lease.startedAtMs === null ? null : lease.startedAtMs + lease.incrementCount * lease.incrementMs;
+}
+
+/** What ending a lease now means for the renter's money, shown before Terminate is confirmed. */
+export interface TerminationSummary {
+  paid: bigint;
+  /** The time run so far at the cluster's rate (never more than was paid). */
+  used: bigint;
+  /** Paid and not used: the suppliers owe it back (each machine refunds its unused paid time). */
+  unused: bigint;
+}
+
+export function terminationSummary(lease: LeaseView, nowMs: number): TerminationSummary {
+  const paid = BigInt(lease.paidSoFar);
+  const ranMs = lease.startedAtMs === null ? 0 : Math.max(0, nowMs - lease.startedAtMs);
+  const cost = clusterCost(lease, Math.floor(ranMs));
+  const used = cost < paid ? cost : paid;
+  return { paid, used, unused: paid - used };
+}
+
+/** What extending by `increments` adds: their exact cost (sums like the hub's) and the new planned end. */
+export function extensionCost(lease: LeaseView, increments: number): { cost: bigint; plannedEndMs: number | null } {
+  const from = lease.incrementCount * lease.incrementMs;
+  const to = (lease.incrementCount + increments) * lease.incrementMs;
+  const cost = clusterCost(lease, to) - clusterCost(lease, from);
+  return { cost, plannedEndMs: lease.startedAtMs === null ? null : lease.startedAtMs + to };
 }

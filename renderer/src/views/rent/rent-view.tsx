@@ -7,6 +7,7 @@ import type { RentTab } from '../../stores/rent-store';
 import { LeasesTab } from './leases-tab';
 import { MarketTab } from './market-tab';
 import { SpendingTab } from './spending-tab';
+import { RentingWallet } from './renting-wallet';
 import { usePaymentToken } from '../../wallet/use-payment-token';
 
 /** Rent: the market, the leases this wallet holds, and what they cost. */
@@ -24,6 +25,7 @@ export function RentView() {
   return (
     <div className="view rent-view" data-testid="view-rent" data-tab={tab}>
       <PageHeader title="Rent" subtitle={`Build a GPU cluster from the market, run a container on it, and pay as you go in ${token.symbol}.`} />
+      <RentingWallet />
       <TabBar label="Rent" options={tabs} value={tab} onChange={(t) => rent.getState().setTab(t)} testIdPrefix="rent-tab" />
       {/* The market stays mounted (hidden) so the filters and the job form survive a look at a lease. */}
       <div role="tabpanel" hidden={tab !== 'market'} aria-label="Market">

@@ -7,29 +7,38 @@ import { LoadingState } from '../../components/loading-state';
 import { StatTile } from '../../components/stat-tile';
 import { StatusPill } from '../../components/status-pill';
 import { formatDateTime, shortSignature } from '../../format/market-format';
-import { formatMoney, shortAddress } from '../../format/wallet-format';
+import { shortAddress } from '../../format/wallet-format';
+import { networkLabel } from '../../format/network-label';
 import { shortLeaseId } from './rent-format';
 import { RentNeedsWallet } from './rent-needs-wallet';
 import { RentUnavailable } from './rent-unavailable';
 import { useActiveWallet } from './use-active-wallet';
 import { tokenUnitOf, usePaymentToken } from '../../wallet/use-payment-token';
+import { Money } from '../../components/money';
+import { incrementNumber } from '../../../../common/market/increment-number';
 
 const DAY_MS = 86_400_000;
 
-/** Sums for the tiles: all shown, the last 7 and 30 days, and how much auto-pay paid. */
-export function spendingTotals(receipts: RentReceipt[], nowMs: number) {
+/**
+ * Sums for the tiles: all shown, the last 7 and 30 days, and how much auto-pay paid, on
+ * `network` only (every network when not given): test money and real money never add up.
+ */
+export function spendingTotals(receipts: RentReceipt[], nowMs: number, network?: string) {
   let all = 0n;
   let week = 0n;
   let month = 0n;
   let auto = 0n;
-  for (const r of receipts) {
+  const others = new Map<string, number>();
+  const counted = network === undefined ? receipts : receipts.filter((r) => r.network === network);
+  for (const r of receipts) if (network !== undefined && r.network !== network) others.set(r.network, (others.get(r.network) ?? 0) + 1);
+  for (const r of counted) {
     const amount = BigInt(r.amount);
     all += amount;
     if (nowMs - r.paidAtMs <= 7 * DAY_MS) week += amount;
     if (nowMs - r.paidAtMs <= 30 * DAY_MS) month += amount;
     if (r.autoApproved) auto += amount;
   }
-  return { all, week, month, auto, leases: new Set(receipts.map((r) => r.leaseId)).size };
+  return { all, week, month, auto, count: counted.length, leases: new Set(counted.map((r) => r.leaseId)).size, otherNetworks: [...others].map(([name, payments]) => ({ network: name, payments })) };
 }
 
 /** Every payment this wallet made for leases, with its signature to check on chain. */
@@ -39,7 +48,8 @@ export function SpendingTab() {
   const receipts = useStoreState('rent', (s) => s.receipts);
   const loading = useStoreState('rent', (s) => s.receiptsLoading);
   const error = useStoreState('rent', (s) => s.receiptsError);
-  const totals = spendingTotals(receipts, Date.now());
+  const network = useStoreState('wallet', (s) => s.network?.kind ?? 'sandbox');
+  const totals = spendingTotals(receipts, Date.now(), network);
   const d = usePaymentToken();
   const wallet = useActiveWallet();
   if (wallet === null && receipts.length === 0) {
@@ -57,11 +67,15 @@ export function SpendingTab() {
 
       {receipts.length > 0 ? (
         <section className="section" aria-label="Totals">
+          <p className="muted small" data-testid="spending-network-note">
+            Totals on {networkLabel(network)} only
+            {totals.otherNetworks.length > 0 ? ` · not counted: ${totals.otherNetworks.map((o) => `${o.payments} payment${o.payments === 1 ? '' : 's'} on ${networkLabel(o.network)}`).join(', ')} (listed below)` : ''}.
+          </p>
           <div className="stat-tiles">
-            <StatTile label="Spent in all" value={formatMoney(totals.all, d)} detail={`${receipts.length} payment${receipts.length === 1 ? '' : 's'} · ${totals.leases} lease${totals.leases === 1 ? '' : 's'}`} testId="spending-total" />
-            <StatTile label="Last 7 days" value={formatMoney(totals.week, d)} testId="spending-week" />
-            <StatTile label="Last 30 days" value={formatMoney(totals.month, d)} testId="spending-month" />
-            <StatTile label="Auto-paid" value={formatMoney(totals.auto, d)} detail="approved within a lease's budget" testId="spending-auto" />
+            <StatTile label="Spent in all" value={<Money baseUnits={totals.all} token={d} />} detail={`${totals.count} payment${totals.count === 1 ? '' : 's'} · ${totals.leases} lease${totals.leases === 1 ? '' : 's'}`} testId="spending-total" />
+            <StatTile label="Last 7 days" value={<Money baseUnits={totals.week} token={d} />} testId="spending-week" />
+            <StatTile label="Last 30 days" value={<Money baseUnits={totals.month} token={d} />} testId="spending-month" />
+            <StatTile label="Auto-paid" value={<Money baseUnits={totals.auto} token={d} />} detail="approved within a lease's budget" testId="spending-auto" />
           </div>
         </section>
       ) : null}
@@ -83,6 +97,7 @@ export function SpendingTab() {
               <thead>
                 <tr>
                   <th scope="col">Paid</th>
+                  <th scope="col">Network</th>
                   <th scope="col">Lease</th>
                   <th scope="col" className="num">Increment</th>
                   <th scope="col">Payee</th>
@@ -95,17 +110,18 @@ export function SpendingTab() {
                 {receipts.map((r) => (
                   <tr key={r.signature} data-testid="receipt-row" data-signature={r.signature} data-lease-id={r.leaseId} data-auto-approved={r.autoApproved}>
                     <td>{formatDateTime(r.paidAtMs)}</td>
+                    <td data-testid="receipt-network">{networkLabel(r.network)}</td>
                     <td>
                       <button type="button" className="link rent-link-button mono" title={`Open lease ${r.leaseId}`} onClick={() => void actions.openLease(r.leaseId)} data-testid="receipt-lease">
                         {shortLeaseId(r.leaseId)}
                       </button>
                     </td>
-                    <td className="num">{r.increment + 1}</td>
+                    <td className="num">{incrementNumber(r.increment)}</td>
                     <td className="mono" title={r.payee}>
                       {shortAddress(r.payee)}
                     </td>
                     <td className="num mono" data-testid="receipt-amount">
-                      {formatMoney(r.amount, tokenUnitOf(r.token, d))}
+                      <Money baseUnits={r.amount} token={tokenUnitOf(r.token, d)} />
                     </td>
                     <td>
                       <span className="signature-cell">

@@ -1,8 +1,9 @@
 import './balances-card.css';
+import { Money } from '../../components/money';
 import { useState } from 'react';
 import { useStores, useStoreState } from '../../app/store-hooks';
 import { NetworkBadge } from '../../app/network-badge';
-import { formatMoney, formatSol } from '../../format/wallet-format';
+import { formatSol } from '../../format/wallet-format';
 import { formatClockTime } from '../../format/time-format';
 import type { WalletBalances } from '../../../../common/wallet/wallet-types';
 import { usePaymentToken } from '../../wallet/use-payment-token';
@@ -30,7 +31,7 @@ export function BalancesCard({ balances, canUseFaucet }: { balances: WalletBalan
       <dl className="balances">
         <div className="balance">
           <dt>{token.symbol}</dt>
-          <dd data-testid="balance-usdc">{balances ? formatMoney(balances.tokenAmount, token) : '…'}</dd>
+          <dd data-testid="balance-usdc">{balances ? <Money baseUnits={balances.tokenAmount} token={token} /> : '…'}</dd>
         </div>
         <div className="balance">
           <dt>SOL (network fees)</dt>

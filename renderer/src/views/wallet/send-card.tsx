@@ -59,7 +59,7 @@ export function SendCard() {
         </div>
         <label className="field">
           <span className="field-label">Amount</span>
-          <input className="text-input" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} placeholder="0.00" data-testid="send-amount" />
+          <input className="text-input" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} placeholder="e.g. 1.5" data-testid="send-amount" />
         </label>
         <div className="form-actions">
           <button type="submit" className="button button-primary" disabled={busy} data-testid="send-submit">

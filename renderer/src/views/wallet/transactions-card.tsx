@@ -1,9 +1,11 @@
 import './transactions-card.css';
+import { Money } from '../../components/money';
 import { useNow } from '../../app/use-now';
 import { CopyButton } from '../../components/copy-button';
 import { StatusPill } from '../../components/status-pill';
 import { formatAgo } from '../../format/time-format';
-import { formatMoney, formatSol, shortAddress } from '../../format/wallet-format';
+import { formatSol, shortAddress } from '../../format/wallet-format';
+import { transactionDirection, transactionText } from './transaction-text';
 import type { TokenUnit } from '../../../../common/money/token';
 import type { WalletTransaction } from '../../../../common/wallet/wallet-types';
 
@@ -36,11 +38,11 @@ export function TransactionsCard({ transactions, token }: { transactions: Wallet
               {transactions.map((tx) => (
                 <tr key={tx.signature} data-testid="wallet-transaction">
                   <td title={tx.blockTimeMs ? new Date(tx.blockTimeMs).toLocaleString() : undefined}>{formatAgo(tx.blockTimeMs, now)}</td>
-                  <td className="tx-what">
-                    {tx.purpose ?? tx.memo ?? (tx.counterparty ? `With ${shortAddress(tx.counterparty)}` : 'Transaction')}
+                  <td className="tx-what" data-direction={transactionDirection(tx)} title={tx.counterparty ?? undefined}>
+                    {transactionText(tx)}
                     {tx.purpose && tx.memo ? <span className="small muted tx-memo">{tx.memo}</span> : null}
                   </td>
-                  <td className={`num ${amountClass(tx.tokenChange)}`}>{tx.tokenChange === '0' ? '' : formatMoney(tx.tokenChange, token, { signed: true })}</td>
+                  <td className={`num ${amountClass(tx.tokenChange)}`}>{tx.tokenChange === '0' ? '' : <Money baseUnits={tx.tokenChange} token={token} signed />}</td>
                   <td className={`num ${amountClass(tx.solChange)}`}>{tx.solChange === '0' ? '' : formatSol(tx.solChange, { signed: true })}</td>
                   <td>
                     <StatusPill tone={tx.status === 'failed' ? 'error' : tx.status === 'finalized' ? 'ok' : 'info'} title={tx.error ?? undefined}>

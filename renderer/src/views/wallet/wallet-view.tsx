@@ -2,7 +2,6 @@ import './wallet-view.css';
 import { useEffect, useState } from 'react';
 import { useWallet } from '@solana/wallet-adapter-react';
 import { useStores, useStoreState } from '../../app/store-hooks';
-import { NetworkBadge } from '../../app/network-badge';
 import { ErrorNotice } from '../../components/error-notice';
 import { LoadingState } from '../../components/loading-state';
 import { PageHeader } from '../../components/page-header';
@@ -34,7 +33,7 @@ export function WalletView() {
         subtitle="Your Solana wallet: it signs you in, signs offers and pays. The key stays on this machine."
         actions={
           <>
-            <NetworkBadge />
+            {/* The network is in the top bar and on the balances: a third badge here only repeated it. */}
             {connected ? (
               <button type="button" className="button button-small button-ghost" onClick={() => void disconnect()} data-testid="wallet-disconnect">
                 Disconnect

@@ -158,7 +158,7 @@ function WelcomeSteps({ onClosed }: { onClosed: () => void }) {
             Skip for now
           </button>
           {step === 'intro' ? (
-            <button type="button" className="button button-primary" onClick={start} data-testid="welcome-start">
+            <button type="button" className="button button-primary" onClick={start} data-testid="welcome-start" data-autofocus>
               Set up wallet and get test money
             </button>
           ) : null}
