@@ -51,8 +51,9 @@ function docker(args: string[]): string {
 }
 
 /** Containers of a lease, running or not (by the label every Idlegrid container carries). */
+/** The lease's job containers (its mesh sidecars carry the lease label too, but no job label). */
 function leaseContainers(id: string): string[] {
-  return docker(['ps', '-aq', '--filter', `label=io.idlegrid.lease=${id}`]).split('\n').filter(Boolean);
+  return docker(['ps', '-aq', '--filter', `label=io.idlegrid.lease=${id}`, '--filter', 'label=io.idlegrid.job']).split('\n').filter(Boolean);
 }
 
 async function pageFor(browser: Browser, app: HeadlessApp, hash: string): Promise<Page> {

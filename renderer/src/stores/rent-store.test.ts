@@ -140,6 +140,10 @@ describe('rent store', () => {
     expect(lease.transitions.at(-1)).toMatchObject({ from: 'starting', to: 'running', reason: 'all nodes running' });
     c.emit('rent:lease-event', { leaseId: 'lease-new', event: { type: 'lease.payment', leaseId: 'lease-new', increment: 0, payee: SUPPLIER_A, amount: '150000', signature: 'sigA', atMs: 9 } });
     expect(store.getState().leases['lease-new']?.lease.increments[0]?.payments[0]?.signature).toBe('sigA');
+    // The mesh as the nodes measured it: the lease view's mesh card reads RentLease.mesh.
+    const mesh = { leaseId: 'lease-new', state: 'ready' as const, pairs: [{ fromRank: 0, toRank: 1, path: 'relayed' as const, rttMs: 4.2, bitsPerSecond: 3e8, upAfterMs: 2600 }] };
+    c.emit('rent:lease-event', { leaseId: 'lease-new', event: { type: 'lease.mesh', leaseId: 'lease-new', mesh, atMs: 9 } });
+    expect(store.getState().leases['lease-new']?.mesh).toEqual(mesh);
     for (let i = 0; i < MAX_LOG_LINES_PER_LEASE + 5; i++) {
       c.emit('rent:lease-event', { leaseId: 'lease-new', event: { type: 'lease.log', leaseId: 'lease-new', rank: 0, stream: i % 2 ? 'stderr' : 'stdout', text: `line ${i}`, atMs: 10 + i } });
     }
