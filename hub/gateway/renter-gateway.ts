@@ -98,6 +98,14 @@ export class RenterGateway {
             for (const chunk of this.o.leases.recentLogs(message.leaseId)) session.send({ type: 'lease.log', leaseId: message.leaseId, ...chunk });
             return;
           }
+          if (message.type === 'attest.send') {
+            await this.o.leases.attestFromRenter(address, message.leaseId, message.rank, message.message);
+            return;
+          }
+          if (message.type === 'attest.outcome') {
+            await this.o.leases.attestOutcome(address, message.leaseId, message.rank, message.passed, message.reason, message.message);
+            return;
+          }
           mine.delete(message.leaseId);
           this.unsubscribe(message.leaseId, session);
           session.send({ type: 'unsubscribed', leaseId: message.leaseId });

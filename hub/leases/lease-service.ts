@@ -19,6 +19,10 @@ import { RefundWatch } from './refund-watch';
 import { workerExposure } from '../reputation/reputation-score';
 import { costForGpuTime } from '../../common/hub/base-units';
 import { LeasePaymentIntake } from './lease-payment-intake';
+import { LeaseAttestationRelay } from './lease-attestation-relay';
+import type { AttestationReason } from '../../common/attestation/attestation-outcome';
+import type { AttestationChallenge, AttestationOpen } from '../../common/attestation/attestation-wire';
+import type { NodeAttestationStatus } from '../../common/hub/lease-types';
 import { expectedPayments, perIncrementAmounts, sumAmounts } from './lease-pricing';
 import { checkIncrementCount, incrementsForBudget, placementNodes, quoteOf, reservedLease } from './lease-quote';
 import { assertTransition, hasStarted } from './lease-state-machine';
@@ -79,8 +83,14 @@ export class LeaseService {
 
   private readonly payments: LeasePaymentIntake;
   private readonly refunds: RefundWatch;
+  private readonly attestations: LeaseAttestationRelay;
 
   constructor(private readonly o: LeaseServiceDeps) {
+    this.attestations = new LeaseAttestationRelay({
+      notifier: o.notifier,
+      nowMs: () => o.clock.nowMs(),
+      record: (workerId, leaseId, passed, reason, counted) => (counted ? this.recordAttestation(workerId, leaseId, passed, reason) : this.appendEvidence({ leaseId, kind: 'attestation', workerId, atMs: o.clock.nowMs(), body: { passed, reason: reason.slice(0, 500), counted: false } })),
+    });
     this.payments = new LeasePaymentIntake({
       ...o,
       ownLease: (renter, leaseId) => this.ownLease(renter, leaseId),
@@ -109,6 +119,25 @@ export class LeaseService {
     }
     await this.o.store.recordAttestation(workerId, passed);
     await this.appendEvidence({ leaseId, kind: 'attestation', workerId, atMs: this.o.clock.nowMs(), body: { passed, reason: reason.slice(0, 500) } });
+  }
+
+  /** A node's attestation message (ready, commit, opening, error), relayed to the renter. */
+  attestFromWorker(workerId: string, message: Extract<WorkerMessage, { type: 'lease.attest' }>): void {
+    const lease = this.active.get(message.leaseId);
+    if (!lease) throw new HubError('not_found', `This machine has no active lease ${message.leaseId}; stop its attestation.`, 'lease_not_found');
+    this.attestations.fromWorker(lease, workerId, message.message);
+  }
+
+  /** The renter's verifier speaks to one node of its reserved lease (challenge, rows to open). */
+  async attestFromRenter(renter: string, leaseId: string, rank: number, message: AttestationChallenge | AttestationOpen): Promise<void> {
+    const lease = await this.ownLease(renter, leaseId);
+    this.attestations.fromRenter(lease, rank, message);
+  }
+
+  /** The renter's verifier's outcome for one node: recorded (reputation, evidence), the supplier told why. */
+  async attestOutcome(renter: string, leaseId: string, rank: number, passed: boolean, reason: AttestationReason | null, message: string): Promise<NodeAttestationStatus> {
+    const lease = await this.ownLease(renter, leaseId);
+    return this.attestations.outcome(lease, rank, passed, reason, message);
   }
 
   /** A machine reports the refund it paid; checked on chain, kept as evidence, told to the renter. */
@@ -167,6 +196,8 @@ export class LeaseService {
     for (const stored of await this.o.store.listActiveLeases()) {
       const lease = toLive(stored);
       lease.notBeforeMs = nowMs + this.o.terms.graceMs;
+      // A reservation's GPU checks were in memory: its nodes attest again.
+      if (lease.state === 'reserved') this.attestations.begin(lease);
       this.active.set(lease.leaseId, lease);
       for (const node of lease.placement.nodes) {
         this.o.offers.hold(node.workerId, node.gpuUuids, lease.leaseId, lease.state === 'reserved');
@@ -246,6 +277,7 @@ export class LeaseService {
       const count = incrementCount ?? incrementsForBudget(BigInt(request.budget!), sumAmounts(amounts), reserved.map((r) => r.offer), terms);
       const { lease, reason } = reservedLease({ leaseId, renter, request, nodes, incrementCount: count, amounts, nowMs, terms, random: this.o.random });
       if (remoteHost !== undefined) lease.remoteHost = remoteHost;
+      this.attestations.begin(lease);
       this.active.set(leaseId, lease);
       await this.persist(lease, () => this.o.store.createLease({ ...lease, reason }));
       for (const node of nodes) this.o.notifier.toWorker(node.workerId, { type: 'lease.assigned', lease: this.workerLease(lease, node.rank) });

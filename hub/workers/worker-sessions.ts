@@ -158,6 +158,9 @@ export class WorkerSessions {
         return;
       case 'lease.refund':
         return this.o.leases.refundReported(worker.workerId, message);
+      case 'lease.attest':
+        this.o.leases.attestFromWorker(worker.workerId, message);
+        return;
     }
   }
 

@@ -132,6 +132,17 @@ export function applyLeaseEvent(current: RentLease, { event }: RentLeaseEvent): 
       const refund = { increment: event.increment, payee: event.payee, amount: event.amount, signature: event.signature, atMs: event.atMs };
       return { ...current, lease: { ...lease, refunds: [...(lease.refunds ?? []), refund] } };
     }
+    case 'lease.attest': {
+      // The verifier runs in the main process; the view only needs the node's state.
+      if (event.message.type !== 'ready' || !lease.attestation) return current;
+      const attestation = lease.attestation.map((a) => (a.rank === event.rank && a.state === 'preparing' ? { ...a, state: 'ready' as const, updatedAtMs: event.atMs } : a));
+      return { ...current, lease: { ...lease, attestation } };
+    }
+    case 'lease.attested': {
+      if (!lease.attestation) return current;
+      const attestation = lease.attestation.map((a) => (a.rank === event.rank ? { ...a, state: event.passed ? ('passed' as const) : ('failed' as const), reason: event.reason, message: event.message, updatedAtMs: event.atMs } : a));
+      return { ...current, lease: { ...lease, attestation } };
+    }
   }
 }
 
