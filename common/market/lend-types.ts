@@ -77,6 +77,20 @@ export interface SupplierLease {
   endedAtMs: number | null;
   /** Why it ended (hub's reason or this machine's), or why it is paused. */
   message: string | null;
+  /** This machine's GPU check for the lease before it was paid (issue 13), while this app knows it. */
+  attestation?: SupplierAttestation;
+}
+
+/** A node's GPU check as its supplier sees it: what happened and, when it failed, what to do. */
+export interface SupplierAttestation {
+  state: 'preparing' | 'ready' | 'attesting' | 'passed' | 'failed';
+  passed: boolean | null;
+  /** The stable reason code when it failed (attestation_late, attestation_wrong_row, …). */
+  reason: string | null;
+  message: string;
+  /** Plain-words advice when it failed (common/attestation's supplierAdvice). */
+  advice: string | null;
+  atMs: number;
 }
 
 export interface ThermalGuardState {
@@ -109,7 +123,7 @@ export interface SupplierStatus {
 
 /** A desktop notification (the tray shows it; the UI may toast it). */
 export interface LendNotice {
-  kind: 'job-started' | 'job-ended' | 'payment' | 'refund' | 'overheat' | 'cooled' | 'refused';
+  kind: 'job-started' | 'job-ended' | 'payment' | 'refund' | 'overheat' | 'cooled' | 'refused' | 'attestation';
   title: string;
   body: string;
   atMs: number;

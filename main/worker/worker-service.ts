@@ -74,6 +74,8 @@ export interface WorkerServiceDeps {
 export class WorkerService {
   readonly workerId: string;
   readonly engine: ContainerEngine;
+  /** How a container is given these GPUs (the lease's attestation container uses it too). */
+  readonly gpuDevices: (gpuUuids: readonly string[]) => ContainerGpuDevices;
   readonly store: JobStore;
   readonly runner: JobRunner;
   readonly reconciler: JobReconciler;
@@ -109,6 +111,7 @@ export class WorkerService {
     this.probeImage = options.probeImage ?? DEFAULT_PROBE_IMAGE;
     this.gpuUuids = options.gpuUuids ?? (() => []);
     const gpuDevices = options.gpuDevices ?? ((uuids) => nvidiaContainerDevices(uuids.map((uuid) => ({ uuid }))));
+    this.gpuDevices = gpuDevices;
     this.logs = new JobLogRelay({
       events: this.events,
       nowMs: this.nowMs,
