@@ -53,6 +53,12 @@ export const DEFAULT_LEND_TERMS: LendTerms = {
 export const THERMAL_RESUME_MARGIN_C = 5;
 /** How long a GPU must stay above the maximum before its job is paused. */
 export const THERMAL_PAUSE_AFTER_MS = 10_000;
+/**
+ * A job paused for heat longer than this is ended on the supplier's side and the unused
+ * paid time since the pause is refunded to the renter (issue 13/17): a renter should not
+ * pay for a GPU that stays too hot to run.
+ */
+export const THERMAL_PAUSE_GRACE_MS = 5 * 60_000;
 
 /** The supplier session as the tray and the Lend view show it. */
 export type SupplierState = 'off' | 'connecting' | 'sharing' | 'running' | 'paused-hot' | 'error';

@@ -20,7 +20,12 @@ interface Followed {
   logs: RentLogLine[];
   /** The renter client's own trouble with this lease (auto-pay), shown as its problem. */
   note: string | null;
+  /** What machines said about their nodes (heat pause, resume), for the timeline. */
+  nodeNotes: NonNullable<RentLease['nodeNotes']>;
 }
+
+/** Node notes kept per lease. */
+const MAX_NODE_NOTES = 50;
 
 export interface LeaseFollowerDeps {
   hub: MarketHub;
@@ -67,6 +72,11 @@ export class LeaseFollower implements Disposable {
     this.feed = feed;
   }
 
+  /** To the hub over the renter socket (the GPU check of a reserved lease); false when not connected. */
+  sendAttestation(message: Parameters<RenterFeed['sendAttestation']>[0]): boolean {
+    return this.feed?.sendAttestation(message) ?? false;
+  }
+
   disconnect(): void {
     this.feed?.stop();
     this.feed = null;
@@ -83,7 +93,7 @@ export class LeaseFollower implements Disposable {
   /** Shows this lease and, while it has not ended, follows it live. */
   track(view: LeaseView): RentLease {
     const known = this.leases.get(view.leaseId);
-    this.leases.set(view.leaseId, { view, logs: known?.logs ?? [], note: known?.note ?? null });
+    this.leases.set(view.leaseId, { view, logs: known?.logs ?? [], note: known?.note ?? null, nodeNotes: known?.nodeNotes ?? [] });
     if (view.state === 'ended') this.finish(view.leaseId);
     else this.feed?.follow(view.leaseId);
     return this.publish(view.leaseId)!;
@@ -100,7 +110,7 @@ export class LeaseFollower implements Disposable {
   /** The lease as the UI shows it, or null when not followed here. */
   rentLease(leaseId: string): RentLease | null {
     const f = this.leases.get(leaseId);
-    return f ? rentLeaseOf(f.view, this.autoPay(leaseId), [...f.logs], f.note) : null;
+    return f ? rentLeaseOf(f.view, this.autoPay(leaseId), [...f.logs], f.note, [...f.nodeNotes]) : null;
   }
 
   /** What the UI shows for a lease this app does not follow (e.g. an old, ended one). */
@@ -142,7 +152,7 @@ export class LeaseFollower implements Disposable {
   private onSnapshot(view: LeaseView): void {
     const known = this.leases.get(view.leaseId);
     // The hub sends its recent log lines after every (re)subscription: start the tail over.
-    this.leases.set(view.leaseId, { view, logs: [], note: known?.note ?? null });
+    this.leases.set(view.leaseId, { view, logs: [], note: known?.note ?? null, nodeNotes: known?.nodeNotes ?? [] });
     if (view.state === 'ended') this.finish(view.leaseId);
     this.publish(view.leaseId);
     this.o.onChange?.(view.leaseId);
@@ -161,6 +171,10 @@ export class LeaseFollower implements Disposable {
       case 'lease.node': {
         const nodes = view.nodes.map((n) => (n.rank === event.rank ? { ...n, state: event.state, message: event.message, updatedAtMs: event.atMs } : n));
         f.view = { ...view, nodes };
+        if (event.message) {
+          f.nodeNotes.push({ rank: event.rank, message: event.message, atMs: event.atMs });
+          if (f.nodeNotes.length > MAX_NODE_NOTES) f.nodeNotes.splice(0, f.nodeNotes.length - MAX_NODE_NOTES);
+        }
         break;
       }
       case 'lease.payment': {
@@ -177,6 +191,17 @@ export class LeaseFollower implements Disposable {
         const refund = { increment: event.increment, payee: event.payee, amount: event.amount, signature: event.signature, atMs: event.atMs };
         f.view = { ...view, refunds: [...(view.refunds ?? []), refund] };
         this.o.onRefund?.(event.leaseId, refund);
+        break;
+      }
+      case 'lease.attest': {
+        if (event.message.type !== 'ready' || !view.attestation) return;
+        const ready = event.message;
+        f.view = { ...view, attestation: view.attestation.map((a) => (a.rank === event.rank ? { ...a, state: a.state === 'preparing' ? 'ready' : a.state, ready, updatedAtMs: event.atMs } : a)) };
+        break;
+      }
+      case 'lease.attested': {
+        if (!view.attestation) return;
+        f.view = { ...view, attestation: view.attestation.map((a) => (a.rank === event.rank ? { ...a, state: event.passed ? 'passed' : 'failed', reason: event.reason, message: event.message, updatedAtMs: event.atMs } : a)) };
         break;
       }
       case 'lease.state':

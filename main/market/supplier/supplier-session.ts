@@ -59,6 +59,8 @@ export interface SupplierSessionDeps {
   tickMs?: number;
   /** Scope 'supplier' in the app's log. */
   logger: Logger;
+  /** How long a heat pause may last before the lease ends and is refunded (tests: shorter). */
+  thermalPauseGraceMs?: number;
   /** Starts a reserved lease's node for its GPU check (default: the attestation container on this machine's engine). */
   startAttestation?: (lease: WorkerLease, sandbox: boolean) => Promise<NodeAttestation>;
 }
@@ -152,7 +154,11 @@ export class SupplierSession {
       await this.refunds.refundUnused(leaseId, ended?.endedAtMs ?? nowMs(), 'The payment arrived after this machine had ended the lease.');
     };
     this.payments = new PaymentIntake({ leases, earnings, wallet, earningsChanged, link: this.link, lifecycle: this.lifecycle, terms, stopped, notice, publish, nowMs, hubId, onBookedAfterEnd });
-    this.thermal = new ThermalController(common);
+    this.thermal = new ThermalController({
+      ...common,
+      endLease: (leaseId, message, servedUntilMs) => this.lifecycle.endLease(leaseId, message, { report: { state: 'failed', cause: 'supplier' }, servedUntilMs }),
+      ...(d.thermalPauseGraceMs !== undefined ? { pauseGraceMs: d.thermalPauseGraceMs } : {}),
+    });
     this.attestations = new LeaseAttestations({
       start: (lease) => {
         // Fake money (a sandbox chain) attests on the CPU and may answer in-process; real money on the GPUs.

@@ -112,7 +112,9 @@ export function applyLeaseEvent(current: RentLease, { event }: RentLeaseEvent): 
       const nodes = lease.nodes.some((n) => n.rank === event.rank)
         ? lease.nodes.map((n) => (n.rank === event.rank ? { ...n, state: event.state, message: event.message, updatedAtMs: event.atMs } : n))
         : [...lease.nodes, { rank: event.rank, workerId: '', state: event.state, message: event.message, updatedAtMs: event.atMs }];
-      return { ...current, lease: { ...lease, nodes } };
+      const notes = current.nodeNotes ?? [];
+      const nodeNotes = event.message && !notes.some((n) => n.atMs === event.atMs && n.rank === event.rank) ? [...notes, { rank: event.rank, message: event.message, atMs: event.atMs }].slice(-50) : notes;
+      return { ...current, nodeNotes, lease: { ...lease, nodes } };
     }
     case 'lease.state': {
       if (lease.transitions.some((t) => t.atMs === event.atMs && t.to === event.state)) return current;

@@ -95,7 +95,7 @@ export function LeaseDetail({ rentLease }: { rentLease: RentLease }) {
             onExtend={(n) => void actions.extend(id, n)}
             onTerminate={() => void actions.terminate(id)}
           />
-          <LeaseTimeline lease={lease} token={token} />
+          <LeaseTimeline lease={lease} token={token} nodeNotes={rentLease.nodeNotes} />
         </aside>
       </div>
     </div>
