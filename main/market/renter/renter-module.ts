@@ -304,6 +304,29 @@ export function createRenterModule(options: RenterModuleDeps): RenterModule {
       const current = budgets.get(leaseId);
       return { enabled, limit: (current?.limit ?? 0n).toString(), spent: (current?.spent ?? 0n).toString() };
     },
+    'rent:evidence': async ({ leaseId }) => {
+      renter();
+      return session(`download the evidence of lease ${leaseId}`, (c) => c.evidence(leaseId));
+    },
+    'rent:dispute': async ({ leaseId, complaint }) => {
+      renter();
+      return session(`open a dispute about lease ${leaseId}`, (c) => c.dispute(leaseId, complaint));
+    },
+    'rent:reputation': async () => {
+      const address = renter();
+      try {
+        return await hub.publicClient().renterReputation(address);
+      } catch (error) {
+        throw rentError(error, 'read your score');
+      }
+    },
+    'rent:supplier-reputation': async ({ workerId }) => {
+      try {
+        return await hub.publicClient().workerReputation(workerId);
+      } catch (error) {
+        throw rentError(error, 'read the supplier\u2019s score');
+      }
+    },
     'rent:receipts': ({ limit }) => {
       const address = wallet.vault.activeAddress();
       return address ? ledger.receipts(address, limit) : [];

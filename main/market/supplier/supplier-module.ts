@@ -88,6 +88,10 @@ export function createSupplierModule(options: SupplierModuleDeps): SupplierModul
       'lend:start-sharing': () => session.startSharing(),
       'lend:stop-sharing': ({ stopRunning }) => session.stopSharing(stopRunning),
       'lend:market-median': ({ gpuModel }) => marketMedian(options.hub, gpuModel),
+      'lend:reputation': async () => {
+        const workerId = session.status().workerId;
+        return workerId ? options.hub.publicClient().workerReputation(workerId) : null;
+      },
       'earnings:summary': ({ days }) => earnings.summary(days),
       'earnings:list': ({ limit, beforeMs }) => earnings.list(limit, beforeMs),
       'earnings:export-csv': () => earnings.csv(),

@@ -4,6 +4,8 @@ import type { ApiClient } from '../../../common/api/client';
 import type { ApiParams } from '../../../common/api/contract';
 import { ApiError } from '../../../common/api/errors';
 import type { OfferSearchPage } from '../../../common/hub/market-types';
+import type { DisputeResult, LeaseEvidenceFile } from '../../../common/hub/lease-types';
+import type { RenterReputation, WorkerReputation } from '../../../common/hub/http-api';
 import type { AutoPayState, RentLease, RentLeaseEvent, RentQuote, RentReceipt, RentRequest } from '../../../common/market/rent-types';
 import { errorMessage } from './error-message';
 import { startOnce } from './start-once';
@@ -18,7 +20,7 @@ export const RECEIPTS_SHOWN = 500;
 export type OfferQuery = Omit<ApiParams<'rent:search'>, 'offset' | 'limit'>;
 
 export type RentTab = 'market' | 'leases' | 'spending';
-export type RentAction = 'quote' | 'pay' | 'pay-next' | 'extend' | 'terminate' | 'auto-pay';
+export type RentAction = 'quote' | 'pay' | 'pay-next' | 'extend' | 'terminate' | 'auto-pay' | 'dispute' | 'evidence';
 
 /** A failure with main's words and its code, so "the backend is not there" can read differently. */
 export interface RentFailure {
@@ -63,6 +65,13 @@ export interface RentStoreState {
   /** The last failed action (quote, pay, extend…), shown where it happened. */
   actionError: { action: RentAction; message: string } | null;
 
+  /** How each dispute this session opened was settled, by lease. */
+  disputes: Record<string, DisputeResult>;
+  /** This wallet's score as a renter and why; null until loaded (or without a hub). */
+  reputation: RenterReputation | null;
+  /** Suppliers' machines' scores and why, by worker id, as asked for. */
+  supplierScores: Record<string, WorkerReputation>;
+
   start(): () => void;
   /** Reloads what the UI holds: after a reconnect, events sent meanwhile were lost. */
   load(): Promise<void>;
@@ -85,6 +94,12 @@ export interface RentStoreState {
   loadLeases(): Promise<void>;
   loadReceipts(): Promise<void>;
   dismissActionError(): void;
+  /** Opens a dispute about a lease; the hub's settlement is kept in `disputes`. */
+  dispute(leaseId: string, complaint: string): Promise<DisputeResult | null>;
+  /** The hub's evidence of a lease, as one document (the view saves it as a file). */
+  evidence(leaseId: string): Promise<LeaseEvidenceFile | null>;
+  loadReputation(): Promise<void>;
+  loadSupplierScore(workerId: string): Promise<void>;
 }
 
 export type RentStore = StoreApi<RentStoreState>;
@@ -234,6 +249,9 @@ export function createRentStore(client: ApiClient): RentStore {
       receiptsError: null,
       busy: null,
       actionError: null,
+      disputes: {},
+      reputation: null,
+      supplierScores: {},
 
       start: startOnce(() => {
         const offs = [
@@ -341,6 +359,33 @@ export function createRentStore(client: ApiClient): RentStore {
 
       closeLease() {
         set({ openLeaseId: null });
+      },
+
+      async dispute(leaseId, complaint) {
+        const result = await act('dispute', () => client.call('rent:dispute', { leaseId, complaint }));
+        if (result) set((s) => ({ disputes: { ...s.disputes, [leaseId]: result } }));
+        return result;
+      },
+
+      evidence(leaseId) {
+        return act('evidence', () => client.call('rent:evidence', { leaseId }));
+      },
+
+      async loadReputation() {
+        try {
+          set({ reputation: await client.call('rent:reputation', {}) });
+        } catch {
+          set({ reputation: null });
+        }
+      },
+
+      async loadSupplierScore(workerId) {
+        try {
+          const score = await client.call('rent:supplier-reputation', { workerId });
+          set((s) => ({ supplierScores: { ...s.supplierScores, [workerId]: score } }));
+        } catch {
+          // Not shown: the node card simply has no score line.
+        }
       },
 
       async loadLeases() {

@@ -9,6 +9,7 @@ import { LeaseBillingCard } from './lease-billing-card';
 import { LeaseMeshCard } from './lease-mesh-card';
 import { LeaseNodeCard } from './lease-node-card';
 import { LeaseTimeline } from './lease-timeline';
+import { LeaseTrustCard } from './lease-trust-card';
 import { leaseStateText, leaseTone, shortLeaseId } from './rent-format';
 import { useTokenUnit } from '../../wallet/use-payment-token';
 
@@ -30,6 +31,8 @@ export function LeaseDetail({ rentLease }: { rentLease: RentLease }) {
     ? [...lease.nodes].sort((a, b) => a.rank - b.rank)
     : lease.placement.nodes.map((n) => ({ rank: n.rank, workerId: n.workerId, state: 'assigned' as const, message: null, updatedAtMs: lease.createdAtMs }));
   const command = lease.job.command?.join(' ');
+  // Reserved and not every node has proved its GPUs: the renter's app is checking them before it pays.
+  const attesting = lease.state === 'reserved' && (lease.attestation ?? []).some((a) => a.state !== 'passed');
 
   return (
     <div className="rent-lease" data-testid="lease-view" data-lease-id={id} data-state={lease.state} data-end-reason={lease.endReason ?? ''} data-increments={lease.incrementCount}>
@@ -56,7 +59,7 @@ export function LeaseDetail({ rentLease }: { rentLease: RentLease }) {
           </span>
         </div>
         <StatusPill tone={leaseTone(lease.state, lease.endReason)} testId="lease-state">
-          {leaseStateText(lease.state, lease.endReason)}
+          {attesting ? 'Attesting GPUs' : leaseStateText(lease.state, lease.endReason)}
         </StatusPill>
       </div>
 
@@ -78,7 +81,14 @@ export function LeaseDetail({ rentLease }: { rentLease: RentLease }) {
           </div>
           <div className="rent-nodes">
             {statuses.map((status) => (
-              <LeaseNodeCard key={status.rank} status={status} placement={lease.placement.nodes.find((n) => n.rank === status.rank)} logs={logsByRank.get(status.rank) ?? EMPTY_LOGS} live={live} />
+              <LeaseNodeCard
+                key={status.rank}
+                status={status}
+                placement={lease.placement.nodes.find((n) => n.rank === status.rank)}
+                attestation={lease.attestation?.find((a) => a.rank === status.rank) ?? null}
+                logs={logsByRank.get(status.rank) ?? EMPTY_LOGS}
+                live={live}
+              />
             ))}
           </div>
           {lease.placement.nodes.length > 1 ? <LeaseMeshCard mesh={rentLease.mesh ?? null} live={live} /> : null}
@@ -96,6 +106,7 @@ export function LeaseDetail({ rentLease }: { rentLease: RentLease }) {
             onTerminate={() => void actions.terminate(id)}
           />
           <LeaseTimeline lease={lease} token={token} nodeNotes={rentLease.nodeNotes} />
+          <LeaseTrustCard leaseId={id} />
         </aside>
       </div>
     </div>
