@@ -291,7 +291,12 @@ export class SupplierSession {
   private onHubMessage(message: HubToWorkerMessage): void {
     switch (message.type) {
       case 'welcome':
-        void this.lifecycle.onWelcome(message.leases);
+        void this.lifecycle.onWelcome(message.leases).then(() => {
+          // Reserved leases still waiting for their GPU check (this app restarted or reconnected): prepare again.
+          for (const lease of message.leases) {
+            if (lease.state === 'reserved' && this.d.leases.get(lease.leaseId)?.state !== 'ended') void this.queue.run(lease.leaseId, async () => this.attestations.prepare(lease));
+          }
+        });
         void this.sync();
         break;
       case 'lease.assigned':
