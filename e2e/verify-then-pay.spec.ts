@@ -187,6 +187,10 @@ test('a fake supplier answering with wrong rows gets nothing; the renter sees wh
   await rent.openLease(leaseId);
   await expect(rent.leaseView()).toHaveAttribute('data-state', 'ended');
   await expect(rent.leaseProblem()).toContainText(/failed its GPU check/);
+  const failedNode = rent.leaseNodes().filter({ has: renterPage.locator('[data-check="failed"]') });
+  await expect(failedNode).toHaveCount(1);
+  await expect(failedNode.getByTestId('lease-node-check')).toHaveAttribute('data-reason', 'attestation_wrong_row');
+  await expect(rent.leaseTimelineItems().filter({ hasText: 'GPU check failed' })).toHaveCount(1);
   await shot(renterPage, 'verify-fake-lease');
   const rtxLend = await new LendPage(rtxPage).open();
   await rtxLend.waitForLeaseState(leaseId, 'ended', 60_000);

@@ -29,6 +29,9 @@ import { assertTransition, hasStarted } from './lease-state-machine';
 import type { LiveLease } from './live-lease';
 import { LOG_TAIL_CHUNKS, firstUnpaidIncrement, incrementView, isIncrementPaid, paidThroughMs, toLeaseView, toLive, toWorkerLease } from './live-lease';
 
+/** Ended leases whose GPU checks stay in memory for their views. */
+const ENDED_CHECKS_KEPT = 2_000;
+
 export interface LeaseTerms {
   /** The hub's payment token (common/money's registry): every amount is its base units. */
   token: TokenUnit;
@@ -84,6 +87,11 @@ export class LeaseService {
   private readonly payments: LeasePaymentIntake;
   private readonly refunds: RefundWatch;
   private readonly attestations: LeaseAttestationRelay;
+  /**
+   * The GPU checks of recently ended leases (memory, bounded): the store keeps them as
+   * evidence, the renter's view of an ended lease still shows which node failed and why.
+   */
+  private readonly endedChecks = new Map<string, NodeAttestationStatus[]>();
 
   constructor(private readonly o: LeaseServiceDeps) {
     this.attestations = new LeaseAttestationRelay({
@@ -326,7 +334,7 @@ export class LeaseService {
 
   async list(renter: string, limit: number): Promise<LeaseView[]> {
     const stored = await this.o.store.listRenterLeases(renter, limit);
-    return stored.map((s) => toLeaseView(this.active.get(s.leaseId) ?? s, this.o.terms.token));
+    return stored.map((s) => toLeaseView(this.active.get(s.leaseId) ?? this.withEndedChecks(toLive(s)), this.o.terms.token));
   }
 
   /** A lease of this renter (live if active, from the store if ended); not_found otherwise, even if it is someone else's. */
@@ -338,7 +346,13 @@ export class LeaseService {
 
   private async storedLease(leaseId: string): Promise<LiveLease | null> {
     const stored = await this.o.store.getLease(leaseId);
-    return stored ? toLive(stored) : null;
+    return stored ? this.withEndedChecks(toLive(stored)) : null;
+  }
+
+  private withEndedChecks(lease: LiveLease): LiveLease {
+    const checks = this.endedChecks.get(lease.leaseId);
+    if (checks) lease.attestation = checks;
+    return lease;
   }
 
   /** Whether `renter` may follow this lease (for subscriptions). */
@@ -504,6 +518,10 @@ export class LeaseService {
       renterLetReservationExpire: reason === 'unpaid' && !started,
     };
     this.active.delete(lease.leaseId);
+    if (lease.attestation) {
+      this.endedChecks.set(lease.leaseId, lease.attestation);
+      while (this.endedChecks.size > ENDED_CHECKS_KEPT) this.endedChecks.delete(this.endedChecks.keys().next().value!);
+    }
     for (const node of lease.placement.nodes) {
       this.o.offers.release(node.workerId, node.gpuUuids, lease.leaseId);
       this.o.notifier.toWorker(node.workerId, { type: 'lease.stop', leaseId: lease.leaseId, reason, message: detail });

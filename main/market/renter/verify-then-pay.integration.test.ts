@@ -161,6 +161,9 @@ describe('verify, then pay', () => {
       const ended = await eventually(() => leaseOf(quote.leaseId), (l) => l.lease.state === 'ended');
       expect(ended.lease.endReason).toBe('terminated');
       expect(ended.problem ?? '').toMatch(/failed its GPU check/);
+      // Which node failed stays on the ended lease as the hub shows it (not only in this app's memory).
+      const shown = await app.hub.withSession((c) => c.lease(quote.leaseId));
+      expect(shown.attestation?.find((a) => a.rank === fakeRank)).toMatchObject({ state: 'failed', reason: 'attestation_wrong_row' });
 
       // The fake supplier is told why in plain words, and the hub counted it.
       const told = await fake.waitForHub('lease.attested', (m) => m.leaseId === quote.leaseId);

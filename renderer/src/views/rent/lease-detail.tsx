@@ -33,6 +33,7 @@ export function LeaseDetail({ rentLease }: { rentLease: RentLease }) {
   const command = lease.job.command?.join(' ');
   // Reserved and not every node has proved its GPUs: the renter's app is checking them before it pays.
   const attesting = lease.state === 'reserved' && (lease.attestation ?? []).some((a) => a.state !== 'passed');
+  const checkFailed = (lease.attestation ?? []).some((a) => a.state === 'failed');
 
   return (
     <div className="rent-lease" data-testid="lease-view" data-lease-id={id} data-state={lease.state} data-end-reason={lease.endReason ?? ''} data-increments={lease.incrementCount}>
@@ -64,7 +65,7 @@ export function LeaseDetail({ rentLease }: { rentLease: RentLease }) {
       </div>
 
       {problem ? (
-        <div className={lease.state === 'ended' && (lease.endReason === 'completed' || lease.endReason === 'terminated') ? 'notice rent-problem rent-problem-quiet' : 'notice notice-error rent-problem'} role="alert" data-testid="lease-problem" data-end-reason={lease.endReason ?? ''}>
+        <div className={lease.state === 'ended' && (lease.endReason === 'completed' || lease.endReason === 'terminated') && !checkFailed ? 'notice rent-problem rent-problem-quiet' : 'notice notice-error rent-problem'} role="alert" data-testid="lease-problem" data-end-reason={lease.endReason ?? ''}>
           <Icon name="alert" className="notice-icon" />
           <div className="notice-body">
             <strong className="notice-title">{problemTitle(rentLease)}</strong>
@@ -114,6 +115,7 @@ export function LeaseDetail({ rentLease }: { rentLease: RentLease }) {
 }
 
 function problemTitle({ lease }: RentLease): string {
+  if (lease.startedAtMs === null && (lease.attestation ?? []).some((a) => a.state === 'failed')) return 'Not paid: a GPU check failed';
   switch (lease.endReason) {
     case 'unpaid':
       return 'Stopped: not paid';
