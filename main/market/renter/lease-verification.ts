@@ -5,6 +5,7 @@ import type { AttestationDevice } from '../../../common/attestation/attestation-
 import { AttestationChannelError, attestNode } from '../../../common/attestation/attestation-session';
 import type { AttestationChannel, AttestationTimeouts } from '../../../common/attestation/attestation-session';
 import { AttestationVerifier } from '../../../common/attestation/attestation-verifier';
+import { MAX_OPENED_ROWS } from '../../../common/attestation/attestation-wire';
 import type { NodeAttestationMessage } from '../../../common/attestation/attestation-wire';
 import type { Event } from '../../../common/event';
 import type { LeaseView, RenterPlacementNode } from '../../../common/hub/lease-types';
@@ -82,6 +83,9 @@ class RelayChannel implements AttestationChannel, Disposable {
   private readonly queue: NodeAttestationMessage[] = [];
   private waiter: ((m: NodeAttestationMessage) => void) | null = null;
   private sawReady = false;
+  /** Rows asked for by the last `open`, and the opened rows gathered so far (a node may send them one a message). */
+  private asked: number | null = null;
+  private gathered: NodeAttestationMessage[] = [];
   private readonly listener: Disposable;
 
   constructor(
@@ -99,6 +103,10 @@ class RelayChannel implements AttestationChannel, Disposable {
   }
 
   send(message: object): void {
+    if ((message as { type?: string }).type === 'open') {
+      this.asked = (message as { rows: number[] }).rows.length;
+      this.gathered = [];
+    }
     const sent = this.d.send({ type: 'attest.send', leaseId: this.leaseId, rank: this.rank, message: message as Extract<RenterMessage, { type: 'attest.send' }>['message'] });
     if (!sent) this.deliver({ type: 'error', reason: 'attestation_no_answer', message: 'The connection to the hub is down; the GPU check could not reach the node.' });
   }
@@ -124,6 +132,15 @@ class RelayChannel implements AttestationChannel, Disposable {
   }
 
   private deliver(message: NodeAttestationMessage, first = false): void {
+    if (message.type === 'opening' && this.asked !== null) {
+      // Join an opening sent in parts; bounded by the rows asked for (the verifier checks which).
+      this.gathered.push(message);
+      const rows = this.gathered.flatMap((m) => (m.type === 'opening' ? m.rows : []));
+      if (rows.length < this.asked) return;
+      this.asked = null;
+      this.gathered = [];
+      message = { type: 'opening', rows: rows.slice(0, MAX_OPENED_ROWS) };
+    }
     if (message.type === 'ready') {
       // Only the first ready counts (the hub's view and the live event may both carry it).
       if (this.sawReady) return;

@@ -17,7 +17,12 @@ export interface LeaseAttestationsDeps {
   logError: (message: string, error: unknown) => void;
   /** How long to wait for each of the node's messages before giving up on it (default 15 min, the hold). */
   messageTimeoutMs?: number;
+  /** An opening larger than this goes one row a message (the hub's worker messages are at most 64 KiB). */
+  maxMessageBytes?: number;
 }
+
+/** Leaves room under MAX_WORKER_MESSAGE_BYTES for the envelope. */
+const MAX_ATTEST_MESSAGE_BYTES = 60 * 1024;
 
 interface Running {
   node: NodeAttestation | null;
@@ -101,7 +106,7 @@ export class LeaseAttestations {
       for (let i = 0; i < MAX_NODE_MESSAGES && !run.disposed; i++) {
         const message = await node.channel.next(this.d.messageTimeoutMs ?? 15 * 60_000);
         if (run.disposed) return;
-        this.d.send(leaseId, message);
+        this.sendSplit(leaseId, message);
         if (message.type === 'ready') this.setOutcome(leaseId, { state: 'ready', message: `The GPU check is ready on ${message.gpus.length} GPU(s); waiting for the renter\u2019s challenge.` });
         if (message.type === 'error' || message.type === 'opening') return;
       }
@@ -113,6 +118,19 @@ export class LeaseAttestations {
       this.setOutcome(leaseId, { state: 'failed', passed: false, reason, message: text });
       await this.end(leaseId);
     }
+  }
+
+  /**
+   * The production opening (32 rows of 8,192 values) is about 2 MB: it goes one row a
+   * message, and the renter's channel joins the rows again (lease-verification.ts).
+   */
+  private sendSplit(leaseId: string, message: NodeAttestationMessage): void {
+    const limit = this.d.maxMessageBytes ?? MAX_ATTEST_MESSAGE_BYTES;
+    if (message.type !== 'opening' || message.rows.length <= 1 || JSON.stringify(message).length <= limit) {
+      this.d.send(leaseId, message);
+      return;
+    }
+    for (const row of message.rows) this.d.send(leaseId, { type: 'opening', rows: [row] });
   }
 
   private setOutcome(leaseId: string, patch: Partial<SupplierAttestation>): void {
