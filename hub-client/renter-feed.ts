@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import { HUB_PROTOCOL_VERSION, HUB_RENTER_WS_PATH } from '../common/hub/hub-protocol';
 import { HubError } from '../common/hub/hub-errors';
 import type { LeaseView } from '../common/hub/lease-types';
-import type { HubToRenterMessage, LeaseEvent } from '../common/hub/renter-messages';
+import type { HubToRenterMessage, LeaseEvent, RenterMessage } from '../common/hub/renter-messages';
 
 export interface RenterFeedOptions {
   hubUrl: string;
@@ -58,6 +58,17 @@ export class RenterFeed extends EventEmitter<RenterFeedEvents> {
     if (this.timer) clearTimeout(this.timer);
     this.socket?.close(1000, 'renter leaving');
     this.socket = null;
+  }
+
+  /**
+   * The renter's verifier speaks to a node of a reserved lease (challenge, rows to open)
+   * or reports its outcome; false when the socket is not up (the caller fails the check
+   * rather than wait for a reconnect).
+   */
+  sendAttestation(message: Extract<RenterMessage, { type: 'attest.send' | 'attest.outcome' }>): boolean {
+    if (!this.ready || this.socket?.readyState !== WebSocket.OPEN) return false;
+    this.socket.send(JSON.stringify(message));
+    return true;
   }
 
   private send(message: object): void {

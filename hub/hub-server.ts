@@ -76,7 +76,13 @@ export const DEFAULT_HUB_TIMING: HubTiming = {
   missedHeartbeats: 3,
   incrementMs: 10 * 60_000,
   graceMs: 60_000,
-  reservationTtlMs: 2 * 60_000,
+  // Verify, then pay (issue 13): a quote holds its GPUs while every node pulls, starts its
+  // GPU check and proves itself, and the renter pays. attestationHold() of a catalog
+  // GPU is about 16 min (10 min pull bound + 3 min ready + deadline + 30 s
+  // opening + 2 min payment), 19.5 min for a 48 GiB GPU of unknown model (the catalog's
+  // slowest class); a hold that lapsed earlier would free GPUs that had proved
+  // themselves. hub-server-timing.test.ts checks the default still covers it.
+  reservationTtlMs: 20 * 60_000,
   supplierLostGraceMs: 60_000,
   startDeadlineMs: 15 * 60_000,
   refundDeadlineMs: 30 * 60_000,

@@ -3,12 +3,15 @@ import { call, event } from './define';
 import type { EarningRow, EarningsCsv, EarningsSummary, ReconcileReport } from '../market/earnings-types';
 import type { LendNotice, LendTerms, MarketMedian, SupplierStatus } from '../market/lend-types';
 import { lendTermsSchema } from '../market/lend-types';
+import type { WorkerReputation } from '../hub/http-api';
 
 const noParams = z.object({}).strict();
 
 /** The supplier's side: terms, sharing on/off, the session's state, and earnings. */
 export const lendCalls = {
   'lend:status': call<SupplierStatus>()(noParams),
+  /** This machine's score at the hub and why (null before it has a worker id there). */
+  'lend:reputation': call<WorkerReputation | null>()(noParams),
   'lend:terms': call<LendTerms>()(noParams),
   /** Saves the terms (whole object, validated) and republishes the offers when sharing. */
   'lend:set-terms': call<LendTerms>()(z.object({ terms: lendTermsSchema }).strict()),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { call, event } from './define';
-import type { LeaseView } from '../hub/lease-types';
+import type { DisputeResult, LeaseEvidenceFile, LeaseView } from '../hub/lease-types';
+import type { RenterReputation, WorkerReputation } from '../hub/http-api';
 import type { OfferSearchPage } from '../hub/market-types';
 import { MAX_GPUS_PER_OFFER, OFFER_SORTS, regionSchema } from '../hub/market-types';
 import { baseUnitsSchema } from '../hub/base-units';
@@ -48,6 +49,14 @@ export const rentCalls = {
   'rent:set-auto-pay': call<AutoPayState>()(
     z.object({ leaseId: z.string().min(1).max(64), enabled: z.boolean(), budget: baseUnitsSchema.optional() }).strict(),
   ),
+  /** Everything the hub kept about one of this wallet's leases, as one document (to download). */
+  'rent:evidence': call<LeaseEvidenceFile>()(leaseIdParams),
+  /** Opens a dispute about a lease; the hub settles the common cases by rule and says how. */
+  'rent:dispute': call<DisputeResult>()(z.object({ leaseId: z.string().min(1).max(64), complaint: z.string().trim().min(1).max(1000) }).strict()),
+  /** This wallet's score as a renter at the hub, and why. */
+  'rent:reputation': call<RenterReputation>()(z.object({}).strict()),
+  /** A supplier machine's score at the hub, and why (shown next to its node). */
+  'rent:supplier-reputation': call<WorkerReputation>()(z.object({ workerId: z.string().min(1).max(64) }).strict()),
   /** Spending: the payments this wallet made for leases, newest first. */
   'rent:receipts': call<RentReceipt[]>()(z.object({ limit: z.number().int().min(1).max(1000).default(200) }).strict()),
 };

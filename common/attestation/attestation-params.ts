@@ -131,3 +131,12 @@ export interface AttestationHold {
 export function attestationHold(params: AttestationParams, pullMs = 10 * 60_000, readyMs = 3 * 60_000, openingMs = 30_000, paymentMs = 2 * 60_000): AttestationHold {
   return { pullMs, readyMs, deadlineMs: params.deadlineMs, openingMs, paymentMs, totalMs: pullMs + readyMs + params.deadlineMs + openingMs + paymentMs };
 }
+
+/**
+ * Where a hub's nodes attest: on the CPU (the Sandbox class, in-process allowed) when its
+ * chain is a sandbox (fake money, no GPU needed to try the market), on the GPUs otherwise.
+ * The renter's verifier and the supplier's node both derive it from the hub's `network`.
+ */
+export function attestationDeviceOf(network: string): AttestationDevice {
+  return network === 'sandbox' ? 'cpu' : 'cuda';
+}

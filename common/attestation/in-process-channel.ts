@@ -2,7 +2,7 @@ import { InProcessProver } from './attestation-prover';
 import { AttestationChannelError } from './attestation-session';
 import type { AttestationChannel } from './attestation-session';
 import { attestationChallengeSchema, attestationOpenSchema } from './attestation-wire';
-import type { NodeAttestationMessage } from './attestation-wire';
+import type { AttestationChallenge, NodeAttestationMessage } from './attestation-wire';
 import type { Sha256 } from './merkle';
 
 /**
@@ -22,6 +22,8 @@ export class InProcessAttestationChannel implements AttestationChannel {
   constructor(
     private readonly deps: { sha256: Sha256; nowMs: () => number; pause: () => Promise<void> },
     private readonly gpuUuids: readonly string[],
+    /** Tests play a dishonest node with a prover that computes something else (default: the honest one). */
+    private readonly makeProver: (sha256: Sha256, challenge: AttestationChallenge, gpuCount: number) => InProcessProver = (sha, c, g) => new InProcessProver(sha, c, g),
   ) {
     this.deliver({ type: 'ready', device: 'cpu', gpus: gpuUuids.map((uuid) => ({ uuid, model: null, memoryMiB: null })), torch: 'none (in-process)', prover: 'in-process' });
   }
@@ -30,7 +32,7 @@ export class InProcessAttestationChannel implements AttestationChannel {
     const challenge = attestationChallengeSchema.safeParse(message);
     if (challenge.success) {
       const startedAtMs = this.deps.nowMs();
-      this.prover = new InProcessProver(this.deps.sha256, challenge.data, Math.max(1, this.gpuUuids.length));
+      this.prover = this.makeProver(this.deps.sha256, challenge.data, Math.max(1, this.gpuUuids.length));
       void this.prover
         .commitInSlices(startedAtMs, this.deps.nowMs, () => (this.disposed ? Promise.reject(new Error('disposed')) : this.deps.pause()))
         .then((commit) => this.deliver(commit))

@@ -119,6 +119,8 @@ export interface RenterReputation {
   /** Quotes left to expire unpaid. */
   reservationsExpired: number;
   score: number;
+  /** "Why is my score X": the formula with this renter's facts (absent from older hubs). */
+  why?: string;
 }
 
 export interface ExplorerStats {

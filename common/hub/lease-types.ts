@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { baseUnitsSchema } from './base-units';
 import { regionSchema } from './market-types';
+import type { NodeReady } from '../attestation/attestation-wire';
 
 /**
  * Cluster requests, gang placements, quotes and leases: the renter's side of the market.
@@ -180,8 +181,29 @@ export interface LeaseView {
   increments: LeaseIncrement[];
   transitions: LeaseTransition[];
   paidSoFar: string;
+  /**
+   * While reserved: each node's GPU check (issue 13's verify, then pay). The lease is
+   * "attesting" to the renter while any node is not yet passed; absent from hubs before it.
+   */
+  attestation?: NodeAttestationStatus[];
   /** Refunds suppliers paid back for unused time, checked on chain by the hub (absent: none known). */
   refunds?: LeaseRefund[];
+}
+
+export const NODE_ATTESTATION_STATES = ['preparing', 'ready', 'attesting', 'passed', 'failed'] as const;
+export type NodeAttestationState = (typeof NODE_ATTESTATION_STATES)[number];
+
+/** One node's GPU check: preparing (pull, container) → ready → attesting → passed | failed. */
+export interface NodeAttestationStatus {
+  rank: number;
+  state: NodeAttestationState;
+  /** A stable reason code when failed (common/attestation's ATTESTATION_REASONS). */
+  reason: string | null;
+  /** Plain words: what the check found. */
+  message: string | null;
+  /** The node's `ready` message as relayed (GPUs by the lease's opaque ids), for a verifier that starts late. */
+  ready: NodeReady | null;
+  updatedAtMs: number;
 }
 
 /** A refund of unused paid time, from a supplier back to the renter. */

@@ -3,6 +3,9 @@ import { MAX_LOG_CHUNK_CHARS } from './hub-protocol';
 import type { HubErrorShape } from './hub-errors';
 import type { JobSpec, LeaseEndReason, LeaseState } from './lease-types';
 import { offerTermsSchema, regionSchema, workerHardwareSchema } from './market-types';
+import { nodeAttestationMessageSchema } from '../attestation/attestation-wire';
+import type { AttestationChallenge, AttestationOpen } from '../attestation/attestation-wire';
+import type { AttestationReason } from '../attestation/attestation-outcome';
 import type { Offer } from './market-types';
 import { meshPairReportSchema } from '../mesh/mesh-announcement';
 import type { MeshEndpoint } from '../mesh/mesh-announcement';
@@ -69,6 +72,12 @@ export const workerMessageSchema = z.discriminatedUnion('type', [
     signature: z.string().min(64).max(88),
     amount: z.string().regex(/^[0-9]{1,20}$/),
   }),
+  /**
+   * The node's side of a reserved lease's GPU check (issue 13): ready, commit, opening or
+   * error, from the attestation container on the leased GPUs; the hub relays it to the
+   * renter's verifier (GPU UUIDs replaced by the lease's opaque ids).
+   */
+  z.object({ type: z.literal('lease.attest'), leaseId, message: nodeAttestationMessageSchema }),
   z.object({
     type: z.literal('lease.log'),
     leaseId,
@@ -156,6 +165,10 @@ export type HubToWorkerMessage =
   | { type: 'lease.stop'; leaseId: string; reason: LeaseEndReason; message: string }
   /** The answer to a mesh.* request: what that request asked for (see MeshReply). */
   | ({ type: 'mesh.reply'; ref: string } & MeshReply)
+  /** The renter's verifier speaks to this node's attestation (a fresh challenge, the rows to open). */
+  | { type: 'lease.attest'; leaseId: string; message: AttestationChallenge | AttestationOpen }
+  /** How this node's attestation ended, as the renter's verifier decided and the hub recorded it; `advice` says what to do. */
+  | { type: 'lease.attested'; leaseId: string; passed: boolean; reason: AttestationReason | null; message: string; advice: string | null }
   | ({ type: 'error'; inReplyTo?: string; ref?: string } & HubErrorShape);
 
 /** What the hub answers to each mesh request (only the field that request asks for is set). */

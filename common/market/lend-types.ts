@@ -53,6 +53,12 @@ export const DEFAULT_LEND_TERMS: LendTerms = {
 export const THERMAL_RESUME_MARGIN_C = 5;
 /** How long a GPU must stay above the maximum before its job is paused. */
 export const THERMAL_PAUSE_AFTER_MS = 10_000;
+/**
+ * A job paused for heat longer than this is ended on the supplier's side and the unused
+ * paid time since the pause is refunded to the renter (issue 13/17): a renter should not
+ * pay for a GPU that stays too hot to run.
+ */
+export const THERMAL_PAUSE_GRACE_MS = 5 * 60_000;
 
 /** The supplier session as the tray and the Lend view show it. */
 export type SupplierState = 'off' | 'connecting' | 'sharing' | 'running' | 'paused-hot' | 'error';
@@ -77,6 +83,20 @@ export interface SupplierLease {
   endedAtMs: number | null;
   /** Why it ended (hub's reason or this machine's), or why it is paused. */
   message: string | null;
+  /** This machine's GPU check for the lease before it was paid (issue 13), while this app knows it. */
+  attestation?: SupplierAttestation;
+}
+
+/** A node's GPU check as its supplier sees it: what happened and, when it failed, what to do. */
+export interface SupplierAttestation {
+  state: 'preparing' | 'ready' | 'attesting' | 'passed' | 'failed';
+  passed: boolean | null;
+  /** The stable reason code when it failed (attestation_late, attestation_wrong_row, …). */
+  reason: string | null;
+  message: string;
+  /** Plain-words advice when it failed (common/attestation's supplierAdvice). */
+  advice: string | null;
+  atMs: number;
 }
 
 export interface ThermalGuardState {
@@ -109,7 +129,7 @@ export interface SupplierStatus {
 
 /** A desktop notification (the tray shows it; the UI may toast it). */
 export interface LendNotice {
-  kind: 'job-started' | 'job-ended' | 'payment' | 'refund' | 'overheat' | 'cooled' | 'refused';
+  kind: 'job-started' | 'job-ended' | 'payment' | 'refund' | 'overheat' | 'cooled' | 'refused' | 'attestation';
   title: string;
   body: string;
   atMs: number;

@@ -44,6 +44,11 @@ export interface RentLease {
   problem: string | null;
   /** The cluster mesh as its nodes measured it (pairs direct or relayed, latency, bandwidth); absent until reported. */
   mesh?: MeshMatrix | null;
+  /**
+   * What the machines said about their nodes while this app followed the lease (a pause
+   * for heat, its resume, a failure), oldest first and bounded: the timeline shows them.
+   */
+  nodeNotes?: Array<{ rank: number; message: string; atMs: number }>;
 }
 
 /** A payment this wallet made for a lease. */

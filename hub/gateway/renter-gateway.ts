@@ -103,6 +103,14 @@ export class RenterGateway {
             if (mesh) session.send({ type: 'lease.mesh', leaseId: message.leaseId, mesh, atMs: Date.now() });
             return;
           }
+          if (message.type === 'attest.send') {
+            await this.o.leases.attestFromRenter(address, message.leaseId, message.rank, message.message);
+            return;
+          }
+          if (message.type === 'attest.outcome') {
+            await this.o.leases.attestOutcome(address, message.leaseId, message.rank, message.passed, message.reason, message.message);
+            return;
+          }
           mine.delete(message.leaseId);
           this.unsubscribe(message.leaseId, session);
           session.send({ type: 'unsubscribed', leaseId: message.leaseId });

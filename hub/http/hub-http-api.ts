@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { HTTP_STATUS_OF, HubError } from '../../common/hub/hub-errors';
 import { MAX_HTTP_BODY_BYTES } from '../../common/hub/hub-protocol';
 import { addressParamSchema, disputeRequestSchema, explorerPaymentsQuerySchema, explorerSeriesQuerySchema, extendRequestSchema, HUB_HTTP, paymentSubmissionSchema } from '../../common/hub/http-api';
-import { explainWorkerScore } from '../reputation/reputation-score';
+import { explainRenterScore, explainWorkerScore, renterScore } from '../reputation/reputation-score';
 import type { HubInfo, RenterReputation, WorkerReputation } from '../../common/hub/http-api';
 import { clusterRequestSchema } from '../../common/hub/lease-types';
 import { offerSearchQuerySchema } from '../../common/hub/market-types';
@@ -16,7 +16,6 @@ import { addressKeyOf, remoteHostOf } from '../gateway/remote-host';
 import type { RateLimiter } from '../gateway/rate-limiter';
 import type { LeaseService } from '../leases/lease-service';
 import type { OfferSearch } from '../market/offer-search';
-import { renterScore } from '../reputation/reputation-score';
 import type { HubStore } from '../store/hub-store';
 import type { HubClock } from '../support/hub-clock';
 import type { WorkerRegistry } from '../workers/worker-registry';
@@ -225,7 +224,7 @@ export class HubHttpApi {
 
   private async renterReputation(address: string): Promise<RenterReputation> {
     const facts = await this.o.store.renterFacts(address);
-    return { ...facts, score: renterScore(facts) };
+    return { ...facts, score: renterScore(facts), why: explainRenterScore(facts) };
   }
 }
 

@@ -20,6 +20,10 @@ import { RefundWatch } from './refund-watch';
 import { workerExposure } from '../reputation/reputation-score';
 import { costForGpuTime } from '../../common/hub/base-units';
 import { LeasePaymentIntake } from './lease-payment-intake';
+import { LeaseAttestationRelay } from './lease-attestation-relay';
+import type { AttestationReason } from '../../common/attestation/attestation-outcome';
+import type { AttestationChallenge, AttestationOpen } from '../../common/attestation/attestation-wire';
+import type { NodeAttestationStatus } from '../../common/hub/lease-types';
 import { expectedPayments, perIncrementAmounts, sumAmounts } from './lease-pricing';
 import { checkIncrementCount, incrementsForBudget, placementNodes, quoteOf, reservedLease } from './lease-quote';
 import { assertTransition, hasStarted } from './lease-state-machine';
@@ -28,6 +32,8 @@ import { LOG_TAIL_CHUNKS, firstUnpaidIncrement, incrementView, isIncrementPaid, 
 
 /** Plans per quote when other hub instances keep taking the GPUs picked (each retry knows more). */
 const MAX_PLACEMENT_ATTEMPTS = 3;
+/** Ended leases whose GPU checks stay in memory for their views. */
+const ENDED_CHECKS_KEPT = 2_000;
 
 export interface LeaseTerms {
   /** The hub's payment token (common/money's registry): every amount is its base units. */
@@ -88,8 +94,19 @@ export class LeaseService {
 
   private readonly payments: LeasePaymentIntake;
   private readonly refunds: RefundWatch;
+  private readonly attestations: LeaseAttestationRelay;
+  /**
+   * The GPU checks of recently ended leases (memory, bounded): the store keeps them as
+   * evidence, the renter's view of an ended lease still shows which node failed and why.
+   */
+  private readonly endedChecks = new Map<string, NodeAttestationStatus[]>();
 
   constructor(private readonly o: LeaseServiceDeps) {
+    this.attestations = new LeaseAttestationRelay({
+      notifier: o.notifier,
+      nowMs: () => o.clock.nowMs(),
+      record: (workerId, leaseId, passed, reason, counted) => (counted ? this.recordAttestation(workerId, leaseId, passed, reason) : this.appendEvidence({ leaseId, kind: 'attestation', workerId, atMs: o.clock.nowMs(), body: { passed, reason: reason.slice(0, 500), counted: false } })),
+    });
     this.payments = new LeasePaymentIntake({
       ...o,
       ownLease: (renter, leaseId) => this.ownLease(renter, leaseId),
@@ -119,6 +136,25 @@ export class LeaseService {
     }
     await this.o.store.recordAttestation(workerId, passed);
     await this.appendEvidence({ leaseId, kind: 'attestation', workerId, atMs: this.o.clock.nowMs(), body: { passed, reason: reason.slice(0, 500) } });
+  }
+
+  /** A node's attestation message (ready, commit, opening, error), relayed to the renter. */
+  attestFromWorker(workerId: string, message: Extract<WorkerMessage, { type: 'lease.attest' }>): void {
+    const lease = this.active.get(message.leaseId);
+    if (!lease) throw new HubError('not_found', `This machine has no active lease ${message.leaseId}; stop its attestation.`, 'lease_not_found');
+    this.attestations.fromWorker(lease, workerId, message.message);
+  }
+
+  /** The renter's verifier speaks to one node of its reserved lease (challenge, rows to open). */
+  async attestFromRenter(renter: string, leaseId: string, rank: number, message: AttestationChallenge | AttestationOpen): Promise<void> {
+    const lease = await this.ownLease(renter, leaseId);
+    this.attestations.fromRenter(lease, rank, message);
+  }
+
+  /** The renter's verifier's outcome for one node: recorded (reputation, evidence), the supplier told why. */
+  async attestOutcome(renter: string, leaseId: string, rank: number, passed: boolean, reason: AttestationReason | null, message: string): Promise<NodeAttestationStatus> {
+    const lease = await this.ownLease(renter, leaseId);
+    return this.attestations.outcome(lease, rank, passed, reason, message);
   }
 
   /** A machine reports the refund it paid; checked on chain, kept as evidence, told to the renter. */
@@ -177,6 +213,8 @@ export class LeaseService {
     for (const stored of await this.o.store.listActiveLeases()) {
       const lease = toLive(stored);
       lease.notBeforeMs = nowMs + this.o.terms.graceMs;
+      // A reservation's GPU checks were in memory: its nodes attest again.
+      if (lease.state === 'reserved') this.attestations.begin(lease);
       this.active.set(lease.leaseId, lease);
       for (const node of lease.placement.nodes) {
         this.o.offers.hold(node.workerId, node.gpuUuids, lease.leaseId, lease.state === 'reserved');
@@ -277,6 +315,7 @@ export class LeaseService {
       const count = incrementCount ?? incrementsForBudget(BigInt(request.budget!), sumAmounts(amounts), reserved.map((r) => r.offer), terms);
       const { lease, reason } = reservedLease({ leaseId, renter, request, nodes, incrementCount: count, nowMs, terms, random: this.o.random });
       if (remoteHost !== undefined) lease.remoteHost = remoteHost;
+      this.attestations.begin(lease);
       this.active.set(leaseId, lease);
       await this.persist(lease, () => this.o.store.createLease({ ...lease, reason }));
       for (const node of nodes) this.o.notifier.toWorker(node.workerId, { type: 'lease.assigned', lease: this.workerLease(lease, node.rank) });
@@ -324,7 +363,7 @@ export class LeaseService {
 
   async list(renter: string, limit: number): Promise<LeaseView[]> {
     const stored = await this.o.store.listRenterLeases(renter, limit);
-    return stored.map((s) => toLeaseView(this.active.get(s.leaseId) ?? s, this.o.terms.token));
+    return stored.map((s) => toLeaseView(this.active.get(s.leaseId) ?? this.withEndedChecks(toLive(s)), this.o.terms.token));
   }
 
   /** A lease of this renter (live if active, from the store if ended); not_found otherwise, even if it is someone else's. */
@@ -336,7 +375,13 @@ export class LeaseService {
 
   private async storedLease(leaseId: string): Promise<LiveLease | null> {
     const stored = await this.o.store.getLease(leaseId);
-    return stored ? toLive(stored) : null;
+    return stored ? this.withEndedChecks(toLive(stored)) : null;
+  }
+
+  private withEndedChecks(lease: LiveLease): LiveLease {
+    const checks = this.endedChecks.get(lease.leaseId);
+    if (checks) lease.attestation = checks;
+    return lease;
   }
 
   /** Whether `renter` may follow this lease (for subscriptions). */
@@ -609,6 +654,10 @@ export class LeaseService {
       renterLetReservationExpire: reason === 'unpaid' && !started,
     };
     this.active.delete(lease.leaseId);
+    if (lease.attestation) {
+      this.endedChecks.set(lease.leaseId, lease.attestation);
+      while (this.endedChecks.size > ENDED_CHECKS_KEPT) this.endedChecks.delete(this.endedChecks.keys().next().value!);
+    }
     for (const node of lease.placement.nodes) {
       this.o.offers.release(node.workerId, node.gpuUuids, lease.leaseId);
       this.o.notifier.toWorker(node.workerId, { type: 'lease.stop', leaseId: lease.leaseId, reason, message: detail });

@@ -1,5 +1,5 @@
 import type { TokenUnit } from '../../common/money/token';
-import type { GangPlacement, IncrementPayment, LeaseIncrement, LeaseView, RenterPlacement } from '../../common/hub/lease-types';
+import type { GangPlacement, IncrementPayment, LeaseIncrement, LeaseView, NodeAttestationStatus, RenterPlacement } from '../../common/hub/lease-types';
 import type { WorkerLease } from '../../common/hub/worker-messages';
 import type { StoredLease, StoredPayment } from '../store/hub-store';
 
@@ -20,6 +20,13 @@ export interface LiveLease extends StoredLease {
   notBeforeMs: number;
   /** The address the quote came from (memory only: limits reservations per address). */
   remoteHost?: string;
+  /**
+   * While reserved: each node's GPU check, by rank (memory only: after a hub restart a
+   * reserved lease's nodes attest again). `challenged`: ranks the hub relayed a challenge
+   * to, so an outcome is recorded only for a check that really ran.
+   */
+  attestation?: NodeAttestationStatus[];
+  challenged?: Set<number>;
 }
 
 export const LOG_TAIL_CHUNKS = 100;
@@ -105,6 +112,7 @@ export function toLeaseView(lease: StoredLease, token: TokenUnit): LeaseView {
     increments: Array.from({ length: lease.incrementCount }, (_, k) => incrementView(lease, k)),
     transitions: lease.transitions.map((t) => ({ ...t })),
     paidSoFar: paid.toString(10),
+    ...((lease as Partial<LiveLease>).attestation ? { attestation: (lease as LiveLease).attestation!.map((a) => ({ ...a })) } : {}),
   };
 }
 

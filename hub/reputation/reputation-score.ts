@@ -136,6 +136,16 @@ export function explainWorkerScore(input: WorkerReputationInput): ScoreExplanati
   };
 }
 
+/** "Why is my score X" for a renter: the formula and its facts in words. */
+export function explainRenterScore(facts: RenterFacts): string {
+  const score = renterScore(facts);
+  return (
+    `Score ${score.toFixed(2)} = (on time + ½·late + 1) / (on time + late + missed + ½·quotes left to expire + 1): ` +
+    `${facts.incrementsOnTime} increment(s) paid on time, ${facts.incrementsLate} late, ${facts.incrementsMissed} missed, ${facts.reservationsExpired} quote(s) left to expire unpaid. ` +
+    (facts.reservationsExpired > facts.incrementsOnTime + 2 ? 'More quotes expired than you paid increments: you may hold one reservation at a time until you pay more.' : 'Pay each increment before it is due and let quotes go (terminate) instead of leaving them to expire.')
+  );
+}
+
 export function renterScore(facts: RenterFacts): number {
   const good = facts.incrementsOnTime + 0.5 * facts.incrementsLate + 1;
   const all = facts.incrementsOnTime + facts.incrementsLate + facts.incrementsMissed + 0.5 * facts.reservationsExpired + 1;

@@ -6,6 +6,9 @@ import { WorkerClient } from '../../hub-client/worker-client';
 import { ChainPaymentCheck } from '../payments/chain-payment-check';
 import { testWalletFromHex } from './test-wallet';
 import { errorText } from '../../common/errors';
+import { createHash } from 'node:crypto';
+import { InProcessAttestationChannel } from '../../common/attestation/in-process-channel';
+import { InProcessProver } from '../../common/attestation/attestation-prover';
 
 /**
  * A worker as its own process, for the hub's integration tests: signs in with the wallet
@@ -32,6 +35,12 @@ export interface WorkerProcessConfig {
    * does (the hub's word is not enough: the worker checks that it was paid itself).
    */
   verifyOnRpc?: string;
+  /**
+   * How this machine answers a reserved lease's GPU check, in-process (the Sandbox's
+   * stand-in): 'honest' (default); 'wrong-rows', a fake supplier that commits to and opens
+   * a product it did not compute (every row off by one); 'silent', no answer at all.
+   */
+  attestation?: 'honest' | 'wrong-rows' | 'silent';
 }
 
 export type WorkerCommand =
@@ -100,9 +109,45 @@ async function onPaid(leaseId: string, payment: { increment: number; signature: 
 
 const fatal = (error: unknown) => report({ event: 'fatal', message: errorText(error) });
 
+/** A fake supplier's prover: consistent with its own commitment, wrong about the product. */
+class WrongRowProver extends InProcessProver {
+  override productRow(i: number, b: Int32Array, out: Int32Array): Int32Array {
+    super.productRow(i, b, out);
+    out[0] = out[0]! + 1;
+    return out;
+  }
+}
+
+const attestations = new Map<string, InProcessAttestationChannel>();
+
+/** A reserved lease placed here: answer its GPU check in-process, as the Sandbox's supplier app does without the image. */
+async function attest(lease: WorkerLease): Promise<void> {
+  const mode = config.attestation ?? 'honest';
+  if (mode === 'silent' || lease.state !== 'reserved' || attestations.has(lease.leaseId)) return;
+  const sha256 = (data: Uint8Array) => new Uint8Array(createHash('sha256').update(data).digest());
+  const channel = new InProcessAttestationChannel(
+    { sha256, nowMs: () => performance.now(), pause: () => new Promise((r) => setImmediate(r)) },
+    lease.gpuUuids,
+    mode === 'wrong-rows' ? (sha, c, g) => new WrongRowProver(sha, c, g) : undefined,
+  );
+  attestations.set(lease.leaseId, channel);
+  for (let i = 0; i < 3; i++) {
+    const message = await channel.next(10 * 60_000);
+    client.send({ type: 'lease.attest', leaseId: lease.leaseId, message });
+    if (message.type === 'opening' || message.type === 'error') break;
+  }
+}
+
 client.on('message', (message) => {
   report({ event: 'hub', message });
-  if (message.type === 'lease.assigned') leases.set(message.lease.leaseId, message.lease);
+  if (message.type === 'lease.assigned') {
+    leases.set(message.lease.leaseId, message.lease);
+    attest(message.lease).catch(fatal);
+  }
+  if (message.type === 'lease.attest') attestations.get(message.leaseId)?.send(message.message);
+  if (message.type === 'lease.attested' || message.type === 'lease.stop' || message.type === 'lease.paid') {
+    attestations.get(message.leaseId)?.dispose();
+  }
   if (message.type === 'welcome') for (const lease of message.leases) leases.set(lease.leaseId, lease);
   if (config.autoRun === false) return;
   if (message.type === 'lease.paid') onPaid(message.leaseId, message).catch(fatal);

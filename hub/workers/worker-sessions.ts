@@ -176,6 +176,9 @@ export class WorkerSessions {
         worker.link?.send({ type: 'mesh.reply', ref: message.ref, ...answer });
         return;
       }
+      case 'lease.attest':
+        this.o.leases.attestFromWorker(worker.workerId, message);
+        return;
     }
   }
 

@@ -85,6 +85,8 @@ export interface WorkerServiceDeps {
 export class WorkerService {
   readonly workerId: string;
   readonly engine: ContainerEngine;
+  /** How a container is given these GPUs (the lease's attestation container uses it too). */
+  readonly gpuDevices: (gpuUuids: readonly string[]) => ContainerGpuDevices;
   readonly store: JobStore;
   readonly runner: JobRunner;
   readonly reconciler: JobReconciler;
@@ -122,6 +124,7 @@ export class WorkerService {
     this.probeImage = new ProbeImage(this.engine, options.probeImage ?? null);
     this.gpuUuids = options.gpuUuids ?? (() => []);
     const gpuDevices = options.gpuDevices ?? ((uuids) => nvidiaContainerDevices(uuids.map((uuid) => ({ uuid }))));
+    this.gpuDevices = gpuDevices;
     this.logs = new JobLogRelay({
       events: this.events,
       nowMs: this.nowMs,

@@ -23,7 +23,12 @@ interface Followed {
   mesh: MeshMatrix | null;
   /** The renter client's own trouble with this lease (auto-pay), shown as its problem. */
   note: string | null;
+  /** What machines said about their nodes (heat pause, resume), for the timeline. */
+  nodeNotes: NonNullable<RentLease['nodeNotes']>;
 }
+
+/** Node notes kept per lease. */
+const MAX_NODE_NOTES = 50;
 
 export interface LeaseFollowerDeps {
   hub: MarketHub;
@@ -70,6 +75,11 @@ export class LeaseFollower implements Disposable {
     this.feed = feed;
   }
 
+  /** To the hub over the renter socket (the GPU check of a reserved lease); false when not connected. */
+  sendAttestation(message: Parameters<RenterFeed['sendAttestation']>[0]): boolean {
+    return this.feed?.sendAttestation(message) ?? false;
+  }
+
   disconnect(): void {
     this.feed?.stop();
     this.feed = null;
@@ -86,7 +96,7 @@ export class LeaseFollower implements Disposable {
   /** Shows this lease and, while it has not ended, follows it live. */
   track(view: LeaseView): RentLease {
     const known = this.leases.get(view.leaseId);
-    this.leases.set(view.leaseId, { view, logs: known?.logs ?? [], note: known?.note ?? null, mesh: known?.mesh ?? null });
+    this.leases.set(view.leaseId, { view, logs: known?.logs ?? [], note: known?.note ?? null, mesh: known?.mesh ?? null, nodeNotes: known?.nodeNotes ?? [] });
     if (view.state === 'ended') this.finish(view.leaseId);
     else this.feed?.follow(view.leaseId);
     return this.publish(view.leaseId)!;
@@ -103,7 +113,7 @@ export class LeaseFollower implements Disposable {
   /** The lease as the UI shows it, or null when not followed here. */
   rentLease(leaseId: string): RentLease | null {
     const f = this.leases.get(leaseId);
-    return f ? { ...rentLeaseOf(f.view, this.autoPay(leaseId), [...f.logs], f.note), mesh: f.mesh } : null;
+    return f ? { ...rentLeaseOf(f.view, this.autoPay(leaseId), [...f.logs], f.note, [...f.nodeNotes]), mesh: f.mesh } : null;
   }
 
   /** What the UI shows for a lease this app does not follow (e.g. an old, ended one). */
@@ -145,7 +155,7 @@ export class LeaseFollower implements Disposable {
   private onSnapshot(view: LeaseView): void {
     const known = this.leases.get(view.leaseId);
     // The hub sends its recent log lines after every (re)subscription: start the tail over.
-    this.leases.set(view.leaseId, { view, logs: [], note: known?.note ?? null, mesh: known?.mesh ?? null });
+    this.leases.set(view.leaseId, { view, logs: [], note: known?.note ?? null, mesh: known?.mesh ?? null, nodeNotes: known?.nodeNotes ?? [] });
     if (view.state === 'ended') this.finish(view.leaseId);
     this.publish(view.leaseId);
     this.o.onChange?.(view.leaseId);
@@ -170,6 +180,10 @@ export class LeaseFollower implements Disposable {
           return event.downSinceMs === undefined ? next : { ...next, downSinceMs: event.downSinceMs };
         });
         f.view = { ...view, nodes };
+        if (event.message) {
+          f.nodeNotes.push({ rank: event.rank, message: event.message, atMs: event.atMs });
+          if (f.nodeNotes.length > MAX_NODE_NOTES) f.nodeNotes.splice(0, f.nodeNotes.length - MAX_NODE_NOTES);
+        }
         break;
       }
       case 'lease.payment': {
@@ -191,6 +205,17 @@ export class LeaseFollower implements Disposable {
       case 'lease.mesh':
         f.mesh = event.mesh;
         break;
+      case 'lease.attest': {
+        if (event.message.type !== 'ready' || !view.attestation) return;
+        const ready = event.message;
+        f.view = { ...view, attestation: view.attestation.map((a) => (a.rank === event.rank ? { ...a, state: a.state === 'preparing' ? 'ready' : a.state, ready, updatedAtMs: event.atMs } : a)) };
+        break;
+      }
+      case 'lease.attested': {
+        if (!view.attestation) return;
+        f.view = { ...view, attestation: view.attestation.map((a) => (a.rank === event.rank ? { ...a, state: event.passed ? 'passed' : 'failed', reason: event.reason, message: event.message, updatedAtMs: event.atMs } : a)) };
+        break;
+      }
       case 'lease.state':
         f.view = {
           ...view,

@@ -26,6 +26,10 @@ export function dueAtMs(lease: LeaseView, increment: LeaseIncrement): number | n
  */
 export function leaseProblem(lease: LeaseView, autoPayNote: string | null): string | null {
   const failedNode = lease.nodes.find((n) => n.state === 'failed');
+  const failedCheck = lease.startedAtMs === null ? (lease.attestation ?? []).filter((a) => a.state === 'failed') : [];
+  if (failedCheck.length > 0) {
+    return `Nothing was paid: ${failedCheck.map((a) => `machine ${a.rank} failed its GPU check (${a.message ?? a.reason ?? 'no reason given'})`).join('; ')}.`;
+  }
   const last = [...lease.transitions].reverse().find((t) => t.to === 'ended');
   if (lease.state === 'ended') {
     switch (lease.endReason) {
@@ -40,16 +44,18 @@ export function leaseProblem(lease: LeaseView, autoPayNote: string | null): stri
           ? `The job failed on node ${failedNode.rank}: ${failedNode.message ?? 'no message'}. Check its logs, fix the image or command, and rent again.`
           : `The lease failed: ${last?.reason ?? 'no reason given'}. Check the logs and rent again.`;
       default:
-        return null;
+        // A reservation let go before it started (a failed GPU check): this app's own words on why.
+        return lease.startedAtMs === null ? autoPayNote : null;
     }
   }
   if (failedNode) return `Node ${failedNode.rank} failed: ${failedNode.message ?? 'no message'}.`;
   return autoPayNote;
 }
 
-export function rentLeaseOf(lease: LeaseView, autoPay: AutoPayState, logs: RentLogLine[], autoPayNote: string | null): RentLease {
+export function rentLeaseOf(lease: LeaseView, autoPay: AutoPayState, logs: RentLogLine[], autoPayNote: string | null, nodeNotes: NonNullable<RentLease['nodeNotes']> = []): RentLease {
   const next = nextUnpaid(lease);
   return {
+    ...(nodeNotes.length > 0 ? { nodeNotes } : {}),
     lease,
     autoPay,
     logs,

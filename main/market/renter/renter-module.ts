@@ -22,6 +22,9 @@ import { rentError } from './rent-errors';
 import { RentLedger } from './rent-ledger';
 import { nextUnpaid } from './rent-lease-view';
 import type { Logger } from '../../../common/logger';
+import { attestationDeviceOf } from '../../../common/attestation/attestation-params';
+import type { AttestationTimeouts } from '../../../common/attestation/attestation-session';
+import { failureText, verifyLease } from './lease-verification';
 
 export interface RenterModuleDeps {
   ledgerDb: Database.Database;
@@ -37,6 +40,8 @@ export interface RenterModuleDeps {
   afterPaymentSigned?: LeasePayerDeps['afterSigned'];
   /** Scope 'rent' in the app's log. */
   logger: Logger;
+  /** Tests: shorter waits for a node's messages in the GPU check. */
+  attestationTimeouts?: AttestationTimeouts;
 }
 
 export interface RenterModule extends Module {
@@ -187,6 +192,43 @@ export function createRenterModule(options: RenterModuleDeps): RenterModule {
       });
   };
 
+  /**
+   * Verify, then pay (issue 13): while the lease is reserved every node proves its GPUs to
+   * this app before increment 0 is paid. A node that fails gets nothing: the lease is let
+   * go (the machines that passed are freed) and the renter reads why. A hub without the
+   * GPU check (no `attestation` in its lease view) is paid as before.
+   */
+  const verifyBeforePaying = async (view: LeaseView): Promise<void> => {
+    if (view.state !== 'reserved' || !view.attestation || view.attestation.every((a) => a.state === 'passed')) return;
+    const device = attestationDeviceOf(hub.status().info?.network ?? 'mainnet');
+    const pending = view.attestation.filter((a) => a.state !== 'passed').length;
+    follower.setNote(view.leaseId, `Checking the GPUs of ${pending} machine(s) before paying: each proves its GPUs by a computation only they can do in time.`);
+    const verdicts = await verifyLease(
+      {
+        send: (message) => follower.sendAttestation(message),
+        events: follower.onLeaseEvent,
+        refresh: (leaseId) => hub.withSession((c) => c.lease(leaseId)),
+        nowMs: () => performance.now(),
+        ...(options.attestationTimeouts ? { timeouts: options.attestationTimeouts } : {}),
+      },
+      view,
+      device,
+    );
+    const failed = verdicts.filter((v) => !v.outcome.passed);
+    if (failed.length === 0) {
+      follower.setNote(view.leaseId, null);
+      return;
+    }
+    const text = failureText(failed);
+    follower.setNote(view.leaseId, text);
+    await session(`let go of lease ${view.leaseId}`, (c) => c.terminate(view.leaseId)).then(
+      (ended) => follower.track(ended),
+      (error: unknown) => logger.warn({ err: error, leaseId: view.leaseId }, 'a lease whose GPU check failed could not be let go'),
+    );
+    follower.setNote(view.leaseId, text);
+    throw new ApiError('conflict', text, 'attestation_failed');
+  };
+
   const leaseNow = async (leaseId: string): Promise<LeaseView> => session(`read lease ${leaseId}`, (c) => c.lease(leaseId));
 
   const handlers: DomainHandlers<typeof rentCalls> = {
@@ -222,6 +264,7 @@ export function createRenterModule(options: RenterModuleDeps): RenterModule {
         ledger.setAutoPay(leaseId, true);
       }
       follower.track(view);
+      await verifyBeforePaying(view);
       await payer.payIncrement(view, 0, approvalFor(leaseId));
       return follower.refresh(leaseId);
     },
@@ -269,6 +312,29 @@ export function createRenterModule(options: RenterModuleDeps): RenterModule {
       autoPayer?.check(leaseId);
       const current = budgets.get(leaseId);
       return { enabled, limit: (current?.limit ?? 0n).toString(), spent: (current?.spent ?? 0n).toString() };
+    },
+    'rent:evidence': async ({ leaseId }) => {
+      renter();
+      return session(`download the evidence of lease ${leaseId}`, (c) => c.evidence(leaseId));
+    },
+    'rent:dispute': async ({ leaseId, complaint }) => {
+      renter();
+      return session(`open a dispute about lease ${leaseId}`, (c) => c.dispute(leaseId, complaint));
+    },
+    'rent:reputation': async () => {
+      const address = renter();
+      try {
+        return await hub.publicClient().renterReputation(address);
+      } catch (error) {
+        throw rentError(error, 'read your score');
+      }
+    },
+    'rent:supplier-reputation': async ({ workerId }) => {
+      try {
+        return await hub.publicClient().workerReputation(workerId);
+      } catch (error) {
+        throw rentError(error, 'read the supplier\u2019s score');
+      }
     },
     'rent:receipts': ({ limit }) => {
       const address = wallet.vault.activeAddress();

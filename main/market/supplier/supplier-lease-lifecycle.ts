@@ -125,7 +125,7 @@ export class SupplierLeaseLifecycle {
   }
 
   /** Ends a lease here: stops its job (if any), records why, tells the hub when asked. */
-  async endLease(leaseId: string, message: string, options: { report?: { state: 'exited' | 'failed'; cause?: 'job' | 'supplier' } }): Promise<void> {
+  async endLease(leaseId: string, message: string, options: { report?: { state: 'exited' | 'failed'; cause?: 'job' | 'supplier' }; servedUntilMs?: number }): Promise<void> {
     const stored = this.d.leases.get(leaseId);
     if (!stored || stored.state === 'ended') return;
     this.d.meter.meterLease(stored);
@@ -140,7 +140,7 @@ export class SupplierLeaseLifecycle {
     if (stored.jobId) this.d.notice('job-ended', 'Job ended', `Lease ${leaseId}: ${message}`);
     this.d.publish();
     // This machine's side ended it: the renter gets back what was paid and not served.
-    if (options.report?.cause === 'supplier') await this.d.refundUnused(leaseId, this.d.nowMs(), message);
+    if (options.report?.cause === 'supplier') await this.d.refundUnused(leaseId, Math.min(options.servedUntilMs ?? this.d.nowMs(), this.d.nowMs()), message);
     if (!this.d.settings.get().sharingEnabled) void this.d.sync();
   }
 

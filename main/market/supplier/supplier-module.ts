@@ -89,6 +89,10 @@ export function createSupplierModule(options: SupplierModuleDeps): SupplierModul
       'lend:stop-sharing': ({ stopRunning }) => session.stopSharing(stopRunning),
       // This machine's own offers (its payout wallet; the active wallet before sharing started) are not the market.
       'lend:market-median': ({ gpuModel }) => marketMedian(options.hub, gpuModel, [options.settings.get().lendTerms.payoutAddress, options.wallet.vault.activeAddress() ?? '']),
+      'lend:reputation': async () => {
+        const workerId = session.status().workerId;
+        return workerId ? options.hub.publicClient().workerReputation(workerId) : null;
+      },
       'earnings:summary': ({ days }) => earnings.summary(days),
       'earnings:list': ({ limit, beforeMs }) => earnings.list(limit, beforeMs),
       'earnings:export-csv': () => earnings.csv(),

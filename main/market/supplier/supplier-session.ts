@@ -33,6 +33,14 @@ import { ThermalController } from './thermal-controller';
 import type { Logger } from '../../../common/logger';
 import { DEFAULT_LEND_TERMS } from '../../../common/market/lend-types';
 import { regionFromTimeZone } from '../../../common/market/region-default';
+import { attestationDeviceOf } from '../../../common/attestation/attestation-params';
+import type { NodeAttestation } from '../../worker/attestation/node-attestation';
+import { startNodeAttestation } from '../../worker/attestation/node-attestation';
+import type { WorkerLease } from '../../../common/hub/worker-messages';
+import { LeaseAttestations } from './lease-attestations';
+
+/** The attestation image (python3 + torch; scripts/images/torch-image.mjs builds it). */
+export const ATTESTATION_IMAGE = 'idlegrid/torch:cpu';
 
 /** How often refunds owed or in flight are tried again. */
 const REFUND_SETTLE_MS = 10_000;
@@ -58,6 +66,10 @@ export interface SupplierSessionDeps {
   tickMs?: number;
   /** Scope 'supplier' in the app's log. */
   logger: Logger;
+  /** How long a heat pause may last before the lease ends and is refunded (tests: shorter). */
+  thermalPauseGraceMs?: number;
+  /** Starts a reserved lease's node for its GPU check (default: the attestation container on this machine's engine). */
+  startAttestation?: (lease: WorkerLease, sandbox: boolean) => Promise<NodeAttestation>;
 }
 
 /**
@@ -87,6 +99,7 @@ export class SupplierSession {
   /** Leases reported `down` to the hub while Docker is away. */
   private readonly downLeases = new Set<string>();
   private readonly thermal: ThermalController;
+  private readonly attestations: LeaseAttestations;
   /** Listeners and the clock of one start, released by `stop`. */
   private running = new DisposableStore({ name: 'SupplierSession' });
   private readonly statusChanged = new Emitter<SupplierStatus>();
@@ -163,7 +176,28 @@ export class SupplierSession {
       await this.refunds.refundUnused(leaseId, ended?.endedAtMs ?? nowMs(), 'The payment arrived after this machine had ended the lease.');
     };
     this.payments = new PaymentIntake({ leases, earnings, wallet, earningsChanged, link: this.link, lifecycle: this.lifecycle, terms, stopped, notice, publish, nowMs, hubId, onBookedAfterEnd });
-    this.thermal = new ThermalController(common);
+    this.thermal = new ThermalController({
+      ...common,
+      endLease: (leaseId, message, servedUntilMs) => this.lifecycle.endLease(leaseId, message, { report: { state: 'failed', cause: 'supplier' }, servedUntilMs }),
+      ...(d.thermalPauseGraceMs !== undefined ? { pauseGraceMs: d.thermalPauseGraceMs } : {}),
+    });
+    this.attestations = new LeaseAttestations({
+      start: (lease) => {
+        // Fake money (a sandbox chain) attests on the CPU and may answer in-process; real money on the GPUs.
+        const sandbox = attestationDeviceOf(this.d.hub.status().info?.network ?? 'mainnet') === 'cpu';
+        if (this.d.startAttestation) return this.d.startAttestation(lease, sandbox);
+        const gpu = this.snapshot?.gpus.find((g) => g.uuid === lease.gpuUuids[0]);
+        return startNodeAttestation(
+          { engine: d.worker.engine, gpuDevices: d.worker.gpuDevices, logger: d.logger, image: ATTESTATION_IMAGE, sandbox },
+          { leaseId: lease.leaseId, rank: lease.rank, gpuUuids: lease.gpuUuids, gpuModel: gpu?.name ?? 'unknown GPU', vramMiB: gpu?.vramTotalMiB ?? 0, gpuCount: lease.gpuUuids.length },
+        );
+      },
+      send: (leaseId, message) => this.link.worker?.send({ type: 'lease.attest', leaseId, message }),
+      changed: publish,
+      notice: (title, body) => notice('attestation', title, body),
+      nowMs,
+      logError,
+    });
   }
 
   async start(): Promise<void> {
@@ -197,6 +231,7 @@ export class SupplierSession {
     await this.link.idle();
     this.meter.meterAll();
     this.lifecycle.stop();
+    await this.attestations.dispose();
     // Jobs keep running (the next start re-adopts paid ones); only the socket goes.
     this.link.close();
   }
@@ -257,6 +292,7 @@ export class SupplierSession {
       // Gross, on the network the app is on now: Sandbox test money never adds to a grid's.
       todayEarned: sum(this.d.earnings.since(localDayStartMs(this.d.nowMs())).filter((r) => r.network === this.d.wallet.network.info().kind)),
       nowMs: this.d.nowMs(),
+      attestationOf: (leaseId) => this.attestations.outcome(leaseId),
     });
   }
 
@@ -305,16 +341,33 @@ export class SupplierSession {
   private onHubMessage(message: HubToWorkerMessage): void {
     switch (message.type) {
       case 'welcome':
-        void this.lifecycle.onWelcome(message.leases);
+        void this.lifecycle.onWelcome(message.leases).then(() => {
+          // Reserved leases still waiting for their GPU check (this app restarted or reconnected): prepare again.
+          for (const lease of message.leases) {
+            if (lease.state === 'reserved' && this.d.leases.get(lease.leaseId)?.state !== 'ended') void this.queue.run(lease.leaseId, async () => this.attestations.prepare(lease));
+          }
+        });
         void this.sync();
         break;
       case 'lease.assigned':
-        void this.queue.run(message.lease.leaseId, () => this.lifecycle.onAssigned(message.lease));
+        void this.queue.run(message.lease.leaseId, async () => {
+          await this.lifecycle.onAssigned(message.lease);
+          // Admitted and not yet paid: prepare the node and its GPU check (verify, then pay).
+          if (this.d.leases.get(message.lease.leaseId)?.state !== 'ended') this.attestations.prepare(message.lease);
+        });
+        break;
+      case 'lease.attest':
+        this.attestations.toNode(message.leaseId, message.message);
+        break;
+      case 'lease.attested':
+        this.attestations.attested(message);
         break;
       case 'lease.paid':
+        void this.attestations.end(message.leaseId);
         void this.queue.run(message.leaseId, () => this.payments.onPaid(message.leaseId, message));
         break;
       case 'lease.stop':
+        void this.attestations.end(message.leaseId);
         void this.queue.run(message.leaseId, () => this.lifecycle.endLease(message.leaseId, message.message || `The lease ended (${message.reason}).`, {}));
         break;
       default:

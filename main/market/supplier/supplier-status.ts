@@ -1,6 +1,6 @@
 import type { Offer } from '../../../common/hub/market-types';
 import { THERMAL_RESUME_MARGIN_C } from '../../../common/market/lend-types';
-import type { LendTerms, SupplierState, SupplierStatus, ThermalGuardState } from '../../../common/market/lend-types';
+import type { LendTerms, SupplierAttestation, SupplierState, SupplierStatus, ThermalGuardState } from '../../../common/market/lend-types';
 import { isWithinSchedule } from '../../../common/market/offer-schedule';
 import { toSupplierLease } from './supplier-lease-store';
 import type { StoredLease } from './supplier-lease-store';
@@ -23,6 +23,8 @@ export interface SupplierStatusInput {
   /** Verified payments since local midnight, base units. */
   todayEarned: bigint;
   nowMs: number;
+  /** Each lease's GPU check as this app knows it. */
+  attestationOf?: (leaseId: string) => SupplierAttestation | null;
 }
 
 /**
@@ -65,7 +67,11 @@ export function supplierStatus(input: SupplierStatusInput): SupplierStatus {
     workerId: input.workerId,
     sharedGpuUuids: shared,
     offers: input.offers,
-    leases: input.leases.map((l) => toSupplierLease(l.stored, l.earned)),
+    leases: input.leases.map((l) => {
+      const lease = toSupplierLease(l.stored, l.earned);
+      const attestation = input.attestationOf?.(lease.leaseId) ?? null;
+      return attestation ? { ...lease, attestation } : lease;
+    }),
     guard: input.guard,
     scheduleOpen: isWithinSchedule(terms.schedule, input.nowMs),
     todayEarned: input.todayEarned.toString(),

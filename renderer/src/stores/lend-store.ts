@@ -3,6 +3,7 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { ApiClient } from '../../../common/api/client';
 import type { LendNotice, LendTerms, MarketMedian, SupplierStatus } from '../../../common/market/lend-types';
 import { errorMessage } from './error-message';
+import type { WorkerReputation } from '../../../common/hub/http-api';
 import { startOnce } from './start-once';
 
 /** Notices kept for the Lend view's list; the tray shows them as they come. */
@@ -29,8 +30,11 @@ export interface LendStoreState {
   termsError: string | null;
   /** When the terms were last saved, for a quiet "Saved". */
   termsSavedAtMs: number | null;
+  /** This machine's score at the hub and why; null before it has a worker id there. */
+  reputation: WorkerReputation | null;
 
   start(): () => void;
+  loadReputation(): Promise<void>;
   load(): Promise<void>;
   startSharing(): Promise<boolean>;
   stopSharing(stopRunning?: boolean): Promise<boolean>;
@@ -68,6 +72,15 @@ export function createLendStore(client: ApiClient, now: () => number = Date.now)
       error: null,
       termsError: null,
       termsSavedAtMs: null,
+      reputation: null,
+
+      async loadReputation() {
+        try {
+          set({ reputation: await client.call('lend:reputation', {}) });
+        } catch {
+          set({ reputation: null });
+        }
+      },
 
       start: startOnce(() => {
         const offs = [

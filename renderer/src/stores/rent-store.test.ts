@@ -240,4 +240,28 @@ describe('rent store', () => {
     await settle();
     expect(c.callsOf('rent:lease').length - before).toBe(1);
   });
+
+  it('opens a dispute and keeps how the hub settled it; a refused one shows main’s words where it happened', async () => {
+    const c = client().answer('rent:dispute', ({ complaint }) => ({ outcome: 'no-refund' as const, why: `The job exited non-zero on a healthy node (${complaint}).` }));
+    const store = createRentStore(c);
+    const result = await store.getState().dispute('lease-1', 'it crashed');
+    expect(result?.outcome).toBe('no-refund');
+    expect(store.getState().disputes['lease-1']?.why).toMatch(/it crashed/);
+    c.answer('rent:dispute', () => {
+      throw new ApiError('not_found', 'You have no lease lease-2.');
+    });
+    expect(await store.getState().dispute('lease-2', 'x')).toBeNull();
+    expect(store.getState().actionError).toEqual({ action: 'dispute', message: 'You have no lease lease-2.' });
+  });
+
+  it('marks a node’s GPU check from live events: ready, then failed with its reason', async () => {
+    const c = client().answer('rent:lease', ({ leaseId }) => rentLease(leaseId, {}, { state: 'reserved', attestation: [{ rank: 0, state: 'preparing', reason: null, message: null, ready: null, updatedAtMs: 1 }] }));
+    const store = createRentStore(c);
+    store.getState().start();
+    await store.getState().openLease('lease-a');
+    c.emit('rent:lease-event', { leaseId: 'lease-a', event: { type: 'lease.attest', leaseId: 'lease-a', rank: 0, atMs: 2, message: { type: 'ready', device: 'cpu', gpus: [], torch: 'x', prover: 'container' } } });
+    expect(store.getState().leases['lease-a']?.lease.attestation?.[0]?.state).toBe('ready');
+    c.emit('rent:lease-event', { leaseId: 'lease-a', event: { type: 'lease.attested', leaseId: 'lease-a', rank: 0, passed: false, reason: 'attestation_late', message: 'too slow', atMs: 3 } });
+    expect(store.getState().leases['lease-a']?.lease.attestation?.[0]).toMatchObject({ state: 'failed', reason: 'attestation_late', message: 'too slow' });
+  });
 });

@@ -4,6 +4,8 @@ import type { ApiClient } from '../../../common/api/client';
 import type { ApiParams } from '../../../common/api/contract';
 import { ApiError } from '../../../common/api/errors';
 import type { OfferSearchPage } from '../../../common/hub/market-types';
+import type { DisputeResult, LeaseEvidenceFile } from '../../../common/hub/lease-types';
+import type { RenterReputation, WorkerReputation } from '../../../common/hub/http-api';
 import type { AutoPayState, RentLease, RentLeaseEvent, RentQuote, RentReceipt, RentRequest } from '../../../common/market/rent-types';
 import { errorMessage } from './error-message';
 import { startOnce } from './start-once';
@@ -18,7 +20,7 @@ export const RECEIPTS_SHOWN = 500;
 export type OfferQuery = Omit<ApiParams<'rent:search'>, 'offset' | 'limit'>;
 
 export type RentTab = 'market' | 'leases' | 'spending';
-export type RentAction = 'quote' | 'pay' | 'pay-next' | 'extend' | 'terminate' | 'auto-pay';
+export type RentAction = 'quote' | 'pay' | 'pay-next' | 'extend' | 'terminate' | 'auto-pay' | 'dispute' | 'evidence';
 
 /** A failure with main's words and its code, so "the backend is not there" can read differently. */
 export interface RentFailure {
@@ -63,6 +65,13 @@ export interface RentStoreState {
   /** The last failed action (quote, pay, extend…), shown where it happened. */
   actionError: { action: RentAction; message: string } | null;
 
+  /** How each dispute this session opened was settled, by lease. */
+  disputes: Record<string, DisputeResult>;
+  /** This wallet's score as a renter and why; null until loaded (or without a hub). */
+  reputation: RenterReputation | null;
+  /** Suppliers' machines' scores and why, by worker id, as asked for. */
+  supplierScores: Record<string, WorkerReputation>;
+
   start(): () => void;
   /** Reloads what the UI holds: after a reconnect, events sent meanwhile were lost. */
   load(): Promise<void>;
@@ -86,6 +95,12 @@ export interface RentStoreState {
   loadLeases(): Promise<void>;
   loadReceipts(): Promise<void>;
   dismissActionError(): void;
+  /** Opens a dispute about a lease; the hub's settlement is kept in `disputes`. */
+  dispute(leaseId: string, complaint: string): Promise<DisputeResult | null>;
+  /** The hub's evidence of a lease, as one document (the view saves it as a file). */
+  evidence(leaseId: string): Promise<LeaseEvidenceFile | null>;
+  loadReputation(): Promise<void>;
+  loadSupplierScore(workerId: string): Promise<void>;
 }
 
 export type RentStore = StoreApi<RentStoreState>;
@@ -113,7 +128,9 @@ export function applyLeaseEvent(current: RentLease, { event }: RentLeaseEvent): 
       const nodes = lease.nodes.some((n) => n.rank === event.rank)
         ? lease.nodes.map((n) => (n.rank === event.rank ? { ...n, state: event.state, message: event.message, updatedAtMs: event.atMs } : n))
         : [...lease.nodes, { rank: event.rank, workerId: '', state: event.state, message: event.message, updatedAtMs: event.atMs }];
-      return { ...current, lease: { ...lease, nodes } };
+      const notes = current.nodeNotes ?? [];
+      const nodeNotes = event.message && !notes.some((n) => n.atMs === event.atMs && n.rank === event.rank) ? [...notes, { rank: event.rank, message: event.message, atMs: event.atMs }].slice(-50) : notes;
+      return { ...current, nodeNotes, lease: { ...lease, nodes } };
     }
     case 'lease.state': {
       if (lease.transitions.some((t) => t.atMs === event.atMs && t.to === event.state)) return current;
@@ -135,6 +152,17 @@ export function applyLeaseEvent(current: RentLease, { event }: RentLeaseEvent): 
     }
     case 'lease.mesh':
       return { ...current, mesh: event.mesh };
+    case 'lease.attest': {
+      // The verifier runs in the main process; the view only needs the node's state.
+      if (event.message.type !== 'ready' || !lease.attestation) return current;
+      const attestation = lease.attestation.map((a) => (a.rank === event.rank && a.state === 'preparing' ? { ...a, state: 'ready' as const, updatedAtMs: event.atMs } : a));
+      return { ...current, lease: { ...lease, attestation } };
+    }
+    case 'lease.attested': {
+      if (!lease.attestation) return current;
+      const attestation = lease.attestation.map((a) => (a.rank === event.rank ? { ...a, state: event.passed ? ('passed' as const) : ('failed' as const), reason: event.reason, message: event.message, updatedAtMs: event.atMs } : a));
+      return { ...current, lease: { ...lease, attestation } };
+    }
   }
 }
 
@@ -224,6 +252,9 @@ export function createRentStore(client: ApiClient): RentStore {
       receiptsError: null,
       busy: null,
       actionError: null,
+      disputes: {},
+      reputation: null,
+      supplierScores: {},
 
       start: startOnce(() => {
         const offs = [
@@ -335,6 +366,33 @@ export function createRentStore(client: ApiClient): RentStore {
 
       closeLease() {
         set({ openLeaseId: null });
+      },
+
+      async dispute(leaseId, complaint) {
+        const result = await act('dispute', () => client.call('rent:dispute', { leaseId, complaint }));
+        if (result) set((s) => ({ disputes: { ...s.disputes, [leaseId]: result } }));
+        return result;
+      },
+
+      evidence(leaseId) {
+        return act('evidence', () => client.call('rent:evidence', { leaseId }));
+      },
+
+      async loadReputation() {
+        try {
+          set({ reputation: await client.call('rent:reputation', {}) });
+        } catch {
+          set({ reputation: null });
+        }
+      },
+
+      async loadSupplierScore(workerId) {
+        try {
+          const score = await client.call('rent:supplier-reputation', { workerId });
+          set((s) => ({ supplierScores: { ...s.supplierScores, [workerId]: score } }));
+        } catch {
+          // Not shown: the node card simply has no score line.
+        }
       },
 
       async loadLeases() {

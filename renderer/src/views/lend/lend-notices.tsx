@@ -10,6 +10,7 @@ const TONE: Record<LendNotice['kind'], 'ok' | 'warn' | 'info'> = {
   overheat: 'warn',
   cooled: 'ok',
   refused: 'warn',
+  attestation: 'warn',
 };
 
 interface LendNoticesProps {

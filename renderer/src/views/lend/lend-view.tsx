@@ -15,6 +15,7 @@ import { LendNotices } from './lend-notices';
 import { OfferTermsForm } from './offer-terms-form';
 import { SharingCard } from './sharing-card';
 import { SupplierLeasesCard } from './supplier-leases-card';
+import { ScoreWhy } from '../../components/score-why';
 import { TestJobCard } from './test-job-card';
 import { ThermalGuardCard } from './thermal-guard-card';
 
@@ -23,6 +24,12 @@ export function LendView() {
   const { worker, lend, wallet: walletStore } = useStores();
   const walletLocked = useStoreState('wallet', (s) => Boolean(s.wallet?.locked && s.wallet.wallets.length > 0));
   const status = useStoreState('lend', (s) => s.status);
+  const reputation = useStoreState('lend', (s) => s.reputation);
+  const lendStore = useStores().lend;
+  const scoreWorkerId = status?.workerId ?? null;
+  useEffect(() => {
+    if (scoreWorkerId) void lendStore.getState().loadReputation();
+  }, [lendStore, scoreWorkerId, status?.leases.length]);
   const terms = useStoreState('lend', (s) => s.terms);
   const medians = useStoreState('lend', (s) => s.medians);
   const notices = useStoreState('lend', (s) => s.notices);
@@ -119,6 +126,11 @@ export function LendView() {
           </h2>
           {status ? <span className="section-meta">{status.leases.filter((l) => l.state !== 'ended').length} active</span> : null}
         </div>
+        {reputation ? (
+          <div className="card lend-score" data-testid="lend-score">
+            <ScoreWhy label="Your score as a supplier" score={reputation.score} worker={reputation.why} testId="lend-score-why" />
+          </div>
+        ) : null}
         <SupplierLeasesCard leases={status?.leases ?? []} sharing={status?.sharingEnabled ?? false} />
       </section>
 

@@ -64,6 +64,12 @@ export function SupplierLeasesCard({ leases, sharing }: SupplierLeasesCardProps)
                   {LEASE_STATE_LABELS[lease.state]}
                 </StatusPill>
                 {lease.message ? <div className="lease-message">{lease.message}</div> : null}
+                {lease.attestation ? (
+                  <div className={lease.attestation.state === 'failed' ? 'lease-message field-error' : 'lease-message'} data-testid="supplier-lease-check" data-check={lease.attestation.state} data-reason={lease.attestation.reason ?? ''}>
+                    GPU check {lease.attestation.state}: {lease.attestation.message}
+                    {lease.attestation.advice ? <div data-testid="supplier-lease-check-advice">{lease.attestation.advice}</div> : null}
+                  </div>
+                ) : null}
               </td>
               <td>{formatDateTime(lease.paidThroughMs)}</td>
               <td className="num" data-testid="supplier-lease-earned">

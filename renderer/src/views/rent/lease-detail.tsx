@@ -10,6 +10,7 @@ import { LeaseBillingCard } from './lease-billing-card';
 import { LeaseMeshCard } from './lease-mesh-card';
 import { LeaseNodeCard } from './lease-node-card';
 import { LeaseTimeline } from './lease-timeline';
+import { LeaseTrustCard } from './lease-trust-card';
 import { leaseStateText, leaseTone, shortLeaseId } from './rent-format';
 import { useTokenUnit } from '../../wallet/use-payment-token';
 
@@ -31,6 +32,9 @@ export function LeaseDetail({ rentLease }: { rentLease: RentLease }) {
     ? [...lease.nodes].sort((a, b) => a.rank - b.rank)
     : lease.placement.nodes.map((n) => ({ rank: n.rank, workerId: n.workerId, state: 'assigned' as const, message: null, updatedAtMs: lease.createdAtMs }));
   const command = lease.job.command?.join(' ');
+  // Reserved and not every node has proved its GPUs: the renter's app is checking them before it pays.
+  const attesting = lease.state === 'reserved' && (lease.attestation ?? []).some((a) => a.state !== 'passed');
+  const checkFailed = (lease.attestation ?? []).some((a) => a.state === 'failed');
 
   // Opened from the quote (after paying, far down the Market tab) the page kept its scroll:
   // start at the top once per lease opened (not on every update), like any page opened.
@@ -64,12 +68,12 @@ export function LeaseDetail({ rentLease }: { rentLease: RentLease }) {
           </span>
         </div>
         <StatusPill tone={leaseTone(lease.state, lease.endReason)} testId="lease-state">
-          {leaseStateText(lease.state, lease.endReason)}
+          {attesting ? 'Attesting GPUs' : leaseStateText(lease.state, lease.endReason)}
         </StatusPill>
       </div>
 
       {problem ? (
-        <div className={lease.state === 'ended' && (lease.endReason === 'completed' || lease.endReason === 'terminated') ? 'notice rent-problem rent-problem-quiet' : 'notice notice-error rent-problem'} role="alert" data-testid="lease-problem" data-end-reason={lease.endReason ?? ''}>
+        <div className={lease.state === 'ended' && (lease.endReason === 'completed' || lease.endReason === 'terminated') && !checkFailed ? 'notice rent-problem rent-problem-quiet' : 'notice notice-error rent-problem'} role="alert" data-testid="lease-problem" data-end-reason={lease.endReason ?? ''}>
           <Icon name="alert" className="notice-icon" />
           <div className="notice-body">
             <strong className="notice-title">{problemTitle(rentLease)}</strong>
@@ -86,7 +90,14 @@ export function LeaseDetail({ rentLease }: { rentLease: RentLease }) {
           </div>
           <div className="rent-nodes">
             {statuses.map((status) => (
-              <LeaseNodeCard key={status.rank} status={status} placement={lease.placement.nodes.find((n) => n.rank === status.rank)} logs={logsByRank.get(status.rank) ?? EMPTY_LOGS} live={live} />
+              <LeaseNodeCard
+                key={status.rank}
+                status={status}
+                placement={lease.placement.nodes.find((n) => n.rank === status.rank)}
+                attestation={lease.attestation?.find((a) => a.rank === status.rank) ?? null}
+                logs={logsByRank.get(status.rank) ?? EMPTY_LOGS}
+                live={live}
+              />
             ))}
           </div>
           {lease.placement.nodes.length > 1 ? <LeaseMeshCard mesh={rentLease.mesh ?? null} live={live} /> : null}
@@ -103,7 +114,8 @@ export function LeaseDetail({ rentLease }: { rentLease: RentLease }) {
             onExtend={(n) => void actions.extend(id, n)}
             onTerminate={() => void actions.terminate(id)}
           />
-          <LeaseTimeline lease={lease} token={token} />
+          <LeaseTimeline lease={lease} token={token} nodeNotes={rentLease.nodeNotes} />
+          <LeaseTrustCard leaseId={id} />
         </aside>
       </div>
     </div>
@@ -111,6 +123,7 @@ export function LeaseDetail({ rentLease }: { rentLease: RentLease }) {
 }
 
 function problemTitle({ lease }: RentLease): string {
+  if (lease.startedAtMs === null && (lease.attestation ?? []).some((a) => a.state === 'failed')) return 'Not paid: a GPU check failed';
   switch (lease.endReason) {
     case 'unpaid':
       return 'Stopped: not paid';

@@ -1,6 +1,8 @@
 import './lease-node-card.css';
 import { useEffect, useRef } from 'react';
-import type { LeaseNodeStatus, RenterPlacementNode } from '../../../../common/hub/lease-types';
+import type { LeaseNodeStatus, NodeAttestationStatus, RenterPlacementNode } from '../../../../common/hub/lease-types';
+import { ScoreWhy } from '../../components/score-why';
+import { useStores, useStoreState } from '../../app/store-hooks';
 import type { RentLease } from '../../../../common/market/rent-types';
 import { StatusPill } from '../../components/status-pill';
 import { shortAddress } from '../../format/wallet-format';
@@ -9,6 +11,8 @@ import { formatVram, NODE_STATE_LABEL, nodeTone } from './rent-format';
 interface LeaseNodeCardProps {
   placement: RenterPlacementNode | undefined;
   status: LeaseNodeStatus;
+  /** This node's GPU check before payment (absent from hubs without it). */
+  attestation?: NodeAttestationStatus | null;
   logs: RentLease['logs'];
   live: boolean;
 }
@@ -17,9 +21,24 @@ interface LeaseNodeCardProps {
  * One machine of the cluster and its container's output. The log keeps to the bottom
  * while the renter is there, and stays put when they scroll up to read.
  */
-export function LeaseNodeCard({ placement, status, logs, live }: LeaseNodeCardProps) {
+const CHECK_TEXT: Record<NodeAttestationStatus['state'], string> = {
+  preparing: 'GPU check: the machine is preparing (pulling, starting the check)',
+  ready: 'GPU check: ready, waiting for your app\u2019s challenge',
+  attesting: 'GPU check: your app is checking the GPUs',
+  passed: 'GPU check passed',
+  failed: 'GPU check failed: nothing is paid for this machine',
+};
+
+export function LeaseNodeCard({ placement, status, attestation, logs, live }: LeaseNodeCardProps) {
   const box = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
+  const rent = useStores().rent;
+  const workerId = placement?.workerId ?? status.workerId;
+  const score = useStoreState('rent', (s) => (workerId ? (s.supplierScores[workerId] ?? null) : null));
+
+  useEffect(() => {
+    if (workerId) void rent.getState().loadSupplierScore(workerId);
+  }, [rent, workerId]);
 
   useEffect(() => {
     const el = box.current;
@@ -59,6 +78,13 @@ export function LeaseNodeCard({ placement, status, logs, live }: LeaseNodeCardPr
           </StatusPill>
         )}
       </header>
+      {attestation ? (
+        <p className={attestation.state === 'failed' ? 'rent-node-message field-error' : 'rent-node-message muted small'} data-testid="lease-node-check" data-check={attestation.state} data-reason={attestation.reason ?? ''}>
+          {CHECK_TEXT[attestation.state]}
+          {attestation.message && (attestation.state === 'failed' || attestation.state === 'passed') ? `: ${attestation.message}` : '.'}
+        </p>
+      ) : null}
+      {score ? <ScoreWhy label="Supplier's score" score={score.score} worker={score.why} testId="lease-node-score" /> : null}
       {status.message ? (
         <p className={status.state === 'failed' ? 'rent-node-message field-error' : 'rent-node-message muted small'} data-testid="lease-node-message">
           {status.message}

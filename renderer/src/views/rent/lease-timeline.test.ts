@@ -27,6 +27,21 @@ describe('lease timeline', () => {
   });
 });
 
+describe('lease timeline: trust', () => {
+  it('shows each GPU check outcome and what machines said about their nodes (a heat pause), in order', () => {
+    const lease = leaseView('l', {
+      attestation: [
+        { rank: 0, state: 'passed', reason: null, message: 'Passed: 16 rows checked', ready: null, updatedAtMs: 2_000 },
+        { rank: 1, state: 'failed', reason: 'attestation_wrong_row', message: 'Row 3 of the product is wrong', ready: null, updatedAtMs: 2_500 },
+      ],
+    });
+    const entries = leaseTimeline(lease, USDC, [{ rank: 0, message: 'Paused \u2014 supplier\u2019s GPU too hot (95 °C).', atMs: 9_000 }]);
+    const titles = entries.filter((e) => e.kind === 'state').map((e) => [e.title, e.kind === 'state' ? e.tone : null]);
+    expect(titles).toEqual(expect.arrayContaining([['Machine 0: GPU check passed', 'ok'], ['Machine 1: GPU check failed', 'error'], ['Machine 0', 'error']]));
+    expect(entries.at(-1)).toMatchObject({ title: 'Machine 0', detail: expect.stringMatching(/Paused — supplier’s GPU too hot/) });
+  });
+});
+
 describe('spending totals', () => {
   it('sums all, the last week and month, and what auto-pay paid', () => {
     const day = 86_400_000;

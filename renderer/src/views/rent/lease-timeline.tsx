@@ -1,5 +1,6 @@
 import './lease-timeline.css';
 import type { LeaseView } from '../../../../common/hub/lease-types';
+import type { RentLease } from '../../../../common/market/rent-types';
 import { formatDateTime, shortSignature } from '../../format/market-format';
 import { formatMoney, shortAddress } from '../../format/wallet-format';
 import type { TokenUnit } from '../../../../common/money/token';
@@ -11,7 +12,7 @@ type TimelineEntry =
   | { kind: 'payment'; atMs: number; title: string; detail: string; signatures: string[] };
 
 /** State changes and payments of a lease in the order they happened. */
-export function leaseTimeline(lease: LeaseView, token: TokenUnit): TimelineEntry[] {
+export function leaseTimeline(lease: LeaseView, token: TokenUnit, nodeNotes: NonNullable<RentLease['nodeNotes']> = []): TimelineEntry[] {
   const entries: TimelineEntry[] = lease.transitions.map((t) => ({
     kind: 'state',
     atMs: t.atMs,
@@ -33,11 +34,17 @@ export function leaseTimeline(lease: LeaseView, token: TokenUnit): TimelineEntry
       signatures: paid.map((p) => p.signature ?? ''),
     });
   }
+  // What the machines said about their nodes (a pause for heat, its resume) and each GPU check.
+  for (const note of nodeNotes) entries.push({ kind: 'state', atMs: note.atMs, title: `Machine ${note.rank}`, detail: note.message, tone: /paused|too hot|failed/i.test(note.message) ? 'error' : 'info' });
+  for (const check of lease.attestation ?? []) {
+    if (check.state !== 'passed' && check.state !== 'failed') continue;
+    entries.push({ kind: 'state', atMs: check.updatedAtMs, title: `Machine ${check.rank}: GPU check ${check.state}`, detail: check.message ?? '', tone: check.state === 'passed' ? 'ok' : 'error' });
+  }
   return entries.sort((a, b) => a.atMs - b.atMs);
 }
 
-export function LeaseTimeline({ lease, token }: { lease: LeaseView; token: TokenUnit }) {
-  const entries = leaseTimeline(lease, token);
+export function LeaseTimeline({ lease, token, nodeNotes }: { lease: LeaseView; token: TokenUnit; nodeNotes?: RentLease['nodeNotes'] }) {
+  const entries = leaseTimeline(lease, token, nodeNotes ?? []);
   return (
     <section className="card rent-timeline-card" aria-labelledby="lease-timeline-title">
       <h3 className="card-title" id="lease-timeline-title">

@@ -1,3 +1,5 @@
+import { useEffect } from 'react';
+import { ScoreWhy } from '../../components/score-why';
 import './leases-tab.css';
 import { useStores, useStoreState } from '../../app/store-hooks';
 import { useNow } from '../../app/use-now';
@@ -26,6 +28,10 @@ export function LeasesTab() {
   const openId = useStoreState('rent', (s) => s.openLeaseId);
   const now = useNow(1000);
   const wallet = useActiveWallet();
+  const reputation = useStoreState('rent', (s) => s.reputation);
+  useEffect(() => {
+    if (wallet) void rent.getState().loadReputation();
+  }, [rent, wallet]);
 
   const open = openId ? leases[openId] : undefined;
   if (openId && open) return <LeaseDetail rentLease={open} />;
@@ -49,6 +55,11 @@ export function LeasesTab() {
             Go to the market
           </button>
         </EmptyState>
+      ) : null}
+      {reputation ? (
+        <div className="card rent-score" data-testid="rent-score">
+          <ScoreWhy label="Your score as a renter" score={reputation.score} text={reputation.why} testId="rent-score-why" />
+        </div>
       ) : null}
       {order.length > 0 ? (
         <div className="card card-flush table-wrap">
