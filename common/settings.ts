@@ -28,6 +28,13 @@ const settingsFields = {
   autoPayDailyCap: z.string().regex(/^[0-9]{1,30}$/),
   /** Network 'grid' only: the private grid's hub, e.g. http://192.168.1.10:7070. */
   hubUrl: z.string().max(500),
+  /**
+   * Lend: registries (`host:port` as in an image reference) a renter's image may come
+   * from although they are on this machine's loopback or private network. Every other
+   * registry on such an address is refused (issue 14, item 5): a renter must not reach
+   * the owner's LAN through the image pull.
+   */
+  allowedRegistries: z.array(z.string().min(1).max(255).regex(/^[^\s/]+$/, 'a registry is host or host:port, no path')).max(32),
   /** Lend: what this machine offers and the limits it guards. */
   lendTerms: lendTermsSchema,
   /** Lend: sharing was on when the app last ran (a restart resumes it). */
@@ -56,6 +63,7 @@ export const DEFAULT_SETTINGS: Settings = {
   autoPayCeiling: '100000000',
   autoPayDailyCap: '50000000',
   hubUrl: '',
+  allowedRegistries: [],
   lendTerms: DEFAULT_LEND_TERMS,
   sharingEnabled: false,
   startOnLogin: false,

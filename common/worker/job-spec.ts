@@ -57,6 +57,12 @@ export const jobSpecSchema = z
     /** Time between SIGTERM and SIGKILL when the job is stopped. */
     stopGraceMs: z.number().int().min(0).max(600_000).default(10_000),
     pullPolicy: z.enum(['if-missing', 'always']).default('if-missing'),
+    /**
+     * The renter asks to run as root (uid 0) instead of the image's own unprivileged USER
+     * (or nobody, 65534, when the image names none or names root). Admitted only when the
+     * owner's lend terms allow root jobs (issue 14, item 5).
+     */
+    runAsRoot: z.boolean().default(false),
   })
   .strict();
 

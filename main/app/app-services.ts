@@ -79,6 +79,18 @@ export interface AppServices {
  * databases in the data dir and builds every service with its dependencies. Nothing
  * else constructs services, so a test can build the same graph on a temp dir.
  */
+/**
+ * `IDLEGRID_ALLOWED_REGISTRIES` (comma-separated `host:port` or `host:*`): registries on
+ * private addresses the owner allows from the environment, for headless servers set up by
+ * script and for tests; the same as listing them in Settings.
+ */
+function registriesFromEnv(): string[] {
+  return (process.env.IDLEGRID_ALLOWED_REGISTRIES ?? '')
+    .split(',')
+    .map((r) => r.trim())
+    .filter((r) => r.length > 0);
+}
+
 export function createAppServices(options: AppServicesOptions): AppServices {
   const nowMs = options.nowMs ?? Date.now;
   // Private before anything in it is opened; refused (with what to do) when another user owns part of it.
@@ -119,6 +131,8 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     nowMs,
     leaseValidity: new SupplierLeaseValidity(ledgerDb, hubTime),
     clockOffsetMs: () => hubTime.offset(),
+    allowRootJobs: () => settings.get().lendTerms.allowRootJobs === true,
+    allowedRegistries: () => [...settings.get().allowedRegistries, ...registriesFromEnv()],
   });
   const worker = workerModule.worker;
   const market = createMarketModule({ dataDir: options.dataDir, settings, wallet, logger: logger.child({ scope: 'market' }), ...(options.embeddedHubTiming ? { embeddedTiming: options.embeddedHubTiming } : {}) });

@@ -9,7 +9,7 @@ import { describePullFailure } from './engine-errors';
 import type { JobEnding, StopReason } from './job-ending';
 import type { ContainerEngineEvent } from './engine-monitor';
 import type { ContainerGpuDevices } from '../hardware/vendors';
-import { hardenedContainerSpec } from './hardened-container';
+import { containerUser, hardenedContainerSpec, scratchVolumeSpec } from './hardened-container';
 import { jobLabels, jobResourceNames } from './job-resources';
 import type { JobLogRelay } from './job-log-relay';
 import type { JobRecord, JobStore } from './job-store';
@@ -254,7 +254,7 @@ export class JobRunner {
       // made while the image is checked or pulled (a failed pull removes them again).
       resources = Promise.all([
         this.resources.ensureNetwork(spec),
-        this.options.engine.createVolume({ name: names.volume, labels: jobLabels(this.options.workerId, spec.leaseId, spec.jobId) }),
+        this.options.engine.createVolume(scratchVolumeSpec(spec, names, jobLabels(this.options.workerId, spec.leaseId, spec.jobId))),
       ]);
       resources.catch(() => undefined); // awaited below, after the image
       await this.ensureImage(active);
@@ -263,7 +263,8 @@ export class JobRunner {
       this.checkStop(active);
       this.setState(spec.jobId, { state: 'creating' });
       const gpus = spec.gpuUuids.length > 0 ? this.options.gpuDevices(spec.gpuUuids) : { deviceRequests: [], devices: [] };
-      const create = hardenedContainerSpec(spec, names, jobLabels(this.options.workerId, spec.leaseId, spec.jobId), gpus);
+      const user = containerUser(spec, await this.options.engine.imageUser(spec.image));
+      const create = hardenedContainerSpec(spec, names, jobLabels(this.options.workerId, spec.leaseId, spec.jobId), gpus, undefined, user);
       active.containerId = await this.options.engine.createContainer(create);
       const containerId = active.containerId;
       this.options.storage.write('job container', () => this.options.store.attachContainer(spec.jobId, containerId));
