@@ -170,6 +170,12 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     if ((['network', 'customRpcUrl', 'customUsdcMint', 'hubUrl'] as const).some((k) => patch[k] !== undefined && patch[k] !== now[k])) {
       await wallet.consent('network', `Change the network settings (${Object.keys(patch).join(', ')})`);
     }
+    // What a renter's job may do here is the owner's too (issue 14, item 5): root jobs, and
+    // registries on this machine's own network.
+    const newRegistries = (patch.allowedRegistries ?? []).filter((r) => !now.allowedRegistries.includes(r));
+    if ((patch.lendTerms?.allowRootJobs === true && now.lendTerms.allowRootJobs !== true) || newRegistries.length > 0) {
+      await wallet.consent('network', `Let renters' jobs ${[patch.lendTerms?.allowRootJobs === true && now.lendTerms.allowRootJobs !== true ? 'run as root' : null, newRegistries.length > 0 ? `pull images from ${newRegistries.join(', ')} on your network` : null].filter(Boolean).join(' and ')}`);
+    }
     const raises = (k: 'autoPayCeiling' | 'autoPayDailyCap') => patch[k] !== undefined && BigInt(patch[k]) > BigInt(now[k]);
     if ((patch.autoPayEnabled === true && !now.autoPayEnabled) || raises('autoPayCeiling') || raises('autoPayDailyCap')) {
       await wallet.consent('auto-pay', `Let auto-pay spend more without asking: ${(['autoPayEnabled', 'autoPayCeiling', 'autoPayDailyCap'] as const).filter((k) => patch[k] !== undefined).map((k) => `${k} → ${String(patch[k])}`).join(', ')}`);
