@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { NETWORK_KINDS } from './wallet/network';
 import { DEFAULT_LEND_TERMS, lendTermsSchema } from './market/lend-types';
+import { FINGERPRINT_SHA256 } from './market/hub-certificate';
 
 /**
  * User settings, stored in ledger.db, one row per field. Later features add fields here
@@ -28,6 +29,11 @@ const settingsFields = {
   autoPayDailyCap: z.string().regex(/^[0-9]{1,30}$/),
   /** Network 'grid' only: the private grid's hub, e.g. http://192.168.1.10:7070. */
   hubUrl: z.string().max(500),
+  /**
+   * Hub certificates the user accepted, by origin (`https://host:port`) → SHA-256
+   * fingerprint: a self-signed hub is reached only while it shows exactly that certificate.
+   */
+  pinnedHubCertificates: z.record(z.string().max(500), z.string().regex(FINGERPRINT_SHA256)),
   /**
    * Lend: registries (`host:port` as in an image reference) a renter's image may come
    * from although they are on this machine's loopback or private network. Every other
@@ -63,6 +69,7 @@ export const DEFAULT_SETTINGS: Settings = {
   autoPayCeiling: '100000000',
   autoPayDailyCap: '50000000',
   hubUrl: '',
+  pinnedHubCertificates: {},
   allowedRegistries: [],
   lendTerms: DEFAULT_LEND_TERMS,
   sharingEnabled: false,

@@ -167,6 +167,10 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   /** Settings that widen what may be spent without asking, or where money goes, need the owner (issue 14.2). */
   const consentToSettings = async (patch: SettingsPatch): Promise<void> => {
     const now = settings.get();
+    // Accepting a hub's certificate decides who the app trusts with its sessions: the owner's too.
+    if (patch.pinnedHubCertificates !== undefined && JSON.stringify(patch.pinnedHubCertificates) !== JSON.stringify(now.pinnedHubCertificates)) {
+      await wallet.consent('network', `Trust hub certificates: ${Object.entries(patch.pinnedHubCertificates).filter(([o, f]) => now.pinnedHubCertificates[o] !== f).map(([o, f]) => `${o} (SHA-256 ${f})`).join(', ') || 'remove accepted certificates'}`);
+    }
     if ((['network', 'customRpcUrl', 'customUsdcMint', 'hubUrl'] as const).some((k) => patch[k] !== undefined && patch[k] !== now[k])) {
       await wallet.consent('network', `Change the network settings (${Object.keys(patch).join(', ')})`);
     }

@@ -59,7 +59,8 @@ export class LeaseFollower implements Disposable {
     if (key === this.feedKey) return;
     this.disconnect();
     this.feedKey = key;
-    const feed = new RenterFeed({ hubUrl, token: () => this.o.hub.token(address) });
+    const { agent } = this.o.hub.tls.transport(hubUrl);
+    const feed = new RenterFeed({ hubUrl, token: () => this.o.hub.token(address), ...(agent ? { tlsAgent: agent } : {}) });
     feed.on('lease', (view) => this.onSnapshot(view));
     feed.on('event', (event) => this.onEvent(event));
     feed.on('refused', (error) => this.o.logger.warn({ code: error.code, reason: error.reason, detail: error.message }, 'the hub refused'));

@@ -137,6 +137,7 @@ export class SupplierHubLink {
         hardware: workerHardware(snapshot),
         region: settings.lendTerms.region,
         agent: 'idlegrid-app',
+        ...(this.d.hub.tls.transport(hubUrl).agent ? { tlsAgent: this.d.hub.tls.transport(hubUrl).agent! } : {}),
         reconnectMinMs: 500,
         reconnectMaxMs: 15_000,
         nowMs: this.d.nowMs,
