@@ -133,10 +133,13 @@ export class LeaseFollower implements Disposable {
 
   private autoPay(leaseId: string): AutoPayState {
     const budget = this.o.budgets.get(leaseId);
+    const day = this.o.budgets.day();
     return {
       enabled: this.o.ledger.lease(leaseId)?.autoPayEnabled ?? false,
       limit: (budget?.limit ?? 0n).toString(),
       spent: (budget?.spent ?? 0n).toString(),
+      dayPaid: day.spent.toString(),
+      dayCap: day.cap.toString(),
     };
   }
 

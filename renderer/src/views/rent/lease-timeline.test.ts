@@ -35,6 +35,21 @@ describe('spending totals', () => {
       [rentReceipt('a', { paidAtMs: now - day, amount: '100', autoApproved: true }), rentReceipt('b', { paidAtMs: now - 10 * day, amount: '200', leaseId: 'lease-2' }), rentReceipt('c', { paidAtMs: now - 40 * day, amount: '300' })],
       now,
     );
-    expect(totals).toEqual({ all: 600n, week: 100n, month: 300n, auto: 100n, leases: 2 });
+    expect(totals).toEqual({ all: 600n, week: 100n, month: 300n, auto: 100n, autoDay: 0n, leases: 2 });
+  });
+
+  it('counts what auto-pay paid in the last 24 hours, for "auto-paid today" against the daily cap', () => {
+    const hour = 3_600_000;
+    const now = 1_000 * hour;
+    const totals = spendingTotals(
+      [
+        rentReceipt('a', { paidAtMs: now - hour, amount: '70', autoApproved: true }),
+        rentReceipt('b', { paidAtMs: now - 2 * hour, amount: '30', autoApproved: false }),
+        rentReceipt('c', { paidAtMs: now - 25 * hour, amount: '500', autoApproved: true }),
+      ],
+      now,
+    );
+    expect(totals.autoDay).toBe(70n);
+    expect(totals.auto).toBe(570n);
   });
 });

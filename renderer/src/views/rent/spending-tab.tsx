@@ -12,6 +12,7 @@ import { shortLeaseId } from './rent-format';
 import { RentNeedsWallet } from './rent-needs-wallet';
 import { RentUnavailable } from './rent-unavailable';
 import { useActiveWallet } from './use-active-wallet';
+import { AutoPaidToday } from './lease-billing-card';
 import { tokenUnitOf, usePaymentToken } from '../../wallet/use-payment-token';
 
 const DAY_MS = 86_400_000;
@@ -22,14 +23,16 @@ export function spendingTotals(receipts: RentReceipt[], nowMs: number) {
   let week = 0n;
   let month = 0n;
   let auto = 0n;
+  let autoDay = 0n;
   for (const r of receipts) {
     const amount = BigInt(r.amount);
     all += amount;
     if (nowMs - r.paidAtMs <= 7 * DAY_MS) week += amount;
     if (nowMs - r.paidAtMs <= 30 * DAY_MS) month += amount;
     if (r.autoApproved) auto += amount;
+    if (r.autoApproved && nowMs - r.paidAtMs < DAY_MS) autoDay += amount;
   }
-  return { all, week, month, auto, leases: new Set(receipts.map((r) => r.leaseId)).size };
+  return { all, week, month, auto, autoDay, leases: new Set(receipts.map((r) => r.leaseId)).size };
 }
 
 /** Every payment this wallet made for leases, with its signature to check on chain. */
@@ -42,6 +45,8 @@ export function SpendingTab() {
   const totals = spendingTotals(receipts, Date.now());
   const d = usePaymentToken();
   const wallet = useActiveWallet();
+  const autoPayOn = useStoreState('settings', (s) => s.settings?.autoPayEnabled ?? false);
+  const dailyCap = useStoreState('settings', (s) => s.settings?.autoPayDailyCap ?? null);
   if (wallet === null && receipts.length === 0) {
     return (
       <div className="rent-panel" data-testid="rent-spending">
@@ -54,6 +59,12 @@ export function SpendingTab() {
     <div className="rent-panel" data-testid="rent-spending">
       {error?.unavailable ? <RentUnavailable message={error.message} onRetry={() => void actions.loadReceipts()} /> : error ? <ErrorNotice title="Spending" message={error.message} onRetry={() => void actions.loadReceipts()} /> : null}
       {loading && receipts.length === 0 && !error ? <LoadingState message="Loading receipts…" /> : null}
+
+      {dailyCap !== null && (autoPayOn || totals.autoDay > 0n) ? (
+        <section className="section" aria-label="Auto-pay today">
+          <AutoPaidToday paid={totals.autoDay.toString()} cap={dailyCap} token={d} />
+        </section>
+      ) : null}
 
       {receipts.length > 0 ? (
         <section className="section" aria-label="Totals">
