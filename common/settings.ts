@@ -41,6 +41,12 @@ const settingsFields = {
    * the owner's LAN through the image pull.
    */
   allowedRegistries: z.array(z.string().min(1).max(255).regex(/^[^\s/]+$/, 'a registry is host or host:port, no path')).max(32),
+  /**
+   * Lend: releases of GPUs this machine took over from another owner (issue 14.3), each
+   * the previous owner's wallet signature of `gpuReleaseMessage(uuid, this owner)`, sent in
+   * the worker's hello so the hub moves the GPUs' binding here.
+   */
+  gpuReleases: z.array(z.object({ uuid: z.string().min(1).max(96), signature: z.string().min(64).max(100).regex(/^[1-9A-HJ-NP-Za-km-z]+$/) }).strict()).max(64),
   /** Lend: what this machine offers and the limits it guards. */
   lendTerms: lendTermsSchema,
   /** Lend: sharing was on when the app last ran (a restart resumes it). */
@@ -71,6 +77,7 @@ export const DEFAULT_SETTINGS: Settings = {
   hubUrl: '',
   pinnedHubCertificates: {},
   allowedRegistries: [],
+  gpuReleases: [],
   lendTerms: DEFAULT_LEND_TERMS,
   sharingEnabled: false,
   startOnLogin: false,

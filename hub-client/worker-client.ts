@@ -25,6 +25,8 @@ export interface WorkerClientOptions {
   agent?: string;
   /** The https agent the socket goes through (a pinned certificate for a self-signed hub). */
   tlsAgent?: Agent;
+  /** Releases of GPUs taken over from another owner, sent in the hello (read at each connection). */
+  gpuReleases?: () => ReadonlyArray<{ uuid: string; signature: string }>;
   /** Reconnect backoff: starts here, doubles up to the maximum, with jitter. */
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
@@ -174,6 +176,7 @@ export class WorkerClient extends EventEmitter<WorkerClientEvents> {
             region: this.o.region,
             ...(this.o.advertisedHost ? { advertisedHost: this.o.advertisedHost } : {}),
             ...(this.o.agent ? { agent: this.o.agent } : {}),
+            ...(this.o.gpuReleases && this.o.gpuReleases().length > 0 ? { gpuReleases: [...this.o.gpuReleases()] } : {}),
           });
         })
         .catch((error: unknown) => {

@@ -1,3 +1,4 @@
+import { ApiError } from '../../../common/api/errors';
 import type Database from 'better-sqlite3';
 import type { HubTime } from '../hub-time';
 import type { lendCalls } from '../../../common/api/lend';
@@ -87,6 +88,13 @@ export function createSupplierModule(options: SupplierModuleDeps): SupplierModul
       'lend:set-terms': ({ terms }) => session.setTerms(terms),
       'lend:start-sharing': () => session.startSharing(),
       'lend:stop-sharing': ({ stopRunning }) => session.stopSharing(stopRunning),
+      'lend:release-gpus': async ({ newOwner }) => {
+        const from = options.settings.get().lendTerms.payoutAddress || options.wallet.vault.activeAddress();
+        if (!from) throw new ApiError('unavailable', 'Create or import the wallet these GPUs were shared with first.', 'no_wallet');
+        const uuids = options.hardware.gpus().filter((g) => g.lendable).map((g) => g.uuid);
+        const releases = await options.wallet.service.signGpuReleases(from, uuids, newOwner);
+        return { kind: 'idlegrid-gpu-release' as const, from, to: newOwner, releases };
+      },
       'lend:market-median': ({ gpuModel }) => marketMedian(options.hub, gpuModel),
       'earnings:summary': ({ days }) => earnings.summary(days),
       'earnings:list': ({ limit, beforeMs }) => earnings.list(limit, beforeMs),

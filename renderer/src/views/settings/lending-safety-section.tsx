@@ -68,6 +68,73 @@ export function LendingSafetySection() {
           </button>
         </form>
       </SettingRow>
+      <GpuReleaseRows />
     </SettingsSection>
+  );
+}
+
+/**
+ * Moving GPUs to another owner (issue 14.3): the hub binds each GPU to the owner that
+ * registered it first. The old owner signs a release naming the new owner; the new owner
+ * pastes it here, and this machine sends it when it connects.
+ */
+function GpuReleaseRows() {
+  const { lend } = useStores();
+  const error = useStoreState('lend', (s) => s.releaseError);
+  const held = useStoreState('settings', (s) => s.settings?.gpuReleases.length ?? 0);
+  const [newOwner, setNewOwner] = useState('');
+  const [made, setMade] = useState<string | null>(null);
+  const [pasted, setPasted] = useState('');
+  const [accepted, setAccepted] = useState(false);
+  return (
+    <>
+      <SettingRow
+        label="Release this machine's GPUs"
+        htmlFor="settings-release-new-owner"
+        hint="Selling or giving this machine's GPUs to someone else: the hub keeps them bound to your wallet until you sign a release naming their wallet. Give them the text; this machine can no longer offer those GPUs once they connect."
+      >
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            setMade(null);
+            void lend.getState().releaseGpus(newOwner).then(setMade);
+          }}
+        >
+          <input id="settings-release-new-owner" className="text-input mono" value={newOwner} onChange={(e) => setNewOwner(e.target.value)} placeholder="New owner's wallet address" spellCheck={false} data-testid="settings-release-new-owner" />
+          <button type="submit" className="button button-small" disabled={newOwner.trim().length < 32} data-testid="settings-release-gpus">
+            Sign release
+          </button>
+        </form>
+        {made ? (
+          <textarea className="text-input mono" rows={4} readOnly value={made} aria-label="GPU release to hand over" data-testid="settings-release-text" />
+        ) : null}
+      </SettingRow>
+      <SettingRow
+        label="GPUs released to you"
+        htmlFor="settings-release-paste"
+        hint={`Took over GPUs from another owner? Paste the release they signed; this machine sends it to the hub when it connects.${held > 0 ? ` ${held} GPU release${held === 1 ? '' : 's'} kept.` : ''}`}
+      >
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void lend.getState().acceptGpuReleases(pasted).then((ok) => {
+              setAccepted(ok);
+              if (ok) setPasted('');
+            });
+          }}
+        >
+          <textarea id="settings-release-paste" className="text-input mono" rows={3} value={pasted} onChange={(e) => { setPasted(e.target.value); setAccepted(false); }} spellCheck={false} data-testid="settings-release-paste" />
+          <button type="submit" className="button button-small" disabled={pasted.trim().length === 0} data-testid="settings-release-accept">
+            Use this release
+          </button>
+        </form>
+        {accepted ? <p className="muted small">Kept: sent to the hub at the next connection.</p> : null}
+      </SettingRow>
+      {error ? (
+        <p className="field-error" role="alert" data-testid="settings-release-error">
+          {error}
+        </p>
+      ) : null}
+    </>
   );
 }
