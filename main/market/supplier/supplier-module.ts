@@ -85,7 +85,11 @@ export function createSupplierModule(options: SupplierModuleDeps): SupplierModul
     handlers: {
       'lend:status': () => session.status(),
       'lend:terms': () => session.terms(),
-      'lend:set-terms': ({ terms }) => session.setTerms(terms),
+      'lend:set-terms': async ({ terms }) => {
+        // Letting renters run as root widens what a job may do here: the owner confirms it (as in settings:update).
+        if (terms.allowRootJobs === true && options.settings.get().lendTerms.allowRootJobs !== true) await options.wallet.consent('network', "Let renters' jobs run as root");
+        return session.setTerms(terms);
+      },
       'lend:start-sharing': () => session.startSharing(),
       'lend:stop-sharing': ({ stopRunning }) => session.stopSharing(stopRunning),
       'lend:release-gpus': async ({ newOwner }) => {
