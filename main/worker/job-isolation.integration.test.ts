@@ -57,6 +57,8 @@ describeWithDocker('what a job may do on the supplier\'s machine (issue 14, item
     const written = Number(out.find((l) => l.startsWith('bytes '))!.slice(6));
     expect(written).toBeGreaterThan(0);
     expect(written).toBeLessThanOrEqual(8 * MIB);
+    // The worker reports it: the ending says the job hit its disk limit (the supplier passes it on).
+    expect(job.message).toMatch(/filled its disk space \(8 MB of scratch at \/scratch, 8 MB at \/tmp\)/);
   }, 120_000);
 
   it('runs a job as nobody when its image names no user, as the image\'s USER otherwise, and never as root unasked', async () => {

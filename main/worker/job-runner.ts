@@ -372,8 +372,18 @@ export class JobRunner {
     await Promise.race([active.logsDone, delay(2_000)]);
     const reason = active.stopRequest ?? (active.engineLost ? 'engine-restarted' : 'exited');
     const ended = endingOf(spec, details ?? exitedWith(exitCode), reason, active.stopRequest);
+    // The scratch is a fixed-size tmpfs: the job saw ENOSPC. Say so in its ending, which
+    // the owner reads and the supplier session reports to the renter.
+    if (this.hitDiskLimit(spec.jobId)) {
+      ended.message += ` It filled its disk space (${spec.scratchSizeMb} MB of scratch at /scratch, ${spec.tmpSizeMb} MB at /tmp): writes beyond that fail with "No space left on device".`;
+    }
     await this.removeResources(spec, containerId);
     await this.finish(spec.jobId, ended);
+  }
+
+  /** Whether the job's own output says a write failed for lack of space (its scratch or /tmp is full). */
+  private hitDiskLimit(jobId: string): boolean {
+    return this.options.logs.read(jobId).lines.some((l) => l.stream !== 'worker' && /No space left on device|ENOSPC/.test(l.text));
   }
 
   private async stopContainer(active: ActiveJob): Promise<void> {
