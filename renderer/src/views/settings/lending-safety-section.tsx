@@ -15,7 +15,7 @@ function parseRegistries(text: string): string[] {
  * come from this machine's own network, unless the owner says otherwise here.
  */
 export function LendingSafetySection() {
-  const { settings: settingsStore } = useStores();
+  const { settings: settingsStore, lend } = useStores();
   const settings = useStoreState('settings', (s) => s.settings);
   const saving = useStoreState('settings', (s) => s.saving.includes('lendTerms') || s.saving.includes('allowedRegistries'));
   const [registries, setRegistries] = useState('');
@@ -38,7 +38,8 @@ export function LendingSafetySection() {
         <ToggleSwitch
           id="settings-allow-root-jobs"
           checked={settings.lendTerms.allowRootJobs === true}
-          onChange={(allowRootJobs) => void settingsStore.getState().update({ lendTerms: { ...settings.lendTerms, allowRootJobs } })}
+          // Through the lend terms, so the offers the hub places root jobs on follow at once.
+          onChange={(allowRootJobs) => void lend.getState().saveTerms({ ...settings.lendTerms, allowRootJobs }).then(() => settingsStore.getState().load())}
           testId="settings-allow-root-jobs"
         />
       </SettingRow>
