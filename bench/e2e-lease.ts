@@ -99,6 +99,8 @@ async function main(): Promise<void> {
   const hub = await startHub({ logger: createStreamLogger(2, 'warn'), dataDir: join(dir, 'hub'), host: '127.0.0.1', port: 0, chain: chain.config });
   try {
     process.env.DOCKER_HOST = dockerEnv.dockerHost;
+    // The test registry is on 127.0.0.1: the suppliers allow-list it (issue 14, item 5).
+    process.env.IDLEGRID_ALLOWED_REGISTRIES = '127.0.0.1:*';
     children.push(await startSupplier(join(dir, 'v100'), 'nvidia-smi-q-x.v100s-x8.xml', hub.url, 1, dockerEnv.env));
     children.push(await startSupplier(join(dir, '4090'), 'nvidia-smi-q-x.rtx4090-linux.xml', hub.url, 1, dockerEnv.env));
     children.push(await startSupplier(join(dir, '2080ti'), 'nvidia-smi-q-x.rtx2080ti-x2-driver410.xml', hub.url, 1, dockerEnv.env));

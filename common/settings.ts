@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { NETWORK_KINDS } from './wallet/network';
 import { DEFAULT_LEND_TERMS, lendTermsSchema } from './market/lend-types';
+import { FINGERPRINT_SHA256 } from './market/hub-certificate';
 
 /**
  * User settings, stored in ledger.db, one row per field. Later features add fields here
@@ -28,6 +29,24 @@ const settingsFields = {
   autoPayDailyCap: z.string().regex(/^[0-9]{1,30}$/),
   /** Network 'grid' only: the private grid's hub, e.g. http://192.168.1.10:7070. */
   hubUrl: z.string().max(500),
+  /**
+   * Hub certificates the user accepted, by origin (`https://host:port`) → SHA-256
+   * fingerprint: a self-signed hub is reached only while it shows exactly that certificate.
+   */
+  pinnedHubCertificates: z.record(z.string().max(500), z.string().regex(FINGERPRINT_SHA256)),
+  /**
+   * Lend: registries (`host:port` as in an image reference) a renter's image may come
+   * from although they are on this machine's loopback or private network. Every other
+   * registry on such an address is refused (issue 14, item 5): a renter must not reach
+   * the owner's LAN through the image pull.
+   */
+  allowedRegistries: z.array(z.string().min(1).max(255).regex(/^[^\s/]+$/, 'a registry is host or host:port, no path')).max(32),
+  /**
+   * Lend: releases of GPUs this machine took over from another owner (issue 14.3), each
+   * the previous owner's wallet signature of `gpuReleaseMessage(uuid, this owner)`, sent in
+   * the worker's hello so the hub moves the GPUs' binding here.
+   */
+  gpuReleases: z.array(z.object({ uuid: z.string().min(1).max(96), signature: z.string().min(64).max(100).regex(/^[1-9A-HJ-NP-Za-km-z]+$/) }).strict()).max(64),
   /** Lend: what this machine offers and the limits it guards. */
   lendTerms: lendTermsSchema,
   /** Lend: sharing was on when the app last ran (a restart resumes it). */
@@ -56,6 +75,9 @@ export const DEFAULT_SETTINGS: Settings = {
   autoPayCeiling: '100000000',
   autoPayDailyCap: '50000000',
   hubUrl: '',
+  pinnedHubCertificates: {},
+  allowedRegistries: [],
+  gpuReleases: [],
   lendTerms: DEFAULT_LEND_TERMS,
   sharingEnabled: false,
   startOnLogin: false,

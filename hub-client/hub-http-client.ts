@@ -164,7 +164,10 @@ export class HubHttpClient {
           this.current = (this.current + 1) % this.baseUrls.length;
           continue;
         }
-        throw new HubError('unavailable', `The hub at ${this.baseUrl} cannot be reached (${errorText(error)}). Check the hub address and that it is running.`, 'hub_unreachable');
+        const unreachable = new HubError('unavailable', `The hub at ${this.baseUrl} cannot be reached (${errorText(error)}). Check the hub address and that it is running.`, 'hub_unreachable');
+        // Kept for callers that explain TLS failures (an untrusted or unpinned certificate).
+        (unreachable as { cause?: unknown }).cause = error;
+        throw unreachable;
       }
     }
     const text = await response.text();

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { Agent } from 'node:https';
 import WebSocket from 'ws';
 import { HUB_PROTOCOL_VERSION, HUB_RENTER_WS_PATH } from '../common/hub/hub-protocol';
 import { HubError } from '../common/hub/hub-errors';
@@ -7,6 +8,8 @@ import type { HubToRenterMessage, LeaseEvent, RenterMessage } from '../common/hu
 
 export interface RenterFeedOptions {
   hubUrl: string;
+  /** The https agent the socket goes through (a pinned certificate for a self-signed hub). */
+  tlsAgent?: Agent;
   /** The renter's session token (from HubHttpClient.signIn). */
   token(): Promise<string>;
   reconnectMinMs?: number;
@@ -77,7 +80,7 @@ export class RenterFeed extends EventEmitter<RenterFeedEvents> {
 
   private connect(): void {
     if (this.stopped) return;
-    const socket = new WebSocket(new URL(HUB_RENTER_WS_PATH, this.o.hubUrl.replace(/^http/, 'ws')), { perMessageDeflate: false });
+    const socket = new WebSocket(new URL(HUB_RENTER_WS_PATH, this.o.hubUrl.replace(/^http/, 'ws')), { perMessageDeflate: false, ...(this.o.tlsAgent ? { agent: this.o.tlsAgent } : {}) });
     this.socket = socket;
     socket.on('open', () => {
       this.o

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { Agent } from 'node:https';
 import WebSocket from 'ws';
 import { HUB_PROTOCOL_VERSION, HUB_WORKER_WS_PATH } from '../common/hub/hub-protocol';
 import { HubError } from '../common/hub/hub-errors';
@@ -28,6 +29,10 @@ export interface WorkerClientOptions {
   region: string;
   advertisedHost?: string;
   agent?: string;
+  /** The https agent the socket goes through (a pinned certificate for a self-signed hub). */
+  tlsAgent?: Agent;
+  /** Releases of GPUs taken over from another owner, sent in the hello (read at each connection). */
+  gpuReleases?: () => ReadonlyArray<{ uuid: string; signature: string }>;
   /** Reconnect backoff: starts here, doubles up to the maximum, with jitter. */
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
@@ -184,7 +189,7 @@ export class WorkerClient extends EventEmitter<WorkerClientEvents> {
   private connect(): void {
     if (this.stopped) return;
     const url = new URL(HUB_WORKER_WS_PATH, this.hubUrl.replace(/^http/, 'ws'));
-    const socket = new WebSocket(url, { perMessageDeflate: false });
+    const socket = new WebSocket(url, { perMessageDeflate: false, ...(this.o.tlsAgent ? { agent: this.o.tlsAgent } : {}) });
     this.socket = socket;
     socket.on('open', () => {
       this.o
@@ -200,6 +205,7 @@ export class WorkerClient extends EventEmitter<WorkerClientEvents> {
             region: this.o.region,
             ...(this.o.advertisedHost ? { advertisedHost: this.o.advertisedHost } : {}),
             ...(this.o.agent ? { agent: this.o.agent } : {}),
+            ...(this.o.gpuReleases && this.o.gpuReleases().length > 0 ? { gpuReleases: [...this.o.gpuReleases()] } : {}),
           });
         })
         .catch((error: unknown) => {

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -213,6 +214,8 @@ async function main(): Promise<void> {
   }
   console.log(`Idlegrid hub: ${hub.url}  (data in ${dataDir}; state in ${describeHubStore(storeLocation, dataDir)})`);
   console.log(`Sign-in domain: ${hub.origin}${hub.origin.startsWith('http:') && host !== '127.0.0.1' && host !== '::1' && host !== 'localhost' ? ' (plain HTTP: only for a private network; apps will warn)' : ''}`);
+  // What an app's user compares before accepting a self-signed certificate (Settings → Hub certificate).
+  if (tls) console.log(`TLS certificate SHA-256 fingerprint: ${new X509Certificate(tls.cert).fingerprint256}`);
   console.log(`Chain: ${chain.config.network}${chain.config.rpcUrl ? ` at ${chain.config.rpcUrl}` : ''}, ${(chain.config.token ?? PAYMENT_TOKEN).symbol} mint ${chain.config.mint}`);
   if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
     console.log(`Listening on ${host}: machines on your network can reach this hub at ${hub.origin}.`);

@@ -4,6 +4,8 @@ import type { EarningRow, EarningsCsv, EarningsSummary, ReconcileReport } from '
 import type { LendNotice, LendTerms, MarketMedian, SupplierStatus } from '../market/lend-types';
 import { lendTermsSchema } from '../market/lend-types';
 import type { WorkerReputation } from '../hub/http-api';
+import type { GpuReleaseBundle } from '../market/gpu-release-bundle';
+import { addressSchema } from '../wallet/wallet-schemas';
 
 const noParams = z.object({}).strict();
 
@@ -19,6 +21,12 @@ export const lendCalls = {
   'lend:start-sharing': call<SupplierStatus>()(noParams),
   /** Withdraws the offers; running leases finish unless `stopRunning`. */
   'lend:stop-sharing': call<SupplierStatus>()(z.object({ stopRunning: z.boolean().default(false) }).strict()),
+  /**
+   * Releases this machine's GPUs to another owner (issue 14.3): signs, with the payout
+   * wallet the GPUs are bound to, one release per lendable GPU naming `newOwner`, after one
+   * confirmation. The new owner pastes the text into their app (Settings → Lending safety).
+   */
+  'lend:release-gpus': call<GpuReleaseBundle>()(z.object({ newOwner: addressSchema }).strict()),
   /** The hub's median price for a GPU model (a reference for the owner's price). */
   'lend:market-median': call<MarketMedian>()(z.object({ gpuModel: z.string().min(1).max(96) }).strict()),
   'earnings:summary': call<EarningsSummary>()(z.object({ days: z.number().int().min(1).max(366).default(30) }).strict()),

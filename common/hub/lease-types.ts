@@ -25,6 +25,11 @@ export const jobSpecSchema = z.object({
   ports: z.array(z.number().int().min(1).max(65535)).max(16).optional(),
   /** The rendezvous port on rank 0 (torch.distributed's default). */
   masterPort: z.number().int().min(1).max(65535).default(29500),
+  /**
+   * Run as root instead of the image's unprivileged user. A supplier whose terms do not
+   * allow root jobs refuses the job, and says so.
+   */
+  runAsRoot: z.boolean().optional(),
 });
 export type JobSpec = z.output<typeof jobSpecSchema>;
 

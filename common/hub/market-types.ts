@@ -57,6 +57,8 @@ export const offerTermsSchema = z
     maxLeaseMs: z.number().int().min(1).max(365 * 86_400_000),
     interruptible: z.boolean(),
     schedule: z.array(scheduleWindowSchema).max(28).default([]),
+    /** The owner lets jobs run as root when the renter asks; only such offers take root jobs. */
+    allowsRootJobs: z.boolean().optional(),
   })
   .refine((o) => o.pricePerGpuHour !== '0', { message: 'the price must be at least 1 base unit per GPU-hour' })
   .refine((o) => o.maxLeaseMs >= o.minLeaseMs, { message: 'the maximum lease must not be shorter than the minimum' })

@@ -31,6 +31,12 @@ export const lendTermsSchema = z
      * to rent does not change who the supplier is).
      */
     payoutAddress: z.string().max(44),
+    /**
+     * Jobs may run as root when their renter asks (off: every job runs as its image's
+     * unprivileged user, or nobody). Root in a container without capabilities is still
+     * root over the job's own files and any kernel bug's reach, hence off by default.
+     */
+    allowRootJobs: z.boolean().optional(),
   })
   .strict()
   .refine((t) => t.maxLeaseMs >= t.minLeaseMs, { message: 'the maximum lease must not be shorter than the minimum' });
@@ -47,6 +53,7 @@ export const DEFAULT_LEND_TERMS: LendTerms = {
   gpuUuids: [],
   region: 'local',
   payoutAddress: '',
+  allowRootJobs: false,
 };
 
 /** Hysteresis of the thermal guard: resume only this far below the maximum. */

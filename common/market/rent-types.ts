@@ -30,6 +30,12 @@ export interface AutoPayState {
   /** Most this lease may auto-pay in all, base units; spent so far. */
   limit: string;
   spent: string;
+  /**
+   * Auto-paid in the last 24 hours over every lease, and the owner's daily cap on it (base
+   * units): shown with every budget, so what auto-pay spends is never out of sight.
+   */
+  dayPaid?: string;
+  dayCap?: string;
 }
 
 /** A lease as the renter's app shows it. */

@@ -75,6 +75,12 @@ export const jobSpecSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * The renter asks to run as root (uid 0) instead of the image's own unprivileged USER
+     * (or nobody, 65534, when the image names none or names root). Admitted only when the
+     * owner's lend terms allow root jobs (issue 14, item 5).
+     */
+    runAsRoot: z.boolean().default(false),
   })
   .strict();
 

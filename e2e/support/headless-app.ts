@@ -61,6 +61,8 @@ export async function startHeadlessApp(options: HeadlessAppOptions = {}): Promis
       PATH: path,
       ...(capture ? { IDLEGRID_REPLAY_NVIDIA_XML: join(FIXTURES_GPU, capture) } : {}),
       ...(process.env.IDLEGRID_BUILT ? { IDLEGRID_SKIP_BUILD: '1' } : {}),
+      // The test registry is on 127.0.0.1: this owner allow-lists it (issue 14, item 5).
+      IDLEGRID_ALLOWED_REGISTRIES: '127.0.0.1:*',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

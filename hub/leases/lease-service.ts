@@ -297,6 +297,7 @@ export class LeaseService {
         leaseDurationMs: incrementCount === null ? null : incrementCount * terms.incrementMs,
         nowMs,
         excludeSupplier: renter,
+        runAsRoot: request.job.runAsRoot === true,
         // The most this offer could take in one increment of this request.
         admit: (offer) => this.exposureAllows(offer.workerId, costForGpuTime(offer.pricePerGpuHour, Math.min(Math.max(offer.freeGpus.length, 1), request.gpuCount), terms.incrementMs)),
       },

@@ -44,6 +44,18 @@ describe('GangPlacement', () => {
     expect(m.placement.plan({ gpuCount: 3, constraints: constraints(), leaseDurationMs: 3_600_000, nowMs: NOW, excludeSupplier: mine })).toBeNull();
   });
 
+  it('places a job that asks for root only on machines whose owners allow it (issue 14, item 5)', () => {
+    const m = new InMemoryMarket();
+    m.addMachine({ workerId: 'w-cheap', ...MODELS.v100Spec(), count: 2, price: '100000' });
+    m.addMachine({ workerId: 'w-root', ...MODELS.v100Spec(), count: 2, price: '900000', terms: { allowsRootJobs: true } });
+    const request = { gpuCount: 2, constraints: constraints(), leaseDurationMs: 3_600_000, nowMs: NOW };
+    expect(m.placement.plan({ ...request, gpuCount: 3, runAsRoot: true })).toBeNull();
+    const root = m.placement.place({ ...request, runAsRoot: true }, (offer, count) => m.book.take(offer, count, 'lease-root'));
+    expect(summary(root)).toEqual(['w-root:2']);
+    // Without root the cheaper machine is fine.
+    expect(summary(place(m, 2))).toEqual(['w-cheap:2']);
+  });
+
   it('reserves nothing when the whole cluster cannot be placed (all or nothing)', () => {
     const m = new InMemoryMarket();
     m.addMachine({ workerId: 'w-a', ...MODELS.v100Spec(), count: 2, price: '500000' });

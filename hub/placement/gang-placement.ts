@@ -18,6 +18,8 @@ export interface PlacementRequest {
   excludeSupplier?: string;
   /** A last say per offer (the hub's exposure caps on new identities); every offer when absent. */
   admit?: (offer: LiveOffer) => boolean;
+  /** The job asks to run as root: only offers whose owners allow it (issue 14, item 5). */
+  runAsRoot?: boolean;
 }
 
 export interface PlannedNode {
@@ -105,6 +107,7 @@ function acceptor(request: PlacementRequest): Acceptor {
     (duration === null || (duration >= o.minLeaseMs && duration <= o.maxLeaseMs)) &&
     (o.schedule.length === 0 || isWithinSchedule(o.schedule, request.nowMs)) &&
     o.supplier !== request.excludeSupplier &&
+    (request.runAsRoot !== true || o.terms.allowsRootJobs === true) &&
     !chosen.has(o.workerId) &&
     (request.admit === undefined || request.admit(o));
 }

@@ -79,6 +79,18 @@ export interface AppServices {
  * databases in the data dir and builds every service with its dependencies. Nothing
  * else constructs services, so a test can build the same graph on a temp dir.
  */
+/**
+ * `IDLEGRID_ALLOWED_REGISTRIES` (comma-separated `host:port` or `host:*`): registries on
+ * private addresses the owner allows from the environment, for headless servers set up by
+ * script and for tests; the same as listing them in Settings.
+ */
+function registriesFromEnv(): string[] {
+  return (process.env.IDLEGRID_ALLOWED_REGISTRIES ?? '')
+    .split(',')
+    .map((r) => r.trim())
+    .filter((r) => r.length > 0);
+}
+
 export function createAppServices(options: AppServicesOptions): AppServices {
   const nowMs = options.nowMs ?? Date.now;
   // Private before anything in it is opened; refused (with what to do) when another user owns part of it.
@@ -119,6 +131,8 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     nowMs,
     leaseValidity: new SupplierLeaseValidity(ledgerDb, hubTime),
     clockOffsetMs: () => hubTime.offset(),
+    allowRootJobs: () => settings.get().lendTerms.allowRootJobs === true,
+    allowedRegistries: () => [...settings.get().allowedRegistries, ...registriesFromEnv()],
   });
   const worker = workerModule.worker;
   const market = createMarketModule({ dataDir: options.dataDir, settings, wallet, logger: logger.child({ scope: 'market' }), ...(options.embeddedHubTiming ? { embeddedTiming: options.embeddedHubTiming } : {}) });
@@ -153,8 +167,18 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   /** Settings that widen what may be spent without asking, or where money goes, need the owner (issue 14.2). */
   const consentToSettings = async (patch: SettingsPatch): Promise<void> => {
     const now = settings.get();
+    // Accepting a hub's certificate decides who the app trusts with its sessions: the owner's too.
+    if (patch.pinnedHubCertificates !== undefined && JSON.stringify(patch.pinnedHubCertificates) !== JSON.stringify(now.pinnedHubCertificates)) {
+      await wallet.consent('network', `Trust hub certificates: ${Object.entries(patch.pinnedHubCertificates).filter(([o, f]) => now.pinnedHubCertificates[o] !== f).map(([o, f]) => `${o} (SHA-256 ${f})`).join(', ') || 'remove accepted certificates'}`);
+    }
     if ((['network', 'customRpcUrl', 'customUsdcMint', 'hubUrl'] as const).some((k) => patch[k] !== undefined && patch[k] !== now[k])) {
       await wallet.consent('network', `Change the network settings (${Object.keys(patch).join(', ')})`);
+    }
+    // What a renter's job may do here is the owner's too (issue 14, item 5): root jobs, and
+    // registries on this machine's own network.
+    const newRegistries = (patch.allowedRegistries ?? []).filter((r) => !now.allowedRegistries.includes(r));
+    if ((patch.lendTerms?.allowRootJobs === true && now.lendTerms.allowRootJobs !== true) || newRegistries.length > 0) {
+      await wallet.consent('network', `Let renters' jobs ${[patch.lendTerms?.allowRootJobs === true && now.lendTerms.allowRootJobs !== true ? 'run as root' : null, newRegistries.length > 0 ? `pull images from ${newRegistries.join(', ')} on your network` : null].filter(Boolean).join(' and ')}`);
     }
     const raises = (k: 'autoPayCeiling' | 'autoPayDailyCap') => patch[k] !== undefined && BigInt(patch[k]) > BigInt(now[k]);
     if ((patch.autoPayEnabled === true && !now.autoPayEnabled) || raises('autoPayCeiling') || raises('autoPayDailyCap')) {

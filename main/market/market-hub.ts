@@ -5,6 +5,7 @@ import type { Event } from '../../common/event';
 import { DisposableStore, MutableDisposable, disposableTimeout } from '../../common/lifecycle';
 import { HubError } from '../../common/hub/hub-errors';
 import { HubHttpClient } from '../../hub-client/hub-http-client';
+import { HubTls, hubTlsError } from './hub-tls';
 import type { Settings } from '../../common/settings';
 import type { MarketHubStatus } from '../../common/market/market-hub-types';
 import type { NetworkInfo } from '../../common/wallet/network';
@@ -60,7 +61,19 @@ export class MarketHub {
   private readonly statusChanged = this.disposables.add(new Emitter<MarketHubStatus>());
   readonly onDidChangeStatus: Event<MarketHubStatus> = this.statusChanged.event;
 
-  constructor(private readonly o: MarketHubDeps) {}
+  /** Pinned certificates of self-signed hubs (Settings → `pinnedHubCertificates`). */
+  readonly tls: HubTls;
+
+  constructor(private readonly o: MarketHubDeps) {
+    this.tls = new HubTls(() => o.settings.get().pinnedHubCertificates);
+    this.disposables.add({ dispose: () => this.tls.dispose() });
+  }
+
+  /** A client for `hubUrl`, through the pinned certificate when the user accepted one. */
+  client(hubUrl: string, token?: string): HubHttpClient {
+    const { fetch } = this.tls.transport(hubUrl);
+    return new HubHttpClient({ baseUrl: hubUrl, ...(token !== undefined ? { token } : {}), ...(fetch ? { fetch } : {}) });
+  }
 
   status(): MarketHubStatus {
     return this.current;
@@ -81,7 +94,7 @@ export class MarketHub {
 
   /** A client without a session: search and the explorer need none. */
   publicClient(): HubHttpClient {
-    return new HubHttpClient({ baseUrl: this.url() });
+    return this.client(this.url());
   }
 
   /**
@@ -112,7 +125,7 @@ export class MarketHub {
 
   /** Runs `fn` with a client signed in as `address` (the active wallet by default) as a renter; signs in again once if the hub forgot the session. */
   async withSession<T>(fn: (client: HubHttpClient) => Promise<T>, address?: string): Promise<T> {
-    const attempt = async () => fn(new HubHttpClient({ baseUrl: this.url(), token: await this.token(address) }));
+    const attempt = async () => fn(this.client(this.url(), await this.token(address)));
     try {
       return await attempt();
     } catch (error) {
@@ -137,7 +150,7 @@ export class MarketHub {
     await Promise.all(
       ours.map(async ([, s]) => {
         try {
-          await new HubHttpClient({ baseUrl: s.hubUrl, token: s.token }).signOut();
+          await this.client(s.hubUrl, s.token).signOut();
         } catch (error) {
           // Unauthenticated means the hub has already forgotten it: signed out all the same.
           if (!(error instanceof HubError && error.code === 'unauthenticated')) failures.push(errorText(error));
@@ -205,10 +218,10 @@ export class MarketHub {
       if (!force && this.current.mode === 'grid' && this.current.hubUrl === hubUrl && this.current.status !== 'starting') return;
       this.publish({ mode: 'grid', hubUrl, status: 'starting', error: null, info: null, signedInAs: null });
       try {
-        const info = await new HubHttpClient({ baseUrl: hubUrl }).info();
+        const info = await this.client(hubUrl).info();
         this.publish({ mode: 'grid', hubUrl, status: 'ready', error: null, info, signedInAs: null });
       } catch (error) {
-        this.publish({ mode: 'grid', hubUrl, status: 'error', error: `${errorText(error)}`, info: null, signedInAs: null });
+        this.publish({ mode: 'grid', hubUrl, status: 'error', error: hubTlsError(hubUrl, error)?.message ?? errorText(error), info: null, signedInAs: null });
         this.retryLater();
       }
       return;
@@ -251,7 +264,7 @@ export class MarketHub {
    * again before signing it without asking.
    */
   private async signIn(hubUrl: string, address: string, audience: SessionAudience): Promise<string> {
-    const client = new HubHttpClient({ baseUrl: hubUrl });
+    const client = this.client(hubUrl);
     const wallet = this.o.wallet.service;
     const session = await client.signIn(address, async (message) => (await wallet.signHubSignIn(message, { address, origin: client.origin, audience })).signature, audience);
     this.sessions.set(sessionKey(address, audience), { hubUrl, token: session.token, expiresAtMs: session.expiresAtMs });

@@ -72,6 +72,11 @@ export class AutoPayBudgets {
     return sum;
   }
 
+  /** What auto-pay spent in the last 24 hours over every lease, and the owner's daily cap: what the app shows next to every budget. */
+  day(): { spent: bigint; cap: bigint } {
+    return { spent: this.spentLastDay(), cap: this.limits().dailyCap };
+  }
+
   /**
    * Reserves `amount` from the lease's budget; false (nothing reserved) when it does not
    * fit the budget, the owner's ceiling or the daily cap.

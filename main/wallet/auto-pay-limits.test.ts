@@ -55,6 +55,13 @@ describe('auto-pay ceiling and daily cap (real ledger.db)', () => {
     budgets.grant('lease-b', 1_000n);
     expect(budgets.tryReserve('lease-b', 500n)).toBe(true);
   });
+
+  it('says what was auto-paid today against the daily cap, for the lease card and Spending', () => {
+    budgets.grant('lease-a', 1_000n);
+    expect(budgets.day()).toEqual({ spent: 0n, cap: 1_500n });
+    expect(budgets.tryReserve('lease-a', 400n)).toBe(true);
+    expect(budgets.day()).toEqual({ spent: 400n, cap: 1_500n });
+  });
 });
 
 describe('SigningApprovals on the desktop (a main-process prompt)', () => {

@@ -13,6 +13,8 @@ import { ChainClient } from '../../solana/rpc/chain-client';
 import { HubHttpClient } from '../../hub-client/hub-http-client';
 import { isPlainHttpBeyondPrivate, normaliseHubUrl } from '../../common/hub/hub-url';
 import type { SettingsStore } from '../settings/settings-store';
+import { HubTls, hubTlsError } from '../market/hub-tls';
+import type { HubInfo } from '../../common/hub/http-api';
 import type { Logger } from '../../common/logger';
 import { errorText } from '../../common/errors';
 
@@ -204,7 +206,7 @@ export class NetworkService {
         this.publish({ ...this.current, rpcUrl: this.sandbox.url, mint: this.sandbox.chain.usdcMint, decimals: this.sandbox.chain.usdcDecimals, status: 'ready' });
       } else {
         // `next` stays as the settings say (so the same settings compare equal); the grid's chain is resolved beside it.
-        const resolved: NetworkConfig = next.kind === 'grid' ? { ...next, ...(await chainOfGrid(next.hubUrl ?? '')) } : next;
+        const resolved: NetworkConfig = next.kind === 'grid' ? { ...next, ...(await chainOfGrid(next.hubUrl ?? '', this.options.settings.get().pinnedHubCertificates)) } : next;
         if (resolved.kind === 'custom') validateCustomNetwork(resolved.rpcUrl, resolved.mint);
         const client = new ChainClient(resolved.rpcUrl);
         // Reading the mint proves the endpoint answers and the mint exists there.
@@ -230,10 +232,20 @@ function sameConfig(a: NetworkConfig, b: NetworkConfig): boolean {
 }
 
 /** Asks a private grid's hub which chain it checks payments on. */
-async function chainOfGrid(hubUrlText: string): Promise<{ rpcUrl: string; token: string; mint: string; hubNetwork: string }> {
+async function chainOfGrid(hubUrlText: string, pins: Readonly<Record<string, string>>): Promise<{ rpcUrl: string; token: string; mint: string; hubNetwork: string }> {
   const hubUrl = normaliseHubUrl(hubUrlText);
   if (!hubUrl) throw new ApiError('invalid_params', 'Enter the private grid hub address, e.g. http://192.168.1.10:7070.', 'grid_hub_missing');
-  const info = await withTimeout(new HubHttpClient({ baseUrl: hubUrl }).info(), 15_000, `The hub at ${hubUrl} did not answer within 15 s`);
+  // Through the certificate the user accepted, for a self-signed hub.
+  const tls = new HubTls(() => pins);
+  const { fetch } = tls.transport(hubUrl);
+  let info: HubInfo;
+  try {
+    info = await withTimeout(new HubHttpClient({ baseUrl: hubUrl, ...(fetch ? { fetch } : {}) }).info(), 15_000, `The hub at ${hubUrl} did not answer within 15 s`);
+  } catch (error) {
+    throw hubTlsError(hubUrl, error) ?? error;
+  } finally {
+    tls.dispose();
+  }
   if (!info.rpcUrl) {
     throw new ApiError('unavailable', `The hub at ${hubUrl} does not say where its chain is (${info.network}). Ask its operator for the RPC URL and mint, and choose Custom.`, 'grid_chain_unknown');
   }

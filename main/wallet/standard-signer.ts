@@ -1,6 +1,7 @@
 import { meshAnnouncementSchema, meshAnnouncementText, parseMeshAnnouncementText } from '../../common/mesh';
 import {
   getAddressDecoder,
+  getBase58Decoder,
   getBase64EncodedWireTransaction,
   getSignatureFromTransaction,
   getTransactionDecoder,
@@ -10,6 +11,7 @@ import {
 import { TOKEN_PROGRAM_ADDRESS } from '@solana-program/token';
 import { ApiError } from '../../common/api/errors';
 import type { SessionAudience } from '../../common/hub/sign-in-message';
+import { gpuReleaseMessage } from '../../common/hub/gpu-release';
 import type { KeyVault } from './key-vault';
 import type { NetworkService } from './network-service';
 import { signingDraft } from './signing-approvals';
@@ -137,6 +139,42 @@ export class StandardSigner {
     }
     const signer = await this.d.vault.signer(address);
     return new Uint8Array(await signBytes(signer.keyPair.privateKey, message));
+  }
+
+  /**
+   * Signs a release of each of this machine's GPUs to `newOwner` (issue 14.3): the hub
+   * binds a GPU to the first owner that registered it, and only this signature lets another
+   * owner register it. One confirmation for all of them, showing the GPUs and the new owner;
+   * only the release text (`gpuReleaseMessage`) is signed. Signatures in base58, as the
+   * hub's hello takes them.
+   */
+  async signGpuReleases(address: string, gpuUuids: readonly string[], newOwner: string): Promise<Array<{ uuid: string; signature: string }>> {
+    this.d.accounts.requireWallet(address);
+    this.d.accounts.requireUnlocked();
+    if (gpuUuids.length === 0) throw new ApiError('invalid_params', 'This machine has no GPU to release.', 'no_gpus');
+    if (newOwner === address) throw new ApiError('invalid_params', 'That is this wallet: a release is for another owner.', 'release_to_self');
+    const messages = gpuUuids.map((uuid) => gpuReleaseMessage(uuid, newOwner));
+    await this.confirm(
+      {
+        kind: 'message',
+        origin: 'app',
+        purpose: `Release ${gpuUuids.length} GPU${gpuUuids.length === 1 ? '' : 's'} of this machine to ${newOwner} (no money moves)`,
+        transfers: [],
+        feeLamports: null,
+        programs: [],
+        memo: null,
+        message: messages.join('\n\n'),
+        warnings: ['Whoever holds these signatures as that owner can register these GPUs at the hub in your place: this machine then cannot offer them.'],
+      },
+      address,
+    );
+    const signer = await this.d.vault.signer(address);
+    const releases: Array<{ uuid: string; signature: string }> = [];
+    for (const [i, uuid] of gpuUuids.entries()) {
+      const signature = await signBytes(signer.keyPair.privateKey, new TextEncoder().encode(messages[i]!));
+      releases.push({ uuid, signature: getBase58Decoder().decode(new Uint8Array(signature)) });
+    }
+    return releases;
   }
 
   private async confirm(draft: Parameters<typeof signingDraft>[0], walletAddress: string): Promise<void> {

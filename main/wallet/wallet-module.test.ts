@@ -33,6 +33,8 @@ import { PassphraseKeyProtection } from './passphrase-key-protection';
 import { createWalletModule } from './wallet-module';
 import type { WalletModule } from './wallet-module';
 import { silentLogger } from '../../common/logger';
+import { gpuReleaseMessage } from '../../common/hub/gpu-release';
+import { verifyWalletSignature } from '../../solana/wallet-signature';
 import { createStderrLogger } from '../logging/file-logger';
 
 // Integration: the wallet domain as the composition root builds it — real vault files,
@@ -117,6 +119,29 @@ describe('wallet module through the API', () => {
     await call('wallet:faucet', {});
     return { renter, supplier };
   }
+
+  it('signs a release of GPUs to a new owner after one confirmation; the hub\'s check accepts it for that owner only (issue 14.3)', async () => {
+    await call('wallet:unlock', { passphrase: PASSPHRASE });
+    const seller = await call('wallet:create', { label: 'Seller' });
+    const buyer = await call('wallet:create', { label: 'Buyer' });
+    const other = await call('wallet:create', { label: 'Other' });
+    const uuids = ['GPU-11111111-aaaa', 'GPU-22222222-bbbb'];
+    const releases = await wallet.service.signGpuReleases(seller.address, uuids, buyer.address);
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatchObject({ kind: 'message', walletAddress: seller.address, purpose: `Release 2 GPUs of this machine to ${buyer.address} (no money moves)` });
+    expect(releases.map((r) => r.uuid)).toEqual(uuids);
+    for (const r of releases) {
+      expect(verifyWalletSignature(seller.address, new TextEncoder().encode(gpuReleaseMessage(r.uuid, buyer.address)), r.signature)).toBe(true);
+      // Not a release to anyone else, and not from anyone else.
+      expect(verifyWalletSignature(seller.address, new TextEncoder().encode(gpuReleaseMessage(r.uuid, other.address)), r.signature)).toBe(false);
+      expect(verifyWalletSignature(other.address, new TextEncoder().encode(gpuReleaseMessage(r.uuid, buyer.address)), r.signature)).toBe(false);
+    }
+    // Declined: nothing is signed.
+    answer = () => false;
+    await expect(wallet.service.signGpuReleases(seller.address, uuids, other.address)).rejects.toBeInstanceOf(ApiError);
+    expect(requests).toHaveLength(2);
+    await expect(wallet.service.signGpuReleases(seller.address, uuids, seller.address)).rejects.toMatchObject({ reason: 'release_to_self' });
+  });
 
   it('creates wallets, uses the faucet, sends USDC after confirmation, and lists what happened', async () => {
     const network = await call('network:get', {});

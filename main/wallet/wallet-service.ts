@@ -148,6 +148,11 @@ export class WalletService {
     return this.signer.signMeshKey(address, message);
   }
 
+  /** Signs releases of GPUs to a new owner, after one confirmation; see StandardSigner.signGpuReleases. */
+  signGpuReleases(address: string, gpuUuids: readonly string[], newOwner: string): Promise<Array<{ uuid: string; signature: string }>> {
+    return this.signer.signGpuReleases(address, gpuUuids, newOwner);
+  }
+
   /** Publishes balances when they change, while someone listens; safe to call often. */
   refreshBalances(): Promise<void> {
     return this.watcher.refreshBalances();

@@ -16,6 +16,8 @@ export interface ContainerEngine {
   /** Pulls an image; `onMessage` gets each of the engine's progress messages. Rejects on an error message. */
   pullImage(ref: string, onMessage: (message: PullMessage) => void, signal?: AbortSignal): Promise<void>;
   removeImage(ref: string): Promise<void>;
+  /** The image's configured USER ("" when it names none); the image must be present. */
+  imageUser(ref: string): Promise<string>;
 
   createNetwork(spec: NetworkSpec): Promise<string>;
   removeNetwork(nameOrId: string): Promise<void>;
@@ -98,6 +100,11 @@ export interface NetworkSpec {
 export interface VolumeSpec {
   name: string;
   labels: Record<string, string>;
+  /**
+   * A memory-backed volume (the `local` driver's tmpfs) of at most this many bytes: the
+   * kernel refuses writes beyond it (ENOSPC). Absent: a plain directory on Docker's disk.
+   */
+  tmpfsSizeBytes?: number;
 }
 
 export interface ResourceSummary {

@@ -73,6 +73,11 @@ export class DockerEngine implements ContainerEngine {
     }
   }
 
+  async imageUser(ref: string): Promise<string> {
+    const details = (await wrap(() => this.docker.getImage(ref).inspect())) as { Config?: { User?: string } };
+    return details.Config?.User ?? '';
+  }
+
   async pullImage(ref: string, onMessage: (message: PullMessage) => void, signal?: AbortSignal): Promise<void> {
     const stream = (await wrap(() => this.docker.pull(ref, signal ? { abortSignal: signal } : {}))) as Readable;
     await new Promise<void>((resolve, reject) => {
@@ -134,7 +139,16 @@ export class DockerEngine implements ContainerEngine {
 
   async createVolume(spec: VolumeSpec): Promise<string> {
     const volume = (await wrap(() =>
-      this.docker.createVolume({ Name: spec.name, Driver: 'local', Labels: spec.labels }),
+      this.docker.createVolume({
+        Name: spec.name,
+        Driver: 'local',
+        Labels: spec.labels,
+        // mode 1777: the job runs as an unprivileged user it chooses (the image's USER),
+        // and the volume is its own, so any uid may write; sticky so files stay their owner's.
+        ...(spec.tmpfsSizeBytes !== undefined
+          ? { DriverOpts: { type: 'tmpfs', device: 'tmpfs', o: `size=${Math.max(1, Math.ceil(spec.tmpfsSizeBytes / 1024))}k,mode=1777,nosuid,nodev` } }
+          : {}),
+      }),
     )) as unknown as { Name?: string; name?: string };
     return volume.Name ?? volume.name ?? spec.name;
   }

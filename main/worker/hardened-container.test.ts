@@ -1,7 +1,10 @@
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jobSpecSchema } from '../../common/worker/job-spec';
 import { nvidiaContainerDevices } from '../hardware/vendors/nvidia/nvidia-container';
-import { hardenedContainerSpec } from './hardened-container';
+import { NOBODY_USER, containerUser, hardenedContainerSpec, scratchVolumeSpec } from './hardened-container';
 import { jobLabels, jobResourceNames } from './job-resources';
 
 const base = {
@@ -47,15 +50,16 @@ describe('hardenedContainerSpec', () => {
 
   it('has a read-only root, a tmpfs /tmp and only its scratch volume; no host path', () => {
     expect(host.ReadonlyRootfs).toBe(true);
-    expect(host.Tmpfs).toEqual({ '/tmp': 'rw,nosuid,nodev,size=64m' });
+    expect(host.Tmpfs).toEqual({ '/tmp': 'rw,nosuid,nodev,size=64m,mode=1777' });
     expect(host.Binds).toEqual([]);
     expect(host.Mounts).toEqual([{ Type: 'volume', Source: names.volume, Target: '/scratch', ReadOnly: false }]);
     expect(JSON.stringify(body)).not.toMatch(/docker\.sock|"Type":"bind"/);
   });
 
   it('limits memory (no swap), CPU and pids, and runs on the lease network', () => {
-    expect(host.Memory).toBe(1024 * 1024 * 1024);
-    expect(host.MemorySwap).toBe(1024 * 1024 * 1024);
+    // Memory plus scratch: the scratch is a tmpfs whose pages the job's writes are charged for.
+    expect(host.Memory).toBe((1024 + 2048) * 1024 * 1024);
+    expect(host.MemorySwap).toBe((1024 + 2048) * 1024 * 1024);
     expect(host.NanoCpus).toBe(2e9);
     expect(host.PidsLimit).toBe(1024);
     expect(host.NetworkMode).toBe(names.network);
@@ -117,5 +121,41 @@ describe('hardenedContainerSpec in a lease mesh', () => {
     expect(body.Hostname).toBeUndefined();
     expect(body.ExposedPorts).toBeUndefined();
     expect(body.NetworkingConfig).toBeUndefined();
+  });
+});
+
+describe('containerUser (issue 14, item 5)', () => {
+  const plain = jobSpecSchema.parse(base);
+  const rootAsked = jobSpecSchema.parse({ ...base, runAsRoot: true });
+
+  it("honours the image's unprivileged USER, and never root unless the renter asked", () => {
+    expect(containerUser(plain, 'app')).toBe('app');
+    expect(containerUser(plain, '1000:1000')).toBe('1000:1000');
+    // No USER, or USER root (by name or number): nobody.
+    for (const user of ['', ' ', 'root', '0', '0:0', 'root:root']) expect(containerUser(plain, user)).toBe(NOBODY_USER);
+    expect(containerUser(rootAsked, 'app')).toBe('0:0');
+  });
+
+  it('puts the user in the create body, nobody when none is given', () => {
+    const names = jobResourceNames('0123456789abcdef', plain.leaseId, plain.jobId);
+    const noGpus = { deviceRequests: [], devices: [] };
+    expect(hardenedContainerSpec(plain, names, {}, noGpus).body.User).toBe(NOBODY_USER);
+    expect(hardenedContainerSpec(plain, names, {}, noGpus, undefined, '1000:1000').body.User).toBe('1000:1000');
+  });
+
+  it("adds the groups that own the GPUs' device nodes, so an unprivileged job can open them", () => {
+    const node = join(mkdtempSync(join(tmpdir(), 'idlegrid-dev-')), 'renderD128');
+    writeFileSync(node, '');
+    const withGpu = jobSpecSchema.parse({ ...base, gpuUuids: ['0'] });
+    const names = jobResourceNames('0123456789abcdef', withGpu.leaseId, withGpu.jobId);
+    const amd = { deviceRequests: [], devices: [{ PathOnHost: node, PathInContainer: '/dev/dri/renderD128', CgroupPermissions: 'rw' }] };
+    const host = hardenedContainerSpec(withGpu, names, {}, amd).body.HostConfig as Record<string, unknown>;
+    expect(host.GroupAdd).toEqual([String(statSync(node).gid)]);
+    rmSync(dirname(node), { recursive: true, force: true });
+  });
+
+  it('makes the scratch a tmpfs volume of exactly the size asked', () => {
+    const names = jobResourceNames('0123456789abcdef', plain.leaseId, plain.jobId);
+    expect(scratchVolumeSpec(plain, names, { a: 'b' })).toEqual({ name: names.volume, labels: { a: 'b' }, tmpfsSizeBytes: 2048 * 1024 * 1024 });
   });
 });

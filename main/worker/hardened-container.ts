@@ -1,6 +1,7 @@
+import { statSync } from 'node:fs';
 import type { JobSpec } from '../../common/worker/job-spec';
 import type { ContainerGpuDevices } from '../hardware/vendors';
-import type { ContainerCreateSpec } from './container-engine';
+import type { ContainerCreateSpec, VolumeSpec } from './container-engine';
 import type { JobResourceNames } from './job-resources';
 
 const MIB = 1024 * 1024;
@@ -9,12 +10,66 @@ const MIB = 1024 * 1024;
 export const SCRATCH_PATH = '/scratch';
 
 /**
+ * The job's scratch: a tmpfs volume of exactly `scratchSizeMb` (issue 14, item 5). Why
+ * tmpfs: the kernel enforces its size (a write beyond it fails with ENOSPC inside the
+ * container) on every storage driver and on Docker Desktop, without root on this side.
+ * A plain volume is a directory on Docker's disk with no limit at all (a job given 8 MB
+ * wrote 200 MB); overlay2's `size=` needs XFS with project quotas and applies to the
+ * root file system only; a loop-mounted ext4 image is refused by the `local` driver
+ * ("loop: invalid argument": it calls mount(2), not mount(8)) and would need root here
+ * to set up a loop device. The price: scratch lives in memory, so the container's memory
+ * limit includes it (`scratchMemoryBytes`) and admission counts it against the host's RAM.
+ */
+export function scratchVolumeSpec(spec: JobSpec, names: JobResourceNames, labels: Record<string, string>): VolumeSpec {
+  return { name: names.volume, labels, tmpfsSizeBytes: spec.scratchSizeMb * MIB };
+}
+
+/** The host groups owning the given device nodes (numbers; nodes that cannot be read are left out). */
+function deviceGroups(devices: ContainerGpuDevices['devices']): string[] {
+  const gids = new Set<string>();
+  for (const device of devices) {
+    try {
+      gids.add(String(statSync(device.PathOnHost).gid));
+    } catch {
+      // Not on this host (a remote engine): Docker then fails on the device itself, in words.
+    }
+  }
+  return [...gids];
+}
+
+/** The user a job runs as when its image names none, or names root: nobody. */
+export const NOBODY_USER = '65534:65534';
+
+/**
+ * Who the job's process is (issue 14, item 5): root only when the renter asked for it
+ * (admission has already checked that the owner allows it); otherwise the image's own
+ * USER when that is not root, or nobody. Root is uid 0 whatever the name says.
+ */
+export function containerUser(spec: JobSpec, imageUser: string): string {
+  if (spec.runAsRoot) return '0:0';
+  const user = imageUser.trim();
+  const uid = user.split(':')[0] ?? '';
+  if (user === '' || uid === '0' || uid === 'root') return NOBODY_USER;
+  return user;
+}
+
+/**
+ * Memory the container may use: its own limit plus its scratch, whose tmpfs pages are
+ * charged to the container that writes them (so a full scratch cannot OOM the job).
+ */
+export function containerMemoryBytes(spec: JobSpec): number {
+  return (spec.memoryLimitMb + spec.scratchSizeMb) * MIB;
+}
+
+/**
  * The Docker create body for a renter's job. A job is someone else's code on the
  * owner's machine, so it gets nothing it does not need:
+ * - an unprivileged user (`containerUser`: the image's USER, or nobody), root only when
+ *   the renter asked and the owner's terms allow it;
  * - no Linux capabilities (`CapDrop: ALL`, nothing added), not privileged, and
  *   `no-new-privileges` so setuid binaries in the image cannot gain any back;
  * - a read-only root file system; writable only a tmpfs `/tmp` (RAM, counted in the
- *   memory limit) and the job's own scratch volume at `/scratch`;
+ *   memory limit) and the job's own size-limited scratch volume at `/scratch`;
  * - pids, memory (no swap) and CPU limits;
  * - no host paths at all (no binds; never the Docker socket), no host network, IPC or
  *   PID namespace; the lease's own bridge network;
@@ -35,6 +90,8 @@ export function hardenedContainerSpec(
    * change. Hostname, ports and network aliases belong to the sidecar then.
    */
   mesh?: { sidecar: string },
+  /** From `containerUser`: never root unless the renter asked and the owner allows it. */
+  user: string = NOBODY_USER,
 ): ContainerCreateSpec {
   const hasGpus = spec.gpuUuids.length > 0;
   const env = Object.entries(spec.env).map(([key, value]) => `${key}=${value}`);
@@ -54,9 +111,10 @@ export function hardenedContainerSpec(
     portBindings[key] = [{ HostIp: '127.0.0.1', HostPort: '' }];
   }
 
-  const memoryBytes = spec.memoryLimitMb * MIB;
+  const memoryBytes = containerMemoryBytes(spec);
   const body: Record<string, unknown> = {
     Image: spec.image,
+    User: user,
     Labels: labels,
     Env: env,
     Hostname: spec.jobId.slice(0, 63),
@@ -71,7 +129,8 @@ export function hardenedContainerSpec(
       CapAdd: [],
       SecurityOpt: ['no-new-privileges:true'],
       ReadonlyRootfs: true,
-      Tmpfs: { '/tmp': `rw,nosuid,nodev,size=${spec.tmpSizeMb}m` },
+      // mode 1777: the job's user is not root, and /tmp must be writable for any uid.
+      Tmpfs: { '/tmp': `rw,nosuid,nodev,size=${spec.tmpSizeMb}m,mode=1777` },
       Binds: [],
       Mounts: [{ Type: 'volume', Source: names.volume, Target: SCRATCH_PATH, ReadOnly: false }],
       Memory: memoryBytes,
@@ -87,6 +146,9 @@ export function hardenedContainerSpec(
       Runtime: 'runc',
       DeviceRequests: hasGpus ? gpus.deviceRequests : [],
       Devices: hasGpus ? gpus.devices : [],
+      // Device nodes keep the host's owner and mode inside (AMD's /dev/kfd and render nodes
+      // are group "render"/"video"): an unprivileged job joins those groups, by number.
+      GroupAdd: hasGpus ? deviceGroups(gpus.devices) : [],
       RestartPolicy: { Name: 'no' },
       // Removed by the worker after it has read the exit code and the OOM flag.
       AutoRemove: false,

@@ -94,15 +94,16 @@ describeWithDocker('JobRunner on a real Docker engine', () => {
     expect(host.SecurityOpt).toEqual(['no-new-privileges:true']);
     expect(host.Privileged).toBe(false);
     expect(host.ReadonlyRootfs).toBe(true);
-    expect(host.Tmpfs).toEqual({ '/tmp': 'rw,nosuid,nodev,size=16m' });
+    expect(host.Tmpfs).toEqual({ '/tmp': 'rw,nosuid,nodev,size=16m,mode=1777' });
     expect(host.Binds ?? []).toEqual([]);
     expect(inspect.Mounts).toEqual([
       expect.objectContaining({ Type: 'volume', Name: names.volume, Destination: '/scratch', RW: true }),
     ]);
     expect(JSON.stringify([inspect.Mounts, host])).not.toContain('docker.sock');
     expect(host.PidsLimit).toBe(64);
-    expect(host.Memory).toBe(96 * 1024 * 1024);
-    expect(host.MemorySwap).toBe(96 * 1024 * 1024);
+    // Its memory and its scratch (a tmpfs of 8 MB, charged to the container that writes it).
+    expect(host.Memory).toBe((96 + 8) * 1024 * 1024);
+    expect(host.MemorySwap).toBe((96 + 8) * 1024 * 1024);
     expect(host.NanoCpus).toBe(5e8);
     expect(host.NetworkMode).toBe(names.network);
     expect(host.Runtime).toBe('runc');

@@ -9,7 +9,7 @@ import { describePullFailure } from './engine-errors';
 import type { JobEnding, StopReason } from './job-ending';
 import type { ContainerEngineEvent } from './engine-monitor';
 import type { ContainerGpuDevices } from '../hardware/vendors';
-import { hardenedContainerSpec } from './hardened-container';
+import { containerUser, hardenedContainerSpec, scratchVolumeSpec } from './hardened-container';
 import { jobLabels, jobResourceNames } from './job-resources';
 import type { JobLogRelay } from './job-log-relay';
 import type { JobRecord, JobStore } from './job-store';
@@ -277,7 +277,7 @@ export class JobRunner {
       const sidecar = mesh ? mesh.attach(spec) : Promise.resolve(null);
       resources = Promise.all([
         mesh ? sidecar : this.resources.ensureNetwork(spec),
-        this.options.engine.createVolume({ name: names.volume, labels: jobLabels(this.options.workerId, spec.leaseId, spec.jobId) }),
+        this.options.engine.createVolume(scratchVolumeSpec(spec, names, jobLabels(this.options.workerId, spec.leaseId, spec.jobId))),
       ]);
       resources.catch(() => undefined); // awaited below, after the image
       await this.ensureImage(active);
@@ -287,7 +287,8 @@ export class JobRunner {
       this.setState(spec.jobId, { state: 'creating' });
       const gpus = spec.gpuUuids.length > 0 ? this.options.gpuDevices(spec.gpuUuids) : { deviceRequests: [], devices: [] };
       const meshSidecar = await sidecar;
-      const create = hardenedContainerSpec(spec, names, jobLabels(this.options.workerId, spec.leaseId, spec.jobId), gpus, meshSidecar ?? undefined);
+      const user = containerUser(spec, await this.options.engine.imageUser(spec.image));
+      const create = hardenedContainerSpec(spec, names, jobLabels(this.options.workerId, spec.leaseId, spec.jobId), gpus, meshSidecar ?? undefined, user);
       active.containerId = await this.options.engine.createContainer(create);
       const containerId = active.containerId;
       this.options.storage.write('job container', () => this.options.store.attachContainer(spec.jobId, containerId));
@@ -395,8 +396,18 @@ export class JobRunner {
     await Promise.race([active.logsDone, delay(2_000)]);
     const reason = active.stopRequest ?? (active.engineLost ? 'engine-restarted' : 'exited');
     const ended = endingOf(spec, details ?? exitedWith(exitCode), reason, active.stopRequest);
+    // The scratch is a fixed-size tmpfs: the job saw ENOSPC. Say so in its ending, which
+    // the owner reads and the supplier session reports to the renter.
+    if (this.hitDiskLimit(spec.jobId)) {
+      ended.message += ` It filled its disk space (${spec.scratchSizeMb} MB of scratch at /scratch, ${spec.tmpSizeMb} MB at /tmp): writes beyond that fail with "No space left on device".`;
+    }
     await this.removeResources(spec, containerId);
     await this.finish(spec.jobId, ended);
+  }
+
+  /** Whether the job's own output says a write failed for lack of space (its scratch or /tmp is full). */
+  private hitDiskLimit(jobId: string): boolean {
+    return this.options.logs.read(jobId).lines.some((l) => l.stream !== 'worker' && /No space left on device|ENOSPC/.test(l.text));
   }
 
   private async stopContainer(active: ActiveJob): Promise<void> {

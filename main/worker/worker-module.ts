@@ -22,6 +22,10 @@ export interface WorkerModuleDeps {
   leaseValidity: LeaseValidity;
   /** The hub's clock minus this machine's (null: not measured): the doctor's clock check. */
   clockOffsetMs?: () => number | null;
+  /** The owner's lend terms allow root jobs (Settings → Lend). */
+  allowRootJobs?: () => boolean;
+  /** Registries on loopback or private addresses the owner allowed (Settings). */
+  allowedRegistries?: () => readonly string[];
 }
 
 export interface WorkerModule extends Module {
@@ -42,6 +46,8 @@ export function createWorkerModule(deps: WorkerModuleDeps): WorkerModule {
     gpuDevices: (uuids) => containerGpuDevices(deps.gpuVendors, gpus(), uuids),
     leaseValidity: deps.leaseValidity,
     ...(deps.clockOffsetMs ? { clockOffsetMs: deps.clockOffsetMs } : {}),
+    ...(deps.allowRootJobs ? { allowRootJobs: deps.allowRootJobs } : {}),
+    ...(deps.allowedRegistries ? { allowedRegistries: deps.allowedRegistries } : {}),
   });
   return {
     worker,

@@ -57,6 +57,12 @@ export interface WorkerServiceDeps {
   gpuDevices?: (gpuUuids: readonly string[]) => ContainerGpuDevices;
   diskReserveBytes?: () => number;
   diskSpace?: (path: string) => Promise<DiskSpace | null>;
+  /** Renters may ask for root (the owner's lend terms); off when absent. */
+  allowRootJobs?: () => boolean;
+  /** Registries on loopback or private addresses that jobs' images may come from (Settings); none when absent. */
+  allowedRegistries?: () => readonly string[];
+  /** DNS for registry names; tests answer for names they made up. */
+  resolveHost?: (host: string) => Promise<string[]>;
   /** The hub's clock minus this machine's (null: not measured): the doctor warns when it is off. */
   clockOffsetMs?: () => number | null;
   /** New log lines go out as one event per job this often (200 ms by default). */
@@ -149,6 +155,9 @@ export class WorkerService {
       nowMs: this.nowMs,
       diskReserveBytes: options.diskReserveBytes ?? (() => DEFAULT_DISK_RESERVE_BYTES),
       ...(options.diskSpace ? { diskSpace: options.diskSpace } : {}),
+      ...(options.allowRootJobs ? { allowRootJobs: options.allowRootJobs } : {}),
+      ...(options.allowedRegistries ? { allowedRegistries: options.allowedRegistries } : {}),
+      ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
     });
     this.runner = new JobRunner({
       engine: this.engine,

@@ -28,6 +28,8 @@ async function main(): Promise<void> {
     logger: silentLogger,
     engine: new DockerEngine(parseDockerHost(process.env.DOCKER_HOST)),
     diskReserveBytes: () => 0,
+    // The test registry and its throttling proxies are on 127.0.0.1: allowed as an owner allows theirs in Settings.
+    allowedRegistries: () => ['127.0.0.1:*'],
     initialBackoffMs: 200,
     maxBackoffMs: 1_000,
     storageRetryMs: 500,

@@ -35,6 +35,7 @@ export interface HookRecord {
 export function dockerToolsAvailable(): { ok: boolean; missing: string[] };
 export function startDockerTestEnv(options?: DockerTestEnvOptions): Promise<DockerTestEnv>;
 export function startTestRegistry(options: { dir: string; requireAuth?: boolean }): Promise<{ address: string; stop(): Promise<void> }>;
-export function buildBusyboxImage(options: { dockerHost: string; ref: string; dir?: string; extraBytes?: number }): Promise<string>;
+/** `user`: the image's USER (none by default). */
+export function buildBusyboxImage(options: { dockerHost: string; ref: string; dir?: string; extraBytes?: number; user?: string }): Promise<string>;
 export function pushImage(options: { dockerHost: string; ref: string; removeLocal?: boolean }): string;
 export function readHookLog(file: string): HookRecord[];

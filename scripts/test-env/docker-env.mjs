@@ -221,11 +221,14 @@ export async function startTestRegistry({ dir, requireAuth = false }) {
  * (sh, echo, sleep, cat, head, dd, …). `extraBytes` adds a file of random bytes, so
  * the image gets a layer nobody else has (a pull that must download).
  */
-export async function buildBusyboxImage({ dockerHost, ref, dir, extraBytes = 0 }) {
+export async function buildBusyboxImage({ dockerHost, ref, dir, extraBytes = 0, user }) {
   const rootfs = mkdtempSync(join(dir ?? tmpdir(), 'rootfs-'));
   try {
     mkdirSync(join(rootfs, 'bin'));
     mkdirSync(join(rootfs, 'tmp'));
+    // As in every distribution's image: jobs run unprivileged, and a tmpfs /tmp keeps the
+    // mode of the image's directory.
+    chmodSync(join(rootfs, 'tmp'), 0o1777);
     mkdirSync(join(rootfs, 'etc'));
     copyFileSync(BUSYBOX, join(rootfs, 'bin', 'busybox'));
     chmodSync(join(rootfs, 'bin', 'busybox'), 0o755);
@@ -240,7 +243,7 @@ export async function buildBusyboxImage({ dockerHost, ref, dir, extraBytes = 0 }
     const tarball = join(rootfs, '..', `${rootfs.split('/').pop()}.tar`);
     run('tar', ['-C', rootfs, '-cf', tarball, '.']);
     try {
-      run('docker', ['import', '-c', 'ENV PATH=/bin', '-c', 'CMD ["sh"]', tarball, ref], {
+      run('docker', ['import', '-c', 'ENV PATH=/bin', '-c', 'CMD ["sh"]', ...(user ? ['-c', `USER ${user}`] : []), tarball, ref], {
         env: { ...process.env, DOCKER_HOST: dockerHost },
       });
     } finally {

@@ -67,7 +67,8 @@ export class LeaseFollower implements Disposable {
     if (key === this.feedKey) return;
     this.disconnect();
     this.feedKey = key;
-    const feed = new RenterFeed({ hubUrl, token: () => this.o.hub.token(address) });
+    const { agent } = this.o.hub.tls.transport(hubUrl);
+    const feed = new RenterFeed({ hubUrl, token: () => this.o.hub.token(address), ...(agent ? { tlsAgent: agent } : {}) });
     feed.on('lease', (view) => this.onSnapshot(view));
     feed.on('event', (event) => this.onEvent(event));
     feed.on('refused', (error) => this.o.logger.warn({ code: error.code, reason: error.reason, detail: error.message }, 'the hub refused'));
@@ -145,10 +146,13 @@ export class LeaseFollower implements Disposable {
 
   private autoPay(leaseId: string): AutoPayState {
     const budget = this.o.budgets.get(leaseId);
+    const day = this.o.budgets.day();
     return {
       enabled: this.o.ledger.lease(leaseId)?.autoPayEnabled ?? false,
       limit: (budget?.limit ?? 0n).toString(),
       spent: (budget?.spent ?? 0n).toString(),
+      dayPaid: day.spent.toString(),
+      dayCap: day.cap.toString(),
     };
   }
 

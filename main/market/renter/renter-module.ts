@@ -311,7 +311,8 @@ export function createRenterModule(options: RenterModuleDeps): RenterModule {
       follower.publish(leaseId);
       autoPayer?.check(leaseId);
       const current = budgets.get(leaseId);
-      return { enabled, limit: (current?.limit ?? 0n).toString(), spent: (current?.spent ?? 0n).toString() };
+      const day = budgets.day();
+      return { enabled, limit: (current?.limit ?? 0n).toString(), spent: (current?.spent ?? 0n).toString(), dayPaid: day.spent.toString(), dayCap: day.cap.toString() };
     },
     'rent:evidence': async ({ leaseId }) => {
       renter();

@@ -164,7 +164,7 @@ describe('renting on a private grid', () => {
     // Both machines verified their own payment on chain and run.
     const running = await eventually(() => leaseOf(quote.leaseId), (l) => l.lease.state === 'running' && l.lease.nodes.every((n) => n.state === 'running'));
     expect(running.nextDue).toMatchObject({ increment: 1, amount: incrementCost(quote, 1).toString() });
-    expect(running.autoPay).toEqual({ enabled: false, limit: '0', spent: '0' });
+    expect(running.autoPay).toMatchObject({ enabled: false, limit: '0', spent: '0', dayPaid: '0' });
     expect(leaseUpdates.some((l) => l.lease.leaseId === quote.leaseId && l.lease.state === 'running')).toBe(true);
 
     a.send({ cmd: 'log', leaseId: quote.leaseId, stream: 'stdout', text: 'hello from rank 0' });
@@ -195,7 +195,10 @@ describe('renting on a private grid', () => {
     const paid = await app.handlers['rent:pay']({ leaseId: quote.leaseId, autoPayBudget: (inc0 + inc1).toString() });
     // The owner confirmed the budget itself (issue 14.2); increment 0 came out of it.
     expect(confirmations.slice(asked).map((c) => c.kind)).toEqual(['auto-pay']);
-    expect(paid.autoPay).toEqual({ enabled: true, limit: (inc0 + inc1).toString(), spent: inc0.toString() });
+    expect(paid.autoPay).toMatchObject({ enabled: true, limit: (inc0 + inc1).toString(), spent: inc0.toString() });
+    // Shown with every budget: what auto-pay spent today over all leases, against the owner's daily cap.
+    expect(paid.autoPay.dayPaid).toBe(inc0.toString());
+    expect(paid.autoPay.dayCap).toBe(app.settings.get().autoPayDailyCap);
 
     // Increment 1 is paid before it is due, without a question.
     const second = await eventually(() => leaseOf(quote.leaseId), (l) => l.nextDue?.increment === 2, 2 * INCREMENT_MS);
@@ -236,7 +239,7 @@ describe('renting on a private grid', () => {
     expect(extended.nextDue).toMatchObject({ increment: 1, amount: incrementCost(quote, 1).toString() });
     // Auto-pay turned on afterwards covers the next increment.
     const state = await app.handlers['rent:set-auto-pay']({ leaseId: quote.leaseId, enabled: true, budget: quote.perIncrement.total });
-    expect(state).toEqual({ enabled: true, limit: quote.perIncrement.total, spent: '0' });
+    expect(state).toMatchObject({ enabled: true, limit: quote.perIncrement.total, spent: '0' });
     await eventually(() => leaseOf(quote.leaseId), (l) => l.nextDue?.increment === 2, 2 * INCREMENT_MS);
 
     const workers = [...new Set(quote.placement.nodes.map((n) => n.workerId))].map((id) => (id === a.workerId ? a : b));
@@ -320,7 +323,7 @@ describe('renting on a private grid', () => {
     const asked = confirmations.length;
     app = await startRenter(join(dir, 'renter'), false);
     const followed = await eventually(() => leaseOf(quote.leaseId), (l) => l.autoPay.enabled);
-    expect(followed.autoPay).toEqual({ enabled: true, limit: (2n * perIncrement).toString(), spent: perIncrement.toString() });
+    expect(followed.autoPay).toMatchObject({ enabled: true, limit: (2n * perIncrement).toString(), spent: perIncrement.toString() });
     // The new process pays increment 1 from what is left of the budget, without asking.
     const paid = await eventually(() => leaseOf(quote.leaseId), (l) => l.lease.increments[1]?.payments.every((p) => p.signature !== null) === true, 2 * INCREMENT_MS);
     expect(paid.autoPay.spent).toBe((2n * perIncrement).toString());

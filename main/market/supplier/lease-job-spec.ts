@@ -39,8 +39,11 @@ export function leaseJobSpec(lease: WorkerLease, snapshot: HardwareSnapshot | nu
   const share = Math.min(1, lease.gpuUuids.length / totalGpus);
   const host = snapshot?.host ?? null;
   const cores = host ? Math.max(1, Math.floor(host.cpuCores * share * 10) / 10) : 2;
-  // 80 % of RAM is for jobs; the OS and the app keep the rest.
-  const memoryMb = host ? Math.max(512, Math.floor((host.ramTotalBytes / 1024 ** 2) * 0.8 * share)) : 4096;
+  // 80 % of RAM is for jobs; the OS and the app keep the rest. Scratch is a tmpfs (in
+  // memory, hardened-container.ts), so it comes out of that share: up to a quarter of it.
+  const jobMemoryMb = host ? Math.max(512, Math.floor((host.ramTotalBytes / 1024 ** 2) * 0.8 * share)) : 4096;
+  const scratchMb = Math.max(64, Math.min(SCRATCH_MB_PER_GPU * lease.gpuUuids.length, Math.floor(jobMemoryMb / 4)));
+  const memoryMb = Math.max(256, jobMemoryMb - scratchMb);
   const leaseMs = Math.max(lease.incrementCount * lease.incrementMs, ownerMaxLeaseMs);
   const ports = new Set(lease.job.ports ?? []);
   // Rank 0 hosts the rendezvous; its peers reach it on MASTER_PORT.
@@ -59,7 +62,7 @@ export function leaseJobSpec(lease: WorkerLease, snapshot: HardwareSnapshot | nu
     cpuCores: cores,
     memoryLimitMb: memoryMb,
     tmpSizeMb: 256,
-    scratchSizeMb: SCRATCH_MB_PER_GPU * lease.gpuUuids.length,
+    scratchSizeMb: scratchMb,
     maxDurationMs: Math.min(MAX_JOB_MS, leaseMs + lease.graceMs + START_ALLOWANCE_MS),
     // In the mesh, peers are reached over WireGuard and the internet is off (the renter
     // cannot choose egress yet). Without it, a cluster over machines must reach its peers
@@ -67,5 +70,6 @@ export function leaseJobSpec(lease: WorkerLease, snapshot: HardwareSnapshot | nu
     egress: mesh ? false : lease.worldSize > 1,
     stopGraceMs: 10_000,
     ...(mesh ? { mesh: { hubLeaseId: lease.leaseId, rank: lease.rank, placement: lease.peers.map((p) => ({ rank: p.rank, workerId: p.workerId, supplier: p.supplier! })) } } : {}),
+    runAsRoot: lease.job.runAsRoot ?? false,
   };
 }

@@ -52,6 +52,7 @@ export function planOffers(gpus: readonly HubGpu[], terms: LendTerms): Array<{ g
           maxLeaseMs: terms.maxLeaseMs,
           interruptible: terms.interruptible,
           schedule: terms.schedule,
+          ...(terms.allowRootJobs === true ? { allowsRootJobs: true } : {}),
         },
       });
     }

@@ -49,7 +49,8 @@ describeWithDocker('a supplier whose clock is ahead of the hub\'s', () => {
       timing: { incrementMs: INCREMENT_MS, graceMs: GRACE_MS, heartbeatIntervalMs: 500, tickMs: 100, reservationTtlMs: 60_000 },
     });
     app = createAppServices({ shell: 'headless', dataDir: join(dir, 'supplier'), version: '0.0.0-test', supplierTickMs: 250, nowMs: () => Date.now() + SKEW_MS });
-    app.settings.update({ network: 'grid', hubUrl: hub.url });
+    // The test registry is on 127.0.0.1: the owner allow-lists it (issue 14, item 5).
+    app.settings.update({ network: 'grid', hubUrl: hub.url, allowedRegistries: ['127.0.0.1:*'] });
     await app.start();
     await app.handlers['wallet:unlock']({ passphrase: 'correct horse battery staple' });
     await app.handlers['wallet:create']({});

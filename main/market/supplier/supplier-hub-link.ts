@@ -152,6 +152,9 @@ export class SupplierHubLink {
         hardware: workerHardware(snapshot),
         region: settings.lendTerms.region,
         agent: 'idlegrid-app',
+        ...(this.d.hub.tls.transport(hubUrl).agent ? { tlsAgent: this.d.hub.tls.transport(hubUrl).agent! } : {}),
+        // GPUs taken over from another owner: their releases, as the new owner pasted them.
+        gpuReleases: () => this.d.settings.get().gpuReleases,
         reconnectMinMs: 500,
         reconnectMaxMs: 15_000,
         nowMs: this.d.nowMs,

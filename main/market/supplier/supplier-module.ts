@@ -1,3 +1,4 @@
+import { ApiError } from '../../../common/api/errors';
 import type Database from 'better-sqlite3';
 import type { HubTime } from '../hub-time';
 import type { lendCalls } from '../../../common/api/lend';
@@ -84,7 +85,11 @@ export function createSupplierModule(options: SupplierModuleDeps): SupplierModul
     handlers: {
       'lend:status': () => session.status(),
       'lend:terms': () => session.terms(),
-      'lend:set-terms': ({ terms }) => session.setTerms(terms),
+      'lend:set-terms': async ({ terms }) => {
+        // Letting renters run as root widens what a job may do here: the owner confirms it (as in settings:update).
+        if (terms.allowRootJobs === true && options.settings.get().lendTerms.allowRootJobs !== true) await options.wallet.consent('network', "Let renters' jobs run as root");
+        return session.setTerms(terms);
+      },
       'lend:start-sharing': () => session.startSharing(),
       'lend:stop-sharing': ({ stopRunning }) => session.stopSharing(stopRunning),
       // This machine's own offers (its payout wallet; the active wallet before sharing started) are not the market.
@@ -92,6 +97,13 @@ export function createSupplierModule(options: SupplierModuleDeps): SupplierModul
       'lend:reputation': async () => {
         const workerId = session.status().workerId;
         return workerId ? options.hub.publicClient().workerReputation(workerId) : null;
+      },
+      'lend:release-gpus': async ({ newOwner }) => {
+        const from = options.settings.get().lendTerms.payoutAddress || options.wallet.vault.activeAddress();
+        if (!from) throw new ApiError('unavailable', 'Create or import the wallet these GPUs were shared with first.', 'no_wallet');
+        const uuids = options.hardware.gpus().filter((g) => g.lendable).map((g) => g.uuid);
+        const releases = await options.wallet.service.signGpuReleases(from, uuids, newOwner);
+        return { kind: 'idlegrid-gpu-release' as const, from, to: newOwner, releases };
       },
       'earnings:summary': ({ days }) => earnings.summary(days),
       'earnings:list': ({ limit, beforeMs }) => earnings.list(limit, beforeMs),

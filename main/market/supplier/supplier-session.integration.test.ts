@@ -72,7 +72,8 @@ describeWithDocker('supplier session (real hub, chain and Docker)', () => {
       limits: { newcomerCaps: false },
     });
     app = createAppServices({ shell: 'headless', dataDir: join(dir, 'supplier'), version: '0.0.0-test', supplierTickMs: 250 });
-    app.settings.update({ network: 'grid', hubUrl: hub.url });
+    // The test registry is on 127.0.0.1: the owner allow-lists it (issue 14, item 5).
+    app.settings.update({ network: 'grid', hubUrl: hub.url, allowedRegistries: ['127.0.0.1:*'] });
     app.events.on('lend:notice', (n) => notices.push(n));
     await app.start();
     await app.handlers['wallet:unlock']({ passphrase: 'correct horse battery staple' });

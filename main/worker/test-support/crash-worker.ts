@@ -19,6 +19,8 @@ async function main(): Promise<void> {
     logger: createStderrLogger(),
     engine: new DockerEngine(parseDockerHost(process.env.DOCKER_HOST)),
     diskReserveBytes: () => 0,
+    // The test registry and its throttling proxies are on 127.0.0.1: allowed as an owner allows theirs in Settings.
+    allowedRegistries: () => ['127.0.0.1:*'],
   });
   await worker.start();
   const spec = JSON.parse(specJson) as { jobId: string };

@@ -82,6 +82,9 @@ export async function startTestWorker(
     engine: new DockerEngine(parseDockerHost(options.dockerHost ?? dockerTestEnv.dockerHost)),
     probeImage: dockerTestEnv.testImage,
     diskReserveBytes: () => 0,
+    // The test registries and their throttling proxies are on 127.0.0.1 (any port): allowed
+    // here as an owner allows theirs in Settings. The registry-policy tests pass their own list.
+    allowedRegistries: () => ['127.0.0.1:*'],
     initialBackoffMs: 200,
     maxBackoffMs: 1_000,
     ...options,

@@ -106,4 +106,27 @@ describe('lend store', () => {
     expect(store.getState().medians.V100).toBeUndefined();
     expect(store.getState().error).toBeNull();
   });
+
+  it('makes the GPU release text to hand over, and keeps a pasted one (one release per GPU, the newest)', async () => {
+    const sig = (c: string) => c.repeat(88);
+    const bundle = { kind: 'idlegrid-gpu-release' as const, from: 'S'.repeat(44), to: 'B'.repeat(44), releases: [{ uuid: 'GPU-1', signature: sig('a') }] };
+    let saved: unknown = null;
+    const c = client()
+      .answer('lend:release-gpus', () => bundle)
+      .answer('settings:get', () => ({ ...DEFAULT_SETTINGS, gpuReleases: [{ uuid: 'GPU-1', signature: sig('z') }, { uuid: 'GPU-9', signature: sig('y') }] }))
+      .answer('settings:update', (patch) => {
+        saved = patch;
+        return DEFAULT_SETTINGS;
+      });
+    const store = createLendStore(c);
+    const text = await store.getState().releaseGpus(' ' + 'B'.repeat(44) + ' ');
+    expect(c.callsOf('lend:release-gpus')).toEqual([{ newOwner: 'B'.repeat(44) }]);
+    expect(JSON.parse(text!)).toEqual(bundle);
+
+    expect(await store.getState().acceptGpuReleases('not a release')).toBe(false);
+    expect(store.getState().releaseError).toMatch(/not a GPU release/);
+    expect(await store.getState().acceptGpuReleases(text!)).toBe(true);
+    expect(saved).toEqual({ gpuReleases: [{ uuid: 'GPU-9', signature: sig('y') }, { uuid: 'GPU-1', signature: sig('a') }] });
+    expect(store.getState().releaseError).toBeNull();
+  });
 });

@@ -1,4 +1,5 @@
 import { createStore } from 'zustand/vanilla';
+import { parseGpuReleaseBundle } from '../../../common/market/gpu-release-bundle';
 import type { StoreApi } from 'zustand/vanilla';
 import type { ApiClient } from '../../../common/api/client';
 import type { LendNotice, LendTerms, MarketMedian, SupplierStatus } from '../../../common/market/lend-types';
@@ -40,6 +41,11 @@ export interface LendStoreState {
   stopSharing(stopRunning?: boolean): Promise<boolean>;
   saveTerms(terms: LendTerms): Promise<boolean>;
   loadMedian(gpuModel: string): Promise<void>;
+  /** Signs releases of this machine's GPUs to `newOwner` (main asks the owner); the text to hand over, or null (error in `releaseError`). */
+  releaseGpus(newOwner: string): Promise<string | null>;
+  /** Takes over GPUs another owner released to this one: checks the pasted text, stores its releases (sent in the next hello). */
+  acceptGpuReleases(text: string): Promise<boolean>;
+  releaseError: string | null;
   dismissNotice(atMs: number): void;
   dismissError(): void;
 }
@@ -81,6 +87,7 @@ export function createLendStore(client: ApiClient, now: () => number = Date.now)
           set({ reputation: null });
         }
       },
+      releaseError: null,
 
       start: startOnce(() => {
         const offs = [
@@ -120,6 +127,35 @@ export function createLendStore(client: ApiClient, now: () => number = Date.now)
           return false;
         } finally {
           set((s) => (s.busy === 'terms' ? { busy: null } : {}));
+        }
+      },
+
+      async releaseGpus(newOwner) {
+        set({ releaseError: null });
+        try {
+          const bundle = await client.call('lend:release-gpus', { newOwner: newOwner.trim() });
+          return JSON.stringify(bundle);
+        } catch (error) {
+          set({ releaseError: errorMessage(error) });
+          return null;
+        }
+      },
+
+      async acceptGpuReleases(text) {
+        set({ releaseError: null });
+        const bundle = parseGpuReleaseBundle(text.trim());
+        if (!bundle) {
+          set({ releaseError: 'That is not a GPU release made by Idlegrid: paste the whole text the previous owner copied.' });
+          return false;
+        }
+        try {
+          const settings = await client.call('settings:get', {});
+          const others = settings.gpuReleases.filter((r) => !bundle.releases.some((b) => b.uuid === r.uuid));
+          await client.call('settings:update', { gpuReleases: [...others, ...bundle.releases].slice(-64) });
+          return true;
+        } catch (error) {
+          set({ releaseError: errorMessage(error) });
+          return false;
         }
       },
 

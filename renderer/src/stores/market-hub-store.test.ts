@@ -67,4 +67,18 @@ describe('market hub store', () => {
     expect(hubUrlProblem('ftp://x')).toMatch(/http/);
     expect(hubUrlProblem('https://hub.example:7070')).toBeNull();
   });
+
+  it('shows a hub certificate and pins exactly what was shown for its origin', async () => {
+    const cert = { origin: 'https://10.0.0.2:7070', fingerprintSha256: 'AB:'.repeat(31) + 'AB', subject: '10.0.0.2', issuer: '10.0.0.2', validToMs: 0, trustedBySystem: false, selfSigned: true };
+    const c = new ScriptedApiClient()
+      .answer('market:hub-certificate', () => cert)
+      .answer('settings:get', () => ({ pinnedHubCertificates: { 'https://other:1': 'CD:'.repeat(31) + 'CD' } }) as never)
+      .answer('settings:update', () => ({}) as never);
+    const store = createMarketHubStore(c);
+    expect(await store.getState().checkCertificate(' https://10.0.0.2:7070 ')).toEqual(cert);
+    expect(c.callsOf('market:hub-certificate')).toEqual([{ hubUrl: 'https://10.0.0.2:7070' }]);
+    expect(store.getState().certificate).toEqual(cert);
+    expect(await store.getState().acceptCertificate(cert)).toBe(true);
+    expect(c.callsOf('settings:update')).toEqual([{ pinnedHubCertificates: { 'https://other:1': 'CD:'.repeat(31) + 'CD', [cert.origin]: cert.fingerprintSha256 } }]);
+  });
 });

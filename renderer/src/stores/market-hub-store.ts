@@ -2,6 +2,7 @@ import { createStore } from 'zustand/vanilla';
 import type { StoreApi } from 'zustand/vanilla';
 import type { ApiClient } from '../../../common/api/client';
 import type { MarketHubStatus } from '../../../common/market/market-hub-types';
+import type { HubCertificate } from '../../../common/market/hub-certificate';
 import type { NetworkInfo } from '../../../common/wallet/network';
 import { errorMessage } from './error-message';
 import { startOnce } from './start-once';
@@ -14,7 +15,7 @@ import { startOnce } from './start-once';
 export interface MarketHubStoreState {
   hub: MarketHubStatus | null;
   loading: boolean;
-  busy: 'reconnect' | 'grid' | 'sign-out' | null;
+  busy: 'reconnect' | 'grid' | 'sign-out' | 'certificate' | null;
   /** A failed load or action (the hub's own trouble is `hub.error`). */
   error: string | null;
 
@@ -29,6 +30,14 @@ export interface MarketHubStoreState {
   joinGrid(hubUrl: string, options?: { acceptPlainHttp?: boolean }): Promise<NetworkInfo | null>;
   /** Revokes this app's sessions at the hub; the next market call signs in again. */
   signOut(): Promise<void>;
+  /** The certificate an https hub presents, shown before the user accepts it (null until checked). */
+  certificate: HubCertificate | null;
+  checkCertificate(hubUrl: string): Promise<HubCertificate | null>;
+  /**
+   * Pins the certificate shown (its fingerprint, for its origin): from then on the app
+   * talks to that hub only while it shows exactly that certificate. Main asks the owner.
+   */
+  acceptCertificate(certificate: HubCertificate): Promise<boolean>;
   dismissError(): void;
 }
 
@@ -54,6 +63,7 @@ export function createMarketHubStore(client: ApiClient): MarketHubStore {
     loading: true,
     busy: null,
     error: null,
+    certificate: null,
 
     start: startOnce(() => {
       const offs = [
@@ -113,6 +123,36 @@ export function createMarketHubStore(client: ApiClient): MarketHubStore {
         set({ error: errorMessage(error) });
       } finally {
         set((s) => (s.busy === 'sign-out' ? { busy: null } : {}));
+      }
+    },
+
+    async checkCertificate(hubUrl) {
+      set({ busy: 'certificate', error: null, certificate: null });
+      try {
+        const certificate = await client.call('market:hub-certificate', { hubUrl: hubUrl.trim() });
+        set({ certificate });
+        return certificate;
+      } catch (error) {
+        set({ error: errorMessage(error) });
+        return null;
+      } finally {
+        set((s) => (s.busy === 'certificate' ? { busy: null } : {}));
+      }
+    },
+
+    async acceptCertificate(certificate) {
+      set({ busy: 'certificate', error: null });
+      try {
+        const settings = await client.call('settings:get', {});
+        await client.call('settings:update', {
+          pinnedHubCertificates: { ...settings.pinnedHubCertificates, [certificate.origin]: certificate.fingerprintSha256 },
+        });
+        return true;
+      } catch (error) {
+        set({ error: errorMessage(error) });
+        return false;
+      } finally {
+        set((s) => (s.busy === 'certificate' ? { busy: null } : {}));
       }
     },
 

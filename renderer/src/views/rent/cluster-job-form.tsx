@@ -113,6 +113,12 @@ export function ClusterJobForm(props: ClusterJobFormProps) {
           <FormField label="Ports" htmlFor="job-ports" error={errors.ports} hint="Exposed on each container, e.g. 8888, 8265.">
             <input id="job-ports" className="text-input mono" placeholder="none (e.g. 8888, 8265)" value={draft.ports} onChange={(e) => set('ports', e.target.value)} aria-invalid={errors.ports ? true : undefined} data-testid="job-ports" />
           </FormField>
+          <FormField label="User" hint="Jobs run as the image's own user, or nobody when it names none. Root only on machines whose owners allow it; others refuse the job.">
+            <label className="checkbox-line rent-check">
+              <input type="checkbox" checked={draft.runAsRoot} onChange={(e) => set('runAsRoot', e.target.checked)} data-testid="job-run-as-root" />
+              <span>Run as root</span>
+            </label>
+          </FormField>
         </div>
       </section>
 

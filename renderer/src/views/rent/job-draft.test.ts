@@ -43,6 +43,13 @@ describe('job draft', () => {
     expect(request?.budget).toBe('2500000');
     expect(request?.durationMs).toBeUndefined();
     expect(request?.job.command).toEqual(['python', '-c', 'print(1)']);
+    expect(request?.job.runAsRoot).toBeUndefined();
+  });
+
+  it('asks for root only when ticked', () => {
+    const { request } = requestFromDraft({ ...EMPTY_JOB_DRAFT, image: 'x', hours: '1', runAsRoot: true }, {});
+    expect(request?.job.runAsRoot).toBe(true);
+    expect(rentRequestSchema.safeParse(request).success).toBe(true);
   });
 
   it('names every wrong field', () => {

@@ -21,6 +21,8 @@ export interface JobDraft {
   commandMode: 'shell' | 'lines';
   env: string;
   ports: string;
+  /** Ask to run as root (refused by suppliers whose terms do not allow it); off by default. */
+  runAsRoot: boolean;
   limitBy: 'duration' | 'budget';
   hours: string;
   minutes: string;
@@ -39,6 +41,7 @@ export const EMPTY_JOB_DRAFT: JobDraft = {
   commandMode: 'shell',
   env: '',
   ports: '',
+  runAsRoot: false,
   limitBy: 'duration',
   hours: '1',
   minutes: '0',
@@ -184,6 +187,7 @@ export function requestFromDraft(draft: JobDraft, constraints: Omit<PlacementCon
   if (command.args.length) job.command = command.args;
   if (Object.keys(env.env).length) job.env = env.env;
   if (ports.ports.length) job.ports = ports.ports;
+  if (draft.runAsRoot) job.runAsRoot = true;
   const request: RentRequest = {
     gpuCount,
     constraints: { ...constraints, sameModel: draft.sameModel, ...(maxNodes === undefined ? {} : { maxNodes }) },

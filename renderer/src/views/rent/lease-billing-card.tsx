@@ -25,6 +25,25 @@ interface LeaseBillingCardProps {
 }
 
 /** What the lease costs and has cost, what is due next, and the renter's levers on it. */
+/**
+ * "Auto-paid today: X of your daily cap Y", with a bar: everything auto-pay spent in the
+ * last 24 hours over every lease, next to the owner's cap (issue 14.2). Shown wherever a
+ * budget is, and on Spending.
+ */
+export function AutoPaidToday({ paid, cap, token }: { paid: string; cap: string; token: Parameters<typeof formatMoney>[1] }) {
+  const share = BigInt(cap) > 0n ? Number((BigInt(paid) * 1000n) / BigInt(cap)) / 1000 : 1;
+  return (
+    <div className="rent-autopay-spent rent-autopay-day" data-testid="autopay-day">
+      <div className="meter" role="meter" aria-label="Auto-paid in the last 24 hours" aria-valuemin={0} aria-valuemax={1} aria-valuenow={Math.min(1, share)}>
+        <div className={share >= 0.9 ? 'meter-fill meter-fill-warn' : 'meter-fill'} style={{ width: `${Math.min(1, share) * 100}%` }} />
+      </div>
+      <span className="small">
+        <strong>Auto-paid today: {formatMoney(paid, token)}</strong> of your daily cap {formatMoney(cap, token)} (last 24 hours, every lease; Settings → Wallet)
+      </span>
+    </div>
+  );
+}
+
 export function LeaseBillingCard({ rentLease, token, busy, error, onPayNext, onSetAutoPay, onExtend, onTerminate }: LeaseBillingCardProps) {
   const { lease, autoPay, nextDue } = rentLease;
   const now = useNow(1000);
@@ -159,6 +178,7 @@ export function LeaseBillingCard({ rentLease, token, busy, error, onPayNext, onS
           </span>
         </div>
       ) : null}
+      {autoPay.dayCap !== undefined && autoPay.dayPaid !== undefined && (autoPay.enabled || autoPay.dayPaid !== '0') ? <AutoPaidToday paid={autoPay.dayPaid} cap={autoPay.dayCap} token={token} /> : null}
       {budgetError ? <p className="field-error">{budgetError}</p> : null}
       {errorFor('auto-pay') ? <p className="field-error" role="alert">{errorFor('auto-pay')}</p> : null}
 

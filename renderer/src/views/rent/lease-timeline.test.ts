@@ -50,12 +50,27 @@ describe('spending totals', () => {
       [rentReceipt('a', { paidAtMs: now - day, amount: '100', autoApproved: true }), rentReceipt('b', { paidAtMs: now - 10 * day, amount: '200', leaseId: 'lease-2' }), rentReceipt('c', { paidAtMs: now - 40 * day, amount: '300' })],
       now,
     );
-    expect(totals).toEqual({ all: 600n, week: 100n, month: 300n, auto: 100n, count: 3, leases: 2, otherNetworks: [] });
+    expect(totals).toEqual({ all: 600n, week: 100n, month: 300n, auto: 100n, autoDay: 0n, count: 3, leases: 2, otherNetworks: [] });
   });
 
   it('adds up only the current network: Sandbox test money never adds to a grid\'s', () => {
     const now = 100 * 86_400_000;
     const totals = spendingTotals([rentReceipt('a', { paidAtMs: now, amount: '100', network: 'grid' }), rentReceipt('b', { paidAtMs: now, amount: '200', network: 'sandbox' }), rentReceipt('c', { paidAtMs: now, amount: '5', network: 'sandbox' })], now, 'grid');
-    expect(totals).toEqual({ all: 100n, week: 100n, month: 100n, auto: 0n, count: 1, leases: 1, otherNetworks: [{ network: 'sandbox', payments: 2 }] });
+    expect(totals).toEqual({ all: 100n, week: 100n, month: 100n, auto: 0n, autoDay: 0n, count: 1, leases: 1, otherNetworks: [{ network: 'sandbox', payments: 2 }] });
+  });
+
+  it('counts what auto-pay paid in the last 24 hours, for "auto-paid today" against the daily cap', () => {
+    const hour = 3_600_000;
+    const now = 1_000 * hour;
+    const totals = spendingTotals(
+      [
+        rentReceipt('a', { paidAtMs: now - hour, amount: '70', autoApproved: true }),
+        rentReceipt('b', { paidAtMs: now - 2 * hour, amount: '30', autoApproved: false }),
+        rentReceipt('c', { paidAtMs: now - 25 * hour, amount: '500', autoApproved: true }),
+      ],
+      now,
+    );
+    expect(totals.autoDay).toBe(70n);
+    expect(totals.auto).toBe(570n);
   });
 });

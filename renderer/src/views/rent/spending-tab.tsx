@@ -13,6 +13,7 @@ import { shortLeaseId } from './rent-format';
 import { RentNeedsWallet } from './rent-needs-wallet';
 import { RentUnavailable } from './rent-unavailable';
 import { useActiveWallet } from './use-active-wallet';
+import { AutoPaidToday } from './lease-billing-card';
 import { tokenUnitOf, usePaymentToken } from '../../wallet/use-payment-token';
 import { Money } from '../../components/money';
 import { incrementNumber } from '../../../../common/market/increment-number';
@@ -28,6 +29,7 @@ export function spendingTotals(receipts: RentReceipt[], nowMs: number, network?:
   let week = 0n;
   let month = 0n;
   let auto = 0n;
+  let autoDay = 0n;
   const others = new Map<string, number>();
   const counted = network === undefined ? receipts : receipts.filter((r) => r.network === network);
   for (const r of receipts) if (network !== undefined && r.network !== network) others.set(r.network, (others.get(r.network) ?? 0) + 1);
@@ -37,8 +39,9 @@ export function spendingTotals(receipts: RentReceipt[], nowMs: number, network?:
     if (nowMs - r.paidAtMs <= 7 * DAY_MS) week += amount;
     if (nowMs - r.paidAtMs <= 30 * DAY_MS) month += amount;
     if (r.autoApproved) auto += amount;
+    if (r.autoApproved && nowMs - r.paidAtMs < DAY_MS) autoDay += amount;
   }
-  return { all, week, month, auto, count: counted.length, leases: new Set(counted.map((r) => r.leaseId)).size, otherNetworks: [...others].map(([name, payments]) => ({ network: name, payments })) };
+  return { all, week, month, auto, autoDay, count: counted.length, leases: new Set(counted.map((r) => r.leaseId)).size, otherNetworks: [...others].map(([name, payments]) => ({ network: name, payments })) };
 }
 
 /** Every payment this wallet made for leases, with its signature to check on chain. */
@@ -52,6 +55,8 @@ export function SpendingTab() {
   const totals = spendingTotals(receipts, Date.now(), network);
   const d = usePaymentToken();
   const wallet = useActiveWallet();
+  const autoPayOn = useStoreState('settings', (s) => s.settings?.autoPayEnabled ?? false);
+  const dailyCap = useStoreState('settings', (s) => s.settings?.autoPayDailyCap ?? null);
   if (wallet === null && receipts.length === 0) {
     return (
       <div className="rent-panel" data-testid="rent-spending">
@@ -64,6 +69,12 @@ export function SpendingTab() {
     <div className="rent-panel" data-testid="rent-spending">
       {error?.unavailable ? <RentUnavailable message={error.message} onRetry={() => void actions.loadReceipts()} /> : error ? <ErrorNotice title="Spending" message={error.message} onRetry={() => void actions.loadReceipts()} /> : null}
       {loading && receipts.length === 0 && !error ? <LoadingState message="Loading receipts…" /> : null}
+
+      {dailyCap !== null && (autoPayOn || totals.autoDay > 0n) ? (
+        <section className="section" aria-label="Auto-pay today">
+          <AutoPaidToday paid={totals.autoDay.toString()} cap={dailyCap} token={d} />
+        </section>
+      ) : null}
 
       {receipts.length > 0 ? (
         <section className="section" aria-label="Totals">

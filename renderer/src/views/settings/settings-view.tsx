@@ -12,6 +12,7 @@ import { ToggleSwitch } from './toggle-switch';
 import { MarketSettingsSection } from './market-settings-section';
 import { WalletSettingsSection } from './wallet-settings-section';
 import { DiagnosticsRow } from './diagnostics-row';
+import { LendingSafetySection } from './lending-safety-section';
 
 const THEME_OPTIONS = [
   { value: 'system', label: 'System' },
@@ -96,6 +97,8 @@ export function SettingsView() {
       ) : null}
 
       <MarketSettingsSection />
+
+      <LendingSafetySection />
 
       <WalletSettingsSection />
 

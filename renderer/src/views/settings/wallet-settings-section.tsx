@@ -10,6 +10,7 @@ import type { NetworkKind } from '../../../../common/wallet/network';
 import { SettingRow } from './setting-row';
 import { SettingsSection } from './settings-section';
 import { ToggleSwitch } from './toggle-switch';
+import { HubCertificateRow } from './hub-certificate-row';
 import { PAYMENT_TOKEN } from '../../../../common/money/token-registry';
 import { isPlainHttpBeyondPrivate, normaliseHubUrl } from '../../../../common/hub/hub-url';
 
@@ -103,6 +104,7 @@ export function WalletSettingsSection() {
             />
           </SettingRow>
         ) : null}
+        {kind === 'grid' && normalisedHub ? <HubCertificateRow hubUrl={normalisedHub} /> : null}
         {plainHttpWarning ? (
           <div className="field-warning" role="alert" data-testid="settings-plain-http-warning">
             <p>
