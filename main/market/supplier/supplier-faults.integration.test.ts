@@ -56,7 +56,7 @@ const offersAtHub = async () => (await renter.searchOffers({ gpuModel: 'V100' })
         timing: { incrementMs: 25_000, graceMs: 2_000, heartbeatIntervalMs: 500, tickMs: 100, reservationTtlMs: 60_000 },
       });
       app = createAppServices({ shell: 'headless', dataDir: join(disk.dir, 'supplier'), version: '0.0.0-test', supplierTickMs: 250 });
-      app.settings.update({ network: 'grid', hubUrl: hub.url });
+      app.settings.update({ network: 'grid', hubUrl: hub.url, allowedRegistries: ['127.0.0.1:*'] });
       await app.start();
       await app.handlers['wallet:unlock']({ passphrase: 'correct horse battery staple' });
       await app.handlers['wallet:create']({});
