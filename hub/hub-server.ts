@@ -18,6 +18,9 @@ import { PublicExplorerPage } from './explorer/public-explorer-page';
 import { RateLimiter } from './gateway/rate-limiter';
 import { RenterGateway } from './gateway/renter-gateway';
 import { WorkerGateway } from './gateway/worker-gateway';
+import { AccessRelay } from './gateway/access-relay';
+import type { AccessRelayLimits } from './gateway/access-relay';
+import { HUB_ACCESS_RENTER_WS_PATH, HUB_ACCESS_WORKER_WS_PATH } from '../common/access/access-protocol';
 import { HubHttpApi } from './http/hub-http-api';
 import { checkHubExposure, loopbackOrigin } from './http/public-origin';
 import { LeaseService } from './leases/lease-service';
@@ -155,6 +158,8 @@ export interface HubServerOptions {
   chain: HubChainConfig;
   timing?: Partial<HubTiming>;
   limits?: Partial<HubLimits>;
+  /** Node-access stream limits (issue 12): per lease, per renter, the open timeout. */
+  access?: Partial<AccessRelayLimits>;
   clock?: HubClock;
   random?: RandomBytes;
   /** Where the hub logs (the CLI: JSON lines on stdout; the app: its log files, scope 'hub'). */
@@ -175,6 +180,8 @@ export interface RunningHub {
   offers: OfferBook;
   leases: LeaseService;
   timing: HubTiming;
+  /** The node-access stream relay (terminals, forwards, files). */
+  access: AccessRelay;
   /** Stops timers, says goodbye to every socket, writes presence and closes the store. */
   close(): Promise<void>;
 }
@@ -225,6 +232,7 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
   });
   const sessions = new SessionTokens({ store, clock, random });
   let renterGateway: RenterGateway | null = null;
+  let accessRelay: AccessRelay | null = null;
   leases = new LeaseService({
     store,
     clock,
@@ -235,7 +243,10 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
     payments: options.chain.payments ?? unavailableChain,
     notifier: {
       toWorker: (workerId, message) => void workers.send(workerId, message),
-      toRenter: (leaseId, event) => renterGateway?.publish(leaseId, event),
+      toRenter: (leaseId, event) => {
+        renterGateway?.publish(leaseId, event);
+        if (event.type === 'lease.state' && event.state === 'ended') accessRelay?.leaseEnded(leaseId, event.reason);
+      },
     },
     terms: {
       token,
@@ -275,6 +286,8 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
   const logger = options.logger;
   const workerGateway = new WorkerGateway({ logger, sessions: workerSessions, sessionTokens: sessions, workers, limiter: workerLimiter, connectLimiter, helloTimeoutMs: timing.helloTimeoutMs });
   renterGateway = new RenterGateway({ logger, sessions, leases, limiter: requestLimiter, helloTimeoutMs: timing.helloTimeoutMs });
+  accessRelay = new AccessRelay({ logger, sessions, leases, workers, nowMs: () => clock.nowMs(), helloTimeoutMs: timing.helloTimeoutMs, ...(options.access ? { limits: options.access } : {}) });
+  const access = accessRelay;
   const explorer = new ExplorerStatsService(store, clock, workers, leases);
 
   const server: Server = options.tls
@@ -317,6 +330,8 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
     const path = new URL(req.url ?? '/', 'http://hub.invalid').pathname;
     if (path === HUB_WORKER_WS_PATH) workerGateway.handleUpgrade(req, socket, head);
     else if (path === HUB_RENTER_WS_PATH) renterGateway!.handleUpgrade(req, socket, head);
+    else if (path === HUB_ACCESS_RENTER_WS_PATH) access.handleRenterUpgrade(req, socket, head);
+    else if (path === HUB_ACCESS_WORKER_WS_PATH) access.handleWorkerUpgrade(req, socket, head);
     else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
   });
 
@@ -363,12 +378,14 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
     offers,
     leases,
     timing,
+    access,
     async close() {
       if (closed) return;
       closed = true;
       for (const t of timers) clearInterval(t);
       workerGateway.closeAll(1001, 'hub shutting down');
       renterGateway!.closeAll(1001, 'hub shutting down');
+      access.closeAll(1001, 'hub shutting down');
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
