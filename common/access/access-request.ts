@@ -54,12 +54,14 @@ export const signedAccessRequestSchema = z
   .strict();
 export type SignedAccessRequest = z.infer<typeof signedAccessRequestSchema>;
 
+export const ACCESS_REQUEST_HEADING = 'Idlegrid node access (a stream into a node of your lease; not a transaction)';
+
 /** The exact UTF-8 text the renter's wallet signs; it names what it is so it cannot pass for a sign-in or a transaction. */
 export function accessRequestText(r: AccessRequest): string {
   const target =
     r.kind === 'terminal' ? `terminal ${r.cols ?? 80}x${r.rows ?? 24}` : r.kind === 'forward' ? `port ${r.port}` : `${r.kind} ${r.path}`;
   return [
-    'Idlegrid node access (a stream into a node of your lease; not a transaction)',
+    ACCESS_REQUEST_HEADING,
     `Lease: ${r.leaseId}`,
     `Node: ${r.rank}`,
     `Renter: ${r.renter}`,

@@ -62,6 +62,11 @@ export class SupplierHubLink {
     return this.clientKey ? this.clientKey.split('|')[0]! : null;
   }
 
+  /** The wallet this machine's worker session is signed in with (its payout address). */
+  get payoutAddress(): string | null {
+    return this.clientKey ? (this.clientKey.split('|')[1] ?? null) : null;
+  }
+
   get workerId(): string | null {
     return this.client?.workerId ?? null;
   }

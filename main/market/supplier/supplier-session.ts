@@ -27,6 +27,7 @@ import { SupplierLeaseLifecycle } from './supplier-lease-lifecycle';
 import type { SupplierLeaseStore } from './supplier-lease-store';
 import { supplierStatus } from './supplier-status';
 import { ThermalController } from './thermal-controller';
+import { SupplierAccess } from './access/supplier-access';
 import type { Logger } from '../../../common/logger';
 
 /** How often refunds owed or in flight are tried again. */
@@ -77,6 +78,8 @@ export class SupplierSession {
   private readonly refunds: LeaseRefunds;
   private lastRefundSettleMs = 0;
   private readonly thermal: ThermalController;
+  /** Renters' streams into this machine's containers (terminals). */
+  readonly access: SupplierAccess;
   /** Listeners and the clock of one start, released by `stop`. */
   private running = new DisposableStore({ name: 'SupplierSession' });
   private readonly statusChanged = new Emitter<SupplierStatus>();
@@ -142,7 +145,21 @@ export class SupplierSession {
     };
     this.payments = new PaymentIntake({ leases, earnings, wallet, earningsChanged, link: this.link, lifecycle: this.lifecycle, terms, stopped, notice, publish, nowMs, hubId, onBookedAfterEnd });
     this.thermal = new ThermalController(common);
+    this.access = new SupplierAccess({
+      leases,
+      engine: worker.engine,
+      containerOf: (jobId) => {
+        try {
+          return worker.job(jobId).containerId;
+        } catch {
+          return null;
+        }
+      },
+      nowMs: () => d.hubTime.nowMs() ?? nowMs(),
+      logger: d.logger,
+    });
   }
+
 
   async start(): Promise<void> {
     this.stopped = false;
@@ -170,7 +187,8 @@ export class SupplierSession {
     await this.link.idle();
     this.meter.meterAll();
     this.lifecycle.stop();
-    // Jobs keep running (the next start re-adopts paid ones); only the socket goes.
+    // Jobs keep running (the next start re-adopts paid ones); only the sockets go.
+    this.access.stop();
     this.link.close();
   }
 
@@ -254,10 +272,14 @@ export class SupplierSession {
 
   private onHubMessage(message: HubToWorkerMessage): void {
     switch (message.type) {
-      case 'welcome':
+      case 'welcome': {
+        const hubUrl = this.link.hubUrl;
+        const payout = this.link.payoutAddress;
+        if (hubUrl && payout) this.access.connect(hubUrl, message.workerId, () => this.d.hub.token(payout, 'worker'));
         void this.lifecycle.onWelcome(message.leases);
         void this.sync();
         break;
+      }
       case 'lease.assigned':
         void this.queue.run(message.lease.leaseId, () => this.lifecycle.onAssigned(message.lease));
         break;
@@ -265,6 +287,7 @@ export class SupplierSession {
         void this.queue.run(message.leaseId, () => this.payments.onPaid(message.leaseId, message));
         break;
       case 'lease.stop':
+        this.access.leaseEnded(message.leaseId);
         void this.queue.run(message.leaseId, () => this.lifecycle.endLease(message.leaseId, message.message || `The lease ended (${message.reason}).`, {}));
         break;
       default:
