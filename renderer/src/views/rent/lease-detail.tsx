@@ -8,6 +8,7 @@ import { formatDateTime } from '../../format/market-format';
 import { LeaseBillingCard } from './lease-billing-card';
 import { LeaseMeshCard } from './lease-mesh-card';
 import { LeaseNodeCard } from './lease-node-card';
+import { LeaseTerminalsCard } from './lease-terminals-card';
 import { LeaseTimeline } from './lease-timeline';
 import { leaseStateText, leaseTone, shortLeaseId } from './rent-format';
 import { useTokenUnit } from '../../wallet/use-payment-token';
@@ -81,6 +82,7 @@ export function LeaseDetail({ rentLease }: { rentLease: RentLease }) {
               <LeaseNodeCard key={status.rank} status={status} placement={lease.placement.nodes.find((n) => n.rank === status.rank)} logs={logsByRank.get(status.rank) ?? EMPTY_LOGS} live={live} />
             ))}
           </div>
+          <LeaseTerminalsCard leaseId={id} nodes={statuses} live={live} />
           {lease.placement.nodes.length > 1 ? <LeaseMeshCard mesh={rentLease.mesh ?? null} live={live} /> : null}
         </div>
         <aside className="rent-lease-side">
