@@ -24,7 +24,7 @@ test.afterAll(async () => {
   await app?.stop();
 });
 
-test('a renter opens terminals on its node, types, resizes, and they close when the lease ends', async ({ page }) => {
+test('a renter opens terminals and a port forward on its node, and they close when the lease ends', async ({ page }) => {
   test.setTimeout(240_000);
   await page.setViewportSize({ width: 1400, height: 1000 });
   await app.open(page, '#/home');
@@ -39,7 +39,7 @@ test('a renter opens terminals on its node, types, resizes, and they close when 
   const rent = await new RentPage(page).open();
   await rent.search();
   await expect.poll(() => rent.offerModels()).toContain('NVIDIA GeForce RTX 4090');
-  await rent.fillClusterJob({ gpuCount: 1, image: image!, command: `sh -c 'sleep 600'`, hours: 1 });
+  await rent.fillClusterJob({ gpuCount: 1, image: image!, command: `sh -c 'mkdir -p /tmp/www; echo hello-through-the-forward > /tmp/www/index.html; exec httpd -f -p 8080 -h /tmp/www'`, hours: 1 });
   await rent.getQuote();
   await rent.setQuoteAutoPay(null);
   await rent.pay({ confirmations: 1 });
@@ -67,8 +67,23 @@ test('a renter opens terminals on its node, types, resizes, and they close when 
   await expect.poll(() => rent.terminalText(), { timeout: 30_000 }).toContain('second-2');
   await page.screenshot({ path: test.info().outputPath('terminal.png') });
 
+  // A port forward: port 8080 of the node on 127.0.0.1 here, fetched, and opened in the browser.
+  const row = await rent.openForward(8080, 0);
+  const url = (await row.getAttribute('data-url'))!;
+  expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+  await expect(row.getByTestId('forward-url')).toHaveText(url);
+  const fetched = await page.request.get(url);
+  expect(await fetched.text()).toBe('hello-through-the-forward\n');
+  const [tab] = await Promise.all([page.context().waitForEvent('page'), row.getByTestId('forward-browser').click()]);
+  await expect(tab.locator('body')).toContainText('hello-through-the-forward', { timeout: 15_000 });
+  await tab.close();
+  await page.screenshot({ path: test.info().outputPath('forward.png') });
+
   await rent.terminate();
   await rent.waitForLeaseState('ended', 60_000);
   await expect(rent.terminalTabs().filter({ hasText: '(closed)' })).toHaveCount(2, { timeout: 30_000 });
   await expect(rent.terminalClosed()).toContainText(/lease ended|closed/i);
+  // The lease's forwards stop listening once it ended.
+  await expect(rent.forwardRows()).toHaveCount(0, { timeout: 30_000 });
+  await expect(page.request.get(url)).rejects.toThrow();
 });

@@ -4,6 +4,8 @@ import type { AccessCloseCode } from '../common/access/access-protocol';
 import { AccessStream } from './access-stream';
 import type { AccessStreamSink } from './access-stream';
 
+const KEEPALIVE_MS = 25_000;
+
 /**
  * The streams of one access socket (either app's): routes binary data frames and the
  * credit, end and close frames to their AccessStream, and hands every other control frame
@@ -11,11 +13,23 @@ import type { AccessStreamSink } from './access-stream';
  */
 export class AccessMux implements AccessStreamSink {
   readonly streams = new Map<number, AccessStream>();
+  private readonly keepalive: NodeJS.Timeout;
+  private awaitingPong = false;
 
   constructor(
     readonly ws: WebSocket,
     private readonly onControl: (message: { type: string; [key: string]: unknown }) => void,
   ) {
+    // Pings keep an idle stream's NAT mapping alive (a notebook left open for hours) and
+    // find a dead connection: no pong by the next ping and the socket is given up.
+    this.keepalive = setInterval(() => {
+      if (this.awaitingPong) return void ws.terminate();
+      this.awaitingPong = true;
+      if (this.open) ws.ping();
+    }, KEEPALIVE_MS);
+    this.keepalive.unref();
+    ws.on('pong', () => (this.awaitingPong = false));
+    ws.on('close', () => clearInterval(this.keepalive));
     ws.on('message', (data, isBinary) => {
       const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
       if (isBinary) {

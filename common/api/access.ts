@@ -20,7 +20,25 @@ export interface AccessTerminalClosed {
   failed: boolean;
 }
 
-/** Reaching the nodes of the renter's leases (issue 12): terminals today. */
+/** A port of a node's container, listened on at 127.0.0.1 of the renter's computer. */
+export interface AccessForward {
+  forwardId: string;
+  leaseId: string;
+  rank: number;
+  /** The container's port. */
+  port: number;
+  /** Where it listens on this computer (127.0.0.1). */
+  localPort: number;
+  /** http://127.0.0.1:localPort/ for Open in browser. */
+  url: string;
+  openedAtMs: number;
+  /** Connections carried right now. */
+  connections: number;
+  /** Why the last connection could not be carried (nothing listening in the container, the lease ended), or null. */
+  lastError: string | null;
+}
+
+/** Reaching the nodes of the renter's leases (issue 12): terminals and port forwards. */
 export const accessCalls = {
   /** Opens a shell in node `rank` of the lease (docker exec with a TTY on the supplier's machine, through the hub). */
   'access:terminal-open': call<AccessTerminal>()(z.object({ leaseId: z.string().min(1).max(64), rank: z.number().int().min(0).max(255), ...size }).strict()),
@@ -29,10 +47,21 @@ export const accessCalls = {
   'access:terminal-resize': call<{ ok: true }>()(z.object({ terminalId, ...size }).strict()),
   'access:terminal-close': call<{ ok: true }>()(z.object({ terminalId }).strict()),
   'access:terminals': call<AccessTerminal[]>()(z.object({}).strict()),
+  /**
+   * Forwards port `port` of node `rank`'s container to 127.0.0.1:`localPort` here (a free
+   * port when omitted). Any port of the renter's own lease may be forwarded, declared or not.
+   */
+  'access:forward-open': call<AccessForward>()(
+    z.object({ leaseId: z.string().min(1).max(64), rank: z.number().int().min(0).max(255), port: z.number().int().min(1).max(65535), localPort: z.number().int().min(1024).max(65535).optional() }).strict(),
+  ),
+  'access:forward-close': call<{ ok: true }>()(z.object({ forwardId: z.string().min(1).max(64) }).strict()),
+  'access:forwards': call<AccessForward[]>()(z.object({}).strict()),
 };
 
 export const accessEvents = {
   /** Output of a terminal, decoded as UTF-8 (a character split across chunks is kept whole). */
   'access:terminal-output': event<{ terminalId: string; data: string }>(),
   'access:terminal-closed': event<AccessTerminalClosed>(),
+  /** The forwards, whenever one opens, closes, or its connections or last error change. */
+  'access:forwards': event<AccessForward[]>(),
 };

@@ -315,6 +315,20 @@ export class RentPage {
     return this.page.getByTestId('terminal-closed');
   }
 
+  /** Forwards port `port` of node `rank` and returns the row (data-url, data-local-port). */
+  async openForward(port: number, rank = 0, timeout = 30_000): Promise<Locator> {
+    await this.page.getByTestId('forward-port').fill(String(port));
+    await this.page.getByTestId('forward-node').selectOption(String(rank));
+    await this.page.getByTestId('forward-open').click();
+    const row = this.page.locator(`[data-testid="forward-row"][data-port="${port}"]`);
+    await row.waitFor({ timeout });
+    return row;
+  }
+
+  forwardRows(): Locator {
+    return this.page.getByTestId('forward-row');
+  }
+
   leaseProblem(): Locator {
     return this.page.getByTestId('lease-problem');
   }

@@ -128,7 +128,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const market = createMarketModule({ dataDir: options.dataDir, settings, wallet, logger: logger.child({ scope: 'market' }), ...(options.embeddedHubTiming ? { embeddedTiming: options.embeddedHubTiming } : {}) });
   const hub = market.hub;
   const renter = createRenterModule({ ledgerDb, settings, hub, wallet, logger: logger.child({ scope: 'rent' }), nowMs, ...options.renter });
-  const access = createAccessModule({ hub, wallet, logger: logger.child({ scope: 'access' }), nowMs });
+  const access = createAccessModule({ hub, wallet, logger: logger.child({ scope: 'access' }), nowMs, onDidChangeLease: renter.onDidChangeLease });
   const supplier = createSupplierModule({
     dataDir: options.dataDir,
     ledgerDb,

@@ -78,5 +78,6 @@ export function forwardUiEvents(s: UiEventSources, sink: UiEventSink<ApiEventMap
   forward(store, sink, s.renter.onDidChangeReceipts, 'rent:receipts-changed');
   forward(store, sink, s.access.onTerminalOutput, 'access:terminal-output');
   forward(store, sink, s.access.onTerminalClosed, 'access:terminal-closed');
+  forward(store, sink, s.access.onDidChangeForwards, 'access:forwards');
   return store;
 }

@@ -1,6 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { StoreApi } from 'zustand/vanilla';
-import type { AccessTerminal, AccessTerminalClosed } from '../../../common/api/access';
+import type { AccessForward, AccessTerminal, AccessTerminalClosed } from '../../../common/api/access';
 import type { ApiClient } from '../../../common/api/client';
 import { errorMessage } from './error-message';
 import { startOnce } from './start-once';
@@ -11,13 +11,15 @@ export interface TerminalTab extends AccessTerminal {
 }
 
 /**
- * The renter's terminals on its nodes. Output is not kept in the state (a busy shell
+ * The renter's terminals and port forwards on its nodes. Output is not kept in the state (a busy shell
  * would re-render every view): each terminal component subscribes to its own output
  * with `onOutput`, and output that arrives before it mounts is held for it.
  */
 export interface AccessStoreState {
   terminals: TerminalTab[];
+  forwards: AccessForward[];
   opening: { leaseId: string; rank: number } | null;
+  forwarding: boolean;
   error: string | null;
 
   start(): () => void;
@@ -29,6 +31,8 @@ export interface AccessStoreState {
   dismiss(terminalId: string): void;
   onOutput(terminalId: string, listener: (data: string) => void): () => void;
   dismissError(): void;
+  openForward(leaseId: string, rank: number, port: number, localPort?: number): Promise<AccessForward | null>;
+  closeForward(forwardId: string): void;
 }
 
 export type AccessStore = StoreApi<AccessStoreState>;
@@ -42,7 +46,9 @@ export function createAccessStore(client: ApiClient): AccessStore {
 
   return createStore<AccessStoreState>()((set, get) => ({
     terminals: [],
+    forwards: [],
     opening: null,
+    forwarding: false,
     error: null,
 
     start: startOnce(() => {
@@ -58,7 +64,12 @@ export function createAccessStore(client: ApiClient): AccessStore {
         (open) => set({ terminals: open.map((t) => ({ ...t, closed: null })) }),
         () => undefined,
       );
-      return [offOutput, offClosed];
+      const offForwards = client.subscribe('access:forwards', (forwards) => set({ forwards }));
+      void client.call('access:forwards', {}).then(
+        (forwards) => set({ forwards }),
+        () => undefined,
+      );
+      return [offOutput, offClosed, offForwards];
     }),
 
     async openTerminal(leaseId, rank, cols, rows) {
@@ -108,6 +119,23 @@ export function createAccessStore(client: ApiClient): AccessStore {
 
     dismissError() {
       set({ error: null });
+    },
+
+    async openForward(leaseId, rank, port, localPort) {
+      set({ forwarding: true, error: null });
+      try {
+        const forward = await client.call('access:forward-open', { leaseId, rank, port, ...(localPort !== undefined ? { localPort } : {}) });
+        set({ forwarding: false, forwards: [...get().forwards.filter((f) => f.forwardId !== forward.forwardId), forward] });
+        return forward;
+      } catch (error) {
+        set({ forwarding: false, error: errorMessage(error) });
+        return null;
+      }
+    },
+
+    closeForward(forwardId) {
+      set({ forwards: get().forwards.filter((f) => f.forwardId !== forwardId) });
+      void client.call('access:forward-close', { forwardId }).catch(() => undefined);
     },
   }));
 }

@@ -1,5 +1,5 @@
 import type { accessCalls } from '../../../../common/api/access';
-import type { AccessTerminal, AccessTerminalClosed } from '../../../../common/api/access';
+import type { AccessForward, AccessTerminal, AccessTerminalClosed } from '../../../../common/api/access';
 import { ApiError } from '../../../../common/api/errors';
 import type { Event } from '../../../../common/event';
 import { DisposableStore } from '../../../../common/lifecycle';
@@ -10,12 +10,16 @@ import type { DomainHandlers } from '../../../transport/api-handlers';
 import type { WalletModule } from '../../../wallet/wallet-module';
 import type { MarketHub } from '../../market-hub';
 import { RenterTerminals } from './renter-terminals';
+import { RenterForwards } from './renter-forwards';
+import type { RentLease } from '../../../../common/market/rent-types';
 
 export interface AccessModuleDeps {
   hub: MarketHub;
   wallet: WalletModule;
   logger: Logger;
   nowMs: () => number;
+  /** The renter's leases as they change: forwards of an ended lease are closed. */
+  onDidChangeLease: Event<RentLease>;
 }
 
 export interface AccessModule extends Module {
@@ -23,15 +27,19 @@ export interface AccessModule extends Module {
   readonly terminals: RenterTerminals;
   readonly onTerminalOutput: Event<{ terminalId: string; data: string }>;
   readonly onTerminalClosed: Event<AccessTerminalClosed>;
+  readonly forwards: RenterForwards;
+  readonly onDidChangeForwards: Event<AccessForward[]>;
 }
 
 /**
  * The renter reaching its nodes (issue 12): one access socket to the current hub as the
  * active wallet (opened on the first stream; every request signed by that wallet), and
- * the terminals over it. A change of hub or wallet closes them all.
+ * the terminals and port forwards over it. A change of hub or wallet closes them all, and
+ * a lease's forwards close when it ends.
  */
 export function createAccessModule(d: AccessModuleDeps): AccessModule {
   const terminals = new RenterTerminals(d.nowMs);
+  const forwards = new RenterForwards(d.nowMs, d.logger);
   const disposables = new DisposableStore({ name: 'access' });
   let client: { key: string; access: RenterAccessClient } | null = null;
 
@@ -58,6 +66,7 @@ export function createAccessModule(d: AccessModuleDeps): AccessModule {
 
   const closeAll = (): void => {
     terminals.closeAll();
+    forwards.closeWhere(() => true);
     client?.access.dispose();
     client = null;
   };
@@ -88,6 +97,16 @@ export function createAccessModule(d: AccessModuleDeps): AccessModule {
       return { ok: true };
     },
     'access:terminals': () => terminals.list(),
+    'access:forward-open': async ({ leaseId, rank, port, localPort }) => {
+      const opened = await forwards.open(current(), leaseId, rank, port, localPort);
+      d.logger.info({ leaseId, rank, port, localPort: opened.localPort }, 'port forward listening');
+      return opened;
+    },
+    'access:forward-close': ({ forwardId }) => {
+      forwards.close(forwardId);
+      return { ok: true };
+    },
+    'access:forwards': () => forwards.list(),
   };
 
   return {
@@ -95,9 +114,14 @@ export function createAccessModule(d: AccessModuleDeps): AccessModule {
     terminals,
     onTerminalOutput: terminals.onOutput,
     onTerminalClosed: terminals.onClosed,
+    forwards,
+    onDidChangeForwards: forwards.onDidChange,
     async start() {
       d.hub.onDidChangeStatus(whenChanged, disposables);
       d.wallet.onDidChangeWallet(whenChanged, disposables);
+      d.onDidChangeLease((rentLease) => {
+        if (rentLease.lease.state === 'ended') forwards.closeWhere((f) => f.leaseId === rentLease.lease.leaseId);
+      }, disposables);
     },
     async dispose() {
       await disposables.dispose();

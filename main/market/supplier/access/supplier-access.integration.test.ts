@@ -10,6 +10,7 @@ import { AccessStreamError } from '../../../../hub-client/access-stream';
 import type { AccessStream } from '../../../../hub-client/access-stream';
 import { HubHttpClient } from '../../../../hub-client/hub-http-client';
 import { RenterAccessClient } from '../../../../hub-client/renter-access-client';
+import { RenterForwards } from '../../renter/access/renter-forwards';
 import { openHubChain, startHub } from '../../../../hub';
 import type { OpenHubChain, RunningHub } from '../../../../hub';
 import { SandboxPayer } from '../../../../hub/testing/sandbox-payer';
@@ -80,7 +81,7 @@ describeWithDocker('renter access to a supplier app (real hub, chain and Docker)
     payer = await SandboxPayer.create(chain.config.rpcUrl!, chain.config.mint);
     renterHttp = new HubHttpClient({ baseUrl: hub.url });
     await renterHttp.signIn(payer.address, payer.signMessage);
-    quote = await renterHttp.quote({ gpuCount: 1, constraints: { gpuModel: 'V100' }, job: { image: dockerTestEnv.testImage, command: ['sh', '-c', 'mkdir -p /tmp/w; sleep 3600'] }, durationMs: 600_000 });
+    quote = await renterHttp.quote({ gpuCount: 1, constraints: { gpuModel: 'V100' }, job: { image: dockerTestEnv.testImage, command: ['sh', '-c', 'mkdir -p /tmp/w /tmp/www; echo hello-from-node > /tmp/www/index.html; exec httpd -f -p 8080 -h /tmp/www'] }, durationMs: 600_000 });
     const payment = quote.firstIncrement.payments[0]!;
     await renterHttp.submitPayment(quote.leaseId, { increment: 0, payee: payment.payee, signature: await payer.pay(quote.leaseId, 0, payment) });
     await eventually(async () => ((await renterHttp.lease(quote.leaseId)).state === 'running' ? true : undefined), 60_000, 'lease running');
@@ -144,6 +145,30 @@ describeWithDocker('renter access to a supplier app (real hub, chain and Docker)
     expect(replay.code).toBe('forbidden');
     expect(replay.message).toContain('already used');
     first.destroy();
+  }, 60_000);
+
+  it('forwards a port of the container to 127.0.0.1 here: an HTTP page through the local port, and a refusal when nothing listens', async () => {
+    const forwards = new RenterForwards(Date.now, testLogger);
+    try {
+      const forward = await forwards.open(renter, quote.leaseId, 0, 8080, undefined);
+      expect(forward.url).toBe(`http://127.0.0.1:${forward.localPort}/`);
+      const page = await eventually(async () => {
+        const res = await fetch(forward.url).catch(() => null);
+        return res?.ok ? res.text() : undefined;
+      }, 20_000, 'the page through the forward');
+      expect(page).toBe('hello-from-node\n');
+      // Several requests, one after the other, each its own connection and stream.
+      for (let i = 0; i < 5; i++) expect(await (await fetch(forward.url, { headers: { connection: 'close' } })).text()).toBe('hello-from-node\n');
+
+      const refused = await failure(renter.open({ leaseId: quote.leaseId, rank: 0, kind: 'forward', port: 9999 }));
+      expect(refused.code).toBe('unavailable');
+      expect(refused.message).toContain('Nothing listens on port 9999');
+      const closedForward = await forwards.open(renter, quote.leaseId, 0, 9999, undefined);
+      await expect(fetch(closedForward.url)).rejects.toThrow();
+      await eventually(() => (forwards.list().find((f) => f.port === 9999)?.lastError?.includes('Nothing listens') ? true : undefined), 10_000, 'the forward to show why');
+    } finally {
+      forwards.closeWhere(() => true);
+    }
   }, 60_000);
 
   it('closes the terminals when the lease ends', async () => {

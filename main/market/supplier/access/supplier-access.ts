@@ -6,6 +6,7 @@ import type { IncomingAccess } from '../../../../hub-client/worker-access-client
 import type { ContainerEngine } from '../../../worker/container-engine';
 import type { SupplierLeaseStore } from '../supplier-lease-store';
 import { AccessGate } from './access-gate';
+import { runNodeForward } from './node-forward';
 import { runNodeTerminal } from './node-terminal';
 
 export interface SupplierAccessDeps {
@@ -29,7 +30,7 @@ export interface OpenAccessStream {
 /**
  * Renters' streams into the containers of the leases this machine runs: keeps the access
  * socket to the hub while the worker session is up (the same hub and worker id), checks
- * every stream with the AccessGate and then serves it (terminals today). Streams of a
+ * every stream with the AccessGate and then serves it (terminals and port forwards). Streams of a
  * lease close when it ends here.
  */
 export class SupplierAccess {
@@ -88,6 +89,9 @@ export class SupplierAccess {
     stream.once('close', () => this.open.delete(stream));
     try {
       if (request.kind === 'terminal') return await runNodeTerminal(this.d.engine, containerId, stream, { cols: request.cols ?? 80, rows: request.rows ?? 24 }, incoming.accept);
+      if (request.kind === 'forward') {
+        return await runNodeForward(this.d.engine, containerId, request.port ?? 0, stream, incoming.accept, (reason) => incoming.refuse('unavailable', reason));
+      }
       incoming.refuse('unavailable', `This machine's Idlegrid does not serve ${request.kind} streams yet.`);
     } catch (error) {
       this.d.logger.warn({ err: error, leaseId: request.leaseId, kind: request.kind }, 'an access stream failed to start');

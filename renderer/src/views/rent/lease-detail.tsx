@@ -9,6 +9,7 @@ import { LeaseBillingCard } from './lease-billing-card';
 import { LeaseMeshCard } from './lease-mesh-card';
 import { LeaseNodeCard } from './lease-node-card';
 import { LeaseTerminalsCard } from './lease-terminals-card';
+import { LeaseForwardsCard } from './lease-forwards-card';
 import { LeaseTimeline } from './lease-timeline';
 import { leaseStateText, leaseTone, shortLeaseId } from './rent-format';
 import { useTokenUnit } from '../../wallet/use-payment-token';
@@ -83,6 +84,7 @@ export function LeaseDetail({ rentLease }: { rentLease: RentLease }) {
             ))}
           </div>
           <LeaseTerminalsCard leaseId={id} nodes={statuses} live={live} />
+          <LeaseForwardsCard leaseId={id} nodes={statuses} live={live} />
           {lease.placement.nodes.length > 1 ? <LeaseMeshCard mesh={rentLease.mesh ?? null} live={live} /> : null}
         </div>
         <aside className="rent-lease-side">
