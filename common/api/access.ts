@@ -38,7 +38,27 @@ export interface AccessForward {
   lastError: string | null;
 }
 
-/** Reaching the nodes of the renter's leases (issue 12): terminals and port forwards. */
+/** A file going to or coming from a node, with its progress. */
+export interface AccessTransfer {
+  transferId: string;
+  kind: 'upload' | 'download';
+  leaseId: string;
+  rank: number;
+  /** In the container. */
+  remotePath: string;
+  /** On this computer. */
+  localPath: string;
+  bytes: number;
+  /** Known for uploads; a download's size is known when it is done. */
+  totalBytes: number | null;
+  state: 'running' | 'done' | 'failed';
+  error: string | null;
+}
+
+const containerPath = z.string().min(1).max(1024).startsWith('/');
+const localPath = z.string().min(1).max(4096);
+
+/** Reaching the nodes of the renter's leases (issue 12): terminals, port forwards and files. */
 export const accessCalls = {
   /** Opens a shell in node `rank` of the lease (docker exec with a TTY on the supplier's machine, through the hub). */
   'access:terminal-open': call<AccessTerminal>()(z.object({ leaseId: z.string().min(1).max(64), rank: z.number().int().min(0).max(255), ...size }).strict()),
@@ -56,6 +76,10 @@ export const accessCalls = {
   ),
   'access:forward-close': call<{ ok: true }>()(z.object({ forwardId: z.string().min(1).max(64) }).strict()),
   'access:forwards': call<AccessForward[]>()(z.object({}).strict()),
+  /** Sends a local file to `remotePath` in node `rank`'s container; resolves when it is there. */
+  'access:upload': call<AccessTransfer>()(z.object({ leaseId: z.string().min(1).max(64), rank: z.number().int().min(0).max(255), localPath, remotePath: containerPath }).strict()),
+  /** Saves `remotePath` of the container (a file, or a folder as a tar) to `localPath` here. */
+  'access:download': call<AccessTransfer>()(z.object({ leaseId: z.string().min(1).max(64), rank: z.number().int().min(0).max(255), remotePath: containerPath, localPath }).strict()),
 };
 
 export const accessEvents = {
@@ -64,4 +88,6 @@ export const accessEvents = {
   'access:terminal-closed': event<AccessTerminalClosed>(),
   /** The forwards, whenever one opens, closes, or its connections or last error change. */
   'access:forwards': event<AccessForward[]>(),
+  /** A transfer's progress (several a second at most) and its end. */
+  'access:transfer': event<AccessTransfer>(),
 };

@@ -79,5 +79,6 @@ export function forwardUiEvents(s: UiEventSources, sink: UiEventSink<ApiEventMap
   forward(store, sink, s.access.onTerminalOutput, 'access:terminal-output');
   forward(store, sink, s.access.onTerminalClosed, 'access:terminal-closed');
   forward(store, sink, s.access.onDidChangeForwards, 'access:forwards');
+  forward(store, sink, s.access.onTransfer, 'access:transfer');
   return store;
 }

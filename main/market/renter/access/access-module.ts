@@ -1,5 +1,5 @@
 import type { accessCalls } from '../../../../common/api/access';
-import type { AccessForward, AccessTerminal, AccessTerminalClosed } from '../../../../common/api/access';
+import type { AccessForward, AccessTerminal, AccessTerminalClosed, AccessTransfer } from '../../../../common/api/access';
 import { ApiError } from '../../../../common/api/errors';
 import type { Event } from '../../../../common/event';
 import { DisposableStore } from '../../../../common/lifecycle';
@@ -11,6 +11,7 @@ import type { WalletModule } from '../../../wallet/wallet-module';
 import type { MarketHub } from '../../market-hub';
 import { RenterTerminals } from './renter-terminals';
 import { RenterForwards } from './renter-forwards';
+import { RenterFiles } from './renter-files';
 import type { RentLease } from '../../../../common/market/rent-types';
 
 export interface AccessModuleDeps {
@@ -29,6 +30,7 @@ export interface AccessModule extends Module {
   readonly onTerminalClosed: Event<AccessTerminalClosed>;
   readonly forwards: RenterForwards;
   readonly onDidChangeForwards: Event<AccessForward[]>;
+  readonly onTransfer: Event<AccessTransfer>;
 }
 
 /**
@@ -40,6 +42,7 @@ export interface AccessModule extends Module {
 export function createAccessModule(d: AccessModuleDeps): AccessModule {
   const terminals = new RenterTerminals(d.nowMs);
   const forwards = new RenterForwards(d.nowMs, d.logger);
+  const files = new RenterFiles();
   const disposables = new DisposableStore({ name: 'access' });
   let client: { key: string; access: RenterAccessClient } | null = null;
 
@@ -107,6 +110,8 @@ export function createAccessModule(d: AccessModuleDeps): AccessModule {
       return { ok: true };
     },
     'access:forwards': () => forwards.list(),
+    'access:upload': ({ leaseId, rank, localPath, remotePath }) => files.upload(current(), leaseId, rank, localPath, remotePath),
+    'access:download': ({ leaseId, rank, remotePath, localPath }) => files.download(current(), leaseId, rank, remotePath, localPath),
   };
 
   return {
@@ -116,6 +121,7 @@ export function createAccessModule(d: AccessModuleDeps): AccessModule {
     onTerminalClosed: terminals.onClosed,
     forwards,
     onDidChangeForwards: forwards.onDidChange,
+    onTransfer: files.onProgress,
     async start() {
       d.hub.onDidChangeStatus(whenChanged, disposables);
       d.wallet.onDidChangeWallet(whenChanged, disposables);

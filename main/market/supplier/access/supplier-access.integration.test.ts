@@ -11,6 +11,10 @@ import type { AccessStream } from '../../../../hub-client/access-stream';
 import { HubHttpClient } from '../../../../hub-client/hub-http-client';
 import { RenterAccessClient } from '../../../../hub-client/renter-access-client';
 import { RenterForwards } from '../../renter/access/renter-forwards';
+import { RenterFiles } from '../../renter/access/renter-files';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { ApiError } from '../../../../common/api/errors';
 import { openHubChain, startHub } from '../../../../hub';
 import type { OpenHubChain, RunningHub } from '../../../../hub';
 import { SandboxPayer } from '../../../../hub/testing/sandbox-payer';
@@ -170,6 +174,49 @@ describeWithDocker('renter access to a supplier app (real hub, chain and Docker)
       forwards.closeWhere(() => true);
     }
   }, 60_000);
+
+  it('uploads a file with progress, a command in the node reads it, and downloads it and its folder back', async () => {
+    const files = new RenterFiles();
+    const progress: number[] = [];
+    files.onProgress((t) => progress.push(t.bytes));
+    const local = join(dir, 'upload.bin');
+    const content = randomBytes(3 * 1024 * 1024 + 17);
+    writeFileSync(local, content);
+    const up = await files.upload(renter, quote.leaseId, 0, local, '/tmp/w/in/data.bin');
+    expect(up).toMatchObject({ state: 'done', bytes: content.length, totalBytes: content.length });
+    expect(progress.at(-1)).toBe(content.length);
+
+    const term = await renter.open({ leaseId: quote.leaseId, rank: 0, kind: 'terminal', cols: 120, rows: 24 });
+    const out = collect(term);
+    term.write('wc -c < /tmp/w/in/data.bin; cp /tmp/w/in/data.bin /tmp/w/in/copy.bin; echo copied-$?\n');
+    await eventually(() => (out().includes('copied-0') ? true : undefined), 15_000, 'the node to read the upload');
+    expect(out()).toContain(String(content.length));
+    term.destroy();
+
+    const back = join(dir, 'copy.bin');
+    const down = await files.download(renter, quote.leaseId, 0, '/tmp/w/in/copy.bin', back);
+    expect(down).toMatchObject({ state: 'done', bytes: content.length });
+    expect(createHash('sha256').update(readFileSync(back)).digest('hex')).toBe(createHash('sha256').update(content).digest('hex'));
+
+    const tarPath = join(dir, 'in.tar');
+    await files.download(renter, quote.leaseId, 0, '/tmp/w/in', tarPath);
+    const tar = readFileSync(tarPath);
+    const names: string[] = [];
+    for (let offset = 0; offset + 512 <= tar.length && names.length < 10; ) {
+      const name = tar.subarray(offset, offset + 100).toString('utf8').replace(/\0.*$/s, '');
+      if (!name) break;
+      names.push(name);
+      const size = parseInt(tar.subarray(offset + 124, offset + 136).toString('utf8').replace(/\0.*$/s, '').trim() || '0', 8);
+      offset += 512 + Math.ceil(size / 512) * 512;
+    }
+    expect(names).toEqual(expect.arrayContaining(['in/', 'in/data.bin', 'in/copy.bin']));
+
+    const missing = await files.download(renter, quote.leaseId, 0, '/tmp/w/nope.txt', join(dir, 'nope.txt')).catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(ApiError);
+    expect((missing as ApiError).message).toContain('no file or folder /tmp/w/nope.txt');
+    const readOnly = await files.upload(renter, quote.leaseId, 0, local, '/etc/passwd').catch((e: unknown) => e);
+    expect((readOnly as ApiError).message).toMatch(/upload to \/etc\/passwd failed.*(Read-only|Permission)/s);
+  }, 90_000);
 
   it('closes the terminals when the lease ends', async () => {
     const term = await renter.open({ leaseId: quote.leaseId, rank: 0, kind: 'terminal', cols: 80, rows: 24 });

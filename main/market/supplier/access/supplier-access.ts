@@ -6,6 +6,7 @@ import type { IncomingAccess } from '../../../../hub-client/worker-access-client
 import type { ContainerEngine } from '../../../worker/container-engine';
 import type { SupplierLeaseStore } from '../supplier-lease-store';
 import { AccessGate } from './access-gate';
+import { runNodeDownload, runNodeUpload } from './node-files';
 import { runNodeForward } from './node-forward';
 import { runNodeTerminal } from './node-terminal';
 
@@ -30,7 +31,7 @@ export interface OpenAccessStream {
 /**
  * Renters' streams into the containers of the leases this machine runs: keeps the access
  * socket to the hub while the worker session is up (the same hub and worker id), checks
- * every stream with the AccessGate and then serves it (terminals and port forwards). Streams of a
+ * every stream with the AccessGate and then serves it (terminals, port forwards, file uploads and downloads). Streams of a
  * lease close when it ends here.
  */
 export class SupplierAccess {
@@ -92,7 +93,8 @@ export class SupplierAccess {
       if (request.kind === 'forward') {
         return await runNodeForward(this.d.engine, containerId, request.port ?? 0, stream, incoming.accept, (reason) => incoming.refuse('unavailable', reason));
       }
-      incoming.refuse('unavailable', `This machine's Idlegrid does not serve ${request.kind} streams yet.`);
+      if (request.kind === 'upload') return await runNodeUpload(this.d.engine, containerId, request.path ?? '', stream, incoming.accept);
+      return await runNodeDownload(this.d.engine, containerId, request.path ?? '', stream, incoming.accept, (reason) => incoming.refuse('not_found', reason));
     } catch (error) {
       this.d.logger.warn({ err: error, leaseId: request.leaseId, kind: request.kind }, 'an access stream failed to start');
       incoming.refuse('unavailable', `The node could not start the ${request.kind}: ${errorText(error)}`);
