@@ -1,3 +1,8 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
 import { startHeadlessApp } from './support/headless-app';
 import type { HeadlessApp } from './support/headless-app';
@@ -41,6 +46,7 @@ test('a renter opens terminals and a port forward on its node, and they close wh
   await expect.poll(() => rent.offerModels()).toContain('NVIDIA GeForce RTX 4090');
   await rent.fillClusterJob({ gpuCount: 1, image: image!, command: `sh -c 'mkdir -p /tmp/www; echo hello-through-the-forward > /tmp/www/index.html; exec httpd -f -p 8080 -h /tmp/www'`, hours: 1 });
   await rent.getQuote();
+  const leaseId = await rent.quoteLeaseId();
   await rent.setQuoteAutoPay(null);
   await rent.pay({ confirmations: 1 });
   await rent.waitForNodesRunning(1, 120_000);
@@ -78,6 +84,38 @@ test('a renter opens terminals and a port forward on its node, and they close wh
   await expect(tab.locator('body')).toContainText('hello-through-the-forward', { timeout: 15_000 });
   await tab.close();
   await page.screenshot({ path: test.info().outputPath('forward.png') });
+
+  // The command line, over the app's own API with its access link (the same token rules).
+  const cli = resolve(__dirname, '..', 'bin', 'idlegrid.mjs');
+  const env = { ...process.env, IDLEGRID_URL: app.accessUrl };
+  const work = mkdtempSync(join(tmpdir(), 'idlegrid-cli-'));
+  try {
+    writeFileSync(join(work, 'in.txt'), 'from-the-cli\n');
+    await promisify(execFile)(process.execPath, [cli, 'cp', join(work, 'in.txt'), `${leaseId}:0:/tmp/www/cli.txt`], { env });
+    await promisify(execFile)(process.execPath, [cli, 'cp', `${leaseId}:0:/tmp/www/cli.txt`, join(work, 'back.txt')], { env });
+    expect(readFileSync(join(work, 'back.txt'), 'utf8')).toBe('from-the-cli\n');
+    const refused = await promisify(execFile)(process.execPath, [cli, 'cp', `${leaseId}:0:/tmp/nothing-here`, join(work, 'x')], { env }).catch((e: { code: number; stderr: string }) => e);
+    expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining('no file or folder /tmp/nothing-here') });
+    const badToken = await promisify(execFile)(process.execPath, [cli, 'cp', `${leaseId}:0:/tmp/www/cli.txt`, join(work, 'y')], { env: { ...env, IDLEGRID_URL: app.accessUrl.replace(/token=[^&]+/, 'token=wrong') } }).catch((e: { code: number; stderr: string }) => e);
+    expect(badToken).toMatchObject({ code: 1, stderr: expect.stringContaining('refused the access link') });
+    // `forward` prints its local URL and carries until stopped.
+    const child = spawn(process.execPath, [cli, 'forward', leaseId, '0', '8080'], { env });
+    const printed = await new Promise<string>((ok, fail) => {
+      let out = '';
+      child.stdout.on('data', (b: Buffer) => {
+        out += b.toString();
+        const m = /→ (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+        if (m) ok(m[1]!);
+      });
+      child.once('exit', (code) => fail(new Error(`the CLI exited (${code}): ${out}`)));
+    });
+    expect(await (await page.request.get(`${printed}cli.txt`)).text()).toBe('from-the-cli\n');
+    const exited = new Promise((ok) => child.once('exit', ok));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 
   await rent.terminate();
   await rent.waitForLeaseState('ended', 60_000);
