@@ -62,7 +62,8 @@ export class AccessStream extends Duplex {
   onData(payload: Uint8Array): void {
     if (this.destroyed || this.readableEnded) return;
     this.ungranted += payload.length;
-    const more = this.push(Buffer.from(payload));
+    // A view, not a copy: the frame's buffer is this stream's from here on.
+    const more = this.push(Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength));
     if (more && (this.ungranted >= GRANT_BATCH_BYTES || this.readableLength === 0)) this.grant();
   }
 

@@ -14,8 +14,8 @@ import { signedAccessRequestSchema } from './access-request';
 export const HUB_ACCESS_RENTER_WS_PATH = '/v1/access/renter';
 export const HUB_ACCESS_WORKER_WS_PATH = '/v1/access/worker';
 
-export const ACCESS_WINDOW_BYTES = 256 * 1024;
-export const ACCESS_MAX_DATA_BYTES = 64 * 1024;
+export const ACCESS_WINDOW_BYTES = 512 * 1024;
+export const ACCESS_MAX_DATA_BYTES = 128 * 1024;
 export const ACCESS_MAX_CONTROL_BYTES = 8 * 1024;
 /** Stream ids are chosen by whoever opens on that socket (the renter app, or the hub towards a worker). */
 export const MAX_STREAM_ID = 0xffff_ffff;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getBase58Decoder } from '@solana/kit';
+import { ACCESS_WINDOW_BYTES } from '../../common/access/access-protocol';
 import { accessRequestText } from '../../common/access/access-request';
 import type { AccessRequest } from '../../common/access/access-request';
 import type { Quote } from '../../common/hub/lease-types';
@@ -197,9 +198,9 @@ describe('access relay', () => {
     const stalledAt = written;
     await new Promise((r) => setTimeout(r, 500));
     // The writer got no further while nobody read: what is in flight is at most the window
-    // plus the reader's own buffer (16 KiB high-water mark) and one piece.
+    // plus the reader's own buffer (16 KiB high-water mark) and one 64 KiB piece.
     expect(written).toBe(stalledAt);
-    expect(written - got).toBeLessThanOrEqual(256 * 1024 + 64 * 1024 + 16 * 1024);
+    expect(written - got).toBeLessThanOrEqual(ACCESS_WINDOW_BYTES + 64 * 1024 + 16 * 1024);
     const ended = new Promise<void>((resolve, reject) => {
       stream.once('end', resolve);
       stream.once('error', reject);

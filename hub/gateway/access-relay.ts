@@ -8,7 +8,6 @@ import {
   ACCESS_MAX_DATA_BYTES,
   ACCESS_WINDOW_BYTES,
   decodeDataFrame,
-  encodeDataFrame,
   renterAccessMessageSchema,
   workerAccessMessageSchema,
 } from '../../common/access/access-protocol';
@@ -370,7 +369,9 @@ export class AccessRelay {
       return this.closeStream(stream, 'rate_limited', `The ${conn.side} sent past its credit (${sender.credit} bytes left, ${frame.payload.length} sent); the stream was closed.`, 'both');
     }
     sender.credit -= frame.payload.length;
-    if (other.conn.ws.readyState === other.conn.ws.OPEN) other.conn.ws.send(encodeDataFrame(other.sid, frame.payload));
+    // Relayed as received, only the stream id rewritten for the other socket: no copy.
+    bytes.writeUInt32BE(other.sid, 0);
+    if (other.conn.ws.readyState === other.conn.ws.OPEN) other.conn.ws.send(bytes, { binary: true });
   }
 
   /** Removes a stream and tells `tell` (the end that did not close it, or both) why. */

@@ -1,0 +1,110 @@
+import { createServer, connect } from 'node:net';
+import type { Server, Socket } from 'node:net';
+import { RenterForwards } from '../main/market/renter/access/renter-forwards';
+import { percentile, round } from '../hub/testing/synthetic-market';
+import { testLogger } from '../hub/testing/test-logger';
+import { startAccessRig } from './_access-rig';
+
+// `npm run bench -- forward`: a port forward of issue 12 through the hub on loopback (the
+// renter app's local listener → renter access socket → hub → supplier access socket → the
+// node's TCP port) against a direct TCP connection to the same port, in the same run.
+//   ratio: forwarded throughput / direct throughput (target ≥ 0.5), 64 MiB each way;
+//   rtt_added_p99_ms: p99 of 1-byte round trips through the forward minus direct (target ≤ 5).
+const BYTES = Number(process.env.BENCH_BYTES ?? 64 * 1024 * 1024);
+const ROUND_TRIPS = Number(process.env.BENCH_ROUND_TRIPS ?? 2_000);
+
+function listen(onSocket: (socket: Socket) => void): Promise<Server> {
+  const server = createServer(onSocket);
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
+}
+
+const portOf = (server: Server) => (server.address() as { port: number }).port;
+
+function dial(port: number): Promise<Socket> {
+  return new Promise((ok, fail) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => ok(socket));
+    socket.setNoDelay(true);
+    socket.once('error', fail);
+  });
+}
+
+/** Sends BYTES and waits for the sink's one-byte acknowledgement that all arrived. */
+async function throughput(port: number): Promise<number> {
+  const socket = await dial(port);
+  const chunk = Buffer.alloc(256 * 1024, 7);
+  const started = process.hrtime.bigint();
+  const acked = new Promise<void>((ok) => socket.once('data', () => ok()));
+  for (let sent = 0; sent < BYTES; sent += chunk.length) {
+    if (!socket.write(chunk)) await new Promise((ok) => socket.once('drain', ok));
+  }
+  await acked;
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  socket.destroy();
+  return BYTES / seconds;
+}
+
+async function roundTrips(port: number): Promise<number[]> {
+  const socket = await dial(port);
+  const times: number[] = [];
+  for (let i = 0; i < ROUND_TRIPS; i++) {
+    const started = process.hrtime.bigint();
+    const back = new Promise<void>((ok) => socket.once('data', () => ok()));
+    socket.write('x');
+    await back;
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  socket.destroy();
+  return times.sort((a, b) => a - b);
+}
+
+async function main(): Promise<void> {
+  // The node's ports: a sink that acknowledges BYTES with one byte, and a 1-byte echo.
+  const sink = await listen((socket) => {
+    let got = 0;
+    socket.on('data', (b: Buffer) => {
+      got += b.length;
+      if (got >= BYTES) socket.write('k');
+    });
+    socket.on('error', () => undefined);
+  });
+  const echo = await listen((socket) => {
+    socket.setNoDelay(true);
+    socket.on('data', (b: Buffer) => socket.write(b));
+    socket.on('error', () => undefined);
+  });
+  const rig = await startAccessRig();
+  const forwards = new RenterForwards(Date.now, testLogger);
+  try {
+    const sinkForward = await forwards.open(rig.renter, rig.leaseId, 0, portOf(sink), undefined);
+    const echoForward = await forwards.open(rig.renter, rig.leaseId, 0, portOf(echo), undefined);
+    await throughput(sinkForward.localPort); // warm up both paths once
+    const direct = await throughput(portOf(sink));
+    const forwarded = await throughput(sinkForward.localPort);
+    const directRtt = await roundTrips(portOf(echo));
+    const forwardRtt = await roundTrips(echoForward.localPort);
+    console.log(
+      JSON.stringify({
+        bench: 'forward',
+        bytes: BYTES,
+        direct_mib_s: round(direct / 1024 / 1024, 1),
+        forward_mib_s: round(forwarded / 1024 / 1024, 1),
+        ratio: round(forwarded / direct, 3),
+        target_ratio: 0.5,
+        rtt_direct_p99_ms: round(percentile(directRtt, 99)),
+        rtt_forward_p99_ms: round(percentile(forwardRtt, 99)),
+        rtt_added_p99_ms: round(percentile(forwardRtt, 99) - percentile(directRtt, 99)),
+        target_rtt_added_p99_ms: 5,
+      }),
+    );
+  } finally {
+    forwards.closeWhere(() => true);
+    await rig.stop();
+    sink.close();
+    echo.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
