@@ -3,7 +3,7 @@ import type { Server, Socket } from 'node:net';
 import { RenterForwards } from '../main/market/renter/access/renter-forwards';
 import { percentile, round } from '../hub/testing/synthetic-market';
 import { testLogger } from '../hub/testing/test-logger';
-import { startAccessRig } from './_access-rig';
+import { startAccessRig } from '../hub/testing/access-rig';
 
 // `npm run bench -- forward`: a port forward of issue 12 through the hub on loopback (the
 // renter app's local listener → renter access socket → hub → supplier access socket → the

@@ -1,5 +1,5 @@
 import { percentile, round } from '../hub/testing/synthetic-market';
-import { startAccessRig } from './_access-rig';
+import { startAccessRig } from '../hub/testing/access-rig';
 
 // `npm run bench -- terminal`: keystroke-to-echo latency of a terminal stream of issue 12
 // through the hub on loopback (renter access socket → hub → supplier access socket and

@@ -2,21 +2,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
-import { HubHttpClient } from '../hub-client/hub-http-client';
-import { RenterAccessClient } from '../hub-client/renter-access-client';
-import { WorkerAccessClient } from '../hub-client/worker-access-client';
-import type { IncomingAccess } from '../hub-client/worker-access-client';
-import { WorkerClient } from '../hub-client/worker-client';
-import { ChainPaymentCheck } from '../hub/payments/chain-payment-check';
-import { gpus, hardware, MODELS, offerTerms } from '../hub/testing/market-fixtures';
-import { SandboxPayer } from '../hub/testing/sandbox-payer';
-import { startTestHub } from '../hub/testing/test-hub';
-import { testLogger } from '../hub/testing/test-logger';
-import { createTestWallet } from '../hub/testing/test-wallet';
-import { SandboxChainServer } from '../solana/sandbox/sandbox-chain-server';
+import { HubHttpClient } from '../../hub-client/hub-http-client';
+import { RenterAccessClient } from '../../hub-client/renter-access-client';
+import { WorkerAccessClient } from '../../hub-client/worker-access-client';
+import type { IncomingAccess } from '../../hub-client/worker-access-client';
+import { WorkerClient } from '../../hub-client/worker-client';
+import { ChainPaymentCheck } from '../payments/chain-payment-check';
+import { gpus, hardware, MODELS, offerTerms } from './market-fixtures';
+import { SandboxPayer } from './sandbox-payer';
+import { startTestHub } from './test-hub';
+import { testLogger } from './test-logger';
+import { createTestWallet } from './test-wallet';
+import { SandboxChainServer } from '../../solana/sandbox/sandbox-chain-server';
 
 /**
- * The access path of issue 12 on loopback for the `forward` and `terminal` benchmarks: a
+ * The access path of issue 12 on loopback, for the `forward` and `terminal` benchmarks and
+ * tests of the renter's side: a
  * real hub over its sandbox chain, a running lease paid with real SPL transfers, the
  * supplier's access socket and the renter's. The node's side stands in for Docker: a
  * forward connects to a TCP port on 127.0.0.1 (the container's port), a terminal echoes
@@ -25,7 +26,7 @@ import { SandboxChainServer } from '../solana/sandbox/sandbox-chain-server';
 export interface AccessRig {
   renter: RenterAccessClient;
   leaseId: string;
-  /** How the node answers opens: forwards go to 127.0.0.1:port; terminals echo. */
+  /** Stops everything it started and removes the chain's data dir. */
   stop(): Promise<void>;
 }
 
