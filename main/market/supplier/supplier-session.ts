@@ -229,7 +229,7 @@ export class SupplierSession {
     const terms = settings.lendTerms;
     const shared = sharedGpus(this.snapshot, terms).map((g) => g.uuid);
     const sum = (rows: ReadonlyArray<{ amount: bigint }>): bigint => rows.reduce((total, e) => total + e.amount, 0n);
-    return supplierStatus({
+    const status = supplierStatus({
       sharingEnabled: settings.sharingEnabled,
       terms,
       sharedGpuUuids: shared,
@@ -243,6 +243,7 @@ export class SupplierSession {
       todayEarned: sum(this.d.earnings.since(localDayStartMs(this.d.nowMs()))),
       nowMs: this.d.nowMs(),
     });
+    return { ...status, accessStreams: this.access.streams };
   }
 
   /** Brings the hub session and the offers in line with the settings; serialized. */

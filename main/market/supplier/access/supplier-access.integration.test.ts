@@ -121,6 +121,8 @@ describeWithDocker('renter access to a supplier app (real hub, chain and Docker)
     await eventually(() => (out().includes('after-42') ? true : undefined), 15_000, 'the prompt after Ctrl-C');
     expect(out()).not.toMatch(/\nnot-interrupted/); // the typed line echoes it, the shell never printed it
     expect(app.supplier.session.access.streams).toEqual([expect.objectContaining({ leaseId: quote.leaseId, rank: 0, kind: 'terminal' })]);
+    // The supplier sees it in Lend: what, whose lease, since when.
+    expect(app.supplier.session.status().accessStreams).toEqual([expect.objectContaining({ leaseId: quote.leaseId, rank: 0, kind: 'terminal', sinceMs: expect.any(Number) })]);
     const closed = new Promise<void>((r) => term.once('close', () => r()));
     term.write('exit 3\n');
     await closed;
