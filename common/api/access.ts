@@ -79,6 +79,10 @@ export const accessCalls = {
   /** Sends a local file to `remotePath` in node `rank`'s container; resolves when it is there. */
   'access:upload': call<AccessTransfer>()(z.object({ leaseId: z.string().min(1).max(64), rank: z.number().int().min(0).max(255), localPath, remotePath: containerPath }).strict()),
   /** Saves `remotePath` of the container (a file, or a folder as a tar) to `localPath` here. */
+  /** Saves `/outputs` of each of `ranks` as `idlegrid-<lease>-node<N>-outputs.tar` in `toDir` (the Downloads folder by default). */
+  'access:download-outputs': call<AccessTransfer[]>()(
+    z.object({ leaseId: z.string().min(1).max(64), ranks: z.array(z.number().int().min(0).max(255)).min(1).max(256), toDir: localPath.optional() }).strict(),
+  ),
   'access:download': call<AccessTransfer>()(z.object({ leaseId: z.string().min(1).max(64), rank: z.number().int().min(0).max(255), remotePath: containerPath, localPath }).strict()),
 };
 

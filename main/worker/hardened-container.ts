@@ -7,6 +7,8 @@ const MIB = 1024 * 1024;
 
 /** Where the job's scratch volume is mounted; the only writable disk a job has. */
 export const SCRATCH_PATH = '/scratch';
+/** Every node's results folder: the renter downloads it (the app offers to before the lease ends). */
+export const OUTPUTS_PATH = '/outputs';
 
 /**
  * The Docker create body for a renter's job. A job is someone else's code on the
@@ -38,7 +40,7 @@ export function hardenedContainerSpec(
 ): ContainerCreateSpec {
   const hasGpus = spec.gpuUuids.length > 0;
   const env = Object.entries(spec.env).map(([key, value]) => `${key}=${value}`);
-  env.push(`IDLEGRID_JOB_ID=${spec.jobId}`, `IDLEGRID_LEASE_ID=${spec.leaseId}`, `IDLEGRID_SCRATCH=${SCRATCH_PATH}`);
+  env.push(`IDLEGRID_JOB_ID=${spec.jobId}`, `IDLEGRID_LEASE_ID=${spec.leaseId}`, `IDLEGRID_SCRATCH=${SCRATCH_PATH}`, `IDLEGRID_OUTPUTS=${OUTPUTS_PATH}`);
   // Docker adds NVIDIA_VISIBLE_DEVICES itself for a device request; a job without one
   // (CPU, or AMD GPUs given as device nodes) gets "void" so NVIDIA's runtime, if it is
   // somehow in the path, exposes no GPU.
@@ -73,7 +75,10 @@ export function hardenedContainerSpec(
       ReadonlyRootfs: true,
       Tmpfs: { '/tmp': `rw,nosuid,nodev,size=${spec.tmpSizeMb}m` },
       Binds: [],
-      Mounts: [{ Type: 'volume', Source: names.volume, Target: SCRATCH_PATH, ReadOnly: false }],
+      Mounts: [
+        { Type: 'volume', Source: names.volume, Target: SCRATCH_PATH, ReadOnly: false },
+        { Type: 'volume', Source: names.outputs, Target: OUTPUTS_PATH, ReadOnly: false },
+      ],
       Memory: memoryBytes,
       MemorySwap: memoryBytes,
       NanoCpus: Math.round(spec.cpuCores * 1e9),

@@ -255,6 +255,7 @@ export class JobRunner {
       resources = Promise.all([
         this.resources.ensureNetwork(spec),
         this.options.engine.createVolume({ name: names.volume, labels: jobLabels(this.options.workerId, spec.leaseId, spec.jobId) }),
+        this.options.engine.createVolume({ name: names.outputs, labels: jobLabels(this.options.workerId, spec.leaseId, spec.jobId) }),
       ]);
       resources.catch(() => undefined); // awaited below, after the image
       await this.ensureImage(active);

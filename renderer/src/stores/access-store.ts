@@ -33,6 +33,9 @@ export interface AccessStoreState {
   dismissError(): void;
   openForward(leaseId: string, rank: number, port: number, localPort?: number): Promise<AccessForward | null>;
   closeForward(forwardId: string): void;
+  /** Downloads each node's /outputs as a tar; the saved paths, or null on failure (see `error`). */
+  downloadOutputs(leaseId: string, ranks: number[]): Promise<string[] | null>;
+  downloadingOutputs: string | null;
 }
 
 export type AccessStore = StoreApi<AccessStoreState>;
@@ -49,6 +52,7 @@ export function createAccessStore(client: ApiClient): AccessStore {
     forwards: [],
     opening: null,
     forwarding: false,
+    downloadingOutputs: null,
     error: null,
 
     start: startOnce(() => {
@@ -129,6 +133,18 @@ export function createAccessStore(client: ApiClient): AccessStore {
         return forward;
       } catch (error) {
         set({ forwarding: false, error: errorMessage(error) });
+        return null;
+      }
+    },
+
+    async downloadOutputs(leaseId, ranks) {
+      set({ downloadingOutputs: leaseId, error: null });
+      try {
+        const done = await client.call('access:download-outputs', { leaseId, ranks });
+        set({ downloadingOutputs: null });
+        return done.map((t) => t.localPath);
+      } catch (error) {
+        set({ downloadingOutputs: null, error: errorMessage(error) });
         return null;
       }
     },

@@ -5,6 +5,9 @@ import type { Event } from '../../../../common/event';
 import { DisposableStore } from '../../../../common/lifecycle';
 import type { Logger } from '../../../../common/logger';
 import { RenterAccessClient } from '../../../../hub-client/renter-access-client';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { Module } from '../../../app/module';
 import type { DomainHandlers } from '../../../transport/api-handlers';
 import type { WalletModule } from '../../../wallet/wallet-module';
@@ -13,6 +16,12 @@ import { RenterTerminals } from './renter-terminals';
 import { RenterForwards } from './renter-forwards';
 import { RenterFiles } from './renter-files';
 import type { RentLease } from '../../../../common/market/rent-types';
+
+/** Where outputs go unless the caller says: the user's Downloads folder, or home without one. */
+function defaultDownloadsDir(): string {
+  const downloads = join(homedir(), 'Downloads');
+  return existsSync(downloads) ? downloads : homedir();
+}
 
 export interface AccessModuleDeps {
   hub: MarketHub;
@@ -112,6 +121,14 @@ export function createAccessModule(d: AccessModuleDeps): AccessModule {
     'access:forwards': () => forwards.list(),
     'access:upload': ({ leaseId, rank, localPath, remotePath }) => files.upload(current(), leaseId, rank, localPath, remotePath),
     'access:download': ({ leaseId, rank, remotePath, localPath }) => files.download(current(), leaseId, rank, remotePath, localPath),
+    'access:download-outputs': async ({ leaseId, ranks, toDir }) => {
+      const dir = toDir ?? defaultDownloadsDir();
+      const opener = current();
+      const done: AccessTransfer[] = [];
+      // One node after the other: each is a tar that may be large.
+      for (const rank of ranks) done.push(await files.download(opener, leaseId, rank, '/outputs', join(dir, `idlegrid-${leaseId}-node${rank}-outputs.tar`)));
+      return done;
+    },
   };
 
   return {

@@ -85,7 +85,7 @@ describeWithDocker('renter access to a supplier app (real hub, chain and Docker)
     payer = await SandboxPayer.create(chain.config.rpcUrl!, chain.config.mint);
     renterHttp = new HubHttpClient({ baseUrl: hub.url });
     await renterHttp.signIn(payer.address, payer.signMessage);
-    quote = await renterHttp.quote({ gpuCount: 1, constraints: { gpuModel: 'V100' }, job: { image: dockerTestEnv.testImage, command: ['sh', '-c', 'mkdir -p /tmp/w /tmp/www; echo hello-from-node > /tmp/www/index.html; exec httpd -f -p 8080 -h /tmp/www'] }, durationMs: 600_000 });
+    quote = await renterHttp.quote({ gpuCount: 1, constraints: { gpuModel: 'V100' }, job: { image: dockerTestEnv.testImage, command: ['sh', '-c', 'mkdir -p /tmp/w /tmp/www; echo hello-from-node > /tmp/www/index.html; echo result-of-rank-$RANK > /outputs/result.txt; exec httpd -f -p 8080 -h /tmp/www'] }, durationMs: 600_000 });
     const payment = quote.firstIncrement.payments[0]!;
     await renterHttp.submitPayment(quote.leaseId, { increment: 0, payee: payment.payee, signature: await payer.pay(quote.leaseId, 0, payment) });
     await eventually(async () => ((await renterHttp.lease(quote.leaseId)).state === 'running' ? true : undefined), 60_000, 'lease running');
@@ -212,6 +212,13 @@ describeWithDocker('renter access to a supplier app (real hub, chain and Docker)
       offset += 512 + Math.ceil(size / 512) * 512;
     }
     expect(names).toEqual(expect.arrayContaining(['in/', 'in/data.bin', 'in/copy.bin']));
+
+    // Every node has /outputs (its own volume): taken home as a tar before the lease ends.
+    const outputsTar = join(dir, 'outputs.tar');
+    await files.download(renter, quote.leaseId, 0, '/outputs', outputsTar);
+    const outputs = readFileSync(outputsTar);
+    expect(outputs.subarray(0, 100).toString('utf8')).toMatch(/^outputs\//);
+    expect(outputs.toString('utf8')).toContain('result-of-rank-0');
 
     const missing = await files.download(renter, quote.leaseId, 0, '/tmp/w/nope.txt', join(dir, 'nope.txt')).catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(ApiError);

@@ -167,6 +167,9 @@ export function LeaseBillingCard({ rentLease, token, busy, error, onPayNext, onS
           {confirmTerminate ? (
             <div className="rent-terminate-confirm" role="alertdialog" aria-label="Terminate the lease?" data-testid="lease-terminate-confirm-box">
               <span className="small">Stop every container now? No further increment is paid.</span>
+              <span className="small field-error" data-testid="lease-terminate-outputs-warning">
+                Each node's <code>/outputs</code> is deleted with the lease: download it first (Terminals → Download outputs).
+              </span>
               <button type="button" className="button button-small button-ghost" onClick={() => setConfirmTerminate(false)} data-testid="lease-terminate-cancel">
                 Keep running
               </button>

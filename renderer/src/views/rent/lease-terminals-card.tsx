@@ -23,6 +23,12 @@ export function LeaseTerminalsCard({ leaseId, nodes, live }: LeaseTerminalsCardP
   const error = useStoreState('access', (s) => s.error);
   const terminals = all.filter((t) => t.leaseId === leaseId);
   const [activeId, setActiveId] = useState<string | null>(null);
+  const downloading = useStoreState('access', (s) => s.downloadingOutputs);
+  const [saved, setSaved] = useState<string[]>([]);
+  const downloadOutputs = async () => {
+    const paths = await actions.downloadOutputs(leaseId, nodes.map((n) => n.rank));
+    if (paths) setSaved(paths);
+  };
   const active = terminals.find((t) => t.terminalId === activeId) ?? terminals[terminals.length - 1] ?? null;
   const activeTerminalId = active?.terminalId ?? null;
   const subscribe = useCallback((listener: (data: string) => void) => (activeTerminalId ? access.getState().onOutput(activeTerminalId, listener) : () => undefined), [access, activeTerminalId]);
@@ -55,7 +61,15 @@ export function LeaseTerminalsCard({ leaseId, nodes, live }: LeaseTerminalsCardP
               {opening?.leaseId === leaseId && opening.rank === node.rank ? 'Opening…' : `Open terminal on node ${node.rank}`}
             </button>
           ))}
+          <button type="button" className="button button-small" disabled={downloading !== null || !nodes.some((n) => n.state === 'running')} onClick={() => void downloadOutputs()} data-testid="download-outputs" title="Each node's /outputs, as a tar in your Downloads folder">
+            {downloading === leaseId ? 'Downloading outputs…' : 'Download outputs'}
+          </button>
         </div>
+      ) : null}
+      {saved.length > 0 ? (
+        <p className="muted small" data-testid="outputs-saved">
+          Saved: {saved.join(', ')}
+        </p>
       ) : null}
       {error ? (
         <p className="field-error" role="alert" data-testid="terminal-error">
