@@ -12,6 +12,8 @@ import { startAccessRig } from '../hub/testing/access-rig';
 //   rtt_added_p99_ms: p99 of 1-byte round trips through the forward minus direct (target ≤ 5).
 const BYTES = Number(process.env.BENCH_BYTES ?? 64 * 1024 * 1024);
 const ROUND_TRIPS = Number(process.env.BENCH_ROUND_TRIPS ?? 2_000);
+/** Bytes moved while memory is watched (issue 12: 1 GiB through the relay with bounded memory). */
+const RSS_BYTES = Number(process.env.BENCH_RSS_BYTES ?? 1024 * 1024 * 1024);
 
 function listen(onSocket: (socket: Socket) => void): Promise<Server> {
   const server = createServer(onSocket);
@@ -28,19 +30,19 @@ function dial(port: number): Promise<Socket> {
   });
 }
 
-/** Sends BYTES and waits for the sink's one-byte acknowledgement that all arrived. */
-async function throughput(port: number): Promise<number> {
+/** Sends `bytes` and waits for the sink's one-byte acknowledgement that all arrived. */
+async function throughput(port: number, bytes = BYTES): Promise<number> {
   const socket = await dial(port);
   const chunk = Buffer.alloc(256 * 1024, 7);
   const started = process.hrtime.bigint();
   const acked = new Promise<void>((ok) => socket.once('data', () => ok()));
-  for (let sent = 0; sent < BYTES; sent += chunk.length) {
+  for (let sent = 0; sent < bytes; sent += chunk.length) {
     if (!socket.write(chunk)) await new Promise((ok) => socket.once('drain', ok));
   }
   await acked;
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   socket.destroy();
-  return BYTES / seconds;
+  return bytes / seconds;
 }
 
 async function roundTrips(port: number): Promise<number[]> {
@@ -59,11 +61,13 @@ async function roundTrips(port: number): Promise<number[]> {
 
 async function main(): Promise<void> {
   // The node's ports: a sink that acknowledges BYTES with one byte, and a 1-byte echo.
+  let sinkTarget = BYTES;
   const sink = await listen((socket) => {
     let got = 0;
+    const target = sinkTarget;
     socket.on('data', (b: Buffer) => {
       got += b.length;
-      if (got >= BYTES) socket.write('k');
+      if (got >= target) socket.write('k');
     });
     socket.on('error', () => undefined);
   });
@@ -82,6 +86,16 @@ async function main(): Promise<void> {
     const forwarded = await throughput(sinkForward.localPort);
     const directRtt = await roundTrips(portOf(echo));
     const forwardRtt = await roundTrips(echoForward.localPort);
+    // 1 GiB through the forward while the process's memory is sampled: renter listener,
+    // both access sockets and the hub are all in this process, so a bounded peak means
+    // every side's buffers are bounded by the credit windows.
+    global.gc?.();
+    const rssBefore = process.memoryUsage().rss;
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 50);
+    sinkTarget = RSS_BYTES;
+    await throughput(sinkForward.localPort, RSS_BYTES);
+    clearInterval(sampler);
     console.log(
       JSON.stringify({
         bench: 'forward',
@@ -94,6 +108,10 @@ async function main(): Promise<void> {
         rtt_forward_p99_ms: round(percentile(forwardRtt, 99)),
         rtt_added_p99_ms: round(percentile(forwardRtt, 99) - percentile(directRtt, 99)),
         target_rtt_added_p99_ms: 5,
+        rss_bytes_moved: RSS_BYTES,
+        rss_before_mib: round(rssBefore / 1024 / 1024, 1),
+        rss_peak_mib: round(rssPeak / 1024 / 1024, 1),
+        rss_growth_mib: round((rssPeak - rssBefore) / 1024 / 1024, 1),
       }),
     );
   } finally {
