@@ -20,6 +20,9 @@ import { PublicExplorerPage } from './explorer/public-explorer-page';
 import { RateLimiter } from './gateway/rate-limiter';
 import { RenterGateway } from './gateway/renter-gateway';
 import { WorkerGateway } from './gateway/worker-gateway';
+import { AccessRelay } from './gateway/access-relay';
+import type { AccessRelayLimits } from './gateway/access-relay';
+import { HUB_ACCESS_RENTER_WS_PATH, HUB_ACCESS_WORKER_WS_PATH } from '../common/access/access-protocol';
 import { HubHttpApi } from './http/hub-http-api';
 import { checkHubExposure, loopbackOrigin } from './http/public-origin';
 import { LeaseService } from './leases/lease-service';
@@ -173,6 +176,8 @@ export interface HubServerOptions {
   chain: HubChainConfig;
   timing?: Partial<HubTiming>;
   limits?: Partial<HubLimits>;
+  /** Node-access stream limits (issue 12): per lease, per renter, the open timeout. */
+  access?: Partial<AccessRelayLimits>;
   clock?: HubClock;
   random?: RandomBytes;
   /** Where the hub logs (the CLI: JSON lines on stdout; the app: its log files, scope 'hub'). */
@@ -205,6 +210,8 @@ export interface RunningHub {
   offers: OfferBook;
   leases: LeaseService;
   timing: HubTiming;
+  /** The node-access stream relay (terminals, forwards, files). */
+  access: AccessRelay;
   /** Stops timers, says goodbye to every socket, writes presence and closes the store. */
   close(): Promise<void>;
 }
@@ -263,6 +270,7 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
     const lease = leases?.get(leaseId);
     return lease && lease.state !== 'ended' ? { nodes: lease.placement.nodes.map((n) => ({ rank: n.rank, workerId: n.workerId, supplier: n.supplier })) } : null;
   });
+  let accessRelay: AccessRelay | null = null;
   leases = new LeaseService({
     store,
     clock,
@@ -279,6 +287,7 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
         renterGateway?.publish(leaseId, event);
         sync?.toRenters(leaseId, event);
         if (event.type === 'lease.state' && event.state === 'ended') meshes?.leaseEnded(leaseId);
+        if (event.type === 'lease.state' && event.state === 'ended') accessRelay?.leaseEnded(leaseId, event.reason);
       },
     },
     onLeaseWritten: (lease) => sync?.leaseChanged(lease),
@@ -331,6 +340,8 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
   const logger = options.logger;
   const workerGateway = new WorkerGateway({ logger, sessions: workerSessions, sessionTokens: sessions, workers, limiter: workerLimiter, connectLimiter, helloTimeoutMs: timing.helloTimeoutMs });
   renterGateway = new RenterGateway({ logger, sessions, leases, limiter: requestLimiter, helloTimeoutMs: timing.helloTimeoutMs, meshOf: (leaseId) => meshes?.matrixOf(leaseId) ?? null });
+  accessRelay = new AccessRelay({ logger, sessions, leases, workers, nowMs: () => clock.nowMs(), helloTimeoutMs: timing.helloTimeoutMs, ...(options.access ? { limits: options.access } : {}) });
+  const access = accessRelay;
   const explorer = new ExplorerStatsService(store, clock, workers, leases);
   const series = new ExplorerSeriesRecorder(store, clock, explorer, { ...DEFAULT_EXPLORER_SERIES_TIMING, fineMs: timing.explorerSampleMs });
   if (options.instances) {
@@ -379,6 +390,8 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
     const path = new URL(req.url ?? '/', 'http://hub.invalid').pathname;
     if (path === HUB_WORKER_WS_PATH) workerGateway.handleUpgrade(req, socket, head);
     else if (path === HUB_RENTER_WS_PATH) renterGateway!.handleUpgrade(req, socket, head);
+    else if (path === HUB_ACCESS_RENTER_WS_PATH) access.handleRenterUpgrade(req, socket, head);
+    else if (path === HUB_ACCESS_WORKER_WS_PATH) access.handleWorkerUpgrade(req, socket, head);
     else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
   });
 
@@ -440,12 +453,14 @@ export async function startHub(options: HubServerOptions): Promise<RunningHub> {
     offers,
     leases,
     timing,
+    access,
     async close() {
       if (closed) return;
       closed = true;
       for (const t of timers) clearInterval(t);
       workerGateway.closeAll(1001, 'hub shutting down');
       renterGateway!.closeAll(1001, 'hub shutting down');
+      access.closeAll(1001, 'hub shutting down');
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -52,7 +52,7 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.on('second-instance', showWindow);
-  app.on('web-contents-created', (_event, contents) => lockDownWebContents(contents, (url) => isTrustedUrl(url)));
+  app.on('web-contents-created', (_event, contents) => lockDownWebContents(contents, (url) => isTrustedUrl(url), (url) => services?.access.forwards.list().some((f) => new URL(url).port === String(f.localPort)) ?? false));
   app.on('before-quit', () => {
     quitting = true;
     tray?.destroy();

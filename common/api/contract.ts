@@ -7,6 +7,7 @@ import { workerCalls, workerEvents } from './worker';
 import { lendCalls, lendEvents } from './lend';
 import { rentCalls, rentEvents } from './rent';
 import { marketCalls, marketEvents } from './market';
+import { accessCalls, accessEvents } from './access';
 
 /**
  * The one API contract. Every call the UI can make and every event it can receive,
@@ -22,6 +23,7 @@ export const apiCalls = {
   ...marketCalls,
   ...lendCalls,
   ...rentCalls,
+  ...accessCalls,
 };
 
 export const apiEvents = {
@@ -32,6 +34,7 @@ export const apiEvents = {
   ...marketEvents,
   ...lendEvents,
   ...rentEvents,
+  ...accessEvents,
 };
 
 export type ApiCalls = typeof apiCalls;

@@ -132,6 +132,8 @@ export interface SupplierStatus {
   scheduleOpen: boolean;
   /** Verified payments since local midnight, base units. */
   todayEarned: string;
+  /** Renters' streams open into this machine's containers now (issue 12): what, whose lease, since when. */
+  accessStreams?: Array<{ leaseId: string; rank: number; kind: 'terminal' | 'forward' | 'upload' | 'download'; sinceMs: number }>;
 }
 
 /** A desktop notification (the tray shows it; the UI may toast it). */

@@ -281,6 +281,55 @@ export class RentPage {
     return this.page.locator(`[data-testid="lease-log"][data-rank="${rank}"]`);
   }
 
+  // Terminals (issue 12)
+
+  /** Opens a shell on a node of the open lease and waits for its xterm to show. */
+  async openTerminal(rank: number, timeout = 30_000): Promise<Locator> {
+    const before = await this.page.getByTestId('terminal-tab').count();
+    await this.page.locator(`[data-testid="open-terminal"][data-rank="${rank}"]`).click();
+    await this.page.getByTestId('terminal-tab').nth(before).waitFor({ timeout });
+    const terminal = this.terminal();
+    await terminal.locator('.xterm-rows').waitFor({ timeout });
+    return terminal;
+  }
+
+  /** The terminal shown (data-terminal-id, data-closed). */
+  terminal(): Locator {
+    return this.page.getByTestId('node-terminal');
+  }
+
+  /** The visible text of the shown terminal. */
+  async terminalText(): Promise<string> {
+    return (await this.terminal().locator('.xterm-rows').innerText()).replace(/\u00a0/g, ' ');
+  }
+
+  async typeInTerminal(text: string): Promise<void> {
+    await this.terminal().click();
+    await this.page.keyboard.type(text);
+  }
+
+  terminalTabs(): Locator {
+    return this.page.getByTestId('terminal-tab');
+  }
+
+  terminalClosed(): Locator {
+    return this.page.getByTestId('terminal-closed');
+  }
+
+  /** Forwards port `port` of node `rank` and returns the row (data-url, data-local-port). */
+  async openForward(port: number, rank = 0, timeout = 30_000): Promise<Locator> {
+    await this.page.getByTestId('forward-port').fill(String(port));
+    await this.page.getByTestId('forward-node').selectOption(String(rank));
+    await this.page.getByTestId('forward-open').click();
+    const row = this.page.locator(`[data-testid="forward-row"][data-port="${port}"]`);
+    await row.waitFor({ timeout });
+    return row;
+  }
+
+  forwardRows(): Locator {
+    return this.page.getByTestId('forward-row');
+  }
+
   leaseProblem(): Locator {
     return this.page.getByTestId('lease-problem');
   }

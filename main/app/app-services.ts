@@ -24,6 +24,8 @@ import type { SupplierModule } from '../market/supplier/supplier-module';
 import { SupplierLeaseValidity } from '../market/supplier/supplier-lease-validity';
 import { HubTime } from '../market/hub-time';
 import { createRenterModule } from '../market/renter/renter-module';
+import { createAccessModule } from '../market/renter/access/access-module';
+import type { AccessModule } from '../market/renter/access/access-module';
 import type { RenterModule, RenterModuleDeps } from '../market/renter/renter-module';
 import type { HubTiming } from '../market/embedded-hub';
 import type { Module } from './module';
@@ -68,6 +70,8 @@ export interface AppServices {
   readonly hub: MarketHub;
   readonly supplier: SupplierModule;
   readonly renter: RenterModule;
+  /** The renter reaching its nodes: terminals (issue 12). */
+  readonly access: AccessModule;
   /** Starts the modules in order (wallet and network, hardware, worker, market); the UI can connect before this finishes. */
   start(): Promise<void>;
   /** Disposes the modules in reverse order, then closes the databases; safe to call twice. */
@@ -138,6 +142,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const market = createMarketModule({ dataDir: options.dataDir, settings, wallet, logger: logger.child({ scope: 'market' }), ...(options.embeddedHubTiming ? { embeddedTiming: options.embeddedHubTiming } : {}) });
   const hub = market.hub;
   const renter = createRenterModule({ ledgerDb, settings, hub, wallet, logger: logger.child({ scope: 'rent' }), nowMs, ...options.renter });
+  const access = createAccessModule({ hub, wallet, logger: logger.child({ scope: 'access' }), nowMs, onDidChangeLease: renter.onDidChangeLease });
   const supplier = createSupplierModule({
     dataDir: options.dataDir,
     ledgerDb,
@@ -153,9 +158,9 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     hubTime,
     ...(options.supplierTickMs !== undefined ? { tickMs: options.supplierTickMs } : {}),
   });
-  const modules: Module[] = [wallet, hardware, workerModule, market, renter, supplier];
+  const modules: Module[] = [wallet, hardware, workerModule, market, renter, access, supplier];
   for (const module of modules) disposables.add(module);
-  disposables.add(forwardUiEvents({ settings, hardware: hardware.hardware, telemetry: hardware.telemetry, wallet, worker, hub, supplier, renter }, events));
+  disposables.add(forwardUiEvents({ settings, hardware: hardware.hardware, telemetry: hardware.telemetry, wallet, worker, hub, supplier, renter, access }, events));
 
   const info: AppInfo = {
     version: options.version,
@@ -211,6 +216,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     ...market.handlers,
     ...supplier.handlers,
     ...renter.handlers,
+    ...access.handlers,
   };
 
   return {
@@ -224,6 +230,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     hub,
     supplier,
     renter,
+    access,
     async start() {
       logger.info({ version: options.version, shell: options.shell, platform: process.platform, node: process.versions.node }, 'starting');
       for (const module of modules) {

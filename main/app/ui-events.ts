@@ -7,6 +7,7 @@ import type { HardwareService } from '../hardware/hardware-service';
 import type { TelemetryService } from '../hardware/telemetry-service';
 import type { MarketHub } from '../market/market-hub';
 import type { RenterModule } from '../market/renter/renter-module';
+import type { AccessModule } from '../market/renter/access/access-module';
 import type { SupplierModule } from '../market/supplier/supplier-module';
 import type { SettingsStore } from '../settings/settings-store';
 import type { WalletModule } from '../wallet/wallet-module';
@@ -51,6 +52,7 @@ export interface UiEventSources {
   hub: MarketHub;
   supplier: SupplierModule;
   renter: RenterModule;
+  access: AccessModule;
 }
 
 /** Forwards every service event the UI knows to `sink`; dispose the returned store to stop. */
@@ -74,5 +76,9 @@ export function forwardUiEvents(s: UiEventSources, sink: UiEventSink<ApiEventMap
   forward(store, sink, s.renter.onDidChangeLease, 'rent:lease');
   forward(store, sink, s.renter.onLeaseEvent, 'rent:lease-event');
   forward(store, sink, s.renter.onDidChangeReceipts, 'rent:receipts-changed');
+  forward(store, sink, s.access.onTerminalOutput, 'access:terminal-output');
+  forward(store, sink, s.access.onTerminalClosed, 'access:terminal-closed');
+  forward(store, sink, s.access.onDidChangeForwards, 'access:forwards');
+  forward(store, sink, s.access.onTransfer, 'access:transfer');
   return store;
 }

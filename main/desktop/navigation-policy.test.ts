@@ -22,6 +22,14 @@ describe('NavigationPolicy', () => {
     expect(policy.frame('https://evil.example/', true)).toBe(false);
   });
 
+  it("opens a renter's open port forward on 127.0.0.1 in the system browser, and no other plain http URL", () => {
+    const withForward = createNavigationPolicy(createTrustedSenderCheck({ rendererFile }), (url) => new URL(url).port === '41234');
+    expect(withForward.externalLink('http://127.0.0.1:41234/lab?token=x')).toBe('http://127.0.0.1:41234/lab?token=x');
+    expect(withForward.externalLink('http://127.0.0.1:41235/')).toBeNull();
+    expect(withForward.externalLink('http://localhost.evil.example:41234/')).toBeNull();
+    expect(withForward.externalLink('http://192.168.1.1:41234/')).toBeNull();
+  });
+
   it('opens only https links outside the app, never a window', () => {
     expect(policy.externalLink('https://docs.example/help')).toBe('https://docs.example/help');
     expect(policy.externalLink('http://docs.example/help')).toBeNull();

@@ -15,14 +15,21 @@ export interface NavigationPolicy {
   externalLink(url: string): string | null;
 }
 
-export function createNavigationPolicy(isAppUrl: (url: string) => boolean): NavigationPolicy {
+/**
+ * `isOpenForward` says whether an http URL is one of the renter's open port forwards
+ * (http://127.0.0.1:PORT/ of a forward that listens now): those open in the system
+ * browser too — a notebook or dashboard of a leased node — and no other plain http URL.
+ */
+export function createNavigationPolicy(isAppUrl: (url: string) => boolean, isOpenForward: (url: string) => boolean = () => false): NavigationPolicy {
   const mainFrame = (url: string) => isAppUrl(url);
   return {
     mainFrame,
     frame: (url, isMainFrame) => isMainFrame && mainFrame(url),
     externalLink: (url) => {
       try {
-        return new URL(url).protocol === 'https:' ? url : null;
+        const parsed = new URL(url);
+        if (parsed.protocol === 'https:') return url;
+        return parsed.protocol === 'http:' && parsed.hostname === '127.0.0.1' && isOpenForward(url) ? url : null;
       } catch {
         return null;
       }

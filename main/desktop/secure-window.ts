@@ -39,8 +39,8 @@ export function createSecureWindow(preloadPath: string): BrowserWindow {
  * navigation, server redirects and sub-frame navigations stay on the app (the policy in
  * navigation-policy.ts), no <webview>, no new windows.
  */
-export function lockDownWebContents(contents: WebContents, isAppUrl: (url: string) => boolean): void {
-  const policy = createNavigationPolicy(isAppUrl);
+export function lockDownWebContents(contents: WebContents, isAppUrl: (url: string) => boolean, isOpenForward?: (url: string) => boolean): void {
+  const policy = createNavigationPolicy(isAppUrl, isOpenForward);
   contents.on('will-navigate', (event) => {
     if (!policy.mainFrame(event.url)) event.preventDefault();
   });

@@ -14,6 +14,9 @@ import { openHubChain } from '../../hub';
 import type { OpenHubChain } from '../../hub';
 import { HubError } from '../../common/hub/hub-errors';
 import { HubHttpClient } from '../../hub-client/hub-http-client';
+import { getBase58Decoder } from '@solana/kit';
+import { accessRequestText } from '../../common/access/access-request';
+import { verifyWalletSignature } from '../../solana/wallet-signature';
 
 // Integration: the real composition root on a temp dir. On Sandbox it must run its own hub
 // over its own chain; switched to a private grid it must follow that hub and its chain.
@@ -116,6 +119,19 @@ describe('MarketHub', () => {
     await expect(app.wallet.service.signHubSignIn(text('https://other-hub.example', 'renter'), { origin, audience: 'renter' })).rejects.toThrow(/Only an Idlegrid sign-in/);
     await expect(app.wallet.service.signHubSignIn(text(origin, 'worker'), { origin, audience: 'renter' })).rejects.toThrow(/another hub or purpose/);
     expect((await app.wallet.service.signHubSignIn(text(origin, 'renter'), { origin, audience: 'renter' })).address).toBe(address);
+  });
+
+  it('signs node-access requests of its own wallet without asking, and nothing else that way', async () => {
+    const address = app.wallet.vault.activeAddress()!;
+    const request = { leaseId: 'lease-1', rank: 0, renter: address, kind: 'terminal' as const, cols: 80, rows: 24, nonce: 'n'.repeat(20), issuedAtMs: Date.now() };
+    const signature = await app.wallet.service.signAccessRequest(address, new TextEncoder().encode(accessRequestText(request)));
+    expect(verifyWalletSignature(address, new TextEncoder().encode(accessRequestText(request)), getBase58Decoder().decode(signature))).toBe(true);
+    await expect(app.wallet.service.signAccessRequest(address, new TextEncoder().encode('transfer everything'))).rejects.toThrow(/Only an Idlegrid node-access request/);
+    // A request naming another wallet as the renter is not signed by this one.
+    const other = accessRequestText({ ...request, renter: 'So11111111111111111111111111111111111111112' });
+    await expect(app.wallet.service.signAccessRequest(address, new TextEncoder().encode(other))).rejects.toThrow(/Only an Idlegrid node-access request/);
+    // Extra lines (say, a transaction smuggled after the text) are refused too.
+    await expect(app.wallet.service.signAccessRequest(address, new TextEncoder().encode(`${accessRequestText(request)}\nmore`))).rejects.toThrow(/Only an Idlegrid node-access request/);
   });
 
   it('follows a private grid: its hub, and the chain that hub names (with its faucet)', async () => {

@@ -12,6 +12,7 @@ import { TOKEN_PROGRAM_ADDRESS } from '@solana-program/token';
 import { ApiError } from '../../common/api/errors';
 import type { SessionAudience } from '../../common/hub/sign-in-message';
 import { gpuReleaseMessage } from '../../common/hub/gpu-release';
+import { ACCESS_REQUEST_HEADING } from '../../common/access/access-request';
 import type { KeyVault } from './key-vault';
 import type { NetworkService } from './network-service';
 import { signingDraft } from './signing-approvals';
@@ -136,6 +137,22 @@ export class StandardSigner {
     const parsed = meshAnnouncementSchema.safeParse(parseMeshAnnouncementText(text));
     if (!parsed.success || meshAnnouncementText(parsed.data) !== text || parsed.data.supplier !== address) {
       throw new ApiError('invalid_params', 'Only a mesh key of this wallet for a lease is signed without asking.', 'mesh_key_message_refused');
+    }
+    const signer = await this.d.vault.signer(address);
+    return new Uint8Array(await signBytes(signer.keyPair.privateKey, message));
+  }
+
+  /**
+   * Signs a node-access request (a stream into a container of the renter's own lease)
+   * without a confirmation: no money moves and only text in the access layout naming this
+   * wallet as the renter is signed, so nothing else can pass here.
+   */
+  async signAccessRequest(address: string, message: Uint8Array): Promise<Uint8Array> {
+    this.d.accounts.requireWallet(address);
+    this.d.accounts.requireUnlocked();
+    const lines = new TextDecoder().decode(message).split('\n');
+    if (lines[0] !== ACCESS_REQUEST_HEADING || lines[3] !== `Renter: ${address}` || lines.length !== 7) {
+      throw new ApiError('invalid_params', 'Only an Idlegrid node-access request for this wallet is signed without asking.', 'access_message_refused');
     }
     const signer = await this.d.vault.signer(address);
     return new Uint8Array(await signBytes(signer.keyPair.privateKey, message));

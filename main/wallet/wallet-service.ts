@@ -138,6 +138,11 @@ export class WalletService {
     return this.signer.signMessage(address, messageBase64);
   }
 
+  /** Signs a node-access request of this wallet without a confirmation; see StandardSigner.signAccessRequest. */
+  signAccessRequest(address: string, message: Uint8Array): Promise<Uint8Array> {
+    return this.signer.signAccessRequest(address, message);
+  }
+
   /** Signs the hub's sign-in challenge without a confirmation; see StandardSigner.signHubSignIn. */
   signHubSignIn(message: Uint8Array, expected: { address?: string; origin: string; audience: SessionAudience }): Promise<{ address: string; signature: Uint8Array }> {
     return this.signer.signHubSignIn(message, expected);

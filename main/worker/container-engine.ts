@@ -56,6 +56,12 @@ export interface ContainerEngine {
 
   /** Runs a command in a running container (the mesh sidecar's `wg`, `ip`, `iptables-restore`); output is bounded. */
   execInContainer(id: string, spec: ExecSpec): Promise<ExecResult>;
+  /**
+   * Starts a command in a running container with its stdin open (a renter's terminal with a
+   * TTY, or a file transfer's tar without one) and hands back the raw stream: with a TTY
+   * it carries plain bytes; without, stdout and stderr come as Docker's multiplexed frames.
+   */
+  openExec(id: string, spec: InteractiveExecSpec): Promise<InteractiveExec>;
   /** `docker import`: a root file system tarball becomes the image `ref` (e.g. the mesh sidecar, built from this machine's binaries). */
   importImage(tarball: Readable, ref: string, changes: string[]): Promise<void>;
 }
@@ -171,6 +177,24 @@ export interface ExecSpec {
   env?: string[];
   /** Killed from our side after this long: the exec's result is then exit code 124. */
   timeoutMs: number;
+}
+
+export interface InteractiveExecSpec {
+  cmd: string[];
+  env?: string[];
+  tty: boolean;
+  /** The TTY's first size. */
+  cols?: number;
+  rows?: number;
+  workingDir?: string;
+}
+
+export interface InteractiveExec {
+  /** Write for stdin; read for output (raw with a TTY, multiplexed frames without). */
+  stream: Duplex;
+  resize(cols: number, rows: number): Promise<void>;
+  /** The command's exit code once the stream has ended (null if the engine cannot say). */
+  exitCode(): Promise<number | null>;
 }
 
 export interface ExecResult {

@@ -20,7 +20,7 @@ import { resolveDockerEndpoint } from './docker-endpoint';
 import type { DockerEndpoint } from './docker-endpoint';
 import { JsonLineReader } from './json-line-reader';
 import { DockerLogDemuxer } from './docker-log-demuxer';
-import type { ExecResult, ExecSpec } from './container-engine';
+import type { ExecResult, ExecSpec, InteractiveExec, InteractiveExecSpec } from './container-engine';
 
 /**
  * `ContainerEngine` over Docker's HTTP API (dockerode). Every failure becomes an
@@ -364,6 +364,39 @@ export class DockerEngine implements ContainerEngine {
       exitCode: finished ? (details?.ExitCode ?? -1) : 124,
       stdout: Buffer.concat(out.stdout).toString('utf8'),
       stderr: Buffer.concat(out.stderr).toString('utf8'),
+    };
+  }
+
+  async openExec(id: string, spec: InteractiveExecSpec): Promise<InteractiveExec> {
+    const exec = await wrap(() =>
+      this.docker.getContainer(id).exec({
+        Cmd: spec.cmd,
+        Env: spec.env ?? [],
+        AttachStdin: true,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: spec.tty,
+        ...(spec.workingDir ? { WorkingDir: spec.workingDir } : {}),
+        ...(spec.tty && spec.cols && spec.rows ? { ConsoleSize: [spec.rows, spec.cols] } : {}),
+      } as Docker.ExecCreateOptions),
+    );
+    const stream = (await wrap(() => exec.start({ hijack: true, stdin: true, Tty: spec.tty }))) as unknown as Duplex;
+    if (spec.tty && spec.cols && spec.rows) await wrap(() => exec.resize({ h: spec.rows, w: spec.cols })).catch(() => undefined);
+    return {
+      stream,
+      resize: async (cols, rows) => {
+        await wrap(() => exec.resize({ h: rows, w: cols }));
+      },
+      exitCode: async () => {
+        // The exit code is recorded a moment after the stream ends.
+        for (let i = 0; i < 20; i++) {
+          const details = await wrap(() => exec.inspect()).catch(() => null);
+          if (!details) return null;
+          if (!details.Running) return details.ExitCode ?? null;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        return null;
+      },
     };
   }
 

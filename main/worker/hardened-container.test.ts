@@ -52,7 +52,10 @@ describe('hardenedContainerSpec', () => {
     expect(host.ReadonlyRootfs).toBe(true);
     expect(host.Tmpfs).toEqual({ '/tmp': 'rw,nosuid,nodev,size=64m,mode=1777' });
     expect(host.Binds).toEqual([]);
-    expect(host.Mounts).toEqual([{ Type: 'volume', Source: names.volume, Target: '/scratch', ReadOnly: false }]);
+    expect(host.Mounts).toEqual([
+      { Type: 'volume', Source: names.volume, Target: '/scratch', ReadOnly: false },
+      { Type: 'volume', Source: names.outputs, Target: '/outputs', ReadOnly: false },
+    ]);
     expect(JSON.stringify(body)).not.toMatch(/docker\.sock|"Type":"bind"/);
   });
 

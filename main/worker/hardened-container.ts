@@ -8,6 +8,8 @@ const MIB = 1024 * 1024;
 
 /** Where the job's scratch volume is mounted; the only writable disk a job has. */
 export const SCRATCH_PATH = '/scratch';
+/** Every node's results folder: the renter downloads it (the app offers to before the lease ends). */
+export const OUTPUTS_PATH = '/outputs';
 
 /**
  * The job's scratch: a tmpfs volume of exactly `scratchSizeMb` (issue 14, item 5). Why
@@ -22,6 +24,16 @@ export const SCRATCH_PATH = '/scratch';
  */
 export function scratchVolumeSpec(spec: JobSpec, names: JobResourceNames, labels: Record<string, string>): VolumeSpec {
   return { name: names.volume, labels, tmpfsSizeBytes: spec.scratchSizeMb * MIB };
+}
+
+/**
+ * The job's /outputs (issue 12), sized like its scratch and for the same reason (issue 14,
+ * item 5): an on-disk volume would let a job fill the supplier's disk. Both are tmpfs, and
+ * tmpfs pages count against the container's memory limit, so together they can never
+ * take more than the job's share of memory.
+ */
+export function outputsVolumeSpec(spec: JobSpec, names: JobResourceNames, labels: Record<string, string>): VolumeSpec {
+  return { name: names.outputs, labels, tmpfsSizeBytes: spec.scratchSizeMb * MIB };
 }
 
 /** The host groups owning the given device nodes (numbers; nodes that cannot be read are left out). */
@@ -95,7 +107,7 @@ export function hardenedContainerSpec(
 ): ContainerCreateSpec {
   const hasGpus = spec.gpuUuids.length > 0;
   const env = Object.entries(spec.env).map(([key, value]) => `${key}=${value}`);
-  env.push(`IDLEGRID_JOB_ID=${spec.jobId}`, `IDLEGRID_LEASE_ID=${spec.leaseId}`, `IDLEGRID_SCRATCH=${SCRATCH_PATH}`);
+  env.push(`IDLEGRID_JOB_ID=${spec.jobId}`, `IDLEGRID_LEASE_ID=${spec.leaseId}`, `IDLEGRID_SCRATCH=${SCRATCH_PATH}`, `IDLEGRID_OUTPUTS=${OUTPUTS_PATH}`);
   // Docker adds NVIDIA_VISIBLE_DEVICES itself for a device request; a job without one
   // (CPU, or AMD GPUs given as device nodes) gets "void" so NVIDIA's runtime, if it is
   // somehow in the path, exposes no GPU.
@@ -132,7 +144,10 @@ export function hardenedContainerSpec(
       // mode 1777: the job's user is not root, and /tmp must be writable for any uid.
       Tmpfs: { '/tmp': `rw,nosuid,nodev,size=${spec.tmpSizeMb}m,mode=1777` },
       Binds: [],
-      Mounts: [{ Type: 'volume', Source: names.volume, Target: SCRATCH_PATH, ReadOnly: false }],
+      Mounts: [
+        { Type: 'volume', Source: names.volume, Target: SCRATCH_PATH, ReadOnly: false },
+        { Type: 'volume', Source: names.outputs, Target: OUTPUTS_PATH, ReadOnly: false },
+      ],
       Memory: memoryBytes,
       MemorySwap: memoryBytes,
       NanoCpus: Math.round(spec.cpuCores * 1e9),

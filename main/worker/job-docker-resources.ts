@@ -77,12 +77,13 @@ export class JobDockerResources {
     }
   }
 
-  /** Removes the container, the scratch volume and, unless another job of the lease still uses it, the lease network. */
+  /** Removes the container, the scratch and outputs volumes and, unless another job of the lease still uses it, the lease network. */
   async remove(spec: JobSpec, containerId: string | null, leaseStillUsed: () => boolean, beforeNetwork?: () => Promise<void>): Promise<void> {
     const names = jobResourceNames(this.options.workerId, spec.leaseId, spec.jobId);
     const attempts: Array<() => Promise<void>> = [
       () => this.options.engine.removeContainer(containerId ?? names.container),
       () => this.options.engine.removeVolume(names.volume),
+      () => this.options.engine.removeVolume(names.outputs),
     ];
     for (const attempt of attempts) {
       try {

@@ -15,6 +15,8 @@ export const APP_LABEL_VALUE = 'idlegrid';
 export interface JobResourceNames {
   container: string;
   volume: string;
+  /** The job's /outputs (issue 12): what the renter takes home before the lease ends. */
+  outputs: string;
   network: string;
 }
 
@@ -24,6 +26,7 @@ export function jobResourceNames(workerId: string, leaseId: string, jobId: strin
   return {
     container: `${prefix}-job-${jobId}`,
     volume: `${prefix}-scratch-${jobId}`,
+    outputs: `${prefix}-outputs-${jobId}`,
     network: leaseNetworkName(workerId, leaseId),
   };
 }

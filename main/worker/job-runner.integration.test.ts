@@ -98,6 +98,7 @@ describeWithDocker('JobRunner on a real Docker engine', () => {
     expect(host.Binds ?? []).toEqual([]);
     expect(inspect.Mounts).toEqual([
       expect.objectContaining({ Type: 'volume', Name: names.volume, Destination: '/scratch', RW: true }),
+      expect.objectContaining({ Type: 'volume', Name: names.outputs, Destination: '/outputs', RW: true }),
     ]);
     expect(JSON.stringify([inspect.Mounts, host])).not.toContain('docker.sock');
     expect(host.PidsLimit).toBe(64);
@@ -136,6 +137,7 @@ describeWithDocker('JobRunner on a real Docker engine', () => {
     const gone = await leftovers(t.worker.workerId);
     expect(gone.containers).not.toContain(`/${names.container}`);
     expect(gone.volumes).not.toContain(names.volume);
+    expect(gone.volumes).not.toContain(names.outputs);
     expect(gone.networks).not.toContain(names.network);
   });
 

@@ -9,7 +9,7 @@ import { describePullFailure } from './engine-errors';
 import type { JobEnding, StopReason } from './job-ending';
 import type { ContainerEngineEvent } from './engine-monitor';
 import type { ContainerGpuDevices } from '../hardware/vendors';
-import { containerUser, hardenedContainerSpec, scratchVolumeSpec } from './hardened-container';
+import { containerUser, hardenedContainerSpec, outputsVolumeSpec, scratchVolumeSpec } from './hardened-container';
 import { jobLabels, jobResourceNames } from './job-resources';
 import type { JobLogRelay } from './job-log-relay';
 import type { JobRecord, JobStore } from './job-store';
@@ -278,6 +278,7 @@ export class JobRunner {
       resources = Promise.all([
         mesh ? sidecar : this.resources.ensureNetwork(spec),
         this.options.engine.createVolume(scratchVolumeSpec(spec, names, jobLabels(this.options.workerId, spec.leaseId, spec.jobId))),
+        this.options.engine.createVolume(outputsVolumeSpec(spec, names, jobLabels(this.options.workerId, spec.leaseId, spec.jobId))),
       ]);
       resources.catch(() => undefined); // awaited below, after the image
       await this.ensureImage(active);

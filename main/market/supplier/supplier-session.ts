@@ -30,6 +30,7 @@ import { SupplierLeaseLifecycle } from './supplier-lease-lifecycle';
 import type { SupplierLeaseStore } from './supplier-lease-store';
 import { supplierStatus } from './supplier-status';
 import { ThermalController } from './thermal-controller';
+import { SupplierAccess } from './access/supplier-access';
 import type { Logger } from '../../../common/logger';
 import { DEFAULT_LEND_TERMS } from '../../../common/market/lend-types';
 import { regionFromTimeZone } from '../../../common/market/region-default';
@@ -100,6 +101,8 @@ export class SupplierSession {
   private readonly downLeases = new Set<string>();
   private readonly thermal: ThermalController;
   private readonly attestations: LeaseAttestations;
+  /** Renters' streams into this machine's containers (terminals). */
+  readonly access: SupplierAccess;
   /** Listeners and the clock of one start, released by `stop`. */
   private running = new DisposableStore({ name: 'SupplierSession' });
   private readonly statusChanged = new Emitter<SupplierStatus>();
@@ -198,7 +201,21 @@ export class SupplierSession {
       nowMs,
       logError,
     });
+    this.access = new SupplierAccess({
+      leases,
+      engine: worker.engine,
+      containerOf: (jobId) => {
+        try {
+          return worker.job(jobId).containerId;
+        } catch {
+          return null;
+        }
+      },
+      nowMs: () => d.hubTime.nowMs() ?? nowMs(),
+      logger: d.logger,
+    });
   }
+
 
   async start(): Promise<void> {
     this.stopped = false;
@@ -232,7 +249,8 @@ export class SupplierSession {
     this.meter.meterAll();
     this.lifecycle.stop();
     await this.attestations.dispose();
-    // Jobs keep running (the next start re-adopts paid ones); only the socket goes.
+    // Jobs keep running (the next start re-adopts paid ones); only the sockets go.
+    this.access.stop();
     this.link.close();
   }
 
@@ -278,7 +296,7 @@ export class SupplierSession {
     const terms = settings.lendTerms;
     const shared = sharedGpus(this.snapshot, terms).map((g) => g.uuid);
     const sum = (rows: ReadonlyArray<{ amount: bigint }>): bigint => rows.reduce((total, e) => total + e.amount, 0n);
-    return supplierStatus({
+    const status = supplierStatus({
       sharingEnabled: settings.sharingEnabled,
       terms,
       sharedGpuUuids: shared,
@@ -294,6 +312,7 @@ export class SupplierSession {
       nowMs: this.d.nowMs(),
       attestationOf: (leaseId) => this.attestations.outcome(leaseId),
     });
+    return { ...status, accessStreams: this.access.streams };
   }
 
   /** Brings the hub session and the offers in line with the settings; serialized. */
@@ -340,7 +359,10 @@ export class SupplierSession {
 
   private onHubMessage(message: HubToWorkerMessage): void {
     switch (message.type) {
-      case 'welcome':
+      case 'welcome': {
+        const hubUrl = this.link.hubUrl;
+        const payout = this.link.supplierAddress;
+        if (hubUrl && payout) this.access.connect(hubUrl, message.workerId, () => this.d.hub.token(payout, 'worker'));
         void this.lifecycle.onWelcome(message.leases).then(() => {
           // Reserved leases still waiting for their GPU check (this app restarted or reconnected): prepare again.
           for (const lease of message.leases) {
@@ -349,6 +371,7 @@ export class SupplierSession {
         });
         void this.sync();
         break;
+      }
       case 'lease.assigned':
         void this.queue.run(message.lease.leaseId, async () => {
           await this.lifecycle.onAssigned(message.lease);
@@ -368,6 +391,7 @@ export class SupplierSession {
         break;
       case 'lease.stop':
         void this.attestations.end(message.leaseId);
+        this.access.leaseEnded(message.leaseId);
         void this.queue.run(message.leaseId, () => this.lifecycle.endLease(message.leaseId, message.message || `The lease ended (${message.reason}).`, {}));
         break;
       default:

@@ -21,6 +21,8 @@ import { createMarketHubStore } from './market-hub-store';
 import type { MarketHubStore } from './market-hub-store';
 import { createRentStore } from './rent-store';
 import type { RentStore } from './rent-store';
+import { createAccessStore } from './access-store';
+import type { AccessStore } from './access-store';
 
 /** One store per domain. Later features add theirs here (wallet, lend, rent, …). */
 export interface Stores {
@@ -36,6 +38,8 @@ export interface Stores {
   explorer: ExplorerStore;
   marketHub: MarketHubStore;
   rent: RentStore;
+  /** The renter's terminals on its nodes (issue 12). */
+  access: AccessStore;
 }
 
 export interface StoresOptions {
@@ -56,6 +60,7 @@ export function createStores(client: ApiClient, options: StoresOptions = {}): St
     explorer: createExplorerStore(client),
     marketHub: createMarketHubStore(client),
     rent: createRentStore(client),
+    access: createAccessStore(client),
   };
 }
 
@@ -76,6 +81,7 @@ export function startStores(stores: Stores): () => void {
     stores.earnings.getState().start(),
     stores.marketHub.getState().start(),
     stores.rent.getState().start(),
+    stores.access.getState().start(),
   ];
   const offReconnect = stores.app.subscribe((state, previous) => {
     if (previous.connection === 'disconnected' && state.connection === 'connected') {

@@ -147,7 +147,7 @@ export async function startTestLease(
           });
           const body = hardenedContainerSpec(
             spec,
-            { container: `idg-job-${leaseId}-r${rank}`, volume: `idg-scratch-${leaseId}-r${rank}`, network: 'unused' },
+            { container: `idg-job-${leaseId}-r${rank}`, volume: `idg-scratch-${leaseId}-r${rank}`, outputs: `idg-outputs-${leaseId}-r${rank}`, network: 'unused' },
             { 'io.idlegrid.test': 'mesh' },
             { deviceRequests: [], devices: [] },
             { sidecar: nodes[rank]!.sidecar },

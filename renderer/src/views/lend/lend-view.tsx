@@ -19,6 +19,8 @@ import { ScoreWhy } from '../../components/score-why';
 import { TestJobCard } from './test-job-card';
 import { ThermalGuardCard } from './thermal-guard-card';
 
+const ACCESS_KIND_LABEL = { terminal: 'Terminal', forward: 'Port forward', upload: 'Upload', download: 'Download' } as const;
+
 /** Lend: share this machine on the market (terms, leases, the thermal guard), and is it ready for renters' jobs. */
 export function LendView() {
   const { worker, lend, wallet: walletStore } = useStores();
@@ -132,6 +134,18 @@ export function LendView() {
           </div>
         ) : null}
         <SupplierLeasesCard leases={status?.leases ?? []} sharing={status?.sharingEnabled ?? false} />
+        {status?.accessStreams?.length ? (
+          <div className="card lend-access-streams" data-testid="lend-access-streams">
+            <strong>Renters' streams open on this machine</strong>
+            <ul>
+              {status.accessStreams.map((s, i) => (
+                <li key={`${s.leaseId}-${s.kind}-${s.sinceMs}-${i}`} data-testid="lend-access-stream" data-kind={s.kind} data-lease-id={s.leaseId}>
+                  {ACCESS_KIND_LABEL[s.kind]} · lease <code>{s.leaseId}</code> node {s.rank} · since {new Date(s.sinceMs).toLocaleTimeString()}
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
       </section>
 
       <section className="section" aria-label="Offer terms">

@@ -4,6 +4,7 @@ import { RESERVED_ENV_NAMES } from '../../../../common/hub/lease-types';
 import { FormField } from '../../components/form-field';
 import { SegmentedControl } from '../../components/segmented-control';
 import type { JobDraft, JobErrors } from './job-draft';
+import { applyTemplate, JOB_TEMPLATES } from './job-templates';
 import { usePaymentToken } from '../../wallet/use-payment-token';
 
 const LIMIT_OPTIONS = [
@@ -90,6 +91,25 @@ export function ClusterJobForm(props: ClusterJobFormProps) {
           Every container gets <code>RANK</code>, <code>WORLD_SIZE</code>, <code>MASTER_ADDR</code>, <code>MASTER_PORT</code> and the peers, for torch.distributed or Ray.
         </p>
         <div className="rent-form-grid">
+          <FormField label="Start from a template" htmlFor="job-template" className="rent-span-2">
+            <select
+              id="job-template"
+              className="text-input"
+              value=""
+              onChange={(e) => {
+                const template = JOB_TEMPLATES.find((t) => t.id === e.target.value);
+                if (template) onChange(applyTemplate(draft, template));
+              }}
+              data-testid="job-template"
+            >
+              <option value="">Choose a template (fills image, command, ports and env)…</option>
+              {JOB_TEMPLATES.map((t) => (
+                <option key={t.id} value={t.id} title={t.description}>
+                  {t.name}
+                </option>
+              ))}
+            </select>
+          </FormField>
           <FormField label="Image" htmlFor="job-image" error={errors.image} className="rent-span-2">
             <input id="job-image" className="text-input mono" placeholder="e.g. pytorch/pytorch:2.3.0-cuda12.1-cudnn8-runtime" value={draft.image} onChange={(e) => set('image', e.target.value)} aria-invalid={errors.image ? true : undefined} spellCheck={false} data-testid="job-image" />
           </FormField>

@@ -224,6 +224,9 @@ export function LeaseBillingCard({ rentLease, token, busy, error, onPayNext, onS
                   </>
                 ) : null}
               </span>
+              <span className="small field-error" data-testid="lease-terminate-outputs-warning">
+                Each node's <code>/outputs</code> is deleted with the lease: download it first (Terminals → Download outputs).
+              </span>
               <button type="button" className="button button-small button-ghost" onClick={() => setConfirmTerminate(false)} data-testid="lease-terminate-cancel">
                 Keep running
               </button>

@@ -9,6 +9,8 @@ import { formatDateTime } from '../../format/market-format';
 import { LeaseBillingCard } from './lease-billing-card';
 import { LeaseMeshCard } from './lease-mesh-card';
 import { LeaseNodeCard } from './lease-node-card';
+import { LeaseTerminalsCard } from './lease-terminals-card';
+import { LeaseForwardsCard } from './lease-forwards-card';
 import { LeaseTimeline } from './lease-timeline';
 import { LeaseTrustCard } from './lease-trust-card';
 import { leaseStateText, leaseTone, shortLeaseId } from './rent-format';
@@ -100,6 +102,8 @@ export function LeaseDetail({ rentLease }: { rentLease: RentLease }) {
               />
             ))}
           </div>
+          <LeaseTerminalsCard leaseId={id} nodes={statuses} live={live} />
+          <LeaseForwardsCard leaseId={id} nodes={statuses} live={live} />
           {lease.placement.nodes.length > 1 ? <LeaseMeshCard mesh={rentLease.mesh ?? null} live={live} /> : null}
         </div>
         <aside className="rent-lease-side">

@@ -1,0 +1,2 @@
+export * from './access-protocol';
+export * from './access-request';

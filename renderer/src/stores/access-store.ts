@@ -1,0 +1,157 @@
+import { createStore } from 'zustand/vanilla';
+import type { StoreApi } from 'zustand/vanilla';
+import type { AccessForward, AccessTerminal, AccessTerminalClosed } from '../../../common/api/access';
+import type { ApiClient } from '../../../common/api/client';
+import { errorMessage } from './error-message';
+import { startOnce } from './start-once';
+
+/** A terminal as the lease view shows it: open, or closed with why. */
+export interface TerminalTab extends AccessTerminal {
+  closed: AccessTerminalClosed | null;
+}
+
+/**
+ * The renter's terminals and port forwards on its nodes. Output is not kept in the state (a busy shell
+ * would re-render every view): each terminal component subscribes to its own output
+ * with `onOutput`, and output that arrives before it mounts is held for it.
+ */
+export interface AccessStoreState {
+  terminals: TerminalTab[];
+  forwards: AccessForward[];
+  opening: { leaseId: string; rank: number } | null;
+  forwarding: boolean;
+  error: string | null;
+
+  start(): () => void;
+  openTerminal(leaseId: string, rank: number, cols: number, rows: number): Promise<TerminalTab | null>;
+  input(terminalId: string, data: string): void;
+  resize(terminalId: string, cols: number, rows: number): void;
+  closeTerminal(terminalId: string): void;
+  /** Forgets a closed terminal's tab. */
+  dismiss(terminalId: string): void;
+  onOutput(terminalId: string, listener: (data: string) => void): () => void;
+  dismissError(): void;
+  openForward(leaseId: string, rank: number, port: number, localPort?: number): Promise<AccessForward | null>;
+  closeForward(forwardId: string): void;
+  /** Downloads each node's /outputs as a tar; the saved paths, or null on failure (see `error`). */
+  downloadOutputs(leaseId: string, ranks: number[]): Promise<string[] | null>;
+  downloadingOutputs: string | null;
+}
+
+export type AccessStore = StoreApi<AccessStoreState>;
+
+/** Output held for a terminal whose view is not mounted (characters, per terminal). */
+const HELD_OUTPUT_CHARS = 256 * 1024;
+
+export function createAccessStore(client: ApiClient): AccessStore {
+  const listeners = new Map<string, Set<(data: string) => void>>();
+  const held = new Map<string, string>();
+
+  return createStore<AccessStoreState>()((set, get) => ({
+    terminals: [],
+    forwards: [],
+    opening: null,
+    forwarding: false,
+    downloadingOutputs: null,
+    error: null,
+
+    start: startOnce(() => {
+      const offOutput = client.subscribe('access:terminal-output', ({ terminalId, data }) => {
+        const set = listeners.get(terminalId);
+        if (set && set.size > 0) for (const l of set) l(data);
+        else held.set(terminalId, ((held.get(terminalId) ?? '') + data).slice(-HELD_OUTPUT_CHARS));
+      });
+      const offClosed = client.subscribe('access:terminal-closed', (closed) => {
+        set({ terminals: get().terminals.map((t) => (t.terminalId === closed.terminalId ? { ...t, closed } : t)) });
+      });
+      void client.call('access:terminals', {}).then(
+        (open) => set({ terminals: open.map((t) => ({ ...t, closed: null })) }),
+        () => undefined,
+      );
+      const offForwards = client.subscribe('access:forwards', (forwards) => set({ forwards }));
+      void client.call('access:forwards', {}).then(
+        (forwards) => set({ forwards }),
+        () => undefined,
+      );
+      return [offOutput, offClosed, offForwards];
+    }),
+
+    async openTerminal(leaseId, rank, cols, rows) {
+      set({ opening: { leaseId, rank }, error: null });
+      try {
+        const opened = await client.call('access:terminal-open', { leaseId, rank, cols, rows });
+        const tab: TerminalTab = { ...opened, closed: null };
+        set({ terminals: [...get().terminals, tab], opening: null });
+        return tab;
+      } catch (error) {
+        set({ opening: null, error: errorMessage(error) });
+        return null;
+      }
+    },
+
+    input(terminalId, data) {
+      void client.call('access:terminal-input', { terminalId, data }).catch((error: unknown) => set({ error: errorMessage(error) }));
+    },
+
+    resize(terminalId, cols, rows) {
+      void client.call('access:terminal-resize', { terminalId, cols, rows }).catch(() => undefined);
+    },
+
+    closeTerminal(terminalId) {
+      void client.call('access:terminal-close', { terminalId }).catch(() => undefined);
+    },
+
+    dismiss(terminalId) {
+      held.delete(terminalId);
+      set({ terminals: get().terminals.filter((t) => t.terminalId !== terminalId) });
+    },
+
+    onOutput(terminalId, listener) {
+      let set = listeners.get(terminalId);
+      if (!set) listeners.set(terminalId, (set = new Set()));
+      set.add(listener);
+      const waiting = held.get(terminalId);
+      if (waiting) {
+        held.delete(terminalId);
+        listener(waiting);
+      }
+      return () => {
+        set.delete(listener);
+        if (set.size === 0) listeners.delete(terminalId);
+      };
+    },
+
+    dismissError() {
+      set({ error: null });
+    },
+
+    async openForward(leaseId, rank, port, localPort) {
+      set({ forwarding: true, error: null });
+      try {
+        const forward = await client.call('access:forward-open', { leaseId, rank, port, ...(localPort !== undefined ? { localPort } : {}) });
+        set({ forwarding: false, forwards: [...get().forwards.filter((f) => f.forwardId !== forward.forwardId), forward] });
+        return forward;
+      } catch (error) {
+        set({ forwarding: false, error: errorMessage(error) });
+        return null;
+      }
+    },
+
+    async downloadOutputs(leaseId, ranks) {
+      set({ downloadingOutputs: leaseId, error: null });
+      try {
+        const done = await client.call('access:download-outputs', { leaseId, ranks });
+        set({ downloadingOutputs: null });
+        return done.map((t) => t.localPath);
+      } catch (error) {
+        set({ downloadingOutputs: null, error: errorMessage(error) });
+        return null;
+      }
+    },
+
+    closeForward(forwardId) {
+      set({ forwards: get().forwards.filter((f) => f.forwardId !== forwardId) });
+      void client.call('access:forward-close', { forwardId }).catch(() => undefined);
+    },
+  }));
+}
