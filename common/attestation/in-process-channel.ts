@@ -1,5 +1,5 @@
 import { InProcessProver } from './attestation-prover';
-import { AttestationChannelError } from './attestation-session';
+import { AttestationInbox } from './attestation-inbox';
 import type { AttestationChannel } from './attestation-session';
 import { attestationChallengeSchema, attestationOpenSchema } from './attestation-wire';
 import type { AttestationChallenge, NodeAttestationMessage } from './attestation-wire';
@@ -14,8 +14,7 @@ import type { Sha256 } from './merkle';
  * serving its UI.
  */
 export class InProcessAttestationChannel implements AttestationChannel {
-  private readonly queue: NodeAttestationMessage[] = [];
-  private waiter: ((m: NodeAttestationMessage) => void) | null = null;
+  private readonly inbox = new AttestationInbox();
   private prover: InProcessProver | null = null;
   private disposed = false;
 
@@ -48,18 +47,7 @@ export class InProcessAttestationChannel implements AttestationChannel {
   }
 
   next(timeoutMs: number): Promise<NodeAttestationMessage> {
-    const queued = this.queue.shift();
-    if (queued) return Promise.resolve(queued);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiter = null;
-        reject(new AttestationChannelError('attestation_no_answer', `The node did not answer within ${(timeoutMs / 1000).toFixed(1)} s.`));
-      }, timeoutMs);
-      this.waiter = (m) => {
-        clearTimeout(timer);
-        resolve(m);
-      };
-    });
+    return this.inbox.next(timeoutMs);
   }
 
   dispose(): void {
@@ -67,12 +55,6 @@ export class InProcessAttestationChannel implements AttestationChannel {
   }
 
   private deliver(message: NodeAttestationMessage): void {
-    const waiter = this.waiter;
-    if (waiter) {
-      this.waiter = null;
-      waiter(message);
-    } else {
-      this.queue.push(message);
-    }
+    this.inbox.deliver(message);
   }
 }

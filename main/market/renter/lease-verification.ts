@@ -2,7 +2,8 @@ import { createHash, randomInt } from 'node:crypto';
 import type { AttestationOutcome } from '../../../common/attestation/attestation-outcome';
 import { attestationParams } from '../../../common/attestation/attestation-params';
 import type { AttestationDevice } from '../../../common/attestation/attestation-params';
-import { AttestationChannelError, attestNode } from '../../../common/attestation/attestation-session';
+import { attestNode } from '../../../common/attestation/attestation-session';
+import { AttestationInbox } from '../../../common/attestation/attestation-inbox';
 import type { AttestationChannel, AttestationTimeouts } from '../../../common/attestation/attestation-session';
 import { AttestationVerifier } from '../../../common/attestation/attestation-verifier';
 import { MAX_OPENED_ROWS } from '../../../common/attestation/attestation-wire';
@@ -80,8 +81,7 @@ export function failureText(failed: readonly NodeVerdict[]): string {
 
 /** One node's dialogue through the hub's relay: the node's messages arrive as lease events. */
 class RelayChannel implements AttestationChannel, Disposable {
-  private readonly queue: NodeAttestationMessage[] = [];
-  private waiter: ((m: NodeAttestationMessage) => void) | null = null;
+  private readonly inbox = new AttestationInbox();
   private sawReady = false;
   /** Rows asked for by the last `open`, and the opened rows gathered so far (a node may send them one a message). */
   private asked: number | null = null;
@@ -112,23 +112,12 @@ class RelayChannel implements AttestationChannel, Disposable {
   }
 
   next(timeoutMs: number): Promise<NodeAttestationMessage> {
-    const queued = this.queue.shift();
-    if (queued) return Promise.resolve(queued);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiter = null;
-        reject(new AttestationChannelError('attestation_no_answer', `The node did not answer within ${(timeoutMs / 1000).toFixed(1)} s.`));
-      }, timeoutMs);
-      this.waiter = (m) => {
-        clearTimeout(timer);
-        resolve(m);
-      };
-    });
+    return this.inbox.next(timeoutMs);
   }
 
   dispose(): void {
     this.listener.dispose();
-    this.waiter = null;
+    this.inbox.close();
   }
 
   private deliver(message: NodeAttestationMessage, first = false): void {
@@ -146,11 +135,6 @@ class RelayChannel implements AttestationChannel, Disposable {
       if (this.sawReady) return;
       this.sawReady = true;
     }
-    const waiter = this.waiter;
-    if (waiter) {
-      this.waiter = null;
-      waiter(message);
-    } else if (first) this.queue.unshift(message);
-    else this.queue.push(message);
+    this.inbox.deliver(message, first);
   }
 }

@@ -99,6 +99,7 @@ export class MeshNode {
       listenPort: this.listenPort,
       egress: this.options.egress,
       blockedAddresses: [...this.options.blockedAddresses, ...(gateway ? [gateway] : [])],
+      forwardsFrom: gateway ?? null,
     });
     await this.mustExec(['sh', '-c', 'printf %s "$RULES" | iptables-restore'], [`RULES=${rules}`]);
     // A TCP sink on the mesh for the peers' bandwidth test, for the first minute only

@@ -25,6 +25,15 @@ describe('the sidecar firewall', () => {
     expect(egressAt).toBeGreaterThan(lines.indexOf('-A OUTPUT -d 203.0.113.7 -j REJECT'));
   });
 
+  it('lets the supplier machine (the Docker gateway) open TCP to the job for port forwards, and nothing else in', () => {
+    const lines = sidecarFirewallRules({ meshSubnet: subnet, listenPort: 41234, egress: false, blockedAddresses: ['172.18.0.1'], forwardsFrom: '172.18.0.1' }).split('\n');
+    expect(lines).toContain('-A INPUT ! -i idg0 -p tcp -s 172.18.0.1 -m conntrack --ctstate NEW -j ACCEPT');
+    // The job still cannot open a connection to that address.
+    expect(lines).toContain('-A OUTPUT -d 172.18.0.1 -j REJECT');
+    // Nothing but an IPv4 address makes a rule.
+    expect(sidecarFirewallRules({ meshSubnet: subnet, listenPort: 41234, egress: false, blockedAddresses: [], forwardsFrom: '0/0 -j ACCEPT' })).not.toContain('-s 0/0');
+  });
+
   it('without egress, everything not the mesh is refused', () => {
     const lines = sidecarFirewallRules({ meshSubnet: subnet, listenPort: 41234, egress: false, blockedAddresses: [] }).split('\n');
     expect(lines).toContain('-A OUTPUT -j REJECT');

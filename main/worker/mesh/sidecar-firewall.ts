@@ -33,6 +33,13 @@ export interface SidecarFirewallOptions {
    * and the sidecar's Docker gateway.
    */
   blockedAddresses: string[];
+  /**
+   * The sidecar's Docker gateway, i.e. the supplier's own machine: it may open TCP
+   * connections to the job (a renter's port forward arrives that way, issue 12). The job
+   * still cannot open one back: only replies leave (conntrack), and the gateway stays in
+   * `blockedAddresses` for new connections.
+   */
+  forwardsFrom?: string | null;
 }
 
 /**
@@ -54,6 +61,7 @@ export function sidecarFirewallRules(options: SidecarFirewallOptions): string {
     '-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT',
     `-A INPUT -p udp --dport ${options.listenPort} -j ACCEPT`,
     `-A INPUT -i ${MESH_INTERFACE} -s ${options.meshSubnet} -j ACCEPT`,
+    ...(options.forwardsFrom && /^\d{1,3}(\.\d{1,3}){3}$/.test(options.forwardsFrom) ? [`-A INPUT ! -i ${MESH_INTERFACE} -p tcp -s ${options.forwardsFrom} -m conntrack --ctstate NEW -j ACCEPT`] : []),
     '-A OUTPUT -o lo -j ACCEPT',
     `-A OUTPUT -p udp --sport ${options.listenPort} ! -o ${MESH_INTERFACE} -j ACCEPT`,
     `-A OUTPUT -o ${MESH_INTERFACE} -d ${options.meshSubnet} -j ACCEPT`,
