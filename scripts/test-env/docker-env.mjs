@@ -6,7 +6,7 @@
 // and by benchmarks. Needs Linux, root, and the apt packages docker.io, docker-registry
 // and busybox-static.
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, closeSync, rmSync, symlinkSync, copyFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { accessSync, constants, readdirSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, closeSync, rmSync, symlinkSync, copyFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -110,6 +110,9 @@ export async function startDockerTestEnv(options = {}) {
     const bridges = removeNetworks(dockerHost);
     await stopDockerd();
     killPidFile(join(dir, 'exec', 'containerd', 'containerd.pid'));
+    // A test that failed while its live-restore daemon was stopped leaves containers no
+    // daemon can remove: their shims name this daemon's containerd socket; kill them.
+    killShimsOf(join(dir, 'exec', 'containerd', 'containerd.sock'));
     for (const name of [...bridges, ...(bridge ? [bridge] : [])]) spawnSync('ip', ['link', 'del', name]);
     unmountUnder(dir);
     if (!options.keepDir) rmSync(dir, { recursive: true, force: true });
@@ -367,6 +370,47 @@ function removeNetworks(dockerHost) {
   const networks = ids(['network', 'ls', '--no-trunc', '-q', '--filter', 'type=custom']);
   if (networks.length > 0) spawnSync('docker', ['network', 'rm', ...networks], options);
   return networks.map((id) => `br-${id.slice(0, 12)}`);
+}
+
+function killShimsOf(containerdSocket) {
+  const procs = () => {
+    try {
+      return readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+    } catch {
+      return []; // no /proc (not Linux): nothing to find
+    }
+  };
+  const read = (pid, file) => {
+    try {
+      return readFileSync(`/proc/${pid}/${file}`, 'utf8');
+    } catch {
+      return ''; // gone meanwhile
+    }
+  };
+  const shims = [];
+  const ids = [];
+  for (const pid of procs()) {
+    const cmd = read(pid, 'cmdline').split('\0');
+    if (!cmd[0]?.includes('containerd-shim') || !cmd.includes(containerdSocket)) continue;
+    shims.push(Number(pid));
+    const id = cmd[cmd.indexOf('-id') + 1];
+    if (cmd.includes('-id') && id) ids.push(id);
+  }
+  if (shims.length === 0) return;
+  // The containers' processes first (they are in the container's cgroup, not the shim's group).
+  for (const pid of procs()) {
+    const cgroup = read(pid, 'cgroup');
+    if (ids.some((id) => cgroup.includes(id))) killQuietly(Number(pid));
+  }
+  for (const pid of shims) killQuietly(pid);
+}
+
+function killQuietly(pid) {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
 }
 
 function killPidFile(file) {
