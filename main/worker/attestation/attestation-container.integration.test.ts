@@ -10,7 +10,8 @@ import { loadTorchImage, torchImageTarball } from '../../../scripts/images/torch
 import { DockerEngine } from '../docker-engine';
 import { parseDockerHost } from '../docker-endpoint';
 import { dockerSkipReason, dockerTestEnv } from '../test-support/docker-test-support';
-import { ATTEST_PY, AttestationContainer } from './attestation-container';
+import { AttestationContainer } from './attestation-container';
+import { attestScript } from './attest-script';
 
 // Integration: attest.py (PyTorch on the CPU) in a real container on the test dockerd,
 // given its "GPUs" by the NVIDIA hook recorder, checked by the verifier the renter runs.
@@ -71,20 +72,20 @@ describe.skipIf(skipReason !== null)('attestation in a container (torch on the C
   }, 360_000);
 
   it('a node that answers late fails as attestation_late', async () => {
-    const script = patch(ATTEST_PY, '    held = sum(', '    time.sleep(4)\n    held = sum(');
+    const script = patch(await attestScript(), '    held = sum(', '    time.sleep(4)\n    held = sum(');
     const outcome = await attest({ script, params: { deadlineMs: 2_000 } });
     expect(outcome).toMatchObject({ passed: false, reason: 'attestation_late' });
     expect(outcome.message).toMatch(/did not commit within|committed after/);
   }, 360_000);
 
   it('a node whose product is wrong (consistently committed) fails as attestation_wrong_row', async () => {
-    const script = patch(ATTEST_PY, 'torch.matmul(a, factors[g], out=out)\n', 'torch.matmul(a, factors[g], out=out)\n                    out[:, 7] += 1\n');
+    const script = patch(await attestScript(), 'torch.matmul(a, factors[g], out=out)\n', 'torch.matmul(a, factors[g], out=out)\n                    out[:, 7] += 1\n');
     const outcome = await attest({ script });
     expect(outcome).toMatchObject({ passed: false, reason: 'attestation_wrong_row' });
   }, 360_000);
 
   it('a node that commits before computing fails as attestation_bad_commitment', async () => {
-    const script = patch(ATTEST_PY, '"root": levels[-1][0].hex(),', '"root": "ab" * 32,');
+    const script = patch(await attestScript(), '"root": levels[-1][0].hex(),', '"root": "ab" * 32,');
     const outcome = await attest({ script });
     expect(outcome).toMatchObject({ passed: false, reason: 'attestation_bad_commitment' });
   }, 360_000);

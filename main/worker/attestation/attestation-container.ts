@@ -10,9 +10,7 @@ import type { ContainerGpuDevices } from '../../hardware/vendors';
 import type { ContainerEngine } from '../container-engine';
 import { DockerLogDemuxer } from '../docker-log-demuxer';
 import { JsonLineReader } from '../json-line-reader';
-import ATTEST_PY from './attest.py?raw';
-
-export { ATTEST_PY };
+import { attestScript } from './attest-script';
 
 /** The label every attestation container carries (crash clean-up finds them by it). */
 export const ATTESTATION_LABEL = 'io.idlegrid.attestation';
@@ -67,7 +65,7 @@ export class AttestationContainer implements AttestationChannel {
       name: `idlegrid-attest-${spec.leaseId}-${spec.rank}`.slice(0, 120),
       body: {
         Image: spec.image,
-        Cmd: ['python3', '-u', '-c', spec.script ?? ATTEST_PY, spec.device],
+        Cmd: ['python3', '-u', '-c', spec.script ?? (await attestScript()), spec.device],
         Labels: { [ATTESTATION_LABEL]: spec.leaseId },
         Env: ['HOME=/tmp', 'OMP_NUM_THREADS=2', ...(hasGpus && spec.gpus.deviceRequests.length > 0 ? [] : ['NVIDIA_VISIBLE_DEVICES=void'])],
         User: '65534:65534',
