@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jobSpecSchema } from '../../common/worker/job-spec';
 import { nvidiaContainerDevices } from '../hardware/vendors/nvidia/nvidia-container';
-import { NOBODY_USER, containerUser, hardenedContainerSpec, scratchVolumeSpec } from './hardened-container';
+import { NOBODY_USER, containerUser, hardenedContainerSpec } from './hardened-container';
 import { jobLabels, jobResourceNames } from './job-resources';
 
 const base = {
@@ -48,14 +48,16 @@ describe('hardenedContainerSpec', () => {
     expect(host.Privileged).toBe(false);
   });
 
-  it('has a read-only root, a tmpfs /tmp and only its scratch volume; no host path', () => {
+  it('has a read-only root and sized tmpfs /tmp, /scratch and /outputs; no volume, no host path', () => {
     expect(host.ReadonlyRootfs).toBe(true);
-    expect(host.Tmpfs).toEqual({ '/tmp': 'rw,nosuid,nodev,size=64m,mode=1777' });
+    // Scratch and outputs of exactly the size asked (2048 MB): the kernel refuses writes past it.
+    expect(host.Tmpfs).toEqual({
+      '/tmp': 'rw,nosuid,nodev,size=64m,mode=1777',
+      '/scratch': `rw,nosuid,nodev,size=${2048 * 1024}k,mode=1777`,
+      '/outputs': `rw,nosuid,nodev,size=${2048 * 1024}k,mode=1777`,
+    });
     expect(host.Binds).toEqual([]);
-    expect(host.Mounts).toEqual([
-      { Type: 'volume', Source: names.volume, Target: '/scratch', ReadOnly: false },
-      { Type: 'volume', Source: names.outputs, Target: '/outputs', ReadOnly: false },
-    ]);
+    expect(host.Mounts).toEqual([]);
     expect(JSON.stringify(body)).not.toMatch(/docker\.sock|"Type":"bind"/);
   });
 
@@ -155,10 +157,5 @@ describe('containerUser (issue 14, item 5)', () => {
     const host = hardenedContainerSpec(withGpu, names, {}, amd).body.HostConfig as Record<string, unknown>;
     expect(host.GroupAdd).toEqual([String(statSync(node).gid)]);
     rmSync(dirname(node), { recursive: true, force: true });
-  });
-
-  it('makes the scratch a tmpfs volume of exactly the size asked', () => {
-    const names = jobResourceNames('0123456789abcdef', plain.leaseId, plain.jobId);
-    expect(scratchVolumeSpec(plain, names, { a: 'b' })).toEqual({ name: names.volume, labels: { a: 'b' }, tmpfsSizeBytes: 2048 * 1024 * 1024 });
   });
 });

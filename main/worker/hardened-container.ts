@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import type { JobSpec } from '../../common/worker/job-spec';
 import type { ContainerGpuDevices } from '../hardware/vendors';
-import type { ContainerCreateSpec, VolumeSpec } from './container-engine';
+import type { ContainerCreateSpec } from './container-engine';
 import type { JobResourceNames } from './job-resources';
 
 const MIB = 1024 * 1024;
@@ -12,28 +12,22 @@ export const SCRATCH_PATH = '/scratch';
 export const OUTPUTS_PATH = '/outputs';
 
 /**
- * The job's scratch: a tmpfs volume of exactly `scratchSizeMb` (issue 14, item 5). Why
- * tmpfs: the kernel enforces its size (a write beyond it fails with ENOSPC inside the
- * container) on every storage driver and on Docker Desktop, without root on this side.
- * A plain volume is a directory on Docker's disk with no limit at all (a job given 8 MB
- * wrote 200 MB); overlay2's `size=` needs XFS with project quotas and applies to the
- * root file system only; a loop-mounted ext4 image is refused by the `local` driver
- * ("loop: invalid argument": it calls mount(2), not mount(8)) and would need root here
- * to set up a loop device. The price: scratch lives in memory, so the container's memory
- * limit includes it (`scratchMemoryBytes`) and admission counts it against the host's RAM.
+ * The job's scratch and /outputs: tmpfs mounts of the container, each of exactly
+ * `scratchSizeMb` (issue 14, item 5). Why tmpfs: the kernel enforces its size (a write
+ * beyond it fails with ENOSPC inside the container) on every storage driver and on Docker
+ * Desktop, without root on this side. A plain volume is a directory on Docker's disk with no
+ * limit at all (a job given 8 MB wrote 200 MB); overlay2's `size=` needs XFS with project
+ * quotas and applies to the root file system only; a loop-mounted ext4 image is refused by
+ * the `local` driver ("loop: invalid argument": it calls mount(2), not mount(8)). Mounts of
+ * the container rather than tmpfs volumes: a volume's mount count does not survive a
+ * live-restore restart of Docker ("volume has active mounts" forever after), a container's
+ * tmpfs goes with the container. The price: scratch lives in memory, so the container's
+ * memory limit includes it (tmpfs pages are charged to the container's cgroup, which bounds
+ * both mounts together) and admission counts it against the host's RAM.
  */
-export function scratchVolumeSpec(spec: JobSpec, names: JobResourceNames, labels: Record<string, string>): VolumeSpec {
-  return { name: names.volume, labels, tmpfsSizeBytes: spec.scratchSizeMb * MIB };
-}
-
-/**
- * The job's /outputs (issue 12), sized like its scratch and for the same reason (issue 14,
- * item 5): an on-disk volume would let a job fill the supplier's disk. Both are tmpfs, and
- * tmpfs pages count against the container's memory limit, so together they can never
- * take more than the job's share of memory.
- */
-export function outputsVolumeSpec(spec: JobSpec, names: JobResourceNames, labels: Record<string, string>): VolumeSpec {
-  return { name: names.outputs, labels, tmpfsSizeBytes: spec.scratchSizeMb * MIB };
+export function sizedTmpfs(sizeMb: number): string {
+  // mode 1777: the job's user is not root and may be any uid; sticky so files stay their owner's.
+  return `rw,nosuid,nodev,size=${Math.max(1, sizeMb * 1024)}k,mode=1777`;
 }
 
 /** The host groups owning the given device nodes (numbers; nodes that cannot be read are left out). */
@@ -142,12 +136,9 @@ export function hardenedContainerSpec(
       SecurityOpt: ['no-new-privileges:true'],
       ReadonlyRootfs: true,
       // mode 1777: the job's user is not root, and /tmp must be writable for any uid.
-      Tmpfs: { '/tmp': `rw,nosuid,nodev,size=${spec.tmpSizeMb}m,mode=1777` },
+      Tmpfs: { '/tmp': `rw,nosuid,nodev,size=${spec.tmpSizeMb}m,mode=1777`, [SCRATCH_PATH]: sizedTmpfs(spec.scratchSizeMb), [OUTPUTS_PATH]: sizedTmpfs(spec.scratchSizeMb) },
       Binds: [],
-      Mounts: [
-        { Type: 'volume', Source: names.volume, Target: SCRATCH_PATH, ReadOnly: false },
-        { Type: 'volume', Source: names.outputs, Target: OUTPUTS_PATH, ReadOnly: false },
-      ],
+      Mounts: [],
       Memory: memoryBytes,
       MemorySwap: memoryBytes,
       NanoCpus: Math.round(spec.cpuCores * 1e9),

@@ -9,7 +9,7 @@ import { describePullFailure } from './engine-errors';
 import type { JobEnding, StopReason } from './job-ending';
 import type { ContainerEngineEvent } from './engine-monitor';
 import type { ContainerGpuDevices } from '../hardware/vendors';
-import { containerUser, hardenedContainerSpec, outputsVolumeSpec, scratchVolumeSpec } from './hardened-container';
+import { containerUser, hardenedContainerSpec } from './hardened-container';
 import { jobLabels, jobResourceNames } from './job-resources';
 import type { JobLogRelay } from './job-log-relay';
 import type { JobRecord, JobStore } from './job-store';
@@ -68,7 +68,7 @@ export interface JobMesh {
 }
 
 /**
- * Runs jobs: pull (with progress) → the lease's network and the job's scratch volume
+ * Runs jobs: pull (with progress) → the lease's network (the job's scratch is a tmpfs of its container)
  * → a hardened container → start → logs and exit → remove everything. Every state
  * change goes to the jobs table before it is announced. A job whose container is
  * running when the app quits keeps running; `adopt` watches it again after a restart.
@@ -269,16 +269,14 @@ export class JobRunner {
     const names = jobResourceNames(this.options.workerId, spec.leaseId, spec.jobId);
     let resources: Promise<unknown> | null = null;
     try {
-      // The lease network and the scratch volume do not depend on the image: they are
-      // made while the image is checked or pulled (a failed pull removes them again).
+      // The lease network does not depend on the image: it is made while the image is
+      // checked or pulled (a failed pull removes it again).
       // A mesh job's network namespace is its lease's sidecar, which also makes the network.
       const mesh = spec.mesh ? this.options.mesh : undefined;
       if (spec.mesh && !mesh) throw new Error('This job belongs to a cluster mesh, and this worker runs none.');
       const sidecar = mesh ? mesh.attach(spec) : Promise.resolve(null);
       resources = Promise.all([
         mesh ? sidecar : this.resources.ensureNetwork(spec),
-        this.options.engine.createVolume(scratchVolumeSpec(spec, names, jobLabels(this.options.workerId, spec.leaseId, spec.jobId))),
-        this.options.engine.createVolume(outputsVolumeSpec(spec, names, jobLabels(this.options.workerId, spec.leaseId, spec.jobId))),
       ]);
       resources.catch(() => undefined); // awaited below, after the image
       await this.ensureImage(active);

@@ -74,7 +74,7 @@ describeWithDocker('renter access to a supplier app (real hub, chain and Docker)
       limits: { newcomerCaps: false },
     });
     app = createAppServices({ shell: 'headless', dataDir: join(dir, 'supplier'), version: '0.0.0-test', supplierTickMs: 250 });
-    app.settings.update({ network: 'grid', hubUrl: hub.url });
+    app.settings.update({ network: 'grid', hubUrl: hub.url, allowedRegistries: ['127.0.0.1:*'] });
     await app.start();
     await app.handlers['wallet:unlock']({ passphrase: 'correct horse battery staple' });
     await app.handlers['wallet:create']({});

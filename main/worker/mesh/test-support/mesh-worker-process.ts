@@ -97,7 +97,6 @@ async function runJob(leaseId: string): Promise<void> {
   if (!(await engine.hasImage(spec.image))) await engine.pullImage(spec.image, () => undefined, new AbortController().signal);
   const { sidecar } = await meshes.attach(spec);
   const names = jobResourceNames(config.machineId, spec.leaseId, spec.jobId);
-  await engine.createVolume({ name: names.volume, labels: jobLabels(config.machineId, spec.leaseId, spec.jobId) });
   const id = await engine.createContainer(hardenedContainerSpec(spec, names, jobLabels(config.machineId, spec.leaseId, spec.jobId), { deviceRequests: [], devices: [] }, { sidecar }));
   jobs.set(leaseId, id);
   await engine.startContainer(id);
