@@ -146,9 +146,13 @@ def main():
     if device_kind == "cuda":
         torch.backends.cuda.matmul.allow_tf32 = True
         devices = [torch.device("cuda", index) for index in range(torch.cuda.device_count())]
+        gpus = seen_gpus(device_kind)
     else:
-        devices = [torch.device("cpu")]
-    send({"type": "ready", "device": device_kind, "gpus": seen_gpus(device_kind), "torch": torch.__version__})
+        # The Sandbox: one CPU stands in for each leased GPU (the verifier expects every
+        # GPU's share of rows), computed one after the other.
+        gpus = seen_gpus(device_kind)
+        devices = [torch.device("cpu")] * max(1, len(gpus))
+    send({"type": "ready", "device": device_kind, "gpus": gpus, "torch": torch.__version__})
 
     challenge = receive("challenge")
     started = time.monotonic()

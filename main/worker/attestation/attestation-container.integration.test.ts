@@ -23,7 +23,7 @@ const sha256 = (data: Uint8Array) => new Uint8Array(createHash('sha256').update(
 const randomU32 = () => randomInt(0, 2 ** 32 - 1);
 const GPU = 'GPU-5ba4f9a8-1d6b-4a3c-9f0e-6a1b2c3d4e5f';
 const leased: LeasedGpus = { gpuUuids: [GPU], gpuModel: 'NVIDIA GeForce RTX 4090', vramMiB: 24_564 };
-const gpusOf = (uuids: string[]) => ({ deviceRequests: [{ Driver: 'nvidia', DeviceIDs: uuids, Capabilities: [['gpu']] }], devices: [] });
+const gpusOf = (uuids: readonly string[]) => ({ deviceRequests: [{ Driver: 'nvidia', DeviceIDs: [...uuids], Capabilities: [['gpu']] }], devices: [] });
 
 describe.skipIf(skipReason !== null)('attestation in a container (torch on the CPU)', () => {
   let engine: DockerEngine;
@@ -43,16 +43,16 @@ describe.skipIf(skipReason !== null)('attestation in a container (torch on the C
     expect(left).toEqual([]);
   });
 
-  async function attest(options: { params?: Partial<AttestationParams>; script?: string; givenGpus?: string[]; memoryLimitBytes?: number; vramMiB?: number } = {}) {
-    const claim = { ...leased, vramMiB: options.vramMiB ?? leased.vramMiB };
-    const params = { ...attestationParams({ gpuModel: claim.gpuModel, vramMiB: claim.vramMiB, gpuCount: 1 }, 'cpu'), ...options.params };
+  async function attest(options: { params?: Partial<AttestationParams>; script?: string; givenGpus?: string[]; leasedGpus?: string[]; memoryLimitBytes?: number; vramMiB?: number } = {}) {
+    const claim = { ...leased, vramMiB: options.vramMiB ?? leased.vramMiB, gpuUuids: options.leasedGpus ?? leased.gpuUuids };
+    const params = { ...attestationParams({ gpuModel: claim.gpuModel, vramMiB: claim.vramMiB, gpuCount: claim.gpuUuids.length }, 'cpu'), ...options.params };
     const container = await AttestationContainer.start(engine, {
       leaseId: 'test',
       rank: started.length,
       image,
       device: 'cpu',
-      gpuUuids: options.givenGpus ?? [GPU],
-      gpus: gpusOf(options.givenGpus ?? [GPU]),
+      gpuUuids: options.givenGpus ?? claim.gpuUuids,
+      gpus: gpusOf(options.givenGpus ?? claim.gpuUuids),
       hostWorkingSetBytes: params.workingSetBytesPerGpu,
       ...(options.memoryLimitBytes ? { memoryLimitBytes: options.memoryLimitBytes } : {}),
       ...(options.script ? { script: options.script } : {}),
@@ -69,6 +69,14 @@ describe.skipIf(skipReason !== null)('attestation in a container (torch on the C
     expect(outcome.message).toMatch(/^Passed/);
     expect(outcome).toMatchObject({ passed: true, reason: null });
     expect(outcome.elapsedMs).toBeLessThan(outcome.deadlineMs);
+  }, 360_000);
+
+  it('an honest node with two GPUs passes: on the CPU each leased GPU gets its share of rows', async () => {
+    // The verifier expects every GPU's rows; a CPU container that computed one share failed
+    // "committed to N rows; the challenge has 2N".
+    const outcome = await attest({ leasedGpus: [GPU, 'GPU-0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5'] });
+    expect(outcome.message).toMatch(/^Passed/);
+    expect(outcome).toMatchObject({ passed: true, reason: null });
   }, 360_000);
 
   it('a node that answers late fails as attestation_late', async () => {
