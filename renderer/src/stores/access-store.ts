@@ -36,6 +36,11 @@ export interface AccessStoreState {
   /** Downloads each node's /outputs as a tar; the saved paths, or null on failure (see `error`). */
   downloadOutputs(leaseId: string, ranks: number[]): Promise<string[] | null>;
   downloadingOutputs: string | null;
+  /**
+   * Leases whose outputs this app downloaded (every node asked for), with when and where:
+   * the lease view warns "outputs not downloaded" after the end of any other lease that ran.
+   */
+  outputsDownloaded: Record<string, { atMs: number; paths: string[] }>;
 }
 
 export type AccessStore = StoreApi<AccessStoreState>;
@@ -53,6 +58,7 @@ export function createAccessStore(client: ApiClient): AccessStore {
     opening: null,
     forwarding: false,
     downloadingOutputs: null,
+    outputsDownloaded: {},
     error: null,
 
     start: startOnce(() => {
@@ -141,8 +147,9 @@ export function createAccessStore(client: ApiClient): AccessStore {
       set({ downloadingOutputs: leaseId, error: null });
       try {
         const done = await client.call('access:download-outputs', { leaseId, ranks });
-        set({ downloadingOutputs: null });
-        return done.map((t) => t.localPath);
+        const paths = done.map((t) => t.localPath);
+        set({ downloadingOutputs: null, outputsDownloaded: { ...get().outputsDownloaded, [leaseId]: { atMs: Date.now(), paths } } });
+        return paths;
       } catch (error) {
         set({ downloadingOutputs: null, error: errorMessage(error) });
         return null;

@@ -11,6 +11,7 @@ import { LeaseMeshCard } from './lease-mesh-card';
 import { LeaseNodeCard } from './lease-node-card';
 import { LeaseTerminalsCard } from './lease-terminals-card';
 import { LeaseForwardsCard } from './lease-forwards-card';
+import { LeaseOutputsNotice } from './lease-outputs-notice';
 import { LeaseTimeline } from './lease-timeline';
 import { LeaseTrustCard } from './lease-trust-card';
 import { leaseStateText, leaseTone, shortLeaseId } from './rent-format';
@@ -83,6 +84,8 @@ export function LeaseDetail({ rentLease }: { rentLease: RentLease }) {
           </div>
         </div>
       ) : null}
+
+      <LeaseOutputsNotice rentLease={rentLease} />
 
       <div className="rent-lease-grid">
         <div className="rent-lease-main">
