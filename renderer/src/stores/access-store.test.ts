@@ -27,6 +27,16 @@ describe('access store: outputs', () => {
     expect(store.getState().outputsDownloaded['lease-2']).toBeUndefined();
   });
 
+  it('keeps the record across a restart when given storage', async () => {
+    const saved = new Map<string, string>();
+    const storage = { getItem: (k: string) => saved.get(k) ?? null, setItem: (k: string, v: string) => void saved.set(k, v) };
+    const client = new ScriptedApiClient().answer('access:download-outputs', ({ ranks }) => ranks.map(transfer));
+    await createAccessStore(client, storage).getState().downloadOutputs('lease-1', [0]);
+    expect(createAccessStore(client, storage).getState().outputsDownloaded['lease-1']?.paths).toEqual([transfer(0).localPath]);
+    saved.set('idlegrid.outputsDownloaded', 'not json');
+    expect(createAccessStore(client, storage).getState().outputsDownloaded).toEqual({});
+  });
+
   it('records nothing when the download failed, and says why', async () => {
     const client = new ScriptedApiClient().answer('access:download-outputs', () => {
       throw new ApiError('conflict', 'The download of /outputs failed: the lease ended', 'download_failed');

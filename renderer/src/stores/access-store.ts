@@ -73,7 +73,22 @@ export type AccessStore = StoreApi<AccessStoreState>;
 /** Output held for a terminal whose view is not mounted (characters, per terminal). */
 const HELD_OUTPUT_CHARS = 256 * 1024;
 
-export function createAccessStore(client: ApiClient): AccessStore {
+/** Where the record of downloaded outputs survives a reload or restart (the page's localStorage). */
+export type OutputsRecordStorage = Pick<Storage, 'getItem' | 'setItem'>;
+const OUTPUTS_RECORD_KEY = 'idlegrid.outputsDownloaded';
+/** Leases remembered (the newest): an ended lease's warning matters for a while, not forever. */
+const KEPT_OUTPUT_RECORDS = 200;
+
+function loadOutputsRecord(storage: OutputsRecordStorage | null): AccessStoreState['outputsDownloaded'] {
+  try {
+    const parsed: unknown = JSON.parse(storage?.getItem(OUTPUTS_RECORD_KEY) ?? '{}');
+    return parsed && typeof parsed === 'object' ? (parsed as AccessStoreState['outputsDownloaded']) : {};
+  } catch {
+    return {}; // a damaged record: warn rather than stay silent
+  }
+}
+
+export function createAccessStore(client: ApiClient, storage: OutputsRecordStorage | null = null): AccessStore {
   const listeners = new Map<string, Set<(data: string) => void>>();
   const held = new Map<string, string>();
   let uploadSeq = 0;
@@ -84,7 +99,7 @@ export function createAccessStore(client: ApiClient): AccessStore {
     opening: null,
     forwarding: false,
     downloadingOutputs: null,
-    outputsDownloaded: {},
+    outputsDownloaded: loadOutputsRecord(storage),
     transfers: [],
     staging: [],
     error: null,
@@ -180,7 +195,16 @@ export function createAccessStore(client: ApiClient): AccessStore {
       try {
         const done = await client.call('access:download-outputs', { leaseId, ranks });
         const paths = done.map((t) => t.localPath);
-        set({ downloadingOutputs: null, outputsDownloaded: { ...get().outputsDownloaded, [leaseId]: { atMs: Date.now(), paths } } });
+        const kept = Object.entries({ ...get().outputsDownloaded, [leaseId]: { atMs: Date.now(), paths } })
+          .sort(([, a], [, b]) => a.atMs - b.atMs)
+          .slice(-KEPT_OUTPUT_RECORDS);
+        const outputsDownloaded = Object.fromEntries(kept);
+        set({ downloadingOutputs: null, outputsDownloaded });
+        try {
+          storage?.setItem(OUTPUTS_RECORD_KEY, JSON.stringify(outputsDownloaded));
+        } catch {
+          // storage full or refused: the record lasts this session only
+        }
         return paths;
       } catch (error) {
         set({ downloadingOutputs: null, error: errorMessage(error) });

@@ -131,7 +131,8 @@ export function LeaseFilesCard({ leaseId, nodes, live }: LeaseFilesCardProps) {
 }
 
 function Bar({ done, total, failed }: { done: number; total: number | null; failed: boolean }) {
-  const share = total === null ? null : total === 0 ? 1 : Math.min(1, done / total);
+  // A failed transfer fills the bar in the warning colour; a download of unknown size shows half until done.
+  const share = failed ? 1 : total === null ? null : total === 0 ? 1 : Math.min(1, done / total);
   return (
     <div className="meter" role="progressbar" aria-valuemin={0} aria-valuemax={1} aria-valuenow={share ?? undefined}>
       <div className={failed ? 'meter-fill meter-fill-warn' : 'meter-fill'} style={{ width: `${(share ?? 0.5) * 100}%` }} />
@@ -164,7 +165,7 @@ function TransferItem({ transfer: t }: { transfer: AccessTransfer }) {
   return (
     <li className="rent-files-item" data-testid="file-transfer" data-kind={t.kind} data-state={t.state} data-remote-path={t.remotePath} data-local-path={t.kind === 'download' ? t.localPath : ''}>
       <span className="small">
-        {t.state === 'failed' ? `${t.kind === 'upload' ? 'Upload' : 'Download'} failed` : verb} node {t.rank} <code>{t.remotePath}</code>
+        {t.state === 'failed' ? `${t.kind === 'upload' ? 'Upload' : 'Download'} failed:` : verb} node {t.rank} <code>{t.remotePath}</code>
         {t.kind === 'download' && t.state === 'done' ? (
           <>
             {' '}
