@@ -29,6 +29,7 @@ export function LeaseFilesCard({ leaseId, nodes, live }: LeaseFilesCardProps) {
   const [remoteDir, setRemoteDir] = useState('/scratch');
   const [remotePath, setRemotePath] = useState('/outputs');
   const [over, setOver] = useState(false);
+  const [refused, setRefused] = useState<string | null>(null);
   const picker = useRef<HTMLInputElement>(null);
   const running = nodes.find((n) => n.rank === rank)?.state === 'running';
   const dirValid = remoteDir.startsWith('/');
@@ -44,6 +45,13 @@ export function LeaseFilesCard({ leaseId, nodes, live }: LeaseFilesCardProps) {
   const onDrop = (event: DragEvent) => {
     event.preventDefault();
     setOver(false);
+    // A dropped folder arrives as an empty "file": refuse it rather than upload nothing under its name.
+    const folders = Array.from(event.dataTransfer.items ?? [])
+      .map((item) => item.webkitGetAsEntry?.())
+      .filter((entry) => entry?.isDirectory)
+      .map((entry) => entry!.name);
+    setRefused(folders.length > 0 ? `Folders are not uploaded as such (${folders.join(', ')}): drop a tar of each and unpack it in a terminal.` : null);
+    if (folders.length > 0) return;
     upload(event.dataTransfer.files);
   };
 
@@ -86,6 +94,11 @@ export function LeaseFilesCard({ leaseId, nodes, live }: LeaseFilesCardProps) {
             <button type="button" className="button button-small" disabled={!running || !dirValid} onClick={() => picker.current?.click()} data-testid="files-pick">
               Choose files…
             </button>
+            {refused ? (
+              <p className="field-error" role="alert" data-testid="files-refused">
+                {refused}
+              </p>
+            ) : null}
             <input
               ref={picker}
               type="file"
