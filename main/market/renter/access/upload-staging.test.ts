@@ -1,5 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { accessCalls, UPLOAD_PART_BYTES } from '../../../../common/api/access';
 import { MAX_STAGED_UPLOADS, UploadStaging } from './upload-staging';
 
 describe('upload staging', () => {
@@ -38,5 +39,14 @@ describe('upload staging', () => {
     } finally {
       other.dispose();
     }
+  });
+
+  it('the API refuses a part larger than one frame carries, or that is not base64', () => {
+    const part = accessCalls['access:upload-part'].params;
+    const full = Buffer.alloc(UPLOAD_PART_BYTES, 1).toString('base64');
+    expect(part.safeParse({ stageId: 's', offset: 0, data: full }).success).toBe(true);
+    expect(part.safeParse({ stageId: 's', offset: 0, data: Buffer.alloc(UPLOAD_PART_BYTES + 3, 1).toString('base64') }).success).toBe(false);
+    expect(part.safeParse({ stageId: 's', offset: 0, data: 'not base64!' }).success).toBe(false);
+    expect(part.safeParse({ stageId: 's', offset: -1, data: '' }).success).toBe(false);
   });
 });
