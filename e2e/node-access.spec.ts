@@ -117,6 +117,36 @@ test('a renter opens terminals and a port forward on its node, and they close wh
     rmSync(work, { recursive: true, force: true });
   }
 
+  // Files in the lease view: one dropped, one picked (larger than one part, so the progress
+  // runs), read in the terminal, and the picked one downloaded back with its size shown.
+  const uiFiles = mkdtempSync(join(tmpdir(), 'idlegrid-ui-files-'));
+  try {
+    await rent.dropFileToUpload('dropped.txt', `dropped-${tag}\n`, '/tmp/www');
+    await expect(rent.fileTransfer('upload', '/tmp/www/dropped.txt')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+    const picked = `${'a'.repeat(79)}\n`.repeat(3840); // 300 KiB
+    writeFileSync(join(uiFiles, 'picked.txt'), picked);
+    await rent.pickFilesToUpload([join(uiFiles, 'picked.txt')], '/tmp/www');
+    const uploaded = rent.fileTransfer('upload', '/tmp/www/picked.txt');
+    await expect(uploaded).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+    await expect(uploaded.getByTestId('file-transfer-size')).toHaveText('300 KiB of 300 KiB');
+    await rent.typeInTerminal('clear; cat /tmp/www/dropped.txt; cat /tmp/www/picked.txt | wc -c\n');
+    await expect.poll(() => rent.terminalText(), { timeout: 30_000 }).toContain(`dropped-${tag}`);
+    await expect.poll(() => rent.terminalText(), { timeout: 30_000 }).toContain('307200');
+    await rent.downloadFromNode('/tmp/www/picked.txt');
+    const downloaded = rent.fileTransfer('download', '/tmp/www/picked.txt');
+    await expect(downloaded).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+    await expect(downloaded.getByTestId('file-transfer-size')).toHaveText('300 KiB');
+    const savedAt = (await downloaded.getAttribute('data-local-path'))!;
+    try {
+      expect(readFileSync(savedAt, 'utf8')).toBe(picked);
+    } finally {
+      rmSync(savedAt, { force: true });
+    }
+    await page.screenshot({ path: test.info().outputPath('files.png') });
+  } finally {
+    rmSync(uiFiles, { recursive: true, force: true });
+  }
+
   await rent.terminate();
   await rent.waitForLeaseState('ended', 60_000);
   await expect(rent.terminalTabs().filter({ hasText: '(closed)' })).toHaveCount(2, { timeout: 30_000 });
@@ -124,4 +154,6 @@ test('a renter opens terminals and a port forward on its node, and they close wh
   // The lease's forwards stop listening once it ended.
   await expect(rent.forwardRows()).toHaveCount(0, { timeout: 30_000 });
   await expect(page.request.get(url)).rejects.toThrow();
+  // Its outputs were never downloaded: the lease view says so.
+  await expect(page.getByTestId('outputs-not-downloaded')).toContainText('Outputs not downloaded');
 });

@@ -55,6 +55,14 @@ export interface AccessTransfer {
   error: string | null;
 }
 
+/** The most bytes one upload part carries (base64 of it fits a frame of the API's socket). */
+export const UPLOAD_PART_BYTES = 128 * 1024;
+const stageId = z.string().min(1).max(64);
+const base64 = (maxBytes: number) =>
+  z
+    .string()
+    .max(Math.ceil(maxBytes / 3) * 4)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, { message: 'Expected base64.' });
 const containerPath = z.string().min(1).max(1024).startsWith('/');
 const localPath = z.string().min(1).max(4096);
 
@@ -78,12 +86,27 @@ export const accessCalls = {
   'access:forwards': call<AccessForward[]>()(z.object({}).strict()),
   /** Sends a local file to `remotePath` in node `rank`'s container; resolves when it is there. */
   'access:upload': call<AccessTransfer>()(z.object({ leaseId: z.string().min(1).max(64), rank: z.number().int().min(0).max(255), localPath, remotePath: containerPath }).strict()),
-  /** Saves `remotePath` of the container (a file, or a folder as a tar) to `localPath` here. */
   /** Saves `/outputs` of each of `ranks` as `idlegrid-<lease>-node<N>-outputs.tar` in `toDir` (the Downloads folder by default). */
   'access:download-outputs': call<AccessTransfer[]>()(
     z.object({ leaseId: z.string().min(1).max(64), ranks: z.array(z.number().int().min(0).max(255)).min(1).max(256), toDir: localPath.optional() }).strict(),
   ),
-  'access:download': call<AccessTransfer>()(z.object({ leaseId: z.string().min(1).max(64), rank: z.number().int().min(0).max(255), remotePath: containerPath, localPath }).strict()),
+  /**
+   * Saves `remotePath` of the container (a file, or a folder as a tar) to `localPath` here;
+   * without `localPath`, into the Downloads folder under the path's last name.
+   */
+  'access:download': call<AccessTransfer>()(z.object({ leaseId: z.string().min(1).max(64), rank: z.number().int().min(0).max(255), remotePath: containerPath, localPath: localPath.optional() }).strict()),
+  /**
+   * An upload from the page (a dropped or picked file: the page has its bytes, not a path):
+   * announce it, send its parts in order (base64, at most UPLOAD_PART_BYTES each), then
+   * `upload-send` sends it to the node and resolves like `access:upload`.
+   */
+  'access:upload-begin': call<{ stageId: string }>()(
+    z.object({ leaseId: z.string().min(1).max(64), rank: z.number().int().min(0).max(255), remotePath: containerPath, totalBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }).strict(),
+  ),
+  'access:upload-part': call<{ written: number }>()(z.object({ stageId, offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), data: base64(UPLOAD_PART_BYTES) }).strict()),
+  'access:upload-send': call<AccessTransfer>()(z.object({ stageId }).strict()),
+  /** Gives up a staged upload (the page closed, the user cancelled). */
+  'access:upload-cancel': call<{ ok: true }>()(z.object({ stageId }).strict()),
 };
 
 export const accessEvents = {

@@ -294,6 +294,35 @@ export class RentPage {
   }
 
   /** The terminal shown (data-terminal-id, data-closed). */
+  /** Uploads local files through the lease view's file picker into `remoteDir` of the selected node. */
+  async pickFilesToUpload(paths: string[], remoteDir: string): Promise<void> {
+    await this.page.getByTestId('files-upload-dir').fill(remoteDir);
+    await this.page.getByTestId('files-input').setInputFiles(paths);
+  }
+
+  /** Drops a file made in the page (name, text) on the lease view's drop zone, as a drag and drop does. */
+  async dropFileToUpload(name: string, text: string, remoteDir: string): Promise<void> {
+    await this.page.getByTestId('files-upload-dir').fill(remoteDir);
+    await this.page.getByTestId('files-drop').evaluate(
+      (zone, file) => {
+        const data = new DataTransfer();
+        data.items.add(new File([file.text], file.name));
+        zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+        zone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+      },
+      { name, text },
+    );
+  }
+
+  async downloadFromNode(remotePath: string): Promise<void> {
+    await this.page.getByTestId('files-download-path').fill(remotePath);
+    await this.page.getByTestId('files-download').click();
+  }
+
+  fileTransfer(kind: 'upload' | 'download', remotePath: string): Locator {
+    return this.page.locator(`[data-testid="file-transfer"][data-kind="${kind}"][data-remote-path="${remotePath}"]`).first();
+  }
+
   terminal(): Locator {
     return this.page.getByTestId('node-terminal');
   }

@@ -1,6 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { StoreApi } from 'zustand/vanilla';
-import type { AccessForward, AccessTerminal, AccessTerminalClosed } from '../../../common/api/access';
+import { UPLOAD_PART_BYTES } from '../../../common/api/access';
+import type { AccessForward, AccessTerminal, AccessTerminalClosed, AccessTransfer } from '../../../common/api/access';
 import type { ApiClient } from '../../../common/api/client';
 import { errorMessage } from './error-message';
 import { startOnce } from './start-once';
@@ -9,6 +10,21 @@ import { startOnce } from './start-once';
 export interface TerminalTab extends AccessTerminal {
   closed: AccessTerminalClosed | null;
 }
+
+/** A file the page is handing to the app (its bytes, part by part) before the app sends it to the node. */
+export interface StagingUpload {
+  uploadId: string;
+  leaseId: string;
+  rank: number;
+  name: string;
+  remotePath: string;
+  totalBytes: number;
+  stagedBytes: number;
+  error: string | null;
+}
+
+/** Transfers kept for the lease view (the newest). */
+const KEPT_TRANSFERS = 50;
 
 /**
  * The renter's terminals and port forwards on its nodes. Output is not kept in the state (a busy shell
@@ -36,6 +52,20 @@ export interface AccessStoreState {
   /** Downloads each node's /outputs as a tar; the saved paths, or null on failure (see `error`). */
   downloadOutputs(leaseId: string, ranks: number[]): Promise<string[] | null>;
   downloadingOutputs: string | null;
+  /**
+   * Leases whose outputs this app downloaded (every node asked for), with when and where:
+   * the lease view warns "outputs not downloaded" after the end of any other lease that ran.
+   */
+  outputsDownloaded: Record<string, { atMs: number; paths: string[] }>;
+  /** Uploads and downloads as `access:transfer` reports them, newest last. */
+  transfers: AccessTransfer[];
+  /** Files dropped or picked in the page, on their way to the app. */
+  staging: StagingUpload[];
+  /** Uploads a file the page holds to `remoteDir/<its name>` on node `rank`; the transfer when it is there, or null (see the staging entry's error). */
+  uploadFile(leaseId: string, rank: number, remoteDir: string, file: Blob & { name: string }): Promise<AccessTransfer | null>;
+  /** Downloads `remotePath` of node `rank` into the Downloads folder; the transfer, or null (see `error`). */
+  downloadFile(leaseId: string, rank: number, remotePath: string): Promise<AccessTransfer | null>;
+  dismissStaging(uploadId: string): void;
 }
 
 export type AccessStore = StoreApi<AccessStoreState>;
@@ -43,9 +73,25 @@ export type AccessStore = StoreApi<AccessStoreState>;
 /** Output held for a terminal whose view is not mounted (characters, per terminal). */
 const HELD_OUTPUT_CHARS = 256 * 1024;
 
-export function createAccessStore(client: ApiClient): AccessStore {
+/** Where the record of downloaded outputs survives a reload or restart (the page's localStorage). */
+export type OutputsRecordStorage = Pick<Storage, 'getItem' | 'setItem'>;
+const OUTPUTS_RECORD_KEY = 'idlegrid.outputsDownloaded';
+/** Leases remembered (the newest): an ended lease's warning matters for a while, not forever. */
+const KEPT_OUTPUT_RECORDS = 200;
+
+function loadOutputsRecord(storage: OutputsRecordStorage | null): AccessStoreState['outputsDownloaded'] {
+  try {
+    const parsed: unknown = JSON.parse(storage?.getItem(OUTPUTS_RECORD_KEY) ?? '{}');
+    return parsed && typeof parsed === 'object' ? (parsed as AccessStoreState['outputsDownloaded']) : {};
+  } catch {
+    return {}; // a damaged record: warn rather than stay silent
+  }
+}
+
+export function createAccessStore(client: ApiClient, storage: OutputsRecordStorage | null = null): AccessStore {
   const listeners = new Map<string, Set<(data: string) => void>>();
   const held = new Map<string, string>();
+  let uploadSeq = 0;
 
   return createStore<AccessStoreState>()((set, get) => ({
     terminals: [],
@@ -53,6 +99,9 @@ export function createAccessStore(client: ApiClient): AccessStore {
     opening: null,
     forwarding: false,
     downloadingOutputs: null,
+    outputsDownloaded: loadOutputsRecord(storage),
+    transfers: [],
+    staging: [],
     error: null,
 
     start: startOnce(() => {
@@ -73,7 +122,11 @@ export function createAccessStore(client: ApiClient): AccessStore {
         (forwards) => set({ forwards }),
         () => undefined,
       );
-      return [offOutput, offClosed, offForwards];
+      const offTransfer = client.subscribe('access:transfer', (transfer) => {
+        const others = get().transfers.filter((t) => t.transferId !== transfer.transferId);
+        set({ transfers: [...others, transfer].slice(-KEPT_TRANSFERS) });
+      });
+      return [offOutput, offClosed, offForwards, offTransfer];
     }),
 
     async openTerminal(leaseId, rank, cols, rows) {
@@ -141,12 +194,61 @@ export function createAccessStore(client: ApiClient): AccessStore {
       set({ downloadingOutputs: leaseId, error: null });
       try {
         const done = await client.call('access:download-outputs', { leaseId, ranks });
-        set({ downloadingOutputs: null });
-        return done.map((t) => t.localPath);
+        const paths = done.map((t) => t.localPath);
+        const kept = Object.entries({ ...get().outputsDownloaded, [leaseId]: { atMs: Date.now(), paths } })
+          .sort(([, a], [, b]) => a.atMs - b.atMs)
+          .slice(-KEPT_OUTPUT_RECORDS);
+        const outputsDownloaded = Object.fromEntries(kept);
+        set({ downloadingOutputs: null, outputsDownloaded });
+        try {
+          storage?.setItem(OUTPUTS_RECORD_KEY, JSON.stringify(outputsDownloaded));
+        } catch {
+          // storage full or refused: the record lasts this session only
+        }
+        return paths;
       } catch (error) {
         set({ downloadingOutputs: null, error: errorMessage(error) });
         return null;
       }
+    },
+
+    async uploadFile(leaseId, rank, remoteDir, file) {
+      const uploadId = `up-${++uploadSeq}`;
+      const remotePath = `${remoteDir.replace(/\/+$/, '')}/${file.name}`;
+      const update = (change: Partial<StagingUpload>) => set({ staging: get().staging.map((u) => (u.uploadId === uploadId ? { ...u, ...change } : u)) });
+      set({ staging: [...get().staging, { uploadId, leaseId, rank, name: file.name, remotePath, totalBytes: file.size, stagedBytes: 0, error: null }] });
+      let stageId: string | null = null;
+      try {
+        stageId = (await client.call('access:upload-begin', { leaseId, rank, remotePath, totalBytes: file.size })).stageId;
+        for (let offset = 0; offset < file.size; offset += UPLOAD_PART_BYTES) {
+          const part = new Uint8Array(await file.slice(offset, offset + UPLOAD_PART_BYTES).arrayBuffer());
+          const { written } = await client.call('access:upload-part', { stageId, offset, data: toBase64(part) });
+          update({ stagedBytes: written });
+        }
+        // From here `access:transfer` reports the progress to the node.
+        set({ staging: get().staging.filter((u) => u.uploadId !== uploadId) });
+        const sent = await client.call('access:upload-send', { stageId });
+        return sent;
+      } catch (error) {
+        if (stageId !== null && get().staging.some((u) => u.uploadId === uploadId)) void client.call('access:upload-cancel', { stageId }).catch(() => undefined);
+        if (get().staging.some((u) => u.uploadId === uploadId)) update({ error: errorMessage(error) });
+        else set({ error: errorMessage(error) });
+        return null;
+      }
+    },
+
+    async downloadFile(leaseId, rank, remotePath) {
+      set({ error: null });
+      try {
+        return await client.call('access:download', { leaseId, rank, remotePath });
+      } catch (error) {
+        set({ error: errorMessage(error) });
+        return null;
+      }
+    },
+
+    dismissStaging(uploadId) {
+      set({ staging: get().staging.filter((u) => u.uploadId !== uploadId) });
     },
 
     closeForward(forwardId) {
@@ -154,4 +256,11 @@ export function createAccessStore(client: ApiClient): AccessStore {
       void client.call('access:forward-close', { forwardId }).catch(() => undefined);
     },
   }));
+}
+
+/** Base64 of bytes, in slices (a whole part spread into one call could overflow the stack). */
+function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
 }

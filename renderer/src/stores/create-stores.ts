@@ -60,7 +60,7 @@ export function createStores(client: ApiClient, options: StoresOptions = {}): St
     explorer: createExplorerStore(client),
     marketHub: createMarketHubStore(client),
     rent: createRentStore(client),
-    access: createAccessStore(client),
+    access: createAccessStore(client, typeof localStorage === 'undefined' ? null : localStorage),
   };
 }
 

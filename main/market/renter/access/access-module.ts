@@ -15,12 +15,31 @@ import type { MarketHub } from '../../market-hub';
 import { RenterTerminals } from './renter-terminals';
 import { RenterForwards } from './renter-forwards';
 import { RenterFiles } from './renter-files';
+import { UploadStaging } from './upload-staging';
 import type { RentLease } from '../../../../common/market/rent-types';
 
 /** Where outputs go unless the caller says: the user's Downloads folder, or home without one. */
 function defaultDownloadsDir(): string {
   const downloads = join(homedir(), 'Downloads');
   return existsSync(downloads) ? downloads : homedir();
+}
+
+/** A download's local name: the remote path's last part (`/` alone: `root`), made safe for a file name. */
+export function downloadName(remotePath: string): string {
+  const last = remotePath.split('/').filter(Boolean).pop() ?? 'root';
+  const safe = last.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_');
+  return safe || 'download';
+}
+
+/** `dir/name`, or `dir/name (2)`… when taken: a download never replaces a file the user has. */
+function freePath(dir: string, name: string): string {
+  const dot = name.lastIndexOf('.');
+  const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
+  for (let n = 1; n <= 1000; n++) {
+    const candidate = join(dir, n === 1 ? name : `${stem} (${n})${ext}`);
+    if (!existsSync(candidate)) return candidate;
+  }
+  return join(dir, `${stem}-${Date.now()}${ext}`);
 }
 
 export interface AccessModuleDeps {
@@ -52,6 +71,7 @@ export function createAccessModule(d: AccessModuleDeps): AccessModule {
   const terminals = new RenterTerminals(d.nowMs);
   const forwards = new RenterForwards(d.nowMs, d.logger);
   const files = new RenterFiles();
+  const staging = new UploadStaging();
   const disposables = new DisposableStore({ name: 'access' });
   let client: { key: string; access: RenterAccessClient } | null = null;
 
@@ -120,7 +140,21 @@ export function createAccessModule(d: AccessModuleDeps): AccessModule {
     },
     'access:forwards': () => forwards.list(),
     'access:upload': ({ leaseId, rank, localPath, remotePath }) => files.upload(current(), leaseId, rank, localPath, remotePath),
-    'access:download': ({ leaseId, rank, remotePath, localPath }) => files.download(current(), leaseId, rank, remotePath, localPath),
+    'access:download': ({ leaseId, rank, remotePath, localPath }) => files.download(current(), leaseId, rank, remotePath, localPath ?? freePath(defaultDownloadsDir(), downloadName(remotePath))),
+    'access:upload-begin': ({ leaseId, rank, remotePath, totalBytes }) => staging.begin(leaseId, rank, remotePath, totalBytes).then((stageId) => ({ stageId })),
+    'access:upload-part': ({ stageId, offset, data }) => staging.part(stageId, offset, Buffer.from(data, 'base64')).then((written) => ({ written })),
+    'access:upload-send': async ({ stageId }) => {
+      try {
+        const staged = await staging.finish(stageId);
+        return await files.upload(current(), staged.leaseId, staged.rank, staged.path, staged.remotePath);
+      } finally {
+        await staging.remove(stageId);
+      }
+    },
+    'access:upload-cancel': async ({ stageId }) => {
+      await staging.remove(stageId);
+      return { ok: true };
+    },
     'access:download-outputs': async ({ leaseId, ranks, toDir }) => {
       const dir = toDir ?? defaultDownloadsDir();
       const opener = current();
@@ -149,6 +183,7 @@ export function createAccessModule(d: AccessModuleDeps): AccessModule {
     async dispose() {
       await disposables.dispose();
       closeAll();
+      staging.dispose();
     },
   };
 }

@@ -11,6 +11,8 @@ import { LeaseMeshCard } from './lease-mesh-card';
 import { LeaseNodeCard } from './lease-node-card';
 import { LeaseTerminalsCard } from './lease-terminals-card';
 import { LeaseForwardsCard } from './lease-forwards-card';
+import { LeaseFilesCard } from './lease-files-card';
+import { LeaseOutputsNotice } from './lease-outputs-notice';
 import { LeaseTimeline } from './lease-timeline';
 import { LeaseTrustCard } from './lease-trust-card';
 import { leaseStateText, leaseTone, shortLeaseId } from './rent-format';
@@ -84,6 +86,8 @@ export function LeaseDetail({ rentLease }: { rentLease: RentLease }) {
         </div>
       ) : null}
 
+      <LeaseOutputsNotice rentLease={rentLease} />
+
       <div className="rent-lease-grid">
         <div className="rent-lease-main">
           <div className="section-head">
@@ -104,6 +108,7 @@ export function LeaseDetail({ rentLease }: { rentLease: RentLease }) {
           </div>
           <LeaseTerminalsCard leaseId={id} nodes={statuses} live={live} />
           <LeaseForwardsCard leaseId={id} nodes={statuses} live={live} />
+          <LeaseFilesCard leaseId={id} nodes={statuses} live={live} />
           {lease.placement.nodes.length > 1 ? <LeaseMeshCard mesh={rentLease.mesh ?? null} live={live} /> : null}
         </div>
         <aside className="rent-lease-side">
