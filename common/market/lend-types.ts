@@ -37,6 +37,11 @@ export const lendTermsSchema = z
      * root over the job's own files and any kernel bug's reach, hence off by default.
      */
     allowRootJobs: z.boolean().optional(),
+    /**
+     * Internet access for renters' jobs, payment-token base units per node-hour on top of the
+     * GPU price; null = not offered (the default: a job reaches only its lease's peers).
+     */
+    egressPricePerHour: baseUnitsSchema.nullable().optional(),
   })
   .strict()
   .refine((t) => t.maxLeaseMs >= t.minLeaseMs, { message: 'the maximum lease must not be shorter than the minimum' });
