@@ -59,6 +59,7 @@ export const DEFAULT_LEND_TERMS: LendTerms = {
   region: 'local',
   payoutAddress: '',
   allowRootJobs: false,
+  egressPricePerHour: null,
 };
 
 /** Hysteresis of the thermal guard: resume only this far below the maximum. */

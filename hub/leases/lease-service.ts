@@ -299,8 +299,13 @@ export class LeaseService {
         excludeSupplier: renter,
         runAsRoot: request.job.runAsRoot === true,
         egress: request.job.egress === true,
-        // The most this offer could take in one increment of this request.
-        admit: (offer) => this.exposureAllows(offer.workerId, costForGpuTime(offer.pricePerGpuHour, Math.min(Math.max(offer.freeGpus.length, 1), request.gpuCount), terms.incrementMs)),
+        // The most this offer could take in one increment of this request (egress included when bought).
+        admit: (offer) =>
+          this.exposureAllows(
+            offer.workerId,
+            costForGpuTime(offer.pricePerGpuHour, Math.min(Math.max(offer.freeGpus.length, 1), request.gpuCount), terms.incrementMs) +
+              (request.job.egress === true && offer.terms.egressPricePerHour != null ? costForGpuTime(BigInt(offer.terms.egressPricePerHour), 1, terms.incrementMs) : 0n),
+          ),
       },
       (offer, count) => this.o.offers.take(offer, count, leaseId),
     );
