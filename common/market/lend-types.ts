@@ -62,6 +62,14 @@ export const DEFAULT_LEND_TERMS: LendTerms = {
   egressPricePerHour: null,
 };
 
+/** What the owner approves when starting to sell internet access (the wallet's consent prompt). */
+export const EGRESS_CONSENT_TEXT = 'reach the internet through your connection (egress you sell)';
+
+/** Whether new terms start selling egress that the current ones do not: the owner confirms that. */
+export function startsSellingEgress(next: Pick<LendTerms, 'egressPricePerHour'>, now: Pick<LendTerms, 'egressPricePerHour'>): boolean {
+  return next.egressPricePerHour != null && now.egressPricePerHour == null;
+}
+
 /** Hysteresis of the thermal guard: resume only this far below the maximum. */
 export const THERMAL_RESUME_MARGIN_C = 5;
 /** How long a GPU must stay above the maximum before its job is paused. */
