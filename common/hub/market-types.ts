@@ -140,6 +140,8 @@ export interface OfferListing {
   /** True while nothing is known of the machine yet: `reliability` is only the hub's prior, shown as "new". Absent from older hubs. */
   newMachine?: boolean;
   performance: number;
+  /** Internet egress for jobs, base units of `token` per machine-hour; absent = not offered. */
+  egressPricePerHour?: string;
 }
 
 export interface OfferSearchPage {

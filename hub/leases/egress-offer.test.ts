@@ -52,6 +52,11 @@ describe('egress as a priced offer option (issue 11)', () => {
     await hub?.stop();
   });
 
+  it('the search shows which offers sell egress, and at what price', async () => {
+    const { offers } = await new HubHttpClient({ baseUrl: hub.url }).searchOffers();
+    expect(offers.map((o) => [o.pricePerGpuHour, o.egressPricePerHour]).sort()).toEqual([['400000', undefined], ['500000', EGRESS_PRICE]]);
+  });
+
   it('attack: a renter cannot get egress on machines that do not sell it; refused with the reason', async () => {
     const renter = await signedIn(hub);
     // Two GPUs with egress: only one machine sells it, so no placement, and the refusal says why.
