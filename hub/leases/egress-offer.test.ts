@@ -81,6 +81,10 @@ describe('egress as a priced offer option (issue 11)', () => {
     // The machine is told it sells egress on this lease, and at what price.
     const assigned = await egressSocket.next((msg) => msg.type === 'lease.assigned' && (msg.lease as { leaseId: string }).leaseId === quote.leaseId);
     expect(assigned.lease).toMatchObject({ egressPricePerHour: EGRESS_PRICE, job: { egress: true } });
+    // Stored with the lease (placement JSON), so a restarted hub and every extension charge it too.
+    const stored = await hub.store.getLease(quote.leaseId);
+    expect(stored?.placement.nodes[0]?.egressPricePerHour).toBe(EGRESS_PRICE);
+    expect(stored?.payments.filter((p) => p.increment === 2)[0]?.amount).toBe(nodeCostForIncrement({ pricePerGpuHour: '500000', gpuCount: 1, egressPricePerHour: EGRESS_PRICE }, quote.incrementMs, 2));
   });
 
   it('a job without egress goes to the cheaper machine and pays no egress', async () => {
