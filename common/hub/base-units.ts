@@ -53,3 +53,25 @@ export function costForIncrement(pricePerGpuHour: bigint, gpuCount: number, incr
 export function costForIncrements(pricePerGpuHour: bigint, gpuCount: number, incrementMs: number, count: number): bigint {
   return costForGpuTime(pricePerGpuHour, gpuCount, count * incrementMs);
 }
+
+/**
+ * What increment `index` of one node costs: its GPUs plus, when the job bought internet
+ * egress there, the egress price per node-hour. Each part is exact-sum on its own
+ * (`costForIncrement`), so the node's increments still sum exactly to its whole cost.
+ * Hub, supplier and renter's app compute it alike.
+ */
+export function nodeCostForIncrement(
+  node: { pricePerGpuHour: string; gpuCount: number; egressPricePerHour?: string | null | undefined },
+  incrementMs: number,
+  index: number,
+): bigint {
+  const gpus = costForIncrement(BigInt(node.pricePerGpuHour), node.gpuCount, incrementMs, index);
+  const egress = node.egressPricePerHour == null ? 0n : costForIncrement(BigInt(node.egressPricePerHour), 1, incrementMs, index);
+  return gpus + egress;
+}
+
+/** What one node costs for `durationMs` (GPUs plus egress when bought), each part rounded up once. */
+export function nodeCostForTime(node: { pricePerGpuHour: string; gpuCount: number; egressPricePerHour?: string | null | undefined }, durationMs: number): bigint {
+  const egress = node.egressPricePerHour == null ? 0n : costForGpuTime(BigInt(node.egressPricePerHour), 1, durationMs);
+  return costForGpuTime(BigInt(node.pricePerGpuHour), node.gpuCount, durationMs) + egress;
+}

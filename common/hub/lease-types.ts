@@ -30,6 +30,12 @@ export const jobSpecSchema = z.object({
    * allow root jobs refuses the job, and says so.
    */
   runAsRoot: z.boolean().optional(),
+  /**
+   * Reach the public internet from the job (off by default: only the lease's peers). Only
+   * offers that sell egress (`egressPricePerHour`) take such a job, and each node's
+   * increments then include that price.
+   */
+  egress: z.boolean().optional(),
 });
 export type JobSpec = z.output<typeof jobSpecSchema>;
 
@@ -77,6 +83,11 @@ export interface PlacementNode {
   vramMiB: number;
   gpuUuids: string[];
   pricePerGpuHour: string;
+  /**
+   * What internet egress costs on this node, base units per node-hour: present only when the
+   * job asked for egress (the offer's price at placement), added to each of its increments.
+   */
+  egressPricePerHour?: string;
   region: string;
   interruptible: boolean;
 }

@@ -59,6 +59,11 @@ export const offerTermsSchema = z
     schedule: z.array(scheduleWindowSchema).max(28).default([]),
     /** The owner lets jobs run as root when the renter asks; only such offers take root jobs. */
     allowsRootJobs: z.boolean().optional(),
+    /**
+     * Internet egress for the job, base units of the payment token per node-hour on top of
+     * the GPU price; null or absent = not offered (jobs reach only their lease's peers).
+     */
+    egressPricePerHour: baseUnitsSchema.nullable().optional(),
   })
   .refine((o) => o.pricePerGpuHour !== '0', { message: 'the price must be at least 1 base unit per GPU-hour' })
   .refine((o) => o.maxLeaseMs >= o.minLeaseMs, { message: 'the maximum lease must not be shorter than the minimum' })
@@ -135,6 +140,8 @@ export interface OfferListing {
   /** True while nothing is known of the machine yet: `reliability` is only the hub's prior, shown as "new". Absent from older hubs. */
   newMachine?: boolean;
   performance: number;
+  /** Internet egress for jobs, base units of `token` per machine-hour; absent = not offered. */
+  egressPricePerHour?: string;
 }
 
 export interface OfferSearchPage {

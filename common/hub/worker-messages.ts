@@ -127,6 +127,12 @@ export interface WorkerLease {
    * leases stored before it existed.
    */
   pricePerGpuHour?: string;
+  /**
+   * Internet egress this node was placed with, base units per node-hour: present when the
+   * job asked for egress. The machine checks it against its own terms and adds it to each
+   * increment; without it the job's firewall rejects everything but the lease's peers.
+   */
+  egressPricePerHour?: string;
   /** This worker's own payments, so it can verify each on chain before (re)starting. */
   payments: Array<{ increment: number; amount: string; reference: string; memo: string; signature: string | null }>;
 }

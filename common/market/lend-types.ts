@@ -37,6 +37,11 @@ export const lendTermsSchema = z
      * root over the job's own files and any kernel bug's reach, hence off by default.
      */
     allowRootJobs: z.boolean().optional(),
+    /**
+     * Internet access for renters' jobs, payment-token base units per node-hour on top of the
+     * GPU price; null = not offered (the default: a job reaches only its lease's peers).
+     */
+    egressPricePerHour: baseUnitsSchema.nullable().optional(),
   })
   .strict()
   .refine((t) => t.maxLeaseMs >= t.minLeaseMs, { message: 'the maximum lease must not be shorter than the minimum' });
@@ -54,7 +59,16 @@ export const DEFAULT_LEND_TERMS: LendTerms = {
   region: 'local',
   payoutAddress: '',
   allowRootJobs: false,
+  egressPricePerHour: null,
 };
+
+/** What the owner approves when starting to sell internet access (the wallet's consent prompt). */
+export const EGRESS_CONSENT_TEXT = 'reach the internet through your connection (egress you sell)';
+
+/** Whether new terms start selling egress that the current ones do not: the owner confirms that. */
+export function startsSellingEgress(next: Pick<LendTerms, 'egressPricePerHour'>, now: Pick<LendTerms, 'egressPricePerHour'>): boolean {
+  return next.egressPricePerHour != null && now.egressPricePerHour == null;
+}
 
 /** Hysteresis of the thermal guard: resume only this far below the maximum. */
 export const THERMAL_RESUME_MARGIN_C = 5;

@@ -1,5 +1,5 @@
 import { getAddressDecoder } from '@solana/kit';
-import { costForIncrement } from '../../common/hub/base-units';
+import { nodeCostForIncrement } from '../../common/hub/base-units';
 import type { PlacementNode } from '../../common/hub/lease-types';
 import type { ExpectedPayment } from '../store/hub-store';
 import type { RandomBytes } from '../support/hub-clock';
@@ -20,7 +20,8 @@ export interface PayeeAmount {
 export function perIncrementAmounts(nodes: readonly PlacementNode[], incrementMs: number, index: number): PayeeAmount[] {
   const byPayee = new Map<string, bigint>();
   for (const node of nodes) {
-    const cost = costForIncrement(BigInt(node.pricePerGpuHour), node.gpuUuids.length, incrementMs, index);
+    // GPUs plus egress where the job bought it, each exact-sum over the lease.
+    const cost = nodeCostForIncrement({ pricePerGpuHour: node.pricePerGpuHour, gpuCount: node.gpuUuids.length, egressPricePerHour: node.egressPricePerHour }, incrementMs, index);
     byPayee.set(node.supplier, (byPayee.get(node.supplier) ?? 0n) + cost);
   }
   return [...byPayee].map(([payee, amount]) => ({ payee, amount }));

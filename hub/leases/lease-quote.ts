@@ -55,7 +55,8 @@ export function incrementsForBudget(budget: bigint, perIncrement: bigint, offers
 }
 
 /** Rank 0 is the first (largest) block of the placement: it hosts the rendezvous. */
-export function placementNodes(reserved: readonly ReservedNode[]): PlacementNode[] {
+/** With `egress`, each node carries its offer's egress price (placement took only offers that sell it). */
+export function placementNodes(reserved: readonly ReservedNode[], egress = false): PlacementNode[] {
   return reserved.map((r, rank) => ({
     rank,
     workerId: r.offer.workerId,
@@ -65,6 +66,7 @@ export function placementNodes(reserved: readonly ReservedNode[]): PlacementNode
     vramMiB: r.offer.vramMiB,
     gpuUuids: r.gpuUuids,
     pricePerGpuHour: r.offer.terms.pricePerGpuHour,
+    ...(egress && r.offer.terms.egressPricePerHour != null ? { egressPricePerHour: r.offer.terms.egressPricePerHour } : {}),
     region: r.offer.region,
     interruptible: r.offer.interruptible,
   }));

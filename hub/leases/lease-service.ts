@@ -298,19 +298,27 @@ export class LeaseService {
         nowMs,
         excludeSupplier: renter,
         runAsRoot: request.job.runAsRoot === true,
-        // The most this offer could take in one increment of this request.
-        admit: (offer) => this.exposureAllows(offer.workerId, costForGpuTime(offer.pricePerGpuHour, Math.min(Math.max(offer.freeGpus.length, 1), request.gpuCount), terms.incrementMs)),
+        egress: request.job.egress === true,
+        // The most this offer could take in one increment of this request (egress included when bought).
+        admit: (offer) =>
+          this.exposureAllows(
+            offer.workerId,
+            costForGpuTime(offer.pricePerGpuHour, Math.min(Math.max(offer.freeGpus.length, 1), request.gpuCount), terms.incrementMs) +
+              (request.job.egress === true && offer.terms.egressPricePerHour != null ? costForGpuTime(BigInt(offer.terms.egressPricePerHour), 1, terms.incrementMs) : 0n),
+          ),
       },
       (offer, count) => this.o.offers.take(offer, count, leaseId),
     );
     if (!reserved) {
+      // Internet access is sold per offer: say so, so a renter knows what to drop.
+      const egressNote = request.job.egress === true ? ' The job asks for internet access: only machines whose owners offer egress (at a price) can take it; untick it if the job does not need the internet.' : '';
       throw new HubError(
         'no_capacity',
-        `No set of online machines can hold ${request.gpuCount} GPU(s) with these constraints right now. Ask for fewer GPUs, relax the model, VRAM, price, region or reliability limits, or try again later.${heldByQuotes(this.active.values(), renter, nowMs)} (Your own offers are never placed for you: to rent your own GPUs, pay from another wallet.)`,
+        `No set of online machines can hold ${request.gpuCount} GPU(s) with these constraints right now.${egressNote} Ask for fewer GPUs, relax the model, VRAM, price, region or reliability limits, or try again later.${heldByQuotes(this.active.values(), renter, nowMs)} (Your own offers are never placed for you: to rent your own GPUs, pay from another wallet.)`,
         'no_matching_gpus',
       );
     }
-    const nodes = placementNodes(reserved);
+    const nodes = placementNodes(reserved, request.job.egress === true);
     try {
       const amounts = perIncrementAmounts(nodes, terms.incrementMs, 0);
       const count = incrementCount ?? incrementsForBudget(BigInt(request.budget!), sumAmounts(amounts), reserved.map((r) => r.offer), terms);

@@ -138,6 +138,7 @@ export function toWorkerLease(lease: StoredLease, rank: number, hostOf: (workerI
     paidThroughMs: paidThroughMs(lease),
     mint: lease.mint,
     pricePerGpuHour: node.pricePerGpuHour,
+    ...(node.egressPricePerHour !== undefined ? { egressPricePerHour: node.egressPricePerHour } : {}),
     payments: lease.payments
       .filter((p) => p.payee === node.supplier)
       .map((p) => ({ increment: p.increment, amount: p.amount.toString(10), reference: p.reference, memo: p.memo, signature: p.signature })),

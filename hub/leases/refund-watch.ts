@@ -1,4 +1,4 @@
-import { costForGpuTime } from '../../common/hub/base-units';
+import { nodeCostForTime } from '../../common/hub/base-units';
 import { formatRefundMemo } from '../../common/money/payment-memo';
 import type { TokenUnit } from '../../common/money/token';
 import { HubError } from '../../common/hub/hub-errors';
@@ -60,7 +60,7 @@ export class RefundWatch {
         // A machine that never ran the job served none of the paid time.
         const ran = ['running', 'exited', 'failed'].includes(lease.nodes[node.rank]?.state ?? 'assigned');
         const servedUntilMs = ran ? endedAtMs : lease.startedAtMs;
-        const perIncrement = costForGpuTime(BigInt(node.pricePerGpuHour), node.gpuUuids.length, lease.incrementMs);
+        const perIncrement = nodeCostForTime({ pricePerGpuHour: node.pricePerGpuHour, gpuCount: node.gpuUuids.length, egressPricePerHour: node.egressPricePerHour }, lease.incrementMs);
         for (const p of lease.payments) {
           if (p.payee !== node.supplier || p.signature === null) continue;
           const periodStartMs = lease.startedAtMs + p.increment * lease.incrementMs;

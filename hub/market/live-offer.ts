@@ -101,6 +101,8 @@ export function toListing(o: LiveOffer, token: TokenUnit): OfferListing {
     reliability: Math.round(o.reliability * 1000) / 1000,
     newMachine: !o.trackRecord,
     performance: o.performance,
+    // Only offers that sell egress say so (older listings, and offers without it, omit it).
+    ...(o.terms.egressPricePerHour != null ? { egressPricePerHour: o.terms.egressPricePerHour } : {}),
   };
 }
 

@@ -56,6 +56,18 @@ describe('GangPlacement', () => {
     expect(summary(place(m, 2))).toEqual(['w-cheap:2']);
   });
 
+  it('places a job that asks for internet egress only on offers that sell it (issue 11)', () => {
+    const m = new InMemoryMarket();
+    m.addMachine({ workerId: 'w-cheap', ...MODELS.v100Spec(), count: 2, price: '100000' });
+    m.addMachine({ workerId: 'w-net', ...MODELS.v100Spec(), count: 2, price: '900000', terms: { egressPricePerHour: '50000' } });
+    m.addMachine({ workerId: 'w-null', ...MODELS.v100Spec(), count: 2, price: '200000', terms: { egressPricePerHour: null } });
+    const request = { gpuCount: 2, constraints: constraints(), leaseDurationMs: 3_600_000, nowMs: NOW };
+    expect(m.placement.plan({ ...request, gpuCount: 3, egress: true })).toBeNull();
+    const net = m.placement.place({ ...request, egress: true }, (offer, count) => m.book.take(offer, count, 'lease-net'));
+    expect(summary(net)).toEqual(['w-net:2']);
+    expect(summary(place(m, 2))).toEqual(['w-cheap:2']);
+  });
+
   it('reserves nothing when the whole cluster cannot be placed (all or nothing)', () => {
     const m = new InMemoryMarket();
     m.addMachine({ workerId: 'w-a', ...MODELS.v100Spec(), count: 2, price: '500000' });

@@ -20,6 +20,8 @@ export interface PlacementRequest {
   admit?: (offer: LiveOffer) => boolean;
   /** The job asks to run as root: only offers whose owners allow it (issue 14, item 5). */
   runAsRoot?: boolean;
+  /** The job asks for internet egress: only offers that sell it (`egressPricePerHour`). */
+  egress?: boolean;
 }
 
 export interface PlannedNode {
@@ -108,6 +110,7 @@ function acceptor(request: PlacementRequest): Acceptor {
     (o.schedule.length === 0 || isWithinSchedule(o.schedule, request.nowMs)) &&
     o.supplier !== request.excludeSupplier &&
     (request.runAsRoot !== true || o.terms.allowsRootJobs === true) &&
+    (request.egress !== true || o.terms.egressPricePerHour != null) &&
     !chosen.has(o.workerId) &&
     (request.admit === undefined || request.admit(o));
 }

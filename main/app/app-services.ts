@@ -35,6 +35,7 @@ import { setUnexpectedErrorHandler } from '../../common/errors';
 import { createFileLogger } from '../logging/file-logger';
 import type { FileLoggerOptions } from '../logging/file-logger';
 import { buildDiagnostics } from './diagnostics';
+import { EGRESS_CONSENT_TEXT, startsSellingEgress } from '../../common/market/lend-types';
 
 export interface AppServicesOptions {
   shell: AppInfo['shell'];
@@ -182,8 +183,10 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     // What a renter's job may do here is the owner's too (issue 14, item 5): root jobs, and
     // registries on this machine's own network.
     const newRegistries = (patch.allowedRegistries ?? []).filter((r) => !now.allowedRegistries.includes(r));
-    if ((patch.lendTerms?.allowRootJobs === true && now.lendTerms.allowRootJobs !== true) || newRegistries.length > 0) {
-      await wallet.consent('network', `Let renters' jobs ${[patch.lendTerms?.allowRootJobs === true && now.lendTerms.allowRootJobs !== true ? 'run as root' : null, newRegistries.length > 0 ? `pull images from ${newRegistries.join(', ')} on your network` : null].filter(Boolean).join(' and ')}`);
+    // Selling egress lets strangers' traffic leave through the owner's internet connection.
+    const startsEgress = patch.lendTerms !== undefined && startsSellingEgress(patch.lendTerms, now.lendTerms);
+    if ((patch.lendTerms?.allowRootJobs === true && now.lendTerms.allowRootJobs !== true) || newRegistries.length > 0 || startsEgress) {
+      await wallet.consent('network', `Let renters' jobs ${[patch.lendTerms?.allowRootJobs === true && now.lendTerms.allowRootJobs !== true ? 'run as root' : null, newRegistries.length > 0 ? `pull images from ${newRegistries.join(', ')} on your network` : null, startsEgress ? EGRESS_CONSENT_TEXT : null].filter(Boolean).join(' and ')}`);
     }
     const raises = (k: 'autoPayCeiling' | 'autoPayDailyCap') => patch[k] !== undefined && BigInt(patch[k]) > BigInt(now[k]);
     if ((patch.autoPayEnabled === true && !now.autoPayEnabled) || raises('autoPayCeiling') || raises('autoPayDailyCap')) {

@@ -50,6 +50,11 @@ describe('widening lending safety needs the owner', () => {
     expect(root).toEqual({ outcome: 'signing_declined', purpose: "Let renters' jobs run as root" });
     const rootViaSettings = await attempt(() => app.handlers['settings:update']({ lendTerms: { ...app.settings.get().lendTerms, allowRootJobs: true } }));
     expect(rootViaSettings.outcome).toBe('signing_declined');
+    // Issue 11: selling internet access lets strangers' traffic leave through the owner's line.
+    const egress = await attempt(() => app.handlers['lend:set-terms']({ terms: { ...app.settings.get().lendTerms, egressPricePerHour: '60000' } }));
+    expect(egress).toEqual({ outcome: 'signing_declined', purpose: "Let renters' jobs reach the internet through your connection (egress you sell)" });
+    const egressViaSettings = await attempt(() => app.handlers['settings:update']({ lendTerms: { ...app.settings.get().lendTerms, egressPricePerHour: '60000' } }));
+    expect(egressViaSettings.outcome).toBe('signing_declined');
     const registry = await attempt(() => app.handlers['settings:update']({ allowedRegistries: ['192.168.1.10:5000'] }));
     expect(registry).toEqual({ outcome: 'signing_declined', purpose: "Let renters' jobs pull images from 192.168.1.10:5000 on your network" });
     const pin = await attempt(() => app.handlers['settings:update']({ pinnedHubCertificates: { 'https://10.0.0.2:7070': FINGERPRINT } }));
@@ -58,6 +63,7 @@ describe('widening lending safety needs the owner', () => {
 
     const settings = app.settings.get();
     expect(settings.lendTerms.allowRootJobs).not.toBe(true);
+    expect(settings.lendTerms.egressPricePerHour ?? null).toBeNull();
     expect(settings.allowedRegistries).toEqual([]);
     expect(settings.pinnedHubCertificates).toEqual({});
   });

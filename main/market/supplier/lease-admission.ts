@@ -1,6 +1,6 @@
 import type { WorkerLease } from '../../../common/hub/worker-messages';
 import type { LendTerms } from '../../../common/market/lend-types';
-import { costForIncrement } from '../../../common/hub/base-units';
+import { nodeCostForIncrement } from '../../../common/hub/base-units';
 import { isWithinSchedule } from '../../../common/market/offer-schedule';
 
 /**
@@ -20,7 +20,16 @@ export const MAX_INCREMENT_MS = 60 * 60_000;
  */
 export function expectedIncrementAmount(lease: WorkerLease, increment: number): bigint | null {
   if (lease.pricePerGpuHour === undefined) return null;
-  return costForIncrement(BigInt(lease.pricePerGpuHour), lease.gpuUuids.length, Math.min(Math.max(lease.incrementMs, MIN_INCREMENT_MS), MAX_INCREMENT_MS), increment);
+  const incrementMs = Math.min(Math.max(lease.incrementMs, MIN_INCREMENT_MS), MAX_INCREMENT_MS);
+  return nodeCostForIncrement({ pricePerGpuHour: lease.pricePerGpuHour, gpuCount: lease.gpuUuids.length, egressPricePerHour: leaseEgressPrice(lease) }, incrementMs, increment);
+}
+
+/**
+ * The egress price a lease pays this machine, or null when its job has no internet access:
+ * the job must ask for egress AND the hub must have priced it, else the firewall stays shut.
+ */
+export function leaseEgressPrice(lease: WorkerLease): string | null {
+  return lease.job.egress === true && lease.egressPricePerHour !== undefined ? lease.egressPricePerHour : null;
 }
 
 /**
@@ -40,6 +49,13 @@ export function leaseRefusal(lease: WorkerLease, terms: LendTerms, sharedGpuUuid
   }
   if (lease.pricePerGpuHour !== undefined && BigInt(lease.pricePerGpuHour) < BigInt(terms.pricePerGpuHour)) {
     return `The lease pays ${lease.pricePerGpuHour} base units per GPU-hour, below this machine's price of ${terms.pricePerGpuHour}; it was refused.`;
+  }
+  if (lease.job.egress === true) {
+    // Internet access is the owner's to sell: never on a machine that does not offer it, never below its price.
+    if (terms.egressPricePerHour == null) return 'The job asks for internet access; this machine does not offer egress, so the lease was refused.';
+    if (lease.egressPricePerHour === undefined || BigInt(lease.egressPricePerHour) < BigInt(terms.egressPricePerHour)) {
+      return `The job asks for internet access paying ${lease.egressPricePerHour ?? 'nothing'} base units per node-hour, below this machine's egress price of ${terms.egressPricePerHour}; it was refused.`;
+    }
   }
   const durationMs = lease.incrementCount * lease.incrementMs;
   if (durationMs < terms.minLeaseMs) return `The lease runs ${minutes(durationMs)}, shorter than this machine's minimum of ${minutes(terms.minLeaseMs)}.`;

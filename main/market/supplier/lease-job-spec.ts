@@ -3,6 +3,7 @@ import { meshClusterEnvironment } from '../../../common/mesh';
 import type { WorkerLease } from '../../../common/hub/worker-messages';
 import type { HardwareSnapshot } from '../../../common/hardware/detection';
 import type { JobSpecInput } from '../../../common/worker/job-spec';
+import { leaseEgressPrice } from './lease-admission';
 
 /** How long the image pull and container start may take on top of the paid time. */
 const START_ALLOWANCE_MS = 10 * 60_000;
@@ -64,10 +65,10 @@ export function leaseJobSpec(lease: WorkerLease, snapshot: HardwareSnapshot | nu
     tmpSizeMb: 256,
     scratchSizeMb: scratchMb,
     maxDurationMs: Math.min(MAX_JOB_MS, leaseMs + lease.graceMs + START_ALLOWANCE_MS),
-    // In the mesh, peers are reached over WireGuard and the internet is off (the renter
-    // cannot choose egress yet). Without it, a cluster over machines must reach its peers
-    // through the bridge; a single node stays internal.
-    egress: mesh ? false : lease.worldSize > 1,
+    // The internet only when the renter bought egress on this node (asked AND priced by the
+    // hub; admission checked the price); in the mesh, peers are reached over WireGuard either
+    // way. Without the mesh, a cluster over machines must reach its peers through the bridge.
+    egress: leaseEgressPrice(lease) !== null || (!mesh && lease.worldSize > 1),
     stopGraceMs: 10_000,
     ...(mesh ? { mesh: { hubLeaseId: lease.leaseId, rank: lease.rank, placement: lease.peers.map((p) => ({ rank: p.rank, workerId: p.workerId, supplier: p.supplier! })) } } : {}),
     runAsRoot: lease.job.runAsRoot ?? false,

@@ -53,6 +53,7 @@ export function planOffers(gpus: readonly HubGpu[], terms: LendTerms): Array<{ g
           interruptible: terms.interruptible,
           schedule: terms.schedule,
           ...(terms.allowRootJobs === true ? { allowsRootJobs: true } : {}),
+          ...(terms.egressPricePerHour != null ? { egressPricePerHour: terms.egressPricePerHour } : {}),
         },
       });
     }

@@ -5,6 +5,7 @@ import type { lendCalls } from '../../../common/api/lend';
 import { Events } from '../../../common/event';
 import type { Event } from '../../../common/event';
 import type { LendNotice, SupplierStatus } from '../../../common/market/lend-types';
+import { EGRESS_CONSENT_TEXT, startsSellingEgress } from '../../../common/market/lend-types';
 import type { Module } from '../../app/module';
 import type { HardwareService } from '../../hardware/hardware-service';
 import type { TelemetryService } from '../../hardware/telemetry-service';
@@ -88,6 +89,8 @@ export function createSupplierModule(options: SupplierModuleDeps): SupplierModul
       'lend:set-terms': async ({ terms }) => {
         // Letting renters run as root widens what a job may do here: the owner confirms it (as in settings:update).
         if (terms.allowRootJobs === true && options.settings.get().lendTerms.allowRootJobs !== true) await options.wallet.consent('network', "Let renters' jobs run as root");
+        // Selling egress: strangers' traffic leaves through the owner's internet connection.
+        if (startsSellingEgress(terms, options.settings.get().lendTerms)) await options.wallet.consent('network', `Let renters' jobs ${EGRESS_CONSENT_TEXT}`);
         return session.setTerms(terms);
       },
       'lend:start-sharing': () => session.startSharing(),

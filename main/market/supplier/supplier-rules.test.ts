@@ -4,10 +4,12 @@ import { DEFAULT_LEND_TERMS } from '../../../common/market/lend-types';
 import { csvField, earningsCsv } from './earnings-report';
 import { USDC } from '../../../common/money/token-registry';
 import { energyCostOf } from './earnings-store';
-import { leaseRefusal } from './lease-admission';
+import { expectedIncrementAmount, leaseRefusal } from './lease-admission';
 import { leaseJobId, leaseJobSpec } from './lease-job-spec';
 import { meshAddressOf } from '../../../common/mesh';
 import { medianPrice, planOffers } from './offer-plan';
+import { sidecarFirewallRules } from '../../worker/mesh/sidecar-firewall';
+import { meshSubnetOf } from '../../../common/mesh';
 import { ThermalGuard } from './thermal-guard';
 
 const lease = (over: Partial<WorkerLease> = {}): WorkerLease => ({
@@ -81,10 +83,44 @@ describe('supplier rules', () => {
     expect(leaseJobSpec(lease(), null, 0, { mesh: true }).mesh).toBeUndefined();
   });
 
+  it('egress (issue 11): the mesh job reaches the internet only when the renter asked AND the hub priced it; the machine checks the price and is paid it', () => {
+    const peers = [{ rank: 0, workerId: 'w0', host: '10.0.0.1', supplier: 'S'.repeat(32) }, { rank: 1, workerId: 'w1', host: '10.0.0.2', supplier: 'T'.repeat(32) }];
+    const job = { image: 'busybox:1', masterPort: 29500, egress: true };
+    const paid = lease({ peers, job, pricePerGpuHour: '450000', egressPricePerHour: '60000' });
+    expect(leaseJobSpec(paid, null, 0, { mesh: true }).egress).toBe(true);
+    // Attack: the job asks for egress but the lease carries no egress price (nobody pays): shut.
+    const unpaid = lease({ peers, job, pricePerGpuHour: '450000' });
+    expect(leaseJobSpec(unpaid, null, 0, { mesh: true }).egress).toBe(false);
+    // A price on a job that did not ask: shut too (the renter did not choose it).
+    expect(leaseJobSpec(lease({ peers, pricePerGpuHour: '450000', egressPricePerHour: '60000' }), null, 0, { mesh: true }).egress).toBe(false);
+    // A single node off the mesh gets the internet only when bought.
+    expect(leaseJobSpec(lease({ worldSize: 1, peers: [], job, egressPricePerHour: '60000' }), null, 0).egress).toBe(true);
+    expect(leaseJobSpec(lease({ worldSize: 1, peers: [] }), null, 0).egress).toBe(false);
+
+    const selling = { ...DEFAULT_LEND_TERMS, egressPricePerHour: '60000' };
+    expect(leaseRefusal(paid, selling, ['GPU-a'], 0)).toBeNull();
+    expect(leaseRefusal(paid, DEFAULT_LEND_TERMS, ['GPU-a'], 0)).toMatch(/does not offer egress/);
+    expect(leaseRefusal(unpaid, selling, ['GPU-a'], 0)).toMatch(/paying nothing .* below this machine's egress price of 60000/);
+    expect(leaseRefusal(lease({ peers, job, pricePerGpuHour: '450000', egressPricePerHour: '59999' }), selling, ['GPU-a'], 0)).toMatch(/59999/);
+    // Attack, down to the sidecar: the unpaid lease's job spec gives a firewall that ends in
+    // REJECT; the paid one ends in ACCEPT (after every private range was refused).
+    const lastRule = (l: WorkerLease) => {
+      const rules = sidecarFirewallRules({ meshSubnet: meshSubnetOf('L1'), listenPort: 41234, egress: leaseJobSpec(l, null, 0, { mesh: true }).egress ?? false, blockedAddresses: [] });
+      return rules.split('\n').filter((line) => line.startsWith('-A OUTPUT')).at(-1);
+    };
+    expect(lastRule(unpaid)).toBe('-A OUTPUT -j REJECT');
+    expect(lastRule(paid)).toBe('-A OUTPUT -j ACCEPT');
+    // Each increment must pay GPUs + egress: 10 min at 0.45/GPU-h + 0.06/h = 75000 + 10000.
+    expect(expectedIncrementAmount(paid, 0)).toBe(85_000n);
+    expect(expectedIncrementAmount(unpaid, 0)).toBe(75_000n);
+  });
+
   it('plans one offer per model, at most 16 GPUs each; median of prices', () => {
     const gpus = [...Array(18).keys()].map((i) => ({ uuid: `GPU-${i}`, model: i < 17 ? 'V100' : 'RTX 4090', vramMiB: 1, index: i }));
     const plan = planOffers(gpus, DEFAULT_LEND_TERMS);
     expect(plan.map((p) => [p.gpuModel, p.terms.gpuUuids.length])).toEqual([['RTX 4090', 1], ['V100', 16], ['V100', 1]]);
+    expect(plan[0]!.terms.egressPricePerHour).toBeUndefined();
+    expect(planOffers(gpus, { ...DEFAULT_LEND_TERMS, egressPricePerHour: '60000' })[0]!.terms.egressPricePerHour).toBe('60000');
     expect(medianPrice(['3', '1', '2'])).toBe('2');
     expect(medianPrice(['1', '4'])).toBe('2');
     expect(medianPrice([])).toBeNull();

@@ -129,6 +129,13 @@ export function OfferTermsForm({ terms, gpus, medians, saving, saveError, savedA
           </div>
         </Field>
 
+        <Field label="Internet access for jobs" htmlFor="lend-terms-egress" error={errors.egressPrice} hint="Per machine-hour on top of the GPU price. Empty = not offered: jobs reach only their own cluster.">
+          <div className="input-suffix">
+            <input id="lend-terms-egress" className="text-input mono" inputMode="decimal" placeholder="not offered" value={draft.egressPrice} onChange={(e) => set('egressPrice', e.target.value)} aria-invalid={errors.egressPrice ? true : undefined} data-testid="lend-terms-egress" />
+            <span>{token.symbol}/h</span>
+          </div>
+        </Field>
+
         <Field label="Region" htmlFor="lend-terms-region" error={errors.region} hint="Renters filter by it. Set from this machine's time zone when sharing starts; e.g. eu-west.">
           <input id="lend-terms-region" className="text-input mono" value={draft.region} onChange={(e) => set('region', e.target.value)} aria-invalid={errors.region ? true : undefined} data-testid="lend-terms-region" />
         </Field>

@@ -19,6 +19,16 @@ describe('terms draft', () => {
     expect(terms?.schedule).toEqual([{ days: [0, 6], startMinuteUtc: 1320, endMinuteUtc: 1440 }]);
   });
 
+  it('egress (issue 11): empty = not offered, a price in the token per machine-hour, a bad one named', () => {
+    const draft = draftFromTerms(DEFAULT_LEND_TERMS, undefined, 0);
+    expect(draft.egressPrice).toBe('');
+    const offered = termsFromDraft({ ...draft, egressPrice: '0.06' }, DEFAULT_LEND_TERMS, undefined, 0).terms!;
+    expect(offered.egressPricePerHour).toBe('60000');
+    expect(draftFromTerms(offered, undefined, 0).egressPrice).toBe('0.06');
+    expect(termsFromDraft({ ...draft, egressPrice: '  ' }, offered, undefined, 0).terms!.egressPricePerHour).toBeNull();
+    expect(termsFromDraft({ ...draft, egressPrice: 'lots' }, DEFAULT_LEND_TERMS, undefined, 0).errors.egressPrice).toMatch(/^Internet access price: .*Leave it empty/);
+  });
+
   it('shows and edits the schedule in local time and stores it in UTC', () => {
     // 22:00–24:00 on weekends in UTC+2 is 20:00–22:00 UTC; the form shows it back as typed.
     const draft = { ...draftFromTerms(DEFAULT_LEND_TERMS, undefined, 120), schedule: [{ days: [6, 0], start: '22:00', end: '24:00' }] };

@@ -32,6 +32,8 @@ export interface TermsDraft {
   gpuUuids: string[];
   /** Where renters see this machine ("eu-west"); "local" until sharing starts or the owner sets one. */
   region: string;
+  /** Internet access for renters' jobs, payment token per machine-hour; '' = not offered. */
+  egressPrice: string;
 }
 
 export type TermsField = keyof TermsDraft | `schedule.${number}`;
@@ -52,6 +54,7 @@ export function draftFromTerms(terms: LendTerms, token: TokenUnit = PAYMENT_TOKE
     electricityPrice: formatAmount({ token, baseUnits: BigInt(terms.electricityPricePerKwh) }, { grouping: false }),
     gpuUuids: [...terms.gpuUuids],
     region: terms.region,
+    egressPrice: terms.egressPricePerHour == null ? '' : formatAmount({ token, baseUnits: BigInt(terms.egressPricePerHour) }, { grouping: false }),
   };
 }
 
@@ -74,6 +77,10 @@ export function termsFromDraft(draft: TermsDraft, base: LendTerms, token: TokenU
   const price = parseAmount(draft.price, token);
   if (!price.ok) errors.price = `Price: ${price.error}`;
   else if (price.baseUnits === 0n) errors.price = `Price: enter more than 0 ${token.symbol} per GPU-hour.`;
+
+  // Empty = egress not offered; 0 = offered free of charge.
+  const egress = draft.egressPrice.trim() === '' ? null : parseAmount(draft.egressPrice, token);
+  if (egress && !egress.ok) errors.egressPrice = `Internet access price: ${egress.error} Leave it empty to not offer internet access.`;
 
   const electricity = parseAmount(draft.electricityPrice, token);
   if (!electricity.ok) errors.electricityPrice = `Electricity price: ${electricity.error} Enter 0 if it is free.`;
@@ -123,6 +130,7 @@ export function termsFromDraft(draft: TermsDraft, base: LendTerms, token: TokenU
     electricityPricePerKwh: electricity.baseUnits.toString(),
     gpuUuids: [...draft.gpuUuids],
     region,
+    egressPricePerHour: egress && egress.ok ? egress.baseUnits.toString() : null,
   };
   // Main checks again; this catches anything the messages above missed before the round trip.
   const checked = lendTermsSchema.safeParse(terms);

@@ -139,6 +139,12 @@ export function ClusterJobForm(props: ClusterJobFormProps) {
               <span>Run as root</span>
             </label>
           </FormField>
+          <FormField label="Network" hint="Off: the job reaches only its own cluster's machines. On: also the internet, only on machines whose owners offer it, at their egress price per machine-hour (shown in the quote).">
+            <label className="checkbox-line rent-check">
+              <input type="checkbox" checked={draft.egress} onChange={(e) => set('egress', e.target.checked)} data-testid="job-egress" />
+              <span>Internet access for the job (extra cost)</span>
+            </label>
+          </FormField>
         </div>
       </section>
 

@@ -46,6 +46,13 @@ describe('job draft', () => {
     expect(request?.job.runAsRoot).toBeUndefined();
   });
 
+  it('asks for internet egress only when ticked (issue 11)', () => {
+    expect(requestFromDraft({ ...EMPTY_JOB_DRAFT, image: 'x', hours: '1' }, {}).request?.job.egress).toBeUndefined();
+    const { request } = requestFromDraft({ ...EMPTY_JOB_DRAFT, image: 'x', hours: '1', egress: true }, {});
+    expect(request?.job.egress).toBe(true);
+    expect(rentRequestSchema.safeParse(request).success).toBe(true);
+  });
+
   it('asks for root only when ticked', () => {
     const { request } = requestFromDraft({ ...EMPTY_JOB_DRAFT, image: 'x', hours: '1', runAsRoot: true }, {});
     expect(request?.job.runAsRoot).toBe(true);

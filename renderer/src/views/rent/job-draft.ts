@@ -23,6 +23,8 @@ export interface JobDraft {
   ports: string;
   /** Ask to run as root (refused by suppliers whose terms do not allow it); off by default. */
   runAsRoot: boolean;
+  /** Internet access for the job (extra cost, only on machines that offer it); off by default. */
+  egress: boolean;
   limitBy: 'duration' | 'budget';
   hours: string;
   minutes: string;
@@ -42,6 +44,7 @@ export const EMPTY_JOB_DRAFT: JobDraft = {
   env: '',
   ports: '',
   runAsRoot: false,
+  egress: false,
   limitBy: 'duration',
   hours: '1',
   minutes: '0',
@@ -188,6 +191,7 @@ export function requestFromDraft(draft: JobDraft, constraints: Omit<PlacementCon
   if (Object.keys(env.env).length) job.env = env.env;
   if (ports.ports.length) job.ports = ports.ports;
   if (draft.runAsRoot) job.runAsRoot = true;
+  if (draft.egress) job.egress = true;
   const request: RentRequest = {
     gpuCount,
     constraints: { ...constraints, sameModel: draft.sameModel, ...(maxNodes === undefined ? {} : { maxNodes }) },

@@ -62,7 +62,14 @@ export function OffersTable({ offers, token, chosenModel, onChooseModel }: Offer
                   <span className={offer.freeGpus === 0 ? 'muted' : undefined}>{offer.freeGpus}</span>
                   <span className="muted"> / {offer.gpuCount}</span>
                 </td>
-                <td className="num mono" data-testid="offer-price"><Money baseUnits={offer.pricePerGpuHour} token={token} /></td>
+                <td className="num mono" data-testid="offer-price">
+                  <Money baseUnits={offer.pricePerGpuHour} token={token} />
+                  {offer.egressPricePerHour !== undefined ? (
+                    <span className="muted small" data-testid="offer-egress-price" title="Internet access for the job, per machine-hour, on top of the GPU price">
+                      {' '}+ internet <Money baseUnits={offer.egressPricePerHour} token={token} />/h
+                    </span>
+                  ) : null}
+                </td>
                 <td>
                   {offer.newMachine ? (
                     <StatusPill tone="info" title="No lease or GPU check of this machine has been recorded yet: there is no reliability to show." testId="offer-new-machine">

@@ -30,6 +30,8 @@ export function QuoteCard({ quote, paying, payError, onPay, onDiscard, onRequote
   const [budgetError, setBudgetError] = useState<string | null>(null);
   const expired = now >= quote.expiresAtMs;
   const payeeCount = new Set(quote.perIncrement.payments.map((p) => p.payee)).size;
+  // Internet egress the job bought: one more column, shown only then.
+  const hasEgress = quote.placement.nodes.some((n) => n.egressPricePerHour !== undefined);
 
   const pay = () => {
     if (!autoPay) return onPay(undefined);
@@ -65,6 +67,7 @@ export function QuoteCard({ quote, paying, payError, onPay, onDiscard, onRequote
               <th scope="col">Model</th>
               <th scope="col">Region</th>
               <th scope="col" className="num">Per GPU-hour</th>
+              {hasEgress ? <th scope="col" className="num">Internet per hour</th> : null}
               <th scope="col" className="num">Per increment</th>
             </tr>
           </thead>
@@ -82,6 +85,7 @@ export function QuoteCard({ quote, paying, payError, onPay, onDiscard, onRequote
                 </td>
                 <td>{node.region}</td>
                 <td className="num mono"><Money baseUnits={node.pricePerGpuHour} token={token} /></td>
+                {hasEgress ? <td className="num mono" data-testid="quote-node-egress">{node.egressPricePerHour !== undefined ? <Money baseUnits={node.egressPricePerHour} token={token} /> : '—'}</td> : null}
                 <td className="num mono"><Money baseUnits={nodeIncrementCost(node, quote.incrementMs)} token={token} /></td>
               </tr>
             ))}

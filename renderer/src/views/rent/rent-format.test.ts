@@ -30,6 +30,14 @@ describe('rent format', () => {
     expect(accruedCost(leaseView('l'), 300_000)).toBe(0n);
   });
 
+  it('adds bought internet egress per node-hour, as the hub does (issue 11)', () => {
+    // Rank 1 bought egress at 0.06 per machine-hour: + 0.01 per 10-minute increment.
+    const base = leaseView('l', { startedAtMs: 0, state: 'running' });
+    const lease = { ...base, placement: { ...base.placement, nodes: base.placement.nodes.map((n) => (n.rank === 1 ? { ...n, egressPricePerHour: '60000' } : n)) } };
+    expect(perIncrementCost(lease)).toBe(260_000n);
+    expect(accruedCost(lease, 300_000)).toBe(130_000n);
+  });
+
   it('says before Terminate what was paid, used, and is owed back as unused paid time', () => {
     // Two 10-minute increments paid (0.50 USDC), 5 minutes run at 0.25 USDC per 10 minutes.
     const running = leaseView('l', { startedAtMs: 0, state: 'running', incrementCount: 6, paidSoFar: '500000' });

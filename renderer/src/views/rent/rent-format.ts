@@ -1,4 +1,4 @@
-import { costForGpuTime, costForIncrement } from '../../../../common/hub/base-units';
+import { nodeCostForIncrement, nodeCostForTime } from '../../../../common/hub/base-units';
 import type { LeaseEndReason, LeaseState, LeaseView, NodeState } from '../../../../common/hub/lease-types';
 import type { StatusTone } from '../../components/status-pill';
 
@@ -77,13 +77,14 @@ export function perIncrementCost(lease: Pick<LeaseView, 'placement' | 'increment
   return lease.placement.nodes.reduce((sum, node) => sum + nodeIncrementCost(node, lease.incrementMs, index), 0n);
 }
 
-export function nodeIncrementCost(node: { pricePerGpuHour: string; gpuIds: string[] }, incrementMs: number, index = 0): bigint {
-  return costForIncrement(BigInt(node.pricePerGpuHour), node.gpuIds.length, incrementMs, index);
+/** One node's increment: its GPUs plus internet egress where the job bought it (as the hub computes it). */
+export function nodeIncrementCost(node: { pricePerGpuHour: string; gpuIds: string[]; egressPricePerHour?: string }, incrementMs: number, index = 0): bigint {
+  return nodeCostForIncrement({ pricePerGpuHour: node.pricePerGpuHour, gpuCount: node.gpuIds.length, egressPricePerHour: node.egressPricePerHour }, incrementMs, index);
 }
 
 /** What `durationMs` of the whole cluster costs, rounded once (as the increments sum to). */
 export function clusterCost(lease: Pick<LeaseView, 'placement'>, durationMs: number): bigint {
-  return lease.placement.nodes.reduce((sum, node) => sum + costForGpuTime(BigInt(node.pricePerGpuHour), node.gpuIds.length, durationMs), 0n);
+  return lease.placement.nodes.reduce((sum, node) => sum + nodeCostForTime({ pricePerGpuHour: node.pricePerGpuHour, gpuCount: node.gpuIds.length, egressPricePerHour: node.egressPricePerHour }, durationMs), 0n);
 }
 
 /**
