@@ -61,7 +61,7 @@ describeWithDocker('AMD GPUs on a real Docker engine', () => {
     expect(inspect.HostConfig.CapAdd ?? []).toEqual([]);
     expect(inspect.HostConfig.Privileged).toBe(false);
     expect(inspect.HostConfig.Binds ?? []).toEqual([]);
-    expect(inspect.Mounts.map((m) => m.Type)).toEqual(['volume', 'volume']); // /scratch and /outputs
+    expect(inspect.Mounts.filter((m) => m.Type !== 'tmpfs')).toEqual([]); // /scratch and /outputs
 
     const job = await t.worker.runner.whenEnded(spec.jobId);
     expect(job.state).toBe('succeeded');

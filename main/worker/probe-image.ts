@@ -70,7 +70,10 @@ export async function ensureProbeImage(engine: ContainerEngine, busybox: string)
     copyFileSync(busybox, join(root, 'bin', 'busybox'));
     chmodSync(join(root, 'bin', 'busybox'), 0o755);
     for (const applet of APPLETS) symlinkSync('busybox', join(root, 'bin', applet));
-    for (const dir of ['etc', 'tmp', 'scratch']) mkdirSync(join(root, dir));
+    // No /scratch here: Docker makes the mountpoint, and a directory in the image would be
+    // copied onto the tmpfs with its owner and mode (root, 0755), so the job (nobody) could not write.
+    for (const dir of ['etc', 'tmp']) mkdirSync(join(root, dir));
+    chmodSync(join(root, 'tmp'), 0o1777);
     writeFileSync(join(root, 'etc', 'passwd'), 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n');
     writeFileSync(join(root, 'etc', 'group'), 'root:x:0:\nnogroup:x:65534:\n');
     const tar = spawn('tar', ['-C', root, '-c', '.'], { stdio: ['ignore', 'pipe', 'ignore'] });
